@@ -1,0 +1,72 @@
+package org.gloomeshupgrade.kube;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.temporal.failure.ApplicationFailure;
+import org.gloomeshupgrade.workflow.FailureTypes;
+
+/**
+ * Turns a Kubernetes API error into a Temporal failure a person can act on: errors no retry can fix
+ * (401, 403, 404 of a required object, 400/422) are non-retryable; the rest (5xx, 429, 409, I/O and
+ * timeouts) retry with the activity's backoff.
+ */
+public final class KubernetesFailures {
+  private KubernetesFailures() {}
+
+  /**
+   * @param action what was being done, for example "scaling deployment gloo-mesh/networking"
+   * @param context the kubeconfig context of the cluster
+   */
+  public static ApplicationFailure translate(KubernetesClientException e, String action, String context) {
+    int code = e.getCode();
+    String server = serverMessage(e);
+    String where = action + " on cluster " + context;
+    return switch (code) {
+      case 401 -> ApplicationFailure.newNonRetryableFailure(
+          "401 Unauthorized while " + where + ": the credentials of context " + context
+              + " were refused. Refresh the worker's kubeconfig (expired token or certificate?) and retry the step.",
+          FailureTypes.UNAUTHORIZED);
+      case 403 -> ApplicationFailure.newNonRetryableFailure(
+          "403 Forbidden while " + where + ": the worker's identity lacks a permission (" + server
+              + "). Grant it (see deploy/rbac in the README) and retry the step.",
+          FailureTypes.FORBIDDEN);
+      case 404 -> ApplicationFailure.newNonRetryableFailure(
+          "404 Not Found while " + where + ": " + server
+              + ". Check the name and namespace in the request (namespace, deployment names) and retry the step.",
+          FailureTypes.NOT_FOUND);
+      case 400, 422 -> ApplicationFailure.newNonRetryableFailure(
+          code + " Invalid while " + where + ": the API server refused the object (" + server
+              + "). Fix the object or its source and retry the step.",
+          FailureTypes.INVALID_OBJECT);
+      default -> ApplicationFailure.newFailure(
+          (code == 0 ? "No answer" : code + " error") + " while " + where + ": " + server
+              + ". Retrying with backoff.",
+          FailureTypes.SERVER_ERROR);
+    };
+  }
+
+  /** Wraps a block that talks to the API server, translating its errors. */
+  public static <T> T call(String action, String context, ApiCall<T> call) {
+    try {
+      return call.run();
+    } catch (KubernetesClientException e) {
+      throw translate(e, action, context);
+    }
+  }
+
+  private static String serverMessage(KubernetesClientException e) {
+    if (e.getStatus() != null && e.getStatus().getMessage() != null) {
+      return e.getStatus().getMessage();
+    }
+    String m = e.getMessage();
+    if (m == null && e.getCause() != null) {
+      m = e.getCause().toString();
+    }
+    return m == null ? "no message" : m;
+  }
+
+  /** A call to the API server. */
+  @FunctionalInterface
+  public interface ApiCall<T> {
+    T run();
+  }
+}

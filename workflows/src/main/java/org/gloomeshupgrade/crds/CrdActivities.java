@@ -1,0 +1,16 @@
+package org.gloomeshupgrade.crds;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Step 4: the target version's management-plane CRDs. */
+@ActivityInterface
+public interface CrdActivities {
+  /**
+   * Reads the CRDs from a local folder or URL, converts apiextensions.k8s.io/v1beta1 to v1 when the
+   * cluster does not serve v1beta1, creates or updates each, and waits until each is Established.
+   * Idempotent.
+   */
+  @ActivityMethod(name = "ApplyCrds")
+  CrdApplyResult apply(CrdApplyInput input);
+}

@@ -1,0 +1,26 @@
+package org.gloomeshupgrade.preflight;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the run found before changing anything.
+ *
+ * @param context the management context actually used (never empty)
+ * @param runningVersion Gloo Mesh version read from the deployments' image tags
+ * @param deploymentVersions deployment name to the version of its image tag
+ * @param originalReplicas deployment name to its replica count before the upgrade
+ * @param discoveryInventory discovery kind to the number of resources found
+ * @param clusters the registered clusters to re-register, with their contexts
+ * @param permissionsChecked how many (verb, resource) pairs were reviewed
+ */
+public record PreflightReport(
+    String context,
+    String kubernetesVersion,
+    String runningVersion,
+    Map<String, String> deploymentVersions,
+    Map<String, Integer> originalReplicas,
+    Map<String, Integer> discoveryInventory,
+    List<RegisteredCluster> clusters,
+    int permissionsChecked,
+    List<String> warnings) {}

@@ -1,0 +1,36 @@
+package org.gloomeshupgrade.request;
+
+import java.time.Duration;
+
+/** The one place for request defaults. */
+public final class RequestDefaults {
+  /** Empty: the worker's configured (or kubeconfig's current) context. */
+  public static final String MANAGEMENT_CONTEXT = "";
+  public static final String NAMESPACE = "gloo-mesh";
+  public static final InstallMethod INSTALL_METHOD = InstallMethod.HELM;
+  public static final String HELM_RELEASE = "gloo-mesh";
+  public static final String CHART_REPOSITORY = "https://storage.googleapis.com/gloo-mesh/gloo-mesh";
+  /** Empty: the target version's CRDs from the public repository paths the runbook names. */
+  public static final String CRD_SOURCE = "";
+  /** Empty: {@code meshctl} on the worker's PATH. */
+  public static final String MESHCTL_PATH = "";
+  public static final String REMOTE_NAMESPACE = "gloo-mesh";
+  public static final String CLUSTER_DOMAIN = "cluster.local";
+  public static final String DISCOVERY_DEPLOYMENT = "discovery";
+  public static final String NETWORKING_DEPLOYMENT = "networking";
+  public static final Duration DISCOVERY_POLL_INTERVAL = Duration.ofSeconds(15);
+  public static final Duration DISCOVERY_SETTLE_WINDOW = Duration.ofMinutes(2);
+  public static final Duration DISCOVERY_TIMEOUT = Duration.ofMinutes(30);
+  public static final Duration NETWORKING_TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration SCALE_TIMEOUT = Duration.ofMinutes(5);
+  public static final boolean REQUIRE_APPROVAL = true;
+  public static final Duration APPROVAL_TIMEOUT = Duration.ofHours(24);
+  public static final Duration ATTENTION_TIMEOUT = Duration.ofHours(72);
+  public static final boolean ALLOW_DOWNGRADE = false;
+  public static final boolean DRY_RUN = false;
+
+  static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+  static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+
+  private RequestDefaults() {}
+}

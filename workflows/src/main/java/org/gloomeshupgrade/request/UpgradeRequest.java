@@ -1,0 +1,47 @@
+package org.gloomeshupgrade.request;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated upgrade request. The wire form is a JSON object whose field names are these
+ * component names; only {@code targetVersion} is required (see {@link RequestDefaults}).
+ * Build one from JSON with {@link UpgradeRequestParser}.
+ */
+public record UpgradeRequest(
+    String targetVersion,
+    String managementContext,
+    String namespace,
+    InstallMethod installMethod,
+    String helmRelease,
+    String chart,
+    String crdSource,
+    String meshctlPath,
+    List<String> clusters,
+    Map<String, String> clusterContexts,
+    String remoteNamespace,
+    String clusterDomain,
+    String discoveryDeployment,
+    String networkingDeployment,
+    Duration discoveryPollInterval,
+    Duration discoverySettleWindow,
+    Duration discoveryTimeout,
+    Duration networkingTimeout,
+    Duration scaleTimeout,
+    boolean requireApproval,
+    Duration approvalTimeout,
+    Duration attentionTimeout,
+    boolean allowDowngrade,
+    boolean dryRun) {
+
+  public UpgradeRequest {
+    clusters = List.copyOf(clusters);
+    clusterContexts = Map.copyOf(clusterContexts);
+  }
+
+  /** The kubeconfig context of a registered cluster: as mapped in the request, else its name. */
+  public String contextOf(String cluster) {
+    return clusterContexts.getOrDefault(cluster, cluster);
+  }
+}

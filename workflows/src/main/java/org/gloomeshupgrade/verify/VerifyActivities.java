@@ -1,0 +1,16 @@
+package org.gloomeshupgrade.verify;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Steps 10 and 11: networking resources' status, and the checks of {@code meshctl check}. */
+@ActivityInterface
+public interface VerifyActivities {
+  /** Reads status.state of every networking resource. */
+  @ActivityMethod(name = "NetworkingStatus")
+  NetworkingStatus networkingStatus(String context);
+
+  /** The checks {@code meshctl check} makes, done directly, plus the CRD version. */
+  @ActivityMethod(name = "Verify")
+  VerifyReport verify(VerifyInput input);
+}

@@ -1,0 +1,3 @@
+package org.gloomeshupgrade.verify;
+
+public record VerifyInput(String context, String namespace, String targetVersion) {}

@@ -1,0 +1,11 @@
+package org.gloomeshupgrade.workflow;
+
+/** What a person chooses for a step that failed. */
+public enum Decision {
+  /** Run the step again (after fixing the cause). */
+  RETRY,
+  /** Go on without it; a reason is required and recorded. Not allowed for steps that keep the mesh safe. */
+  SKIP,
+  /** End the run here, leaving the mesh as it is (networking stays at 0 once scaled down). */
+  ABORT
+}

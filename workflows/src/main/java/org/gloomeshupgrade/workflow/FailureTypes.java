@@ -1,0 +1,31 @@
+package org.gloomeshupgrade.workflow;
+
+import java.util.List;
+
+/** Application failure types shared by activities and the workflow. */
+public final class FailureTypes {
+  public static final String INVALID_REQUEST = "InvalidRequest";
+  public static final String VERSION_POLICY = "VersionPolicyRefused";
+  public static final String UNKNOWN_CONTEXT = "UnknownKubeContext";
+  public static final String MISSING_PERMISSIONS = "MissingPermissions";
+  public static final String UNAUTHORIZED = "KubernetesUnauthorized";
+  public static final String FORBIDDEN = "KubernetesForbidden";
+  public static final String NOT_FOUND = "KubernetesNotFound";
+  public static final String INVALID_OBJECT = "KubernetesInvalidObject";
+  public static final String SERVER_ERROR = "KubernetesServerError";
+  public static final String WAIT_TIMED_OUT = "WaitTimedOut";
+  public static final String TOOLING = "ToolingUnavailable";
+  public static final String CRD_SOURCE = "CrdSourceInvalid";
+  public static final String NOT_SETTLED = "NotSettled";
+  public static final String VERIFY_FAILED = "VerifyFailed";
+  public static final String NEEDS_ATTENTION_TIMEOUT = "NobodyDecided";
+  public static final String APPROVAL_TIMEOUT = "ApprovalTimedOut";
+  public static final String ABORTED = "AbortedByPerson";
+
+  /** Errors no retry can fix: activities throw them as non-retryable, and retry policies list them. */
+  public static final List<String> NON_RETRYABLE =
+      List.of(INVALID_REQUEST, VERSION_POLICY, UNKNOWN_CONTEXT, MISSING_PERMISSIONS, UNAUTHORIZED, FORBIDDEN,
+          NOT_FOUND, INVALID_OBJECT, TOOLING, CRD_SOURCE);
+
+  private FailureTypes() {}
+}

@@ -1,0 +1,540 @@
+package org.gloomeshupgrade.workflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.gloomeshupgrade.conformance.ConformanceReport;
+import org.gloomeshupgrade.controlplane.ControlPlaneInput;
+import org.gloomeshupgrade.controlplane.ControlPlaneResult;
+import org.gloomeshupgrade.controlplane.ToolingReport;
+import org.gloomeshupgrade.crds.CrdApplyInput;
+import org.gloomeshupgrade.crds.CrdApplyResult;
+import org.gloomeshupgrade.deployments.ScaleInput;
+import org.gloomeshupgrade.deployments.ScaleResult;
+import org.gloomeshupgrade.discovery.DiscoveryCounts;
+import org.gloomeshupgrade.discovery.DiscoveryDeleteResult;
+import org.gloomeshupgrade.preflight.PreflightInput;
+import org.gloomeshupgrade.preflight.PreflightReport;
+import org.gloomeshupgrade.preflight.RegisteredCluster;
+import org.gloomeshupgrade.registration.ReRegisterInput;
+import org.gloomeshupgrade.registration.ReRegisterResult;
+import org.gloomeshupgrade.request.DurationText;
+import org.gloomeshupgrade.request.InstallMethod;
+import org.gloomeshupgrade.request.InvalidRequestException;
+import org.gloomeshupgrade.request.UpgradeRequest;
+import org.gloomeshupgrade.request.UpgradeRequestParser;
+import org.gloomeshupgrade.verify.CheckLevel;
+import org.gloomeshupgrade.verify.NetworkingStatus;
+import org.gloomeshupgrade.verify.VerifyCheck;
+import org.gloomeshupgrade.verify.VerifyInput;
+import org.gloomeshupgrade.verify.VerifyReport;
+import org.semver4j.Semver;
+import org.slf4j.Logger;
+
+/**
+ * The runbook as a workflow. Workflow code only: no I/O, clocks, randomness or threads here; every
+ * action on a cluster is an activity, every wait a durable timer.
+ */
+public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
+  private static final Logger log = Workflow.getLogger(GlooMeshUpgradeWorkflowImpl.class);
+  private static final String MESHCTL_UPSERTS_CRDS_FROM = "0.12.0";
+  private static final int REGISTRATION_BATCH = 5;
+
+  private final RunBook book = new RunBook();
+  private UpgradeRequest request;
+  private boolean awaitingApproval;
+  private Approval approval;
+  private Approval rejection;
+  private Step attentionStep;
+  private StepDecision decision;
+
+  @Override
+  public UpgradeReport upgrade(JsonNode rawRequest) {
+    try {
+      request = UpgradeRequestParser.parse(rawRequest);
+    } catch (InvalidRequestException e) {
+      book.failed(Step.PREFLIGHT, now(), e.getMessage());
+      book.end(RunState.FAILED);
+      log.warn("request refused: {}", e.getMessage());
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.INVALID_REQUEST);
+    }
+    book.target(request.targetVersion());
+    book.context(request.managementContext());
+    UpgradeActivities act = new UpgradeActivities(request.scaleTimeout());
+
+    PreflightReport pre = runStep(Step.PREFLIGHT, () -> preflight(act));
+    String ctx = pre.context();
+    ToolingReport tooling = runStep(Step.TOOLING, () -> {
+      ToolingReport t = act.controlPlane.resolveTooling(controlPlaneInput(ctx));
+      book.detail(Step.TOOLING, t.tool() + " " + t.toolVersion() + ": " + t.detail());
+      return t;
+    });
+
+    if (request.dryRun()) {
+      book.end(RunState.DRY_RUN_COMPLETE);
+      return book.report("dry run of Gloo Mesh " + pre.runningVersion() + " to " + request.targetVersion() + " on "
+          + ctx + ": preflight and tooling passed, nothing was changed"
+          + (tooling == null ? "" : " (" + tooling.detail() + ")"));
+    }
+
+    runStep(Step.SCALE_DOWN, () -> {
+      ScaleResult n = act.deployments.scale(scale(ctx, request.networkingDeployment(), 0));
+      ScaleResult d = act.deployments.scale(scale(ctx, request.discoveryDeployment(), 0));
+      book.detail(Step.SCALE_DOWN, describe(n) + ", " + describe(d));
+      return null;
+    });
+
+    runStep(Step.DELETE_DISCOVERY, () -> {
+      DiscoveryDeleteResult r = act.discovery.deleteAll(ctx);
+      book.detail(Step.DELETE_DISCOVERY, "deleted " + r.deletedByKind() + " with " + r.collectionDeletes()
+          + " collection deletes");
+      return r;
+    });
+
+    if (request.installMethod() == InstallMethod.MESHCTL
+        && !Semver.parse(request.targetVersion()).isLowerThan(MESHCTL_UPSERTS_CRDS_FROM)) {
+      book.skipped(Step.CRDS, now(), "meshctl " + request.targetVersion() + " applies the CRDs itself");
+    } else {
+      runStep(Step.CRDS, () -> {
+        CrdApplyResult r = act.crds.apply(new CrdApplyInput(ctx, request.crdSource(), request.targetVersion(),
+            request.scaleTimeout().toSeconds()));
+        book.detail(Step.CRDS, r.created().size() + " created, " + r.updated().size() + " updated from " + r.source()
+            + (r.convertedFromV1beta1() ? " (converted from v1beta1)" : ""));
+        return r;
+      });
+    }
+
+    runStep(Step.CONTROL_PLANE, () -> {
+      ControlPlaneResult r = act.controlPlane.upgrade(controlPlaneInput(ctx));
+      book.detail(Step.CONTROL_PLANE, r.method() + ": " + r.applied().size() + " objects"
+          + (r.revisionAfter() > 0 ? ", release revision " + r.revisionBefore() + " to " + r.revisionAfter() : "")
+          + (r.replicasReset().isEmpty() ? "" : ", scaled back to 0: " + r.replicasReset()));
+      return r;
+    });
+
+    runStep(Step.CONFORMANCE, () -> {
+      ConformanceReport r = act.conformance.check(ctx);
+      if (!r.clean()) {
+        throw ApplicationFailure.newFailure(r.problems().size() + " resources do not conform to the new CRDs: "
+            + r.problems().stream().limit(10).map(GlooMeshUpgradeWorkflowImpl::describe)
+                .collect(Collectors.joining("; ")), "ConformanceProblems");
+      }
+      book.detail(Step.CONFORMANCE, r.resourcesChecked() + " resources conform");
+      return r;
+    });
+
+    runStep(Step.REREGISTER, () -> {
+      reRegister(act, ctx, pre.clusters());
+      return null;
+    });
+
+    runStep(Step.DISCOVERY, () -> {
+      int replicas = Math.max(1, pre.originalReplicas().getOrDefault(request.discoveryDeployment(), 1));
+      act.deployments.scale(scale(ctx, request.discoveryDeployment(), replicas));
+      awaitDiscovery(act, ctx, pre.discoveryInventory());
+      return null;
+    });
+
+    if (!approve()) {
+      book.end(RunState.REJECTED);
+      String summary = "rejected by " + rejection.by() + " (" + rejection.reason() + "): networking stays at 0 "
+          + "replicas on " + ctx + "; the new control plane and CRDs are in place. Approve a new run, or roll back.";
+      log.info(summary);
+      return book.report(summary);
+    }
+
+    runStep(Step.NETWORKING, () -> {
+      int replicas = Math.max(1, pre.originalReplicas().getOrDefault(request.networkingDeployment(), 1));
+      act.deployments.scale(scale(ctx, request.networkingDeployment(), replicas));
+      awaitNetworking(act, ctx);
+      return null;
+    });
+
+    runStep(Step.VERIFY, () -> {
+      VerifyReport r = act.verify.verify(new VerifyInput(ctx, request.namespace(), request.targetVersion()));
+      book.verify(r);
+      List<VerifyCheck> notGreen = r.checks().stream().filter(c -> c.level() != CheckLevel.GREEN).toList();
+      if (r.overall() == CheckLevel.RED) {
+        throw ApplicationFailure.newFailure("verify found problems: " + notGreen.stream()
+            .map(c -> c.name() + " " + c.level() + ": " + c.detail()).collect(Collectors.joining("; ")),
+            FailureTypes.VERIFY_FAILED);
+      }
+      notGreen.forEach(c -> book.warn("verify: " + c.name() + " " + c.level() + ": " + c.detail() + " (" + c.hint() + ")"));
+      book.detail(Step.VERIFY, r.checks().size() + " checks, overall " + r.overall());
+      return r;
+    });
+
+    book.end(RunState.SUCCEEDED);
+    String summary = "Gloo Mesh " + pre.runningVersion() + " to " + request.targetVersion() + " on " + ctx
+        + ": succeeded, approved by " + approval.by();
+    log.info(summary);
+    return book.report(summary);
+  }
+
+  private PreflightReport preflight(UpgradeActivities act) {
+    PreflightReport pre = act.preflight.preflight(new PreflightInput(request.managementContext(),
+        request.namespace(), request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
+        request.clusterContexts(), request.remoteNamespace()));
+    book.context(pre.context());
+    book.fromVersion(pre.runningVersion());
+    pre.warnings().forEach(book::warn);
+    try {
+      VersionPolicy.check(pre.runningVersion(), request.targetVersion(), request.allowDowngrade())
+          .forEach(book::warn);
+    } catch (VersionPolicy.VersionRefused e) {
+      book.failed(Step.PREFLIGHT, now(), e.getMessage());
+      book.end(RunState.FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.VERSION_POLICY);
+    }
+    book.detail(Step.PREFLIGHT, "running " + pre.runningVersion() + " on " + pre.context() + " (Kubernetes "
+        + pre.kubernetesVersion() + "), replicas " + pre.originalReplicas() + ", discovery "
+        + pre.discoveryInventory() + ", " + pre.clusters().size() + " clusters, " + pre.permissionsChecked()
+        + " permissions checked");
+    return pre;
+  }
+
+  private void reRegister(UpgradeActivities act, String ctx, List<RegisteredCluster> clusters) {
+    List<String> done = new ArrayList<>();
+    for (int i = 0; i < clusters.size(); i += REGISTRATION_BATCH) {
+      List<Promise<ReRegisterResult>> batch = new ArrayList<>();
+      for (RegisteredCluster c : clusters.subList(i, Math.min(clusters.size(), i + REGISTRATION_BATCH))) {
+        batch.add(Async.function(act.registration::reRegister, new ReRegisterInput(ctx, request.namespace(),
+            c.name(), c.context(), request.remoteNamespace(), request.clusterDomain())));
+      }
+      Promise.allOf(batch).get();
+      batch.forEach(p -> done.add(p.get().cluster()));
+    }
+    book.detail(Step.REREGISTER, "re-registered " + done);
+  }
+
+  private void awaitDiscovery(UpgradeActivities act, String ctx, Map<String, Integer> inventory) {
+    long start = now();
+    long lastChange = start;
+    Map<String, Integer> last = null;
+    int polls = 0;
+    while (true) {
+      DiscoveryCounts counts = act.poll.discovery.count(ctx);
+      polls++;
+      Map<String, Integer> current = new LinkedHashMap<>(counts.byKind());
+      long t = now();
+      if (!current.equals(last)) {
+        last = current;
+        lastChange = t;
+      }
+      String settled = "";
+      if (covers(current, inventory)) {
+        settled = "inventory back: " + current;
+      } else if ((counts.total() > 0 || total(inventory) == 0)
+          && t - lastChange >= request.discoverySettleWindow().toMillis()) {
+        settled = "stable for " + DurationText.format(request.discoverySettleWindow()) + " at " + current
+            + " (inventory was " + inventory + ")";
+        book.warn("discovery settled below the inventory of preflight: " + current + " < " + inventory);
+      }
+      book.discovery(new DiscoveryProgress(inventory, current, polls, settled));
+      if (!settled.isEmpty()) {
+        book.detail(Step.DISCOVERY, settled + " after " + polls + " polls");
+        return;
+      }
+      if (t - start >= request.discoveryTimeout().toMillis()) {
+        throw ApplicationFailure.newFailure("discovery did not settle within "
+            + DurationText.format(request.discoveryTimeout()) + ": found " + current + ", expected " + inventory
+            + ". Check the discovery pod's logs; retry to wait again, or skip to go on.", FailureTypes.NOT_SETTLED);
+      }
+      book.detail(Step.DISCOVERY, "waiting: " + current + " of " + inventory + " after " + polls + " polls");
+      Workflow.sleep(request.discoveryPollInterval());
+    }
+  }
+
+  private void awaitNetworking(UpgradeActivities act, String ctx) {
+    long start = now();
+    while (true) {
+      NetworkingStatus s = act.poll.verify.networkingStatus(ctx);
+      if (s.steady()) {
+        book.detail(Step.NETWORKING, s.accepted() + " of " + s.total() + " networking resources ACCEPTED");
+        return;
+      }
+      book.detail(Step.NETWORKING, "waiting: " + s.accepted() + " of " + s.total() + " ACCEPTED");
+      if (now() - start >= request.networkingTimeout().toMillis()) {
+        throw ApplicationFailure.newFailure("networking resources not ACCEPTED after "
+            + DurationText.format(request.networkingTimeout()) + ": " + String.join("; ", s.notAccepted())
+            + ". Read their status.errors and the networking pod's logs.", FailureTypes.NOT_SETTLED);
+      }
+      Workflow.sleep(request.discoveryPollInterval());
+    }
+  }
+
+  /** Step 9. Returns false when a person rejected. */
+  private boolean approve() {
+    Step step = Step.APPROVAL;
+    if (!request.requireApproval()) {
+      approval = new Approval("policy", "requireApproval is false in the request");
+      book.approval(approval);
+      book.skipped(step, now(), "approved by policy: requireApproval is false");
+      return true;
+    }
+    String id = Workflow.getInfo().getWorkflowId();
+    book.waitingForApproval(step, now(), "approval to scale networking up: gmu approve --workflow-id " + id
+        + " --by <you> --reason <why>, or temporal workflow signal --workflow-id " + id
+        + " --name approve --input '{\"by\":\"<you>\",\"reason\":\"<why>\"}'");
+    awaitingApproval = true;
+    boolean answered = Workflow.await(request.approvalTimeout(), () -> approval != null || rejection != null);
+    awaitingApproval = false;
+    book.doneWaiting();
+    if (!answered) {
+      String why = "nobody approved within " + DurationText.format(request.approvalTimeout())
+          + ": networking stays at 0 replicas; start a new run to finish the upgrade";
+      book.failed(step, now(), why);
+      book.end(RunState.FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(why, FailureTypes.APPROVAL_TIMEOUT);
+    }
+    if (rejection != null) {
+      book.failed(step, now(), "rejected by " + rejection.by() + ": " + rejection.reason());
+      book.decision("rejected by " + rejection.by() + ": " + rejection.reason());
+      return false;
+    }
+    book.approval(approval);
+    book.detail(step, "approved by " + approval.by() + ": " + approval.reason());
+    book.succeeded(step, now());
+    return true;
+  }
+
+  /**
+   * Runs a step; when it fails, the run stops at that step, visibly, until a person decides to retry,
+   * skip (where that is safe) or abort.
+   */
+  private <T> T runStep(Step step, Supplier<T> body) {
+    while (true) {
+      book.running(step, now());
+      log.info("step {} ({}): started", step.number(), step.title());
+      try {
+        T result = body.get();
+        book.succeeded(step, now());
+        log.info("step {} ({}): succeeded", step.number(), step.title());
+        return result;
+      } catch (ActivityFailure | ApplicationFailure e) {
+        if (book.state().finished()) {
+          throw e;
+        }
+        String why = reason(e);
+        log.warn("step {} ({}): needs attention: {}", step.number(), step.title(), why);
+        StepDecision d = awaitDecision(step, why);
+        book.decision(step.name() + ": " + d.decision() + " by " + d.by()
+            + (d.reason() == null || d.reason().isBlank() ? "" : " (" + d.reason() + ")"));
+        switch (d.decision()) {
+          case RETRY -> log.info("step {} ({}): retry chosen by {}", step.number(), step.title(), d.by());
+          case SKIP -> {
+            book.skipped(step, now(), "skipped by " + d.by() + ": " + d.reason() + " (after: " + why + ")");
+            return null;
+          }
+          case ABORT -> {
+            String msg = "aborted by " + d.by() + " at step " + step.number() + " (" + step.title() + "): "
+                + d.reason() + ". The mesh is left as it is" + safeStateNote(step);
+            book.failed(step, now(), msg);
+            book.end(RunState.ABORTED);
+            throw ApplicationFailure.newNonRetryableFailure(msg, FailureTypes.ABORTED);
+          }
+        }
+      }
+    }
+  }
+
+  private StepDecision awaitDecision(Step step, String why) {
+    String id = Workflow.getInfo().getWorkflowId();
+    book.needsAttention(step, why, "a decision for step " + step.name() + " (RETRY" + (step.skippable() ? ", SKIP" : "")
+        + " or ABORT): gmu decide --workflow-id " + id + " --step " + step.name() + " --decision RETRY --by <you>");
+    attentionStep = step;
+    decision = null;
+    boolean decided = Workflow.await(request.attentionTimeout(), () -> decision != null);
+    StepDecision d = decision;
+    attentionStep = null;
+    decision = null;
+    book.doneWaiting();
+    if (!decided) {
+      String msg = "step " + step.number() + " (" + step.title() + ") failed and nobody decided within "
+          + DurationText.format(request.attentionTimeout()) + ": " + why + ". The mesh is left as it is"
+          + safeStateNote(step);
+      book.failed(step, now(), msg);
+      book.end(RunState.FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(msg, FailureTypes.NEEDS_ATTENTION_TIMEOUT);
+    }
+    return d;
+  }
+
+  private String safeStateNote(Step step) {
+    return step.compareTo(Step.SCALE_DOWN) >= 0 && step.compareTo(Step.NETWORKING) < 0
+        ? " (networking stays at 0 replicas)." : ".";
+  }
+
+  // ---- signals, updates, query ----
+
+  @Override
+  public void approve(Approval a) {
+    String refusal = approvalRefusal(a);
+    if (refusal != null) {
+      book.warn("approve signal ignored: " + refusal);
+      return;
+    }
+    approval = a;
+  }
+
+  @Override
+  public void reject(Approval r) {
+    String refusal = approvalRefusal(r);
+    if (refusal != null) {
+      book.warn("reject signal ignored: " + refusal);
+      return;
+    }
+    rejection = r;
+  }
+
+  @Override
+  public void decide(StepDecision d) {
+    String refusal = decisionRefusal(d);
+    if (refusal != null) {
+      book.warn("decide signal ignored: " + refusal);
+      return;
+    }
+    decision = d;
+  }
+
+  @Override
+  public String approveNow(Approval a) {
+    approval = a;
+    return "approved by " + a.by() + ": networking will be scaled up";
+  }
+
+  @Override
+  public void validateApproveNow(Approval a) {
+    refuseIf(approvalRefusal(a));
+  }
+
+  @Override
+  public String rejectNow(Approval r) {
+    rejection = r;
+    return "rejected by " + r.by() + ": networking stays at 0 replicas";
+  }
+
+  @Override
+  public void validateRejectNow(Approval r) {
+    refuseIf(approvalRefusal(r));
+  }
+
+  @Override
+  public String decideNow(StepDecision d) {
+    decision = d;
+    return d.decision() + " of step " + d.step() + " recorded for " + d.by();
+  }
+
+  @Override
+  public void validateDecideNow(StepDecision d) {
+    refuseIf(decisionRefusal(d));
+  }
+
+  @Override
+  public UpgradeStatus status() {
+    return book.snapshot();
+  }
+
+  private String approvalRefusal(Approval a) {
+    if (a == null || a.by() == null || a.by().isBlank()) {
+      return "\"by\" is required: who approves or rejects";
+    }
+    if (!awaitingApproval) {
+      return "nothing is awaiting approval (run state " + book.state() + ")";
+    }
+    if (approval != null || rejection != null) {
+      return "the approval was already answered";
+    }
+    return null;
+  }
+
+  private String decisionRefusal(StepDecision d) {
+    if (d == null || d.decision() == null || d.step() == null) {
+      return "\"step\" and \"decision\" (RETRY, SKIP or ABORT) are required";
+    }
+    if (d.by() == null || d.by().isBlank()) {
+      return "\"by\" is required: who decides";
+    }
+    if (attentionStep == null) {
+      return "no step is waiting for a decision (run state " + book.state() + ")";
+    }
+    if (d.step() != attentionStep) {
+      return "the decision names step " + d.step() + " but step " + attentionStep + " is the one waiting";
+    }
+    if (decision != null) {
+      return "a decision for step " + attentionStep + " was already recorded";
+    }
+    if (d.decision() == Decision.SKIP && !attentionStep.skippable()) {
+      return "step " + attentionStep + " cannot be skipped: it keeps the mesh safe; RETRY or ABORT";
+    }
+    if (d.decision() != Decision.RETRY && (d.reason() == null || d.reason().isBlank())) {
+      return "\"reason\" is required to " + d.decision();
+    }
+    return null;
+  }
+
+  private static void refuseIf(String refusal) {
+    if (refusal != null) {
+      throw new IllegalStateException(refusal);
+    }
+  }
+
+  // ---- helpers ----
+
+  private ControlPlaneInput controlPlaneInput(String ctx) {
+    return new ControlPlaneInput(ctx, request.namespace(), request.installMethod(), request.helmRelease(),
+        request.chart(), request.meshctlPath(), request.targetVersion(), request.discoveryDeployment(),
+        request.networkingDeployment());
+  }
+
+  private ScaleInput scale(String ctx, String deployment, int replicas) {
+    return new ScaleInput(ctx, request.namespace(), deployment, replicas, request.scaleTimeout().toSeconds());
+  }
+
+  private static String describe(ScaleResult r) {
+    return r.deployment() + " " + r.previousReplicas() + "->" + r.replicas()
+        + (r.changed() ? "" : " (already)");
+  }
+
+  private static String describe(ConformanceProblem p) {
+    return p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path() + ": " + p.problem();
+  }
+
+  private static boolean covers(Map<String, Integer> current, Map<String, Integer> inventory) {
+    return inventory.entrySet().stream().allMatch(e -> current.getOrDefault(e.getKey(), 0) >= e.getValue());
+  }
+
+  private static int total(Map<String, Integer> counts) {
+    return counts.values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  private static String reason(TemporalFailure e) {
+    Throwable t = e;
+    while (t.getCause() != null && t instanceof ActivityFailure) {
+      t = t.getCause();
+    }
+    String message = t instanceof ApplicationFailure af ? af.getOriginalMessage()
+        : t instanceof TemporalFailure tf ? tf.getOriginalMessage() : t.getMessage();
+    if (e instanceof ActivityFailure af) {
+      return af.getActivityType() + ": " + message;
+    }
+    return message;
+  }
+
+  private static long now() {
+    return Workflow.currentTimeMillis();
+  }
+
+}

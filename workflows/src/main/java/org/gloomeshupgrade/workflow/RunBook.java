@@ -1,0 +1,198 @@
+package org.gloomeshupgrade.workflow;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.gloomeshupgrade.verify.VerifyReport;
+
+/**
+ * The run's record of what happened, kept by the workflow and read by the status query. Every time
+ * comes from the caller (workflow time), so this stays deterministic.
+ */
+final class RunBook {
+  private final Map<Step, MutableStep> steps = new EnumMap<>(Step.class);
+  private final List<String> decisions = new ArrayList<>();
+  private final List<String> warnings = new ArrayList<>();
+  private RunState state = RunState.RUNNING;
+  private String context = "";
+  private String fromVersion = "";
+  private String targetVersion = "";
+  private Step current = Step.PREFLIGHT;
+  private String awaiting = "";
+  private String attention = "";
+  private Approval approval;
+  private VerifyReport verify;
+  private DiscoveryProgress discovery = new DiscoveryProgress(Map.of(), Map.of(), 0, "");
+
+  RunBook() {
+    for (Step s : Step.values()) {
+      steps.put(s, new MutableStep(s));
+    }
+  }
+
+  void target(String version) {
+    this.targetVersion = version;
+  }
+
+  void context(String context) {
+    this.context = context;
+  }
+
+  void fromVersion(String version) {
+    this.fromVersion = version == null ? "" : version;
+  }
+
+  String context() {
+    return context;
+  }
+
+  String fromVersion() {
+    return fromVersion;
+  }
+
+  void warn(String warning) {
+    warnings.add(warning);
+  }
+
+  void running(Step step, long now) {
+    MutableStep s = steps.get(step);
+    current = step;
+    state = RunState.RUNNING;
+    attention = "";
+    s.state = StepState.RUNNING;
+    if (s.startedAt == 0) {
+      s.startedAt = now;
+    }
+    s.attempts++;
+  }
+
+  void detail(Step step, String detail) {
+    steps.get(step).detail = detail;
+  }
+
+  void succeeded(Step step, long now) {
+    finish(step, StepState.SUCCEEDED, now);
+  }
+
+  void skipped(Step step, long now, String why) {
+    MutableStep s = steps.get(step);
+    if (s.startedAt == 0) {
+      s.startedAt = now;
+    }
+    s.detail = why;
+    finish(step, StepState.SKIPPED, now);
+  }
+
+  void failed(Step step, long now, String why) {
+    steps.get(step).detail = why;
+    finish(step, StepState.FAILED, now);
+  }
+
+  void needsAttention(Step step, String why, String awaitingText) {
+    MutableStep s = steps.get(step);
+    s.state = StepState.NEEDS_ATTENTION;
+    s.detail = why;
+    state = RunState.NEEDS_ATTENTION;
+    attention = "step " + step.number() + " (" + step.title() + ") failed: " + why;
+    awaiting = awaitingText;
+  }
+
+  void waitingForApproval(Step step, long now, String awaitingText) {
+    running(step, now);
+    steps.get(step).state = StepState.WAITING;
+    state = RunState.WAITING_FOR_APPROVAL;
+    awaiting = awaitingText;
+  }
+
+  void doneWaiting() {
+    awaiting = "";
+    if (state == RunState.WAITING_FOR_APPROVAL || state == RunState.NEEDS_ATTENTION) {
+      state = RunState.RUNNING;
+    }
+  }
+
+  void approval(Approval approval) {
+    this.approval = approval;
+  }
+
+  void decision(String line) {
+    decisions.add(line);
+  }
+
+  void discovery(DiscoveryProgress progress) {
+    this.discovery = progress;
+  }
+
+  void verify(VerifyReport report) {
+    this.verify = report;
+  }
+
+  void end(RunState outcome) {
+    this.state = outcome;
+    this.awaiting = "";
+  }
+
+  RunState state() {
+    return state;
+  }
+
+  private void finish(Step step, StepState result, long now) {
+    MutableStep s = steps.get(step);
+    s.state = result;
+    s.finishedAt = now;
+    awaiting = "";
+  }
+
+  UpgradeStatus snapshot() {
+    return new UpgradeStatus(state, context, fromVersion, targetVersion, current, stepList(),
+        discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify);
+  }
+
+  UpgradeReport report(String summary) {
+    return new UpgradeReport(state, context, fromVersion, targetVersion, summary, stepList(), approval,
+        List.copyOf(decisions), List.copyOf(warnings), verify);
+  }
+
+  long startedAt(Step step) {
+    return steps.get(step).startedAt;
+  }
+
+  Map<Step, StepState> states() {
+    Map<Step, StepState> result = new LinkedHashMap<>();
+    steps.forEach((k, v) -> result.put(k, v.state));
+    return result;
+  }
+
+  private List<StepStatus> stepList() {
+    List<StepStatus> list = new ArrayList<>();
+    for (MutableStep s : steps.values()) {
+      list.add(s.toStatus());
+    }
+    return list;
+  }
+
+  private static final class MutableStep {
+    private final Step step;
+    private StepState state = StepState.PENDING;
+    private long startedAt;
+    private long finishedAt;
+    private String detail = "";
+    private int attempts;
+
+    MutableStep(Step step) {
+      this.step = step;
+    }
+
+    StepStatus toStatus() {
+      long elapsed = startedAt == 0 ? 0 : (finishedAt == 0 ? 0 : finishedAt - startedAt);
+      return new StepStatus(step, state, iso(startedAt), iso(finishedAt), elapsed, detail, attempts);
+    }
+
+    private static String iso(long millis) {
+      return millis == 0 ? "" : Instant.ofEpochMilli(millis).toString();
+    }
+  }
+}

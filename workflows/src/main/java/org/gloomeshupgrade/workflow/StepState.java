@@ -1,0 +1,5 @@
+package org.gloomeshupgrade.workflow;
+
+public enum StepState {
+  PENDING, RUNNING, WAITING, NEEDS_ATTENTION, SUCCEEDED, SKIPPED, FAILED
+}

@@ -1,0 +1,24 @@
+package org.gloomeshupgrade.workflow;
+
+/** The names people type: task queue, workflow type, signal, update and query names, workflow IDs. */
+public final class UpgradeNames {
+  public static final String TASK_QUEUE = "gloo-mesh-upgrade";
+  public static final String WORKFLOW_TYPE = "GlooMeshUpgrade";
+
+  public static final String SIGNAL_APPROVE = "approve";
+  public static final String SIGNAL_REJECT = "reject";
+  public static final String SIGNAL_DECIDE = "decide";
+  public static final String UPDATE_APPROVE = "approveNow";
+  public static final String UPDATE_REJECT = "rejectNow";
+  public static final String UPDATE_DECIDE = "decideNow";
+  public static final String QUERY_STATUS = "status";
+
+  private static final String WORKFLOW_ID_PREFIX = "gloo-mesh-upgrade-";
+
+  private UpgradeNames() {}
+
+  /** One upgrade per management cluster: the workflow ID is derived from its kubeconfig context. */
+  public static String workflowId(String managementContext) {
+    return WORKFLOW_ID_PREFIX + managementContext;
+  }
+}

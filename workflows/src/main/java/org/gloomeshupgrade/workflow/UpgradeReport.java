@@ -1,0 +1,17 @@
+package org.gloomeshupgrade.workflow;
+
+import java.util.List;
+import org.gloomeshupgrade.verify.VerifyReport;
+
+/** The workflow's result. */
+public record UpgradeReport(
+    RunState outcome,
+    String managementContext,
+    String fromVersion,
+    String targetVersion,
+    String summary,
+    List<StepStatus> steps,
+    Approval approval,
+    List<String> decisions,
+    List<String> warnings,
+    VerifyReport verify) {}

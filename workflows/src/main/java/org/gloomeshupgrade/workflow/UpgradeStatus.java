@@ -1,0 +1,25 @@
+package org.gloomeshupgrade.workflow;
+
+import java.util.List;
+import org.gloomeshupgrade.verify.VerifyReport;
+
+/**
+ * The full state of a run, as the {@code status} query returns it.
+ *
+ * @param awaiting what the run waits for from a person, "" when nothing
+ * @param attention the failure a person must act on, "" when none
+ */
+public record UpgradeStatus(
+    RunState state,
+    String managementContext,
+    String fromVersion,
+    String targetVersion,
+    Step currentStep,
+    List<StepStatus> steps,
+    DiscoveryProgress discovery,
+    String awaiting,
+    String attention,
+    Approval approval,
+    List<String> decisions,
+    List<String> warnings,
+    VerifyReport verify) {}

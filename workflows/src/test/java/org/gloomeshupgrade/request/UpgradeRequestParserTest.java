@@ -1,0 +1,138 @@
+package org.gloomeshupgrade.request;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class UpgradeRequestParserTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode json(String text) throws Exception {
+    return JSON.readTree(text);
+  }
+
+  private static InvalidRequestException refusal(String text) throws Exception {
+    JsonNode node = json(text);
+    try {
+      UpgradeRequestParser.parse(node);
+    } catch (InvalidRequestException e) {
+      return e;
+    }
+    throw new AssertionError("expected a refusal for " + text);
+  }
+
+  @Test
+  void targetVersionAloneIsACompleteRequestWithDocumentedDefaults() throws Exception {
+    UpgradeRequest r = UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}"));
+
+    assertThat(r.targetVersion()).isEqualTo("0.11.3");
+    assertThat(r.managementContext()).isEqualTo(RequestDefaults.MANAGEMENT_CONTEXT);
+    assertThat(r.namespace()).isEqualTo("gloo-mesh");
+    assertThat(r.installMethod()).isEqualTo(InstallMethod.HELM);
+    assertThat(r.helmRelease()).isEqualTo("gloo-mesh");
+    assertThat(r.chart()).isEqualTo(RequestDefaults.CHART_REPOSITORY);
+    assertThat(r.clusters()).isEmpty();
+    assertThat(r.discoveryDeployment()).isEqualTo("discovery");
+    assertThat(r.networkingDeployment()).isEqualTo("networking");
+    assertThat(r.discoveryPollInterval()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(r.discoverySettleWindow()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(r.discoveryTimeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(r.requireApproval()).isTrue();
+    assertThat(r.approvalTimeout()).isEqualTo(Duration.ofHours(24));
+    assertThat(r.allowDowngrade()).isFalse();
+    assertThat(r.dryRun()).isFalse();
+  }
+
+  @Test
+  void everyFieldIsReadFromItsWireName() throws Exception {
+    UpgradeRequest r = UpgradeRequestParser.parse(json("""
+        {"targetVersion":"v0.12.8","managementContext":"prod-mgmt","namespace":"mesh","installMethod":"manifests",
+         "helmRelease":"gm","chart":"/charts/gloo-mesh","crdSource":"/crds","clusters":["east","west"],
+         "clusterContexts":{"east":"ctx-east"},"remoteNamespace":"gm-remote","clusterDomain":"corp.local",
+         "discoveryDeployment":"disc","networkingDeployment":"net","discoveryPollInterval":"500ms",
+         "discoverySettleWindow":"PT1M","discoveryTimeout":"1h30m","networkingTimeout":"5m","scaleTimeout":"90s",
+         "requireApproval":false,"approvalTimeout":"2h","attentionTimeout":"1d","allowDowngrade":true,"dryRun":true}
+        """));
+
+    assertThat(r.targetVersion()).isEqualTo("0.12.8");
+    assertThat(r.managementContext()).isEqualTo("prod-mgmt");
+    assertThat(r.namespace()).isEqualTo("mesh");
+    assertThat(r.installMethod()).isEqualTo(InstallMethod.MANIFESTS);
+    assertThat(r.clusters()).containsExactly("east", "west");
+    assertThat(r.contextOf("east")).isEqualTo("ctx-east");
+    assertThat(r.contextOf("west")).isEqualTo("west");
+    assertThat(r.discoveryPollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(r.discoverySettleWindow()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(r.discoveryTimeout()).isEqualTo(Duration.ofMinutes(90));
+    assertThat(r.scaleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(r.attentionTimeout()).isEqualTo(Duration.ofDays(1));
+    assertThat(r.requireApproval()).isFalse();
+    assertThat(r.allowDowngrade()).isTrue();
+    assertThat(r.dryRun()).isTrue();
+  }
+
+  @Test
+  void unknownFieldsAreNamedWithASuggestion() throws Exception {
+    InvalidRequestException e = refusal("{\"targetVersion\":\"0.11.3\",\"targetversion\":\"x\",\"colour\":1}");
+
+    assertThat(e.problems()).hasSize(2);
+    assertThat(e.problems().get(0)).contains("unknown field \"targetversion\"").contains("did you mean \"targetVersion\"");
+    assertThat(e.problems().get(1)).contains("unknown field \"colour\"");
+  }
+
+  @Test
+  void everyInvalidValueIsReportedWithItsField() throws Exception {
+    InvalidRequestException e = refusal("""
+        {"targetVersion":"latest","namespace":"Gloo_Mesh","installMethod":"kubectl","discoveryPollInterval":"soon",
+         "requireApproval":"yes","clusters":["a","a",3],"approvalTimeout":"1ms"}
+        """);
+
+    assertThat(e.getMessage()).startsWith("invalid upgrade request: ");
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("targetVersion: \"latest\""))
+        .anySatisfy(p -> assertThat(p).startsWith("namespace: \"Gloo_Mesh\""))
+        .anySatisfy(p -> assertThat(p).startsWith("installMethod: \"kubectl\" is not one of helm, manifests, meshctl"))
+        .anySatisfy(p -> assertThat(p).startsWith("discoveryPollInterval: \"soon\""))
+        .anySatisfy(p -> assertThat(p).startsWith("requireApproval: must be true or false"))
+        .anySatisfy(p -> assertThat(p).startsWith("clusters[1]: \"a\" is listed twice"))
+        .anySatisfy(p -> assertThat(p).startsWith("clusters[2]: must be a string"))
+        .anySatisfy(p -> assertThat(p).startsWith("approvalTimeout: 1ms is shorter than the minimum 1s"));
+  }
+
+  @Test
+  void missingOrNonObjectInputIsRefusedWithAnExample() throws Exception {
+    assertThatThrownBy(() -> UpgradeRequestParser.parse(null))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("targetVersion");
+    assertThat(refusal("\"0.11.3\"").getMessage()).contains("must be a JSON object");
+    assertThat(refusal("{}").problems()).containsExactly(
+        "targetVersion: required, the Gloo Mesh version to upgrade to, for example \"0.11.3\"");
+  }
+
+  @Test
+  void timingsThatCannotWorkTogetherAreRefused() throws Exception {
+    InvalidRequestException e = refusal("""
+        {"targetVersion":"0.11.3","discoveryPollInterval":"1m","discoveryTimeout":"30s","discoverySettleWindow":"1h"}
+        """);
+
+    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("discoveryTimeout: 30s must be longer"))
+        .anySatisfy(p -> assertThat(p).startsWith("discoverySettleWindow: 1h must be shorter"));
+  }
+
+  @Test
+  void contextsForClustersNotListedAreRefused() throws Exception {
+    InvalidRequestException e = refusal("""
+        {"targetVersion":"0.11.3","clusters":["east"],"clusterContexts":{"west":"ctx-west"}}
+        """);
+
+    assertThat(e.problems()).containsExactly("clusterContexts.west: \"west\" is not in clusters [east]");
+  }
+
+  @Test
+  void meshctlPathWithoutMeshctlInstallIsRefused() throws Exception {
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"meshctlPath\":\"/usr/bin/meshctl\"}").problems())
+        .containsExactly("meshctlPath: only used with installMethod \"meshctl\", but installMethod is \"helm\"");
+  }
+}
