@@ -9,9 +9,9 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
@@ -219,7 +219,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     book.detail(Step.REREGISTER, "re-registered " + done);
   }
 
-  private void awaitDiscovery(UpgradeActivities act, String ctx, Map<String, Integer> inventory) {
+  private void awaitDiscovery(UpgradeActivities act, String ctx, Map<String, Integer> preflightInventory) {
+    Map<String, Integer> inventory = new TreeMap<>(preflightInventory);
     long start = now();
     long lastChange = start;
     Map<String, Integer> last = null;
@@ -227,7 +228,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     while (true) {
       DiscoveryCounts counts = act.poll.discovery.count(ctx);
       polls++;
-      Map<String, Integer> current = new LinkedHashMap<>(counts.byKind());
+      Map<String, Integer> current = new TreeMap<>(counts.byKind());
       long t = now();
       if (!current.equals(last)) {
         last = current;

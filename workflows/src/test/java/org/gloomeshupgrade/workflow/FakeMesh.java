@@ -1,0 +1,158 @@
+package org.gloomeshupgrade.workflow;
+
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.gloomeshupgrade.conformance.ConformanceActivities;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.gloomeshupgrade.conformance.ConformanceReport;
+import org.gloomeshupgrade.controlplane.ControlPlaneActivities;
+import org.gloomeshupgrade.controlplane.ControlPlaneInput;
+import org.gloomeshupgrade.controlplane.ControlPlaneResult;
+import org.gloomeshupgrade.controlplane.ToolingReport;
+import org.gloomeshupgrade.crds.CrdActivities;
+import org.gloomeshupgrade.crds.CrdApplyInput;
+import org.gloomeshupgrade.crds.CrdApplyResult;
+import org.gloomeshupgrade.deployments.DeploymentActivities;
+import org.gloomeshupgrade.deployments.ScaleInput;
+import org.gloomeshupgrade.deployments.ScaleResult;
+import org.gloomeshupgrade.discovery.DiscoveryActivities;
+import org.gloomeshupgrade.discovery.DiscoveryCounts;
+import org.gloomeshupgrade.discovery.DiscoveryDeleteResult;
+import org.gloomeshupgrade.preflight.PreflightActivities;
+import org.gloomeshupgrade.preflight.PreflightInput;
+import org.gloomeshupgrade.preflight.PreflightReport;
+import org.gloomeshupgrade.preflight.RegisteredCluster;
+import org.gloomeshupgrade.registration.ReRegisterInput;
+import org.gloomeshupgrade.registration.ReRegisterResult;
+import org.gloomeshupgrade.registration.RegistrationActivities;
+import org.gloomeshupgrade.verify.CheckLevel;
+import org.gloomeshupgrade.verify.NetworkingStatus;
+import org.gloomeshupgrade.verify.VerifyActivities;
+import org.gloomeshupgrade.verify.VerifyCheck;
+import org.gloomeshupgrade.verify.VerifyInput;
+import org.gloomeshupgrade.verify.VerifyReport;
+
+/**
+ * An in-memory mesh behind every activity interface, for workflow-logic tests. It records each call
+ * in order so tests can assert the runbook's order and the safety properties. The real activities
+ * are tested against simulated clusters elsewhere.
+ */
+class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryActivities, CrdActivities,
+    ControlPlaneActivities, ConformanceActivities, RegistrationActivities, VerifyActivities {
+
+  final List<String> calls = new CopyOnWriteArrayList<>();
+  final Map<String, Integer> replicas = new ConcurrentHashMap<>(Map.of("discovery", 1, "networking", 1));
+  volatile String runningVersion = "0.10.10";
+  volatile int discoveryResources = 6;
+  /** How many resources discovery finds when it runs (preflight's inventory is 6). */
+  volatile int discoveryFinds = 6;
+  /** When false, discovery never recreates its resources. */
+  final AtomicBoolean discoveryComesBack = new AtomicBoolean(true);
+  final List<ConformanceProblem> conformanceProblems = new CopyOnWriteArrayList<>();
+
+  Object[] all() {
+    return new Object[] {this};
+  }
+
+  List<String> mutatingCalls() {
+    return calls.stream().filter(c -> !c.startsWith("preflight") && !c.startsWith("tooling")
+        && !c.startsWith("count") && !c.startsWith("networkingStatus") && !c.startsWith("verify")
+        && !c.startsWith("conformance")).toList();
+  }
+
+  @Override
+  public PreflightReport preflight(PreflightInput input) {
+    calls.add("preflight " + input.context());
+    String ctx = input.context().isEmpty() ? "mgmt" : input.context();
+    return new PreflightReport(ctx, "v1.29.0", runningVersion,
+        Map.of("discovery", runningVersion, "networking", runningVersion), new LinkedHashMap<>(replicas),
+        Map.of("Mesh", 2, "Workload", 4), List.of(new RegisteredCluster("cluster-1", "cluster-1", "cluster-1",
+            "cluster.local"), new RegisteredCluster("cluster-2", "cluster-2", "cluster-2", "cluster.local")), 42,
+        List.of());
+  }
+
+  @Override
+  public ScaleResult scale(ScaleInput input) {
+    calls.add("scale " + input.deployment() + " " + input.replicas());
+    int before = replicas.getOrDefault(input.deployment(), 0);
+    replicas.put(input.deployment(), input.replicas());
+    return new ScaleResult(input.deployment(), before, input.replicas(), before != input.replicas(), 0);
+  }
+
+  @Override
+  public DiscoveryDeleteResult deleteAll(String context) {
+    calls.add("deleteDiscovery");
+    discoveryResources = 0;
+    return new DiscoveryDeleteResult(Map.of("Mesh", 2, "Workload", 4), 2);
+  }
+
+  @Override
+  public DiscoveryCounts count(String context) {
+    calls.add("count");
+    if (replicas.getOrDefault("discovery", 0) > 0 && discoveryComesBack.get()) {
+      int n = discoveryFinds;
+      return new DiscoveryCounts(Map.of("Mesh", Math.min(2, n), "Workload", Math.max(0, n - 2)));
+    }
+    return new DiscoveryCounts(Map.of("Mesh", 0, "Workload", 0));
+  }
+
+  @Override
+  public CrdApplyResult apply(CrdApplyInput input) {
+    calls.add("crds " + input.targetVersion());
+    return new CrdApplyResult("fake", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
+  }
+
+  @Override
+  public ToolingReport resolveTooling(ControlPlaneInput input) {
+    calls.add("tooling " + input.installMethod());
+    return new ToolingReport("helm", "fake-chart", "v3", "chart " + input.targetVersion() + " found");
+  }
+
+  @Override
+  public ControlPlaneResult upgrade(ControlPlaneInput input) {
+    calls.add("controlPlane " + input.targetVersion());
+    runningVersion = input.targetVersion();
+    return new ControlPlaneResult("helm", 3, 4, List.of("Deployment gloo-mesh/networking"), List.of(), "");
+  }
+
+  @Override
+  public ConformanceReport check(String context) {
+    calls.add("conformance");
+    return new ConformanceReport(5, List.copyOf(conformanceProblems));
+  }
+
+  @Override
+  public ReRegisterResult reRegister(ReRegisterInput input) {
+    calls.add("reRegister " + input.cluster());
+    return new ReRegisterResult(input.cluster(), List.of(), List.of("Secret gloo-mesh/" + input.cluster()),
+        "https://" + input.cluster());
+  }
+
+  @Override
+  public NetworkingStatus networkingStatus(String context) {
+    calls.add("networkingStatus");
+    boolean running = replicas.getOrDefault("networking", 0) > 0;
+    return running ? new NetworkingStatus(4, 4, List.of())
+        : new NetworkingStatus(4, 0, List.of("TrafficPolicy gloo-mesh/tp: PENDING"));
+  }
+
+  @Override
+  public VerifyReport verify(VerifyInput input) {
+    calls.add("verify");
+    List<VerifyCheck> checks = new ArrayList<>();
+    checks.add(new VerifyCheck("deployments available", CheckLevel.GREEN, "2 of 2", ""));
+    checks.add(new VerifyCheck("control plane version", runningVersion.equals(input.targetVersion())
+        ? CheckLevel.GREEN : CheckLevel.RED, runningVersion, "upgrade the control plane"));
+    return new VerifyReport(checks);
+  }
+
+  static ApplicationFailure notFound(String what) {
+    return ApplicationFailure.newNonRetryableFailure(what + " not found", FailureTypes.NOT_FOUND);
+  }
+}

@@ -1,0 +1,352 @@
+package org.gloomeshupgrade.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The workflow's logic over an in-memory mesh, with Temporal's time-skipping test server. */
+class GlooMeshUpgradeWorkflowTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ID = "gloo-mesh-upgrade-mgmt";
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private FakeMesh mesh;
+
+  @BeforeEach
+  void start() {
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
+    mesh = new FakeMesh();
+    worker.registerActivitiesImplementations(mesh);
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  @AfterEach
+  void stop() {
+    env.close();
+  }
+
+  private GlooMeshUpgradeWorkflow startUpgrade(String requestJson) throws Exception {
+    GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+    JsonNode request = JSON.readTree(requestJson);
+    WorkflowClient.start(wf::upgrade, request);
+    return wf;
+  }
+
+  /** Queries until the status matches, moving workflow time on between queries. */
+  private UpgradeStatus awaitStatus(GlooMeshUpgradeWorkflow wf, Predicate<UpgradeStatus> wanted) {
+    UpgradeStatus last = null;
+    for (int i = 0; i < 2000; i++) {
+      last = wf.status();
+      if (wanted.test(last)) {
+        return last;
+      }
+      if (last.state().finished()) {
+        break;
+      }
+      env.sleep(Duration.ofSeconds(1));
+    }
+    throw new AssertionError("status never matched; last: " + last);
+  }
+
+  private static UpgradeReport result(GlooMeshUpgradeWorkflow wf) {
+    return WorkflowStub.fromTyped(wf).getResult(UpgradeReport.class);
+  }
+
+  private static ApplicationFailure failureOf(GlooMeshUpgradeWorkflow wf) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> result(wf));
+    assertThat(t).isInstanceOf(WorkflowFailedException.class);
+    assertThat(t.getCause()).isInstanceOf(ApplicationFailure.class);
+    return (ApplicationFailure) t.getCause();
+  }
+
+  @Test
+  void runsTheRunbookInOrderAndScalesNetworkingUpOnlyAfterApproval() throws Exception {
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
+
+    UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThat(waiting.currentStep()).isEqualTo(Step.APPROVAL);
+    assertThat(waiting.awaiting()).contains("gmu approve").contains("temporal workflow signal");
+    env.sleep(Duration.ofHours(3));
+    assertThat(mesh.calls).doesNotContain("scale networking 1");
+    List<String> beforeApproval = List.copyOf(mesh.calls);
+
+    wf.approve(new Approval("alice", "change CHG-1"));
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.approval()).isEqualTo(new Approval("alice", "change CHG-1"));
+    assertThat(report.fromVersion()).isEqualTo("0.10.10");
+    assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).isEqualTo(StepState.SUCCEEDED));
+    assertThat(beforeApproval).containsSubsequence("preflight ", "tooling HELM", "scale networking 0",
+        "scale discovery 0", "deleteDiscovery", "crds 0.11.3", "controlPlane 0.11.3", "conformance",
+        "reRegister cluster-1", "scale discovery 1", "count");
+    assertThat(mesh.calls).containsSubsequence("count", "scale networking 1", "networkingStatus", "verify");
+    assertThat(mesh.calls.indexOf("scale networking 1")).isGreaterThanOrEqualTo(beforeApproval.size());
+    assertThat(mesh.calls).contains("reRegister cluster-2");
+  }
+
+  @Test
+  void rejectionKeepsNetworkingAtZeroAndEndsWithAClearOutcome() throws Exception {
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+
+    wf.reject(new Approval("bob", "not in the change window"));
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.REJECTED);
+    assertThat(report.summary()).contains("rejected by bob").contains("networking stays at 0");
+    assertThat(mesh.replicas).containsEntry("networking", 0);
+    assertThat(mesh.calls).doesNotContain("scale networking 1", "verify");
+  }
+
+  @Test
+  void nobodyApprovingEndsTheRunSafelyAfterTheApprovalTimeout() throws Exception {
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"approvalTimeout\":\"2h\"}");
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+
+    env.sleep(Duration.ofHours(2).plusMinutes(1));
+    ApplicationFailure failure = failureOf(wf);
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.APPROVAL_TIMEOUT);
+    assertThat(failure.getOriginalMessage()).contains("nobody approved within 2h").contains("networking stays at 0");
+    assertThat(mesh.replicas).containsEntry("networking", 0);
+    assertThat(wf.status().state()).isEqualTo(RunState.FAILED);
+  }
+
+  @Test
+  void anInvalidRequestEndsTheRunAtOnceNamingTheFieldsAndTouchesNothing() throws Exception {
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"namespce\":\"gloo-mesh\","
+        + "\"discoveryPollInterval\":\"often\"}");
+
+    ApplicationFailure failure = failureOf(wf);
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains("unknown field \"namespce\"")
+        .contains("discoveryPollInterval: \"often\"");
+    assertThat(mesh.calls).isEmpty();
+  }
+
+  @Test
+  void anEmptyInputEndsTheRunAtOnce() throws Exception {
+    GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+    WorkflowClient.start(wf::upgrade, null);
+
+    assertThat(failureOf(wf).getOriginalMessage()).contains("targetVersion");
+    assertThat(mesh.calls).isEmpty();
+  }
+
+  @Test
+  void discoveryThatNeverSettlesStopsForAPersonAndDoesNotCarryOn() throws Exception {
+    mesh.discoveryComesBack.set(false);
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"discoveryTimeout\":\"10m\"}");
+
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+    env.sleep(Duration.ofHours(5));
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.DISCOVERY);
+    assertThat(stuck.attention()).contains("discovery did not settle within 10m");
+    assertThat(stuck.discovery().polls()).isGreaterThan(10);
+    assertThat(mesh.calls).doesNotContain("scale networking 1");
+    assertThat(wf.status().state()).isEqualTo(RunState.NEEDS_ATTENTION);
+
+    mesh.discoveryComesBack.set(true);
+    wf.decide(new StepDecision(Step.DISCOVERY, Decision.RETRY, "carol", ""));
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    wf.approve(new Approval("carol", "discovery back"));
+
+    UpgradeReport report = result(wf);
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.decisions()).containsExactly("DISCOVERY: RETRY by carol");
+    assertThat(report.steps().stream().filter(s -> s.step() == Step.DISCOVERY).findFirst().orElseThrow().attempts())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void discoveryThatStaysBelowTheInventoryButIsStableSettlesAfterTheSettleWindowWithAWarning() throws Exception {
+    mesh.discoveryComesBack.set(false);
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false}");
+    awaitStatus(wf, s -> s.discovery().polls() > 2);
+    // Discovery finds fewer resources than before (a cluster went away): stable counts settle it.
+    mesh.discoveryFinds = 1;
+    mesh.discoveryComesBack.set(true);
+
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.approval().by()).isEqualTo("policy");
+    assertThat(report.warnings()).contains(
+        "discovery settled below the inventory of preflight: {Mesh=1, Workload=0} < {Mesh=2, Workload=4}");
+    StepStatus discovery = report.steps().stream().filter(s -> s.step() == Step.DISCOVERY).findFirst().orElseThrow();
+    assertThat(discovery.detail()).startsWith("stable for 2m at");
+  }
+
+  @Test
+  void skippingAFailedStepIsRecordedAndAbortEndsTheRunLeavingNetworkingAtZero() throws Exception {
+    mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("Settings", "gloo-mesh",
+        "settings", "$.spec.istio", "not in the new schema", "move it to spec.discovery.istio"));
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
+
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+    assertThat(stuck.currentStep()).isEqualTo(Step.CONFORMANCE);
+    assertThat(stuck.attention()).contains("Settings gloo-mesh/settings $.spec.istio");
+
+    String answer = wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.SKIP, "dave", "field unused"));
+    assertThat(answer).contains("SKIP");
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    wf.reject(new Approval("dave", "later"));
+
+    UpgradeReport report = result(wf);
+    assertThat(report.decisions()).containsExactly("CONFORMANCE: SKIP by dave (field unused)",
+        "rejected by dave: later");
+    assertThat(report.steps().stream().filter(s -> s.step() == Step.CONFORMANCE).findFirst().orElseThrow().state())
+        .isEqualTo(StepState.SKIPPED);
+  }
+
+  @Test
+  void abortAfterAFailureEndsTheRunWithNetworkingStillAtZero() throws Exception {
+    mesh.discoveryComesBack.set(false);
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"discoveryTimeout\":\"1m\",\"discoverySettleWindow\":\"30s\"}");
+    awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    wf.decide(new StepDecision(Step.DISCOVERY, Decision.ABORT, "erin", "rolling back by hand"));
+    ApplicationFailure failure = failureOf(wf);
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.ABORTED);
+    assertThat(failure.getOriginalMessage()).contains("aborted by erin").contains("networking stays at 0");
+    assertThat(mesh.replicas).containsEntry("networking", 0);
+    assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);
+  }
+
+  @Test
+  void nobodyDecidingEndsTheRunAfterTheAttentionTimeout() throws Exception {
+    mesh.discoveryComesBack.set(false);
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"discoveryTimeout\":\"1m\",\"discoverySettleWindow\":\"30s\","
+        + "\"attentionTimeout\":\"1h\"}");
+    awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    env.sleep(Duration.ofMinutes(61));
+
+    assertThat(failureOf(wf).getType()).isEqualTo(FailureTypes.NEEDS_ATTENTION_TIMEOUT);
+    assertThat(mesh.replicas).containsEntry("networking", 0);
+  }
+
+  @Test
+  void updatesRefuseWhatDoesNotFitTheCurrentStateWithAReason() throws Exception {
+    mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("TrafficPolicy", "a", "b",
+        "$.spec.x", "unknown", "remove it"));
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
+    awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThatThrownBy(() -> wf.approveNow(new Approval("frank", "go")))
+        .isInstanceOf(WorkflowUpdateException.class).rootCause().hasMessageContaining("nothing is awaiting approval");
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.RETRY, "frank", "")))
+        .rootCause().hasMessageContaining("the decision names step DISCOVERY but step CONFORMANCE is the one waiting");
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.SKIP, "frank", "")))
+        .rootCause().hasMessageContaining("\"reason\" is required to SKIP");
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, " ", "")))
+        .rootCause().hasMessageContaining("\"by\" is required");
+
+    wf.approve(new Approval("frank", "too early"));
+    assertThat(wf.status().warnings()).anySatisfy(w -> assertThat(w).contains("approve signal ignored"));
+    mesh.conformanceProblems.clear();
+    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "frank", ""));
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThatThrownBy(() -> wf.approveNow(new Approval("", "anonymous")))
+        .rootCause().hasMessageContaining("\"by\" is required");
+    assertThat(wf.approveNow(new Approval("frank", "ok"))).contains("approved by frank");
+    assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void scaleDownCannotBeSkipped() throws Exception {
+    DeploymentFailingMesh failing = new DeploymentFailingMesh();
+    env.close();
+    env = TestWorkflowEnvironment.newInstance();
+    Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
+    worker.registerActivitiesImplementations(failing);
+    env.start();
+    client = env.getWorkflowClient();
+    mesh = failing;
+
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.SCALE_DOWN);
+    assertThat(stuck.attention()).contains("ScaleDeployment").contains("networking not found");
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.SCALE_DOWN, Decision.SKIP, "gina", "hurry")))
+        .rootCause().hasMessageContaining("cannot be skipped");
+  }
+
+  @Test
+  void versionPairsThatMustNotRunAreRefusedBeforeAnyChange() throws Exception {
+    mesh.runningVersion = "0.12.8";
+    GlooMeshUpgradeWorkflow down = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
+    ApplicationFailure downgrade = failureOf(down);
+    assertThat(downgrade.getType()).isEqualTo(FailureTypes.VERSION_POLICY);
+    assertThat(downgrade.getOriginalMessage()).contains("refusing to downgrade from 0.12.8 to 0.11.3")
+        .contains("allowDowngrade");
+    assertThat(mesh.mutatingCalls()).isEmpty();
+
+    GlooMeshUpgradeWorkflow major = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID + "-2").setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+    WorkflowClient.start(major::upgrade, JSON.readTree("{\"targetVersion\":\"1.0.0\"}"));
+    assertThat(failureOf(major).getOriginalMessage()).contains("0.x to 1.x").contains("reinstall");
+    assertThat(mesh.mutatingCalls()).isEmpty();
+  }
+
+  @Test
+  void aDryRunChecksAndChangesNothing() throws Exception {
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"dryRun\":true}");
+
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.DRY_RUN_COMPLETE);
+    assertThat(report.summary()).contains("nothing was changed");
+    assertThat(mesh.calls).containsExactly("preflight ", "tooling HELM");
+  }
+
+  @Test
+  void meshctlFromTwelveSkipsTheCrdStepBecauseMeshctlAppliesThem() throws Exception {
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.12.8\",\"installMethod\":\"meshctl\","
+        + "\"requireApproval\":false}");
+
+    UpgradeReport report = result(wf);
+
+    assertThat(mesh.calls).noneMatch(c -> c.startsWith("crds"));
+    assertThat(report.steps().stream().filter(s -> s.step() == Step.CRDS).findFirst().orElseThrow().detail())
+        .contains("applies the CRDs itself");
+  }
+
+  /** A mesh whose networking deployment is missing, so scale-down fails without retries. */
+  static final class DeploymentFailingMesh extends FakeMesh {
+    @Override
+    public org.gloomeshupgrade.deployments.ScaleResult scale(org.gloomeshupgrade.deployments.ScaleInput input) {
+      calls.add("scale " + input.deployment() + " " + input.replicas());
+      throw notFound(input.deployment());
+    }
+  }
+}
