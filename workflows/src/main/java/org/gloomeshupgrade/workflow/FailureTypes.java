@@ -16,6 +16,10 @@ public final class FailureTypes {
   public static final String WAIT_TIMED_OUT = "WaitTimedOut";
   public static final String TOOLING = "ToolingUnavailable";
   public static final String CRD_SOURCE = "CrdSourceInvalid";
+  public static final String CRD_SOURCE_UNREACHABLE = "CrdSourceUnreachable";
+  public static final String CHART_REPOSITORY_UNREACHABLE = "ChartRepositoryUnreachable";
+  public static final String HELM_UPGRADE_FAILED = "HelmUpgradeFailed";
+  public static final String MESHCTL_INSTALL_FAILED = "MeshctlInstallFailed";
   public static final String NOT_SETTLED = "NotSettled";
   public static final String VERIFY_FAILED = "VerifyFailed";
   public static final String NEEDS_ATTENTION_TIMEOUT = "NobodyDecided";

@@ -1,0 +1,139 @@
+package org.gloomeshupgrade.controlplane;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.request.InstallMethod;
+import org.gloomeshupgrade.workflow.FailureTypes;
+import org.semver4j.Semver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Steps 1 and 5: delegates to the installer of the request's method, then holds discovery and networking at 0. */
+public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
+  private static final Logger log = LoggerFactory.getLogger(ControlPlaneActivitiesImpl.class);
+
+  private final KubernetesClients clients;
+  private final Map<InstallMethod, ControlPlaneInstaller> installers;
+
+  /** The worker's installers: Helm, rendered manifests and meshctl. */
+  public ControlPlaneActivitiesImpl(KubernetesClients clients) {
+    this(clients, defaultInstallers(clients));
+  }
+
+  public ControlPlaneActivitiesImpl(KubernetesClients clients, Map<InstallMethod, ControlPlaneInstaller> installers) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.installers = Map.copyOf(installers);
+  }
+
+  /** The same as {@link #ControlPlaneActivitiesImpl(KubernetesClients)}, for callers that prefer a factory. */
+  public static ControlPlaneActivitiesImpl withDefaultInstallers(KubernetesClients clients) {
+    return new ControlPlaneActivitiesImpl(clients);
+  }
+
+  public static Map<InstallMethod, ControlPlaneInstaller> defaultInstallers(KubernetesClients clients) {
+    ChartResolver charts = new ChartResolver();
+    Map<InstallMethod, ControlPlaneInstaller> installers = new EnumMap<>(InstallMethod.class);
+    installers.put(InstallMethod.HELM, new HelmReleaseInstaller(clients, charts));
+    installers.put(InstallMethod.MANIFESTS, new RenderedManifestInstaller(clients, charts));
+    installers.put(InstallMethod.MESHCTL, new MeshctlInstaller(clients));
+    return installers;
+  }
+
+  @Override
+  public ToolingReport resolveTooling(ControlPlaneInput input) {
+    InstallSpec spec = spec(input);
+    return installer(input.installMethod()).resolveTooling(spec);
+  }
+
+  @Override
+  public ControlPlaneResult upgrade(ControlPlaneInput input) {
+    InstallSpec spec = spec(input);
+    InstallOutcome outcome = installer(input.installMethod()).upgrade(spec);
+    List<String> reset = holdAtZero(spec);
+    log.info("control-plane: cluster={} method={} upgraded to {}{}", spec.context(),
+        input.installMethod().wireName(), spec.targetVersion(),
+        reset.isEmpty() ? "; discovery and networking still at 0" : "; scaled back to 0: " + reset);
+    return new ControlPlaneResult(input.installMethod().wireName(), outcome.revisionBefore(), outcome.revisionAfter(),
+        outcome.applied(), reset, outcome.output());
+  }
+
+  /**
+   * Scales discovery and networking back to 0 if the install started them: until the CRDs are current and a
+   * person approved, neither may run.
+   */
+  private List<String> holdAtZero(InstallSpec spec) {
+    KubernetesClient client = clients.forContext(spec.context());
+    List<String> reset = new ArrayList<>();
+    for (String name : List.of(spec.discoveryDeployment(), spec.networkingDeployment())) {
+      String id = spec.namespace() + "/" + name;
+      Deployment deployment = KubernetesFailures.call("reading deployment " + id, spec.context(),
+          () -> client.apps().deployments().inNamespace(spec.namespace()).withName(name).get());
+      if (deployment == null) {
+        log.warn("control-plane: cluster={} deployment={} not found after the upgrade", spec.context(), id);
+        continue;
+      }
+      Integer replicas = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
+      // An unset count means 1 to Kubernetes.
+      int effective = replicas == null ? 1 : replicas;
+      if (effective > 0) {
+        KubernetesFailures.call("scaling deployment " + id + " to 0", spec.context(),
+            () -> client.apps().deployments().inNamespace(spec.namespace()).withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":0}}"));
+        log.warn("control-plane: cluster={} deployment={} had replicas={} after the upgrade; scaled back to 0",
+            spec.context(), id, effective);
+        reset.add(id);
+      }
+    }
+    return reset;
+  }
+
+  private InstallSpec spec(ControlPlaneInput input) {
+    if (input == null) {
+      throw invalid("ControlPlaneInput is missing");
+    }
+    if (input.installMethod() == null) {
+      throw invalid("installMethod is missing (helm, manifests or meshctl)");
+    }
+    Semver target = input.targetVersion() == null ? null : Semver.parse(input.targetVersion());
+    if (target == null) {
+      throw invalid("targetVersion \"" + input.targetVersion() + "\" is not a semantic version (for example 0.11.3)");
+    }
+    requireText(input.namespace(), "namespace");
+    requireText(input.discoveryDeployment(), "discoveryDeployment");
+    requireText(input.networkingDeployment(), "networkingDeployment");
+    if (input.installMethod() == InstallMethod.HELM || input.installMethod() == InstallMethod.MANIFESTS) {
+      requireText(input.release(), "helmRelease");
+    }
+    String context = clients.resolve(input.context());
+    return InstallSpec.of(input, context, target.getVersion());
+  }
+
+  private ControlPlaneInstaller installer(InstallMethod method) {
+    ControlPlaneInstaller installer = installers.get(method);
+    if (installer == null) {
+      throw ApplicationFailure.newNonRetryableFailure("this worker has no installer for install method "
+          + method.wireName(), FailureTypes.TOOLING);
+    }
+    return installer;
+  }
+
+  private static void requireText(String value, String field) {
+    if (value == null || value.isBlank()) {
+      throw invalid(field + " is empty");
+    }
+  }
+
+  private static ApplicationFailure invalid(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, FailureTypes.INVALID_REQUEST);
+  }
+}

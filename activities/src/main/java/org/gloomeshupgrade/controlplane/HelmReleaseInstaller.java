@@ -1,0 +1,184 @@
+package org.gloomeshupgrade.controlplane;
+
+import org.gloomeshupgrade.kube.Heartbeats;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import com.marcnuri.helm.ReleaseHistory;
+import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.Cluster;
+import io.fabric8.kubernetes.api.model.Config;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedCluster;
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.workflow.FailureTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code helm upgrade} of the existing Gloo Mesh release, through helm-java (Helm 3 in-process). */
+public class HelmReleaseInstaller implements ControlPlaneInstaller {
+  private static final Logger log = LoggerFactory.getLogger(HelmReleaseInstaller.class);
+
+  /** Failure type when Helm ran and refused or failed the upgrade. */
+  public static final String UPGRADE_FAILED = FailureTypes.HELM_UPGRADE_FAILED;
+
+  private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+  private final KubernetesClients clients;
+  private final ChartResolver charts;
+
+  public HelmReleaseInstaller(KubernetesClients clients, ChartResolver charts) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.charts = Objects.requireNonNull(charts, "charts");
+  }
+
+  @Override
+  public ToolingReport resolveTooling(InstallSpec spec) {
+    ChartResolver.ResolvedChart chart = charts.resolve(spec.chart(), spec.targetVersion());
+    String helm = helmVersion();
+    log.info("control-plane: cluster={} method=helm chart={} version={} resolved (helm {})", spec.context(),
+        chart.location(), chart.version(), helm);
+    return new ToolingReport("helm", chart.location(), helm,
+        "helm upgrade of release " + spec.namespace() + "/" + spec.release() + " to chart " + ChartResolver.CHART_NAME
+            + " " + chart.version());
+  }
+
+  @Override
+  public InstallOutcome upgrade(InstallSpec spec) {
+    String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
+    String release = spec.namespace() + "/" + spec.release();
+    int before = currentRevision(spec, kubeconfig);
+    ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
+    Heartbeats.beat("helm upgrade " + release);
+    Release result;
+    try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
+      result = helm("upgrading release " + release, spec.context(), () -> Helm.upgrade(chart.path().toString())
+          .withName(spec.release())
+          .withNamespace(spec.namespace())
+          // Keep the values the release was installed with, as the runbook's plain "helm upgrade" would not.
+          .reuseValues()
+          // Waiting for readiness makes no sense: discovery and networking stay at 0 replicas until later steps.
+          .withKubeConfigContents(kubeconfig)
+          .call());
+    }
+    int after = parseRevision(result.getRevision());
+    OutputTail tail = new OutputTail();
+    if (result.getOutput() != null) {
+      result.getOutput().lines().forEach(line -> {
+        log.info("helm: {}", line);
+        tail.line(line);
+      });
+    }
+    log.info("control-plane: cluster={} method=helm release={} upgraded to {} (revision {} -> {}, status {})",
+        spec.context(), release, resolved.version(), before, after, result.getStatus());
+    return new InstallOutcome(before, after, List.of(), tail.toString());
+  }
+
+  private int currentRevision(InstallSpec spec, String kubeconfig) {
+    String release = spec.namespace() + "/" + spec.release();
+    List<ReleaseHistory> history = helm("reading the history of release " + release, spec.context(),
+        () -> Helm.history(spec.release()).withNamespace(spec.namespace()).withKubeConfigContents(kubeconfig).call());
+    return history.stream().mapToInt(ReleaseHistory::getRevision).max().orElseThrow(() ->
+        ApplicationFailure.newNonRetryableFailure("Helm release " + release + " does not exist on cluster "
+            + spec.context() + ": the helm method upgrades an existing release. Check release and namespace.",
+            FailureTypes.NOT_FOUND));
+  }
+
+  private static <T> T helm(String action, String context, HelmCall<T> call) {
+    try {
+      return call.run();
+    } catch (IllegalStateException e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      String lower = message.toLowerCase(Locale.ROOT);
+      if (lower.contains("release: not found") || lower.contains("has no deployed releases")) {
+        throw ApplicationFailure.newNonRetryableFailure("Helm found no release while " + action + " on cluster "
+            + context + ": " + message + ". The helm method upgrades an existing release.", FailureTypes.NOT_FOUND);
+      }
+      if (lower.contains("another operation") && lower.contains("in progress")) {
+        throw ApplicationFailure.newNonRetryableFailure("Helm refused " + action + " on cluster " + context + ": "
+            + message + ". Finish or roll back the other operation (helm history, helm rollback), then retry the step.",
+            UPGRADE_FAILED);
+      }
+      throw ApplicationFailure.newFailure("Helm failed " + action + " on cluster " + context + ": "
+          + OutputTail.of(message), UPGRADE_FAILED);
+    }
+  }
+
+  private static String helmVersion() {
+    try {
+      return Helm.version().call();
+    } catch (IllegalStateException e) {
+      throw ChartResolver.tooling("the Helm library does not load on this worker: " + e.getMessage());
+    }
+  }
+
+  private static int parseRevision(String revision) {
+    try {
+      return revision == null ? 0 : Integer.parseInt(revision.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The worker's kubeconfig reduced to one context and made current, for Helm, which has no context option.
+   * It stays in memory: credentials are never written to another file. Relative certificate and key paths are
+   * made absolute, since they were relative to the kubeconfig's folder.
+   */
+  static String kubeconfigFor(Path kubeconfig, String context) {
+    Config config;
+    try {
+      config = KubeConfigUtils.parseConfigFromString(Files.readString(kubeconfig));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
+    }
+    NamedContext named = config.getContexts().stream().filter(c -> context.equals(c.getName())).findFirst()
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure(
+            "kubeconfig context \"" + context + "\" is not in the worker's kubeconfig", FailureTypes.UNKNOWN_CONTEXT));
+    String clusterName = named.getContext().getCluster();
+    String userName = named.getContext().getUser();
+    Path base = kubeconfig.toAbsolutePath().getParent();
+    Function<String, String> absolute = p -> p == null || p.isBlank() || Path.of(p).isAbsolute() || base == null
+        ? p : base.resolve(p).normalize().toString();
+
+    List<NamedCluster> clusters = config.getClusters() == null ? List.of()
+        : config.getClusters().stream().filter(c -> Objects.equals(c.getName(), clusterName)).toList();
+    for (NamedCluster c : clusters) {
+      Cluster cluster = c.getCluster();
+      if (cluster != null) {
+        cluster.setCertificateAuthority(absolute.apply(cluster.getCertificateAuthority()));
+      }
+    }
+    List<NamedAuthInfo> users = config.getUsers() == null ? List.of()
+        : config.getUsers().stream().filter(u -> Objects.equals(u.getName(), userName)).toList();
+    for (NamedAuthInfo u : users) {
+      AuthInfo user = u.getUser();
+      if (user != null) {
+        user.setClientCertificate(absolute.apply(user.getClientCertificate()));
+        user.setClientKey(absolute.apply(user.getClientKey()));
+        user.setTokenFile(absolute.apply(user.getTokenFile()));
+      }
+    }
+    config.setClusters(clusters);
+    config.setUsers(users);
+    config.setContexts(List.of(named));
+    config.setCurrentContext(context);
+    return SERIALIZATION.asYaml(config);
+  }
+
+  @FunctionalInterface
+  private interface HelmCall<T> {
+    T run();
+  }
+}

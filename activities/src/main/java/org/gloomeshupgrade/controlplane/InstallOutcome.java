@@ -1,0 +1,17 @@
+package org.gloomeshupgrade.controlplane;
+
+import java.util.List;
+
+/**
+ * What an installer did.
+ *
+ * @param revisionBefore Helm release revision before (0 when the method does not use a release)
+ * @param revisionAfter Helm release revision after
+ * @param applied objects created or updated, as "Kind namespace/name"
+ * @param output the tool's output, already trimmed for the history
+ */
+public record InstallOutcome(int revisionBefore, int revisionAfter, List<String> applied, String output) {
+  public InstallOutcome {
+    applied = List.copyOf(applied);
+  }
+}

@@ -1,0 +1,219 @@
+package org.gloomeshupgrade.controlplane;
+
+import org.gloomeshupgrade.kube.Heartbeats;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.workflow.FailureTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders the chart with Helm ({@code helm template}, no cluster involved) and applies each object through the
+ * Kubernetes API, create-or-update. The discovery and networking Deployments keep their live replica counts, so
+ * the upgrade never starts them early; the chart's {@code crds/} are left to the CRD step.
+ */
+public class RenderedManifestInstaller implements ControlPlaneInstaller {
+  private static final Logger log = LoggerFactory.getLogger(RenderedManifestInstaller.class);
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private final KubernetesClients clients;
+  private final ChartResolver charts;
+
+  public RenderedManifestInstaller(KubernetesClients clients, ChartResolver charts) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.charts = Objects.requireNonNull(charts, "charts");
+  }
+
+  @Override
+  public ToolingReport resolveTooling(InstallSpec spec) {
+    ChartResolver.ResolvedChart chart = charts.resolve(spec.chart(), spec.targetVersion());
+    String helm;
+    try {
+      helm = Helm.version().call();
+    } catch (IllegalStateException e) {
+      throw ChartResolver.tooling("the Helm library does not load on this worker: " + e.getMessage());
+    }
+    log.info("control-plane: cluster={} method=manifests chart={} version={} resolved (helm {})", spec.context(),
+        chart.location(), chart.version(), helm);
+    return new ToolingReport("helm", chart.location(), helm, "chart " + ChartResolver.CHART_NAME + " "
+        + chart.version() + " rendered by helm template and applied through the Kubernetes API");
+  }
+
+  @Override
+  public InstallOutcome upgrade(InstallSpec spec) {
+    List<JsonNode> documents = render(spec);
+    KubernetesClient client = clients.forContext(spec.context());
+    KubernetesSerialization serialization = client.getKubernetesSerialization();
+    Map<String, Boolean> namespacedByKind = new HashMap<>();
+    OutputTail output = new OutputTail();
+    List<String> applied = new ArrayList<>();
+
+    for (JsonNode document : documents) {
+      String kind = document.path("kind").asText();
+      String name = document.path("metadata").path("name").asText();
+      String skip = skipReason(document);
+      if (skip != null) {
+        log.info("control-plane: cluster={} method=manifests {} {} skipped ({})", spec.context(), kind, name, skip);
+        output.line("skipped " + kind + " " + name + ": " + skip);
+        continue;
+      }
+      HasMetadata object = serialization.unmarshal(document.toString());
+      boolean namespaced = namespaced(client, spec.context(), object, namespacedByKind);
+      if (namespaced && (object.getMetadata().getNamespace() == null || object.getMetadata().getNamespace().isBlank())) {
+        object.getMetadata().setNamespace(spec.namespace());
+      }
+      String id = kind + " " + (namespaced ? object.getMetadata().getNamespace() + "/" : "") + name;
+      String note = keepReplicas(client, spec, object);
+      boolean created = KubernetesFailures.call("applying " + id, spec.context(), () -> createOrUpdate(client, object));
+      String line = id + (created ? " created" : " updated") + note;
+      log.info("control-plane: cluster={} method=manifests {}", spec.context(), line);
+      output.line(line);
+      applied.add(id);
+      Heartbeats.beat("applied " + id);
+    }
+    return new InstallOutcome(0, 0, applied, output.toString());
+  }
+
+  /** The chart's templates as rendered by Helm, one JSON tree per non-empty document. */
+  List<JsonNode> render(InstallSpec spec) {
+    ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
+    String rendered;
+    try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
+      rendered = Helm.template(chart.path().toString())
+          .withName(spec.release())
+          .withNamespace(spec.namespace())
+          .call();
+    } catch (IllegalStateException e) {
+      throw ChartResolver.tooling("helm template of chart " + resolved.location() + " failed: "
+          + OutputTail.of(e.getMessage()));
+    }
+    List<JsonNode> documents = new ArrayList<>();
+    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(rendered)) {
+      while (docs.hasNextValue()) {
+        JsonNode doc = docs.nextValue();
+        if (doc != null && doc.isObject() && doc.hasNonNull("kind")) {
+          documents.add(doc);
+        }
+      }
+    } catch (IOException e) {
+      throw ChartResolver.tooling("chart " + resolved.location() + " renders invalid YAML: " + e.getMessage());
+    }
+    return documents;
+  }
+
+  private static String skipReason(JsonNode document) {
+    if ("CustomResourceDefinition".equals(document.path("kind").asText())) {
+      return "CRDs are applied by the CRD step";
+    }
+    if (document.path("metadata").path("annotations").hasNonNull("helm.sh/hook")) {
+      // Hooks are jobs Helm runs around its own operations; applied as plain objects they would run at random.
+      return "Helm hook " + document.path("metadata").path("annotations").path("helm.sh/hook").asText();
+    }
+    return null;
+  }
+
+  /**
+   * For the discovery and networking Deployments, the replica count of the live Deployment (0 during the upgrade;
+   * 0 too when there is none yet): the chart's count would start them before the workflow means to.
+   */
+  private static String keepReplicas(KubernetesClient client, InstallSpec spec, HasMetadata object) {
+    if (!(object instanceof Deployment deployment)) {
+      return "";
+    }
+    String name = deployment.getMetadata().getName();
+    if (!name.equals(spec.discoveryDeployment()) && !name.equals(spec.networkingDeployment())) {
+      return "";
+    }
+    String namespace = deployment.getMetadata().getNamespace();
+    Deployment live = KubernetesFailures.call("reading deployment " + namespace + "/" + name, spec.context(),
+        () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+    Integer replicas = live == null || live.getSpec() == null ? Integer.valueOf(0) : live.getSpec().getReplicas();
+    int kept = replicas == null ? 1 : replicas;
+    deployment.getSpec().setReplicas(kept);
+    return " (replicas kept at " + kept + ")";
+  }
+
+  private static boolean namespaced(KubernetesClient client, String context, HasMetadata object,
+      Map<String, Boolean> cache) {
+    if (!(object instanceof GenericKubernetesResource)) {
+      return object instanceof Namespaced;
+    }
+    String key = object.getApiVersion() + "/" + object.getKind();
+    return cache.computeIfAbsent(key, k -> {
+      APIResourceList resources = KubernetesFailures.call("discovering " + object.getApiVersion(), context,
+          () -> client.getApiResources(object.getApiVersion()));
+      if (resources == null || resources.getResources() == null) {
+        throw ApplicationFailure.newNonRetryableFailure("the chart renders a " + object.getKind() + " ("
+            + object.getApiVersion() + ") but cluster " + context + " does not serve that API: apply the target's"
+            + " CRDs first", FailureTypes.INVALID_OBJECT);
+      }
+      return resources.getResources().stream()
+          .filter(r -> object.getKind().equals(r.getKind()) && !r.getName().contains("/"))
+          .map(APIResource::getNamespaced).filter(Objects::nonNull).findFirst().orElse(true);
+    });
+  }
+
+  /** True when created. Updates replace the object, carrying over what the API server or others own. */
+  private static boolean createOrUpdate(KubernetesClient client, HasMetadata desired) {
+    HasMetadata existing = client.resource(desired).get();
+    if (existing == null) {
+      client.resource(desired).create();
+      return true;
+    }
+    ObjectMeta meta = desired.getMetadata();
+    meta.setLabels(merged(existing.getMetadata().getLabels(), meta.getLabels()));
+    meta.setAnnotations(merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
+    meta.setResourceVersion(existing.getMetadata().getResourceVersion());
+    if (desired instanceof Service service && existing instanceof Service live
+        && service.getSpec() != null && live.getSpec() != null) {
+      // The cluster IP is assigned once and cannot change; a chart never names it.
+      if (service.getSpec().getClusterIP() == null) {
+        service.getSpec().setClusterIP(live.getSpec().getClusterIP());
+        service.getSpec().setClusterIPs(live.getSpec().getClusterIPs());
+      }
+    }
+    if (desired instanceof ServiceAccount account && existing instanceof ServiceAccount live) {
+      // Token secrets are linked by the token controller, not by the chart.
+      if (account.getSecrets() == null || account.getSecrets().isEmpty()) {
+        account.setSecrets(live.getSecrets());
+      }
+    }
+    client.resource(desired).update();
+    return false;
+  }
+
+  private static Map<String, String> merged(Map<String, String> existing, Map<String, String> desired) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (existing != null) {
+      out.putAll(existing);
+    }
+    if (desired != null) {
+      out.putAll(desired);
+    }
+    return out.isEmpty() ? null : out;
+  }
+}

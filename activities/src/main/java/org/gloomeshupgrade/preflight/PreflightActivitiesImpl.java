@@ -1,0 +1,421 @@
+package org.gloomeshupgrade.preflight;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.gloomeshupgrade.kube.CrdKind;
+import org.gloomeshupgrade.kube.CrdKinds;
+import org.gloomeshupgrade.kube.Heartbeats;
+import org.gloomeshupgrade.kube.ImageVersions;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.workflow.FailureTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Looks at every cluster the run will touch and changes nothing. */
+public class PreflightActivitiesImpl implements PreflightActivities {
+  private static final Logger log = LoggerFactory.getLogger(PreflightActivitiesImpl.class);
+  private static final String DEFAULT_NAMESPACE = "gloo-mesh";
+  private static final String UNKNOWN = "unknown";
+
+  private final KubernetesClients clients;
+
+  public PreflightActivitiesImpl(KubernetesClients clients) {
+    this.clients = clients;
+  }
+
+  @Override
+  public PreflightReport preflight(PreflightInput input) {
+    String context = clients.resolve(input.context());
+    KubernetesClient client = clients.forContext(context);
+    String ns = orDefault(input.namespace(), DEFAULT_NAMESPACE);
+    String remoteNs = orDefault(input.remoteNamespace(), ns);
+    List<String> deploymentNames = new ArrayList<>(new LinkedHashSet<>(List.of(
+        orDefault(input.discoveryDeployment(), "discovery"), orDefault(input.networkingDeployment(), "networking"))));
+    List<String> warnings = new ArrayList<>();
+
+    String kubernetesVersion = kubernetesVersion(client, context, warnings);
+
+    // Permissions first, all of them, so a person grants everything missing in one go.
+    Reviews reviews = new Reviews(client, context);
+    reviews.check(managementPermissions(context, ns));
+    List<CustomResourceDefinition> crds = null;
+    if (reviews.allowedOrUnknown(context, "list", "apiextensions.k8s.io", "customresourcedefinitions")) {
+      crds = CrdKinds.all(client, context);
+      reviews.check(kindPermissions(context, crds));
+    } else {
+      warnings.add("CRDs cannot be listed on " + context
+          + ", so the permissions on the discovery, networking, settings and rbac kinds were not reviewed");
+    }
+    List<RegisteredCluster> clusters = List.of();
+    if (crds != null && reviews.allowedOrUnknown(context, "list", GlooMeshGroups.MULTICLUSTER, "kubernetesclusters")) {
+      clusters = registeredClusters(client, context, ns, crds, input, warnings);
+      Set<String> remoteContexts = new LinkedHashSet<>();
+      clusters.forEach(c -> remoteContexts.add(c.context()));
+      for (String remote : remoteContexts) {
+        Reviews remoteReviews = new Reviews(clients.forContext(remote), remote);
+        remoteReviews.check(remotePermissions(remote, remoteNs));
+        reviews.add(remoteReviews);
+      }
+    }
+    reviews.failIfDenied();
+    warnings.addAll(reviews.unansweredWarnings());
+
+    Map<String, Deployment> deployments = deployments(client, context, ns, deploymentNames);
+    Map<String, String> deploymentVersions = new LinkedHashMap<>();
+    Map<String, Integer> originalReplicas = new LinkedHashMap<>();
+    for (var entry : deployments.entrySet()) {
+      Deployment d = entry.getValue();
+      String image = ImageVersions.image(d);
+      Optional<String> version = ImageVersions.version(image);
+      if (version.isEmpty()) {
+        warnings.add("deployment " + ns + "/" + entry.getKey() + " runs image \"" + image
+            + "\" without a version tag (digest only?): its version cannot be read from the image");
+      }
+      deploymentVersions.put(entry.getKey(), version.orElse(UNKNOWN));
+      Integer replicas = d.getSpec() == null ? null : d.getSpec().getReplicas();
+      originalReplicas.put(entry.getKey(), replicas == null ? 1 : replicas);
+    }
+    String runningVersion = runningVersion(deploymentVersions, warnings);
+
+    Map<String, Integer> inventory = crds == null ? Map.of()
+        : CrdKinds.count(client, context, CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY)));
+
+    log.info("preflight: cluster={} kubernetes={} namespace={} running={} versions={} replicas={} discovery={} "
+            + "clusters={} permissions reviewed={}, {} warning(s)", context, kubernetesVersion, ns, runningVersion,
+        deploymentVersions, originalReplicas, inventory,
+        clusters.stream().map(c -> c.name() + "@" + c.context()).toList(), reviews.count(), warnings.size());
+    warnings.forEach(w -> log.warn("preflight: cluster={}: {}", context, w));
+    return new PreflightReport(context, kubernetesVersion, runningVersion, deploymentVersions, originalReplicas,
+        inventory, clusters, reviews.count(), List.copyOf(warnings));
+  }
+
+  private static String kubernetesVersion(KubernetesClient client, String context, List<String> warnings) {
+    try {
+      VersionInfo v = client.getKubernetesVersion();
+      if (v != null && v.getGitVersion() != null && !v.getGitVersion().isBlank()) {
+        return v.getGitVersion();
+      }
+      if (v != null && v.getMajor() != null) {
+        return v.getMajor() + "." + v.getMinor();
+      }
+      warnings.add("cluster " + context + " did not report its Kubernetes version");
+    } catch (RuntimeException e) {
+      // Some servers and proxies do not answer /version; the run does not depend on it.
+      warnings.add("cluster " + context + " did not report its Kubernetes version: " + e.getMessage());
+    }
+    return UNKNOWN;
+  }
+
+  // --- permissions ---
+
+  private static List<Review> managementPermissions(String context, String ns) {
+    List<Review> r = new ArrayList<>();
+    for (String verb : List.of("get", "list", "patch", "update")) {
+      r.add(Review.namespaced(context, verb, "apps", "deployments", "", ns));
+    }
+    for (String verb : List.of("get", "patch", "update")) {
+      r.add(Review.namespaced(context, verb, "apps", "deployments", "scale", ns));
+    }
+    r.add(Review.namespaced(context, "list", "", "pods", "", ns));
+    for (String verb : List.of("get", "list", "create", "update", "patch")) {
+      r.add(Review.clusterWide(context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
+    }
+    for (String verb : List.of("get", "create", "update")) {
+      r.add(Review.namespaced(context, verb, "", "secrets", "", ns));
+    }
+    for (String verb : List.of("get", "list", "create", "update")) {
+      r.add(Review.namespaced(context, verb, GlooMeshGroups.MULTICLUSTER, "kubernetesclusters", "", ns));
+    }
+    return r;
+  }
+
+  private static List<Review> kindPermissions(String context, List<CustomResourceDefinition> crds) {
+    List<Review> r = new ArrayList<>();
+    for (CrdKind kind : CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY))) {
+      for (String verb : List.of("list", "delete", "deletecollection")) {
+        r.add(Review.allNamespaces(context, verb, kind.group(), kind.plural()));
+      }
+    }
+    for (CrdKind kind : CrdKinds.ofGroups(crds, GlooMeshGroups.USER_CONFIGURATION)) {
+      for (String verb : List.of("list", "get")) {
+        r.add(Review.allNamespaces(context, verb, kind.group(), kind.plural()));
+      }
+    }
+    return r;
+  }
+
+  private static List<Review> remotePermissions(String context, String remoteNs) {
+    List<Review> r = new ArrayList<>();
+    for (String verb : List.of("create", "get", "update")) {
+      r.add(Review.clusterWide(context, verb, "", "namespaces"));
+      r.add(Review.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
+      r.add(Review.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterroles"));
+      r.add(Review.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterrolebindings"));
+      r.add(Review.namespaced(context, verb, "", "secrets", "", remoteNs));
+    }
+    return r;
+  }
+
+  /**
+   * One permission to ask about. An empty namespace means all namespaces for a namespaced resource,
+   * and nothing for a cluster-scoped one.
+   */
+  record Review(String context, String verb, String group, String resource, String subresource, String namespace,
+      boolean clusterScoped) {
+    static Review namespaced(String context, String verb, String group, String resource, String sub, String ns) {
+      return new Review(context, verb, group, resource, sub, ns, false);
+    }
+
+    static Review allNamespaces(String context, String verb, String group, String resource) {
+      return new Review(context, verb, group, resource, "", "", false);
+    }
+
+    static Review clusterWide(String context, String verb, String group, String resource) {
+      return new Review(context, verb, group, resource, "", "", true);
+    }
+
+    /** "deletecollection discovery.mesh.gloo.solo.io/meshes in all namespaces on mgmt" */
+    String describe() {
+      String what = (group.isEmpty() ? "" : group + "/") + resource + (subresource.isEmpty() ? "" : "/" + subresource);
+      String where = clusterScoped ? "cluster-wide" : namespace.isEmpty() ? "in all namespaces" : "in " + namespace;
+      return verb + " " + what + " " + where + " on " + context;
+    }
+  }
+
+  /** The reviews of one cluster (and those merged into it), with their answers. */
+  private static final class Reviews {
+    private final KubernetesClient client;
+    private final String context;
+    /** true: allowed, false: denied, null: the server did not answer. */
+    private final Map<Review, Boolean> answers = new LinkedHashMap<>();
+    private final Map<Review, String> reasons = new LinkedHashMap<>();
+
+    Reviews(KubernetesClient client, String context) {
+      this.client = client;
+      this.context = context;
+    }
+
+    void check(List<Review> reviews) {
+      for (Review r : reviews) {
+        if (answers.containsKey(r)) {
+          continue;
+        }
+        SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder()
+            // a real API server ignores the metadata of a review; some test servers insist on a name
+            .withNewMetadata().withGenerateName("gloo-mesh-upgrade-").endMetadata()
+            .withNewSpec().withNewResourceAttributes()
+            .withVerb(r.verb()).withGroup(r.group()).withResource(r.resource())
+            .withSubresource(r.subresource().isEmpty() ? null : r.subresource())
+            .withNamespace(r.namespace().isEmpty() ? null : r.namespace())
+            .endResourceAttributes().endSpec().build();
+        SelfSubjectAccessReview answer = KubernetesFailures.call("reviewing permission to " + r.describe(), context,
+            () -> client.authorization().v1().selfSubjectAccessReview().create(review));
+        var status = answer == null ? null : answer.getStatus();
+        answers.put(r, status == null ? null : Boolean.TRUE.equals(status.getAllowed()) && !Boolean.TRUE.equals(status.getDenied()));
+        if (status != null && status.getReason() != null && !status.getReason().isBlank()) {
+          reasons.put(r, status.getReason());
+        }
+      }
+      Heartbeats.beat("reviewed " + answers.size() + " permissions on " + context);
+    }
+
+    void add(Reviews other) {
+      answers.putAll(other.answers);
+      reasons.putAll(other.reasons);
+    }
+
+    boolean allowedOrUnknown(String context, String verb, String group, String resource) {
+      return answers.entrySet().stream()
+          .filter(e -> e.getKey().context().equals(context) && e.getKey().verb().equals(verb)
+              && e.getKey().group().equals(group) && e.getKey().resource().equals(resource))
+          .noneMatch(e -> Boolean.FALSE.equals(e.getValue()));
+    }
+
+    int count() {
+      return answers.size();
+    }
+
+    void failIfDenied() {
+      List<String> denied = answers.entrySet().stream().filter(e -> Boolean.FALSE.equals(e.getValue()))
+          .map(e -> e.getKey().describe() + (reasons.containsKey(e.getKey()) ? " (" + reasons.get(e.getKey()) + ")" : ""))
+          .toList();
+      if (denied.isEmpty()) {
+        return;
+      }
+      log.warn("preflight: {} of {} permission(s) denied: {}", denied.size(), answers.size(), denied);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "The worker's identity lacks " + denied.size() + " permission(s) the upgrade needs:\n  - "
+              + String.join("\n  - ", denied)
+              + "\nGrant them to the worker's user or service account on those clusters (see deploy/rbac in the "
+              + "README) and retry the step. Nothing was changed.",
+          FailureTypes.MISSING_PERMISSIONS);
+    }
+
+    List<String> unansweredWarnings() {
+      Map<String, Long> unanswered = answers.entrySet().stream().filter(e -> e.getValue() == null)
+          .collect(Collectors.groupingBy(e -> e.getKey().context(), TreeMap::new, Collectors.counting()));
+      Map<String, Long> total = answers.keySet().stream()
+          .collect(Collectors.groupingBy(Review::context, TreeMap::new, Collectors.counting()));
+      return unanswered.entrySet().stream()
+          .map(e -> e.getValue() + " of " + total.get(e.getKey()) + " permission reviews on " + e.getKey()
+              + " came back without an answer (no status): those permissions are unconfirmed, and a missing one "
+              + "will stop the step that needs it")
+          .toList();
+    }
+  }
+
+  // --- clusters ---
+
+  private List<RegisteredCluster> registeredClusters(KubernetesClient client, String context, String ns,
+      List<CustomResourceDefinition> crds, PreflightInput input, List<String> warnings) {
+    List<String> wanted = input.clusters() == null ? List.of() : input.clusters();
+    Optional<CrdKind> kind = CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.MULTICLUSTER)).stream()
+        .filter(k -> k.kind().equals("KubernetesCluster")).findFirst();
+    List<GenericKubernetesResource> registered = kind.isEmpty() ? List.of()
+        : KubernetesFailures.call("listing KubernetesClusters in namespace " + ns, context,
+            () -> client.genericKubernetesResources(kind.get().context()).inNamespace(ns).list().getItems());
+    if (kind.isEmpty()) {
+      warnings.add("no KubernetesCluster CRD on " + context + ": no cluster is registered");
+    }
+    Map<String, GenericKubernetesResource> byName = registered.stream()
+        .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r, (a, b) -> a, TreeMap::new));
+    List<String> names = wanted.isEmpty() ? List.copyOf(byName.keySet()) : wanted;
+    List<String> notRegistered = names.stream().filter(n -> !byName.containsKey(n)).toList();
+    if (!notRegistered.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("clusters " + notRegistered + " are not registered: no "
+              + "KubernetesCluster of that name in namespace " + ns + " on " + context + " (registered: "
+              + byName.keySet() + "). Fix the request's clusters field, or leave it empty for every registered cluster.",
+          FailureTypes.INVALID_REQUEST);
+    }
+    Map<String, String> contexts = input.clusterContexts() == null ? Map.of() : input.clusterContexts();
+    List<RegisteredCluster> clusters = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    for (String name : names) {
+      String clusterContext = orDefault(contexts.get(name), name);
+      if (!clients.contexts().contains(clusterContext)) {
+        unknown.add("cluster " + name + " -> context \"" + clusterContext + "\"");
+        continue;
+      }
+      Map<String, Object> spec = spec(byName.get(name));
+      clusters.add(new RegisteredCluster(name, clients.resolve(clusterContext),
+          orDefault(string(spec.get("secretName")), name), orDefault(string(spec.get("clusterDomain")), "cluster.local")));
+    }
+    if (!unknown.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("no kubeconfig context for " + String.join(", ", unknown)
+              + " in the worker's kubeconfig (it has " + clients.contexts() + "). Map each cluster to a context in "
+              + "the request's clusterContexts, or add the context to the worker's kubeconfig.",
+          FailureTypes.UNKNOWN_CONTEXT);
+    }
+    return List.copyOf(clusters);
+  }
+
+  // --- deployments and versions ---
+
+  private static Map<String, Deployment> deployments(KubernetesClient client, String context, String ns,
+      List<String> names) {
+    Map<String, Deployment> found = new LinkedHashMap<>();
+    List<String> missing = new ArrayList<>();
+    for (String name : names) {
+      Deployment d = KubernetesFailures.call("reading deployment " + ns + "/" + name, context,
+          () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+      if (d == null) {
+        missing.add(ns + "/" + name);
+      } else {
+        found.put(name, d);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw ApplicationFailure.newNonRetryableFailure("404 Not Found while reading deployment(s) "
+              + String.join(", ", missing) + " on cluster " + context + ": no such deployment. Check the request's "
+              + "namespace and deployment names (Gloo Mesh Enterprise names them differently) and retry the step.",
+          FailureTypes.NOT_FOUND);
+    }
+    return found;
+  }
+
+  /** The oldest version the deployments run: the version policy must judge the upgrade from there. */
+  private static String runningVersion(Map<String, String> versions, List<String> warnings) {
+    Set<String> known = versions.values().stream().filter(v -> !UNKNOWN.equals(v))
+        .collect(Collectors.toCollection(() -> new TreeSet<>(VERSION_ORDER)));
+    if (known.isEmpty()) {
+      warnings.add("no deployment image carries a version tag: the running version is unknown");
+      return UNKNOWN;
+    }
+    if (known.size() > 1) {
+      warnings.add("the deployments run different versions " + versions + "; taking the oldest, " + known.iterator().next()
+          + ", as the running version");
+    }
+    return known.iterator().next();
+  }
+
+  /** Orders "0.10.8" < "0.11.3" < "1.0.0-beta7" < "1.0.0"; text that is not a version sorts by its text. */
+  static final Comparator<String> VERSION_ORDER = (a, b) -> {
+    String[] pa = a.split("-", 2);
+    String[] pb = b.split("-", 2);
+    String[] na = pa[0].split("\\.");
+    String[] nb = pb[0].split("\\.");
+    for (int i = 0; i < Math.max(na.length, nb.length); i++) {
+      long x = i < na.length ? number(na[i]) : 0;
+      long y = i < nb.length ? number(nb[i]) : 0;
+      if (x != y) {
+        return Long.compare(x, y);
+      }
+    }
+    if (pa.length != pb.length) {
+      return pa.length > pb.length ? -1 : 1; // a pre-release comes before its release
+    }
+    return pa.length == 1 ? a.compareTo(b) : comparePreRelease(pa[1], pb[1]);
+  };
+
+  private static int comparePreRelease(String a, String b) {
+    String da = a.replaceAll("\\D", "");
+    String db = b.replaceAll("\\D", "");
+    String ta = a.replaceAll("\\d", "");
+    String tb = b.replaceAll("\\d", "");
+    if (ta.equals(tb) && !da.isEmpty() && !db.isEmpty()) {
+      return Long.compare(number(da), number(db));
+    }
+    return a.compareTo(b);
+  }
+
+  private static long number(String s) {
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(GenericKubernetesResource r) {
+    Object spec = r.getAdditionalProperties().get("spec");
+    return spec instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+  }
+
+  private static String string(Object o) {
+    return o == null ? null : String.valueOf(o);
+  }
+
+  private static String orDefault(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,178 @@
+package org.gloomeshupgrade.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.DISCOVERY;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.NETWORKING;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.SETTINGS;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.MeshFixtures;
+import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class ConformanceActivitiesImplTest {
+  /** Shaped like the 0.11 TrafficPolicy schema, cut down. */
+  private static final String TRAFFIC_POLICY_SCHEMA = """
+      {"type": "object",
+       "properties": {
+         "spec": {"type": "object", "required": ["destinationSelector"],
+                  "properties": {
+                    "destinationSelector": {"type": "array", "items": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}},
+                    "retries": {"type": "object", "properties": {"attempts": {"type": "integer"}}},
+                    "trafficShift": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}},
+         "status": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}
+      """;
+  private static final String SETTINGS_SCHEMA = """
+      {"type": "object",
+       "properties": {
+         "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": true,
+                  "properties": {"mtls": {"type": "object"}}}}}
+      """;
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  @TempDir
+  Path tmp;
+
+  private KubernetesClients clients;
+  private ConformanceActivitiesImpl activities;
+  private MeshFixtures mesh;
+
+  @BeforeEach
+  void setUp() {
+    clients = MockKubeconfig.context("mgmt", client).clients(tmp);
+    activities = new ConformanceActivitiesImpl(clients);
+    mesh = new MeshFixtures(client);
+    mesh.crd(NETWORKING, "TrafficPolicy", "v1alpha2", TRAFFIC_POLICY_SCHEMA, "0.11.3");
+    mesh.crd(SETTINGS, "Settings", "v1alpha2", SETTINGS_SCHEMA, "0.11.3");
+    mesh.crd(DISCOVERY, "Mesh", "v1alpha2", TRAFFIC_POLICY_SCHEMA, "0.11.3");
+  }
+
+  @AfterEach
+  void tearDown() {
+    clients.close();
+  }
+
+  @Test
+  void resourcesThatFitTheNewSchemasAreClean() {
+    mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "retries",
+        Map.of("destinationSelector", List.of(Map.of("kubeServiceRefs", Map.of())), "retries", Map.of("attempts", 3)));
+    mesh.resource(SETTINGS, "v1alpha2", "Settings", "gloo-mesh", "settings",
+        Map.of("mtls", Map.of(), "newFieldTheSchemaKeeps", true));
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.clean()).isTrue();
+    assertThat(report.resourcesChecked()).isEqualTo(2);
+  }
+
+  @Test
+  void reportsMissingRequiredFieldsAndFieldsTheServerWouldDrop() {
+    mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "old-shape",
+        Map.of("istio", Map.of("tlsMode", "ISTIO_MUTUAL"), "retries", Map.of("attempts", 3)));
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.clean()).isFalse();
+    assertThat(report.problems()).extracting(ConformanceProblem::path)
+        .containsExactlyInAnyOrder("$.spec.destinationSelector", "$.spec.istio");
+    ConformanceProblem dropped = report.problems().stream().filter(p -> p.path().equals("$.spec.istio")).findFirst()
+        .orElseThrow();
+    assertThat(dropped.kind()).isEqualTo("TrafficPolicy");
+    assertThat(dropped.namespace()).isEqualTo("bookinfo");
+    assertThat(dropped.name()).isEqualTo("old-shape");
+    assertThat(dropped.hint()).contains("the API server would drop this field");
+    assertThat(report.problems()).filteredOn(p -> p.path().equals("$.spec.destinationSelector"))
+        .singleElement().satisfies(p -> assertThat(p.problem()).contains("required"));
+  }
+
+  @Test
+  void reportsResourcesStoredAtAVersionTheCrdNoLongerServes() {
+    CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("accesspolicies." + NETWORKING).endMetadata()
+        .withNewSpec().withGroup(NETWORKING).withScope("Namespaced")
+        .withNewNames().withKind("AccessPolicy").withPlural("accesspolicies").endNames()
+        .addNewVersion().withName("v1alpha1").withServed(false).withStorage(false).endVersion()
+        .addNewVersion().withName("v1alpha2").withServed(true).withStorage(true).endVersion()
+        .endSpec().build();
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    mesh.resource(NETWORKING, "v1alpha1", "AccessPolicy", "bookinfo", "legacy", Map.of());
+    mesh.resource(NETWORKING, "v1alpha2", "AccessPolicy", "bookinfo", "current", Map.of());
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.resourcesChecked()).isEqualTo(2);
+    assertThat(report.problems()).singleElement().satisfies(p -> {
+      assertThat(p.name()).isEqualTo("legacy");
+      assertThat(p.path()).isEqualTo("$.apiVersion");
+      assertThat(p.problem()).contains("networking.mesh.gloo.solo.io/v1alpha1", "not served", "[v1alpha2]");
+    });
+  }
+
+  @Test
+  void reportsAStoredVersionTheServerCannotServeAnyMore() {
+    CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("virtualmeshes." + NETWORKING).endMetadata()
+        .withNewSpec().withGroup(NETWORKING).withScope("Namespaced")
+        .withNewNames().withKind("VirtualMesh").withPlural("virtualmeshes").endNames()
+        .addNewVersion().withName("v1alpha2").withServed(true).withStorage(true).endVersion()
+        .endSpec()
+        .withNewStatus().withStoredVersions("v1alpha1", "v1alpha2").endStatus()
+        .build();
+    client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+    // what a real API server answers for a version its CRD does not list
+    server.expect().get().withPath("/apis/networking.mesh.gloo.solo.io/v1alpha1/virtualmeshes")
+        .andReturn(404, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(404).withReason("NotFound")
+            .withMessage("the server could not find the requested resource").build()).always();
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.problems()).singleElement().satisfies(p -> {
+      assertThat(p.kind()).isEqualTo("VirtualMesh");
+      assertThat(p.path()).isEqualTo("$");
+      assertThat(p.problem()).contains("networking.mesh.gloo.solo.io/v1alpha1", "cannot be read");
+    });
+  }
+
+  @Test
+  void reportsObjectsWhoseKindHasNoInstalledCrd() {
+    // An object left under the CRD's path with a kind the new CRDs no longer define.
+    client.genericKubernetesResources(MeshFixtures.context(NETWORKING, "v1alpha2", "TrafficPolicy"))
+        .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+            .withApiVersion(NETWORKING + "/v1alpha2").withKind("FailoverService")
+            .withNewMetadata().withName("failover").withNamespace("bookinfo").endMetadata().build())
+        .create();
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.problems()).singleElement().satisfies(p -> {
+      assertThat(p.kind()).isEqualTo("FailoverService");
+      assertThat(p.path()).isEqualTo("$");
+      assertThat(p.problem()).contains("no installed CRD");
+    });
+  }
+
+  @Test
+  void neverLooksAtDiscoveryResources() {
+    mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod", Map.of("unknownField", 1));
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.resourcesChecked()).isZero();
+    assertThat(report.clean()).isTrue();
+  }
+}

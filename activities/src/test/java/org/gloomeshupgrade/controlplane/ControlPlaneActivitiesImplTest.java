@@ -1,0 +1,253 @@
+package org.gloomeshupgrade.controlplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.fabric8.kubernetes.api.model.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.gloomeshupgrade.crds.LocalHttpServer;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.request.InstallMethod;
+import org.gloomeshupgrade.workflow.FailureTypes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class ControlPlaneActivitiesImplTest {
+  private static final String NS = RenderedManifestInstallerTest.NAMESPACE;
+
+  KubernetesClient client;
+
+  @TempDir Path tmp;
+  private KubernetesClients clients;
+
+  @BeforeEach
+  void setUp() {
+    clients = MockKubeconfig.context("mgmt", client).clients(tmp);
+    client.apps().deployments().resource(RenderedManifestInstallerTest.deployment("discovery", "0.11.2", 0)).create();
+    client.apps().deployments().resource(RenderedManifestInstallerTest.deployment("networking", "0.11.2", 0)).create();
+  }
+
+  @AfterEach
+  void tearDown() {
+    clients.close();
+  }
+
+  @Test
+  void scalesBackWhatTheInstallStarted() {
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
+        Map.of(InstallMethod.HELM, new ScalingUpInstaller(client, 1)));
+
+    ControlPlaneResult result = activities.upgrade(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+
+    assertThat(result.method()).isEqualTo("helm");
+    assertThat(result.revisionBefore()).isEqualTo(3);
+    assertThat(result.revisionAfter()).isEqualTo(4);
+    assertThat(result.output()).isEqualTo("chart installed");
+    assertThat(result.replicasReset()).containsExactly(NS + "/discovery", NS + "/networking");
+    for (String name : List.of("discovery", "networking")) {
+      assertThat(client.apps().deployments().inNamespace(NS).withName(name).get().getSpec().getReplicas())
+          .as(name).isZero();
+    }
+  }
+
+  @Test
+  void reportsNothingWhenBothStayedAtZero() {
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
+        Map.of(InstallMethod.MANIFESTS, new ScalingUpInstaller(client, 0)));
+    ControlPlaneResult result = activities.upgrade(input(InstallMethod.MANIFESTS, "", "0.11.3"));
+    assertThat(result.method()).isEqualTo("manifests");
+    assertThat(result.replicasReset()).isEmpty();
+    assertThat(result.applied()).containsExactly("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
+  }
+
+  @Test
+  void helmResolvesALocalChartOfTheTargetVersion() {
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ToolingReport report = activities.resolveTooling(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+    assertThat(report.tool()).isEqualTo("helm");
+    assertThat(report.resolvedChart()).isEqualTo(TestChart.folder().toAbsolutePath().toString());
+    assertThat(report.toolVersion()).startsWith("v3.");
+
+    Path archive = TestChart.packageInto(mkdir("pkg"));
+    ToolingReport fromArchive = activities.resolveTooling(input(InstallMethod.MANIFESTS, archive.toString(), "0.11.3"));
+    assertThat(fromArchive.resolvedChart()).isEqualTo(archive.toAbsolutePath().toString());
+
+    assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.4")),
+        "version 0.11.3, not the target 0.11.4");
+    assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, tmp.resolve("nope").toString(), "0.11.3")),
+        "does not exist on the worker");
+  }
+
+  @Test
+  void helmResolvesTheTargetInARepositoryIndex() throws Exception {
+    Path archive = TestChart.packageInto(mkdir("pkg"));
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    try (LocalHttpServer http = new LocalHttpServer()) {
+      http.serve("/gloo-mesh/index.yaml", TestChart.index("gloo-mesh-0.11.3.tgz", TestChart.sha256(archive),
+          "0.11.2", "0.11.1", "0.12.0"));
+      http.serve("/gloo-mesh/gloo-mesh-0.11.3.tgz", Files.readAllBytes(archive));
+
+      ToolingReport report = activities.resolveTooling(input(InstallMethod.HELM, http.url() + "/gloo-mesh", "0.11.3"));
+      assertThat(report.resolvedChart()).isEqualTo(http.url() + "/gloo-mesh/gloo-mesh-0.11.3.tgz");
+      assertThat(report.detail()).contains("gloo-mesh/gloo-mesh", "0.11.3");
+
+      assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, http.url() + "/gloo-mesh/", "0.11.4")),
+          "has no gloo-mesh 0.11.4 (it has [0.11.3, 0.11.2, 0.11.1])");
+      assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, http.url() + "/elsewhere", "0.11.3")),
+          http.url() + "/elsewhere/index.yaml answered HTTP 404");
+
+      ToolingReport byArchiveUrl = activities.resolveTooling(
+          input(InstallMethod.HELM, http.url() + "/gloo-mesh/gloo-mesh-0.11.3.tgz", "0.11.3"));
+      assertThat(byArchiveUrl.resolvedChart()).isEqualTo(http.url() + "/gloo-mesh/gloo-mesh-0.11.3.tgz");
+    }
+  }
+
+  @Test
+  void manifestsInstallFromARepositoryAndCheckTheDigest() throws Exception {
+    TestChart.registerSettingsCrd(client);
+    Path archive = TestChart.packageInto(mkdir("pkg"));
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    try (LocalHttpServer http = new LocalHttpServer()) {
+      http.serve("/good/index.yaml", TestChart.index(http.url() + "/good/gloo-mesh-0.11.3.tgz",
+          TestChart.sha256(archive)));
+      http.serve("/good/gloo-mesh-0.11.3.tgz", Files.readAllBytes(archive));
+      http.serve("/bad/index.yaml", TestChart.index("gloo-mesh-0.11.3.tgz", "0".repeat(64)));
+      http.serve("/bad/gloo-mesh-0.11.3.tgz", Files.readAllBytes(archive));
+
+      ControlPlaneResult result = activities.upgrade(input(InstallMethod.MANIFESTS, http.url() + "/good", "0.11.3"));
+      assertThat(result.applied()).contains("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
+      assertThat(result.replicasReset()).isEmpty();
+      assertThat(client.apps().deployments().inNamespace(NS).withName("networking").get()
+          .getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+          .isEqualTo("gcr.io/gloo-mesh/networking:0.11.3");
+
+      assertTooling(() -> activities.upgrade(input(InstallMethod.MANIFESTS, http.url() + "/bad", "0.11.3")),
+          "sha256");
+    }
+  }
+
+  @Test
+  void badInputIsRefusedNamingTheField() {
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
+        Map.of(InstallMethod.HELM, new ScalingUpInstaller(client, 1)));
+    ApplicationFailure noMethod = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.upgrade(input(null, "", "0.11.3")));
+    assertThat(noMethod.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
+    assertThat(noMethod.getOriginalMessage()).contains("installMethod");
+
+    ApplicationFailure badVersion = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.upgrade(input(InstallMethod.HELM, "", "latest")));
+    assertThat(badVersion.getOriginalMessage()).contains("targetVersion", "latest");
+
+    ApplicationFailure noInstaller = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.resolveTooling(input(InstallMethod.MESHCTL, "", "0.11.3")));
+    assertThat(noInstaller.getType()).isEqualTo(FailureTypes.TOOLING);
+
+    ApplicationFailure unknownContext = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.upgrade(new ControlPlaneInput("other", NS, InstallMethod.HELM, "gloo-mesh", "", "", "0.11.3",
+            "discovery", "networking")));
+    assertThat(unknownContext.getType()).isEqualTo(FailureTypes.UNKNOWN_CONTEXT);
+    assertThat(client.apps().deployments().inNamespace(NS).withName("networking").get().getSpec().getReplicas())
+        .as("nothing ran").isZero();
+  }
+
+  @Test
+  void helmGetsOnlyItsContextMadeCurrentWithAbsolutePaths() throws Exception {
+    Path dir = mkdir("kube");
+    Path kubeconfig = Files.writeString(dir.resolve("config"), """
+        apiVersion: v1
+        kind: Config
+        current-context: other
+        clusters:
+        - name: mgmt-cluster
+          cluster:
+            server: https://mgmt.example:6443
+            certificate-authority: certs/ca.crt
+        - name: other-cluster
+          cluster:
+            server: https://other.example:6443
+        contexts:
+        - name: mgmt
+          context: {cluster: mgmt-cluster, user: mgmt-user, namespace: gloo-mesh}
+        - name: other
+          context: {cluster: other-cluster, user: other-user}
+        users:
+        - name: mgmt-user
+          user: {client-certificate: certs/client.crt, client-key: /abs/client.key}
+        - name: other-user
+          user: {token: other-token}
+        """);
+    String contents = HelmReleaseInstaller.kubeconfigFor(kubeconfig, "mgmt");
+    Config config = KubeConfigUtils.parseConfigFromString(contents);
+    assertThat(config.getCurrentContext()).isEqualTo("mgmt");
+    assertThat(config.getContexts()).extracting(c -> c.getName()).containsExactly("mgmt");
+    assertThat(config.getClusters()).singleElement().satisfies(c -> {
+      assertThat(c.getCluster().getServer()).isEqualTo("https://mgmt.example:6443");
+      assertThat(c.getCluster().getCertificateAuthority()).isEqualTo(dir.resolve("certs/ca.crt").toString());
+    });
+    assertThat(config.getUsers()).singleElement().satisfies(u -> {
+      assertThat(u.getUser().getClientCertificate()).isEqualTo(dir.resolve("certs/client.crt").toString());
+      assertThat(u.getUser().getClientKey()).isEqualTo("/abs/client.key");
+    });
+    assertThat(contents).doesNotContain("other-token");
+  }
+
+  private Path mkdir(String name) {
+    try {
+      return Files.createDirectories(tmp.resolve(name));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void assertTooling(Runnable call, String message) {
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, call::run);
+    assertThat(failure).as("expected a failure saying: " + message).isNotNull();
+    assertThat(failure.getType()).isEqualTo(FailureTypes.TOOLING);
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains(message);
+  }
+
+  private static ControlPlaneInput input(InstallMethod method, String chart, String version) {
+    return new ControlPlaneInput("mgmt", NS, method, "gloo-mesh", chart, "", version, "discovery", "networking");
+  }
+
+  /** An install that, like a chart with replicas: 1, leaves both deployments at the given count. */
+  private static final class ScalingUpInstaller implements ControlPlaneInstaller {
+    private final KubernetesClient client;
+    private final int replicas;
+
+    ScalingUpInstaller(KubernetesClient client, int replicas) {
+      this.client = client;
+      this.replicas = replicas;
+    }
+
+    @Override
+    public ToolingReport resolveTooling(InstallSpec spec) {
+      return new ToolingReport("helm", spec.chart(), "v3", "fake");
+    }
+
+    @Override
+    public InstallOutcome upgrade(InstallSpec spec) {
+      for (String name : List.of(spec.discoveryDeployment(), spec.networkingDeployment())) {
+        client.apps().deployments().inNamespace(spec.namespace()).withName(name)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+      }
+      return new InstallOutcome(3, 4, List.of("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking"),
+          "chart installed");
+    }
+  }
+}

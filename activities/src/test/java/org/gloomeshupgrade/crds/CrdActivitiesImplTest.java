@@ -1,0 +1,301 @@
+package org.gloomeshupgrade.crds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.APIGroupBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.workflow.FailureTypes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.semver4j.Semver;
+
+@EnableKubernetesMockClient(crud = true)
+class CrdActivitiesImplTest {
+  private static final List<String> BUNDLE = List.of(
+      "trafficpolicies.networking.mesh.gloo.solo.io",
+      "virtualmeshes.networking.mesh.gloo.solo.io",
+      "settings.settings.mesh.gloo.solo.io");
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  @TempDir Path tmp;
+  private KubernetesClients clients;
+  private CrdActivitiesImpl activities;
+
+  @BeforeEach
+  void setUp() {
+    clients = MockKubeconfig.context("mgmt", client).clients(tmp);
+    activities = new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(20));
+  }
+
+  @AfterEach
+  void tearDown() {
+    clients.close();
+  }
+
+  @Test
+  void appliesAFolderThenUpdatesInPlaceOnTheNextRun() throws Exception {
+    CustomResourceDefinition unrelated = client.apiextensions().v1().customResourceDefinitions()
+        .resource(unrelatedCrd()).create();
+    String bundle = CrdManifestConverterTest.resource("bundle").toString();
+
+    CrdApplyResult first;
+    try (EstablishingController ignored = new EstablishingController(client)) {
+      first = activities.apply(new CrdApplyInput("mgmt", bundle, "0.11.3", 10));
+    }
+    assertThat(first.source()).isEqualTo(bundle);
+    assertThat(first.created()).containsExactlyElementsOf(BUNDLE);
+    assertThat(first.updated()).isEmpty();
+    assertThat(first.convertedFromV1beta1()).as("the mock serves no v1beta1, like Kubernetes 1.22+").isTrue();
+
+    CustomResourceDefinition trafficPolicies = v1Crd("trafficpolicies.networking.mesh.gloo.solo.io");
+    assertThat(trafficPolicies.getApiVersion()).isEqualTo("apiextensions.k8s.io/v1");
+    assertThat(trafficPolicies.getMetadata().getAnnotations())
+        .containsEntry(GlooMeshGroups.CRD_VERSION_ANNOTATION, "0.11.3");
+    assertThat(trafficPolicies.getMetadata().getLabels()).containsEntry("app", "gloo-mesh");
+    assertThat(trafficPolicies.getSpec().getVersions()).singleElement().satisfies(v -> {
+      assertThat(v.getName()).isEqualTo("v1alpha2");
+      assertThat(v.getSchema().getOpenAPIV3Schema().getProperties()).containsKeys("spec", "status");
+      assertThat(v.getSubresources().getStatus()).isNotNull();
+    });
+    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(4);
+
+    // Someone else's label on a CRD, and a newer target: the second run replaces the three, keeps the label.
+    client.apiextensions().v1().customResourceDefinitions().withName("trafficpolicies.networking.mesh.gloo.solo.io")
+        .edit(crd -> {
+          crd.getMetadata().getLabels().put("owner", "platform-team");
+          return crd;
+        });
+    CrdApplyResult second;
+    try (EstablishingController ignored = new EstablishingController(client)) {
+      second = activities.apply(new CrdApplyInput("mgmt", bundle, "0.11.4", 10));
+    }
+    assertThat(second.created()).isEmpty();
+    assertThat(second.updated()).containsExactlyElementsOf(BUNDLE);
+    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
+        .as("updated in place, not duplicated").hasSize(4);
+    CustomResourceDefinition after = v1Crd("trafficpolicies.networking.mesh.gloo.solo.io");
+    assertThat(after.getMetadata().getAnnotations()).containsEntry(GlooMeshGroups.CRD_VERSION_ANNOTATION, "0.11.4");
+    assertThat(after.getMetadata().getLabels()).containsEntry("owner", "platform-team").containsEntry("app", "gloo-mesh");
+    assertThat(after.getMetadata().getUid()).isEqualTo(trafficPolicies.getMetadata().getUid());
+    assertThat(after.getSpec()).isEqualTo(trafficPolicies.getSpec());
+
+    CustomResourceDefinition unrelatedAfter = v1Crd(unrelated.getMetadata().getName());
+    assertThat(unrelatedAfter.getSpec()).isEqualTo(unrelated.getSpec());
+    assertThat(unrelatedAfter.getMetadata().getAnnotations()).isNullOrEmpty();
+  }
+
+  @Test
+  void keepsV1beta1WhenTheClusterStillServesIt() throws Exception {
+    server.expect().get().withPath("/apis/apiextensions.k8s.io").andReturn(200, new APIGroupBuilder()
+        .withName("apiextensions.k8s.io")
+        .addNewVersion().withGroupVersion("apiextensions.k8s.io/v1").withVersion("v1").endVersion()
+        .addNewVersion().withGroupVersion("apiextensions.k8s.io/v1beta1").withVersion("v1beta1").endVersion()
+        .build()).always();
+    String file = CrdManifestConverterTest.resource("legacy-v1beta1.yaml").toString();
+
+    CrdApplyResult result;
+    try (EstablishingController ignored = new EstablishingController(client)) {
+      result = activities.apply(new CrdApplyInput("mgmt", file, "0.11.3", 10));
+    }
+    assertThat(result.convertedFromV1beta1()).isFalse();
+    assertThat(result.created()).containsExactly("widgets.example.gloo-mesh-upgrade.io",
+        "gadgets.example.gloo-mesh-upgrade.io");
+    var widgets = client.apiextensions().v1beta1().customResourceDefinitions()
+        .withName("widgets.example.gloo-mesh-upgrade.io").get();
+    assertThat(widgets.getSpec().getValidation().getOpenAPIV3Schema()).isNotNull();
+    assertThat(widgets.getMetadata().getAnnotations()).containsEntry(GlooMeshGroups.CRD_VERSION_ANNOTATION, "0.11.3");
+    List<RecordedRequest> posts = new ArrayList<>();
+    RecordedRequest request;
+    while ((request = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+      if ("POST".equals(request.getMethod()) && request.getPath().contains("/v1beta1/customresourcedefinitions")) {
+        posts.add(request);
+      }
+    }
+    assertThat(posts).hasSize(2).allSatisfy(post -> assertThat(post.getUtf8Body())
+        .as("server-owned fields of the file are not sent").doesNotContain("4711", "6b2d1c1e", "storedVersions"));
+  }
+
+  @Test
+  void appliesThePublishedManagementCrds() {
+    Path dir = PublishedCrds.management("0.11.3");
+    assumeTrue(dir != null, "the published Gloo Mesh CRDs are not on this machine");
+    CrdApplyResult result;
+    try (EstablishingController ignored = new EstablishingController(client)) {
+      result = activities.apply(new CrdApplyInput("mgmt", dir.toString(), "0.11.3", 10));
+    }
+    assertThat(result.convertedFromV1beta1()).isTrue();
+    assertThat(result.created()).hasSize(12).contains("trafficpolicies.networking.mesh.gloo.solo.io",
+        "settings.settings.mesh.gloo.solo.io", "kubernetesclusters.multicluster.solo.io");
+    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
+        .allSatisfy(crd -> assertThat(crd.getSpec().getVersions())
+            .allSatisfy(v -> assertThat(v.getSchema().getOpenAPIV3Schema().getType()).isEqualTo("object")));
+  }
+
+  @Test
+  void aBadSourceIsRefusedBeforeAnyWrite() throws Exception {
+    for (String source : List.of(tmp.resolve("missing").toString(),
+        CrdManifestConverterTest.resource("no-crds").toString())) {
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+          () -> activities.apply(new CrdApplyInput("mgmt", source, "0.11.3", 10)));
+      assertThat(failure.getType()).isEqualTo(FailureTypes.CRD_SOURCE);
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).contains(source);
+    }
+    assertThat(writes()).isEmpty();
+  }
+
+  @Test
+  void readsTheVersionsFilesFromABaseUrl() throws Exception {
+    List<String> names = CrdSource.fileNames(Semver.parse("0.11.3"));
+    try (LocalHttpServer http = new LocalHttpServer();
+        EstablishingController ignored = new EstablishingController(client)) {
+      for (String name : names) {
+        http.serve("/gloo-mesh/v0.11.3/crds/" + name, generatedCrd(name));
+      }
+      String base = http.url() + "/gloo-mesh/v0.11.3/crds";
+      CrdApplyResult result = activities.apply(new CrdApplyInput("mgmt", base, "0.11.3", 10));
+
+      assertThat(result.source()).isEqualTo(base + "/");
+      assertThat(result.created()).hasSize(names.size());
+      assertThat(result.convertedFromV1beta1()).isTrue();
+      assertThat(http.requested()).containsExactlyElementsOf(
+          names.stream().map(n -> "/gloo-mesh/v0.11.3/crds/" + n).toList());
+    }
+    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(names.size());
+  }
+
+  @Test
+  void aMissingUrlIsRefusedNamingItBeforeAnyWrite() throws Exception {
+    List<String> names = CrdSource.fileNames(Semver.parse("0.11.3"));
+    try (LocalHttpServer http = new LocalHttpServer()) {
+      for (String name : names.subList(0, names.size() - 1)) {
+        http.serve("/crds/" + name, generatedCrd(name));
+      }
+      String missing = http.url() + "/crds/" + names.get(names.size() - 1);
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+          () -> activities.apply(new CrdApplyInput("mgmt", http.url() + "/crds/", "0.11.3", 10)));
+      assertThat(failure.getType()).isEqualTo(FailureTypes.CRD_SOURCE);
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).contains(missing, "404");
+
+      http.answer("/flaky/" + names.get(0), 503);
+      ApplicationFailure flaky = catchThrowableOfType(ApplicationFailure.class,
+          () -> activities.apply(new CrdApplyInput("mgmt", http.url() + "/flaky", "0.11.3", 10)));
+      assertThat(flaky.isNonRetryable()).as("a server error may pass").isFalse();
+      assertThat(flaky.getType()).isEqualTo(CrdSource.UNREACHABLE);
+    }
+    assertThat(writes()).isEmpty();
+  }
+
+  @Test
+  void notEstablishedInTimeIsARetryableTimeoutNamingTheCrds() {
+    String bundle = CrdManifestConverterTest.resource("bundle").toString();
+    long started = System.nanoTime();
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.apply(new CrdApplyInput("mgmt", bundle, "0.11.3", 1)));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(failure.getType()).isEqualTo(FailureTypes.WAIT_TIMED_OUT);
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(failure.getOriginalMessage()).contains("mgmt").contains(BUNDLE);
+  }
+
+  @Test
+  void anUnknownContextIsRefused() throws Exception {
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.apply(
+        new CrdApplyInput("elsewhere", CrdManifestConverterTest.resource("bundle").toString(), "0.11.3", 10)));
+    assertThat(failure.getType()).isEqualTo(FailureTypes.UNKNOWN_CONTEXT);
+    assertThat(writes()).isEmpty();
+  }
+
+  @Test
+  void onlyAnExplicitV1beta1InDiscoveryKeepsV1beta1() {
+    assertThat(CrdActivitiesImpl.servesV1beta1(null)).isFalse();
+    assertThat(CrdActivitiesImpl.servesV1beta1(new APIGroupBuilder().withName("apiextensions.k8s.io")
+        .addNewVersion().withGroupVersion("apiextensions.k8s.io/v1").withVersion("v1").endVersion().build()))
+        .isFalse();
+    assertThat(CrdActivitiesImpl.servesV1beta1(new APIGroupBuilder().withName("apiextensions.k8s.io")
+        .addNewVersion().withGroupVersion("apiextensions.k8s.io/v1beta1").withVersion("v1beta1").endVersion().build()))
+        .isTrue();
+  }
+
+  private CustomResourceDefinition v1Crd(String name) {
+    return client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+  }
+
+  /** Every recorded request that would change something. */
+  private List<String> writes() throws InterruptedException {
+    List<String> writes = new ArrayList<>();
+    RecordedRequest request;
+    while ((request = server.takeRequest(10, TimeUnit.MILLISECONDS)) != null) {
+      if (!"GET".equals(request.getMethod())) {
+        writes.add(request.getMethod() + " " + request.getPath());
+      }
+    }
+    return writes;
+  }
+
+  private static CustomResourceDefinition unrelatedCrd() {
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata().withName("gateways.example.com").endMetadata()
+        .withNewSpec().withGroup("example.com").withScope("Namespaced")
+        .withNewNames().withKind("Gateway").withPlural("gateways").withSingular("gateway").endNames()
+        .addNewVersion().withName("v1").withServed(true).withStorage(true)
+        .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema().endSchema().endVersion()
+        .endSpec().build();
+  }
+
+  /** A small v1beta1 CRD named after a published file, for URL sources. */
+  private static String generatedCrd(String fileName) {
+    String group = fileName.substring(0, fileName.indexOf('_'));
+    String version = fileName.substring(fileName.indexOf('_') + 1, fileName.lastIndexOf("_crds"));
+    return """
+        apiVersion: apiextensions.k8s.io/v1beta1
+        kind: CustomResourceDefinition
+        metadata:
+          name: examples.%1$s
+        spec:
+          group: %1$s
+          names:
+            kind: Example
+            listKind: ExampleList
+            plural: examples
+            singular: example
+          preserveUnknownFields: false
+          scope: Namespaced
+          subresources:
+            status: {}
+          validation:
+            openAPIV3Schema:
+              type: object
+              properties:
+                spec:
+                  type: object
+                  x-kubernetes-preserve-unknown-fields: true
+          versions:
+          - name: %2$s
+            served: true
+            storage: true
+        """.formatted(group, version);
+  }
+}

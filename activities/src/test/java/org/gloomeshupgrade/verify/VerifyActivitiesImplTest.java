@@ -1,0 +1,203 @@
+package org.gloomeshupgrade.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.DISCOVERY;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.MULTICLUSTER;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.NETWORKING;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.NETWORKING_ENTERPRISE;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.SETTINGS;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.MeshFixtures;
+import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@EnableKubernetesMockClient(crud = true)
+class VerifyActivitiesImplTest {
+  private static final String NS = "gloo-mesh";
+
+  KubernetesMockServer server;
+  KubernetesClient client;
+
+  @TempDir
+  Path tmp;
+
+  private KubernetesClients clients;
+  private VerifyActivitiesImpl activities;
+  private MeshFixtures mesh;
+
+  @BeforeEach
+  void setUp() {
+    clients = MockKubeconfig.context("mgmt", client).clients(tmp);
+    activities = new VerifyActivitiesImpl(clients);
+    mesh = new MeshFixtures(client);
+  }
+
+  @AfterEach
+  void tearDown() {
+    clients.close();
+  }
+
+  @Test
+  void allGreenWhenTheControlPlaneCrdsAndResourcesAreAtTheTarget() {
+    mesh.glooMesh011Crds("0.11.3");
+    deployment("discovery", "gcr.io/gloo-mesh/discovery:v0.11.3", 1);
+    deployment("networking", "gcr.io/gloo-mesh/networking:0.11.3", 1);
+    accepted(mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "retries", Map.of()));
+    accepted(mesh.resource(NETWORKING, "v1alpha2", "VirtualMesh", NS, "virtual-mesh", Map.of()));
+    mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod", Map.of());
+    registeredCluster("cluster1", true);
+
+    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "v0.11.3"));
+
+    assertThat(report.checks()).extracting(VerifyCheck::name).containsExactly(
+        "deployments available", "networking resources accepted", "CRDs at target version",
+        "control plane version", "clusters registered", "discovery present");
+    assertThat(report.checks()).allSatisfy(c -> {
+      assertThat(c.level()).as(c.name() + ": " + c.detail()).isEqualTo(CheckLevel.GREEN);
+      assertThat(c.hint()).isEmpty();
+    });
+    assertThat(report.overall()).isEqualTo(CheckLevel.GREEN);
+  }
+
+  @Test
+  void networkingStatusListsEveryResourceNotAcceptedAtItsCurrentGeneration() {
+    mesh.glooMesh011Crds(null);
+    mesh.crd(NETWORKING_ENTERPRISE, "WasmDeployment", "v1alpha1");
+    mesh.status(mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "bad-retries", Map.of()),
+        "INVALID", 1L, List.of("retries.attempts must be positive"));
+    GenericKubernetesResource stale = accepted(
+        mesh.resource(NETWORKING, "v1alpha2", "VirtualMesh", NS, "virtual-mesh", Map.of("federation", "a")));
+    stale.setAdditionalProperty("spec", Map.of("federation", "b"));
+    client.genericKubernetesResources(MeshFixtures.context(NETWORKING, "v1alpha2", "VirtualMesh")).resource(stale).update();
+    mesh.resource(NETWORKING, "v1alpha2", "AccessPolicy", "bookinfo", "no-status-yet", Map.of());
+    accepted(mesh.resource(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment", "bookinfo", "filter", Map.of()));
+    // Settings report a state too, but are not networking resources for this check.
+    mesh.status(mesh.resource(SETTINGS, "v1alpha2", "Settings", NS, "settings", Map.of()), "INVALID", 1L, null);
+
+    NetworkingStatus status = activities.networkingStatus("mgmt");
+
+    assertThat(status.total()).isEqualTo(4);
+    assertThat(status.accepted()).isEqualTo(1);
+    assertThat(status.steady()).isFalse();
+    assertThat(status.notAccepted()).containsExactlyInAnyOrder(
+        "TrafficPolicy bookinfo/bad-retries: INVALID (retries.attempts must be positive)",
+        "VirtualMesh gloo-mesh/virtual-mesh: ACCEPTED at observedGeneration 1 but generation is 2 (not processed since its last change)",
+        "AccessPolicy bookinfo/no-status-yet: NO STATUS");
+  }
+
+  @Test
+  void networkingStatusIsSteadyWhenThereIsNothingToAccept() {
+    mesh.glooMesh011Crds(null);
+
+    NetworkingStatus status = activities.networkingStatus("mgmt");
+
+    assertThat(status).isEqualTo(new NetworkingStatus(0, 0, List.of()));
+    assertThat(status.steady()).isTrue();
+  }
+
+  @Test
+  void reportsEachProblemWithItsLevelAndAHint() {
+    mesh.crd(DISCOVERY, "Mesh", "v1alpha2", null, "0.11.1");
+    mesh.crd(NETWORKING, "TrafficPolicy", "v1alpha2", null, null);
+    mesh.crd(MULTICLUSTER, "KubernetesCluster", "v1alpha1", null, "0.11.3");
+    deployment("discovery", "gcr.io/gloo-mesh/discovery:0.11.3", 1);
+    deployment("networking", "gcr.io/gloo-mesh/networking:0.11.1", 0);
+    mesh.status(mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "p", Map.of()), "FAILED", 1L,
+        List.of("no such destination"));
+    registeredCluster("cluster1", true);
+    registeredCluster("cluster2", false);
+
+    Map<String, VerifyCheck> checks = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3")));
+
+    assertThat(checks.get("deployments available").level()).isEqualTo(CheckLevel.RED);
+    assertThat(checks.get("deployments available").detail()).contains("networking (0 available of 0)")
+        .doesNotContain("discovery");
+    assertThat(checks.get("networking resources accepted").level()).isEqualTo(CheckLevel.RED);
+    assertThat(checks.get("networking resources accepted").detail()).contains("FAILED (no such destination)");
+    assertThat(checks.get("CRDs at target version").level()).isEqualTo(CheckLevel.RED);
+    assertThat(checks.get("CRDs at target version").detail())
+        .contains("meshes.discovery.mesh.gloo.solo.io at 0.11.1", "trafficpolicies.networking.mesh.gloo.solo.io");
+    assertThat(checks.get("control plane version").level()).isEqualTo(CheckLevel.RED);
+    assertThat(checks.get("control plane version").detail()).contains("networking runs gcr.io/gloo-mesh/networking:0.11.1")
+        .doesNotContain("discovery runs");
+    assertThat(checks.get("clusters registered").level()).isEqualTo(CheckLevel.RED);
+    assertThat(checks.get("clusters registered").detail()).contains("cluster2 (secret gloo-mesh/cluster2 missing)")
+        .doesNotContain("cluster1");
+    assertThat(checks.get("discovery present").level()).isEqualTo(CheckLevel.YELLOW);
+    assertThat(checks.values()).filteredOn(c -> c.level() != CheckLevel.GREEN)
+        .allSatisfy(c -> assertThat(c.hint()).isNotBlank());
+  }
+
+  @Test
+  void crdsWithoutTheVersionAnnotationAreYellow() {
+    mesh.crd(DISCOVERY, "Mesh", "v1alpha2", null, "0.11.3");
+    mesh.crd(SETTINGS, "Settings", "v1alpha2", null, null);
+    // a CRD of another project is not looked at
+    mesh.crd("security.istio.io", "AuthorizationPolicy", "v1beta1", null, null);
+
+    VerifyCheck crds = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3"))).get("CRDs at target version");
+
+    assertThat(crds.level()).isEqualTo(CheckLevel.YELLOW);
+    assertThat(crds.detail()).contains("settings.settings.mesh.gloo.solo.io").doesNotContain("istio");
+  }
+
+  @Test
+  void digestOnlyImagesAreNotTakenForTheTargetVersion() {
+    mesh.glooMesh011Crds("0.11.3");
+    deployment("discovery", "gcr.io/gloo-mesh/discovery@sha256:abcdef", 1);
+    deployment("networking", "localhost:5000/networking", 1);
+
+    VerifyCheck version = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3"))).get("control plane version");
+
+    assertThat(version.level()).isEqualTo(CheckLevel.RED);
+    assertThat(version.detail()).contains("discovery runs gcr.io/gloo-mesh/discovery@sha256:abcdef",
+        "networking runs localhost:5000/networking");
+  }
+
+  private GenericKubernetesResource accepted(GenericKubernetesResource r) {
+    return mesh.status(r, "ACCEPTED", r.getMetadata().getGeneration(), null);
+  }
+
+  private void deployment(String name, String image, int available) {
+    Deployment d = client.apps().deployments().resource(new DeploymentBuilder()
+        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+        .withNewSpec().withReplicas(available)
+        .withNewSelector().addToMatchLabels("app", name).endSelector()
+        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+        .withNewSpec().addNewContainer().withName(name).withImage(image).endContainer().endSpec().endTemplate()
+        .endSpec().build()).create();
+    d.setStatus(new DeploymentStatusBuilder().withAvailableReplicas(available).withReplicas(available)
+        .withObservedGeneration(d.getMetadata().getGeneration()).build());
+    client.apps().deployments().resource(d).updateStatus();
+  }
+
+  private void registeredCluster(String name, boolean withSecret) {
+    mesh.resource(MULTICLUSTER, "v1alpha1", "KubernetesCluster", NS, name,
+        Map.of("secretName", name, "clusterDomain", "cluster.local"));
+    if (withSecret) {
+      client.secrets().resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+          .withType("solo.io/kubeconfig").addToData("kubeconfig", "YXBpVmVyc2lvbjogdjE=").build()).create();
+    }
+  }
+
+  private static Map<String, VerifyCheck> byName(VerifyReport report) {
+    return report.checks().stream().collect(Collectors.toMap(VerifyCheck::name, Function.identity()));
+  }
+}

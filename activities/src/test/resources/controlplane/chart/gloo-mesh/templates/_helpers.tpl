@@ -1,0 +1,3 @@
+{{- define "gloo-mesh.image" -}}
+{{ .image.registry }}/{{ .image.repository }}:{{ .image.tag | default .version }}
+{{- end -}}

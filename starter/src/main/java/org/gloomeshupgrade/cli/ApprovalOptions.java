@@ -1,0 +1,20 @@
+package org.gloomeshupgrade.cli;
+
+import org.gloomeshupgrade.workflow.Approval;
+import picocli.CommandLine.Option;
+
+/** Who answers, and why; recorded in the workflow's history and status. */
+final class ApprovalOptions {
+  @Option(names = "--by", defaultValue = "${sys:user.name}", description = "Who (default: your user name).")
+  String by;
+
+  @Option(names = "--reason", required = true, description = "Why, for the record (a change ticket, for example).")
+  String reason;
+
+  @Option(names = "--signal", description = "Send a signal (no answer) instead of an update (immediate yes or no).")
+  boolean signal;
+
+  Approval approval() {
+    return new Approval(by, reason);
+  }
+}

@@ -1,0 +1,49 @@
+package org.gloomeshupgrade.cli;
+
+import java.util.concurrent.Callable;
+import org.gloomeshupgrade.workflow.Decision;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.Step;
+import org.gloomeshupgrade.workflow.StepDecision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "decide", mixinStandardHelpOptions = true,
+    description = "Choose what happens to a failed step: RETRY, SKIP (with a reason) or ABORT.")
+final class DecideCommand implements Callable<Integer> {
+  @Mixin TemporalConnection temporal;
+  @Mixin RunSelector run;
+
+  @Option(names = "--step", required = true, description = "The failed step: ${COMPLETION-CANDIDATES}.")
+  Step step;
+
+  @Option(names = "--decision", required = true, description = "${COMPLETION-CANDIDATES}")
+  Decision decision;
+
+  @Option(names = "--by", defaultValue = "${sys:user.name}", description = "Who (default: your user name).")
+  String by;
+
+  @Option(names = "--reason", defaultValue = "", description = "Why; required for SKIP and ABORT.")
+  String reason;
+
+  @Option(names = "--signal", description = "Send a signal (no answer) instead of an update.")
+  boolean signal;
+
+  @Override
+  public Integer call() {
+    try {
+      GlooMeshUpgradeWorkflow wf = temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, run.workflowId());
+      StepDecision d = new StepDecision(step, decision, by, reason);
+      if (signal) {
+        wf.decide(d);
+        System.out.println("decide signal sent; check with gmu status");
+      } else {
+        System.out.println(wf.decideNow(d));
+      }
+      return 0;
+    } finally {
+      temporal.close();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package org.gloomeshupgrade.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.gloomeshupgrade.verify.VerifyCheck;
+import org.gloomeshupgrade.verify.VerifyReport;
+import org.gloomeshupgrade.workflow.StepState;
+import org.gloomeshupgrade.workflow.StepStatus;
+import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.gloomeshupgrade.workflow.UpgradeStatus;
+
+/** Status and reports as text for a terminal. */
+public final class StatusRenderer {
+  private StatusRenderer() {}
+
+  public static String headline(UpgradeStatus s) {
+    String from = s.fromVersion() == null || s.fromVersion().isEmpty() ? "?" : s.fromVersion();
+    String ctx = s.managementContext() == null || s.managementContext().isEmpty() ? "(default context)"
+        : s.managementContext();
+    return "Gloo Mesh " + from + " -> " + s.targetVersion() + " on " + ctx + ": " + s.state() + " at step "
+        + s.currentStep().number() + " (" + s.currentStep().title() + ")";
+  }
+
+  public static String render(UpgradeStatus s) {
+    List<String> lines = new ArrayList<>();
+    lines.add(headline(s));
+    s.steps().forEach(step -> lines.add(stepLine(step)));
+    if (s.discovery() != null && s.discovery().polls() > 0) {
+      lines.add("discovery: " + s.discovery().current() + " of " + s.discovery().inventory() + " after "
+          + s.discovery().polls() + " polls" + (s.discovery().settled().isEmpty() ? "" : ", " + s.discovery().settled()));
+    }
+    if (s.approval() != null) {
+      lines.add("approved by " + s.approval().by() + ": " + s.approval().reason());
+    }
+    if (!s.attention().isEmpty()) {
+      lines.add("NEEDS ATTENTION: " + s.attention());
+    }
+    if (!s.awaiting().isEmpty()) {
+      lines.add("awaiting " + s.awaiting());
+    }
+    s.decisions().forEach(d -> lines.add("decision: " + d));
+    s.warnings().forEach(w -> lines.add("warning: " + w));
+    lines.addAll(verify(s.verify()));
+    return String.join(System.lineSeparator(), lines);
+  }
+
+  public static String render(UpgradeReport r) {
+    List<String> lines = new ArrayList<>();
+    lines.add(r.summary());
+    r.steps().forEach(step -> lines.add(stepLine(step)));
+    r.decisions().forEach(d -> lines.add("decision: " + d));
+    r.warnings().forEach(w -> lines.add("warning: " + w));
+    lines.addAll(verify(r.verify()));
+    return String.join(System.lineSeparator(), lines);
+  }
+
+  public static String stepLine(StepStatus step) {
+    String elapsed = step.elapsedMillis() > 0
+        ? String.format(Locale.ROOT, "%7.1fs", step.elapsedMillis() / 1000.0) : "        ";
+    return String.format(Locale.ROOT, "  %-6s %2d %-17s %s %s", mark(step.state()), step.step().number(),
+        step.step().title(), elapsed, step.detail() == null ? "" : step.detail()).stripTrailing();
+  }
+
+  private static List<String> verify(VerifyReport report) {
+    List<String> lines = new ArrayList<>();
+    if (report == null) {
+      return lines;
+    }
+    lines.add("verify: " + report.overall());
+    for (VerifyCheck c : report.checks()) {
+      lines.add(String.format(Locale.ROOT, "  %-6s %-30s %s%s", c.level(), c.name(), c.detail(),
+          c.hint() == null || c.hint().isEmpty() ? "" : " (hint: " + c.hint() + ")").stripTrailing());
+    }
+    return lines;
+  }
+
+  private static String mark(StepState state) {
+    return switch (state) {
+      case PENDING -> "";
+      case RUNNING -> "..";
+      case WAITING -> "WAIT";
+      case NEEDS_ATTENTION -> "!!";
+      case SUCCEEDED -> "ok";
+      case SKIPPED -> "skip";
+      case FAILED -> "FAIL";
+    };
+  }
+}

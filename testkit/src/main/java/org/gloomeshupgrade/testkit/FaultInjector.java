@@ -1,0 +1,134 @@
+package org.gloomeshupgrade.testkit;
+
+import io.fabric8.mockwebserver.http.MockResponse;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * Makes a simulated API server fail chosen requests, to drive retry and failure paths.
+ * Requests sent with the simulator's User-Agent are never failed: the fake controllers keep working.
+ */
+public final class FaultInjector {
+
+  private final Object lock = new Object();
+  private final List<Rule> rules = new ArrayList<>();
+  private final AtomicInteger injected = new AtomicInteger();
+
+  FaultInjector() {
+  }
+
+  /**
+   * The next {@code times} requests with this method whose path (query included) contains a match
+   * of {@code pathRegex} are answered with {@code httpStatus} and a Kubernetes Status body instead
+   * of being handled. Anchor the regex ({@code ^...$}) to match a whole path.
+   *
+   * @param method HTTP method, case-insensitive; "*" or null for any
+   */
+  public void failNext(String method, String pathRegex, int httpStatus, int times) {
+    if (httpStatus < 400 || httpStatus > 599) {
+      throw new IllegalArgumentException("an injected fault needs an error status, not " + httpStatus);
+    }
+    if (times < 1) {
+      throw new IllegalArgumentException("times must be at least 1, was " + times);
+    }
+    synchronized (lock) {
+      rules.add(new Rule(method == null || method.equals("*") ? null : method.toUpperCase(Locale.ROOT),
+          Pattern.compile(pathRegex), httpStatus, times));
+    }
+  }
+
+  /** {@link #failNext(String, String, int, int)} once. */
+  public void failNext(String method, String pathRegex, int httpStatus) {
+    failNext(method, pathRegex, httpStatus, 1);
+  }
+
+  /** Drops every pending fault. */
+  public void clear() {
+    synchronized (lock) {
+      rules.clear();
+    }
+  }
+
+  /** How many injected failures are still waiting for a matching request. */
+  public int pending() {
+    synchronized (lock) {
+      return rules.stream().mapToInt(r -> r.remaining).sum();
+    }
+  }
+
+  /** How many requests have been answered with an injected failure so far. */
+  public int injectedCount() {
+    return injected.get();
+  }
+
+  /** The fault response for this request, consuming one use of the first matching rule; null when none matches. */
+  MockResponse match(String method, String path) {
+    synchronized (lock) {
+      for (Iterator<Rule> it = rules.iterator(); it.hasNext();) {
+        Rule rule = it.next();
+        if ((rule.method == null || rule.method.equalsIgnoreCase(method)) && rule.path.matcher(path).find()) {
+          rule.remaining--;
+          if (rule.remaining <= 0) {
+            it.remove();
+          }
+          injected.incrementAndGet();
+          return statusResponse(rule.status, "injected fault for " + method + " " + path);
+        }
+      }
+      return null;
+    }
+  }
+
+  static MockResponse statusResponse(int code, String message) {
+    String body = Json.toJson(Json.map(
+        "kind", "Status",
+        "apiVersion", "v1",
+        "metadata", Json.map(),
+        "status", "Failure",
+        "message", message,
+        "reason", reason(code),
+        "code", code));
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
+  }
+
+  /** The reason a real API server gives with each status, so clients classify the failure the same way. */
+  static String reason(int code) {
+    return switch (code) {
+      case 400 -> "BadRequest";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "NotFound";
+      case 405 -> "MethodNotAllowed";
+      case 409 -> "Conflict";
+      case 410 -> "Expired";
+      case 415 -> "UnsupportedMediaType";
+      case 422 -> "Invalid";
+      case 429 -> "TooManyRequests";
+      case 503 -> "ServiceUnavailable";
+      case 504 -> "Timeout";
+      default -> code >= 500 ? "InternalError" : "BadRequest";
+    };
+  }
+
+  private static final class Rule {
+    final String method;
+    final Pattern path;
+    final int status;
+    int remaining;
+
+    Rule(String method, Pattern path, int status, int remaining) {
+      this.method = method;
+      this.path = path;
+      this.status = status;
+      this.remaining = remaining;
+    }
+  }
+}

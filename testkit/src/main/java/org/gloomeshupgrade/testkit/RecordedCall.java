@@ -1,0 +1,111 @@
+package org.gloomeshupgrade.testkit;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
+
+/** One HTTP request a simulated API server received, recorded before it was answered. */
+public final class RecordedCall {
+
+  private static final Set<String> MUTATING = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+  private final long sequence;
+  private final String method;
+  private final String path;
+  private final String body;
+  private final String userAgent;
+  private final String contentType;
+  private final Instant time;
+  private volatile int responseCode = -1;
+
+  RecordedCall(long sequence, String method, String path, String body, String userAgent, String contentType,
+      Instant time) {
+    this.sequence = sequence;
+    this.method = method == null ? "" : method.toUpperCase(Locale.ROOT);
+    this.path = path == null ? "" : path;
+    this.body = body == null ? "" : body;
+    this.userAgent = userAgent;
+    this.contentType = contentType;
+    this.time = time;
+  }
+
+  /** Position among all requests this server received, from 1; gaps mean calls dropped by {@link RequestJournal#clear()} or the retention limit. */
+  public long sequence() {
+    return sequence;
+  }
+
+  public String method() {
+    return method;
+  }
+
+  /** The request target: path and query string. */
+  public String path() {
+    return path;
+  }
+
+  public String pathWithoutQuery() {
+    int q = path.indexOf('?');
+    return q < 0 ? path : path.substring(0, q);
+  }
+
+  /** The query string without '?', or "" when there is none. */
+  public String query() {
+    int q = path.indexOf('?');
+    return q < 0 ? "" : path.substring(q + 1);
+  }
+
+  /** The request body as UTF-8 text, "" when there was none. */
+  public String body() {
+    return body;
+  }
+
+  public String userAgent() {
+    return userAgent;
+  }
+
+  public String contentType() {
+    return contentType;
+  }
+
+  public Instant time() {
+    return time;
+  }
+
+  /** The status code that was answered, or -1 while the request is still being handled. */
+  public int responseCode() {
+    return responseCode;
+  }
+
+  void responseCode(int code) {
+    this.responseCode = code;
+  }
+
+  /** True for requests the simulator's own controllers, seeding and test clients sent. */
+  public boolean fromSimulator() {
+    return SimulatedGlooMesh.SIMULATOR_USER_AGENT.equals(userAgent);
+  }
+
+  public boolean isMutating() {
+    return MUTATING.contains(method);
+  }
+
+  /** True when dryRun was asked for: the mock server ignores it, so tests must check the request. */
+  public boolean isDryRun() {
+    for (String parameter : query().split("&")) {
+      if (parameter.startsWith("dryRun=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "#" + sequence + " " + method + " " + path + (responseCode < 0 ? "" : " -> " + responseCode)
+        + (body.isEmpty() ? "" : " " + abbreviate(body));
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+  }
+}

@@ -1,0 +1,479 @@
+package org.gloomeshupgrade.testkit;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
+import io.vertx.core.net.SelfSignedCertificate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+import static org.gloomeshupgrade.testkit.Json.map;
+
+/**
+ * A running Gloo Mesh installation made of simulated clusters: a management cluster with the
+ * control plane, its CRDs and configuration, and registered remote clusters. Each cluster is a
+ * fabric8 CRUD mock API server on 127.0.0.1 with small fake controllers that make Deployments,
+ * discovery, networking, service-account tokens and CRD establishment behave as in a real cluster.
+ *
+ * <pre>{@code
+ * try (SimulatedGlooMesh sim = SimulatedGlooMesh.builder().glooMeshVersion("0.11.3").build()) {
+ *   Config config = Config.fromKubeconfig("mgmt", Files.readString(sim.kubeconfig()), sim.kubeconfig().toString());
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class SimulatedGlooMesh implements AutoCloseable {
+
+  /** The User-Agent of every request the simulator itself sends; {@link RequestJournal#fromClients()} leaves them out. */
+  public static final String SIMULATOR_USER_AGENT = "gmu-simulator";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatedGlooMesh.class);
+
+  /**
+   * The mock web server logs every request at INFO through java.util.logging; with controllers polling
+   * that floods the console. Held in a field because java.util.logging keeps loggers only weakly.
+   */
+  private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG = quietMockWebServerLog();
+
+  private static String sharedCaPem;
+
+  private final String managementCluster;
+  private final List<String> remoteClusters;
+  private final String version;
+  private final String namespace;
+  private final Duration deploymentDelay;
+  private final Duration discoveryDelay;
+  private final int discoveryResourcesPerCluster;
+  private final AtomicBoolean discoveryPaused = new AtomicBoolean();
+  private final Map<String, SimulatedCluster> clusters = new LinkedHashMap<>();
+  private final Map<String, Path> crdFolders = new HashMap<>();
+  private final Map<String, Path> chartFolders = new HashMap<>();
+  private final Path directory;
+  private final Path kubeconfig;
+  private final String caPem;
+  private volatile boolean closed;
+
+  private SimulatedGlooMesh(Builder builder) {
+    this.managementCluster = builder.managementCluster;
+    this.remoteClusters = List.copyOf(builder.remoteClusters);
+    this.version = builder.version;
+    this.namespace = builder.namespace;
+    this.deploymentDelay = builder.deploymentDelay;
+    this.discoveryDelay = builder.discoveryDelay;
+    this.discoveryResourcesPerCluster = builder.discoveryResourcesPerCluster;
+    this.discoveryPaused.set(builder.discoveryPaused);
+    try {
+      this.directory = Files.createTempDirectory("gmu-simulator-");
+      this.caPem = selfSignedCa();
+      VersionInfo kubernetesVersion = versionInfo(builder.kubernetesVersion);
+      for (String name : allClusters()) {
+        clusters.put(name, new SimulatedCluster(name, name.equals(managementCluster), namespace,
+            builder.simulatorCallLimit, kubernetesVersion));
+      }
+      this.kubeconfig = directory.resolve("kubeconfig");
+      Files.writeString(kubeconfig, kubeconfigYaml(allClusters()), StandardCharsets.UTF_8);
+
+      Seeder seeder = new Seeder(version, namespace, discoveryResourcesPerCluster);
+      Map<String, String> registrations = new LinkedHashMap<>();
+      for (String remote : remoteClusters) {
+        seeder.seedRemote(cluster(remote).simulatorClient());
+        registrations.put(remote, kubeconfigYaml(List.of(remote)));
+      }
+      seeder.seedManagement(cluster(managementCluster).simulatorClient(), registrations);
+
+      for (SimulatedCluster cluster : clusters.values()) {
+        cluster.controllers = controllersFor(cluster);
+        cluster.controllers.start();
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException(io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The kubeconfig file: one context per cluster (context, cluster and user named after it), current context the management cluster. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** The fabric8 config a program would build from {@link #kubeconfig()} for a cluster's context, without retries. */
+  public Config config(String cluster) {
+    requireCluster(cluster);
+    try {
+      Config config = Config.fromKubeconfig(cluster, Files.readString(kubeconfig), kubeconfig.toString());
+      return new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A client for test setup and assertions. It sends the simulator's User-Agent, so its requests do not
+   * show in {@link RequestJournal#fromClients()}, and does not retry. Shared and closed by {@link #close()}.
+   */
+  public KubernetesClient client(String cluster) {
+    return requireCluster(cluster).testClient();
+  }
+
+  public String managementCluster() {
+    return managementCluster;
+  }
+
+  public List<String> remoteClusters() {
+    return remoteClusters;
+  }
+
+  /** Management cluster first, then the remote clusters. */
+  public List<String> clusters() {
+    return List.copyOf(clusters.keySet());
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The Gloo Mesh version the simulation started with. */
+  public String glooMeshVersion() {
+    return version;
+  }
+
+  public int discoveryResourcesPerCluster() {
+    return discoveryResourcesPerCluster;
+  }
+
+  /** The API server URL of a cluster, e.g. {@code http://127.0.0.1:40123}. */
+  public String serverUrl(String cluster) {
+    return requireCluster(cluster).url();
+  }
+
+  public RequestJournal journal(String cluster) {
+    return requireCluster(cluster).journal;
+  }
+
+  public FaultInjector faults(String cluster) {
+    return requireCluster(cluster).faults;
+  }
+
+  /** A folder with the management CRDs of a supported version as v1beta1 YAML, one file per group, written once. */
+  public synchronized Path crdFolder(String glooMeshVersion) {
+    SimulatedVersions.requireSupported(glooMeshVersion);
+    return crdFolders.computeIfAbsent(glooMeshVersion, v -> {
+      Path folder = directory.resolve("crds-" + v);
+      CrdManifests.writeV1beta1Folder(v, folder);
+      return folder;
+    });
+  }
+
+  /** A folder with a {@code gloo-mesh} Helm chart of a supported version, written once. */
+  public synchronized Path chartFolder(String glooMeshVersion) {
+    SimulatedVersions.requireSupported(glooMeshVersion);
+    return chartFolders.computeIfAbsent(glooMeshVersion,
+        v -> HelmChart.write(v, directory.resolve("charts-" + v).resolve(HelmChart.CHART_NAME)));
+  }
+
+  /** While paused, discovery does not recreate its resources even when running: it never settles. */
+  public void pauseDiscovery(boolean paused) {
+    discoveryPaused.set(paused);
+    SimulatedCluster management = clusters.get(managementCluster);
+    if (management != null && management.controllers != null) {
+      management.controllers.nudge();
+    }
+  }
+
+  public boolean discoveryPaused() {
+    return discoveryPaused.get();
+  }
+
+  /**
+   * Waits until every cluster's controllers have finished two full rounds after this call, so a
+   * change made before it has been seen (delays still apply). For tests that assert something did
+   * not happen.
+   */
+  public void awaitControllerRounds() {
+    Map<SimulatedCluster, Long> start = new HashMap<>();
+    clusters.values().forEach(c -> start.put(c, c.controllers.ticks()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (Map.Entry<SimulatedCluster, Long> entry : start.entrySet()) {
+      while (entry.getKey().controllers.ticks() < entry.getValue() + 2) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("simulated controllers of " + entry.getKey().name + " are stuck");
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (SimulatedCluster cluster : clusters.values()) {
+      if (cluster.controllers != null) {
+        cluster.controllers.close();
+      }
+    }
+    for (SimulatedCluster cluster : clusters.values()) {
+      cluster.close();
+    }
+    if (directory != null) {
+      deleteRecursively(directory);
+    }
+  }
+
+  private List<String> allClusters() {
+    List<String> all = new ArrayList<>();
+    all.add(managementCluster);
+    all.addAll(remoteClusters);
+    return all;
+  }
+
+  private SimulatedCluster cluster(String name) {
+    return clusters.get(name);
+  }
+
+  private SimulatedCluster requireCluster(String name) {
+    SimulatedCluster cluster = clusters.get(name);
+    if (cluster == null) {
+      throw new IllegalArgumentException("no simulated cluster '" + name + "': clusters are " + clusters.keySet());
+    }
+    return cluster;
+  }
+
+  private ClusterControllers controllersFor(SimulatedCluster cluster) {
+    DiscoveryController discovery = null;
+    NetworkingController networking = null;
+    if (cluster.management) {
+      discovery = new DiscoveryController(namespace, discoveryDelay, discoveryResourcesPerCluster, discoveryPaused);
+      networking = new NetworkingController(namespace);
+    }
+    return new ClusterControllers(cluster.name, cluster.simulatorClient(), cluster.writes::get,
+        new DeploymentController(deploymentDelay),
+        new TokenController(caPem), discovery, networking);
+  }
+
+  /** A kubeconfig for the named clusters, the first one current; registration stores one of these per cluster. */
+  private String kubeconfigYaml(List<String> names) {
+    List<Object> clusterEntries = new ArrayList<>();
+    List<Object> contexts = new ArrayList<>();
+    List<Object> users = new ArrayList<>();
+    String ca = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8));
+    for (String name : names) {
+      SimulatedCluster cluster = cluster(name);
+      clusterEntries.add(map("name", name, "cluster", map(
+          "server", cluster.url(),
+          "certificate-authority-data", ca)));
+      contexts.add(map("name", name, "context", map("cluster", name, "user", name)));
+      users.add(map("name", name, "user", map("token", cluster.token)));
+    }
+    return Json.toYaml(map(
+        "apiVersion", "v1",
+        "kind", "Config",
+        "clusters", clusterEntries,
+        "contexts", contexts,
+        "users", users,
+        "current-context", names.get(0),
+        "preferences", map()));
+  }
+
+  /**
+   * A real certificate, so clients that load the CA from a kubeconfig or token Secret can parse it.
+   * Made once per JVM: generating the key takes a noticeable part of a second and nothing trusts it.
+   */
+  private static synchronized String selfSignedCa() throws IOException {
+    if (sharedCaPem == null) {
+      SelfSignedCertificate certificate = SelfSignedCertificate.create("kubernetes");
+      try {
+        sharedCaPem = Files.readString(Path.of(certificate.certificatePath()), StandardCharsets.US_ASCII);
+      } finally {
+        certificate.delete();
+      }
+    }
+    return sharedCaPem;
+  }
+
+  private static java.util.logging.Logger quietMockWebServerLog() {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+    if (log.getLevel() == null) {
+      log.setLevel(java.util.logging.Level.WARNING);
+    }
+    return log;
+  }
+
+  private static VersionInfo versionInfo(String kubernetesVersion) {
+    String[] parts = kubernetesVersion.split("\\.");
+    return new VersionInfo.Builder()
+        .withMajor(parts[0])
+        .withMinor(parts.length > 1 ? parts[1] : "0")
+        .withGitVersion("v" + kubernetesVersion)
+        .withPlatform("linux/amd64")
+        .build();
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          LOG.debug("could not delete {}", p, e);
+        }
+      });
+    } catch (IOException e) {
+      LOG.debug("could not delete {}", root, e);
+    }
+  }
+
+  /** Settings of a simulation; every one has a default that gives a two-cluster 0.10.10 installation. */
+  public static final class Builder {
+    private String managementCluster = "mgmt";
+    private List<String> remoteClusters = List.of("cluster-1", "cluster-2");
+    private String version = "0.10.10";
+    private String namespace = "gloo-mesh";
+    private int discoveryResourcesPerCluster = 3;
+    private Duration deploymentDelay = Duration.ofMillis(200);
+    private Duration discoveryDelay = Duration.ofMillis(500);
+    private boolean discoveryPaused;
+    private String kubernetesVersion = "1.27.3";
+    private int simulatorCallLimit = 50_000;
+
+    private Builder() {
+    }
+
+    /** Context name of the management cluster (default "mgmt"). */
+    public Builder managementCluster(String name) {
+      this.managementCluster = requireName(name);
+      return this;
+    }
+
+    /** The registered remote clusters (default "cluster-1", "cluster-2"); none is allowed. */
+    public Builder remoteClusters(String... names) {
+      return remoteClusters(List.of(names));
+    }
+
+    public Builder remoteClusters(List<String> names) {
+      names.forEach(Builder::requireName);
+      this.remoteClusters = List.copyOf(names);
+      return this;
+    }
+
+    /** The running Gloo Mesh version (default "0.10.10"); one of {@link SimulatedVersions#supported()}. */
+    public Builder glooMeshVersion(String version) {
+      SimulatedVersions.requireSupported(version);
+      this.version = version;
+      return this;
+    }
+
+    /** The management namespace (default "gloo-mesh"). */
+    public Builder namespace(String namespace) {
+      this.namespace = requireName(namespace);
+      return this;
+    }
+
+    /** Per remote cluster, this many TrafficTargets and Workloads, and one Mesh (default 3). */
+    public Builder discoveryResourcesPerCluster(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("discoveryResourcesPerCluster must not be negative, was " + count);
+      }
+      this.discoveryResourcesPerCluster = count;
+      return this;
+    }
+
+    /** How long after a Deployment's spec changes its pods and status follow (default 200ms). */
+    public Builder deploymentDelay(Duration delay) {
+      this.deploymentDelay = requireNonNegative(delay, "deploymentDelay");
+      return this;
+    }
+
+    /** How long after discovery becomes available it recreates its resources (default 500ms). */
+    public Builder discoveryDelay(Duration delay) {
+      this.discoveryDelay = requireNonNegative(delay, "discoveryDelay");
+      return this;
+    }
+
+    /** Start with discovery paused (default false); see {@link SimulatedGlooMesh#pauseDiscovery(boolean)}. */
+    public Builder discoveryPaused(boolean paused) {
+      this.discoveryPaused = paused;
+      return this;
+    }
+
+    /** The Kubernetes version the servers report at /version (default "1.27.3"). */
+    public Builder kubernetesVersion(String version) {
+      if (version == null || !version.matches("\\d+\\.\\d+(\\.\\d+)?")) {
+        throw new IllegalArgumentException("kubernetesVersion must look like 1.27.3, was " + version);
+      }
+      this.kubernetesVersion = version;
+      return this;
+    }
+
+    /** How many of the simulator's own requests each journal keeps (default 50,000); client requests are all kept. */
+    public Builder simulatorCallLimit(int limit) {
+      if (limit < 0) {
+        throw new IllegalArgumentException("simulatorCallLimit must not be negative, was " + limit);
+      }
+      this.simulatorCallLimit = limit;
+      return this;
+    }
+
+    /** Starts the clusters, seeds them and starts the controllers. */
+    public SimulatedGlooMesh build() {
+      Set<String> names = new LinkedHashSet<>();
+      names.add(managementCluster);
+      for (String remote : remoteClusters) {
+        if (!names.add(remote)) {
+          throw new IllegalArgumentException("cluster name '" + remote + "' is used twice");
+        }
+      }
+      return new SimulatedGlooMesh(this);
+    }
+
+    private static String requireName(String name) {
+      Objects.requireNonNull(name, "name");
+      if (!name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
+        throw new IllegalArgumentException("'" + name + "' is not a valid Kubernetes name");
+      }
+      return name;
+    }
+
+    private static Duration requireNonNegative(Duration duration, String what) {
+      Objects.requireNonNull(duration, what);
+      if (duration.isNegative()) {
+        throw new IllegalArgumentException(what + " must not be negative, was " + duration);
+      }
+      return duration;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.gloomeshupgrade.worker;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.workflow.UpgradeNames;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The standalone worker process: {@code java -jar gloo-mesh-upgrade-worker.jar}. */
+@Command(name = "gloo-mesh-upgrade-worker", mixinStandardHelpOptions = true,
+    description = "Runs the Gloo Mesh upgrade workflow and its activities. Stops gracefully on SIGTERM.")
+public final class WorkerMain implements Callable<Integer> {
+  @Option(names = "--temporal-address", defaultValue = "${env:TEMPORAL_ADDRESS:-127.0.0.1:7233}",
+      description = "Temporal frontend host:port (env TEMPORAL_ADDRESS; default ${DEFAULT-VALUE}).")
+  String temporalAddress;
+
+  @Option(names = "--temporal-namespace", defaultValue = "${env:TEMPORAL_NAMESPACE:-default}",
+      description = "Temporal namespace (env TEMPORAL_NAMESPACE; default ${DEFAULT-VALUE}).")
+  String temporalNamespace;
+
+  @Option(names = "--task-queue", defaultValue = "${env:GMU_TASK_QUEUE:-" + UpgradeNames.TASK_QUEUE + "}",
+      description = "Task queue (env GMU_TASK_QUEUE; default ${DEFAULT-VALUE}).")
+  String taskQueue;
+
+  @Option(names = "--kubeconfig", defaultValue = "${env:GMU_KUBECONFIG}",
+      description = "Kubeconfig with a context per cluster (env GMU_KUBECONFIG; default $KUBECONFIG or ~/.kube/config).")
+  Path kubeconfig;
+
+  @Option(names = "--context", defaultValue = "${env:GMU_KUBE_CONTEXT}",
+      description = "Management cluster context for requests that name none (env GMU_KUBE_CONTEXT; "
+          + "default the kubeconfig's current-context).")
+  String context;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WorkerMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Path config = kubeconfig != null ? kubeconfig : KubernetesClients.defaultKubeconfig();
+    if (!Files.isReadable(config)) {
+      System.err.println("error: kubeconfig " + config + " is not readable: give --kubeconfig or GMU_KUBECONFIG");
+      return 2;
+    }
+    UpgradeWorker worker;
+    try {
+      worker = UpgradeWorker.start(new WorkerSettings(temporalAddress, temporalNamespace, taskQueue, config, context));
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      worker.close();
+      stopped.countDown();
+    }, "worker-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

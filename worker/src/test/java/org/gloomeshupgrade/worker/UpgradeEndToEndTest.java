@@ -1,0 +1,143 @@
+package org.gloomeshupgrade.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
+import static org.gloomeshupgrade.worker.UpgradeHarness.result;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.testkit.RecordedCall;
+import org.gloomeshupgrade.testkit.ReplicaChange;
+import org.gloomeshupgrade.testkit.RequestJournal;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.verify.CheckLevel;
+import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.StepState;
+import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole upgrade, 0.10.10 to 0.11.3, by the real worker against simulated clusters; the safety
+ * properties are checked from the requests the simulated API servers received.
+ */
+class UpgradeEndToEndTest {
+  /** Set to a folder to (re)record the history that the replay test checks. */
+  private static final String RECORD_HISTORY = System.getProperty("gmu.recordHistory");
+
+  private SimulatedGlooMesh sim;
+  private UpgradeHarness harness;
+
+  @BeforeEach
+  void start() {
+    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1", "cluster-2")
+        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
+        .build();
+    harness = new UpgradeHarness(sim);
+  }
+
+  @AfterEach
+  void stop() {
+    harness.close();
+    sim.close();
+  }
+
+  @Test
+  void upgradesTheManagementPlaneEndToEndAndKeepsEverySafetyProperty() throws Exception {
+    KubernetesClient mgmt = sim.client("mgmt");
+    Map<String, JsonNode> userResourcesBefore = MeshSnapshot.userResources(mgmt);
+    int discoveryBefore = MeshSnapshot.discoveryCount(mgmt);
+    assertThat(userResourcesBefore).isNotEmpty();
+    assertThat(discoveryBefore).isPositive();
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    // Every request numbered below this one reached the server before the approval was sent.
+    long approvalAt = sim.journal("mgmt").all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
+    wf.approve(new Approval("alice", "CHG-42"));
+    UpgradeReport report = result(wf);
+
+    // The run
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.fromVersion()).isEqualTo("0.10.10");
+    assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).as(s.toString()).isEqualTo(StepState.SUCCEEDED));
+    assertThat(report.verify().checks()).allSatisfy(c -> assertThat(c.level()).as(c.toString()).isEqualTo(CheckLevel.GREEN));
+
+    // The cluster afterwards: CRDs at the target, both deployments at 1 and available at the target image
+    List<CustomResourceDefinition> crds = mgmt.apiextensions().v1().customResourceDefinitions().list().getItems();
+    assertThat(crds.stream().filter(c -> GlooMeshGroups.isGlooMeshGroup(c.getSpec().getGroup())))
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.getMetadata().getAnnotations())
+            .containsEntry(GlooMeshGroups.CRD_VERSION_ANNOTATION, "0.11.3"));
+    for (String name : List.of("discovery", "networking")) {
+      Deployment d = mgmt.apps().deployments().inNamespace("gloo-mesh").withName(name).get();
+      assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+      assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(1);
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.11.3");
+    }
+    assertThat(MeshSnapshot.discoveryCount(mgmt)).isEqualTo(discoveryBefore);
+
+    RequestJournal journal = sim.journal("mgmt");
+    // Safety 1: networking at 0 from scale-down until the approval was recorded
+    List<ReplicaChange> networking = journal.replicaChanges("networking");
+    assertThat(networking).isNotEmpty();
+    assertThat(networking.get(0).replicas()).isZero();
+    assertThat(networking.stream().filter(c -> c.sequence() < approvalAt)).allSatisfy(c ->
+        assertThat(c.replicas()).as("networking replicas before approval at request " + c.sequence()).isZero());
+    assertThat(networking.stream().filter(c -> c.sequence() >= approvalAt && c.replicas() > 0)).isNotEmpty();
+
+    // Safety 2: discovery scaled up only after the CRDs and the control plane were written
+    long discoveryUp = journal.replicaChanges("discovery").stream().filter(c -> c.replicas() > 0)
+        .mapToLong(ReplicaChange::sequence).min().orElseThrow();
+    long lastCrdWrite = journal.mutating().stream().filter(c -> c.path().contains("/customresourcedefinitions"))
+        .mapToLong(RecordedCall::sequence).max().orElseThrow();
+    long lastControlPlaneWrite = journal.mutating().stream()
+        .filter(c -> c.path().matches(".*/namespaces/gloo-mesh/deployments/(discovery|networking)(\\?.*)?")
+            && !c.method().equals("DELETE"))
+        .filter(c -> c.body() != null && c.body().contains("0.11.3"))
+        .mapToLong(RecordedCall::sequence).max().orElseThrow();
+    assertThat(discoveryUp).isGreaterThan(lastCrdWrite).isGreaterThan(lastControlPlaneWrite);
+
+    // Safety 3: only the discovery group was deleted; every other Gloo Mesh resource is unchanged
+    assertThat(journal.mutating().stream().filter(c -> c.method().equals("DELETE")))
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.path()).contains("/apis/" + GlooMeshGroups.DISCOVERY + "/"));
+    assertThat(MeshSnapshot.userResources(mgmt)).isEqualTo(userResourcesBefore);
+
+    // Safety 5: no service-account token of a re-registered cluster anywhere in the history
+    String history = harness.historyJson();
+    String historyText = HistoryText.decoded(history);
+    for (String remote : sim.remoteClusters()) {
+      List<Secret> tokens = sim.client(remote).secrets().inAnyNamespace().list().getItems().stream()
+          .filter(s -> "kubernetes.io/service-account-token".equals(s.getType())).toList();
+      assertThat(tokens).as("token secrets on " + remote).isNotEmpty();
+      for (Secret token : tokens) {
+        String encoded = token.getData().get("token");
+        String plain = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        assertThat(historyText).doesNotContain(encoded).doesNotContain(plain);
+      }
+    }
+
+    if (RECORD_HISTORY != null) {
+      Path out = Path.of(RECORD_HISTORY, "full-upgrade-0.10.10-to-0.11.3.json");
+      Files.createDirectories(out.getParent());
+      // The simulator's temporary folder would be a machine path in a checked-in fixture.
+      Files.writeString(out, HistoryText.rewritten(history,
+          Map.of(sim.kubeconfig().getParent().toString(), "/simulated")));
+    }
+  }
+}

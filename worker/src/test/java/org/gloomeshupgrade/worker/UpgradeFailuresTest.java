@@ -1,0 +1,157 @@
+package org.gloomeshupgrade.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
+import static org.gloomeshupgrade.worker.UpgradeHarness.result;
+
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.List;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.Decision;
+import org.gloomeshupgrade.workflow.FailureTypes;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.Step;
+import org.gloomeshupgrade.workflow.StepDecision;
+import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.gloomeshupgrade.workflow.UpgradeStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Rejections, bad input, retries and stuck steps, with the real worker against simulated clusters. */
+class UpgradeFailuresTest {
+  private SimulatedGlooMesh sim;
+  private UpgradeHarness harness;
+
+  private void start(Duration discoveryDelay) {
+    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1", "cluster-2")
+        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).discoveryDelay(discoveryDelay).build();
+    harness = new UpgradeHarness(sim);
+  }
+
+  @AfterEach
+  void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  private int networkingReplicas() {
+    return sim.client("mgmt").apps().deployments().inNamespace("gloo-mesh").withName("networking").get()
+        .getSpec().getReplicas();
+  }
+
+  @Test
+  void aBadRequestIsRefusedNamingTheFieldBeforeAnyMutatingRequest() {
+    start(Duration.ofMillis(300));
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("discoveryTimeout", "forever")
+        .put("namespce", "gloo-mesh"));
+
+    Throwable failure = catchThrowable(() -> result(wf));
+
+    assertThat(failure).isInstanceOf(WorkflowFailedException.class);
+    ApplicationFailure cause = (ApplicationFailure) failure.getCause();
+    assertThat(cause.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
+    assertThat(cause.getOriginalMessage()).contains("discoveryTimeout: \"forever\"").contains("unknown field \"namespce\"");
+    for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
+      assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
+    }
+  }
+
+  @Test
+  void aRejectionKeepsNetworkingAtZeroAndEndsTheRunAsRejected() {
+    start(Duration.ofMillis(300));
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+
+    assertThat(wf.rejectNow(new Approval("bob", "outside the change window"))).contains("rejected by bob");
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.REJECTED);
+    assertThat(report.summary()).contains("rejected by bob (outside the change window)");
+    assertThat(networkingReplicas()).isZero();
+    assertThat(sim.journal("mgmt").replicaChanges("networking")).allSatisfy(c -> assertThat(c.replicas()).isZero());
+  }
+
+  @Test
+  void aServerErrorIsRetriedWithBackoffAndTheRunCarriesOn() {
+    start(Duration.ofMillis(300));
+    sim.faults("mgmt").failNext("PATCH", ".*/deployments/networking/scale.*", 500, 2);
+    sim.faults("mgmt").failNext("PUT", ".*/deployments/networking/scale.*", 500, 2);
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("requireApproval", false));
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    List<HistoryEvent> started = harness.client.fetchHistory(UpgradeHarness.ID).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED).toList();
+    assertThat(started.stream().mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt()).max()
+        .orElseThrow()).as("the failing scale-down was attempted three times").isEqualTo(3);
+  }
+
+  @Test
+  void aForbiddenRequestFailsAtOnceWithAReadableMessageAndWaitsForAPerson() {
+    start(Duration.ofMillis(300));
+    sim.faults("mgmt").failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 100);
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.DELETE_DISCOVERY);
+    assertThat(stuck.attention()).contains("403 Forbidden").contains("on cluster mgmt");
+    assertThat(stuck.awaiting()).contains("gmu decide");
+    assertThat(harness.client.fetchHistory(UpgradeHarness.ID).getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+        .mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt()).max().orElseThrow())
+        .as("a 403 is not retried").isEqualTo(1);
+    assertThat(networkingReplicas()).isZero();
+
+    sim.faults("mgmt").clear();
+    wf.decideNow(new StepDecision(Step.DELETE_DISCOVERY, Decision.RETRY, "ops", "RBAC fixed"));
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    wf.approveNow(new Approval("ops", "go"));
+    assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void discoveryThatSettlesLateIsWaitedForWithTimers() {
+    start(Duration.ofSeconds(3));
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("requireApproval", false));
+
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(wf.status().discovery().polls()).isGreaterThan(5);
+    assertThat(wf.status().discovery().settled()).startsWith("inventory back");
+  }
+
+  @Test
+  void discoveryThatNeverSettlesStopsForAPersonWithNetworkingAtZero() throws InterruptedException {
+    start(Duration.ofMillis(300));
+    sim.pauseDiscovery(true);
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("discoveryTimeout", "3s")
+        .put("discoverySettleWindow", "1s"));
+
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+    Thread.sleep(1000);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.DISCOVERY);
+    assertThat(stuck.attention()).contains("discovery did not settle within 3s");
+    assertThat(wf.status().state()).isEqualTo(RunState.NEEDS_ATTENTION);
+    assertThat(networkingReplicas()).isZero();
+
+    wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ABORT, "ops", "investigating discovery"));
+    Throwable failure = catchThrowable(() -> result(wf));
+    assertThat(((ApplicationFailure) failure.getCause()).getType()).isEqualTo(FailureTypes.ABORTED);
+    assertThat(networkingReplicas()).isZero();
+  }
+}

@@ -1,0 +1,92 @@
+package org.gloomeshupgrade.worker;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.UpgradeNames;
+import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.gloomeshupgrade.workflow.UpgradeStatus;
+
+/**
+ * The real worker (workflow and real activities) over simulated clusters, on Temporal's test server
+ * in real time: timers and activities run as they would in production, with short intervals.
+ */
+final class UpgradeHarness implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String ID = UpgradeNames.workflowId("mgmt");
+
+  final SimulatedGlooMesh sim;
+  final TestWorkflowEnvironment env;
+  final WorkflowClient client;
+  private final KubernetesClients clients;
+
+  UpgradeHarness(SimulatedGlooMesh sim) {
+    this.sim = sim;
+    this.env = TestWorkflowEnvironment.newInstance(
+        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    this.clients = new KubernetesClients(sim.kubeconfig(), "mgmt");
+    UpgradeWorker.register(env.getWorkerFactory(), UpgradeNames.TASK_QUEUE, clients);
+    env.start();
+    this.client = env.getWorkflowClient();
+  }
+
+  /** A request for the simulated clusters, with intervals short enough for a test. */
+  ObjectNode request(String targetVersion) {
+    return JSON.createObjectNode()
+        .put("targetVersion", targetVersion)
+        .put("managementContext", "mgmt")
+        .put("installMethod", "manifests")
+        .put("chart", sim.chartFolder(targetVersion).toString())
+        .put("crdSource", sim.crdFolder(targetVersion).toString())
+        .put("discoveryPollInterval", "200ms")
+        .put("discoverySettleWindow", "2s")
+        .put("discoveryTimeout", "30s")
+        .put("networkingTimeout", "20s")
+        .put("scaleTimeout", "20s");
+  }
+
+  GlooMeshUpgradeWorkflow start(ObjectNode request) {
+    GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+    WorkflowClient.start(wf::upgrade, request);
+    return wf;
+  }
+
+  static UpgradeStatus awaitStatus(GlooMeshUpgradeWorkflow wf, Predicate<UpgradeStatus> wanted) {
+    AtomicReference<UpgradeStatus> last = new AtomicReference<>();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        .failFast("the run ended first", () -> last.get() != null && last.get().state().finished()
+            && !wanted.test(last.get()))
+        .until(() -> {
+          last.set(wf.status());
+          return wanted.test(last.get());
+        });
+    return last.get();
+  }
+
+  static UpgradeReport result(GlooMeshUpgradeWorkflow wf) {
+    return WorkflowStub.fromTyped(wf).getResult(UpgradeReport.class);
+  }
+
+  String historyJson() {
+    return client.fetchHistory(ID).toJson(true);
+  }
+
+  @Override
+  public void close() {
+    env.close();
+    clients.close();
+  }
+}

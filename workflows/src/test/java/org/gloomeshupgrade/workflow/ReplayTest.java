@@ -1,0 +1,78 @@
+package org.gloomeshupgrade.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.NonDeterministicException;
+import io.temporal.workflow.Workflow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.gloomeshupgrade.controlplane.ControlPlaneActivities;
+import org.gloomeshupgrade.deployments.DeploymentActivities;
+import org.gloomeshupgrade.deployments.ScaleInput;
+import org.gloomeshupgrade.preflight.PreflightActivities;
+import org.gloomeshupgrade.preflight.PreflightInput;
+import org.gloomeshupgrade.request.UpgradeRequest;
+import org.gloomeshupgrade.request.UpgradeRequestParser;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Old histories must keep replaying against the current workflow code. The histories here were
+ * recorded from real runs (the worker's end-to-end test writes them with -Dgmu.recordHistory=DIR).
+ */
+class ReplayTest {
+  private static final String FULL_RUN = "/histories/full-upgrade-0.10.10-to-0.11.3.json";
+
+  private static String history(String resource) throws IOException {
+    try (InputStream in = ReplayTest.class.getResourceAsStream(resource)) {
+      assertThat(in).as("recorded history " + resource).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void aRecordedFullUpgradeReplaysAgainstTheCurrentCode() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN), GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void aChangeInTheOrderOfStepsIsCaughtAsNonDeterministic() throws Exception {
+    String recorded = history(FULL_RUN);
+
+    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, ToolingDroppedUpgrade.class))
+        .isInstanceOf(RuntimeException.class)
+        .satisfies(e -> assertThat(rootOrSelfIsNonDeterministic(e)).as(e.toString()).isTrue());
+  }
+
+  private static boolean rootOrSelfIsNonDeterministic(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof NonDeterministicException || String.valueOf(t.getMessage()).contains("nondeterministic")
+          || String.valueOf(t.getMessage()).contains("NonDeterministic")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The upgrade as someone might "simplify" it: the tooling step dropped, scaling down right after preflight. */
+  public static class ToolingDroppedUpgrade extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    public UpgradeReport upgrade(JsonNode raw) {
+      UpgradeRequest request = UpgradeRequestParser.parse(raw);
+      PreflightActivities preflight = Workflow.newActivityStub(PreflightActivities.class,
+          UpgradeActivityOptions.preflight());
+      DeploymentActivities deployments = Workflow.newActivityStub(DeploymentActivities.class,
+          UpgradeActivityOptions.scale(Duration.ofMinutes(1)));
+      var pre = preflight.preflight(new PreflightInput(request.managementContext(), request.namespace(),
+          request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
+          request.clusterContexts(), request.remoteNamespace()));
+      deployments.scale(new ScaleInput(pre.context(), request.namespace(), "networking", 0, 60));
+      Workflow.newActivityStub(ControlPlaneActivities.class, UpgradeActivityOptions.controlPlane());
+      return null;
+    }
+  }
+}
