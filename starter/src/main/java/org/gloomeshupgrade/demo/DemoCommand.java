@@ -97,7 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
           .put("networkingTimeout", "1m")
           .put("scaleTimeout", "1m");
       say("starting upgrade " + from + " -> " + to + " as workflow " + id + " with request " + request);
-      say("from a second terminal:  java -jar starter/target/gmu.jar status -w " + id);
+      say("from a second terminal:  ./gmu status -w " + id);
       GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
           WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
       WorkflowClient.start(wf::upgrade, request);
@@ -139,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
       }
       if (now.state() == RunState.NEEDS_ATTENTION && !toldAttention) {
         say("NEEDS ATTENTION: " + now.attention());
-        say("answer with: java -jar starter/target/gmu.jar decide -w " + id + " --step " + now.currentStep()
+        say("answer with: ./gmu decide -w " + id + " --step " + now.currentStep()
             + " --decision RETRY|SKIP|ABORT --reason <why>");
         toldAttention = true;
       } else if (now.state() != RunState.NEEDS_ATTENTION) {
@@ -151,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
           say(wf.approveNow(new Approval("demo", "--auto-approve")));
         } else {
           say("discovery has settled; networking is still at 0 replicas.");
-          say("approve scaling networking up? [y/N] (or, from a second terminal: java -jar starter/target/gmu.jar "
+          say("approve scaling networking up? [y/N] (or, from a second terminal: ./gmu "
               + "approve -w " + id + " --reason <why>)");
           answer = CompletableFuture.supplyAsync(DemoCommand::readLine);
         }

@@ -21,14 +21,16 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
   private final KubernetesMixedDispatcher delegate;
   private final RequestJournal journal;
   private final FaultInjector faults;
+  private final SimulatedAuthorizer authorizer;
   private final AtomicLong writes;
 
   /** @param writes counts every request that may have changed state, so idle controllers can skip a round */
   JournalingDispatcher(KubernetesMixedDispatcher delegate, RequestJournal journal, FaultInjector faults,
-      AtomicLong writes) {
+      SimulatedAuthorizer authorizer, AtomicLong writes) {
     this.delegate = delegate;
     this.journal = journal;
     this.faults = faults;
+    this.authorizer = authorizer;
     this.writes = writes;
   }
 
@@ -41,6 +43,9 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
     RecordedCall call = journal.record(request.getMethod(), request.getPath(),
         new String(bytes, StandardCharsets.UTF_8), userAgent, request.getHeader("Content-Type"));
     MockResponse response = call.fromSimulator() ? null : faults.match(call.method(), call.path());
+    if (response == null && authorizer.handles(call.method(), call.path())) {
+      response = authorizer.answer(call.body());
+    }
     if (response == null) {
       if (call.isMutating()) {
         writes.incrementAndGet();

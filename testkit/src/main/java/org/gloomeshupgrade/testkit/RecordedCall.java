@@ -85,8 +85,13 @@ public final class RecordedCall {
     return SimulatedGlooMesh.SIMULATOR_USER_AGENT.equals(userAgent);
   }
 
+  /** A write that changes state; creating an access review only asks a question, so it is not one. */
   public boolean isMutating() {
-    return MUTATING.contains(method);
+    return MUTATING.contains(method) && !isAccessReview();
+  }
+
+  public boolean isAccessReview() {
+    return pathWithoutQuery().startsWith("/apis/authorization.k8s.io/") && pathWithoutQuery().endsWith("accessreviews");
   }
 
   /** True when dryRun was asked for: the mock server ignores it, so tests must check the request. */

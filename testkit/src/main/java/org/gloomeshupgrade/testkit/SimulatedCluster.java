@@ -33,6 +33,7 @@ final class SimulatedCluster implements AutoCloseable {
   final boolean management;
   final RequestJournal journal;
   final FaultInjector faults = new FaultInjector();
+  final SimulatedAuthorizer authorizer = new SimulatedAuthorizer();
   final AtomicLong writes = new AtomicLong();
   final String token;
   private final KubernetesMockServer server;
@@ -54,7 +55,7 @@ final class SimulatedCluster implements AutoCloseable {
 
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     JournalingDispatcher dispatcher = new JournalingDispatcher(new KubernetesMixedDispatcher(responses), journal,
-        faults, writes);
+        faults, authorizer, writes);
     this.server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false,
         kubernetesVersion);
     // Deployments have a status subresource on a real server; the mock knows that only of CRDs

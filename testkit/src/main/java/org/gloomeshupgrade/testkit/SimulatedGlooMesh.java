@@ -177,6 +177,11 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     return requireCluster(cluster).journal;
   }
 
+  /** The cluster's answers to permission reviews: everything allowed unless a test denies it. */
+  public SimulatedAuthorizer authorizer(String cluster) {
+    return requireCluster(cluster).authorizer;
+  }
+
   public FaultInjector faults(String cluster) {
     return requireCluster(cluster).faults;
   }

@@ -179,6 +179,31 @@ class RequestJournalTest {
     assertThatThrownBy(() -> faults.failNext("GET", ".*", 200, 1)).hasMessageContaining("200");
   }
 
+  @Test
+  void accessReviewsAreAnsweredAllowedUnlessDeniedAndAreNotCountedAsWrites() {
+    sim.authorizer("mgmt").deny("deletecollection", "discovery.mesh.gloo.solo.io", "meshes");
+    try {
+      assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getAllowed()).isFalse();
+      assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getReason())
+          .contains("simulated RBAC");
+      assertThat(review("list", "discovery.mesh.gloo.solo.io", "meshes").getAllowed()).isTrue();
+      assertThat(journal.fromClients()).hasSize(3).allSatisfy(c -> assertThat(c.isAccessReview()).isTrue());
+      assertThat(journal.mutating()).isEmpty();
+    } finally {
+      sim.authorizer("mgmt").allowAll();
+    }
+    assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getAllowed()).isTrue();
+  }
+
+  private io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatus review(String verb, String group,
+      String resource) {
+    return client.authorization().v1().selfSubjectAccessReview().create(
+        new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder()
+            .withNewMetadata().withGenerateName("test-").endMetadata()
+            .withNewSpec().withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource)
+            .endResourceAttributes().endSpec().build()).getStatus();
+  }
+
   private static Deployment sample() {
     return new DeploymentBuilder()
         .withNewMetadata().withName("sample").withNamespace(NS).endMetadata()

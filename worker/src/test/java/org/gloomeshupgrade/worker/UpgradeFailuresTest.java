@@ -68,6 +68,44 @@ class UpgradeFailuresTest {
   }
 
   @Test
+  void aMissingPermissionStopsTheRunAtPreflightNamingItBeforeAnyChange() {
+    start(Duration.ofMillis(300));
+    sim.authorizer("mgmt").deny("deletecollection", "discovery.mesh.gloo.solo.io", "traffictargets");
+    sim.authorizer("cluster-2").deny("create", "rbac.authorization.k8s.io", "clusterrolebindings");
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.PREFLIGHT);
+    assertThat(stuck.attention()).contains("lacks 2 permission(s)")
+        .contains("deletecollection discovery.mesh.gloo.solo.io/traffictargets in all namespaces on mgmt")
+        .contains("create rbac.authorization.k8s.io/clusterrolebindings cluster-wide on cluster-2");
+    for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
+      assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
+    }
+
+    sim.authorizer("mgmt").allowAll();
+    sim.authorizer("cluster-2").allowAll();
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "ops", "RBAC granted"));
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThat(wf.status().warnings()).noneMatch(w -> w.contains("without an answer"));
+  }
+
+  @Test
+  void aManagementContextTheKubeconfigLacksIsRefusedAtPreflight() {
+    start(Duration.ofMillis(300));
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("managementContext", "prod-mgmt"));
+
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.PREFLIGHT);
+    assertThat(stuck.attention()).contains("kubeconfig context \"prod-mgmt\" is not in the worker's kubeconfig");
+    for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
+      assertThat(sim.journal(cluster).fromClients()).as(cluster).isEmpty();
+    }
+  }
+
+  @Test
   void aRejectionKeepsNetworkingAtZeroAndEndsTheRunAsRejected() {
     start(Duration.ofMillis(300));
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
