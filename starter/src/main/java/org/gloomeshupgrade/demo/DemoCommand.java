@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.gloomeshupgrade.cli.StatusRenderer;
+import org.gloomeshupgrade.testkit.LocalTemporalServer;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.worker.UpgradeWorker;
 import org.gloomeshupgrade.worker.WorkerSettings;

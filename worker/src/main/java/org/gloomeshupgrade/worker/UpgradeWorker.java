@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.gloomeshupgrade.conformance.ConformanceActivitiesImpl;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivitiesImpl;
+import org.gloomeshupgrade.controlplane.HelmSignals;
 import org.gloomeshupgrade.crds.CrdActivitiesImpl;
 import org.gloomeshupgrade.deployments.DeploymentActivitiesImpl;
 import org.gloomeshupgrade.discovery.DiscoveryActivitiesImpl;
@@ -41,6 +42,7 @@ public final class UpgradeWorker implements AutoCloseable {
 
   /** Connects to Temporal and starts polling. */
   public static UpgradeWorker start(WorkerSettings settings) {
+    HelmSignals.keepJvmShutdown();
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(settings.temporalAddress()).build());
     WorkflowClient client = WorkflowClient.newInstance(service,

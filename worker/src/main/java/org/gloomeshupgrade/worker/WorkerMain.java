@@ -52,6 +52,10 @@ public final class WorkerMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
+    } catch (io.grpc.StatusRuntimeException e) {
+      System.err.println("error: cannot reach Temporal at " + temporalAddress + " (" + e.getStatus().getCode()
+          + "): check --temporal-address / TEMPORAL_ADDRESS and that the namespace " + temporalNamespace + " exists");
+      return 3;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

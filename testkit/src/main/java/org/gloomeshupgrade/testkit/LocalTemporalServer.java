@@ -1,4 +1,4 @@
-package org.gloomeshupgrade.demo;
+package org.gloomeshupgrade.testkit;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -6,7 +6,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 
 /**
@@ -39,8 +38,8 @@ public final class LocalTemporalServer implements AutoCloseable {
       return new LocalTemporalServer(services, server, "127.0.0.1:" + server.getPort());
     } catch (IOException e) {
       services.close();
-      throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port
-          + " (is another Temporal server running there? use --port)", e);
+      throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage()
+          + "): is another Temporal server running there? Choose another port with --port");
     }
   }
 

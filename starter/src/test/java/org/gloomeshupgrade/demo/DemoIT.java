@@ -1,0 +1,85 @@
+package org.gloomeshupgrade.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The quick start's demo as a person runs it, steered from a second "terminal" (another process). */
+class DemoIT {
+  private static final Path JAR = Path.of("target", "gmu-all.jar");
+
+  @Test
+  void theDemoRunsAFullUpgradeApprovedFromASecondTerminal() throws Exception {
+    assertThat(JAR).as("built by mvn package").exists();
+    String port = String.valueOf(freePort());
+    Path out = Files.createTempFile("demo-it", ".log");
+    Process demo = new ProcessBuilder(gmu("demo", "--port", port)).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(out.toFile()).start();
+    try {
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+          .until(() -> Files.readString(out).contains("approve scaling networking up?"));
+      assertThat(Files.readString(out)).contains("no terminal input: approve from a second terminal");
+
+      String status = run(gmu("status", "-w", "gloo-mesh-upgrade-mgmt", "--address", "127.0.0.1:" + port));
+      assertThat(status).contains("WAITING_FOR_APPROVAL").contains("0.10.10 -> 0.11.3 on mgmt");
+
+      String approved = run(gmu("approve", "-w", "gloo-mesh-upgrade-mgmt", "--address", "127.0.0.1:" + port,
+          "--by", "second-terminal", "--reason", "looks good"));
+      assertThat(approved).contains("approved by second-terminal");
+
+      assertThat(demo.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      String output = Files.readString(out);
+      assertThat(demo.exitValue()).as(output).isZero();
+      assertThat(output).contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by second-terminal")
+          .contains("verify: GREEN");
+    } finally {
+      demo.destroyForcibly();
+      Files.deleteIfExists(out);
+    }
+  }
+
+  @Test
+  void aBadRequestIsRefusedByTheCliNamingTheField() throws Exception {
+    String output = runExpectingExit(2, gmu("start", "--context", "mgmt", "--target-version", "latest",
+        "--discovery-timeout", "soon"));
+
+    assertThat(output).contains("targetVersion: \"latest\" is not a version")
+        .contains("discoveryTimeout: \"soon\" is not a duration");
+  }
+
+  private static List<String> gmu(String... args) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    return runExpectingExit(0, command);
+  }
+
+  private static String runExpectingExit(int code, List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(output).isEqualTo(code);
+    return output;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

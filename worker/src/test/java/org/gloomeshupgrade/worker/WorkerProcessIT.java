@@ -1,0 +1,81 @@
+package org.gloomeshupgrade.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.testkit.LocalTemporalServer;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.UpgradeNames;
+import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged worker jar, as its own process, runs an upgrade and stops cleanly on SIGTERM (after
+ * rendering a chart with Helm, whose Go runtime would otherwise swallow the signal).
+ */
+class WorkerProcessIT {
+  private static final Path JAR = Path.of("target", "gloo-mesh-upgrade-worker-all.jar");
+
+  @Test
+  void theWorkerJarRunsAnUpgradeAndShutsDownGracefullyOnSigterm() throws Exception {
+    assertThat(JAR).as("built by mvn package").exists();
+    Path log = Files.createTempFile("worker-process-it", ".log");
+    try (SimulatedGlooMesh sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100))
+        .discoveryDelay(Duration.ofMillis(300)).build();
+        LocalTemporalServer temporal = LocalTemporalServer.start(0)) {
+      Process worker = new ProcessBuilder(List.of(javaBinary(), "-jar", JAR.toString(),
+          "--temporal-address", temporal.address(), "--kubeconfig", sim.kubeconfig().toString(), "--context", "mgmt"))
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+      try {
+        WorkflowClient client = WorkflowClient.newInstance(service,
+            WorkflowClientOptions.newBuilder().setNamespace("default").build());
+        ObjectNode request = new ObjectMapper().createObjectNode().put("targetVersion", "0.11.3")
+            .put("installMethod", "manifests").put("chart", sim.chartFolder("0.11.3").toString())
+            .put("crdSource", sim.crdFolder("0.11.3").toString()).put("requireApproval", false)
+            .put("discoveryPollInterval", "200ms").put("discoverySettleWindow", "2s").put("discoveryTimeout", "30s");
+        GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class, WorkflowOptions.newBuilder()
+            .setWorkflowId(UpgradeNames.workflowId("mgmt")).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+        WorkflowClient.start(wf::upgrade, request);
+
+        UpgradeReport report = WorkflowStub.fromTyped(wf).getResult(120, TimeUnit.SECONDS, UpgradeReport.class);
+
+        assertThat(report.outcome()).as(Files.readString(log)).isEqualTo(RunState.SUCCEEDED);
+        assertThat(Files.readString(log)).contains("worker: polling task queue gloo-mesh-upgrade")
+            .contains("scale: cluster=mgmt deployment=gloo-mesh/networking replicas 1 -> 0");
+      } finally {
+        service.shutdown();
+        worker.destroy();
+      }
+      boolean stopped = worker.waitFor(45, TimeUnit.SECONDS);
+      if (!stopped) {
+        worker.destroyForcibly();
+      }
+      assertThat(stopped).as("stopped within the grace period; log:%n%s", Files.readString(log)).isTrue();
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+          assertThat(Files.readString(log)).contains("worker: shutting down").contains("worker: stopped"));
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
