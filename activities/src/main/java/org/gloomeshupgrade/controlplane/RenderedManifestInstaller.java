@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.controlplane;
 
+import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.kube.Heartbeats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -21,7 +22,6 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -185,8 +185,8 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       return true;
     }
     ObjectMeta meta = desired.getMetadata();
-    meta.setLabels(merged(existing.getMetadata().getLabels(), meta.getLabels()));
-    meta.setAnnotations(merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
+    meta.setLabels(Labels.merged(existing.getMetadata().getLabels(), meta.getLabels()));
+    meta.setAnnotations(Labels.merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
     meta.setResourceVersion(existing.getMetadata().getResourceVersion());
     if (desired instanceof Service service && existing instanceof Service live
         && service.getSpec() != null && live.getSpec() != null) {
@@ -204,16 +204,5 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     }
     client.resource(desired).update();
     return false;
-  }
-
-  private static Map<String, String> merged(Map<String, String> existing, Map<String, String> desired) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (existing != null) {
-      out.putAll(existing);
-    }
-    if (desired != null) {
-      out.putAll(desired);
-    }
-    return out.isEmpty() ? null : out;
   }
 }

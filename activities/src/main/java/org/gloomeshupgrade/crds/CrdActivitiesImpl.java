@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.crds;
 
+import org.gloomeshupgrade.kube.Labels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.APIGroup;
@@ -198,22 +199,11 @@ public class CrdActivitiesImpl implements CrdActivities {
     }
     // Keep labels and annotations that others (Helm, GitOps tools) put on the CRD; the manifest's win.
     ObjectMeta meta = desired.getMetadata();
-    meta.setLabels(merged(existing.getMetadata().getLabels(), meta.getLabels()));
-    meta.setAnnotations(merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
+    meta.setLabels(Labels.merged(existing.getMetadata().getLabels(), meta.getLabels()));
+    meta.setAnnotations(Labels.merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
     meta.setResourceVersion(existing.getMetadata().getResourceVersion());
     api.resource(desired).update();
     return false;
-  }
-
-  private static Map<String, String> merged(Map<String, String> existing, Map<String, String> desired) {
-    Map<String, String> out = new LinkedHashMap<>();
-    if (existing != null) {
-      out.putAll(existing);
-    }
-    if (desired != null) {
-      out.putAll(desired);
-    }
-    return out.isEmpty() ? null : out;
   }
 
   private static void heartbeat(String details) {
