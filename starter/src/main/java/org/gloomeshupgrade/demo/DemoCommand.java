@@ -1,7 +1,6 @@
 package org.gloomeshupgrade.demo;
 
 import ch.qos.logback.classic.Level;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -86,12 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
       WorkflowClient client = WorkflowClient.newInstance(service,
           WorkflowClientOptions.newBuilder().setNamespace("default").build());
       String id = UpgradeNames.workflowId("mgmt");
-      ObjectNode request = new ObjectMapper().createObjectNode()
-          .put("targetVersion", to)
-          .put("managementContext", "mgmt")
-          .put("installMethod", "manifests")
-          .put("chart", mesh.chartFolder(to).toString())
-          .put("crdSource", mesh.crdFolder(to).toString())
+      ObjectNode request = mesh.upgradeRequest(to)
           .put("discoveryPollInterval", "1s")
           .put("discoverySettleWindow", "5s")
           .put("discoveryTimeout", "2m")

@@ -197,6 +197,20 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   /** A folder with a {@code gloo-mesh} Helm chart of a supported version, written once. */
+  /**
+   * An upgrade request (wire JSON) for these clusters: the management context, and the target's chart
+   * and CRDs from this simulator, with the chart applied through the API (no Helm release here).
+   * Callers add the timings they want.
+   */
+  public com.fasterxml.jackson.databind.node.ObjectNode upgradeRequest(String targetVersion) {
+    return Json.JSON.createObjectNode()
+        .put("targetVersion", targetVersion)
+        .put("managementContext", managementCluster())
+        .put("installMethod", "manifests")
+        .put("chart", chartFolder(targetVersion).toString())
+        .put("crdSource", crdFolder(targetVersion).toString());
+  }
+
   public synchronized Path chartFolder(String glooMeshVersion) {
     SimulatedVersions.requireSupported(glooMeshVersion);
     return chartFolders.computeIfAbsent(glooMeshVersion,

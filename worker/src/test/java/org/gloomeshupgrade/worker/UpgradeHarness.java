@@ -44,12 +44,7 @@ final class UpgradeHarness implements AutoCloseable {
 
   /** A request for the simulated clusters, with intervals short enough for a test. */
   ObjectNode request(String targetVersion) {
-    return JSON.createObjectNode()
-        .put("targetVersion", targetVersion)
-        .put("managementContext", "mgmt")
-        .put("installMethod", "manifests")
-        .put("chart", sim.chartFolder(targetVersion).toString())
-        .put("crdSource", sim.crdFolder(targetVersion).toString())
+    return sim.upgradeRequest(targetVersion)
         .put("discoveryPollInterval", "200ms")
         .put("discoverySettleWindow", "2s")
         .put("discoveryTimeout", "30s")

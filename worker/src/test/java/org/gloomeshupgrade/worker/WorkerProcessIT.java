@@ -3,7 +3,6 @@ package org.gloomeshupgrade.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -46,9 +45,7 @@ class WorkerProcessIT {
       try {
         WorkflowClient client = WorkflowClient.newInstance(service,
             WorkflowClientOptions.newBuilder().setNamespace("default").build());
-        ObjectNode request = new ObjectMapper().createObjectNode().put("targetVersion", "0.11.3")
-            .put("installMethod", "manifests").put("chart", sim.chartFolder("0.11.3").toString())
-            .put("crdSource", sim.crdFolder("0.11.3").toString()).put("requireApproval", false)
+        ObjectNode request = sim.upgradeRequest("0.11.3").put("requireApproval", false)
             .put("discoveryPollInterval", "200ms").put("discoverySettleWindow", "2s").put("discoveryTimeout", "30s");
         GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class, WorkflowOptions.newBuilder()
             .setWorkflowId(UpgradeNames.workflowId("mgmt")).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
