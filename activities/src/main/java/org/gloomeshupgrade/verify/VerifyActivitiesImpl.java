@@ -25,7 +25,6 @@ public class VerifyActivitiesImpl implements VerifyActivities {
   private static final Logger log = LoggerFactory.getLogger(VerifyActivitiesImpl.class);
 
   /** The community chart's deployments; VerifyInput does not carry other names. */
-  static final List<String> CONTROL_PLANE = List.of("discovery", "networking");
 
   private final KubernetesClients clients;
 
@@ -57,7 +56,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     checks.add(deploymentsAvailable(deployments, ns));
     checks.add(networkingAccepted(networkingStatus(client, context, crds)));
     checks.add(crdsAtTarget(crds, target));
-    checks.add(controlPlaneVersion(deployments, ns, target));
+    checks.add(controlPlaneVersion(deployments, input.controlPlaneDeployments(), ns, target));
     checks.add(clustersRegistered(client, context, crds, ns));
     checks.add(discoveryPresent(client, context, crds));
     VerifyReport report = new VerifyReport(List.copyOf(checks));
@@ -185,13 +184,14 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     return new VerifyCheck(name, CheckLevel.GREEN, count + " Gloo Mesh CRD(s) at " + target, "");
   }
 
-  private static VerifyCheck controlPlaneVersion(List<Deployment> deployments, String ns, String target) {
+  private static VerifyCheck controlPlaneVersion(List<Deployment> deployments, List<String> controlPlane, String ns,
+      String target) {
     String name = "control plane version";
     Map<String, Deployment> byName = deployments.stream()
         .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d, (a, b) -> a, TreeMap::new));
     List<String> wrong = new ArrayList<>();
     List<String> right = new ArrayList<>();
-    for (String deployment : CONTROL_PLANE) {
+    for (String deployment : controlPlane) {
       Deployment d = byName.get(deployment);
       if (d == null) {
         wrong.add(deployment + " not found in " + ns);

@@ -64,7 +64,7 @@ class VerifyActivitiesImplTest {
     mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod", Map.of());
     registeredCluster("cluster1", true);
 
-    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "v0.11.3"));
+    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "v0.11.3", null));
 
     assertThat(report.checks()).extracting(VerifyCheck::name).containsExactly(
         "deployments available", "networking resources accepted", "CRDs at target version",
@@ -124,7 +124,7 @@ class VerifyActivitiesImplTest {
     registeredCluster("cluster1", true);
     registeredCluster("cluster2", false);
 
-    Map<String, VerifyCheck> checks = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3")));
+    Map<String, VerifyCheck> checks = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null)));
 
     assertThat(checks.get("deployments available").level()).isEqualTo(CheckLevel.RED);
     assertThat(checks.get("deployments available").detail()).contains("networking (0 available of 0)")
@@ -152,7 +152,7 @@ class VerifyActivitiesImplTest {
     // a CRD of another project is not looked at
     mesh.crd("security.istio.io", "AuthorizationPolicy", "v1beta1", null, null);
 
-    VerifyCheck crds = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3"))).get("CRDs at target version");
+    VerifyCheck crds = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null))).get("CRDs at target version");
 
     assertThat(crds.level()).isEqualTo(CheckLevel.YELLOW);
     assertThat(crds.detail()).contains("settings.settings.mesh.gloo.solo.io").doesNotContain("istio");
@@ -164,11 +164,24 @@ class VerifyActivitiesImplTest {
     deployment("discovery", "gcr.io/gloo-mesh/discovery@sha256:abcdef", 1);
     deployment("networking", "localhost:5000/networking", 1);
 
-    VerifyCheck version = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3"))).get("control plane version");
+    VerifyCheck version = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null))).get("control plane version");
 
     assertThat(version.level()).isEqualTo(CheckLevel.RED);
     assertThat(version.detail()).contains("discovery runs gcr.io/gloo-mesh/discovery@sha256:abcdef",
         "networking runs localhost:5000/networking");
+  }
+
+  @Test
+  void theControlPlaneDeploymentsAreTheOnesTheRequestNames() {
+    mesh.glooMesh011Crds("0.11.3");
+    deployment("enterprise-networking", "gcr.io/gloo-mesh/enterprise-networking:0.11.3", 1);
+    deployment("networking", "gcr.io/gloo-mesh/networking:0.10.10", 1);
+
+    VerifyCheck version = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3",
+        java.util.List.of("enterprise-networking")))).get("control plane version");
+
+    assertThat(version.level()).isEqualTo(CheckLevel.GREEN);
+    assertThat(version.detail()).isEqualTo("enterprise-networking run 0.11.3");
   }
 
   private GenericKubernetesResource accepted(GenericKubernetesResource r) {
