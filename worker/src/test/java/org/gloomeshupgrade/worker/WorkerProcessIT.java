@@ -28,16 +28,15 @@ import org.junit.jupiter.api.Test;
  * rendering a chart with Helm, whose Go runtime would otherwise swallow the signal).
  */
 class WorkerProcessIT {
-  private static final Path JAR = Path.of("target", "gloo-mesh-upgrade-worker-all.jar");
 
   @Test
   void theWorkerJarRunsAnUpgradeAndShutsDownGracefullyOnSigterm() throws Exception {
-    assertThat(JAR).as("built by mvn package").exists();
+    assertThat(WorkerProcess.JAR).as("built by mvn package").exists();
     Path log = Files.createTempFile("worker-process-it", ".log");
     try (SimulatedGlooMesh sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100))
         .discoveryDelay(Duration.ofMillis(300)).build();
         LocalTemporalServer temporal = LocalTemporalServer.start(0)) {
-      Process worker = new ProcessBuilder(List.of(javaBinary(), "-jar", JAR.toString(),
+      Process worker = new ProcessBuilder(List.of(WorkerProcess.javaBinary(), "-jar", WorkerProcess.JAR.toString(),
           "--temporal-address", temporal.address(), "--kubeconfig", sim.kubeconfig().toString(), "--context", "mgmt"))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
       WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
@@ -70,9 +69,5 @@ class WorkerProcessIT {
     } finally {
       Files.deleteIfExists(log);
     }
-  }
-
-  static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }

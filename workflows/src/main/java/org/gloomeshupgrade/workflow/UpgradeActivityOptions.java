@@ -8,6 +8,8 @@ import java.time.Duration;
 final class UpgradeActivityOptions {
   private static final Duration INITIAL_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(1);
+  /** The scale activity heartbeats every poll; a worker that dies mid-wait is noticed this soon. */
+  private static final Duration SCALE_HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
 
   private UpgradeActivityOptions() {}
 
@@ -24,7 +26,7 @@ final class UpgradeActivityOptions {
   /** Scaling waits for pods; the activity heartbeats while it waits. */
   static ActivityOptions scale(Duration scaleTimeout) {
     return ActivityOptions.newBuilder(options(scaleTimeout.plus(Duration.ofMinutes(1)), 3))
-        .setHeartbeatTimeout(Duration.ofMinutes(1))
+        .setHeartbeatTimeout(SCALE_HEARTBEAT_TIMEOUT)
         .build();
   }
 

@@ -1,0 +1,96 @@
+package org.gloomeshupgrade.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * `temporal server start-dev` with a database file, on a loopback port, and the `temporal` CLI
+ * pointed at it; the server can be stopped and started again on the same database.
+ */
+final class DevServer implements AutoCloseable {
+  private final Path cli;
+  private final Path dir;
+  private final int port;
+  private Process server;
+
+  DevServer(Path dir) throws IOException {
+    this.cli = installedCli();
+    this.dir = dir;
+    try (ServerSocket s = new ServerSocket(0)) {
+      this.port = s.getLocalPort();
+    }
+  }
+
+  String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  DevServer start() throws IOException {
+    server = new ProcessBuilder(cli.toString(), "server", "start-dev", "--ip", "127.0.0.1", "--port",
+        String.valueOf(port), "--headless", "--db-filename", dir.resolve("temporal.db").toString(), "--log-level",
+        "warn").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> run(0, "operator", "cluster", "health").contains("SERVING"));
+    return this;
+  }
+
+  void stop() throws InterruptedException {
+    server.destroy();
+    if (!server.waitFor(30, TimeUnit.SECONDS)) {
+      server.destroyForcibly().waitFor();
+    }
+  }
+
+  Path log() {
+    return dir.resolve("server.log");
+  }
+
+  /** Runs the `temporal` CLI against this server and returns its output. */
+  String run(int expectedExit, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(cli.toString()));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--address", address()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + output).isEqualTo(expectedExit);
+    return output;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (server != null && server.isAlive()) {
+      stop();
+    }
+  }
+
+  /** The Temporal CLI that scripts/install-temporal-cli.sh installs (.ci/run passes it in GMU_TEMPORAL_CLI). */
+  private static Path installedCli() {
+    String given = System.getenv("GMU_TEMPORAL_CLI");
+    Path cli = given != null && !given.isBlank() ? Path.of(given)
+        : Path.of(System.getProperty("user.home"), ".cache", "gloo-mesh-upgrade", "tools", "bin", "temporal");
+    Assumptions.assumeTrue(Files.isExecutable(cli),
+        "no Temporal CLI at " + cli + ": run scripts/install-temporal-cli.sh (.ci/run does) to run this test");
+    return cli;
+  }
+
+  static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package org.gloomeshupgrade.worker;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged worker jar as its own process, logging to a file. */
+final class WorkerProcess implements AutoCloseable {
+  static final Path JAR = Path.of("target", "gloo-mesh-upgrade-worker-all.jar");
+
+  private final Process process;
+
+  private WorkerProcess(Process process) {
+    this.process = process;
+  }
+
+  static WorkerProcess start(String temporalAddress, Path kubeconfig, Path log) throws IOException {
+    return new WorkerProcess(new ProcessBuilder(List.of(javaBinary(), "-jar", JAR.toString(), "--temporal-address",
+        temporalAddress, "--kubeconfig", kubeconfig.toString(), "--context", "mgmt"))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+  }
+
+  Process process() {
+    return process;
+  }
+
+  /** SIGKILL: no shutdown hook, no goodbye, as when a node dies. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(45, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+
+  static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+}
