@@ -155,4 +155,46 @@ class TemporalCliIT {
       throw withLogs(e);
     }
   }
+
+  @Test
+  void aResetToBeforeAFailedStepRunsItAgainOnceTheCauseIsFixedAndEndsGreen() throws Exception {
+    sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
+        .build();
+    sim.faults("mgmt").failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 1000);
+    try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+      startUpgrade();
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+          .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION")
+              && status().path("currentStep").asText().equals("DELETE_DISCOVERY"));
+
+      // The cause is fixed; the run goes back to the workflow task that scheduled the failed step.
+      sim.faults("mgmt").clear();
+      JsonNode events = JSON.readTree(temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json"))
+          .path("events");
+      long scheduledDelete = 0;
+      for (JsonNode e : events) {
+        if (e.path("activityTaskScheduledEventAttributes").path("activityType").path("name").asText()
+            .equals("DeleteDiscoveryResources")) {
+          scheduledDelete = e.path("eventId").asLong();
+          break;
+        }
+      }
+      assertThat(scheduledDelete).isPositive();
+      temporal.run(0, "workflow", "reset", "--workflow-id", ID, "--event-id", String.valueOf(scheduledDelete - 1),
+          "--reason", "RBAC fixed, run the discovery delete again");
+
+      awaitState("WAITING_FOR_APPROVAL");
+      JsonNode afterReset = status();
+      assertThat(afterReset.path("decisions")).isEmpty();
+      assertThat(sim.journal("mgmt").mutating().stream()
+          .filter(c -> c.method().equals("DELETE") && c.responseCode() == 200))
+          .as("the discovery delete ran again after the reset, and this time it was allowed").isNotEmpty();
+      String result = approveAndAwaitResult();
+
+      assertThat(result).contains("SUCCEEDED");
+      assertNetworkingStayedAtZeroUntilApproved();
+    } catch (AssertionError | Exception e) {
+      throw withLogs(e);
+    }
+  }
 }
