@@ -1,5 +1,8 @@
 package org.gloomeshupgrade.testkit;
 
+import static org.gloomeshupgrade.testkit.SimulatedResources.assertAccepted;
+import static org.gloomeshupgrade.testkit.SimulatedResources.list;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -105,9 +108,9 @@ class FakeControllersTest {
 
     discovery.scale(1);
     await().atMost(WAIT).until(() -> countDiscoveryResources(mgmt) == 14);
-    assertThat(list(mgmt, "Mesh")).extracting(m -> m.getMetadata().getName())
+    assertThat(list(sim, mgmt, "Mesh")).extracting(m -> m.getMetadata().getName())
         .containsExactlyInAnyOrder("istiod-istio-system-cluster-1", "istiod-istio-system-cluster-2");
-    assertThat(list(mgmt, "TrafficTarget")).allSatisfy(t ->
+    assertThat(list(sim, mgmt, "TrafficTarget")).allSatisfy(t ->
         assertThat(ControllerSupport.status(t).get("observedGeneration")).isEqualTo(1));
   }
 
@@ -141,7 +144,7 @@ class FakeControllersTest {
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(mgmt.genericKubernetesResources(
         "discovery.mesh.gloo.solo.io/v1", "Destination").inNamespace(NS).list().getItems()).hasSize(6));
-    assertThat(list(mgmt, "Workload")).hasSize(6);
+    assertThat(list(sim, mgmt, "Workload")).hasSize(6);
   }
 
   @Test
@@ -172,27 +175,16 @@ class FakeControllersTest {
 
   private void deleteDiscoveryResources(KubernetesClient mgmt) {
     for (String kind : List.of("Mesh", "TrafficTarget", "Workload")) {
-      mgmt.genericKubernetesResources(context(kind)).inNamespace(NS).delete();
+      mgmt.genericKubernetesResources(SimulatedVersions.requireKind(sim.glooMeshVersion(), kind).context())
+          .inNamespace(NS).delete();
     }
   }
 
   private int countDiscoveryResources(KubernetesClient mgmt) {
-    return list(mgmt, "Mesh").size() + list(mgmt, "TrafficTarget").size() + list(mgmt, "Workload").size();
+    return list(sim, mgmt, "Mesh").size() + list(sim, mgmt, "TrafficTarget").size()
+        + list(sim, mgmt, "Workload").size();
   }
 
-  private List<GenericKubernetesResource> list(KubernetesClient client, String kind) {
-    return client.genericKubernetesResources(context(kind)).inAnyNamespace().list().getItems();
-  }
 
-  private ResourceDefinitionContext context(String kind) {
-    return SimulatedVersions.requireKind(sim.glooMeshVersion(), kind).context();
-  }
 
-  private void assertAccepted(GenericKubernetesResource resource) {
-    Map<String, Object> status = ControllerSupport.status(resource);
-    assertThat(status.get("state")).as(resource.getKind() + " " + resource.getMetadata().getName())
-        .isEqualTo("ACCEPTED");
-    assertThat(((Number) status.get("observedGeneration")).longValue())
-        .isEqualTo(resource.getMetadata().getGeneration());
-  }
 }

@@ -1,5 +1,8 @@
 package org.gloomeshupgrade.testkit;
 
+import static org.gloomeshupgrade.testkit.SimulatedResources.assertAccepted;
+import static org.gloomeshupgrade.testkit.SimulatedResources.list;
+
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -118,7 +121,7 @@ class SimulatedGlooMeshTest {
   void seedsSettingsWithIstioUnderDiscoveryFrom012() {
     start("0.12.0");
     try {
-      GenericKubernetesResource settings = list(sim.client("mgmt"), "Settings").get(0);
+      GenericKubernetesResource settings = list(sim, sim.client("mgmt"), "Settings").get(0);
       assertThat(spec(settings)).containsKey("discovery").doesNotContainKey("istio");
     } finally {
       closeOwn();
@@ -139,27 +142,27 @@ class SimulatedGlooMeshTest {
   void seedsDiscoveryNetworkingAndRegistrationResources() {
     KubernetesClient mgmt = sim.client("mgmt");
 
-    assertThat(list(mgmt, "Mesh")).hasSize(2);
-    assertThat(list(mgmt, "TrafficTarget")).hasSize(6);
-    assertThat(list(mgmt, "Workload")).hasSize(6)
+    assertThat(list(sim, mgmt, "Mesh")).hasSize(2);
+    assertThat(list(sim, mgmt, "TrafficTarget")).hasSize(6);
+    assertThat(list(sim, mgmt, "Workload")).hasSize(6)
         .allSatisfy(w -> {
           assertThat(w.getMetadata().getNamespace()).isEqualTo(NS);
           assertThat(w.getMetadata().getLabels()).containsEntry(GlooMeshFixtures.OWNER_LABEL, NS)
               .containsKey(GlooMeshFixtures.CLUSTER_LABEL);
           assertThat(ControllerSupport.status(w).get("observedGeneration")).isEqualTo(1);
         });
-    assertThat(list(mgmt, "Workload")).extracting(w -> w.getMetadata().getLabels().get(GlooMeshFixtures.CLUSTER_LABEL))
+    assertThat(list(sim, mgmt, "Workload")).extracting(w -> w.getMetadata().getLabels().get(GlooMeshFixtures.CLUSTER_LABEL))
         .containsOnly("cluster-1", "cluster-2");
 
     for (String kind : List.of("TrafficPolicy", "AccessPolicy", "VirtualMesh", "FailoverService", "WasmDeployment",
         "Settings")) {
-      assertThat(list(mgmt, kind)).as(kind).isNotEmpty().allSatisfy(this::assertAccepted);
+      assertThat(list(sim, mgmt, kind)).as(kind).isNotEmpty().allSatisfy(SimulatedResources::assertAccepted);
     }
-    assertThat(list(mgmt, "TrafficPolicy")).extracting(r -> r.getMetadata().getNamespace())
+    assertThat(list(sim, mgmt, "TrafficPolicy")).extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder(NS, GlooMeshFixtures.APP_NAMESPACE);
-    assertThat(list(mgmt, "Role")).hasSize(1);
-    assertThat(list(mgmt, "RoleBinding")).hasSize(1);
-    GenericKubernetesResource settings = list(mgmt, "Settings").get(0);
+    assertThat(list(sim, mgmt, "Role")).hasSize(1);
+    assertThat(list(sim, mgmt, "RoleBinding")).hasSize(1);
+    GenericKubernetesResource settings = list(sim, mgmt, "Settings").get(0);
     assertThat(settings.getMetadata().getName()).isEqualTo("settings");
     assertThat(spec(settings)).containsKey("istio").doesNotContainKey("discovery");
 
@@ -304,21 +307,8 @@ class SimulatedGlooMeshTest {
         .hasMessageContaining("mgmt");
   }
 
-  private List<GenericKubernetesResource> list(KubernetesClient client, String kind) {
-    return client.genericKubernetesResources(context(kind)).inAnyNamespace().list().getItems();
-  }
 
-  private ResourceDefinitionContext context(String kind) {
-    return SimulatedVersions.requireKind(sim.glooMeshVersion(), kind).context();
-  }
 
-  private void assertAccepted(GenericKubernetesResource resource) {
-    Map<String, Object> status = ControllerSupport.status(resource);
-    assertThat(status.get("state")).as(resource.getKind() + " " + resource.getMetadata().getName())
-        .isEqualTo("ACCEPTED");
-    assertThat(((Number) status.get("observedGeneration")).longValue())
-        .isEqualTo(resource.getMetadata().getGeneration());
-  }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> spec(GenericKubernetesResource resource) {
