@@ -33,7 +33,7 @@ final class ClusterControllers implements AutoCloseable {
 
   private final String cluster;
   private final KubernetesClient client;
-  private final CrdController crds = new CrdController();
+  private final CrdController crds;
   private final DeploymentController deployments;
   private final TokenController tokens;
   private final DiscoveryController discovery;
@@ -49,9 +49,11 @@ final class ClusterControllers implements AutoCloseable {
   private ScheduledExecutorService executor;
 
   /** {@code discovery} and {@code networking} are null on clusters that run no management plane. */
-  ClusterControllers(String cluster, KubernetesClient client, LongSupplier writes, DeploymentController deployments,
-      TokenController tokens, DiscoveryController discovery, NetworkingController networking) {
+  ClusterControllers(String cluster, KubernetesClient client, LongSupplier writes, CrdController crds,
+      DeploymentController deployments, TokenController tokens, DiscoveryController discovery,
+      NetworkingController networking) {
     this.cluster = cluster;
+    this.crds = crds;
     this.client = client;
     this.writes = writes;
     this.deployments = deployments;

@@ -15,21 +15,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Plays the API server's CRD controller: a CRD written without {@code Established=True} gets it,
- * so clients that wait for establishment go on. Reports the kinds the installed CRDs serve.
+ * Reports the kinds the installed CRDs serve. On the mock it also plays the API server's CRD controller:
+ * a CRD written without {@code Established=True} gets it, so clients that wait for establishment go on.
  *
  * <p>The mock keeps v1 and v1beta1 CRDs apart (a v1beta1 CRD is not listed under v1), so both are read.
  */
 final class CrdController {
 
+  private final boolean realApiServer;
+
+  /** @param realApiServer true where a real API server establishes CRDs and serves no v1beta1: then only report kinds */
+  CrdController(boolean realApiServer) {
+    this.realApiServer = realApiServer;
+  }
+
   List<InstalledKind> reconcile(KubernetesClient client) {
     Map<String, InstalledKind> kinds = new LinkedHashMap<>();
     for (CustomResourceDefinition crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+      if (realApiServer) {
+        if (established(crd.getStatus() == null ? null : crd.getStatus().getConditions())) {
+          InstalledKind.of(crd).ifPresent(k -> kinds.put(k.crdName(), k));
+        }
+        continue;
+      }
       if (!established(crd.getStatus() == null ? null : crd.getStatus().getConditions())) {
         crd.setStatus(establishedStatus(crd));
         client.apiextensions().v1().customResourceDefinitions().resource(crd).updateStatus();
       }
       InstalledKind.of(crd).ifPresent(k -> kinds.put(k.crdName(), k));
+    }
+    if (realApiServer) {
+      return new ArrayList<>(kinds.values());
     }
     for (var crd : client.apiextensions().v1beta1().customResourceDefinitions().list().getItems()) {
       var status = crd.getStatus();

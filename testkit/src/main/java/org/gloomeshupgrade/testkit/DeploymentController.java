@@ -98,7 +98,7 @@ final class DeploymentController {
       }
     }
     for (int i = keep.size(); i < desired; i++) {
-      client.pods().inNamespace(namespace).resource(podFor(deployment)).create();
+      createPod(client, deployment);
     }
     deployment.setStatus(statusFor(deployment));
     client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
@@ -154,6 +154,20 @@ final class DeploymentController {
           .withUpdatedReplicas(desired);
     }
     return status.build();
+  }
+
+  /**
+   * Creates a running pod of the deployment. A real API server drops the status of a new pod (it is a
+   * subresource there), so it is written again where the server left the pod pending.
+   */
+  static Pod createPod(KubernetesClient client, Deployment deployment) {
+    Pod pod = podFor(deployment);
+    Pod created = client.pods().inNamespace(deployment.getMetadata().getNamespace()).resource(pod).create();
+    if (created.getStatus() == null || !"Running".equals(created.getStatus().getPhase())) {
+      created.setStatus(pod.getStatus());
+      created = client.pods().inNamespace(deployment.getMetadata().getNamespace()).resource(created).updateStatus();
+    }
+    return created;
   }
 
   static Pod podFor(Deployment deployment) {

@@ -47,6 +47,12 @@ final class Seeder {
       client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
       byKind.put(kind.kind(), InstalledKind.of(kind));
     }
+    // A real API server establishes CRDs on its own time and refuses their resources until then.
+    for (SimulatedKind kind : kinds) {
+      client.apiextensions().v1().customResourceDefinitions().withName(CrdManifests.v1Crd(kind).getMetadata().getName())
+          .waitUntilCondition(c -> c != null && c.getStatus() != null
+              && CrdController.established(c.getStatus().getConditions()), 60, java.util.concurrent.TimeUnit.SECONDS);
+    }
     namespaces(client, List.of("default", "kube-system", namespace, GlooMeshFixtures.APP_NAMESPACE));
 
     for (String component : HelmChart.COMPONENTS) {
@@ -59,7 +65,7 @@ final class Seeder {
       created.setStatus(DeploymentController.statusFor(created));
       client.apps().deployments().inNamespace(namespace).resource(created).updateStatus();
       for (int i = 0; i < DeploymentController.desiredReplicas(created); i++) {
-        client.pods().inNamespace(namespace).resource(DeploymentController.podFor(created)).create();
+        DeploymentController.createPod(client, created);
       }
     }
 
@@ -146,10 +152,13 @@ final class Seeder {
         "meta.helm.sh/release-namespace", namespace);
   }
 
+  /** A real API server makes default and kube-system itself; the mock makes none. */
   private static void namespaces(KubernetesClient client, List<String> names) {
     for (String name : Set.copyOf(names)) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
-          .create();
+      if (client.namespaces().withName(name).get() == null) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+            .create();
+      }
     }
   }
 

@@ -17,46 +17,57 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** One simulated cluster: a CRUD mock API server on 127.0.0.1, its journal, faults and controllers. */
+/**
+ * One simulated cluster: its API server (a CRUD mock in this JVM, or a real kube-apiserver process),
+ * its journal, faults and controllers.
+ */
 final class SimulatedCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedCluster.class);
 
   final String name;
   final boolean management;
+  final ClusterBackend backend;
   final RequestJournal journal;
   final FaultInjector faults = new FaultInjector();
   final SimulatedAuthorizer authorizer = new SimulatedAuthorizer();
   final AtomicLong writes = new AtomicLong();
   final String token;
-  private final KubernetesMockServer server;
+  private final KubernetesMockServer mockServer;
+  private final ApiServerProcess apiServer;
+  private final AuditLogJournal auditLog;
+  private final String caPem;
   private final String defaultNamespace;
   private KubernetesClient simulatorClient;
   private KubernetesClient testClient;
   ClusterControllers controllers;
 
+  /** A cluster served by a CRUD mock server on 127.0.0.1. */
   SimulatedCluster(String name, boolean management, String defaultNamespace, int simulatorCallLimit,
       VersionInfo kubernetesVersion) {
     this.name = name;
     this.management = management;
+    this.backend = ClusterBackend.MOCK;
     this.defaultNamespace = defaultNamespace;
     this.journal = new RequestJournal(simulatorCallLimit);
-    byte[] bytes = new byte[16];
-    new SecureRandom().nextBytes(bytes);
-    // Not a credential: the mock accepts any token. Distinct per cluster so a mix-up shows in requests.
-    this.token = "gmu-simulated-" + name + "-" + HexFormat.of().formatHex(bytes);
+    this.token = newToken(name);
+    this.apiServer = null;
+    this.auditLog = null;
+    this.caPem = null;
 
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     JournalingDispatcher dispatcher = new JournalingDispatcher(new KubernetesMixedDispatcher(responses), journal,
         faults, authorizer, writes);
-    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false,
+    this.mockServer = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false,
         kubernetesVersion);
     // Deployments have a status subresource on a real server; the mock knows that only of CRDs
     // unless told. Without it a PUT of a Deployment, or of its scale with a stale copy, rewrites status.
@@ -65,19 +76,49 @@ final class SimulatedCluster implements AutoCloseable {
         .withScope("Namespaced").withStatusSubresource(true)
         .build());
     try {
-      server.start(InetAddress.getByName("127.0.0.1"), 0);
+      mockServer.start(InetAddress.getByName("127.0.0.1"), 0);
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
   }
 
+  /** A cluster served by a real, started and ready API server whose admin token is {@code token}. */
+  SimulatedCluster(String name, boolean management, String defaultNamespace, int simulatorCallLimit,
+      ApiServerProcess apiServer, String token, String caPem) {
+    this.name = name;
+    this.management = management;
+    this.backend = ClusterBackend.API_SERVER;
+    this.defaultNamespace = defaultNamespace;
+    this.token = token;
+    this.apiServer = apiServer;
+    this.caPem = caPem;
+    this.mockServer = null;
+    this.auditLog = new AuditLogJournal(apiServer.auditLog(), simulatorCallLimit, writes);
+    this.journal = auditLog.journal();
+  }
+
+  /** Distinct per cluster so a mix-up shows in requests; on the mock it is no credential, as the mock accepts any. */
+  static String newToken(String cluster) {
+    byte[] bytes = new byte[16];
+    new SecureRandom().nextBytes(bytes);
+    return "gmu-simulated-" + cluster + "-" + HexFormat.of().formatHex(bytes);
+  }
+
   String url() {
-    return "http://127.0.0.1:" + server.getPort();
+    return mockServer != null ? "http://127.0.0.1:" + mockServer.getPort() : apiServer.url();
+  }
+
+  /** Writes so far, for controllers that skip a round when nothing changed; reads the audit log first on a real server. */
+  long writes() {
+    if (auditLog != null) {
+      auditLog.catchUp();
+    }
+    return writes.get();
   }
 
   /** A client config sending the simulator's User-Agent, so its requests are told apart in the journal. */
   Config simulatorConfig() {
-    return new ConfigBuilder(Config.empty())
+    ConfigBuilder builder = new ConfigBuilder(Config.empty())
         .withMasterUrl(url())
         .withOauthToken(token)
         .withNamespace(defaultNamespace)
@@ -85,8 +126,11 @@ final class SimulatedCluster implements AutoCloseable {
         .withRequestRetryBackoffLimit(0)
         .withHttp2Disable(true)
         .withConnectionTimeout(5_000)
-        .withRequestTimeout(10_000)
-        .build();
+        .withRequestTimeout(10_000);
+    if (caPem != null) {
+      builder.withCaCertData(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)));
+    }
+    return builder.build();
   }
 
   synchronized KubernetesClient simulatorClient() {
@@ -113,9 +157,13 @@ final class SimulatedCluster implements AutoCloseable {
       closeQuietly(simulatorClient);
     }
     try {
-      server.shutdown();
+      if (mockServer != null) {
+        mockServer.shutdown();
+      } else {
+        apiServer.close();
+      }
     } catch (RuntimeException e) {
-      LOG.debug("mock server of {} did not shut down cleanly", name, e);
+      LOG.debug("API server of {} did not shut down cleanly", name, e);
     }
   }
 

@@ -31,9 +31,10 @@ import static org.gloomeshupgrade.testkit.Json.map;
 
 /**
  * A running Gloo Mesh installation made of simulated clusters: a management cluster with the
- * control plane, its CRDs and configuration, and registered remote clusters. Each cluster is a
- * fabric8 CRUD mock API server on 127.0.0.1 with small fake controllers that make Deployments,
- * discovery, networking, service-account tokens and CRD establishment behave as in a real cluster.
+ * control plane, its CRDs and configuration, and registered remote clusters. Each cluster is an API
+ * server on 127.0.0.1, a fabric8 CRUD mock or a real kube-apiserver (see {@link ClusterBackend}), with
+ * small fake controllers that make Deployments, discovery, networking, service-account tokens and (on
+ * the mock) CRD establishment behave as in a real cluster; nothing runs pods.
  *
  * <pre>{@code
  * try (SimulatedGlooMesh sim = SimulatedGlooMesh.builder().glooMeshVersion("0.11.3").build()) {
@@ -71,6 +72,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   private final Path directory;
   private final Path kubeconfig;
   private final String caPem;
+  private final ClusterBackend backend;
+  private EtcdProcess etcd;
   private volatile boolean closed;
 
   private SimulatedGlooMesh(Builder builder) {
@@ -82,13 +85,20 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     this.discoveryDelay = builder.discoveryDelay;
     this.discoveryResourcesPerCluster = builder.discoveryResourcesPerCluster;
     this.discoveryPaused.set(builder.discoveryPaused);
+    this.backend = builder.backend;
     try {
       this.directory = Files.createTempDirectory("gmu-simulator-");
-      this.caPem = selfSignedCa();
-      VersionInfo kubernetesVersion = versionInfo(builder.kubernetesVersion);
-      for (String name : allClusters()) {
-        clusters.put(name, new SimulatedCluster(name, name.equals(managementCluster), namespace,
-            builder.simulatorCallLimit, kubernetesVersion));
+      if (backend == ClusterBackend.MOCK) {
+        this.caPem = selfSignedCa();
+        VersionInfo kubernetesVersion = versionInfo(builder.kubernetesVersion);
+        for (String name : allClusters()) {
+          clusters.put(name, new SimulatedCluster(name, name.equals(managementCluster), namespace,
+              builder.simulatorCallLimit, kubernetesVersion));
+        }
+      } else {
+        ClusterCertificates certificates = ClusterCertificates.create(directory.resolve("pki"));
+        this.caPem = certificates.caPem;
+        startApiServers(certificates, builder.simulatorCallLimit);
       }
       this.kubeconfig = directory.resolve("kubeconfig");
       Files.writeString(kubeconfig, kubeconfigYaml(allClusters()), StandardCharsets.UTF_8);
@@ -116,6 +126,32 @@ public final class SimulatedGlooMesh implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** Starts one etcd and, all at once, an API server per cluster; the slow part is their start, so it overlaps. */
+  private void startApiServers(ClusterCertificates certificates, int simulatorCallLimit) {
+    etcd = EtcdProcess.start(directory.resolve("etcd"));
+    Map<String, ApiServerProcess> servers = new LinkedHashMap<>();
+    Map<String, String> tokens = new LinkedHashMap<>();
+    try {
+      for (String name : allClusters()) {
+        String token = SimulatedCluster.newToken(name);
+        tokens.put(name, token);
+        servers.put(name, ApiServerProcess.start(name, directory.resolve("clusters").resolve(name), etcd,
+            certificates, token));
+      }
+      for (Map.Entry<String, ApiServerProcess> server : servers.entrySet()) {
+        server.getValue().awaitReady(certificates.caPem, tokens.get(server.getKey()));
+      }
+    } catch (RuntimeException e) {
+      servers.values().forEach(ApiServerProcess::close);
+      throw e;
+    }
+    for (Map.Entry<String, ApiServerProcess> server : servers.entrySet()) {
+      String name = server.getKey();
+      clusters.put(name, new SimulatedCluster(name, name.equals(managementCluster), namespace, simulatorCallLimit,
+          server.getValue(), tokens.get(name), certificates.caPem));
+    }
   }
 
   /** The kubeconfig file: one context per cluster (context, cluster and user named after it), current context the management cluster. */
@@ -173,17 +209,65 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     return requireCluster(cluster).url();
   }
 
+  /**
+   * The requests the cluster's API server received. On the real backend it is read from the server's audit
+   * log, which leaves out the simulator's own reads and the server's requests to itself.
+   */
   public RequestJournal journal(String cluster) {
     return requireCluster(cluster).journal;
   }
 
-  /** The cluster's answers to permission reviews: everything allowed unless a test denies it. */
+  /** The cluster's answers to permission reviews: everything allowed unless a test denies it. Mock backend only. */
   public SimulatedAuthorizer authorizer(String cluster) {
+    requireMock("the simulated authorizer; the real API server authorizes with RBAC");
     return requireCluster(cluster).authorizer;
   }
 
+  /** Faults to answer client requests with instead of the server's answer. Mock backend only. */
   public FaultInjector faults(String cluster) {
+    requireMock("fault injection");
     return requireCluster(cluster).faults;
+  }
+
+  public ClusterBackend backend() {
+    return backend;
+  }
+
+  /** The PEM certificate of the CA the clusters' serving certificates are signed with (any certificate on the mock). */
+  public String caPem() {
+    return caPem;
+  }
+
+  /**
+   * A kubeconfig with every cluster's context, each authenticating as the named service account of that
+   * cluster with a token the cluster's API server issued; the account must exist on every cluster.
+   * Real backend only: it is how a test runs code with exactly the permissions RBAC grants.
+   */
+  public Path serviceAccountKubeconfig(String serviceAccountNamespace, String serviceAccount) {
+    if (backend != ClusterBackend.API_SERVER) {
+      throw new UnsupportedOperationException("service-account credentials need the API_SERVER backend");
+    }
+    Map<String, String> tokens = new LinkedHashMap<>();
+    for (String name : allClusters()) {
+      tokens.put(name, client(name).serviceAccounts().inNamespace(serviceAccountNamespace).withName(serviceAccount)
+          .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+              .withExpirationSeconds(24L * 3600).endSpec().build())
+          .getStatus().getToken());
+    }
+    Path file = directory.resolve("kubeconfig-" + serviceAccountNamespace + "-" + serviceAccount);
+    try {
+      Files.writeString(file, kubeconfigYaml(allClusters(), tokens), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  private void requireMock(String feature) {
+    if (backend != ClusterBackend.MOCK) {
+      throw new UnsupportedOperationException(feature + " is only on the MOCK backend, this simulation runs on "
+          + backend);
+    }
   }
 
   /** A folder with the management CRDs of a supported version as v1beta1 YAML, one file per group, written once. */
@@ -268,6 +352,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     for (SimulatedCluster cluster : clusters.values()) {
       cluster.close();
     }
+    if (etcd != null) {
+      etcd.close();
+    }
     if (directory != null) {
       deleteRecursively(directory);
     }
@@ -299,13 +386,19 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       discovery = new DiscoveryController(namespace, discoveryDelay, discoveryResourcesPerCluster, discoveryPaused);
       networking = new NetworkingController(namespace);
     }
-    return new ClusterControllers(cluster.name, cluster.simulatorClient(), cluster.writes::get,
-        new DeploymentController(deploymentDelay),
-        new TokenController(caPem), discovery, networking);
+    boolean real = cluster.backend == ClusterBackend.API_SERVER;
+    return new ClusterControllers(cluster.name, cluster.simulatorClient(), cluster::writes, new CrdController(real),
+        new DeploymentController(deploymentDelay), new TokenController(caPem, real), discovery, networking);
   }
 
   /** A kubeconfig for the named clusters, the first one current; registration stores one of these per cluster. */
   private String kubeconfigYaml(List<String> names) {
+    Map<String, String> tokens = new LinkedHashMap<>();
+    names.forEach(name -> tokens.put(name, cluster(name).token));
+    return kubeconfigYaml(names, tokens);
+  }
+
+  private String kubeconfigYaml(List<String> names, Map<String, String> tokens) {
     List<Object> clusterEntries = new ArrayList<>();
     List<Object> contexts = new ArrayList<>();
     List<Object> users = new ArrayList<>();
@@ -316,7 +409,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
           "server", cluster.url(),
           "certificate-authority-data", ca)));
       contexts.add(map("name", name, "context", map("cluster", name, "user", name)));
-      users.add(map("name", name, "user", map("token", cluster.token)));
+      users.add(map("name", name, "user", map("token", tokens.get(name))));
     }
     return Json.toYaml(map(
         "apiVersion", "v1",
@@ -388,6 +481,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     private boolean discoveryPaused;
     private String kubernetesVersion = "1.27.3";
     private int simulatorCallLimit = 50_000;
+    private ClusterBackend backend = ClusterBackend.MOCK;
 
     private Builder() {
     }
@@ -449,7 +543,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       return this;
     }
 
-    /** The Kubernetes version the servers report at /version (default "1.27.3"). */
+    /** The Kubernetes version the mock servers report at /version (default "1.27.3"); a real server reports its own. */
     public Builder kubernetesVersion(String version) {
       if (version == null || !version.matches("\\d+\\.\\d+(\\.\\d+)?")) {
         throw new IllegalArgumentException("kubernetesVersion must look like 1.27.3, was " + version);
@@ -464,6 +558,12 @@ public final class SimulatedGlooMesh implements AutoCloseable {
         throw new IllegalArgumentException("simulatorCallLimit must not be negative, was " + limit);
       }
       this.simulatorCallLimit = limit;
+      return this;
+    }
+
+    /** What serves each cluster's API (default {@link ClusterBackend#MOCK}). */
+    public Builder backend(ClusterBackend backend) {
+      this.backend = Objects.requireNonNull(backend, "backend");
       return this;
     }
 

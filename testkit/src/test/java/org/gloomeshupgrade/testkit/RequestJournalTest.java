@@ -127,6 +127,10 @@ class RequestJournalTest {
         "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"spec\":{\"replicas\":0}}")).hasValue(0);
     assertThat(RequestJournal.replicasIn("[{\"op\":\"add\",\"path\":\"/spec\",\"value\":{\"replicas\":1}}]"))
         .hasValue(1);
+    // As a real API server's audit log records a Scale to zero: Go drops the zero.
+    assertThat(RequestJournal.replicasIn("{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"spec\":{}}"))
+        .hasValue(0);
+    assertThat(RequestJournal.replicasIn("{\"kind\":\"Deployment\",\"spec\":{}}")).isEmpty();
     assertThat(RequestJournal.replicasIn("{\"metadata\":{\"labels\":{\"a\":\"b\"}}}")).isEmpty();
     assertThat(RequestJournal.replicasIn("not json")).isEmpty();
     assertThat(RequestJournal.replicasIn("")).isEmpty();

@@ -1,0 +1,160 @@
+package org.gloomeshupgrade.testkit;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A real kube-apiserver for one simulated cluster: HTTPS on a free loopback port, storage in the shared
+ * etcd under the cluster's own prefix, RBAC authorization, and an audit log of every request but the
+ * simulator's own reads, from which the cluster's {@link RequestJournal} is filled.
+ */
+final class ApiServerProcess implements AutoCloseable {
+
+  /** The user the admin token authenticates as; a member of system:masters. */
+  static final String ADMIN_USER = "gmu-admin";
+
+  static final String AUDIT_POLICY = """
+      apiVersion: audit.k8s.io/v1
+      kind: Policy
+      omitStages: ["RequestReceived", "ResponseStarted"]
+      rules:
+        # The server's own loopback requests and the simulator's polling reads would bury the requests under test.
+        - level: None
+          users: ["system:apiserver"]
+        - level: None
+          users: ["%s"]
+          verbs: ["get", "list", "watch"]
+        - level: None
+          nonResourceURLs: ["/healthz*", "/readyz*", "/livez*"]
+        - level: Request
+          verbs: ["create", "update", "patch", "delete", "deletecollection"]
+        - level: Metadata
+      """.formatted(ADMIN_USER);
+
+  private final String cluster;
+  private final ServerProcess process;
+  private final String url;
+  private final Path auditLog;
+
+  private ApiServerProcess(String cluster, ServerProcess process, String url, Path auditLog) {
+    this.cluster = cluster;
+    this.process = process;
+    this.url = url;
+    this.auditLog = auditLog;
+  }
+
+  /** Starts the server; {@link #awaitReady} waits for it, so several can start at once. */
+  static ApiServerProcess start(String cluster, Path folder, EtcdProcess etcd, ClusterCertificates certificates,
+      String adminToken) {
+    try {
+      Files.createDirectories(folder);
+      Path tokens = folder.resolve("tokens.csv");
+      Files.writeString(tokens, adminToken + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n",
+          StandardCharsets.UTF_8);
+      Path policy = folder.resolve("audit-policy.yaml");
+      Files.writeString(policy, AUDIT_POLICY, StandardCharsets.UTF_8);
+      Path auditLog = folder.resolve("audit.log");
+      Files.createFile(auditLog);
+      int port = ServerProcess.freePort();
+      String issuer = "https://kubernetes.default.svc.cluster.local";
+      ServerProcess process = ServerProcess.start("kube-apiserver of " + cluster, List.of(
+          KubeServerBinaries.kubeApiserver().toString(),
+          "--etcd-servers=" + etcd.url(),
+          "--etcd-prefix=/clusters/" + cluster,
+          "--bind-address=127.0.0.1",
+          "--advertise-address=127.0.0.1",
+          "--secure-port=" + port,
+          "--tls-cert-file=" + certificates.servingCertificate,
+          "--tls-private-key-file=" + certificates.servingKey,
+          "--client-ca-file=" + certificates.caCertificate,
+          "--token-auth-file=" + tokens,
+          "--authorization-mode=RBAC",
+          "--service-account-issuer=" + issuer,
+          "--api-audiences=" + issuer,
+          "--service-account-key-file=" + certificates.serviceAccountPublicKey,
+          "--service-account-signing-key-file=" + certificates.serviceAccountKey,
+          "--service-cluster-ip-range=10.96.0.0/16",
+          "--audit-policy-file=" + policy,
+          "--audit-log-path=" + auditLog,
+          // Nothing here needs request fairness or profiling, and both cost CPU on a small machine.
+          "--enable-priority-and-fairness=false",
+          "--profiling=false",
+          "--v=0"), folder.resolve("kube-apiserver.log"));
+      return new ApiServerProcess(cluster, process, "https://127.0.0.1:" + port, auditLog);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until /readyz answers ok: storage reachable and the built-in RBAC roles written. */
+  ApiServerProcess awaitReady(String caPem, String adminToken) {
+    HttpClient http = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(2))
+        .build();
+    process.awaitReady(Duration.ofSeconds(90), () -> {
+      try {
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/readyz"))
+            .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        return ready.statusCode() == 200;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    });
+    return this;
+  }
+
+  String url() {
+    return url;
+  }
+
+  Path auditLog() {
+    return auditLog;
+  }
+
+  String cluster() {
+    return cluster;
+  }
+
+  String logTail() {
+    return process.tail();
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+
+  private static SSLContext trusting(String caPem) {
+    try {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("could not trust the simulated CA", e);
+    }
+  }
+}

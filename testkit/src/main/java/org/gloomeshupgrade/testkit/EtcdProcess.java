@@ -1,0 +1,68 @@
+package org.gloomeshupgrade.testkit;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One etcd on loopback for all API servers of a simulation, each under its own key prefix: one process
+ * instead of one per cluster. fsync is off because the data lives only as long as the test.
+ */
+final class EtcdProcess implements AutoCloseable {
+
+  private final ServerProcess process;
+  private final String url;
+
+  private EtcdProcess(ServerProcess process, String url) {
+    this.process = process;
+    this.url = url;
+  }
+
+  static EtcdProcess start(Path folder) {
+    int clientPort = ServerProcess.freePort();
+    int peerPort = ServerProcess.freePort();
+    String url = "http://127.0.0.1:" + clientPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    ServerProcess process = ServerProcess.start("etcd", List.of(
+        KubeServerBinaries.etcd().toString(),
+        "--name", "gmu",
+        "--data-dir", folder.resolve("etcd-data").toString(),
+        "--listen-client-urls", url, "--advertise-client-urls", url,
+        "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+        "--initial-cluster", "gmu=" + peer,
+        "--unsafe-no-fsync",
+        "--log-level", "warn"), folder.resolve("etcd.log"));
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    try {
+      process.awaitReady(Duration.ofSeconds(30), () -> {
+        try {
+          HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(url + "/health"))
+              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+          return health.statusCode() == 200 && health.body().contains("\"true\"");
+        } catch (java.io.IOException e) {
+          return false;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      });
+    } catch (RuntimeException e) {
+      process.close();
+      throw e;
+    }
+    return new EtcdProcess(process, url);
+  }
+
+  String url() {
+    return url;
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
