@@ -90,15 +90,26 @@ public class VerifyActivitiesImpl implements VerifyActivities {
    * Empty when the resource is ACCEPTED at its current generation. A server that leaves
    * metadata.generation unset does not track generations, so only the state counts there; every
    * real API server sets it on custom resources.
+   *
+   * <p>Some kinds have no state field (WasmDeployment reports {@code observedGeneration}, {@code error}
+   * and per-workload states): those count as accepted once observed at their generation without an error.
    */
   static Optional<String> notAcceptedReason(GenericKubernetesResource r) {
     Map<String, Object> status = map(r.getAdditionalProperties().get("status"));
-    String state = status.get("state") == null ? "NO STATUS" : String.valueOf(status.get("state"));
     Long generation = r.getMetadata().getGeneration();
     Long observed = status.get("observedGeneration") instanceof Number n ? n.longValue() : null;
+    boolean current = generation == null || Objects.equals(generation, observed);
+    if (status.get("state") == null && observed != null) {
+      Object error = status.get("error");
+      if (error != null && !String.valueOf(error).isBlank()) {
+        return Optional.of("error: " + error);
+      }
+      return current ? Optional.empty() : Optional.of("observedGeneration " + observed + " but generation is "
+          + generation + " (not processed since its last change)");
+    }
+    String state = status.get("state") == null ? "NO STATUS" : String.valueOf(status.get("state"));
     List<String> errors = status.get("errors") instanceof List<?> l
         ? l.stream().map(String::valueOf).toList() : List.of();
-    boolean current = generation == null || Objects.equals(generation, observed);
     if ("ACCEPTED".equals(state) && current) {
       return Optional.empty();
     }

@@ -114,6 +114,18 @@ public final class MeshFixtures {
     return client.genericKubernetesResources(context(gv[0], gv[1], r.getKind())).resource(r).updateStatus();
   }
 
+  /** Sets status as networking does on kinds without a state field: the generation it saw and any error. */
+  public GenericKubernetesResource observed(GenericKubernetesResource r, long observedGeneration, String error) {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("observedGeneration", observedGeneration);
+    if (error != null) {
+      status.put("error", error);
+    }
+    r.setAdditionalProperty("status", status);
+    String[] gv = r.getApiVersion().split("/");
+    return client.genericKubernetesResources(context(gv[0], gv[1], r.getKind())).resource(r).updateStatus();
+  }
+
   public List<GenericKubernetesResource> list(String group, String version, String kind) {
     return client.genericKubernetesResources(context(group, version, kind)).inAnyNamespace().list().getItems();
   }

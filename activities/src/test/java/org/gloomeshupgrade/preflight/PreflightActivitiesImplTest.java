@@ -137,6 +137,10 @@ class PreflightActivitiesImplTest {
 
   @Test
   void reviewsWithoutAnAnswerAreAWarningNotAPass() {
+    // A server that takes the review but fills in no status.
+    server.expect().post().withPath(SSAR_PATH).andReply(201, request ->
+        Serialization.unmarshal(request.getBody().readUtf8(), SelfSubjectAccessReview.class)).always();
+
     PreflightReport report = activities.preflight(input(List.of("cluster1"), Map.of()));
 
     assertThat(report.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15);

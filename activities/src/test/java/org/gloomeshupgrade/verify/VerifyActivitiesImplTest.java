@@ -103,6 +103,32 @@ class VerifyActivitiesImplTest {
   }
 
   @Test
+  void kindsWithoutAStateFieldAreAcceptedOnceObservedAtTheirGenerationWithoutAnError() {
+    mesh.glooMesh011Crds(null);
+    mesh.crd(NETWORKING_ENTERPRISE, "WasmDeployment", "v1alpha1");
+    mesh.observed(mesh.resource(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment", "bookinfo", "good", Map.of()),
+        1, null);
+    mesh.observed(mesh.resource(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment", "bookinfo", "broken", Map.of()),
+        1, "filter image not found");
+    GenericKubernetesResource stale = mesh.observed(
+        mesh.resource(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment", "bookinfo", "stale", Map.of("weight", 1)),
+        1, null);
+    stale.setAdditionalProperty("spec", Map.of("weight", 2));
+    client.genericKubernetesResources(MeshFixtures.context(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment"))
+        .resource(stale).update();
+    mesh.resource(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment", "bookinfo", "unseen", Map.of());
+
+    NetworkingStatus status = activities.networkingStatus("mgmt");
+
+    assertThat(status.total()).isEqualTo(4);
+    assertThat(status.accepted()).isEqualTo(1);
+    assertThat(status.notAccepted()).containsExactlyInAnyOrder(
+        "WasmDeployment bookinfo/broken: error: filter image not found",
+        "WasmDeployment bookinfo/stale: observedGeneration 1 but generation is 2 (not processed since its last change)",
+        "WasmDeployment bookinfo/unseen: NO STATUS");
+  }
+
+  @Test
   void networkingStatusIsSteadyWhenThereIsNothingToAccept() {
     mesh.glooMesh011Crds(null);
 

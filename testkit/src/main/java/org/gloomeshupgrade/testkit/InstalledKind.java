@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.testkit;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
@@ -10,7 +11,7 @@ import java.util.Optional;
 
 /** A kind as a CRD installed in a simulated cluster serves it, which after an upgrade may differ from the seeded one. */
 record InstalledKind(String crdName, String group, String version, String kind, String plural, boolean namespaced,
-    boolean statusSubresource) {
+    boolean statusSubresource, boolean statusHasState) {
 
   String apiVersion() {
     return group + "/" + version;
@@ -28,7 +29,32 @@ record InstalledKind(String crdName, String group, String version, String kind, 
 
   static InstalledKind of(SimulatedKind kind) {
     return new InstalledKind(kind.crdName(), kind.group(), kind.version(), kind.kind(), kind.plural(),
-        kind.namespaced(), true);
+        kind.namespaced(), true, declaresState(Json.KUBE.convertValue(kind.schema(), JSONSchemaProps.class)));
+  }
+
+  /**
+   * Whether the status schema has a {@code state} field. Most Gloo Mesh kinds report ACCEPTED there; some
+   * (WasmDeployment) have none, and a real API server prunes a state written to them. Without a schema
+   * anything is kept, as on a server that does not prune.
+   */
+  static boolean declaresState(JSONSchemaProps schema) {
+    if (schema == null || schema.getProperties() == null || schema.getProperties().isEmpty()) {
+      return true;
+    }
+    JSONSchemaProps status = schema.getProperties().get("status");
+    if (status == null) {
+      return false;
+    }
+    return Boolean.TRUE.equals(status.getXKubernetesPreserveUnknownFields())
+        || (status.getProperties() != null && status.getProperties().containsKey("state"));
+  }
+
+  private static boolean declaresStateV1beta1(
+      io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceValidation validation) {
+    if (validation == null || validation.getOpenAPIV3Schema() == null) {
+      return true;
+    }
+    return declaresState(Json.KUBE.convertValue(validation.getOpenAPIV3Schema(), JSONSchemaProps.class));
   }
 
   static Optional<InstalledKind> of(CustomResourceDefinition crd) {
@@ -42,7 +68,8 @@ record InstalledKind(String crdName, String group, String version, String kind, 
     return served.map(v -> new InstalledKind(crd.getMetadata().getName(), crd.getSpec().getGroup(), v.getName(),
         crd.getSpec().getNames().getKind(), crd.getSpec().getNames().getPlural(),
         !"Cluster".equals(crd.getSpec().getScope()),
-        v.getSubresources() != null && v.getSubresources().getStatus() != null));
+        v.getSubresources() != null && v.getSubresources().getStatus() != null,
+        declaresState(v.getSchema() == null ? null : v.getSchema().getOpenAPIV3Schema())));
   }
 
   static Optional<InstalledKind> of(io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceDefinition crd) {
@@ -65,6 +92,7 @@ record InstalledKind(String crdName, String group, String version, String kind, 
     }
     boolean status = spec.getSubresources() != null && spec.getSubresources().getStatus() != null;
     return Optional.of(new InstalledKind(crd.getMetadata().getName(), spec.getGroup(), version,
-        spec.getNames().getKind(), spec.getNames().getPlural(), !"Cluster".equals(spec.getScope()), status));
+        spec.getNames().getKind(), spec.getNames().getPlural(), !"Cluster".equals(spec.getScope()), status,
+        declaresStateV1beta1(spec.getValidation())));
   }
 }

@@ -44,13 +44,15 @@ final class NetworkingController {
           : operation.list().getItems();
       for (GenericKubernetesResource item : items) {
         var status = ControllerSupport.status(item);
-        if (ACCEPTED.equals(status.get("state"))
+        // Kinds without a state field (WasmDeployment) report only that they were processed.
+        String state = kind.statusHasState() ? ACCEPTED : null;
+        if (Objects.equals(state, status.get("state"))
             && Objects.equals(ControllerSupport.asLong(status.get("observedGeneration")),
                 ControllerSupport.generation(item))) {
           continue;
         }
         try {
-          ControllerSupport.writeObservedGeneration(client, kind, item, ACCEPTED);
+          ControllerSupport.writeObservedGeneration(client, kind, item, state);
         } catch (KubernetesClientException e) {
           // Deleted since the list: nothing left to accept.
           if (e.getCode() != 404) {

@@ -89,7 +89,8 @@ final class Seeder {
       boolean networking = NetworkingController.GROUPS.contains(kind.group());
       // RoleBinding declares no status fields: a real server would prune whatever was written there.
       boolean hasStatus = !resource.getKind().equals("RoleBinding");
-      create(client, kind, resource, networking ? NetworkingController.ACCEPTED : null, hasStatus);
+      create(client, kind, resource, networking && kind.statusHasState() ? NetworkingController.ACCEPTED : null,
+          hasStatus);
     }
 
     for (SimulatedKind kind : kinds) {

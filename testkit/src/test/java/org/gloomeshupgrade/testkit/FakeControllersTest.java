@@ -168,7 +168,7 @@ class FakeControllersTest {
             .longValue() == 1);
 
     networking.scale(1);
-    await().atMost(WAIT).untilAsserted(() -> assertAccepted(policies.withName("mgmt-retries").get()));
+    await().atMost(WAIT).untilAsserted(() -> assertAccepted(sim, policies.withName("mgmt-retries").get()));
     assertThat(ControllerSupport.status(policies.withName("mgmt-retries").get()).get("observedGeneration"))
         .isEqualTo(2);
   }

@@ -156,7 +156,7 @@ class SimulatedGlooMeshTest {
 
     for (String kind : List.of("TrafficPolicy", "AccessPolicy", "VirtualMesh", "FailoverService", "WasmDeployment",
         "Settings")) {
-      assertThat(list(sim, mgmt, kind)).as(kind).isNotEmpty().allSatisfy(SimulatedResources::assertAccepted);
+      assertThat(list(sim, mgmt, kind)).as(kind).isNotEmpty().allSatisfy(r -> assertAccepted(sim, r));
     }
     assertThat(list(sim, mgmt, "TrafficPolicy")).extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder(NS, GlooMeshFixtures.APP_NAMESPACE);

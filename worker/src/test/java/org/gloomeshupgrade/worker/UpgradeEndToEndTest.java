@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.ReplicaChange;
 import org.gloomeshupgrade.testkit.RequestJournal;
@@ -42,18 +43,27 @@ class UpgradeEndToEndTest {
   private SimulatedGlooMesh sim;
   private UpgradeHarness harness;
 
+  /** What serves the simulated clusters; the *IT subclass runs the same tests on real API servers. */
+  ClusterBackend backend() {
+    return ClusterBackend.MOCK;
+  }
+
   @BeforeEach
   void start() {
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1", "cluster-2")
-        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
-        .build();
+    sim = SimulatedGlooMesh.builder().backend(backend()).managementCluster("mgmt")
+        .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100))
+        .discoveryDelay(Duration.ofMillis(300)).build();
     harness = new UpgradeHarness(sim);
   }
 
   @AfterEach
   void stop() {
-    harness.close();
-    sim.close();
+    if (harness != null) {
+      harness.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -11,6 +12,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
+import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.Decision;
@@ -29,9 +31,20 @@ class UpgradeFailuresTest {
   private SimulatedGlooMesh sim;
   private UpgradeHarness harness;
 
+  /** What serves the simulated clusters; the *IT subclass runs the same tests on real API servers. */
+  ClusterBackend backend() {
+    return ClusterBackend.MOCK;
+  }
+
+  /** Faults and the simulated authorizer exist only on the mock; a real server has RBAC, see ServiceAccountUpgradeIT. */
+  private void requireMock() {
+    assumeTrue(backend() == ClusterBackend.MOCK, "needs injected faults or the simulated authorizer");
+  }
+
   private void start(Duration discoveryDelay) {
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1", "cluster-2")
-        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).discoveryDelay(discoveryDelay).build();
+    sim = SimulatedGlooMesh.builder().backend(backend()).managementCluster("mgmt")
+        .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100))
+        .discoveryDelay(discoveryDelay).build();
     harness = new UpgradeHarness(sim);
   }
 
@@ -69,6 +82,7 @@ class UpgradeFailuresTest {
 
   @Test
   void aMissingPermissionStopsTheRunAtPreflightNamingItBeforeAnyChange() {
+    requireMock();
     start(Duration.ofMillis(300));
     sim.authorizer("mgmt").deny("deletecollection", "discovery.mesh.gloo.solo.io", "traffictargets");
     sim.authorizer("cluster-2").deny("create", "rbac.authorization.k8s.io", "clusterrolebindings");
@@ -122,6 +136,7 @@ class UpgradeFailuresTest {
 
   @Test
   void aServerErrorIsRetriedWithBackoffAndTheRunCarriesOn() {
+    requireMock();
     start(Duration.ofMillis(300));
     sim.faults("mgmt").failNext("PATCH", ".*/deployments/networking/scale.*", 500, 2);
     sim.faults("mgmt").failNext("PUT", ".*/deployments/networking/scale.*", 500, 2);
@@ -138,6 +153,7 @@ class UpgradeFailuresTest {
 
   @Test
   void aForbiddenRequestFailsAtOnceWithAReadableMessageAndWaitsForAPerson() {
+    requireMock();
     start(Duration.ofMillis(300));
     sim.faults("mgmt").failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 100);
 

@@ -10,6 +10,8 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.gloomeshupgrade.kube.KubernetesClients;
@@ -71,8 +73,13 @@ final class UpgradeHarness implements AutoCloseable {
     return last.get();
   }
 
+  /** The run's report; a run still going after three minutes fails the test with where it stands, instead of hanging it. */
   static UpgradeReport result(GlooMeshUpgradeWorkflow wf) {
-    return WorkflowStub.fromTyped(wf).getResult(UpgradeReport.class);
+    try {
+      return WorkflowStub.fromTyped(wf).getResult(3, TimeUnit.MINUTES, UpgradeReport.class);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the run did not end within 3 minutes; its status: " + wf.status(), e);
+    }
   }
 
   String historyJson() {
