@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,37 +16,72 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * `temporal server start-dev` with a database file, on a loopback port, and the `temporal` CLI
- * pointed at it; the server can be stopped and started again on the same database.
+ * pointed at it; the server can be stopped and started again on the same database. Headless unless
+ * {@link #withUi()} asks for the web UI.
  */
 final class DevServer implements AutoCloseable {
   private final Path cli;
   private final Path dir;
   private final int port;
+  private int uiPort;
   private Process server;
 
   DevServer(Path dir) throws IOException {
     this.cli = installedCli();
     this.dir = dir;
-    try (ServerSocket s = new ServerSocket(0)) {
-      this.port = s.getLocalPort();
-    }
+    this.port = freePort();
+  }
+
+  /** Serves the web UI too, on its own free loopback port. */
+  DevServer withUi() throws IOException {
+    uiPort = freePort();
+    return this;
   }
 
   String address() {
     return "127.0.0.1:" + port;
   }
 
+  String uiUrl() {
+    if (uiPort == 0) {
+      throw new IllegalStateException("started headless: call withUi() before start()");
+    }
+    return "http://127.0.0.1:" + uiPort;
+  }
+
   DevServer start() throws IOException {
-    server = new ProcessBuilder(cli.toString(), "server", "start-dev", "--ip", "127.0.0.1", "--port",
-        String.valueOf(port), "--headless", "--db-filename", dir.resolve("temporal.db").toString(), "--log-level",
-        "warn").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
+    List<String> command = new ArrayList<>(List.of(cli.toString(), "server", "start-dev", "--ip", "127.0.0.1",
+        "--port", String.valueOf(port), "--db-filename", dir.resolve("temporal.db").toString(), "--log-level", "warn"));
+    if (uiPort == 0) {
+      command.add("--headless");
+    } else {
+      command.addAll(List.of("--ui-ip", "127.0.0.1", "--ui-port", String.valueOf(uiPort)));
+    }
+    server = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> run(0, "operator", "cluster", "health").contains("SERVING"));
+    if (uiPort != 0) {
+      // The UI server starts beside the frontend, not before it: wait until it answers too.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+          .until(() -> uiAnswers());
+    }
     return this;
+  }
+
+  private boolean uiAnswers() throws IOException, InterruptedException {
+    HttpRequest settings = HttpRequest.newBuilder(URI.create(uiUrl() + "/api/v1/settings"))
+        .timeout(Duration.ofSeconds(5)).build();
+    return HttpClient.newHttpClient().send(settings, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   void stop() throws InterruptedException {
@@ -80,7 +119,7 @@ final class DevServer implements AutoCloseable {
     String given = System.getenv("GMU_TEMPORAL_CLI");
     Path cli = given != null && !given.isBlank() ? Path.of(given)
         : Path.of(System.getProperty("user.home"), ".cache", "gloo-mesh-upgrade", "tools", "bin", "temporal");
-    Assumptions.assumeTrue(Files.isExecutable(cli),
+    RequiredTool.require(Files.isExecutable(cli),
         "no Temporal CLI at " + cli + ": run scripts/install-temporal-cli.sh (.ci/run does) to run this test");
     return cli;
   }
