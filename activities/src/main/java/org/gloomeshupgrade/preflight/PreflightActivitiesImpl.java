@@ -163,12 +163,21 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     return r;
   }
 
+  /**
+   * Exactly what re-registration does on a remote cluster: it creates the namespace and service account
+   * when missing and never changes them; it updates the ClusterRole; it updates or, when a field cannot
+   * change in place (a binding's roleRef, a Secret's type), deletes and recreates the binding and the token Secret.
+   */
   private static List<Review> remotePermissions(String context, String remoteNs) {
     List<Review> r = new ArrayList<>();
-    for (String verb : List.of("create", "get", "update")) {
+    for (String verb : List.of("create", "get")) {
       r.add(Review.clusterWide(context, verb, "", "namespaces"));
       r.add(Review.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
+    }
+    for (String verb : List.of("create", "get", "update")) {
       r.add(Review.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterroles"));
+    }
+    for (String verb : List.of("create", "get", "update", "delete")) {
       r.add(Review.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterrolebindings"));
       r.add(Review.namespaced(context, verb, "", "secrets", "", remoteNs));
     }

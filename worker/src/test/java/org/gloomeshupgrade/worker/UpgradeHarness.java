@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,10 +36,15 @@ final class UpgradeHarness implements AutoCloseable {
   private final KubernetesClients clients;
 
   UpgradeHarness(SimulatedGlooMesh sim) {
+    this(sim, sim.kubeconfig());
+  }
+
+  /** A worker whose credentials are the given kubeconfig's, e.g. a service account's with only granted permissions. */
+  UpgradeHarness(SimulatedGlooMesh sim, Path kubeconfig) {
     this.sim = sim;
     this.env = TestWorkflowEnvironment.newInstance(
         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
-    this.clients = new KubernetesClients(sim.kubeconfig(), "mgmt");
+    this.clients = new KubernetesClients(kubeconfig, "mgmt");
     UpgradeWorker.register(env.getWorkerFactory(), UpgradeNames.TASK_QUEUE, clients);
     env.start();
     this.client = env.getWorkflowClient();

@@ -1,0 +1,145 @@
+package org.gloomeshupgrade.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
+import static org.gloomeshupgrade.worker.UpgradeHarness.result;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.gloomeshupgrade.testkit.ClusterBackend;
+import org.gloomeshupgrade.testkit.KubeServerBinaries;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.Step;
+import org.gloomeshupgrade.workflow.StepState;
+import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.gloomeshupgrade.workflow.UpgradeStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The worker as a ServiceAccount bound only to what deploy/rbac ships, on real API servers enforcing RBAC:
+ * those permissions are enough for a whole upgrade, and each rule in them is needed by preflight.
+ */
+class ServiceAccountUpgradeIT {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Path RBAC = Path.of("..", "deploy", "rbac");
+  private static final String NAMESPACE = "gloo-mesh-upgrade";
+  private static final String ACCOUNT = "gloo-mesh-upgrade-worker";
+
+  private SimulatedGlooMesh sim;
+  private UpgradeHarness harness;
+
+  @BeforeEach
+  void start() {
+    assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
+    sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).remoteClusters("cluster-1", "cluster-2")
+        .deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300)).build();
+  }
+
+  @AfterEach
+  void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  @Test
+  void theShippedPermissionsAreEnoughForAWholeUpgrade() throws IOException {
+    grant("mgmt", "management-cluster.yaml", rule -> true);
+    for (String remote : sim.remoteClusters()) {
+      grant(remote, "remote-cluster.yaml", rule -> true);
+    }
+    Path kubeconfig = sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT);
+    // The identity really is limited: it may not delete a networking resource.
+    try (KubernetesClient worker = clientFor(kubeconfig)) {
+      assertThatThrownBy(() -> worker.genericKubernetesResources("networking.mesh.gloo.solo.io/v1alpha2",
+          "TrafficPolicy").inNamespace("gloo-mesh").withName("mgmt-retries").delete())
+          .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+    harness = new UpgradeHarness(sim, kubeconfig);
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
+    UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThat(waiting.warnings()).noneMatch(w -> w.contains("without an answer"));
+    wf.approve(new Approval("alice", "CHG-7"));
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).as(s.toString()).isEqualTo(StepState.SUCCEEDED));
+    assertThat(sim.journal("mgmt").mutating()).isNotEmpty();
+  }
+
+  @Test
+  void withOneShippedRuleRemovedPreflightStopsNamingTheMissingPermissionBeforeAnyChange() throws IOException {
+    grant("mgmt", "management-cluster.yaml", rule -> !rule.path("resources").toString().contains("deployments/scale"));
+    for (String remote : sim.remoteClusters()) {
+      grant(remote, "remote-cluster.yaml", rule -> true);
+    }
+    harness = new UpgradeHarness(sim, sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.PREFLIGHT);
+    assertThat(stuck.attention()).contains("lacks").contains("apps/deployments/scale in gloo-mesh on mgmt")
+        .doesNotContain("cluster-1").doesNotContain("cluster-2");
+    for (String cluster : sim.clusters()) {
+      assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
+    }
+  }
+
+  /** Applies a shipped RBAC file, as an administrator would, keeping only the ClusterRole rules {@code keep} accepts. */
+  private void grant(String cluster, String file, Predicate<JsonNode> keep) throws IOException {
+    KubernetesClient admin = sim.client(cluster);
+    List<JsonNode> documents;
+    try (var parser = YAML.getFactory().createParser(RBAC.resolve(file).toFile())) {
+      documents = YAML.readValues(parser, JsonNode.class).readAll();
+    }
+    for (JsonNode document : documents) {
+      if (document == null || document.isEmpty()) {
+        continue;
+      }
+      if ("ClusterRole".equals(document.path("kind").asText())) {
+        ArrayNode kept = YAML.createArrayNode();
+        document.path("rules").forEach(rule -> {
+          if (keep.test(rule)) {
+            kept.add(rule);
+          }
+        });
+        ((com.fasterxml.jackson.databind.node.ObjectNode) document).set("rules", kept);
+      }
+      HasMetadata resource = admin.getKubernetesSerialization().unmarshal(
+          new ByteArrayInputStream(YAML.writeValueAsBytes(document)));
+      admin.resource(resource).create();
+    }
+  }
+
+  private static KubernetesClient clientFor(Path kubeconfig) throws IOException {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig("mgmt",
+        Files.readString(kubeconfig, StandardCharsets.UTF_8), kubeconfig.toString())).build();
+  }
+}
