@@ -67,6 +67,16 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
         outcome.applied(), reset, outcome.output());
   }
 
+  @Override
+  public ControlPlaneResult dryRun(ControlPlaneInput input) {
+    InstallSpec spec = spec(input);
+    InstallOutcome outcome = installer(input.installMethod()).dryRun(spec);
+    log.info("control-plane: cluster={} method={} dry run of {}: {} objects accepted, nothing changed", spec.context(),
+        input.installMethod().wireName(), spec.targetVersion(), outcome.applied().size());
+    return new ControlPlaneResult(input.installMethod().wireName(), outcome.revisionBefore(), outcome.revisionAfter(),
+        outcome.applied(), List.of(), outcome.output());
+  }
+
   /**
    * Scales discovery and networking back to 0 if the install started them: until the CRDs are current and a
    * person approved, neither may run.

@@ -7,4 +7,7 @@ public interface ControlPlaneInstaller {
 
   /** Step 5: upgrades the control plane to the target version. Running it twice equals running it once. */
   InstallOutcome upgrade(InstallSpec spec);
+
+  /** Step 5 as a server-side dry run: the API server validates what {@link #upgrade} would send, nothing changes. */
+  InstallOutcome dryRun(InstallSpec spec);
 }

@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.controlplane;
 
 import org.gloomeshupgrade.kube.Heartbeats;
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.ReleaseHistory;
@@ -83,6 +84,30 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
     log.info("control-plane: cluster={} method=helm release={} upgraded to {} (revision {} -> {}, status {})",
         spec.context(), release, resolved.version(), before, after, result.getStatus());
     return new InstallOutcome(before, after, List.of(), tail.toString());
+  }
+
+  @Override
+  public InstallOutcome dryRun(InstallSpec spec) {
+    String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
+    String release = spec.namespace() + "/" + spec.release();
+    int before = currentRevision(spec, kubeconfig);
+    ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
+    Heartbeats.beat("helm upgrade --dry-run=server " + release);
+    Release result;
+    try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
+      result = helm("dry-running the upgrade of release " + release, spec.context(),
+          () -> Helm.upgrade(chart.path().toString())
+              .withName(spec.release())
+              .withNamespace(spec.namespace())
+              .reuseValues()
+              .withDryRunOption(DryRun.SERVER)
+              .withKubeConfigContents(kubeconfig)
+              .call());
+    }
+    log.info("control-plane: cluster={} method=helm release={} dry run of {} accepted (revision stays {})",
+        spec.context(), release, resolved.version(), before);
+    return new InstallOutcome(before, before, List.of(),
+        "helm upgrade --dry-run=server of " + release + " to " + resolved.version() + ": " + result.getStatus());
   }
 
   private int currentRevision(InstallSpec spec, String kubeconfig) {

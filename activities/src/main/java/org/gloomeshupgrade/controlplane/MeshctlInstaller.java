@@ -69,6 +69,13 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
   }
 
   @Override
+  public InstallOutcome dryRun(InstallSpec spec) {
+    log.info("control-plane: cluster={} method=meshctl dry run: meshctl has no server-side dry run, not checked",
+        spec.context());
+    return new InstallOutcome(0, 0, List.of(), "meshctl has no server-side dry run: the control plane was not checked");
+  }
+
+  @Override
   public InstallOutcome upgrade(InstallSpec spec) {
     Path binary = locate(spec.meshctlPath());
     checkedVersion(binary, spec);

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.ConflictRetry;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
@@ -65,6 +66,15 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
 
   @Override
   public InstallOutcome upgrade(InstallSpec spec) {
+    return apply(spec, false);
+  }
+
+  @Override
+  public InstallOutcome dryRun(InstallSpec spec) {
+    return apply(spec, true);
+  }
+
+  private InstallOutcome apply(InstallSpec spec, boolean dryRun) {
     List<JsonNode> documents = render(spec);
     KubernetesClient client = clients.forContext(spec.context());
     KubernetesSerialization serialization = client.getKubernetesSerialization();
@@ -88,8 +98,10 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       }
       String id = kind + " " + (namespaced ? object.getMetadata().getNamespace() + "/" : "") + name;
       String note = keepReplicas(client, spec, object);
-      boolean created = KubernetesFailures.call("applying " + id, spec.context(), () -> createOrUpdate(client, object));
-      String line = id + (created ? " created" : " updated") + note;
+      boolean created = KubernetesFailures.call((dryRun ? "dry-running " : "applying ") + id, spec.context(),
+          () -> ConflictRetry.onConflict(() -> createOrUpdate(client, object, dryRun)));
+      String line = id + (dryRun ? (created ? " would be created" : " would be updated") + " (server dry run)"
+          : created ? " created" : " updated") + note;
       log.info("control-plane: cluster={} method=manifests {}", spec.context(), line);
       output.line(line);
       applied.add(id);
@@ -177,11 +189,14 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     });
   }
 
-  /** True when created. Updates replace the object, carrying over what the API server or others own. */
-  private static boolean createOrUpdate(KubernetesClient client, HasMetadata desired) {
+  /**
+   * True when created (or, in a dry run, when it would be). Updates replace the object, carrying over what the
+   * API server or others own. A dry run is sent with dryRun=All: the server validates and changes nothing.
+   */
+  private static boolean createOrUpdate(KubernetesClient client, HasMetadata desired, boolean dryRun) {
     HasMetadata existing = client.resource(desired).get();
     if (existing == null) {
-      client.resource(desired).create();
+      client.resource(desired).dryRun(dryRun).create();
       return true;
     }
     ObjectMeta meta = desired.getMetadata();
@@ -202,7 +217,7 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
         account.setSecrets(live.getSecrets());
       }
     }
-    client.resource(desired).update();
+    client.resource(desired).dryRun(dryRun).update();
     return false;
   }
 }

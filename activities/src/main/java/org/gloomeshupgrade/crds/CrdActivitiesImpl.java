@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.ConflictRetry;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.workflow.FailureTypes;
@@ -51,6 +52,15 @@ public class CrdActivitiesImpl implements CrdActivities {
 
   @Override
   public CrdApplyResult apply(CrdApplyInput input) {
+    return apply(input, false);
+  }
+
+  @Override
+  public CrdApplyResult dryRun(CrdApplyInput input) {
+    return apply(input, true);
+  }
+
+  private CrdApplyResult apply(CrdApplyInput input, boolean dryRun) {
     if (input == null) {
       throw ApplicationFailure.newNonRetryableFailure("CrdApplyInput is missing", FailureTypes.INVALID_REQUEST);
     }
@@ -84,16 +94,22 @@ public class CrdActivitiesImpl implements CrdActivities {
 
       boolean v1 = !CrdManifestConverter.isV1beta1(manifest);
       String name = crd.name();
-      boolean wasCreated = KubernetesFailures.call("applying CRD " + name, context, () -> v1
+      boolean wasCreated = KubernetesFailures.call((dryRun ? "dry-running CRD " : "applying CRD ") + name, context,
+          () -> ConflictRetry.onConflict(() -> v1
           ? upsert(client.apiextensions().v1().customResourceDefinitions(), serialization.convertValue(manifest,
-              io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class))
+              io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class), dryRun)
           : upsert(client.apiextensions().v1beta1().customResourceDefinitions(), serialization.convertValue(manifest,
-              io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceDefinition.class)));
+              io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceDefinition.class), dryRun)));
       (wasCreated ? created : updated).add(name);
       appliedAsV1.put(name, v1);
-      log.info("crds: cluster={} crd={} {}{}", context, name, wasCreated ? "created" : "updated",
+      log.info("crds: cluster={} crd={} {}{}", context, name,
+          dryRun ? (wasCreated ? "would be created" : "would be updated") + " (server dry run)"
+              : wasCreated ? "created" : "updated",
           convert ? " (converted v1beta1->v1)" : "");
-      heartbeat("applied " + name);
+      heartbeat((dryRun ? "dry-ran " : "applied ") + name);
+    }
+    if (dryRun) {
+      return new CrdApplyResult(loaded.source(), List.copyOf(created), List.copyOf(updated), converted);
     }
 
     long timeoutSeconds = input.establishTimeoutSeconds();
@@ -190,11 +206,12 @@ public class CrdActivitiesImpl implements CrdActivities {
     return copy;
   }
 
-  /** Creates the CRD, or replaces the existing one; true when it was created. */
-  private static <T extends HasMetadata> boolean upsert(NonNamespaceOperation<T, ?, Resource<T>> api, T desired) {
+  /** Creates the CRD, or replaces the existing one; true when it was (or in a dry run would be) created. */
+  private static <T extends HasMetadata> boolean upsert(NonNamespaceOperation<T, ?, Resource<T>> api, T desired,
+      boolean dryRun) {
     T existing = api.withName(desired.getMetadata().getName()).get();
     if (existing == null) {
-      api.resource(desired).create();
+      api.resource(desired).dryRun(dryRun).create();
       return true;
     }
     // Keep labels and annotations that others (Helm, GitOps tools) put on the CRD; the manifest's win.
@@ -202,7 +219,7 @@ public class CrdActivitiesImpl implements CrdActivities {
     meta.setLabels(Labels.merged(existing.getMetadata().getLabels(), meta.getLabels()));
     meta.setAnnotations(Labels.merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
     meta.setResourceVersion(existing.getMetadata().getResourceVersion());
-    api.resource(desired).update();
+    api.resource(desired).dryRun(dryRun).update();
     return false;
   }
 

@@ -249,5 +249,10 @@ class ControlPlaneActivitiesImplTest {
       return new InstallOutcome(3, 4, List.of("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking"),
           "chart installed");
     }
+
+    @Override
+    public InstallOutcome dryRun(InstallSpec spec) {
+      return new InstallOutcome(3, 3, List.of("Deployment gloo-mesh/discovery"), "checked");
+    }
   }
 }

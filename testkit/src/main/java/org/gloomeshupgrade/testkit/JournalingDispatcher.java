@@ -46,6 +46,11 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
     if (response == null && authorizer.handles(call.method(), call.path())) {
       response = authorizer.answer(call.body());
     }
+    if (response == null && call.isDryRun() && call.isMutating()) {
+      // The CRUD mock ignores dryRun and would store the object: answer as a server does, storing nothing.
+      response = new MockResponse().setResponseCode(call.method().equals("POST") ? 201 : 200)
+          .setHeader("Content-Type", "application/json").setBody(call.method().equals("DELETE") ? "{\"kind\":\"Status\",\"status\":\"Success\"}" : call.body());
+    }
     if (response == null) {
       if (call.isMutating()) {
         writes.incrementAndGet();

@@ -94,7 +94,7 @@ public final class RecordedCall {
     return pathWithoutQuery().startsWith("/apis/authorization.k8s.io/") && pathWithoutQuery().endsWith("accessreviews");
   }
 
-  /** True when dryRun was asked for: the mock server ignores it, so tests must check the request. */
+  /** True when dryRun was asked for: a real server validates and stores nothing; the mock answers without storing. */
   public boolean isDryRun() {
     for (String parameter : query().split("&")) {
       if (parameter.startsWith("dryRun=")) {

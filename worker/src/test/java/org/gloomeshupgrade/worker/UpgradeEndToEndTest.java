@@ -26,6 +26,7 @@ import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepState;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +64,31 @@ class UpgradeEndToEndTest {
     }
     if (sim != null) {
       sim.close();
+    }
+  }
+
+  @Test
+  void aDryRunHasTheServerCheckTheCrdsAndControlPlaneAndChangesNothing() {
+    KubernetesClient mgmt = sim.client("mgmt");
+
+    UpgradeReport report = result(harness.start(harness.request("0.11.3").put("dryRun", true)));
+
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.DRY_RUN_COMPLETE);
+    assertThat(report.summary()).contains("server-side dry run").contains("nothing was changed");
+    assertThat(report.steps()).filteredOn(s -> s.step() == Step.CRDS || s.step() == Step.CONTROL_PLANE)
+        .hasSize(2).allSatisfy(s -> {
+          assertThat(s.state()).isEqualTo(StepState.SUCCEEDED);
+          assertThat(s.detail()).contains("server dry run");
+        });
+    List<RecordedCall> writes = sim.journal("mgmt").mutating();
+    assertThat(writes).isNotEmpty().allSatisfy(c -> assertThat(c.isDryRun()).as(c.toString()).isTrue());
+    assertThat(mgmt.apiextensions().v1().customResourceDefinitions().list().getItems())
+        .noneSatisfy(c -> assertThat(c.getMetadata().getAnnotations())
+            .containsEntry(GlooMeshGroups.CRD_VERSION_ANNOTATION, "0.11.3"));
+    for (String name : List.of("discovery", "networking")) {
+      Deployment d = mgmt.apps().deployments().inNamespace("gloo-mesh").withName(name).get();
+      assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.10.10");
     }
   }
 

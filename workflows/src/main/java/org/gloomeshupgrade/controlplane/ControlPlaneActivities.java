@@ -16,4 +16,12 @@ public interface ControlPlaneActivities {
    */
   @ActivityMethod(name = "UpgradeControlPlane")
   ControlPlaneResult upgrade(ControlPlaneInput input);
+
+  /**
+   * Step 5 as a server-side dry run: helm upgrades with {@code --dry-run=server}, manifests are sent with
+   * {@code dryRun=All}; the API server validates every object and changes nothing. meshctl has no dry run:
+   * the result says it was not checked.
+   */
+  @ActivityMethod(name = "DryRunControlPlane")
+  ControlPlaneResult dryRun(ControlPlaneInput input);
 }

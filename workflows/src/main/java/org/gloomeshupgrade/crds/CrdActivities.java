@@ -13,4 +13,12 @@ public interface CrdActivities {
    */
   @ActivityMethod(name = "ApplyCrds")
   CrdApplyResult apply(CrdApplyInput input);
+
+  /**
+   * The same as {@link #apply}, sent as a server-side dry run ({@code dryRun=All}): the API server validates
+   * each CRD create or update, including the stored-version rules, and changes nothing. Nothing waits for
+   * Established. The result names what would be created and updated.
+   */
+  @ActivityMethod(name = "DryRunCrds")
+  CrdApplyResult dryRun(CrdApplyInput input);
 }

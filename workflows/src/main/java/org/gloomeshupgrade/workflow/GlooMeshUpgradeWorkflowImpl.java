@@ -50,6 +50,8 @@ import org.slf4j.Logger;
 public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private static final Logger log = Workflow.getLogger(GlooMeshUpgradeWorkflowImpl.class);
   private static final String MESHCTL_UPSERTS_CRDS_FROM = "0.12.0";
+  /** Change id (Workflow.getVersion) of the dry run's server-side checks of the CRDs and the control plane. */
+  static final String SERVER_SIDE_DRY_RUN = "server-side-dry-run";
   private static final int REGISTRATION_BATCH = 5;
 
   private final RunBook book = new RunBook();
@@ -83,10 +85,16 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     });
 
     if (request.dryRun()) {
+      // Runs recorded before the server-side dry run existed replay without it.
+      boolean serverSide = Workflow.getVersion(SERVER_SIDE_DRY_RUN, Workflow.DEFAULT_VERSION, 1) >= 1;
+      if (serverSide) {
+        serverSideDryRun(act, ctx);
+      }
       book.end(RunState.DRY_RUN_COMPLETE);
       return book.report("dry run of Gloo Mesh " + pre.runningVersion() + " to " + request.targetVersion() + " on "
-          + ctx + ": preflight and tooling passed, nothing was changed"
-          + (tooling == null ? "" : " (" + tooling.detail() + ")"));
+          + ctx + ": preflight and tooling passed"
+          + (serverSide ? ", the API server accepted the CRDs and the control plane (server-side dry run)" : "")
+          + ", nothing was changed" + (tooling == null ? "" : " (" + tooling.detail() + ")"));
     }
 
     runStep(Step.SCALE_DOWN, () -> {
@@ -103,8 +111,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       return r;
     });
 
-    if (request.installMethod() == InstallMethod.MESHCTL
-        && !Semver.parse(request.targetVersion()).isLowerThan(MESHCTL_UPSERTS_CRDS_FROM)) {
+    if (meshctlAppliesCrds()) {
       book.skipped(Step.CRDS, now(), "meshctl " + request.targetVersion() + " applies the CRDs itself");
     } else {
       runStep(Step.CRDS, () -> {
@@ -182,6 +189,35 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         + ": succeeded, approved by " + approval.by();
     log.info(summary);
     return book.report(summary);
+  }
+
+  /**
+   * Steps 4 and 5 sent with dryRun=All: the API server validates every CRD and control-plane object the real run
+   * would write (schemas, stored versions, immutable fields, admission) and stores nothing.
+   */
+  private void serverSideDryRun(UpgradeActivities act, String ctx) {
+    if (meshctlAppliesCrds()) {
+      book.skipped(Step.CRDS, now(), "meshctl " + request.targetVersion() + " applies the CRDs itself");
+    } else {
+      runStep(Step.CRDS, () -> {
+        CrdApplyResult r = act.crds.dryRun(new CrdApplyInput(ctx, request.crdSource(), request.targetVersion(),
+            request.scaleTimeout().toSeconds()));
+        book.detail(Step.CRDS, "server dry run: " + r.created().size() + " would be created, " + r.updated().size()
+            + " updated from " + r.source() + (r.convertedFromV1beta1() ? " (converted from v1beta1)" : ""));
+        return r;
+      });
+    }
+    runStep(Step.CONTROL_PLANE, () -> {
+      ControlPlaneResult r = act.controlPlane.dryRun(controlPlaneInput(ctx));
+      book.detail(Step.CONTROL_PLANE, "server dry run, " + r.method() + ": "
+          + (r.applied().isEmpty() ? r.output() : r.applied().size() + " objects accepted"));
+      return r;
+    });
+  }
+
+  private boolean meshctlAppliesCrds() {
+    return request.installMethod() == InstallMethod.MESHCTL
+        && !Semver.parse(request.targetVersion()).isLowerThan(MESHCTL_UPSERTS_CRDS_FROM);
   }
 
   private PreflightReport preflight(UpgradeActivities act) {

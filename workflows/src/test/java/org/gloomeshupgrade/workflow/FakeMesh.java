@@ -63,7 +63,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   List<String> mutatingCalls() {
     return calls.stream().filter(c -> !c.startsWith("preflight") && !c.startsWith("tooling")
         && !c.startsWith("count") && !c.startsWith("networkingStatus") && !c.startsWith("verify")
-        && !c.startsWith("conformance")).toList();
+        && !c.startsWith("conformance") && !c.contains(" dry run")).toList();
   }
 
   @Override
@@ -106,6 +106,19 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   public CrdApplyResult apply(CrdApplyInput input) {
     calls.add("crds " + input.targetVersion());
     return new CrdApplyResult("fake", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
+  }
+
+  @Override
+  public CrdApplyResult dryRun(CrdApplyInput input) {
+    calls.add("crds dry run " + input.targetVersion());
+    return new CrdApplyResult("fake", List.of("new.networking.mesh.gloo.solo.io"),
+        List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
+  }
+
+  @Override
+  public ControlPlaneResult dryRun(ControlPlaneInput input) {
+    calls.add("controlPlane dry run " + input.targetVersion());
+    return new ControlPlaneResult("helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed");
   }
 
   @Override

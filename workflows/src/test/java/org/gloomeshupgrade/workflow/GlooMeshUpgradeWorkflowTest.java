@@ -325,8 +325,17 @@ class GlooMeshUpgradeWorkflowTest {
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.DRY_RUN_COMPLETE);
-    assertThat(report.summary()).contains("nothing was changed");
-    assertThat(mesh.calls).containsExactly("preflight ", "tooling HELM");
+    assertThat(report.summary()).contains("server-side dry run").contains("nothing was changed");
+    assertThat(mesh.calls).containsExactly("preflight ", "tooling HELM", "crds dry run 0.11.3",
+        "controlPlane dry run 0.11.3");
+    assertThat(mesh.mutatingCalls()).isEmpty();
+    assertThat(report.steps()).filteredOn(s -> s.step() == Step.CRDS).singleElement()
+        .satisfies(s -> assertThat(s.detail()).isEqualTo("server dry run: 1 would be created, 1 updated from fake"
+            + " (converted from v1beta1)"));
+    assertThat(report.steps()).filteredOn(s -> s.step() == Step.CONTROL_PLANE).singleElement()
+        .satisfies(s -> assertThat(s.detail()).contains("server dry run, helm"));
+    assertThat(report.steps()).filteredOn(s -> s.step() == Step.SCALE_DOWN).singleElement()
+        .satisfies(s -> assertThat(s.state()).isEqualTo(StepState.PENDING));
   }
 
   @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReplayTest {
   private static final String FULL_RUN = "/histories/full-upgrade-0.10.10-to-0.11.3.json";
+  private static final String DRY_RUN_BEFORE_SERVER_SIDE = "/histories/dry-run-0.11.3-before-server-side-checks.json";
 
   private static String history(String resource) throws IOException {
     try (InputStream in = ReplayTest.class.getResourceAsStream(resource)) {
@@ -37,6 +38,22 @@ class ReplayTest {
   @Test
   void aRecordedFullUpgradeReplaysAgainstTheCurrentCode() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN), GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  /** Recorded before the dry run asked the API server to check the CRDs and the control plane (getVersion guards it). */
+  @Test
+  void aDryRunRecordedBeforeTheServerSideChecksReplaysWithoutThem() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(DRY_RUN_BEFORE_SERVER_SIDE),
+        GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void theServerSideChecksWithoutTheirVersionGuardWouldBreakOldDryRuns() throws Exception {
+    String recorded = history(DRY_RUN_BEFORE_SERVER_SIDE);
+
+    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, UnguardedDryRun.class))
+        .isInstanceOf(RuntimeException.class)
+        .satisfies(e -> assertThat(rootOrSelfIsNonDeterministic(e)).as(e.toString()).isTrue());
   }
 
   @Test
@@ -56,6 +73,27 @@ class ReplayTest {
       }
     }
     return false;
+  }
+
+  /** A dry run that calls the server-side checks unconditionally, as the change would look without getVersion. */
+  public static class UnguardedDryRun extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    public UpgradeReport upgrade(JsonNode raw) {
+      UpgradeRequest request = UpgradeRequestParser.parse(raw);
+      PreflightActivities preflight = Workflow.newActivityStub(PreflightActivities.class,
+          UpgradeActivityOptions.preflight());
+      ControlPlaneActivities controlPlane = Workflow.newActivityStub(ControlPlaneActivities.class,
+          UpgradeActivityOptions.controlPlane());
+      var pre = preflight.preflight(new PreflightInput(request.managementContext(), request.namespace(),
+          request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
+          request.clusterContexts(), request.remoteNamespace()));
+      var input = new org.gloomeshupgrade.controlplane.ControlPlaneInput(pre.context(), request.namespace(),
+          request.installMethod(), request.helmRelease(), request.chart(), request.meshctlPath(), request.targetVersion(),
+          request.discoveryDeployment(), request.networkingDeployment());
+      controlPlane.resolveTooling(input);
+      controlPlane.dryRun(input);
+      return null;
+    }
   }
 
   /** The upgrade as someone might "simplify" it: the tooling step dropped, scaling down right after preflight. */
