@@ -13,12 +13,16 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.gloomeshupgrade.cli.StatusRenderer;
-import org.gloomeshupgrade.testkit.LocalTemporalServer;
+import org.gloomeshupgrade.testkit.ClusterBackend;
+import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.worker.UpgradeWorker;
 import org.gloomeshupgrade.worker.WorkerSettings;
@@ -38,7 +42,8 @@ import picocli.CommandLine.Option;
  * worker with the real activities, all in this process.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run a full upgrade locally: Temporal test server on 127.0.0.1, simulated clusters, the worker.")
+    description = "Run a full upgrade locally: a Temporal server on 127.0.0.1 (the built-in test server, or the dev"
+        + " server with its web UI), simulated clusters, the worker.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--from", defaultValue = "0.10.10", description = "Running version (default ${DEFAULT-VALUE}).")
   String from;
@@ -51,6 +56,20 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "7233", description = "Port of the local Temporal server (default ${DEFAULT-VALUE}).")
   int port;
+
+  @Option(names = "--dev-server", description = "Run Temporal's dev server (the `temporal` CLI, from the PATH or"
+      + " --temporal-cli) instead of the built-in test server, so the upgrade shows in the Temporal web UI.")
+  boolean devServer;
+
+  @Option(names = "--temporal-cli", description = "The `temporal` CLI for --dev-server (default: the one on the PATH).")
+  Path temporalCli;
+
+  @Option(names = "--ui-port", defaultValue = "8233", description = "Port of the web UI with --dev-server (default ${DEFAULT-VALUE}).")
+  int uiPort;
+
+  @Option(names = "--real-api-servers", description = "Simulate the clusters on real kube-apiservers and etcd (built by"
+      + " scripts/install-kube-servers.sh) instead of in-memory mock servers.")
+  boolean realApiServers;
 
   @Option(names = "--auto-approve", description = "Approve scaling networking up without asking.")
   boolean autoApprove;
@@ -65,12 +84,24 @@ public final class DemoCommand implements Callable<Integer> {
     }
     List<String> remotes = java.util.stream.IntStream.rangeClosed(1, remoteClusters)
         .mapToObj(i -> "cluster-" + i).toList();
-    say("starting a local Temporal test server on 127.0.0.1:" + port);
-    try (LocalTemporalServer temporal = LocalTemporalServer.start(port);
-        SimulatedGlooMesh mesh = SimulatedGlooMesh.builder().managementCluster("mgmt")
+    Optional<Path> cli = devServer ? Optional.of(temporalCli()) : Optional.empty();
+    if (cli.isEmpty() && onPath("temporal").isPresent()) {
+      say("the temporal CLI is on the PATH: add --dev-server to watch this upgrade in the Temporal web UI");
+    }
+    say("starting a local Temporal " + (cli.isPresent() ? "dev server (" + cli.get() + ")" : "test server")
+        + " on 127.0.0.1:" + port);
+    ClusterBackend backend = realApiServers ? ClusterBackend.API_SERVER : ClusterBackend.MOCK;
+    if (realApiServers && KubeServerBinaries.missing().isPresent()) {
+      say(KubeServerBinaries.missing().get());
+      return 2;
+    }
+    try (DemoTemporal temporal = cli.isPresent() ? DemoTemporal.devServer(cli.get(), port, uiPort)
+            : DemoTemporal.testServer(port);
+        SimulatedGlooMesh mesh = SimulatedGlooMesh.builder().backend(backend).managementCluster("mgmt")
             .remoteClusters(remotes.toArray(String[]::new)).glooMeshVersion(from).build()) {
-      say("simulated Gloo Mesh " + from + ": management cluster mgmt, remote clusters " + remotes
-          + " (kubeconfig " + mesh.kubeconfig() + ")");
+      temporal.uiUrl().ifPresent(ui -> say("Temporal web UI: " + ui));
+      say("simulated Gloo Mesh " + from + " on " + (realApiServers ? "real kube-apiservers" : "mock API servers")
+          + ": management cluster mgmt, remote clusters " + remotes + " (kubeconfig " + mesh.kubeconfig() + ")");
       try (UpgradeWorker worker = UpgradeWorker.start(new WorkerSettings(temporal.address(), "default",
           UpgradeNames.TASK_QUEUE, mesh.kubeconfig(), "mgmt"))) {
         return run(temporal, mesh);
@@ -78,7 +109,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int run(LocalTemporalServer temporal, SimulatedGlooMesh mesh) throws Exception {
+  private int run(DemoTemporal temporal, SimulatedGlooMesh mesh) throws Exception {
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
         WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
     try {
@@ -165,6 +196,33 @@ public final class DemoCommand implements Callable<Integer> {
       }
       Thread.sleep(Duration.ofMillis(300).toMillis());
     }
+  }
+
+  private Path temporalCli() {
+    if (temporalCli != null) {
+      if (!Files.isExecutable(temporalCli)) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--temporal-cli: " + temporalCli + " is not an executable");
+      }
+      return temporalCli;
+    }
+    return onPath("temporal").orElseThrow(() -> new picocli.CommandLine.ParameterException(
+        new picocli.CommandLine(this), "--dev-server: no `temporal` on the PATH; install it with"
+            + " scripts/install-temporal-cli.sh and pass it with --temporal-cli"));
+  }
+
+  private static Optional<Path> onPath(String command) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      Path candidate = Path.of(dir, command);
+      if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
   }
 
   private static String readLine() {

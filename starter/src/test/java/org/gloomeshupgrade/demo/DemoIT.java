@@ -2,8 +2,13 @@ package org.gloomeshupgrade.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.junit.jupiter.api.Test;
 
 /** The quick start's demo as a person runs it, steered from a second "terminal" (another process). */
@@ -47,6 +53,42 @@ class DemoIT {
           .contains("verify: GREEN");
     } finally {
       demo.destroyForcibly();
+      Files.deleteIfExists(out);
+    }
+  }
+
+  /** The optional demo: the dev server with its web UI, and the clusters on real kube-apiservers. */
+  @Test
+  void withTheDevServerAndRealApiServersTheDemoShowsTheWebUiAndSucceeds() throws Exception {
+    Path cli = Path.of(System.getenv().getOrDefault("GMU_TEMPORAL_CLI",
+        Path.of(System.getProperty("user.home"), ".cache", "gloo-mesh-upgrade", "tools", "bin", "temporal").toString()));
+    assumeTrue(Files.isExecutable(cli), "no Temporal CLI at " + cli + ": run scripts/install-temporal-cli.sh");
+    assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
+    String port = String.valueOf(freePort());
+    String uiPort = String.valueOf(freePort());
+    Path out = Files.createTempFile("demo-it", ".log");
+    Process demo = new ProcessBuilder(gmu("demo", "--port", port, "--dev-server", "--temporal-cli", cli.toString(),
+        "--ui-port", uiPort, "--real-api-servers", "--auto-approve", "--remote-clusters", "1"))
+        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(out.toFile()).start();
+    try {
+      String ui = "http://127.0.0.1:" + uiPort;
+      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+          .until(() -> Files.readString(out).contains("Temporal web UI: " + ui));
+      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ui)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(page.statusCode()).isEqualTo(200);
+
+      assertThat(demo.waitFor(180, TimeUnit.SECONDS)).isTrue();
+      String output = Files.readString(out);
+      assertThat(demo.exitValue()).as(output).isZero();
+      assertThat(output).contains("on real kube-apiservers")
+          .contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by demo").contains("verify: GREEN");
+    } finally {
+      demo.destroy();
+      if (!demo.waitFor(30, TimeUnit.SECONDS)) {
+        demo.destroyForcibly();
+      }
       Files.deleteIfExists(out);
     }
   }
