@@ -67,8 +67,9 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
       result = helm("upgrading release " + release, spec.context(), () -> Helm.upgrade(chart.path().toString())
           .withName(spec.release())
           .withNamespace(spec.namespace())
-          // Keep the values the release was installed with, as the runbook's plain "helm upgrade" would not.
-          .reuseValues()
+          // The values the operator gave the release, over the new chart's defaults. Not --reuse-values: it
+          // renders the new chart with the old chart's defaults, so whatever a new version changed there is lost.
+          .resetThenReuseValues()
           // Waiting for readiness makes no sense: discovery and networking stay at 0 replicas until later steps.
           .withKubeConfigContents(kubeconfig)
           .call());
@@ -99,7 +100,7 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
           () -> Helm.upgrade(chart.path().toString())
               .withName(spec.release())
               .withNamespace(spec.namespace())
-              .reuseValues()
+              .resetThenReuseValues()
               .withDryRunOption(DryRun.SERVER)
               .withKubeConfigContents(kubeconfig)
               .call());

@@ -3,8 +3,10 @@ package org.gloomeshupgrade.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.gloomeshupgrade.mesh.GlooMeshGroups.DISCOVERY;
 import static org.gloomeshupgrade.mesh.GlooMeshGroups.NETWORKING;
+import static org.gloomeshupgrade.mesh.GlooMeshGroups.NETWORKING_ENTERPRISE;
 import static org.gloomeshupgrade.mesh.GlooMeshGroups.SETTINGS;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,6 +41,21 @@ class ConformanceActivitiesImplTest {
        "properties": {
          "spec": {"type": "object", "x-kubernetes-preserve-unknown-fields": true,
                   "properties": {"mtls": {"type": "object"}}}}}
+      """;
+
+  /** Shaped like the 0.12 WasmDeployment schema, cut down, with a map and an embedded resource added. */
+  private static final String WASM_SCHEMA = """
+      {"type": "object",
+       "properties": {
+         "spec": {"type": "object",
+                  "properties": {
+                    "filters": {"type": "array", "items": {"type": "object", "properties": {
+                      "rootId": {"type": "string"},
+                      "staticFilterConfig": {"type": "object", "x-kubernetes-preserve-unknown-fields": true,
+                                             "properties": {"typed": {"type": "object", "properties": {"a": {"type": "string"}}}}}}}},
+                    "labels": {"type": "object", "additionalProperties": {"type": "object", "properties": {"value": {"type": "string"}}}},
+                    "anything": {"type": "object", "additionalProperties": true},
+                    "template": {"type": "object", "x-kubernetes-embedded-resource": true, "properties": {"spec": {"type": "object"}}}}}}}
       """;
 
   KubernetesMockServer server;
@@ -98,6 +115,44 @@ class ConformanceActivitiesImplTest {
     assertThat(dropped.hint()).contains("the API server would drop this field");
     assertThat(report.problems()).filteredOn(p -> p.path().equals("$.spec.destinationSelector"))
         .singleElement().satisfies(p -> assertThat(p.problem()).contains("required"));
+  }
+
+  @Test
+  void reportsFieldsTheServerWouldDropAtAnyDepth() {
+    mesh.crd(NETWORKING_ENTERPRISE, "WasmDeployment", "v1alpha1", WASM_SCHEMA, "0.12.8");
+    mesh.resource(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment", "bookinfo", "filters", Map.of(
+        "filters", List.of(Map.of("rootId", "a", "vmId", "gone",
+            "staticFilterConfig", Map.of("free", Map.of("form", 1), "typed", Map.of("a", "kept", "b", "gone")))),
+        "labels", Map.of("app.kubernetes.io/name", Map.of("value", "kept", "weight", 1)),
+        "anything", Map.of("key", Map.of("inside", "gone"), "scalar", "kept"),
+        "template", Map.of("apiVersion", "v1", "kind", "Pod", "metadata", Map.of("name", "kept"),
+            "spec", Map.of("gone", true))));
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.problems()).extracting(ConformanceProblem::path).containsExactlyInAnyOrder(
+        "$.spec.filters[0].vmId",
+        "$.spec.filters[0].staticFilterConfig.typed.b",
+        "$.spec.labels['app.kubernetes.io/name'].weight",
+        "$.spec.anything.key.inside",
+        "$.spec.template.spec.gone");
+    assertThat(report.problems()).allSatisfy(p -> assertThat(p.hint()).contains("the API server would drop"));
+  }
+
+  @Test
+  void aCrdThatPreservesUnknownFieldsOnlyAtTheRootStillPrunesInsideTheSpec() {
+    mesh.crd(NETWORKING_ENTERPRISE, "WasmDeployment", "v1alpha1", """
+        {"type": "object", "x-kubernetes-preserve-unknown-fields": true,
+         "properties": {"spec": {"type": "object", "properties": {"weight": {"type": "integer"}}}}}
+        """, "0.12.8");
+    GenericKubernetesResource r = mesh.resource(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment", "bookinfo",
+        "weighted", Map.of("weight", 1, "extra", true));
+    r.setAdditionalProperty("rootField", "kept");
+    client.genericKubernetesResources(MeshFixtures.context(NETWORKING_ENTERPRISE, "v1alpha1", "WasmDeployment"))
+        .resource(r).update();
+
+    assertThat(activities.check("mgmt").problems()).extracting(ConformanceProblem::path)
+        .containsExactly("$.spec.extra");
   }
 
   @Test

@@ -1,98 +1,175 @@
 package org.gloomeshupgrade.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.ReleaseHistory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
-import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.crds.CrdActivitiesImpl;
+import org.gloomeshupgrade.crds.CrdApplyInput;
+import org.gloomeshupgrade.testkit.GlooMeshFixtures;
+import org.gloomeshupgrade.testkit.HelmChart;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real {@code helm upgrade} through helm-java, against a real API server: the CRUD mock cannot serve Helm.
- * Runs only when {@code GMU_IT_KUBECONFIG} names a kubeconfig ({@code GMU_IT_CONTEXT} picks the context, else its
- * current one). It works in a namespace of its own and removes it afterwards; it installs no CRD.
+ * Real {@code helm upgrade}s of the test kit's Gloo Mesh chart through helm-java and our installer, 0.11.3 to
+ * 0.12.0 to 0.12.8, on a real API server (see {@link HelmTarget}). Each test works in a namespace of its own and
+ * removes it afterwards. On an outside cluster it installs no CRD, and leaves the chart's Settings out where the
+ * cluster has no Settings CRD; the test that needs the CRD step runs on the test kit only.
  */
 class HelmReleaseInstallerIT {
-  private static final String KUBECONFIG = System.getenv("GMU_IT_KUBECONFIG");
-  private static final String CONTEXT = System.getenv("GMU_IT_CONTEXT");
+  private static final String RELEASE = "gloo-mesh";
+  private static final String MIRROR = "registry.example.com/gloo-mesh-mirror";
+  private static final ResourceDefinitionContext SETTINGS = new ResourceDefinitionContext.Builder()
+      .withGroup("settings.mesh.gloo.solo.io").withVersion("v1alpha2").withPlural("settings").withKind("Settings")
+      .withNamespaced(true).build();
 
-  @TempDir Path tmp;
+  private static HelmTarget target;
 
-  @Test
-  void upgradesAnExistingReleaseReusingItsValues() throws IOException {
-    assumeTrue(KUBECONFIG != null && !KUBECONFIG.isBlank(),
-        "GMU_IT_KUBECONFIG is not set: this test needs a real Kubernetes cluster, because a real helm upgrade"
-            + " cannot run against the mock API server");
-    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
-    try (KubernetesClients clients = new KubernetesClients(Path.of(KUBECONFIG), CONTEXT)) {
-      String context = clients.resolve(CONTEXT);
-      String kubeconfig = HelmReleaseInstaller.kubeconfigFor(clients.kubeconfig(), context);
-      KubernetesClient client = clients.forContext(context);
-      try {
-        // The release as it was before: the same chart at 0.11.2, without the Settings object (no CRD needed).
-        Helm.install(chartAt("0.11.2").toString())
-            .withName("gloo-mesh")
-            .withNamespace(namespace)
-            .createNamespace()
-            .skipCrds()
-            .set("settings.enabled", false)
-            .withKubeConfigContents(kubeconfig)
-            .call();
+  @TempDir Path charts;
 
-        HelmReleaseInstaller installer = new HelmReleaseInstaller(clients, new ChartResolver());
-        InstallSpec spec = new InstallSpec(context, namespace, "gloo-mesh", TestChart.folder().toString(), "",
-            TestChart.VERSION, "discovery", "networking");
-        assertThat(installer.resolveTooling(spec).resolvedChart()).isEqualTo(TestChart.folder().toString());
+  @BeforeAll
+  static void start() {
+    target = HelmTarget.open("0.11.3");
+  }
 
-        // Without reuseValues the upgrade would render Settings, whose CRD this cluster lacks, and fail.
-        InstallOutcome outcome = installer.upgrade(spec);
-        assertThat(outcome.revisionBefore()).isEqualTo(1);
-        assertThat(outcome.revisionAfter()).isEqualTo(2);
-        for (String name : new String[] {"discovery", "networking"}) {
-          Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
-          assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-              .endsWith(":" + TestChart.VERSION);
-        }
-
-        // Running it again is another revision of the same release, not a second release.
-        assertThat(installer.upgrade(spec).revisionAfter()).isEqualTo(3);
-      } finally {
-        Helm.uninstall("gloo-mesh").withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig)
-            .call();
-        client.namespaces().withName(namespace).delete();
-      }
+  @AfterAll
+  static void stop() {
+    if (target != null) {
+      target.close();
     }
   }
 
-  /** A copy of the test chart with another version in its Chart.yaml. */
-  private Path chartAt(String version) throws IOException {
-    Path source = TestChart.folder();
-    Path copy = tmp.resolve("chart-" + version).resolve("gloo-mesh");
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path file : files.toList()) {
-        Path target = copy.resolve(source.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(file, target);
-        }
-      }
+  @Test
+  void upgradesTheReleaseTwiceKeepingItsValuesWithARevisionEach() throws IOException {
+    String context = target.context();
+    String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
+    KubernetesClient client = target.clients().forContext(context);
+    boolean settings = client.apiextensions().v1().customResourceDefinitions()
+        .withName("settings.settings.mesh.gloo.solo.io").get() != null;
+    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
+    try {
+      Helm.install(chart("0.11.3", settings).toString())
+          .withName(RELEASE)
+          .withNamespace(namespace)
+          .createNamespace()
+          // Its crds/ are v1beta1, which current API servers do not serve; installing CRDs is the CRD step's job.
+          .skipCrds()
+          // A value the operator chose: the upgrades must keep it.
+          .set("discovery.image.registry", MIRROR)
+          .withKubeConfigContents(kubeconfig)
+          .call();
+      HelmReleaseInstaller installer = new HelmReleaseInstaller(target.clients(), new ChartResolver());
+
+      InstallSpec to0120 = spec(context, namespace, chart("0.12.0", settings), "0.12.0");
+      assertThat(installer.resolveTooling(to0120).resolvedChart()).isEqualTo(to0120.chart());
+      InstallOutcome dryRun = installer.dryRun(to0120);
+      assertThat(List.of(dryRun.revisionBefore(), dryRun.revisionAfter())).containsExactly(1, 1);
+      assertDeploymentsAt(client, namespace, "0.11.3");
+
+      InstallOutcome first = installer.upgrade(to0120);
+      assertThat(List.of(first.revisionBefore(), first.revisionAfter())).containsExactly(1, 2);
+      assertDeploymentsAt(client, namespace, "0.12.0");
+
+      InstallOutcome second = installer.upgrade(spec(context, namespace, chart("0.12.8", settings), "0.12.8"));
+      assertThat(List.of(second.revisionBefore(), second.revisionAfter())).containsExactly(2, 3);
+      assertDeploymentsAt(client, namespace, "0.12.8");
+
+      List<ReleaseHistory> history = Helm.history(RELEASE).withNamespace(namespace)
+          .withKubeConfigContents(kubeconfig).call();
+      assertThat(history)
+          .extracting(ReleaseHistory::getRevision, ReleaseHistory::getChart, ReleaseHistory::getStatus)
+          .containsExactly(
+              tuple(1, "gloo-mesh-0.11.3", "superseded"),
+              tuple(2, "gloo-mesh-0.12.0", "superseded"),
+              tuple(3, "gloo-mesh-0.12.8", "deployed"));
+    } finally {
+      Helm.uninstall(RELEASE).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
+      client.namespaces().withName(namespace).delete();
     }
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    ObjectNode chart = (ObjectNode) yaml.readTree(copy.resolve("Chart.yaml").toFile());
-    chart.put("version", version);
-    yaml.writeValue(copy.resolve("Chart.yaml").toFile(), chart);
-    return copy;
+  }
+
+  @Test
+  void theUpgradedReleaseHasTheNewChartsDefaultsAndTheOperatorsValues() throws IOException {
+    assumeTrue(target.simulated(), "changes the cluster's Settings CRD: runs on the test kit only");
+    String context = target.context();
+    String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
+    KubernetesClient client = target.clients().forContext(context);
+    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
+    try {
+      Helm.install(chart("0.11.3", true).toString()).withName(RELEASE).withNamespace(namespace).createNamespace()
+          .skipCrds().set("discovery.image.registry", MIRROR).withKubeConfigContents(kubeconfig).call();
+      // As the workflow does: the CRD step, then the control plane. 0.12.0 moved Settings' istio under discovery.
+      Path chart0120 = chart("0.12.0", true);
+      new CrdActivitiesImpl(target.clients()).apply(
+          new CrdApplyInput(context, chart0120.resolve("crds").toString(), "0.12.0", 60));
+      awaitSettingsSchemaWith(client, "discovery");
+
+      new HelmReleaseInstaller(target.clients(), new ChartResolver())
+          .upgrade(spec(context, namespace, chart0120, "0.12.0"));
+
+      GenericKubernetesResource settings = client.genericKubernetesResources(SETTINGS).inNamespace(namespace)
+          .withName("settings").get();
+      assertThat(settings.getAdditionalProperties().get("spec")).isEqualTo(GlooMeshFixtures.settingsSpec("0.12.0"));
+      assertDeploymentsAt(client, namespace, "0.12.0");
+    } finally {
+      Helm.uninstall(RELEASE).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
+  /** The API server swaps a CRD's schema a moment after the CRD changes; Established says nothing about it. */
+  private static void awaitSettingsSchemaWith(KubernetesClient client, String field) {
+    GenericKubernetesResource probe = new GenericKubernetesResourceBuilder()
+        .withApiVersion("settings.mesh.gloo.solo.io/v1alpha2").withKind("Settings")
+        .withNewMetadata().withName("schema-probe").withNamespace("default").endMetadata()
+        .withAdditionalProperties(Map.of("spec", Map.of(field, Map.of()))).build();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      GenericKubernetesResource answer = client.genericKubernetesResources(SETTINGS).inNamespace("default")
+          .resource(probe).dryRun().create();
+      return answer.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.containsKey(field);
+    });
+  }
+
+  /** What the chart of that version renders, with the registry chosen at install for discovery. */
+  private static void assertDeploymentsAt(KubernetesClient client, String namespace, String version) {
+    for (String component : HelmChart.COMPONENTS) {
+      Deployment d = client.apps().deployments().inNamespace(namespace).withName(component).get();
+      String registry = component.equals("discovery") ? MIRROR : HelmChart.DEFAULT_REGISTRY;
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+          .isEqualTo(registry + "/" + component + ":" + version);
+      assertThat(d.getMetadata().getLabels()).containsEntry("app.kubernetes.io/version", version);
+      assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+    }
+  }
+
+  private static InstallSpec spec(String context, String namespace, Path chart, String version) {
+    return new InstallSpec(context, namespace, RELEASE, chart.toString(), "", version, "discovery", "networking");
+  }
+
+  /** The test kit's chart of that version; without its Settings template where the cluster has no Settings CRD. */
+  private Path chart(String version, boolean withSettings) throws IOException {
+    Path chart = HelmChart.write(version, charts.resolve(version).resolve(HelmChart.CHART_NAME));
+    if (!withSettings) {
+      Files.delete(chart.resolve("templates").resolve("settings.yaml"));
+    }
+    return chart;
   }
 }

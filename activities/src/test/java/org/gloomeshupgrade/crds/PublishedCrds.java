@@ -11,14 +11,14 @@ import java.util.stream.Stream;
  * The real Gloo Mesh CRDs as published, kept as reference data beside the project (not in it):
  * {@code shared/gloo-mesh-crds/<version>/{management,agent}/*.yaml}. Tests that use them skip where they are absent.
  */
-final class PublishedCrds {
+public final class PublishedCrds {
   /** Overrides where the folder is looked for. */
   static final String PROPERTY = "gmu.publishedCrds";
 
   private PublishedCrds() {}
 
   /** The folder, or null when this machine does not have it. */
-  static Path folder() {
+  public static Path folder() {
     String configured = System.getProperty(PROPERTY);
     List<Path> candidates = configured != null && !configured.isBlank()
         ? List.of(Path.of(configured))
@@ -46,7 +46,7 @@ final class PublishedCrds {
   }
 
   /** The management-plane folder of one published version, or null. */
-  static Path management(String version) {
+  public static Path management(String version) {
     Path folder = folder();
     Path dir = folder == null ? null : folder.resolve(version).resolve("management");
     return dir != null && Files.isDirectory(dir) ? dir : null;
