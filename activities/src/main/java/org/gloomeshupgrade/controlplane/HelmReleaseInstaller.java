@@ -57,23 +57,8 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
 
   @Override
   public InstallOutcome upgrade(InstallSpec spec) {
-    String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
-    String release = spec.namespace() + "/" + spec.release();
-    int before = currentRevision(spec, kubeconfig);
-    ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
-    Heartbeats.beat("helm upgrade " + release);
-    Release result;
-    try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
-      result = helm("upgrading release " + release, spec.context(), () -> Helm.upgrade(chart.path().toString())
-          .withName(spec.release())
-          .withNamespace(spec.namespace())
-          // The values the operator gave the release, over the new chart's defaults. Not --reuse-values: it
-          // renders the new chart with the old chart's defaults, so whatever a new version changed there is lost.
-          .resetThenReuseValues()
-          // Waiting for readiness makes no sense: discovery and networking stay at 0 replicas until later steps.
-          .withKubeConfigContents(kubeconfig)
-          .call());
-    }
+    Upgraded upgraded = helmUpgrade(spec, DryRun.NONE);
+    Release result = upgraded.release();
     int after = parseRevision(result.getRevision());
     OutputTail tail = new OutputTail();
     if (result.getOutput() != null) {
@@ -83,32 +68,43 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
       });
     }
     log.info("control-plane: cluster={} method=helm release={} upgraded to {} (revision {} -> {}, status {})",
-        spec.context(), release, resolved.version(), before, after, result.getStatus());
-    return new InstallOutcome(before, after, List.of(), tail.toString());
+        spec.context(), upgraded.name(), upgraded.version(), upgraded.revisionBefore(), after, result.getStatus());
+    return new InstallOutcome(upgraded.revisionBefore(), after, List.of(), tail.toString());
   }
 
   @Override
   public InstallOutcome dryRun(InstallSpec spec) {
+    Upgraded upgraded = helmUpgrade(spec, DryRun.SERVER);
+    log.info("control-plane: cluster={} method=helm release={} dry run of {} accepted (revision stays {})",
+        spec.context(), upgraded.name(), upgraded.version(), upgraded.revisionBefore());
+    return new InstallOutcome(upgraded.revisionBefore(), upgraded.revisionBefore(), List.of(),
+        "helm upgrade --dry-run=server of " + upgraded.name() + " to " + upgraded.version() + ": "
+            + upgraded.release().getStatus());
+  }
+
+  private record Upgraded(String name, String version, int revisionBefore, Release release) {}
+
+  /** {@code helm upgrade} of the existing release to the target chart; with DryRun.SERVER the API server only validates. */
+  private Upgraded helmUpgrade(InstallSpec spec, DryRun dryRun) {
     String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
     String release = spec.namespace() + "/" + spec.release();
     int before = currentRevision(spec, kubeconfig);
     ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
-    Heartbeats.beat("helm upgrade --dry-run=server " + release);
-    Release result;
+    String action = dryRun == DryRun.NONE ? "upgrading release " : "dry-running the upgrade of release ";
+    Heartbeats.beat(action + release);
     try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
-      result = helm("dry-running the upgrade of release " + release, spec.context(),
-          () -> Helm.upgrade(chart.path().toString())
-              .withName(spec.release())
-              .withNamespace(spec.namespace())
-              .resetThenReuseValues()
-              .withDryRunOption(DryRun.SERVER)
-              .withKubeConfigContents(kubeconfig)
-              .call());
+      Release result = helm(action + release, spec.context(), () -> Helm.upgrade(chart.path().toString())
+          .withName(spec.release())
+          .withNamespace(spec.namespace())
+          // The values the operator gave the release, over the new chart's defaults. Not --reuse-values: it
+          // renders the new chart with the old chart's defaults, so whatever a new version changed there is lost.
+          .resetThenReuseValues()
+          .withDryRunOption(dryRun)
+          // Waiting for readiness makes no sense: discovery and networking stay at 0 replicas until later steps.
+          .withKubeConfigContents(kubeconfig)
+          .call());
+      return new Upgraded(release, resolved.version(), before, result);
     }
-    log.info("control-plane: cluster={} method=helm release={} dry run of {} accepted (revision stays {})",
-        spec.context(), release, resolved.version(), before);
-    return new InstallOutcome(before, before, List.of(),
-        "helm upgrade --dry-run=server of " + release + " to " + resolved.version() + ": " + result.getStatus());
   }
 
   private int currentRevision(InstallSpec spec, String kubeconfig) {
