@@ -98,17 +98,24 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       }
       String id = kind + " " + (namespaced ? object.getMetadata().getNamespace() + "/" : "") + name;
       String note = keepReplicas(client, spec, object);
-      boolean created = KubernetesFailures.call((dryRun ? "dry-running " : "applying ") + id, spec.context(),
+      Written written = KubernetesFailures.call((dryRun ? "dry-running " : "applying ") + id, spec.context(),
           () -> ConflictRetry.onConflict(() -> createOrUpdate(client, object, dryRun)));
-      String line = id + (dryRun ? (created ? " would be created" : " would be updated") + " (server dry run)"
-          : created ? " created" : " updated") + note;
+      String outcome = written.created() ? "created" : written.changes().isEmpty() ? "unchanged"
+          : "updated: " + ObjectDiff.summary(written.changes());
+      String line = id + (dryRun ? " would be " : " ") + outcome + (dryRun ? " (server dry run)" : "") + note;
       log.info("control-plane: cluster={} method=manifests {}", spec.context(), line);
       output.line(line);
-      applied.add(id);
-      Heartbeats.beat("applied " + id);
+      // A dry run reports what would change; a real run, everything it wrote.
+      if (!dryRun || written.created() || !written.changes().isEmpty()) {
+        applied.add(id);
+      }
+      Heartbeats.beat((dryRun ? "dry-ran " : "applied ") + id);
     }
     return new InstallOutcome(0, 0, applied, output.toString());
   }
+
+  /** @param changes what the write changed (or, in a dry run, would change) in an existing object */
+  private record Written(boolean created, List<String> changes) {}
 
   /** The chart's templates as rendered by Helm, one JSON tree per non-empty document. */
   List<JsonNode> render(InstallSpec spec) {
@@ -190,14 +197,14 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
   }
 
   /**
-   * True when created (or, in a dry run, when it would be). Updates replace the object, carrying over what the
-   * API server or others own. A dry run is sent with dryRun=All: the server validates and changes nothing.
+   * Creates or replaces the object, carrying over what the API server or others own. A dry run is sent with
+   * dryRun=All: the server validates, answers with the object as it would store it, and changes nothing.
    */
-  private static boolean createOrUpdate(KubernetesClient client, HasMetadata desired, boolean dryRun) {
+  private static Written createOrUpdate(KubernetesClient client, HasMetadata desired, boolean dryRun) {
     HasMetadata existing = client.resource(desired).get();
     if (existing == null) {
       client.resource(desired).dryRun(dryRun).create();
-      return true;
+      return new Written(true, List.of());
     }
     ObjectMeta meta = desired.getMetadata();
     meta.setLabels(Labels.merged(existing.getMetadata().getLabels(), meta.getLabels()));
@@ -217,7 +224,9 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
         account.setSecrets(live.getSecrets());
       }
     }
-    client.resource(desired).dryRun(dryRun).update();
-    return false;
+    HasMetadata stored = client.resource(desired).dryRun(dryRun).update();
+    KubernetesSerialization serialization = client.getKubernetesSerialization();
+    return new Written(false, ObjectDiff.changes(serialization.convertValue(existing, JsonNode.class),
+        serialization.convertValue(stored, JsonNode.class)));
   }
 }

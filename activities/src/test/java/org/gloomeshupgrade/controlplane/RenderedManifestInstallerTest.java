@@ -63,8 +63,10 @@ class RenderedManifestInstallerTest {
         "Deployment gloo-mesh/discovery",
         "Deployment gloo-mesh/networking",
         "Settings gloo-mesh/settings");
-    assertThat(first.output()).contains("Deployment gloo-mesh/networking updated (replicas kept at 0)",
-        "Settings gloo-mesh/settings created");
+    assertThat(first.output()).contains("Deployment gloo-mesh/networking updated: replace "
+            + "/spec/template/spec/containers/0/image: \"gcr.io/gloo-mesh/networking:0.11.2\" -> "
+            + "\"gcr.io/gloo-mesh/networking:0.11.3\"",
+        "(replicas kept at 0)", "Settings gloo-mesh/settings created");
     assertThat(first.revisionBefore()).isZero();
     assertDeployment("discovery", "gcr.io/gloo-mesh/discovery:0.11.3", 0);
     assertDeployment("networking", "gcr.io/gloo-mesh/networking:0.11.3", 0);
@@ -74,7 +76,8 @@ class RenderedManifestInstallerTest {
 
     InstallOutcome second = installer.upgrade(TestChart.spec());
     assertThat(second.applied()).isEqualTo(first.applied());
-    assertThat(second.output()).doesNotContain("created");
+    assertThat(second.output()).doesNotContain("created")
+        .contains("Deployment gloo-mesh/networking unchanged (replicas kept at 0)");
     assertThat(client.apps().deployments().inNamespace(NAMESPACE).list().getItems()).hasSize(2);
     assertThat(client.serviceAccounts().inNamespace(NAMESPACE).list().getItems()).hasSize(2);
 

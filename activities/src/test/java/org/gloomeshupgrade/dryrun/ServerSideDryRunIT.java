@@ -79,6 +79,11 @@ class ServerSideDryRunIT {
     assertThat(crdResult.updated()).isNotEmpty();
     assertThat(crdResult.convertedFromV1beta1()).isTrue();
     assertThat(planeResult.applied()).contains("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
+    // The diff is the server's own answer against the live object: the image change, no defaulting noise.
+    assertThat(planeResult.output()).containsPattern("Deployment gloo-mesh/networking would be updated: [^\\n]*replace "
+        + "/spec/template/spec/containers/0/image: \"[^\"]*networking:0\\.10\\.10\" -> \"[^\"]*networking:0\\.11\\.3\"")
+        .contains("Settings gloo-mesh/settings would be unchanged")
+        .doesNotContain("/metadata/resourceVersion").doesNotContain("/status");
     assertThat(state(mgmt)).isEqualTo(before);
     // Every write went out, and each as a dry run: the server validated them and stored nothing.
     assertThat(sim.journal("mgmt").mutating()).filteredOn(c -> c.sequence() > journalBefore)

@@ -80,6 +80,9 @@ class UpgradeEndToEndTest {
           assertThat(s.state()).isEqualTo(StepState.SUCCEEDED);
           assertThat(s.detail()).contains("server dry run");
         });
+    assertThat(report.steps()).filteredOn(s -> s.step() == Step.CONTROL_PLANE).singleElement()
+        .satisfies(s -> assertThat(s.detail()).contains("would be created or changed")
+            .contains("Deployment gloo-mesh/networking"));
     List<RecordedCall> writes = sim.journal("mgmt").mutating();
     assertThat(writes).isNotEmpty().allSatisfy(c -> assertThat(c.isDryRun()).as(c.toString()).isTrue());
     assertThat(mgmt.apiextensions().v1().customResourceDefinitions().list().getItems())

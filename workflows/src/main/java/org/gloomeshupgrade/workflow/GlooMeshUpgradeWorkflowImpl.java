@@ -209,8 +209,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
     runStep(Step.CONTROL_PLANE, () -> {
       ControlPlaneResult r = act.controlPlane.dryRun(controlPlaneInput(ctx));
-      book.detail(Step.CONTROL_PLANE, "server dry run, " + r.method() + ": "
-          + (r.applied().isEmpty() ? r.output() : r.applied().size() + " objects accepted"));
+      book.detail(Step.CONTROL_PLANE, "server dry run, " + r.method() + ": " + (r.method().equals("manifests")
+          ? r.applied().size() + " object(s) would be created or changed" + (r.applied().isEmpty() ? ""
+              : " (" + String.join(", ", r.applied()) + "; the changes are in the activity result)")
+          : r.output()));
       return r;
     });
   }
