@@ -18,11 +18,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.PermissionReview;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,8 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
 
   private final KubernetesClients clients;
   private final ChartResolver charts;
+  /** What helm upgrade sends for the chart's objects: three-way merge patches, creates, and deletes of dropped ones. */
+  private static final List<String> HELM_VERBS = List.of("get", "create", "patch", "delete");
 
   public HelmReleaseInstaller(KubernetesClients clients, ChartResolver charts) {
     this.clients = Objects.requireNonNull(clients, "clients");
@@ -48,11 +52,19 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
   public ToolingReport resolveTooling(InstallSpec spec) {
     ChartResolver.ResolvedChart chart = charts.resolve(spec.chart(), spec.targetVersion());
     String helm = helmVersion();
-    log.info("control-plane: cluster={} method=helm chart={} version={} resolved (helm {})", spec.context(),
-        chart.location(), chart.version(), helm);
+    // Helm keeps each revision of a release in a Secret of the release's namespace: it lists them, writes the new
+    // one, marks the old one superseded and deletes those past its history limit.
+    List<PermissionReview> releaseStorage = new ArrayList<>();
+    for (String verb : List.of("get", "list", "create", "update", "delete")) {
+      releaseStorage.add(PermissionReview.namespaced(spec.context(), verb, "", "secrets", "", spec.namespace()));
+    }
+    ChartPermissions.Checked permissions = ChartPermissions.check(clients.forContext(spec.context()),
+        spec.context(), spec.namespace(), RenderedManifestInstaller.render(charts, spec), HELM_VERBS, releaseStorage);
+    log.info("control-plane: cluster={} method=helm chart={} version={} resolved (helm {}), {}", spec.context(),
+        chart.location(), chart.version(), helm, permissions.describe());
     return new ToolingReport("helm", chart.location(), helm,
         "helm upgrade of release " + spec.namespace() + "/" + spec.release() + " to chart " + ChartResolver.CHART_NAME
-            + " " + chart.version());
+            + " " + chart.version() + "; " + permissions.describe());
   }
 
   @Override

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public class RenderedManifestInstaller implements ControlPlaneInstaller {
   private static final Logger log = LoggerFactory.getLogger(RenderedManifestInstaller.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** What create-or-update sends for each rendered object. */
+  private static final List<String> WRITE_VERBS = List.of("get", "create", "update");
 
   private final KubernetesClients clients;
   private final ChartResolver charts;
@@ -58,10 +60,13 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     } catch (IllegalStateException e) {
       throw ChartResolver.tooling("the Helm library does not load on this worker: " + e.getMessage());
     }
-    log.info("control-plane: cluster={} method=manifests chart={} version={} resolved (helm {})", spec.context(),
-        chart.location(), chart.version(), helm);
+    ChartPermissions.Checked permissions = ChartPermissions.check(clients.forContext(spec.context()),
+        spec.context(), spec.namespace(), render(spec), WRITE_VERBS, List.of());
+    log.info("control-plane: cluster={} method=manifests chart={} version={} resolved (helm {}), {}", spec.context(),
+        chart.location(), chart.version(), helm, permissions.describe());
     return new ToolingReport("helm", chart.location(), helm, "chart " + ChartResolver.CHART_NAME + " "
-        + chart.version() + " rendered by helm template and applied through the Kubernetes API");
+        + chart.version() + " rendered by helm template and applied through the Kubernetes API; "
+        + permissions.describe());
   }
 
   @Override
@@ -119,6 +124,10 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
 
   /** The chart's templates as rendered by Helm, one JSON tree per non-empty document. */
   List<JsonNode> render(InstallSpec spec) {
+    return render(charts, spec);
+  }
+
+  static List<JsonNode> render(ChartResolver charts, InstallSpec spec) {
     ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
     String rendered;
     try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
@@ -144,7 +153,7 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     return documents;
   }
 
-  private static String skipReason(JsonNode document) {
+  static String skipReason(JsonNode document) {
     if ("CustomResourceDefinition".equals(document.path("kind").asText())) {
       return "CRDs are applied by the CRD step";
     }

@@ -3,8 +3,6 @@ package org.gloomeshupgrade.preflight;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.temporal.failure.ApplicationFailure;
@@ -25,6 +23,8 @@ import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.ImageVersions;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.kube.PermissionReview;
+import org.gloomeshupgrade.kube.PermissionReviews;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
@@ -55,7 +55,7 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     String kubernetesVersion = kubernetesVersion(client, context, warnings);
 
     // Permissions first, all of them, so a person grants everything missing in one go.
-    Reviews reviews = new Reviews(client, context);
+    PermissionReviews reviews = new PermissionReviews(client, context);
     reviews.check(managementPermissions(context, ns));
     List<CustomResourceDefinition> crds = null;
     if (reviews.allowedOrUnknown(context, "list", "apiextensions.k8s.io", "customresourcedefinitions")) {
@@ -71,9 +71,9 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       Set<String> remoteContexts = new LinkedHashSet<>();
       clusters.forEach(c -> remoteContexts.add(c.context()));
       for (String remote : remoteContexts) {
-        Reviews remoteReviews = new Reviews(clients.forContext(remote), remote);
-        remoteReviews.check(remotePermissions(remote, remoteNs));
-        reviews.add(remoteReviews);
+        PermissionReviews remotePermissionReviews = new PermissionReviews(clients.forContext(remote), remote);
+        remotePermissionReviews.check(remotePermissions(remote, remoteNs));
+        reviews.add(remotePermissionReviews);
       }
     }
     reviews.failIfDenied();
@@ -127,37 +127,37 @@ public class PreflightActivitiesImpl implements PreflightActivities {
 
   // --- permissions ---
 
-  private static List<Review> managementPermissions(String context, String ns) {
-    List<Review> r = new ArrayList<>();
+  private static List<PermissionReview> managementPermissions(String context, String ns) {
+    List<PermissionReview> r = new ArrayList<>();
     for (String verb : List.of("get", "list", "patch", "update")) {
-      r.add(Review.namespaced(context, verb, "apps", "deployments", "", ns));
+      r.add(PermissionReview.namespaced(context, verb, "apps", "deployments", "", ns));
     }
     for (String verb : List.of("get", "patch", "update")) {
-      r.add(Review.namespaced(context, verb, "apps", "deployments", "scale", ns));
+      r.add(PermissionReview.namespaced(context, verb, "apps", "deployments", "scale", ns));
     }
-    r.add(Review.namespaced(context, "list", "", "pods", "", ns));
+    r.add(PermissionReview.namespaced(context, "list", "", "pods", "", ns));
     for (String verb : List.of("get", "list", "create", "update", "patch")) {
-      r.add(Review.clusterWide(context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
+      r.add(PermissionReview.clusterWide(context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
     }
     for (String verb : List.of("get", "create", "update")) {
-      r.add(Review.namespaced(context, verb, "", "secrets", "", ns));
+      r.add(PermissionReview.namespaced(context, verb, "", "secrets", "", ns));
     }
     for (String verb : List.of("get", "list", "create", "update")) {
-      r.add(Review.namespaced(context, verb, GlooMeshGroups.MULTICLUSTER, "kubernetesclusters", "", ns));
+      r.add(PermissionReview.namespaced(context, verb, GlooMeshGroups.MULTICLUSTER, "kubernetesclusters", "", ns));
     }
     return r;
   }
 
-  private static List<Review> kindPermissions(String context, List<CustomResourceDefinition> crds) {
-    List<Review> r = new ArrayList<>();
+  private static List<PermissionReview> kindPermissions(String context, List<CustomResourceDefinition> crds) {
+    List<PermissionReview> r = new ArrayList<>();
     for (CrdKind kind : CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY))) {
       for (String verb : List.of("list", "delete", "deletecollection")) {
-        r.add(Review.allNamespaces(context, verb, kind.group(), kind.plural()));
+        r.add(PermissionReview.allNamespaces(context, verb, kind.group(), kind.plural()));
       }
     }
     for (CrdKind kind : CrdKinds.ofGroups(crds, GlooMeshGroups.USER_CONFIGURATION)) {
       for (String verb : List.of("list", "get")) {
-        r.add(Review.allNamespaces(context, verb, kind.group(), kind.plural()));
+        r.add(PermissionReview.allNamespaces(context, verb, kind.group(), kind.plural()));
       }
     }
     return r;
@@ -168,127 +168,20 @@ public class PreflightActivitiesImpl implements PreflightActivities {
    * when missing and never changes them; it updates the ClusterRole; it updates or, when a field cannot
    * change in place (a binding's roleRef, a Secret's type), deletes and recreates the binding and the token Secret.
    */
-  private static List<Review> remotePermissions(String context, String remoteNs) {
-    List<Review> r = new ArrayList<>();
+  private static List<PermissionReview> remotePermissions(String context, String remoteNs) {
+    List<PermissionReview> r = new ArrayList<>();
     for (String verb : List.of("create", "get")) {
-      r.add(Review.clusterWide(context, verb, "", "namespaces"));
-      r.add(Review.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
+      r.add(PermissionReview.clusterWide(context, verb, "", "namespaces"));
+      r.add(PermissionReview.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
     }
     for (String verb : List.of("create", "get", "update")) {
-      r.add(Review.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterroles"));
+      r.add(PermissionReview.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterroles"));
     }
     for (String verb : List.of("create", "get", "update", "delete")) {
-      r.add(Review.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterrolebindings"));
-      r.add(Review.namespaced(context, verb, "", "secrets", "", remoteNs));
+      r.add(PermissionReview.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterrolebindings"));
+      r.add(PermissionReview.namespaced(context, verb, "", "secrets", "", remoteNs));
     }
     return r;
-  }
-
-  /**
-   * One permission to ask about. An empty namespace means all namespaces for a namespaced resource,
-   * and nothing for a cluster-scoped one.
-   */
-  record Review(String context, String verb, String group, String resource, String subresource, String namespace,
-      boolean clusterScoped) {
-    static Review namespaced(String context, String verb, String group, String resource, String sub, String ns) {
-      return new Review(context, verb, group, resource, sub, ns, false);
-    }
-
-    static Review allNamespaces(String context, String verb, String group, String resource) {
-      return new Review(context, verb, group, resource, "", "", false);
-    }
-
-    static Review clusterWide(String context, String verb, String group, String resource) {
-      return new Review(context, verb, group, resource, "", "", true);
-    }
-
-    /** "deletecollection discovery.mesh.gloo.solo.io/meshes in all namespaces on mgmt" */
-    String describe() {
-      String what = (group.isEmpty() ? "" : group + "/") + resource + (subresource.isEmpty() ? "" : "/" + subresource);
-      String where = clusterScoped ? "cluster-wide" : namespace.isEmpty() ? "in all namespaces" : "in " + namespace;
-      return verb + " " + what + " " + where + " on " + context;
-    }
-  }
-
-  /** The reviews of one cluster (and those merged into it), with their answers. */
-  private static final class Reviews {
-    private final KubernetesClient client;
-    private final String context;
-    /** true: allowed, false: denied, null: the server did not answer. */
-    private final Map<Review, Boolean> answers = new LinkedHashMap<>();
-    private final Map<Review, String> reasons = new LinkedHashMap<>();
-
-    Reviews(KubernetesClient client, String context) {
-      this.client = client;
-      this.context = context;
-    }
-
-    void check(List<Review> reviews) {
-      for (Review r : reviews) {
-        if (answers.containsKey(r)) {
-          continue;
-        }
-        // No metadata at all: a real API server refuses a review that carries any (422 Invalid).
-        SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder()
-            .withNewSpec().withNewResourceAttributes()
-            .withVerb(r.verb()).withGroup(r.group()).withResource(r.resource())
-            .withSubresource(r.subresource().isEmpty() ? null : r.subresource())
-            .withNamespace(r.namespace().isEmpty() ? null : r.namespace())
-            .endResourceAttributes().endSpec().build();
-        SelfSubjectAccessReview answer = KubernetesFailures.call("reviewing permission to " + r.describe(), context,
-            () -> client.authorization().v1().selfSubjectAccessReview().create(review));
-        var status = answer == null ? null : answer.getStatus();
-        answers.put(r, status == null ? null : Boolean.TRUE.equals(status.getAllowed()) && !Boolean.TRUE.equals(status.getDenied()));
-        if (status != null && status.getReason() != null && !status.getReason().isBlank()) {
-          reasons.put(r, status.getReason());
-        }
-      }
-      Heartbeats.beat("reviewed " + answers.size() + " permissions on " + context);
-    }
-
-    void add(Reviews other) {
-      answers.putAll(other.answers);
-      reasons.putAll(other.reasons);
-    }
-
-    boolean allowedOrUnknown(String context, String verb, String group, String resource) {
-      return answers.entrySet().stream()
-          .filter(e -> e.getKey().context().equals(context) && e.getKey().verb().equals(verb)
-              && e.getKey().group().equals(group) && e.getKey().resource().equals(resource))
-          .noneMatch(e -> Boolean.FALSE.equals(e.getValue()));
-    }
-
-    int count() {
-      return answers.size();
-    }
-
-    void failIfDenied() {
-      List<String> denied = answers.entrySet().stream().filter(e -> Boolean.FALSE.equals(e.getValue()))
-          .map(e -> e.getKey().describe() + (reasons.containsKey(e.getKey()) ? " (" + reasons.get(e.getKey()) + ")" : ""))
-          .toList();
-      if (denied.isEmpty()) {
-        return;
-      }
-      log.warn("preflight: {} of {} permission(s) denied: {}", denied.size(), answers.size(), denied);
-      throw ApplicationFailure.newNonRetryableFailure(
-          "The worker's identity lacks " + denied.size() + " permission(s) the upgrade needs:\n  - "
-              + String.join("\n  - ", denied)
-              + "\nGrant them to the worker's user or service account on those clusters (see deploy/rbac in the "
-              + "README) and retry the step. Nothing was changed.",
-          FailureTypes.MISSING_PERMISSIONS);
-    }
-
-    List<String> unansweredWarnings() {
-      Map<String, Long> unanswered = answers.entrySet().stream().filter(e -> e.getValue() == null)
-          .collect(Collectors.groupingBy(e -> e.getKey().context(), TreeMap::new, Collectors.counting()));
-      Map<String, Long> total = answers.keySet().stream()
-          .collect(Collectors.groupingBy(Review::context, TreeMap::new, Collectors.counting()));
-      return unanswered.entrySet().stream()
-          .map(e -> e.getValue() + " of " + total.get(e.getKey()) + " permission reviews on " + e.getKey()
-              + " came back without an answer (no status): those permissions are unconfirmed, and a missing one "
-              + "will stop the step that needs it")
-          .toList();
-    }
   }
 
   // --- clusters ---

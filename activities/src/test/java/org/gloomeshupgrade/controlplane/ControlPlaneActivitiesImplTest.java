@@ -8,12 +8,19 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.gloomeshupgrade.crds.LocalHttpServer;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
@@ -28,7 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlPlaneActivitiesImplTest {
   private static final String NS = RenderedManifestInstallerTest.NAMESPACE;
 
+  private static final String SSAR_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
+
   KubernetesClient client;
+  KubernetesMockServer server;
+  /** "verb resource" pairs the simulated RBAC denies; everything else is allowed. */
+  private final Set<String> denied = new HashSet<>();
 
   @TempDir Path tmp;
   private KubernetesClients clients;
@@ -36,6 +48,14 @@ class ControlPlaneActivitiesImplTest {
   @BeforeEach
   void setUp() {
     clients = MockKubeconfig.context("mgmt", client).clients(tmp);
+    server.expect().post().withPath(SSAR_PATH).andReply(201, request -> {
+      SelfSubjectAccessReview review = Serialization.unmarshal(request.getBody().readUtf8(),
+          SelfSubjectAccessReview.class);
+      ResourceAttributes asked = review.getSpec().getResourceAttributes();
+      review.setStatus(new SubjectAccessReviewStatusBuilder()
+          .withAllowed(!denied.contains(asked.getVerb() + " " + asked.getResource())).build());
+      return review;
+    }).always();
     client.apps().deployments().resource(RenderedManifestInstallerTest.deployment("discovery", "0.11.2", 0)).create();
     client.apps().deployments().resource(RenderedManifestInstallerTest.deployment("networking", "0.11.2", 0)).create();
   }
@@ -89,6 +109,49 @@ class ControlPlaneActivitiesImplTest {
         "version 0.11.3, not the target 0.11.4");
     assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, tmp.resolve("nope").toString(), "0.11.3")),
         "does not exist on the worker");
+  }
+
+  @Test
+  void toolingChecksThePermissionsTheChartsObjectsNeedAndNamesEveryMissingOne() {
+    TestChart.registerSettingsCrd(client);
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ControlPlaneInput manifests = input(InstallMethod.MANIFESTS, TestChart.folder().toString(), "0.11.3");
+
+    assertThat(activities.resolveTooling(manifests).detail()).contains("permission(s) to write its objects confirmed")
+        .doesNotContain("not checked");
+
+    denied.addAll(List.of("update deployments", "create settings"));
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.resolveTooling(manifests));
+    assertThat(failure.getType()).isEqualTo(FailureTypes.MISSING_PERMISSIONS);
+    assertThat(failure.getOriginalMessage()).contains("lacks 2 permission(s)")
+        .contains("update apps/deployments in gloo-mesh on mgmt")
+        .contains("create settings.mesh.gloo.solo.io/settings in gloo-mesh on mgmt")
+        .contains("Nothing was changed");
+  }
+
+  @Test
+  void helmToolingAlsoChecksTheSecretsHelmKeepsItsReleasesIn() {
+    TestChart.registerSettingsCrd(client);
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    denied.addAll(List.of("delete secrets", "patch deployments"));
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.resolveTooling(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3")));
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.MISSING_PERMISSIONS);
+    assertThat(failure.getOriginalMessage()).contains("delete secrets in gloo-mesh on mgmt")
+        .contains("patch apps/deployments in gloo-mesh on mgmt");
+  }
+
+  @Test
+  void kindsNotServedYetAreSaidToBeUnchecked() {
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+
+    ToolingReport report = activities.resolveTooling(
+        input(InstallMethod.MANIFESTS, TestChart.folder().toString(), "0.11.3"));
+
+    assertThat(report.detail()).contains("not checked, served only after the CRD step: [Settings (settings.mesh.gloo.solo.io/");
   }
 
   @Test
