@@ -153,9 +153,37 @@ public final class CrdManifestConverter {
       if (!copy.has("type")) {
         copy.put("type", "object");
       }
-      copy.put(PRESERVE_UNKNOWN_FIELDS, true);
+      preserveAtEveryLevel(copy);
     }
     return copy;
+  }
+
+  /**
+   * v1beta1's preserveUnknownFields kept unknown fields at every depth; in v1 the marker keeps them only at the
+   * level it is on, and a real server prunes below it. So every object-typed level gets it.
+   */
+  private static void preserveAtEveryLevel(ObjectNode node) {
+    if ("object".equals(node.path("type").asText()) || node.has("properties")) {
+      node.put(PRESERVE_UNKNOWN_FIELDS, true);
+    }
+    node.path("properties").forEach(child -> {
+      if (child instanceof ObjectNode o) {
+        preserveAtEveryLevel(o);
+      }
+    });
+    JsonNode items = node.path("items");
+    if (items instanceof ObjectNode o) {
+      preserveAtEveryLevel(o);
+    } else if (items.isArray()) {
+      items.forEach(item -> {
+        if (item instanceof ObjectNode o) {
+          preserveAtEveryLevel(o);
+        }
+      });
+    }
+    if (node.path("additionalProperties") instanceof ObjectNode o) {
+      preserveAtEveryLevel(o);
+    }
   }
 
   private static ArrayNode printerColumns(ArrayNode columns) {

@@ -87,6 +87,10 @@ class CrdManifestConverterTest {
     assertThat(schema.path(CrdManifestConverter.PRESERVE_UNKNOWN_FIELDS).asBoolean()).isTrue();
     assertThat(schema.path("type").asText()).isEqualTo("object");
     assertThat(schema.at("/properties/spec/properties/color/default").asText()).isEqualTo("red");
+    // And at every object level below the root, or a v1 server would prune there what v1beta1 kept.
+    assertThat(schema.at("/properties/spec/" + CrdManifestConverter.PRESERVE_UNKNOWN_FIELDS).asBoolean()).isTrue();
+    assertThat(schema.at("/properties/spec/properties/replicas").has(CrdManifestConverter.PRESERVE_UNKNOWN_FIELDS))
+        .as("not on scalars").isFalse();
     assertThat(tree.path("spec").has("preserveUnknownFields")).isFalse();
     assertThat(tree.at("/spec/conversion/strategy").asText()).isEqualTo("None");
     assertThat(v1.getSpec().getNames().getCategories()).containsExactly("gloo-mesh-upgrade");

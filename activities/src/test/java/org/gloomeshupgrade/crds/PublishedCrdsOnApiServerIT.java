@@ -113,6 +113,29 @@ class PublishedCrdsOnApiServerIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void unknownFieldsAV1beta1CrdKeptAreStillKeptAtEveryDepthAfterConversion() {
+    CrdActivitiesImpl activities = new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
+    activities.apply(new CrdApplyInput("mgmt",
+        CrdManifestConverterTest.resource("legacy-v1beta1.yaml").toString(), "0.11.3", 60));
+    var widgets = sim.client("mgmt").genericKubernetesResources("example.gloo-mesh-upgrade.io/v1alpha1", "Widget")
+        .inNamespace("default");
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource widget =
+        new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+            .withApiVersion("example.gloo-mesh-upgrade.io/v1alpha1").withKind("Widget")
+            .withNewMetadata().withName("w").withNamespace("default").endMetadata()
+            .addToAdditionalProperties("spec", Map.of("replicas", 1, "extra", Map.of("nested", "kept")))
+            .addToAdditionalProperties("topLevel", "kept too")
+            .build();
+
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
+        && (k.getCode() == 429 || k.getCode() == 404)).until(() -> widgets.resource(widget).create() != null);
+
+    io.fabric8.kubernetes.api.model.GenericKubernetesResource stored = widgets.withName("w").get();
+    assertThat(stored.<String>get("spec", "extra", "nested")).isEqualTo("kept");
+    assertThat(stored.getAdditionalProperties()).containsEntry("topLevel", "kept too");
+  }
+
   private static String condition(CustomResourceDefinition crd, String type) {
     return crd.getStatus() == null ? null : crd.getStatus().getConditions().stream()
         .filter(c -> type.equals(c.getType())).map(CustomResourceDefinitionCondition::getStatus).findFirst()
