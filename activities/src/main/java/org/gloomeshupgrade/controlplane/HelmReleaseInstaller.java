@@ -5,6 +5,7 @@ import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.Release;
 import com.marcnuri.helm.ReleaseHistory;
+import com.marcnuri.helm.UpgradeCommand;
 import io.fabric8.kubernetes.api.model.AuthInfo;
 import io.fabric8.kubernetes.api.model.Cluster;
 import io.fabric8.kubernetes.api.model.Config;
@@ -51,6 +52,7 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
   @Override
   public ToolingReport resolveTooling(InstallSpec spec) {
     ChartResolver.ResolvedChart chart = charts.resolve(spec.chart(), spec.targetVersion());
+    ValuesFiles.read(spec);
     String helm = helmVersion();
     // Helm keeps each revision of a release in a Secret of the release's namespace: it lists them, writes the new
     // one, marks the old one superseded and deletes those past its history limit.
@@ -105,7 +107,7 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
     String action = dryRun == DryRun.NONE ? "upgrading release " : "dry-running the upgrade of release ";
     Heartbeats.beat(action + release);
     try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
-      Release result = helm(action + release, spec.context(), () -> Helm.upgrade(chart.path().toString())
+      UpgradeCommand command = Helm.upgrade(chart.path().toString())
           .withName(spec.release())
           .withNamespace(spec.namespace())
           // The values the operator gave the release, over the new chart's defaults. Not --reuse-values: it
@@ -113,8 +115,12 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
           .resetThenReuseValues()
           .withDryRunOption(dryRun)
           // Waiting for readiness makes no sense: discovery and networking stay at 0 replicas until later steps.
-          .withKubeConfigContents(kubeconfig)
-          .call());
+          .withKubeConfigContents(kubeconfig);
+      for (Path file : ValuesFiles.read(spec)) {
+        command = command.withValuesFile(file);
+      }
+      UpgradeCommand upgrade = command;
+      Release result = helm(action + release, spec.context(), upgrade::call);
       return new Upgraded(release, resolved.version(), before, result);
     }
   }

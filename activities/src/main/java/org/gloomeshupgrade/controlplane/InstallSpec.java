@@ -1,10 +1,13 @@
 package org.gloomeshupgrade.controlplane;
 
+import java.util.List;
+
 /**
  * What an installer needs to know, with the kubeconfig context already checked against the worker's kubeconfig.
  *
  * @param chart chart repository URL, chart archive URL, local .tgz or local chart folder
  * @param meshctlPath meshctl binary, or "" for the one on the worker's PATH
+ * @param valuesFiles Helm values files on the worker, applied in order over the release's own values
  */
 public record InstallSpec(
     String context,
@@ -14,11 +17,23 @@ public record InstallSpec(
     String meshctlPath,
     String targetVersion,
     String discoveryDeployment,
-    String networkingDeployment) {
+    String networkingDeployment,
+    List<String> valuesFiles) {
+
+  public InstallSpec {
+    valuesFiles = valuesFiles == null ? List.of() : List.copyOf(valuesFiles);
+  }
+
+  /** Without values files. */
+  public InstallSpec(String context, String namespace, String release, String chart, String meshctlPath,
+      String targetVersion, String discoveryDeployment, String networkingDeployment) {
+    this(context, namespace, release, chart, meshctlPath, targetVersion, discoveryDeployment, networkingDeployment,
+        List.of());
+  }
 
   static InstallSpec of(ControlPlaneInput input, String context, String targetVersion) {
     return new InstallSpec(context, input.namespace(), input.release(), input.chart(),
         input.meshctlPath() == null ? "" : input.meshctlPath(), targetVersion, input.discoveryDeployment(),
-        input.networkingDeployment());
+        input.networkingDeployment(), input.valuesFiles());
   }
 }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+import java.nio.file.Path;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -131,10 +133,13 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
     String rendered;
     try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
-      rendered = Helm.template(chart.path().toString())
+      TemplateCommand command = Helm.template(chart.path().toString())
           .withName(spec.release())
-          .withNamespace(spec.namespace())
-          .call();
+          .withNamespace(spec.namespace());
+      for (Path file : ValuesFiles.read(spec)) {
+        command = command.withValuesFile(file);
+      }
+      rendered = command.call();
     } catch (IllegalStateException e) {
       throw ChartResolver.tooling("helm template of chart " + resolved.location() + " failed: "
           + OutputTail.of(e.getMessage()));

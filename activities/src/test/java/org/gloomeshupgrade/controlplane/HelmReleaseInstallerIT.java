@@ -135,6 +135,39 @@ class HelmReleaseInstallerIT {
     }
   }
 
+  @Test
+  void theRequestsValuesFilesGoOverTheReleasesValuesInOrder(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws IOException {
+    String context = target.context();
+    String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
+    KubernetesClient client = target.clients().forContext(context);
+    boolean settings = client.apiextensions().v1().customResourceDefinitions()
+        .withName("settings.settings.mesh.gloo.solo.io").get() != null;
+    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
+    Path first = java.nio.file.Files.writeString(dir.resolve("first.yaml"),
+        "discovery:\n  image:\n    registry: first.example\nnetworking:\n  image:\n    registry: net.example\n");
+    Path second = java.nio.file.Files.writeString(dir.resolve("second.yaml"),
+        "discovery:\n  image:\n    registry: site.example\n");
+    try {
+      Helm.install(chart("0.11.3", settings).toString()).withName(RELEASE).withNamespace(namespace)
+          .createNamespace().skipCrds().set("discovery.image.registry", MIRROR).withKubeConfigContents(kubeconfig)
+          .call();
+      InstallSpec plain = spec(context, namespace, chart("0.12.0", settings), "0.12.0");
+      InstallSpec withFiles = new InstallSpec(plain.context(), plain.namespace(), plain.release(), plain.chart(), "",
+          plain.targetVersion(), "discovery", "networking", List.of(first.toString(), second.toString()));
+
+      new HelmReleaseInstaller(target.clients(), new ChartResolver()).upgrade(withFiles);
+
+      assertThat(client.apps().deployments().inNamespace(namespace).withName("discovery").get().getSpec()
+          .getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("site.example/discovery:0.12.0");
+      assertThat(client.apps().deployments().inNamespace(namespace).withName("networking").get().getSpec()
+          .getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("net.example/networking:0.12.0");
+    } finally {
+      Helm.uninstall(RELEASE).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
   /** The API server swaps a CRD's schema a moment after the CRD changes; Established says nothing about it. */
   private static void awaitSettingsSchemaWith(KubernetesClient client, String field) {
     GenericKubernetesResource probe = new GenericKubernetesResourceBuilder()

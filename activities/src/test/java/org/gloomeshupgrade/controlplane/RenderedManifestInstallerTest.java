@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,12 +13,15 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -90,6 +94,36 @@ class RenderedManifestInstallerTest {
         JsonNode body = JSON.readTree(write.getUtf8Body());
         assertThat(body.at("/spec/replicas").asInt(0)).as(write.getMethod() + " " + write.getPath()).isZero();
       }
+    }
+  }
+
+  @Test
+  void valuesFilesApplyInOrderOverTheChartsDefaults(@TempDir Path dir) throws Exception {
+    seedDeployment("discovery", "0.11.2", 0);
+    seedDeployment("networking", "0.11.2", 0);
+    Path base = Files.writeString(dir.resolve("base.yaml"), "discovery:\n  image:\n    registry: first.example\n");
+    Path site = Files.writeString(dir.resolve("site.yaml"), "discovery:\n  image:\n    registry: mirror.example\n");
+    InstallSpec plain = TestChart.spec();
+    InstallSpec spec = new InstallSpec(plain.context(), plain.namespace(), plain.release(), plain.chart(), "",
+        plain.targetVersion(), "discovery", "networking", List.of(base.toString(), site.toString()));
+
+    installer.upgrade(spec);
+
+    assertDeployment("discovery", "mirror.example/discovery:0.11.3", 0);
+    assertDeployment("networking", "gcr.io/gloo-mesh/networking:0.11.3", 0);
+  }
+
+  @Test
+  void aMissingOrBrokenValuesFileIsRefusedAtToolingNamingIt(@TempDir Path dir) throws Exception {
+    InstallSpec plain = TestChart.spec();
+    Path list = Files.writeString(dir.resolve("list.yaml"), "- a\n- b\n");
+
+    for (String file : List.of(dir.resolve("absent.yaml").toString(), list.toString())) {
+      InstallSpec spec = new InstallSpec(plain.context(), plain.namespace(), plain.release(), plain.chart(), "",
+          plain.targetVersion(), "discovery", "networking", List.of(file));
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> installer.resolveTooling(spec));
+      assertThat(failure.getType()).isEqualTo(FailureTypes.TOOLING);
+      assertThat(failure.getOriginalMessage()).startsWith("helmValuesFiles[0] " + file + ": ");
     }
   }
 

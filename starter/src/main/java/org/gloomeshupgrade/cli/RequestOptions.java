@@ -28,6 +28,9 @@ public final class RequestOptions {
   String helmRelease;
   @Option(names = "--chart", description = "Chart repository URL, local .tgz or chart folder.")
   String chart;
+  @Option(names = "--helm-values", description = "Helm values file on the worker, applied over the release's values;"
+      + " repeatable, in order.")
+  List<String> helmValuesFiles;
   @Option(names = "--crd-source", description = "Folder or base URL of the target's CRDs (default: public repository).")
   String crdSource;
   @Option(names = "--meshctl", description = "meshctl binary (installMethod meshctl).")
@@ -48,7 +51,8 @@ public final class RequestOptions {
   Boolean noApproval;
   @Option(names = "--allow-downgrade", description = "Allow a target older than the running version.")
   Boolean allowDowngrade;
-  @Option(names = "--dry-run", description = "Preflight and tooling only; change nothing.")
+  @Option(names = "--dry-run", description = "Preflight, tooling, and the CRDs and control plane as a server-side dry"
+      + " run; change nothing.")
   Boolean dryRun;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +67,10 @@ public final class RequestOptions {
     put(request, "helmRelease", helmRelease);
     put(request, "chart", chart);
     put(request, "crdSource", crdSource);
+    if (helmValuesFiles != null && !helmValuesFiles.isEmpty()) {
+      ArrayNode files = request.putArray("helmValuesFiles");
+      helmValuesFiles.forEach(files::add);
+    }
     put(request, "meshctlPath", meshctlPath);
     put(request, "discoveryPollInterval", discoveryPollInterval);
     put(request, "discoverySettleWindow", discoverySettleWindow);

@@ -16,6 +16,7 @@ public record UpgradeRequest(
     InstallMethod installMethod,
     String helmRelease,
     String chart,
+    List<String> helmValuesFiles,
     String crdSource,
     String meshctlPath,
     List<String> clusters,
@@ -37,6 +38,7 @@ public record UpgradeRequest(
 
   public UpgradeRequest {
     clusters = List.copyOf(clusters);
+    helmValuesFiles = List.copyOf(helmValuesFiles);
     clusterContexts = Map.copyOf(clusterContexts);
   }
 

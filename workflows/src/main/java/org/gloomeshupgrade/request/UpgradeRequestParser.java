@@ -24,7 +24,8 @@ public final class UpgradeRequestParser {
 
   /** Every field the wire form accepts, in documentation order. */
   public static final List<String> FIELDS = List.of(
-      "targetVersion", "managementContext", "namespace", "installMethod", "helmRelease", "chart", "crdSource",
+      "targetVersion", "managementContext", "namespace", "installMethod", "helmRelease", "chart", "helmValuesFiles",
+      "crdSource",
       "meshctlPath", "clusters", "clusterContexts", "remoteNamespace", "clusterDomain", "discoveryDeployment",
       "networkingDeployment", "discoveryPollInterval", "discoverySettleWindow", "discoveryTimeout",
       "networkingTimeout", "scaleTimeout", "requireApproval", "approvalTimeout", "attentionTimeout",
@@ -70,6 +71,7 @@ public final class UpgradeRequestParser {
     InstallMethod installMethod = installMethod();
     String helmRelease = text("helmRelease", RequestDefaults.HELM_RELEASE, this::dnsSubdomain);
     String chart = text("chart", RequestDefaults.CHART_REPOSITORY, this::notBlank);
+    List<String> helmValuesFiles = helmValuesFiles();
     String crdSource = text("crdSource", RequestDefaults.CRD_SOURCE, v -> null);
     String meshctlPath = text("meshctlPath", RequestDefaults.MESHCTL_PATH, v -> null);
     List<String> clusters = clusters();
@@ -107,11 +109,15 @@ public final class UpgradeRequestParser {
             + installMethod.wireName() + "\"");
       }
     }
+    if (installMethod == InstallMethod.MESHCTL && !helmValuesFiles.isEmpty()) {
+      problems.add("helmValuesFiles: only used with installMethod \"helm\" or \"manifests\", but installMethod is"
+          + " \"meshctl\"");
+    }
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(problems);
     }
     return new UpgradeRequest(targetVersion, managementContext, namespace, installMethod, helmRelease, chart,
-        crdSource, meshctlPath, clusters, clusterContexts, remoteNamespace, clusterDomain, discoveryDeployment,
+        helmValuesFiles, crdSource, meshctlPath, clusters, clusterContexts, remoteNamespace, clusterDomain, discoveryDeployment,
         networkingDeployment, poll, settle, discoveryTimeout, networkingTimeout, scaleTimeout, requireApproval,
         approvalTimeout, attentionTimeout, allowDowngrade, dryRun);
   }
@@ -234,6 +240,31 @@ public final class UpgradeRequestParser {
       return null;
     }
     return d;
+  }
+
+  /**
+   * Paths on the worker, not values: values can hold secrets (a license key), and the request is kept in the
+   * workflow's history.
+   */
+  private List<String> helmValuesFiles() {
+    JsonNode node = root.get("helmValuesFiles");
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      problems.add("helmValuesFiles: must be a list of paths of Helm values files on the worker, got " + node);
+      return List.of();
+    }
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode item = node.get(i);
+      if (!item.isTextual() || item.asText().isBlank()) {
+        problems.add("helmValuesFiles[" + i + "]: must be the path of a values file on the worker, got " + item);
+      } else {
+        files.add(item.asText().trim());
+      }
+    }
+    return files;
   }
 
   private List<String> clusters() {

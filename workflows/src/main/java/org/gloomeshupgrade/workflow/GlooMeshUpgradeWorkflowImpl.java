@@ -536,7 +536,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private ControlPlaneInput controlPlaneInput(String ctx) {
     return new ControlPlaneInput(ctx, request.namespace(), request.installMethod(), request.helmRelease(),
         request.chart(), request.meshctlPath(), request.targetVersion(), request.discoveryDeployment(),
-        request.networkingDeployment());
+        request.networkingDeployment(), request.helmValuesFiles());
   }
 
   private ScaleInput scale(String ctx, String deployment, int replicas) {

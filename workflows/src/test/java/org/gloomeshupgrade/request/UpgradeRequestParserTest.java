@@ -131,6 +131,25 @@ class UpgradeRequestParserTest {
   }
 
   @Test
+  void helmValuesFilesArePathsInOrderAndOnlyForHelmOrManifests() throws Exception {
+    UpgradeRequest r = UpgradeRequestParser.parse(json(
+        "{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":[\"/etc/gmu/base.yaml\",\" /etc/gmu/site.yaml \"]}"));
+    assertThat(r.helmValuesFiles()).containsExactly("/etc/gmu/base.yaml", "/etc/gmu/site.yaml");
+    assertThat(UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).helmValuesFiles()).isEmpty();
+
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":{\"licenseKey\":\"x\"}}").problems())
+        .containsExactly("helmValuesFiles: must be a list of paths of Helm values files on the worker, got "
+            + "{\"licenseKey\":\"x\"}");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":[\"a.yaml\",\" \",3]}").problems())
+        .containsExactly("helmValuesFiles[1]: must be the path of a values file on the worker, got \" \"",
+            "helmValuesFiles[2]: must be the path of a values file on the worker, got 3");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"installMethod\":\"meshctl\","
+        + "\"helmValuesFiles\":[\"a.yaml\"]}").problems())
+        .containsExactly("helmValuesFiles: only used with installMethod \"helm\" or \"manifests\", but installMethod"
+            + " is \"meshctl\"");
+  }
+
+  @Test
   void meshctlPathWithoutMeshctlInstallIsRefused() throws Exception {
     assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"meshctlPath\":\"/usr/bin/meshctl\"}").problems())
         .containsExactly("meshctlPath: only used with installMethod \"meshctl\", but installMethod is \"helm\"");
