@@ -52,7 +52,6 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
   @Override
   public ToolingReport resolveTooling(InstallSpec spec) {
     ChartResolver.ResolvedChart chart = charts.resolve(spec.chart(), spec.targetVersion());
-    ValuesFiles.read(spec);
     String helm = helmVersion();
     // Helm keeps each revision of a release in a Secret of the release's namespace: it lists them, writes the new
     // one, marks the old one superseded and deletes those past its history limit.

@@ -145,6 +145,20 @@ class ControlPlaneActivitiesImplTest {
   }
 
   @Test
+  void helmToolingRefusesAValuesFileTheWorkerDoesNotHave() {
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    String absent = tmp.resolve("absent.yaml").toString();
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.resolveTooling(
+        new ControlPlaneInput("mgmt", NS, InstallMethod.HELM, "gloo-mesh", TestChart.folder().toString(), "", "0.11.3",
+            "discovery", "networking", List.of(absent))));
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.TOOLING);
+    assertThat(failure.getOriginalMessage()).isEqualTo("helmValuesFiles[0] " + absent
+        + ": no readable file there on the worker");
+  }
+
+  @Test
   void kindsNotServedYetAreSaidToBeUnchecked() {
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
 

@@ -46,13 +46,11 @@ final class ApiServerProcess implements AutoCloseable {
         - level: Metadata
       """.formatted(ADMIN_USER);
 
-  private final String cluster;
   private final ServerProcess process;
   private final String url;
   private final Path auditLog;
 
-  private ApiServerProcess(String cluster, ServerProcess process, String url, Path auditLog) {
-    this.cluster = cluster;
+  private ApiServerProcess(ServerProcess process, String url, Path auditLog) {
     this.process = process;
     this.url = url;
     this.auditLog = auditLog;
@@ -95,7 +93,7 @@ final class ApiServerProcess implements AutoCloseable {
           "--enable-priority-and-fairness=false",
           "--profiling=false",
           "--v=0"), folder.resolve("kube-apiserver.log"));
-      return new ApiServerProcess(cluster, process, "https://127.0.0.1:" + port, auditLog);
+      return new ApiServerProcess(process, "https://127.0.0.1:" + port, auditLog);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -127,14 +125,6 @@ final class ApiServerProcess implements AutoCloseable {
 
   Path auditLog() {
     return auditLog;
-  }
-
-  String cluster() {
-    return cluster;
-  }
-
-  String logTail() {
-    return process.tail();
   }
 
   @Override

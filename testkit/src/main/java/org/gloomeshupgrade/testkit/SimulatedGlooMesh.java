@@ -233,11 +233,6 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     return backend;
   }
 
-  /** The PEM certificate of the CA the clusters' serving certificates are signed with (any certificate on the mock). */
-  public String caPem() {
-    return caPem;
-  }
-
   /**
    * A kubeconfig with every cluster's context, each authenticating as the named service account of that
    * cluster with a token the cluster's API server issued; the account must exist on every cluster.
