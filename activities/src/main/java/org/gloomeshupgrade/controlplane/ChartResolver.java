@@ -38,6 +38,8 @@ import org.semver4j.Semver;
  */
 public class ChartResolver {
   public static final String CHART_NAME = "gloo-mesh";
+  /** From 0.12.1 the management-plane CRDs are published as their own chart. */
+  public static final String CRDS_CHART_NAME = "gloo-mesh-crds";
   /** Failure type for a repository that did not answer; retrying may help. */
   public static final String UNREACHABLE = FailureTypes.CHART_REPOSITORY_UNREACHABLE;
 
@@ -94,6 +96,14 @@ public class ChartResolver {
 
   /** Finds the target version's chart, refusing (non-retryable {@link FailureTypes#TOOLING}) when it is absent. */
   public ResolvedChart resolve(String chart, String targetVersion) {
+    return resolve(CHART_NAME, chart, targetVersion);
+  }
+
+  /**
+   * The same for a named chart: {@code chartName} picks the entry of a repository index; an archive or a local
+   * chart is taken as it is, its version checked.
+   */
+  public ResolvedChart resolve(String chartName, String chart, String targetVersion) {
     Semver target = Semver.parse(targetVersion);
     String reference = chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY : chart.trim();
     String lower = reference.toLowerCase(Locale.ROOT);
@@ -106,7 +116,7 @@ public class ChartResolver {
         return new ResolvedChart(reference, null, archive, null, target.getVersion());
       }
       return fromRepository(reference.endsWith("/") ? reference.substring(0, reference.length() - 1) : reference,
-          target);
+          chartName, target);
     }
     if (lower.contains("://")) {
       throw tooling("chart " + reference + " is neither an http(s) repository or archive URL nor a local path");
@@ -143,7 +153,14 @@ public class ChartResolver {
     }
   }
 
-  private ResolvedChart fromRepository(String repository, Semver target) {
+  /** True for a chart reference that names a repository (an http(s) URL that is not an archive). */
+  public static boolean isRepository(String chart) {
+    String lower = (chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY : chart.trim())
+        .toLowerCase(Locale.ROOT);
+    return (lower.startsWith("http://") || lower.startsWith("https://")) && !lower.endsWith(".tgz");
+  }
+
+  private ResolvedChart fromRepository(String repository, String chartName, Semver target) {
     String indexUrl = repository + "/index.yaml";
     JsonNode index;
     try {
@@ -151,9 +168,9 @@ public class ChartResolver {
     } catch (IOException e) {
       throw tooling("chart repository index " + indexUrl + " is not valid YAML: " + e.getMessage());
     }
-    JsonNode entries = index.path("entries").path(CHART_NAME);
+    JsonNode entries = index.path("entries").path(chartName);
     if (!entries.isArray() || entries.isEmpty()) {
-      throw tooling("chart repository " + repository + " has no chart named " + CHART_NAME);
+      throw tooling("chart repository " + repository + " has no chart named " + chartName);
     }
     List<Semver> available = new ArrayList<>();
     for (JsonNode entry : entries) {
@@ -165,7 +182,7 @@ public class ChartResolver {
       if (version.isEqualTo(target)) {
         JsonNode urls = entry.path("urls");
         if (!urls.isArray() || urls.isEmpty()) {
-          throw tooling("chart " + CHART_NAME + " " + version.getVersion() + " in " + indexUrl + " lists no download URL");
+          throw tooling("chart " + chartName + " " + version.getVersion() + " in " + indexUrl + " lists no download URL");
         }
         // Index URLs may be relative to the repository.
         URI archive = URI.create(repository + "/").resolve(urls.get(0).asText());
@@ -176,7 +193,7 @@ public class ChartResolver {
     List<String> sameMinor = available.stream()
         .filter(v -> v.getMajor() == target.getMajor() && v.getMinor() == target.getMinor())
         .sorted(Comparator.reverseOrder()).map(Semver::getVersion).toList();
-    throw tooling("chart repository " + repository + " has no " + CHART_NAME + " " + target.getVersion()
+    throw tooling("chart repository " + repository + " has no " + chartName + " " + target.getVersion()
         + (sameMinor.isEmpty() ? "" : " (it has " + sameMinor + ")"));
   }
 

@@ -51,6 +51,16 @@ public class CrdActivitiesImpl implements CrdActivities {
   }
 
   @Override
+  public CrdSourceReport check(CrdApplyInput input) {
+    String target = checkedTarget(input);
+    CrdSource.Loaded loaded = loadComplete(input, target);
+    List<String> groups = loaded.crds().stream().map(CrdSource.Crd::group).distinct().sorted().toList();
+    log.info("crds: source={} holds the complete set of Gloo Mesh {}: {} CRDs in {} groups", loaded.source(), target,
+        loaded.crds().size(), groups.size());
+    return new CrdSourceReport(loaded.source(), loaded.crds().size(), groups);
+  }
+
+  @Override
   public CrdApplyResult apply(CrdApplyInput input) {
     return apply(input, false);
   }
@@ -60,7 +70,7 @@ public class CrdActivitiesImpl implements CrdActivities {
     return apply(input, true);
   }
 
-  private CrdApplyResult apply(CrdApplyInput input, boolean dryRun) {
+  private static String checkedTarget(CrdApplyInput input) {
     if (input == null) {
       throw ApplicationFailure.newNonRetryableFailure("CrdApplyInput is missing", FailureTypes.INVALID_REQUEST);
     }
@@ -68,13 +78,32 @@ public class CrdActivitiesImpl implements CrdActivities {
       throw ApplicationFailure.newNonRetryableFailure("targetVersion \"" + input.targetVersion()
           + "\" is not a semantic version (for example 0.11.3)", FailureTypes.INVALID_REQUEST);
     }
+    return Semver.parse(input.targetVersion()).getVersion();
+  }
+
+  private CrdSource.Loaded loadComplete(CrdApplyInput input, String target) {
+    CrdSource.Loaded loaded = source.load(input.source(), target, input.chart());
+    ManagementCrds.requireComplete(loaded, target);
+    return loaded;
+  }
+
+  private CrdApplyResult apply(CrdApplyInput input, boolean dryRun) {
+    String target = checkedTarget(input);
     String context = clients.resolve(input.context());
-    String target = Semver.parse(input.targetVersion()).getVersion();
 
     // Everything is read and checked before the first request that changes the cluster.
-    CrdSource.Loaded loaded = source.load(input.source(), target);
+    CrdSource.Loaded loaded = loadComplete(input, target);
     log.info("crds: cluster={} source={} read {} CRDs from {} files", context, loaded.source(),
         loaded.crds().size(), loaded.files());
+    return write(context, target, loaded, dryRun, input.establishTimeoutSeconds());
+  }
+
+  /**
+   * Creates or updates each CRD read, then waits for Established. The set is not checked here: the activities
+   * check it first; tests of sets that are not a management plane's (the agent CRDs) call this directly.
+   */
+  CrdApplyResult write(String context, String target, CrdSource.Loaded loaded, boolean dryRun,
+      long establishTimeoutSeconds) {
 
     KubernetesClient client = clients.forContext(context);
     KubernetesSerialization serialization = client.getKubernetesSerialization();
@@ -112,7 +141,7 @@ public class CrdActivitiesImpl implements CrdActivities {
       return new CrdApplyResult(loaded.source(), List.copyOf(created), List.copyOf(updated), converted);
     }
 
-    long timeoutSeconds = input.establishTimeoutSeconds();
+    long timeoutSeconds = establishTimeoutSeconds;
     Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : DEFAULT_ESTABLISH_TIMEOUT;
     awaitEstablished(client, context, appliedAsV1, timeout);
     return new CrdApplyResult(loaded.source(), List.copyOf(created), List.copyOf(updated), converted);

@@ -22,32 +22,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import com.marcnuri.helm.Helm;
+import org.gloomeshupgrade.controlplane.ChartResolver;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.semver4j.Semver;
 
 /**
- * Where the target version's CRD manifests come from: a local folder or file (air-gapped sites), an http(s)
- * base URL holding the published file names, or, for an empty source, the public Gloo Mesh repository at the
- * target's tag.
+ * Where the target version's CRD manifests come from: a local folder or file (air-gapped sites); a chart (a .tgz,
+ * local or http(s), or a chart folder), whose {@code crds/} are read; {@code chart}, the CRDs of the chart the
+ * control-plane step installs ({@code gloo-mesh} up to 0.12.0, {@code gloo-mesh-crds} of the same repository from
+ * 0.12.1); an http(s) base URL holding the published file names; or, for an empty source, the public Gloo Mesh
+ * repository at the target's tag.
  */
 public final class CrdSource {
   /** Failure type for a download that may work when retried (server error, no answer). */
   public static final String UNREACHABLE = FailureTypes.CRD_SOURCE_UNREACHABLE;
 
+  /** The crdSource that means "the CRDs of the chart the control-plane step installs". */
+  public static final String FROM_CHART = "chart";
+
   static final String PUBLIC_REPOSITORY = "https://raw.githubusercontent.com/solo-io/gloo-mesh/";
 
   /** From this version the CRDs live in their own chart, {@code gloo-mesh-crds}. */
   private static final Semver SEPARATE_CRD_CHART_FROM = Semver.of(0, 12, 1);
-  /** The enterprise networking and rbac groups appear in 0.10.8. */
-  private static final Semver ENTERPRISE_GROUPS_FROM = Semver.of(0, 10, 8);
-  private static final Semver OBSERVABILITY_FROM = Semver.of(0, 12, 3);
-  private static final Semver FIRST_GLOO_MESH = Semver.of(0, 10, 0);
-  private static final Semver FIRST_V1 = Semver.of(1, 0, 0);
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final HttpClient http;
+  private final ChartResolver charts;
 
   public CrdSource() {
     this(HttpClient.newBuilder()
@@ -58,12 +61,17 @@ public final class CrdSource {
 
   public CrdSource(HttpClient http) {
     this.http = http;
+    this.charts = new ChartResolver(http);
   }
 
   /** One CRD manifest and the file or URL it was read from. */
   public record Crd(String origin, ObjectNode manifest) {
     public String name() {
       return manifest.path("metadata").path("name").asText();
+    }
+
+    public String group() {
+      return manifest.path("spec").path("group").asText();
     }
 
     public boolean isV1beta1() {
@@ -81,19 +89,32 @@ public final class CrdSource {
     }
   }
 
+  /** The same as {@link #load(String, String, String)} with the default chart repository. */
+  public Loaded load(String source, String targetVersion) {
+    return load(source, targetVersion, "");
+  }
+
   /**
    * Reads every CRD of the source. Refuses, before anything is written anywhere, a source that is missing,
    * unreadable, or holds no CRD.
    *
-   * @param targetVersion needed only for URL sources, to pick the file names and the tag
+   * @param targetVersion picks the file names and the tag of URL sources, and is the version a chart must have
+   * @param chart the control-plane chart (repository URL, archive or folder; "" for the default repository),
+   *     read only when the source is {@value #FROM_CHART}
    */
-  public Loaded load(String source, String targetVersion) {
+  public Loaded load(String source, String targetVersion, String chart) {
     String trimmed = source == null ? "" : source.trim();
     if (trimmed.isEmpty()) {
       Semver version = version(targetVersion, "the public repository");
       return fromUrls(publicBaseUrl(version), version);
     }
+    if (trimmed.equalsIgnoreCase(FROM_CHART)) {
+      return fromControlPlaneChart(chart, version(targetVersion, "the chart"));
+    }
     String lower = trimmed.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".tgz") || Files.isRegularFile(Path.of(trimmed).resolve("Chart.yaml"))) {
+      return fromChart(ChartResolver.CHART_NAME, trimmed, version(targetVersion, trimmed));
+    }
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
       if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
         return collect(trimmed, 1, parse(fetch(trimmed), trimmed));
@@ -101,6 +122,36 @@ public final class CrdSource {
       return fromUrls(trimmed.endsWith("/") ? trimmed : trimmed + "/", version(targetVersion, trimmed));
     }
     return fromPath(Path.of(trimmed), trimmed);
+  }
+
+  /**
+   * The CRDs that belong with the control-plane chart: its own {@code crds/} up to 0.12.0; from 0.12.1 the
+   * {@code gloo-mesh-crds} chart, which only a repository can be asked for.
+   */
+  private Loaded fromControlPlaneChart(String chart, Semver version) {
+    if (version.isLowerThan(SEPARATE_CRD_CHART_FROM)) {
+      return fromChart(ChartResolver.CHART_NAME, chart, version);
+    }
+    if (!ChartResolver.isRepository(chart)) {
+      throw ApplicationFailure.newNonRetryableFailure("crdSource \"chart\": from Gloo Mesh 0.12.1 the CRDs are in the "
+          + ChartResolver.CRDS_CHART_NAME + " chart, and chart " + chart + " is a single chart, not a repository."
+          + " Set crdSource to the " + ChartResolver.CRDS_CHART_NAME + " " + version.getVersion()
+          + " chart (.tgz or folder).", FailureTypes.CRD_SOURCE);
+    }
+    return fromChart(ChartResolver.CRDS_CHART_NAME, chart, version);
+  }
+
+  /** The {@code crds/} of a chart, read by Helm ({@code helm show crds}); the chart must be the target version. */
+  private Loaded fromChart(String chartName, String reference, Semver version) {
+    ChartResolver.ResolvedChart resolved = charts.resolve(chartName, reference, version.getVersion());
+    String yaml;
+    try (ChartResolver.LocalChart local = charts.fetch(resolved)) {
+      yaml = Helm.show(local.path().toString()).crds().call();
+    } catch (IllegalStateException e) {
+      throw ApplicationFailure.newNonRetryableFailure("the CRDs of chart " + resolved.location()
+          + " cannot be read by Helm: " + e.getMessage(), FailureTypes.CRD_SOURCE);
+    }
+    return collect(resolved.location(), 1, parse(yaml, resolved.location()));
   }
 
   /** The public repository folder holding the management-plane CRDs of a version, ending in "/". */
@@ -112,27 +163,7 @@ public final class CrdSource {
 
   /** The file names the management-plane CRDs of a 0.x version are published under. */
   public static List<String> fileNames(Semver version) {
-    if (version.isLowerThan(FIRST_GLOO_MESH) || version.isGreaterThanOrEqualTo(FIRST_V1)) {
-      throw ApplicationFailure.newNonRetryableFailure(
-          "the published CRD file names are known for Gloo Mesh 0.10.0 to 0.12.x, not for " + version.getVersion()
-              + ": set crdSource to a local folder holding that version's CRDs",
-          FailureTypes.CRD_SOURCE);
-    }
-    List<String> names = new ArrayList<>();
-    names.add("discovery.mesh.gloo.solo.io_v1alpha2_crds.yaml");
-    names.add("multicluster.solo.io_v1alpha1_crds.yaml");
-    if (version.isGreaterThanOrEqualTo(ENTERPRISE_GROUPS_FROM)) {
-      names.add("networking.enterprise.mesh.gloo.solo.io_v1alpha1_crds.yaml");
-    }
-    names.add("networking.mesh.gloo.solo.io_v1alpha2_crds.yaml");
-    if (version.isGreaterThanOrEqualTo(OBSERVABILITY_FROM)) {
-      names.add("observability.enterprise.mesh.gloo.solo.io_v1alpha1_crds.yaml");
-    }
-    if (version.isGreaterThanOrEqualTo(ENTERPRISE_GROUPS_FROM)) {
-      names.add("rbac.enterprise.mesh.gloo.solo.io_v1alpha1_crds.yaml");
-    }
-    names.add("settings.mesh.gloo.solo.io_v1alpha2_crds.yaml");
-    return List.copyOf(names);
+    return ManagementCrds.files(version).stream().map(ManagementCrds.GroupFile::fileName).toList();
   }
 
   /**

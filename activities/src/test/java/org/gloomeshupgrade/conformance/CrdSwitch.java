@@ -50,8 +50,13 @@ final class CrdSwitch {
     try {
       Files.createDirectories(folder);
       try (Stream<Path> files = Files.list(PublishedCrds.management(version))) {
-        for (Path file : files.filter(f -> GlooMeshGroups.USER_CONFIGURATION.stream()
-            .anyMatch(g -> f.getFileName().toString().startsWith(g + "_"))).toList()) {
+        for (Path file : files.toList()) {
+          if (GlooMeshGroups.USER_CONFIGURATION.stream()
+              .noneMatch(g -> file.getFileName().toString().startsWith(g + "_"))) {
+            // The other groups as published: the CRD step only applies a version's complete set.
+            Files.copy(file, folder.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            continue;
+          }
           StringBuilder out = new StringBuilder();
           for (CrdSource.Crd crd : CrdSource.parse(Files.readString(file), file.toString())) {
             ObjectNode spec = (ObjectNode) crd.manifest().deepCopy().get("spec");

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.temporal.failure.ApplicationFailure;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,14 +58,15 @@ class CrdActivitiesImplTest {
   void appliesAFolderThenUpdatesInPlaceOnTheNextRun() throws Exception {
     CustomResourceDefinition unrelated = client.apiextensions().v1().customResourceDefinitions()
         .resource(unrelatedCrd()).create();
-    String bundle = CrdManifestConverterTest.resource("bundle").toString();
+    String bundle = CrdSets.completed(CrdManifestConverterTest.resource("bundle"), "0.11.3", tmp.resolve("bundle"))
+        .toString();
 
     CrdApplyResult first;
     try (EstablishingController ignored = new EstablishingController(client)) {
       first = activities.apply(new CrdApplyInput("mgmt", bundle, "0.11.3", 10));
     }
     assertThat(first.source()).isEqualTo(bundle);
-    assertThat(first.created()).containsExactlyElementsOf(BUNDLE);
+    assertThat(first.created()).hasSize(12).containsAll(BUNDLE);
     assertThat(first.updated()).isEmpty();
     assertThat(first.convertedFromV1beta1()).as("the mock serves no v1beta1, like Kubernetes 1.22+").isTrue();
 
@@ -77,9 +80,9 @@ class CrdActivitiesImplTest {
       assertThat(v.getSchema().getOpenAPIV3Schema().getProperties()).containsKeys("spec", "status");
       assertThat(v.getSubresources().getStatus()).isNotNull();
     });
-    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(4);
+    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(13);
 
-    // Someone else's label on a CRD, and a newer target: the second run replaces the three, keeps the label.
+    // Someone else's label on a CRD, and a newer target: the second run replaces the twelve, keeps the label.
     client.apiextensions().v1().customResourceDefinitions().withName("trafficpolicies.networking.mesh.gloo.solo.io")
         .edit(crd -> {
           crd.getMetadata().getLabels().put("owner", "platform-team");
@@ -90,9 +93,9 @@ class CrdActivitiesImplTest {
       second = activities.apply(new CrdApplyInput("mgmt", bundle, "0.11.4", 10));
     }
     assertThat(second.created()).isEmpty();
-    assertThat(second.updated()).containsExactlyElementsOf(BUNDLE);
+    assertThat(second.updated()).hasSize(12).containsAll(BUNDLE);
     assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems())
-        .as("updated in place, not duplicated").hasSize(4);
+        .as("updated in place, not duplicated").hasSize(13);
     CustomResourceDefinition after = v1Crd("trafficpolicies.networking.mesh.gloo.solo.io");
     assertThat(after.getMetadata().getAnnotations()).containsEntry(GlooMeshGroups.CRD_VERSION_ANNOTATION, "0.11.4");
     assertThat(after.getMetadata().getLabels()).containsEntry("owner", "platform-team").containsEntry("app", "gloo-mesh");
@@ -111,14 +114,15 @@ class CrdActivitiesImplTest {
         .addNewVersion().withGroupVersion("apiextensions.k8s.io/v1").withVersion("v1").endVersion()
         .addNewVersion().withGroupVersion("apiextensions.k8s.io/v1beta1").withVersion("v1beta1").endVersion()
         .build()).always();
-    String file = CrdManifestConverterTest.resource("legacy-v1beta1.yaml").toString();
+    String file = CrdSets.completed(CrdManifestConverterTest.resource("legacy-v1beta1.yaml"), "0.11.3",
+        tmp.resolve("legacy")).toString();
 
     CrdApplyResult result;
     try (EstablishingController ignored = new EstablishingController(client)) {
       result = activities.apply(new CrdApplyInput("mgmt", file, "0.11.3", 10));
     }
     assertThat(result.convertedFromV1beta1()).isFalse();
-    assertThat(result.created()).containsExactly("widgets.example.gloo-mesh-upgrade.io",
+    assertThat(result.created()).hasSize(14).startsWith("widgets.example.gloo-mesh-upgrade.io",
         "gadgets.example.gloo-mesh-upgrade.io");
     var widgets = client.apiextensions().v1beta1().customResourceDefinitions()
         .withName("widgets.example.gloo-mesh-upgrade.io").get();
@@ -131,7 +135,7 @@ class CrdActivitiesImplTest {
         posts.add(request);
       }
     }
-    assertThat(posts).hasSize(2).allSatisfy(post -> assertThat(post.getUtf8Body())
+    assertThat(posts).hasSize(14).allSatisfy(post -> assertThat(post.getUtf8Body())
         .as("server-owned fields of the file are not sent").doesNotContain("4711", "6b2d1c1e", "storedVersions"));
   }
 
@@ -165,23 +169,95 @@ class CrdActivitiesImplTest {
   }
 
   @Test
+  void aSetMissingAGroupIsRefusedBeforeAnyWriteNamingTheGroup() throws Exception {
+    Path folder = Files.createDirectories(tmp.resolve("without-rbac"));
+    for (String name : CrdSource.fileNames(Semver.parse("0.11.3"))) {
+      if (!name.startsWith(GlooMeshGroups.RBAC_ENTERPRISE)) {
+        Files.writeString(folder.resolve(name), CrdSets.publishedFile(name, "0.11.3"));
+      }
+    }
+    CrdApplyInput input = new CrdApplyInput("mgmt", folder.toString(), "0.11.3", 10);
+
+    for (ThrowingCallable call : List.<ThrowingCallable>of(() -> activities.check(input),
+        () -> activities.apply(input), () -> activities.dryRun(input))) {
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, call);
+      assertThat(failure.getType()).isEqualTo(FailureTypes.CRD_SOURCE);
+      assertThat(failure.isNonRetryable()).isTrue();
+      assertThat(failure.getOriginalMessage()).contains(folder.toString(), "complete set of Gloo Mesh 0.11.3",
+          "group rbac.enterprise.mesh.gloo.solo.io (rolebindings.rbac.enterprise.mesh.gloo.solo.io, "
+              + "roles.rbac.enterprise.mesh.gloo.solo.io)", "Nothing was applied");
+    }
+    assertThat(writes()).isEmpty();
+    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).isEmpty();
+  }
+
+  @Test
+  void aSetMissingOneCrdOfAGroupIsRefusedNamingTheCrd() throws Exception {
+    Path folder = CrdSets.completed(CrdManifestConverterTest.resource("bundle"), "0.11.3", tmp.resolve("bundle"));
+    Path completion = folder.resolve("zz-completion.yaml");
+    Files.writeString(completion, Files.readString(completion).replace("name: failoverservices.", "name: x."));
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> activities.apply(new CrdApplyInput("mgmt", folder.toString(), "0.11.3", 10)));
+
+    assertThat(failure.getOriginalMessage()).contains("it lacks CRD failoverservices.networking.mesh.gloo.solo.io (");
+    assertThat(writes()).isEmpty();
+  }
+
+  @Test
+  void checkReportsACompleteSetAndChangesNothing() throws Exception {
+    Path folder = CrdSets.completed(CrdManifestConverterTest.resource("bundle"), "0.11.3", tmp.resolve("bundle"));
+
+    CrdSourceReport report = activities.check(new CrdApplyInput("mgmt", folder.toString(), "0.11.3", 10));
+
+    assertThat(report.source()).isEqualTo(folder.toString());
+    assertThat(report.crds()).isEqualTo(12);
+    assertThat(report.groups()).containsExactly("discovery.mesh.gloo.solo.io", "multicluster.solo.io",
+        "networking.enterprise.mesh.gloo.solo.io", "networking.mesh.gloo.solo.io",
+        "rbac.enterprise.mesh.gloo.solo.io", "settings.mesh.gloo.solo.io");
+    assertThat(writes()).isEmpty();
+  }
+
+  @Test
+  void thePublishedSetsAreCompleteAndEachLacksAGroupWhenAFileIsLeftOut() throws Exception {
+    for (String version : List.of("0.10.10", "0.11.3", "0.12.0", "0.12.8")) {
+      Path dir = PublishedCrds.management(version);
+      assumeTrue(dir != null, "the published Gloo Mesh CRDs are not on this machine");
+      CrdSourceReport report = activities.check(new CrdApplyInput("mgmt", dir.toString(), version, 10));
+      assertThat(report.crds()).as(version).isEqualTo(version.equals("0.12.8") ? 13 : 12);
+
+      Path partial = Files.createDirectories(tmp.resolve("partial-" + version));
+      try (var files = Files.list(dir)) {
+        for (Path file : files.filter(f -> !f.getFileName().toString().startsWith(GlooMeshGroups.SETTINGS)).toList()) {
+          Files.copy(file, partial.resolve(file.getFileName()));
+        }
+      }
+      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+          () -> activities.apply(new CrdApplyInput("mgmt", partial.toString(), version, 10)));
+      assertThat(failure.getOriginalMessage()).as(version)
+          .contains("lacks group settings.mesh.gloo.solo.io (settings.settings.mesh.gloo.solo.io)");
+    }
+    assertThat(writes()).isEmpty();
+  }
+
+  @Test
   void readsTheVersionsFilesFromABaseUrl() throws Exception {
     List<String> names = CrdSource.fileNames(Semver.parse("0.11.3"));
     try (LocalHttpServer http = new LocalHttpServer();
         EstablishingController ignored = new EstablishingController(client)) {
       for (String name : names) {
-        http.serve("/gloo-mesh/v0.11.3/crds/" + name, generatedCrd(name));
+        http.serve("/gloo-mesh/v0.11.3/crds/" + name, CrdSets.publishedFile(name, "0.11.3"));
       }
       String base = http.url() + "/gloo-mesh/v0.11.3/crds";
       CrdApplyResult result = activities.apply(new CrdApplyInput("mgmt", base, "0.11.3", 10));
 
       assertThat(result.source()).isEqualTo(base + "/");
-      assertThat(result.created()).hasSize(names.size());
+      assertThat(result.created()).hasSize(12);
       assertThat(result.convertedFromV1beta1()).isTrue();
       assertThat(http.requested()).containsExactlyElementsOf(
           names.stream().map(n -> "/gloo-mesh/v0.11.3/crds/" + n).toList());
     }
-    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(names.size());
+    assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(12);
   }
 
   @Test
@@ -189,7 +265,7 @@ class CrdActivitiesImplTest {
     List<String> names = CrdSource.fileNames(Semver.parse("0.11.3"));
     try (LocalHttpServer http = new LocalHttpServer()) {
       for (String name : names.subList(0, names.size() - 1)) {
-        http.serve("/crds/" + name, generatedCrd(name));
+        http.serve("/crds/" + name, CrdSets.publishedFile(name, "0.11.3"));
       }
       String missing = http.url() + "/crds/" + names.get(names.size() - 1);
       ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
@@ -209,7 +285,8 @@ class CrdActivitiesImplTest {
 
   @Test
   void notEstablishedInTimeIsARetryableTimeoutNamingTheCrds() {
-    String bundle = CrdManifestConverterTest.resource("bundle").toString();
+    String bundle = CrdSets.completed(CrdManifestConverterTest.resource("bundle"), "0.11.3", tmp.resolve("bundle"))
+        .toString();
     long started = System.nanoTime();
     ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
         () -> activities.apply(new CrdApplyInput("mgmt", bundle, "0.11.3", 1)));
@@ -263,39 +340,5 @@ class CrdActivitiesImplTest {
         .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
         .endOpenAPIV3Schema().endSchema().endVersion()
         .endSpec().build();
-  }
-
-  /** A small v1beta1 CRD named after a published file, for URL sources. */
-  private static String generatedCrd(String fileName) {
-    String group = fileName.substring(0, fileName.indexOf('_'));
-    String version = fileName.substring(fileName.indexOf('_') + 1, fileName.lastIndexOf("_crds"));
-    return """
-        apiVersion: apiextensions.k8s.io/v1beta1
-        kind: CustomResourceDefinition
-        metadata:
-          name: examples.%1$s
-        spec:
-          group: %1$s
-          names:
-            kind: Example
-            listKind: ExampleList
-            plural: examples
-            singular: example
-          preserveUnknownFields: false
-          scope: Namespaced
-          subresources:
-            status: {}
-          validation:
-            openAPIV3Schema:
-              type: object
-              properties:
-                spec:
-                  type: object
-                  x-kubernetes-preserve-unknown-fields: true
-          versions:
-          - name: %2$s
-            served: true
-            storage: true
-        """.formatted(group, version);
   }
 }

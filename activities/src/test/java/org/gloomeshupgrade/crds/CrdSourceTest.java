@@ -8,6 +8,11 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.marcnuri.helm.Helm;
+import java.util.List;
+import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.testkit.CrdManifests;
+import org.gloomeshupgrade.testkit.HelmChart;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +56,109 @@ class CrdSourceTest {
             .isEqualTo(CrdSource.fileNames(Semver.parse(version)));
       }
     }
+  }
+
+  @Test
+  void theExpectedCrdsOfEachVersionAreTheOnesItPublished() throws IOException {
+    for (String version : new String[] {"0.10.10", "0.11.3", "0.12.0", "0.12.8"}) {
+      Path dir = PublishedCrds.management(version);
+      assumeTrue(dir != null, "the published Gloo Mesh CRDs are not on this machine");
+      CrdSource.Loaded published = source.load(dir.toString(), version);
+      assertThat(ManagementCrds.expected(Semver.parse(version)).values().stream().flatMap(List::stream).sorted())
+          .as(version).containsExactlyElementsOf(published.crds().stream().map(CrdSource.Crd::name).sorted().toList());
+      assertThat(ManagementCrds.expected(Semver.parse(version)).keySet()).as(version)
+          .containsExactlyInAnyOrderElementsOf(published.crds().stream().map(CrdSource.Crd::group).distinct().toList());
+    }
+  }
+
+  @Test
+  void aOnePointXTargetIsCheckedByGroupOnly() {
+    assertThat(ManagementCrds.expected(Semver.parse("1.0.4"))).containsOnlyKeys(GlooMeshGroups.ALL)
+        .allSatisfy((group, crds) -> assertThat(crds).isEmpty());
+  }
+
+  @Test
+  void aChartFolderOrArchiveIsReadThroughItsCrdsFolder(@TempDir Path dir) {
+    Path folder = HelmChart.write("0.11.3", dir.resolve("gloo-mesh"));
+    Path archive = packageInto(folder, dir);
+
+    CrdSource.Loaded fromFolder = source.load(folder.toString(), "0.11.3");
+    CrdSource.Loaded fromArchive = source.load(archive.toString(), "0.11.3");
+
+    assertThat(fromFolder.crds()).extracting(CrdSource.Crd::name)
+        .containsExactlyInAnyOrderElementsOf(expectedNames("0.11.3"));
+    assertThat(fromArchive.crds()).extracting(CrdSource.Crd::name)
+        .containsExactlyInAnyOrderElementsOf(expectedNames("0.11.3"));
+    assertThat(fromArchive.source()).isEqualTo(archive.toString());
+
+    ApplicationFailure other = catchThrowableOfType(ApplicationFailure.class,
+        () -> source.load(archive.toString(), "0.12.0"));
+    assertThat(other.isNonRetryable()).isTrue();
+    assertThat(other.getOriginalMessage()).contains(archive.toString(), "0.11.3", "not the target 0.12.0");
+  }
+
+  @Test
+  void chartMeansTheControlPlaneChartUpTo0120AndTheCrdsChartOfTheRepositoryFrom0121(@TempDir Path dir)
+      throws IOException {
+    Path controlPlane = packageInto(HelmChart.write("0.12.0", dir.resolve("gloo-mesh")), dir);
+    Path crds = packageInto(crdsChart("0.12.8", dir.resolve("gloo-mesh-crds")), dir);
+    try (LocalHttpServer http = new LocalHttpServer()) {
+      http.serve("/charts/index.yaml", """
+          apiVersion: v1
+          entries:
+            gloo-mesh:
+            - name: gloo-mesh
+              version: 0.12.0
+              urls: [gloo-mesh-0.12.0.tgz]
+            gloo-mesh-crds:
+            - name: gloo-mesh-crds
+              version: 0.12.8
+              urls: [gloo-mesh-crds-0.12.8.tgz]
+          """);
+      http.serve("/charts/gloo-mesh-0.12.0.tgz", Files.readAllBytes(controlPlane));
+      http.serve("/charts/gloo-mesh-crds-0.12.8.tgz", Files.readAllBytes(crds));
+      String repository = http.url() + "/charts";
+
+      CrdSource.Loaded v0120 = source.load("chart", "0.12.0", repository);
+      CrdSource.Loaded v0128 = source.load("CHART", "0.12.8", repository);
+
+      assertThat(v0120.source()).isEqualTo(repository + "/gloo-mesh-0.12.0.tgz");
+      assertThat(v0120.crds()).extracting(CrdSource.Crd::name)
+          .containsExactlyInAnyOrderElementsOf(expectedNames("0.12.0"));
+      assertThat(v0128.source()).isEqualTo(repository + "/gloo-mesh-crds-0.12.8.tgz");
+      assertThat(v0128.crds()).extracting(CrdSource.Crd::name)
+          .containsExactlyInAnyOrderElementsOf(expectedNames("0.12.8"))
+          .contains("accesslogrecords.observability.enterprise.mesh.gloo.solo.io");
+    }
+
+    ApplicationFailure single = catchThrowableOfType(ApplicationFailure.class,
+        () -> source.load("chart", "0.12.8", controlPlane.toString()));
+    assertThat(single.getType()).isEqualTo(FailureTypes.CRD_SOURCE);
+    assertThat(single.getOriginalMessage()).contains("gloo-mesh-crds", "0.12.8", controlPlane.toString());
+  }
+
+  private static List<String> expectedNames(String version) {
+    return ManagementCrds.expected(Semver.parse(version)).values().stream().flatMap(List::stream).toList();
+  }
+
+  private static Path packageInto(Path chart, Path destination) {
+    new Helm(chart).packageIt().withDestination(destination).call();
+    try (var files = Files.list(destination)) {
+      String prefix = chart.getFileName() + "-";
+      return files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".tgz"))
+          .findFirst().orElseThrow();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A stand-in for the gloo-mesh-crds chart: nothing but Chart.yaml and crds/. */
+  private static Path crdsChart(String version, Path folder) throws IOException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve("Chart.yaml"), "apiVersion: v2\nname: gloo-mesh-crds\nversion: " + version
+        + "\nappVersion: " + version + "\n");
+    CrdManifests.writeV1beta1Folder(version, folder.resolve("crds"));
+    return folder;
   }
 
   @Test

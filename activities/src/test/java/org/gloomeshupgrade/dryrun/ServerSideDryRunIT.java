@@ -95,16 +95,23 @@ class ServerSideDryRunIT {
   @Test
   void aDryRunTheServerRefusesFailsNamingTheObjectAndChangesNothing() throws IOException {
     KubernetesClient mgmt = sim.client("mgmt");
-    CustomResourceDefinition meshes = mgmt.apiextensions().v1().customResourceDefinitions()
-        .withName("meshes.discovery.mesh.gloo.solo.io").get();
-    // A CRD that no longer lists the version its objects are stored in: a real server refuses it.
-    meshes.getSpec().getVersions().get(0).setName("v9");
-    meshes.getMetadata().setResourceVersion(null);
-    meshes.getMetadata().setUid(null);
-    meshes.getMetadata().setManagedFields(null);
-    meshes.setStatus(null);
+    // The complete set as the cluster has it, with one CRD that no longer lists the version its objects are
+    // stored in: a real server refuses it.
     Path folder = Files.createDirectories(tmp.resolve("bad-crds"));
-    Files.writeString(folder.resolve("meshes.yaml"), mgmt.getKubernetesSerialization().asYaml(meshes));
+    for (CustomResourceDefinition crd : mgmt.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+      if (!GlooMeshGroups.isGlooMeshGroup(crd.getSpec().getGroup())) {
+        continue;
+      }
+      if (crd.getMetadata().getName().equals("meshes.discovery.mesh.gloo.solo.io")) {
+        crd.getSpec().getVersions().get(0).setName("v9");
+      }
+      crd.getMetadata().setResourceVersion(null);
+      crd.getMetadata().setUid(null);
+      crd.getMetadata().setManagedFields(null);
+      crd.setStatus(null);
+      Files.writeString(folder.resolve(crd.getMetadata().getName() + ".yaml"),
+          mgmt.getKubernetesSerialization().asYaml(crd));
+    }
     Map<String, JsonNode> before = state(mgmt);
 
     ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,

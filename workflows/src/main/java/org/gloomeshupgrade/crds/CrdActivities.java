@@ -7,7 +7,15 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface CrdActivities {
   /**
-   * Reads the CRDs from a local folder or URL, converts apiextensions.k8s.io/v1beta1 to v1 when the
+   * Reads the CRD source and checks that it is the complete set of the target version (every group and CRD it
+   * should have), changing nothing: run in the tooling step, so that a bad source stops the run before the first
+   * change instead of after discovery was deleted.
+   */
+  @ActivityMethod(name = "CheckCrdSource")
+  CrdSourceReport check(CrdApplyInput input);
+
+  /**
+   * Reads the CRDs from their source, refuses an incomplete set, converts apiextensions.k8s.io/v1beta1 to v1 when the
    * cluster does not serve v1beta1, creates or updates each, and waits until each is Established.
    * Idempotent.
    */

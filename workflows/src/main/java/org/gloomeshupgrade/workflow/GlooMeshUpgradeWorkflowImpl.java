@@ -21,6 +21,7 @@ import org.gloomeshupgrade.controlplane.ControlPlaneResult;
 import org.gloomeshupgrade.controlplane.ToolingReport;
 import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.CrdApplyResult;
+import org.gloomeshupgrade.crds.CrdSourceReport;
 import org.gloomeshupgrade.deployments.ScaleInput;
 import org.gloomeshupgrade.deployments.ScaleResult;
 import org.gloomeshupgrade.discovery.DiscoveryCounts;
@@ -52,6 +53,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private static final String MESHCTL_UPSERTS_CRDS_FROM = "0.12.0";
   /** Change id (Workflow.getVersion) of the dry run's server-side checks of the CRDs and the control plane. */
   static final String SERVER_SIDE_DRY_RUN = "server-side-dry-run";
+  /** Change id of the tooling step's check that the CRD source is the target's complete set. */
+  static final String CRD_SOURCE_CHECK = "crd-source-check";
   private static final int REGISTRATION_BATCH = 5;
 
   private final RunBook book = new RunBook();
@@ -80,7 +83,13 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     String ctx = pre.context();
     ToolingReport tooling = runStep(Step.TOOLING, () -> {
       ToolingReport t = act.controlPlane.resolveTooling(controlPlaneInput(ctx));
-      book.detail(Step.TOOLING, t.tool() + " " + t.toolVersion() + ": " + t.detail());
+      String crds = "";
+      // Runs recorded before the check existed replay without it.
+      if (!meshctlAppliesCrds() && Workflow.getVersion(CRD_SOURCE_CHECK, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        CrdSourceReport c = act.crds.check(crdInput(ctx));
+        crds = "; CRDs: " + c.crds() + " in " + c.groups().size() + " groups, complete, from " + c.source();
+      }
+      book.detail(Step.TOOLING, t.tool() + " " + t.toolVersion() + ": " + t.detail() + crds);
       return t;
     });
 
@@ -115,8 +124,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       book.skipped(Step.CRDS, now(), "meshctl " + request.targetVersion() + " applies the CRDs itself");
     } else {
       runStep(Step.CRDS, () -> {
-        CrdApplyResult r = act.crds.apply(new CrdApplyInput(ctx, request.crdSource(), request.targetVersion(),
-            request.scaleTimeout().toSeconds()));
+        CrdApplyResult r = act.crds.apply(crdInput(ctx));
         book.detail(Step.CRDS, r.created().size() + " created, " + r.updated().size() + " updated from " + r.source()
             + (r.convertedFromV1beta1() ? " (converted from v1beta1)" : ""));
         return r;
@@ -200,8 +208,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       book.skipped(Step.CRDS, now(), "meshctl " + request.targetVersion() + " applies the CRDs itself");
     } else {
       runStep(Step.CRDS, () -> {
-        CrdApplyResult r = act.crds.dryRun(new CrdApplyInput(ctx, request.crdSource(), request.targetVersion(),
-            request.scaleTimeout().toSeconds()));
+        CrdApplyResult r = act.crds.dryRun(crdInput(ctx));
         book.detail(Step.CRDS, "server dry run: " + r.created().size() + " would be created, " + r.updated().size()
             + " updated from " + r.source() + (r.convertedFromV1beta1() ? " (converted from v1beta1)" : ""));
         return r;
@@ -532,6 +539,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   }
 
   // ---- helpers ----
+
+  private CrdApplyInput crdInput(String ctx) {
+    return new CrdApplyInput(ctx, request.crdSource(), request.targetVersion(), request.scaleTimeout().toSeconds(),
+        request.chart());
+  }
 
   private ControlPlaneInput controlPlaneInput(String ctx) {
     return new ControlPlaneInput(ctx, request.namespace(), request.installMethod(), request.helmRelease(),

@@ -18,6 +18,7 @@ import org.gloomeshupgrade.controlplane.ToolingReport;
 import org.gloomeshupgrade.crds.CrdActivities;
 import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.CrdApplyResult;
+import org.gloomeshupgrade.crds.CrdSourceReport;
 import org.gloomeshupgrade.deployments.DeploymentActivities;
 import org.gloomeshupgrade.deployments.ScaleInput;
 import org.gloomeshupgrade.deployments.ScaleResult;
@@ -55,6 +56,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   /** When false, discovery never recreates its resources. */
   final AtomicBoolean discoveryComesBack = new AtomicBoolean(true);
   final List<ConformanceProblem> conformanceProblems = new CopyOnWriteArrayList<>();
+  /** When set, the CRD source check refuses with this message, as for an incomplete set. */
+  volatile String crdSourceProblem;
 
   Object[] all() {
     return new Object[] {this};
@@ -63,7 +66,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   List<String> mutatingCalls() {
     return calls.stream().filter(c -> !c.startsWith("preflight") && !c.startsWith("tooling")
         && !c.startsWith("count") && !c.startsWith("networkingStatus") && !c.startsWith("verify")
-        && !c.startsWith("conformance") && !c.contains(" dry run")).toList();
+        && !c.startsWith("conformance") && !c.startsWith("crds check") && !c.contains(" dry run")).toList();
   }
 
   @Override
@@ -100,6 +103,16 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
       return new DiscoveryCounts(Map.of("Mesh", Math.min(2, n), "Workload", Math.max(0, n - 2)));
     }
     return new DiscoveryCounts(Map.of("Mesh", 0, "Workload", 0));
+  }
+
+  @Override
+  public CrdSourceReport check(CrdApplyInput input) {
+    calls.add("crds check " + input.targetVersion());
+    if (crdSourceProblem != null) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(crdSourceProblem,
+          FailureTypes.CRD_SOURCE);
+    }
+    return new CrdSourceReport("fake", 12, List.of("networking.mesh.gloo.solo.io"));
   }
 
   @Override

@@ -98,7 +98,7 @@ class GlooMeshUpgradeWorkflowTest {
     assertThat(report.approval()).isEqualTo(new Approval("alice", "change CHG-1"));
     assertThat(report.fromVersion()).isEqualTo("0.10.10");
     assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).isEqualTo(StepState.SUCCEEDED));
-    assertThat(beforeApproval).containsSubsequence("preflight ", "tooling HELM", "scale networking 0",
+    assertThat(beforeApproval).containsSubsequence("preflight ", "tooling HELM", "crds check 0.11.3", "scale networking 0",
         "scale discovery 0", "deleteDiscovery", "crds 0.11.3", "controlPlane 0.11.3", "conformance",
         "reRegister cluster-1", "scale discovery 1", "count");
     assertThat(mesh.calls).containsSubsequence("count", "scale networking 1", "networkingStatus", "verify");
@@ -226,6 +226,25 @@ class GlooMeshUpgradeWorkflowTest {
   }
 
   @Test
+  void anIncompleteCrdSourceStopsTheRunInToolingBeforeAnythingChanges() throws Exception {
+    mesh.crdSourceProblem = "CRD source /crds is not the complete set of Gloo Mesh 0.11.3: it lacks group "
+        + "rbac.enterprise.mesh.gloo.solo.io";
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
+
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.TOOLING);
+    assertThat(stuck.attention()).contains("lacks group rbac.enterprise.mesh.gloo.solo.io");
+    assertThat(mesh.mutatingCalls()).as("nothing changed: no scale-down, no discovery delete").isEmpty();
+    assertThat(mesh.replicas).containsEntry("networking", 1).containsEntry("discovery", 1);
+
+    mesh.crdSourceProblem = null;
+    wf.decide(new StepDecision(Step.TOOLING, Decision.RETRY, "frank", "crdSource fixed"));
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThat(mesh.calls).containsSubsequence("crds check 0.11.3", "crds check 0.11.3", "scale networking 0");
+  }
+
+  @Test
   void abortAfterAFailureEndsTheRunWithNetworkingStillAtZero() throws Exception {
     mesh.discoveryComesBack.set(false);
     GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"discoveryTimeout\":\"1m\",\"discoverySettleWindow\":\"30s\"}");
@@ -326,7 +345,7 @@ class GlooMeshUpgradeWorkflowTest {
 
     assertThat(report.outcome()).isEqualTo(RunState.DRY_RUN_COMPLETE);
     assertThat(report.summary()).contains("server-side dry run").contains("nothing was changed");
-    assertThat(mesh.calls).containsExactly("preflight ", "tooling HELM", "crds dry run 0.11.3",
+    assertThat(mesh.calls).containsExactly("preflight ", "tooling HELM", "crds check 0.11.3", "crds dry run 0.11.3",
         "controlPlane dry run 0.11.3");
     assertThat(mesh.mutatingCalls()).isEmpty();
     assertThat(report.steps()).filteredOn(s -> s.step() == Step.CRDS).singleElement()
