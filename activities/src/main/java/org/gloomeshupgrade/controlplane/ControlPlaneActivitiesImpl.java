@@ -13,6 +13,7 @@ import java.util.Objects;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.request.InstallMethod;
+import org.gloomeshupgrade.request.RequestDefaults;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.semver4j.Semver;
 import org.slf4j.Logger;
@@ -64,7 +65,7 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
         input.installMethod().wireName(), spec.targetVersion(),
         reset.isEmpty() ? "; discovery and networking still at 0" : "; scaled back to 0: " + reset);
     return new ControlPlaneResult(input.installMethod().wireName(), outcome.revisionBefore(), outcome.revisionAfter(),
-        outcome.applied(), reset, outcome.output());
+        outcome.applied(), reset, outcome.output(), outcome.release());
   }
 
   @Override
@@ -74,7 +75,7 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
     log.info("control-plane: cluster={} method={} dry run of {}: {} objects accepted, nothing changed", spec.context(),
         input.installMethod().wireName(), spec.targetVersion(), outcome.applied().size());
     return new ControlPlaneResult(input.installMethod().wireName(), outcome.revisionBefore(), outcome.revisionAfter(),
-        outcome.applied(), List.of(), outcome.output());
+        outcome.applied(), List.of(), outcome.output(), outcome.release());
   }
 
   /**
@@ -121,11 +122,13 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
     requireText(input.namespace(), "namespace");
     requireText(input.discoveryDeployment(), "discoveryDeployment");
     requireText(input.networkingDeployment(), "networkingDeployment");
-    if (input.installMethod() == InstallMethod.HELM || input.installMethod() == InstallMethod.MANIFESTS) {
-      requireText(input.release(), "helmRelease");
-    }
     String context = clients.resolve(input.context());
-    return InstallSpec.of(input, context, target.getVersion());
+    InstallSpec spec = InstallSpec.of(input, context, target.getVersion());
+    // helm finds an unnamed release in the cluster; the rendered manifests only need a name to render with.
+    if (input.installMethod() == InstallMethod.MANIFESTS && spec.release().isBlank()) {
+      spec = spec.withRelease(RequestDefaults.RENDERED_RELEASE);
+    }
+    return spec;
   }
 
   private ControlPlaneInstaller installer(InstallMethod method) {

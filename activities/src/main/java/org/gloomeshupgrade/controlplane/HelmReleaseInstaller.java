@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,31 +42,39 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
 
   private final KubernetesClients clients;
   private final ChartResolver charts;
+  private final HelmReleaseLocator releases;
+  /** Applies the rendered objects as a server-side dry run, for the diff of a dry run. */
+  private final RenderedManifestInstaller objects;
   /** What helm upgrade sends for the chart's objects: three-way merge patches, creates, and deletes of dropped ones. */
   private static final List<String> HELM_VERBS = List.of("get", "create", "patch", "delete");
 
   public HelmReleaseInstaller(KubernetesClients clients, ChartResolver charts) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.charts = Objects.requireNonNull(charts, "charts");
+    this.releases = new HelmReleaseLocator(clients);
+    this.objects = new RenderedManifestInstaller(clients, charts);
   }
 
   @Override
   public ToolingReport resolveTooling(InstallSpec spec) {
     ChartResolver.ResolvedChart chart = charts.resolve(spec.chart(), spec.targetVersion());
     String helm = helmVersion();
+    HelmReleaseLocator.Located release = releases.locate(spec);
     // Helm keeps each revision of a release in a Secret of the release's namespace: it lists them, writes the new
     // one, marks the old one superseded and deletes those past its history limit.
     List<PermissionReview> releaseStorage = new ArrayList<>();
     for (String verb : List.of("get", "list", "create", "update", "delete")) {
-      releaseStorage.add(PermissionReview.namespaced(spec.context(), verb, "", "secrets", "", spec.namespace()));
+      releaseStorage.add(PermissionReview.namespaced(spec.context(), verb, "", "secrets", "", release.namespace()));
     }
     ChartPermissions.Checked permissions = ChartPermissions.check(clients.forContext(spec.context()),
         spec.context(), spec.namespace(), RenderedManifestInstaller.render(charts, spec), HELM_VERBS, releaseStorage);
-    log.info("control-plane: cluster={} method=helm chart={} version={} resolved (helm {}), {}", spec.context(),
-        chart.location(), chart.version(), helm, permissions.describe());
+    int revision = currentRevision(spec.context(), release);
+    log.info("control-plane: cluster={} method=helm release={} revision={} ({}) chart={} version={} resolved (helm {}),"
+        + " {}", spec.context(), release.id(), revision, release.how(), chart.location(), chart.version(), helm,
+        permissions.describe());
     return new ToolingReport("helm", chart.location(), helm,
-        "helm upgrade of release " + spec.namespace() + "/" + spec.release() + " to chart " + ChartResolver.CHART_NAME
-            + " " + chart.version() + "; " + permissions.describe());
+        "helm upgrade of release " + release.id() + " at revision " + revision + " (" + release.how() + ") to chart "
+            + ChartResolver.CHART_NAME + " " + chart.version() + "; " + permissions.describe());
   }
 
   @Override
@@ -81,34 +90,79 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
       });
     }
     log.info("control-plane: cluster={} method=helm release={} upgraded to {} (revision {} -> {}, status {})",
-        spec.context(), upgraded.name(), upgraded.version(), upgraded.revisionBefore(), after, result.getStatus());
-    return new InstallOutcome(upgraded.revisionBefore(), after, List.of(), tail.toString());
+        spec.context(), upgraded.id(), upgraded.version(), upgraded.revisionBefore(), after, result.getStatus());
+    return new InstallOutcome(upgraded.revisionBefore(), after, List.of(), tail.toString(), upgraded.id());
   }
 
+  /**
+   * {@code helm upgrade --dry-run=server}, then the diff: the chart rendered with the release's values and the
+   * request's values files, each object sent to the API server as a dry-run create or update, and the answer
+   * compared with the live object. Nothing is stored.
+   */
   @Override
   public InstallOutcome dryRun(InstallSpec spec) {
     Upgraded upgraded = helmUpgrade(spec, DryRun.SERVER);
     log.info("control-plane: cluster={} method=helm release={} dry run of {} accepted (revision stays {})",
-        spec.context(), upgraded.name(), upgraded.version(), upgraded.revisionBefore());
-    return new InstallOutcome(upgraded.revisionBefore(), upgraded.revisionBefore(), List.of(),
-        "helm upgrade --dry-run=server of " + upgraded.name() + " to " + upgraded.version() + ": "
-            + upgraded.release().getStatus());
+        spec.context(), upgraded.id(), upgraded.version(), upgraded.revisionBefore());
+    InstallOutcome diff = diff(spec.withRelease(upgraded.name()), upgraded);
+    return new InstallOutcome(upgraded.revisionBefore(), upgraded.revisionBefore(), diff.applied(),
+        "helm upgrade --dry-run=server of " + upgraded.id() + " to " + upgraded.version() + ": "
+            + upgraded.release().getStatus() + "\n" + diff.output(), upgraded.id());
   }
 
-  private record Upgraded(String name, String version, int revisionBefore, Release release) {}
+  private InstallOutcome diff(InstallSpec spec, Upgraded upgraded) {
+    String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
+    String values = helm("reading the values of release " + upgraded.id(), spec.context(), () -> Helm.get(upgraded.name())
+        .values().withNamespace(upgraded.namespace()).withKubeConfigContents(kubeconfig).call());
+    Path file = null;
+    try {
+      // The release's values may hold secrets: a file only the worker's user can read, deleted right after.
+      file = Files.createTempFile("gmu-release-values-", ".yaml",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, userValues(values));
+      return objects.apply(spec.withRelease(upgraded.name()),
+          RenderedManifestInstaller.render(charts, spec, List.of(file)), true, "helm");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the release's values to a temporary file", e);
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // The temporary folder's cleanup will take it.
+        }
+      }
+    }
+  }
+
+  /** {@code helm get values} prints a heading before the YAML; Helm's values parser needs the YAML alone. */
+  static String userValues(String output) {
+    String text = output == null ? "" : output.strip();
+    if (text.startsWith("USER-SUPPLIED VALUES:")) {
+      text = text.substring("USER-SUPPLIED VALUES:".length()).strip();
+    }
+    return text.equals("null") ? "" : text;
+  }
+
+  private record Upgraded(String name, String namespace, String version, int revisionBefore, Release release) {
+    String id() {
+      return namespace + "/" + name;
+    }
+  }
 
   /** {@code helm upgrade} of the existing release to the target chart; with DryRun.SERVER the API server only validates. */
   private Upgraded helmUpgrade(InstallSpec spec, DryRun dryRun) {
     String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
-    String release = spec.namespace() + "/" + spec.release();
-    int before = currentRevision(spec, kubeconfig);
+    HelmReleaseLocator.Located located = releases.locate(spec);
+    String release = located.id();
+    int before = currentRevision(spec.context(), located);
     ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
     String action = dryRun == DryRun.NONE ? "upgrading release " : "dry-running the upgrade of release ";
     Heartbeats.beat(action + release);
     try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
       UpgradeCommand command = Helm.upgrade(chart.path().toString())
-          .withName(spec.release())
-          .withNamespace(spec.namespace())
+          .withName(located.name())
+          .withNamespace(located.namespace())
           // The values the operator gave the release, over the new chart's defaults. Not --reuse-values: it
           // renders the new chart with the old chart's defaults, so whatever a new version changed there is lost.
           .resetThenReuseValues()
@@ -120,18 +174,17 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
       }
       UpgradeCommand upgrade = command;
       Release result = helm(action + release, spec.context(), upgrade::call);
-      return new Upgraded(release, resolved.version(), before, result);
+      return new Upgraded(located.name(), located.namespace(), resolved.version(), before, result);
     }
   }
 
-  private int currentRevision(InstallSpec spec, String kubeconfig) {
-    String release = spec.namespace() + "/" + spec.release();
-    List<ReleaseHistory> history = helm("reading the history of release " + release, spec.context(),
-        () -> Helm.history(spec.release()).withNamespace(spec.namespace()).withKubeConfigContents(kubeconfig).call());
-    return history.stream().mapToInt(ReleaseHistory::getRevision).max().orElseThrow(() ->
-        ApplicationFailure.newNonRetryableFailure("Helm release " + release + " does not exist on cluster "
-            + spec.context() + ": the helm method upgrades an existing release. Check release and namespace.",
-            FailureTypes.NOT_FOUND));
+  /** The release's newest revision, from Helm's own record of it; refused when there is none. */
+  private int currentRevision(String context, HelmReleaseLocator.Located release) {
+    return HelmReleaseStorage.latest(clients.forContext(context), context, release.namespace(), release.name())
+        .map(HelmReleaseStorage.Revision::revision).orElseThrow(() ->
+        ApplicationFailure.newNonRetryableFailure("Helm release " + release.id() + " (" + release.how()
+            + ") does not exist on cluster " + context + ": the helm method upgrades an existing release. Check"
+            + " helmRelease and namespace, or leave helmRelease empty to find the release.", FailureTypes.NOT_FOUND));
   }
 
   private static <T> T helm(String action, String context, HelmCall<T> call) {

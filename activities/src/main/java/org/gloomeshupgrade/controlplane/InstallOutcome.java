@@ -10,8 +10,18 @@ import java.util.List;
  * @param applied objects created or updated, as "Kind namespace/name"
  * @param output the tool's output, already trimmed for the history
  */
-public record InstallOutcome(int revisionBefore, int revisionAfter, List<String> applied, String output) {
+public record InstallOutcome(int revisionBefore, int revisionAfter, List<String> applied, String output,
+    String release) {
+  /**
+   * @param release the Helm release upgraded, as "namespace/name", or "" when the method does not use one
+   */
   public InstallOutcome {
     applied = List.copyOf(applied);
+    release = release == null ? "" : release;
+  }
+
+  /** Without a Helm release. */
+  public InstallOutcome(int revisionBefore, int revisionAfter, List<String> applied, String output) {
+    this(revisionBefore, revisionAfter, applied, output, "");
   }
 }

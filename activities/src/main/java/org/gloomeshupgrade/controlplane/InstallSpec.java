@@ -31,8 +31,14 @@ public record InstallSpec(
         List.of());
   }
 
+  /** The same with another release name. */
+  public InstallSpec withRelease(String name) {
+    return new InstallSpec(context, namespace, name, chart, meshctlPath, targetVersion, discoveryDeployment,
+        networkingDeployment, valuesFiles);
+  }
+
   static InstallSpec of(ControlPlaneInput input, String context, String targetVersion) {
-    return new InstallSpec(context, input.namespace(), input.release(), input.chart(),
+    return new InstallSpec(context, input.namespace(), input.release() == null ? "" : input.release(), input.chart(),
         input.meshctlPath() == null ? "" : input.meshctlPath(), targetVersion, input.discoveryDeployment(),
         input.networkingDeployment(), input.valuesFiles());
   }

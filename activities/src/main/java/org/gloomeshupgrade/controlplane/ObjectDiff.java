@@ -22,8 +22,12 @@ final class ObjectDiff {
 
   private ObjectDiff() {}
 
-  /** One line per change, in JSON-patch order; empty when the write would change nothing. */
+  /**
+   * One line per change, in JSON-patch order; empty when the write would change nothing. A Secret's values are
+   * never shown, only the paths that change: the lines end up in the workflow's history.
+   */
   static List<String> changes(JsonNode live, JsonNode wouldBe) {
+    boolean secret = "Secret".equals(wouldBe.path("kind").asText()) || "Secret".equals(live.path("kind").asText());
     JsonNode patch = JsonDiff.asJson(comparable(live), comparable(wouldBe),
         EnumSet.of(DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION,
             DiffFlags.ADD_ORIGINAL_VALUE_ON_REPLACE));
@@ -32,8 +36,9 @@ final class ObjectDiff {
       String verb = op.path("op").asText();
       String path = op.path("path").asText();
       switch (verb) {
-        case "replace" -> lines.add("replace " + path + ": " + shown(op.get("fromValue")) + " -> " + shown(op.get("value")));
-        case "add" -> lines.add("add " + path + ": " + shown(op.get("value")));
+        case "replace" -> lines.add(secret ? "replace " + path + " (value hidden)"
+            : "replace " + path + ": " + shown(op.get("fromValue")) + " -> " + shown(op.get("value")));
+        case "add" -> lines.add(secret ? "add " + path + " (value hidden)" : "add " + path + ": " + shown(op.get("value")));
         case "remove" -> lines.add("remove " + path);
         default -> lines.add(verb + " " + path);
       }

@@ -82,7 +82,16 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
   }
 
   private InstallOutcome apply(InstallSpec spec, boolean dryRun) {
-    List<JsonNode> documents = render(spec);
+    return apply(spec, render(spec), dryRun, "manifests");
+  }
+
+  /**
+   * Creates or updates each rendered object (CRDs and hooks skipped, discovery and networking replicas kept); with
+   * {@code dryRun} the server only validates and answers, and the outcome lists what would change, field by field.
+   *
+   * @param method what the log lines name: the install method on whose behalf this runs
+   */
+  InstallOutcome apply(InstallSpec spec, List<JsonNode> documents, boolean dryRun, String method) {
     KubernetesClient client = clients.forContext(spec.context());
     KubernetesSerialization serialization = client.getKubernetesSerialization();
     Map<String, Boolean> namespacedByKind = new HashMap<>();
@@ -94,7 +103,7 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       String name = document.path("metadata").path("name").asText();
       String skip = skipReason(document);
       if (skip != null) {
-        log.info("control-plane: cluster={} method=manifests {} {} skipped ({})", spec.context(), kind, name, skip);
+        log.info("control-plane: cluster={} method={} {} {} skipped ({})", spec.context(), method, kind, name, skip);
         output.line("skipped " + kind + " " + name + ": " + skip);
         continue;
       }
@@ -110,7 +119,7 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       String outcome = written.created() ? "created" : written.changes().isEmpty() ? "unchanged"
           : "updated: " + ObjectDiff.summary(written.changes());
       String line = id + (dryRun ? " would be " : " ") + outcome + (dryRun ? " (server dry run)" : "") + note;
-      log.info("control-plane: cluster={} method=manifests {}", spec.context(), line);
+      log.info("control-plane: cluster={} method={} {}", spec.context(), method, line);
       output.line(line);
       // A dry run reports what would change; a real run, everything it wrote.
       if (!dryRun || written.created() || !written.changes().isEmpty()) {
@@ -130,12 +139,20 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
   }
 
   static List<JsonNode> render(ChartResolver charts, InstallSpec spec) {
+    return render(charts, spec, List.of());
+  }
+
+  /** @param valuesFirst values files applied before the request's own (a release's current values) */
+  static List<JsonNode> render(ChartResolver charts, InstallSpec spec, List<Path> valuesFirst) {
     ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
     String rendered;
     try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
       TemplateCommand command = Helm.template(chart.path().toString())
           .withName(spec.release())
           .withNamespace(spec.namespace());
+      for (Path file : valuesFirst) {
+        command = command.withValuesFile(file);
+      }
       for (Path file : ValuesFiles.read(spec)) {
         command = command.withValuesFile(file);
       }

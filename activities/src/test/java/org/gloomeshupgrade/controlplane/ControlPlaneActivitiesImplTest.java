@@ -58,6 +58,7 @@ class ControlPlaneActivitiesImplTest {
     }).always();
     client.apps().deployments().resource(RenderedManifestInstallerTest.deployment("discovery", "0.11.2", 0)).create();
     client.apps().deployments().resource(RenderedManifestInstallerTest.deployment("networking", "0.11.2", 0)).create();
+    HelmReleaseSecrets.seed(client, NS, "gloo-mesh", "gloo-mesh", "0.11.2", 4, "deployed");
   }
 
   @AfterEach
@@ -128,6 +129,36 @@ class ControlPlaneActivitiesImplTest {
         .contains("update apps/deployments in gloo-mesh on mgmt")
         .contains("create settings.mesh.gloo.solo.io/settings in gloo-mesh on mgmt")
         .contains("Nothing was changed");
+  }
+
+  @Test
+  void helmToolingNamesTheReleaseAndItsRevisionForARollback() {
+    TestChart.registerSettingsCrd(client);
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+
+    ToolingReport named = activities.resolveTooling(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+    ToolingReport found = activities.resolveTooling(new ControlPlaneInput("mgmt", NS, InstallMethod.HELM, "",
+        TestChart.folder().toString(), "", "0.11.3", "discovery", "networking"));
+
+    assertThat(named.detail()).startsWith("helm upgrade of release " + NS + "/gloo-mesh at revision 4 (named in the"
+        + " request) to chart gloo-mesh 0.11.3");
+    assertThat(found.detail()).startsWith("helm upgrade of release " + NS + "/gloo-mesh at revision 4 (the only"
+        + " deployed release of chart gloo-mesh (0.11.2))");
+  }
+
+  @Test
+  void helmToolingRefusesAReleaseThatDoesNotExistBeforeAnythingChanges() {
+    TestChart.registerSettingsCrd(client);
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.resolveTooling(
+        new ControlPlaneInput("mgmt", NS, InstallMethod.HELM, "gloo-mesh-old", TestChart.folder().toString(), "",
+            "0.11.3", "discovery", "networking")));
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.NOT_FOUND);
+    assertThat(failure.isNonRetryable()).isTrue();
+    assertThat(failure.getOriginalMessage()).contains("Helm release " + NS + "/gloo-mesh-old (named in the request)"
+        + " does not exist on cluster mgmt");
   }
 
   @Test

@@ -168,6 +168,58 @@ class HelmReleaseInstallerIT {
     }
   }
 
+  @Test
+  void anUnnamedReleaseIsFoundFromTheClusterAndItsDryRunListsWhatWouldChange() throws IOException {
+    String context = target.context();
+    String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
+    KubernetesClient client = target.clients().forContext(context);
+    boolean settings = client.apiextensions().v1().customResourceDefinitions()
+        .withName("settings.settings.mesh.gloo.solo.io").get() != null;
+    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
+    String name = "mesh-" + namespace.substring(7);
+    try {
+      Helm.install(chart("0.11.3", settings).toString()).withName(name).withNamespace(namespace).createNamespace()
+          .skipCrds().set("discovery.image.registry", MIRROR).withKubeConfigContents(kubeconfig).call();
+      Helm.upgrade(chart("0.11.3", settings).toString()).withName(name).withNamespace(namespace)
+          .resetThenReuseValues().withKubeConfigContents(kubeconfig).call();
+      HelmReleaseInstaller installer = new HelmReleaseInstaller(target.clients(), new ChartResolver());
+      InstallSpec unnamed = spec(context, namespace, chart("0.12.0", settings), "0.12.0").withRelease("");
+
+      // What Helm itself stored, read through the API: the revision its history shows.
+      assertThat(HelmReleaseStorage.latest(client, context, namespace, name)).hasValueSatisfying(r -> {
+        assertThat(r.revision()).isEqualTo(2);
+        assertThat(r.chart()).isEqualTo("gloo-mesh");
+        assertThat(r.chartVersion()).isEqualTo("0.11.3");
+        assertThat(r.status()).isEqualTo("deployed");
+      });
+      assertThat(installer.resolveTooling(unnamed).detail()).contains("release " + namespace + "/" + name
+          + " at revision 2 (found from the Helm annotations of deployment " + namespace + "/discovery)");
+
+      InstallOutcome dryRun = installer.dryRun(unnamed);
+
+      assertThat(dryRun.release()).isEqualTo(namespace + "/" + name);
+      assertThat(List.of(dryRun.revisionBefore(), dryRun.revisionAfter())).containsExactly(2, 2);
+      assertThat(dryRun.applied()).contains("Deployment " + namespace + "/discovery",
+          "Deployment " + namespace + "/networking");
+      assertThat(dryRun.output())
+          .contains("Deployment " + namespace + "/discovery would be updated: ")
+          .as("the release's own value is kept in the diff: only the tag changes")
+          .contains("replace /spec/template/spec/containers/0/image: \"" + MIRROR + "/discovery:0.11.3\" -> \""
+              + MIRROR + "/discovery:0.12.0\"")
+          .contains("(server dry run)");
+      assertDeploymentsAt(client, namespace, "0.11.3");
+      assertThat(HelmReleaseStorage.latest(client, context, namespace, name).orElseThrow().revision()).isEqualTo(2);
+
+      InstallOutcome upgraded = installer.upgrade(unnamed);
+      assertThat(upgraded.release()).isEqualTo(namespace + "/" + name);
+      assertThat(List.of(upgraded.revisionBefore(), upgraded.revisionAfter())).containsExactly(2, 3);
+      assertDeploymentsAt(client, namespace, "0.12.0");
+    } finally {
+      Helm.uninstall(name).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
+      client.namespaces().withName(namespace).delete();
+    }
+  }
+
   /** The API server swaps a CRD's schema a moment after the CRD changes; Established says nothing about it. */
   private static void awaitSettingsSchemaWith(KubernetesClient client, String field) {
     GenericKubernetesResource probe = new GenericKubernetesResourceBuilder()

@@ -30,6 +30,19 @@ class ObjectDiffTest {
   }
 
   @Test
+  void aSecretsValuesAreNeverShownOnlyItsPaths() throws Exception {
+    JsonNode live = json("{\"kind\":\"Secret\",\"metadata\":{\"name\":\"license\"},"
+        + "\"data\":{\"key\":\"b2xkLWxpY2Vuc2U=\"}}");
+    JsonNode wouldBe = json("{\"kind\":\"Secret\",\"metadata\":{\"name\":\"license\"},"
+        + "\"data\":{\"key\":\"bmV3LWxpY2Vuc2U=\",\"extra\":\"c2VjcmV0\"}}");
+
+    List<String> changes = ObjectDiff.changes(live, wouldBe);
+
+    assertThat(changes).containsExactlyInAnyOrder("replace /data/key (value hidden)", "add /data/extra (value hidden)");
+    assertThat(String.join("\n", changes)).doesNotContain("b2xkLWxpY2Vuc2U=", "bmV3LWxpY2Vuc2U=", "c2VjcmV0");
+  }
+
+  @Test
   void whatTheServerOwnsIsNotAChange() throws Exception {
     JsonNode live = json("{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"7\",\"generation\":2,"
         + "\"managedFields\":[{\"manager\":\"x\"}]},\"spec\":{\"a\":1},\"status\":{\"ready\":1}}");

@@ -8,7 +8,10 @@ public final class RequestDefaults {
   public static final String MANAGEMENT_CONTEXT = "";
   public static final String NAMESPACE = "gloo-mesh";
   public static final InstallMethod INSTALL_METHOD = InstallMethod.HELM;
-  public static final String HELM_RELEASE = "gloo-mesh";
+  /** Empty: the release is found from the cluster (the discovery deployment's Helm annotations, else helm list). */
+  public static final String HELM_RELEASE = "";
+  /** The release name the {@code manifests} method renders the chart with when none is given (meshctl's name). */
+  public static final String RENDERED_RELEASE = "gloo-mesh";
   public static final String CHART_REPOSITORY = "https://storage.googleapis.com/gloo-mesh/gloo-mesh";
   /** Empty: the target version's CRDs from the public repository paths the runbook names. */
   public static final String CRD_SOURCE = "";

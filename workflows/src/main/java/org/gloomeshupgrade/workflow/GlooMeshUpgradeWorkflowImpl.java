@@ -134,8 +134,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     runStep(Step.CONTROL_PLANE, () -> {
       ControlPlaneResult r = act.controlPlane.upgrade(controlPlaneInput(ctx));
       book.detail(Step.CONTROL_PLANE, r.method() + ": " + r.applied().size() + " objects"
-          + (r.revisionAfter() > 0 ? ", release revision " + r.revisionBefore() + " to " + r.revisionAfter() : "")
-          + (r.replicasReset().isEmpty() ? "" : ", scaled back to 0: " + r.replicasReset()));
+          + (r.revisionAfter() > 0 ? ", release " + (r.release() == null || r.release().isBlank() ? ""
+              : r.release() + " ") + "revision " + r.revisionBefore() + " to " + r.revisionAfter() : "")
+          + (r.replicasReset().isEmpty() ? "" : ", scaled back to 0: " + r.replicasReset())
+          + (r.rollbackCommand().isEmpty() ? "" : "; to undo: " + r.rollbackCommand()));
       return r;
     });
 

@@ -33,7 +33,7 @@ class UpgradeRequestParserTest {
     assertThat(r.managementContext()).isEqualTo(RequestDefaults.MANAGEMENT_CONTEXT);
     assertThat(r.namespace()).isEqualTo("gloo-mesh");
     assertThat(r.installMethod()).isEqualTo(InstallMethod.HELM);
-    assertThat(r.helmRelease()).isEqualTo("gloo-mesh");
+    assertThat(r.helmRelease()).as("found from the cluster").isEmpty();
     assertThat(r.chart()).isEqualTo(RequestDefaults.CHART_REPOSITORY);
     assertThat(r.clusters()).isEmpty();
     assertThat(r.discoveryDeployment()).isEqualTo("discovery");

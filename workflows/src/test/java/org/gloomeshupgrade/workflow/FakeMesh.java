@@ -144,7 +144,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   public ControlPlaneResult upgrade(ControlPlaneInput input) {
     calls.add("controlPlane " + input.targetVersion());
     runningVersion = input.targetVersion();
-    return new ControlPlaneResult("helm", 3, 4, List.of("Deployment gloo-mesh/networking"), List.of(), "");
+    return new ControlPlaneResult("helm", 3, 4, List.of("Deployment gloo-mesh/networking"), List.of(), "",
+        "gloo-mesh/gloo-mesh");
   }
 
   @Override

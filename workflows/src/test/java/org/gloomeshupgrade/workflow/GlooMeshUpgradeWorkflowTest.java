@@ -104,6 +104,9 @@ class GlooMeshUpgradeWorkflowTest {
     assertThat(mesh.calls).containsSubsequence("count", "scale networking 1", "networkingStatus", "verify");
     assertThat(mesh.calls.indexOf("scale networking 1")).isGreaterThanOrEqualTo(beforeApproval.size());
     assertThat(mesh.calls).contains("reRegister cluster-2");
+    assertThat(report.steps()).filteredOn(s -> s.step() == Step.CONTROL_PLANE).singleElement()
+        .satisfies(s -> assertThat(s.detail()).isEqualTo("helm: 1 objects, release gloo-mesh/gloo-mesh revision 3 to 4;"
+            + " to undo: helm rollback gloo-mesh 3 -n gloo-mesh"));
   }
 
   @Test
