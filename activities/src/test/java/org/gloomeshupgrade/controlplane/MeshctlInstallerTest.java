@@ -123,14 +123,14 @@ class MeshctlInstallerTest {
 
   @Test
   void versionOutputIsReadFromJsonOrText() {
-    assertThat(MeshctlInstaller.parseVersion("{\"client\":{\"version\":\"0.12.8\"},\"server\":[{\"Namespace\":\"gloo-mesh\"}]}")
+    assertThat(MeshctlRunner.parseVersion("{\"client\":{\"version\":\"0.12.8\"},\"server\":[{\"Namespace\":\"gloo-mesh\"}]}")
         .getVersion()).isEqualTo("0.12.8");
-    assertThat(MeshctlInstaller.parseVersion("time=... level=warn msg=\"cannot reach server\"\n"
+    assertThat(MeshctlRunner.parseVersion("time=... level=warn msg=\"cannot reach server\"\n"
         + "{\n  \"client\": {\n    \"version\": \"v0.11.3\"\n  }\n}").getVersion()).isEqualTo("0.11.3");
-    assertThat(MeshctlInstaller.parseVersion("meshctl version 0.10.10\n").getVersion()).isEqualTo("0.10.10");
-    assertThat(MeshctlInstaller.parseVersion("Client: 1.0.0-beta7\nServer: 0.11.3").getVersion())
+    assertThat(MeshctlRunner.parseVersion("meshctl version 0.10.10\n").getVersion()).isEqualTo("0.10.10");
+    assertThat(MeshctlRunner.parseVersion("Client: 1.0.0-beta7\nServer: 0.11.3").getVersion())
         .isEqualTo("1.0.0-beta7");
-    assertThat(MeshctlInstaller.parseVersion("no version here")).isNull();
+    assertThat(MeshctlRunner.parseVersion("no version here")).isNull();
   }
 
   private static InstallSpec spec(String version, String meshctlPath) {
