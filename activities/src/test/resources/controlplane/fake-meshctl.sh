@@ -1,10 +1,14 @@
 #!/bin/sh
 # Stands in for meshctl in tests. It keeps its state next to itself:
-#   calls        each call appended as: the argument count, then one argument per line
-#   kubeconfig   the KUBECONFIG it was given (a path)
-#   version.out  printed for "version" (default: meshctl's JSON for 0.11.3)
-#   install.out  printed for "install"
-#   exit-code    the exit code for "install" (default 0)
+#   calls             each call appended as: the argument count, then one argument per line
+#   kubeconfig        the KUBECONFIG it was given (a path)
+#   version.out       printed for "version" (default: meshctl 0.11.3's indented JSON)
+#   install.out       printed for "install"
+#   exit-code         the exit code for "install" (default 0)
+#   check.out         printed for "check" (default: meshctl's output when every check passed)
+#   check-exit-code   the exit code for "check" (default 0: meshctl check exits 0 even when a check fails;
+#                     non-zero only when it cannot run its checks at all)
+#   check-sleep       seconds "check" hangs before printing (for timeouts)
 here=$(dirname "$0")
 printf '%s\n' "$#" >> "$here/calls"
 for arg in "$@"; do
@@ -16,7 +20,14 @@ case "$1" in
     if [ -f "$here/version.out" ]; then
       cat "$here/version.out"
     else
-      echo '{"client":{"version":"0.11.3"},"server":[]}'
+      cat <<'JSON'
+{
+  "client": {
+    "version": "0.11.3"
+  },
+  "server": null
+}
+JSON
     fi
     ;;
   install)
@@ -27,6 +38,27 @@ case "$1" in
       echo "Finished installing chart 'gloo-mesh' as release gloo-mesh:gloo-mesh"
     fi
     exit "$(cat "$here/exit-code" 2>/dev/null || echo 0)"
+    ;;
+  check)
+    if [ -f "$here/check-sleep" ]; then
+      # exec, so the process that times out is the one the caller kills
+      exec sleep "$(cat "$here/check-sleep")"
+    fi
+    if [ -f "$here/check.out" ]; then
+      cat "$here/check.out"
+    else
+      cat <<'OUT'
+Gloo Mesh
+------------
+✅ Gloo Mesh pods are running
+
+Management Configuration
+---------------------------
+✅ Gloo Mesh networking configuration resources are in a valid state
+
+OUT
+    fi
+    exit "$(cat "$here/check-exit-code" 2>/dev/null || echo 0)"
     ;;
   *)
     echo "unknown command $1" >&2

@@ -24,12 +24,17 @@ import org.slf4j.LoggerFactory;
 public class VerifyActivitiesImpl implements VerifyActivities {
   private static final Logger log = LoggerFactory.getLogger(VerifyActivitiesImpl.class);
 
-  /** The community chart's deployments; VerifyInput does not carry other names. */
-
   private final KubernetesClients clients;
+  private final MeshctlCheck meshctlCheck;
 
   public VerifyActivitiesImpl(KubernetesClients clients) {
+    this(clients, MeshctlCheck.onPath(clients));
+  }
+
+  /** @param meshctlCheck runs {@code meshctl check} when the control plane was installed with meshctl */
+  public VerifyActivitiesImpl(KubernetesClients clients, MeshctlCheck meshctlCheck) {
     this.clients = clients;
+    this.meshctlCheck = meshctlCheck;
   }
 
   @Override
@@ -59,6 +64,10 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     checks.add(controlPlaneVersion(deployments, input.controlPlaneDeployments(), ns, target));
     checks.add(clustersRegistered(client, context, crds, ns));
     checks.add(discoveryPresent(client, context, crds));
+    if (input.runsMeshctlCheck()) {
+      // The checks above are meshctl check's own, done directly; with meshctl installed, its verdict counts too.
+      checks.add(meshctlCheck.run(context, ns, input.targetVersion(), input.meshctlPath()));
+    }
     VerifyReport report = new VerifyReport(List.copyOf(checks));
     for (VerifyCheck c : checks) {
       log.info("verify: cluster={} check=\"{}\" {}: {}", context, c.name(), c.level(), c.detail());

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.temporal.failure.ApplicationFailure;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -20,24 +16,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MeshctlInstallerTest {
   @TempDir Path tmp;
-  private Path bin;
+  private FakeMeshctl meshctl;
   private KubernetesClients clients;
   private MeshctlInstaller installer;
 
   @BeforeEach
-  void setUp() throws Exception {
-    bin = Files.createDirectories(tmp.resolve("bin"));
-    Path script = bin.resolve("meshctl");
-    try (var in = MeshctlInstallerTest.class.getResourceAsStream("/controlplane/fake-meshctl.sh")) {
-      Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-    }
-    assertThat(script.toFile().setExecutable(true)).isTrue();
+  void setUp() {
+    meshctl = FakeMeshctl.installIn(tmp.resolve("bin"));
     // No API server is contacted: meshctl only gets the kubeconfig's path.
     clients = new MockKubeconfig().with("mgmt", "https://127.0.0.1:6443").clients(tmp);
-    String path = tmp.resolve("empty").toString() + java.io.File.pathSeparator + bin;
+    String path = tmp.resolve("empty").toString() + java.io.File.pathSeparator + meshctl.dir();
     installer = new MeshctlInstaller(clients, path, Duration.ofSeconds(20), Duration.ofSeconds(20));
   }
 
@@ -47,46 +40,64 @@ class MeshctlInstallerTest {
   }
 
   @Test
-  void resolveFindsMeshctlOnThePathAndChecksItsVersion() throws IOException {
+  void resolveFindsMeshctlOnThePathAndChecksItsVersion() {
     ToolingReport report = installer.resolveTooling(spec("0.11.3", ""));
     assertThat(report.tool()).isEqualTo("meshctl");
     assertThat(report.toolVersion()).isEqualTo("0.11.3");
-    assertThat(report.detail()).contains(bin.resolve("meshctl").toString());
-    assertThat(calls()).containsExactly(List.of("version"));
+    assertThat(report.detail()).contains(meshctl.binary().toString());
+    assertThat(meshctl.calls()).containsExactly(List.of("version"));
   }
 
   @Test
-  void upgradeRunsInstallWithTheExactArguments() throws IOException {
+  void upgradeRunsInstallWithTheExactArguments() {
     InstallOutcome outcome = installer.upgrade(spec("0.11.3", ""));
-    assertThat(calls()).containsExactly(
+    assertThat(meshctl.calls()).containsExactly(
         List.of("version"),
         List.of("install", "--version", "0.11.3", "--kubecontext", "mgmt", "--namespace", "gloo-mesh"));
-    assertThat(Files.readString(bin.resolve("kubeconfig")).strip())
+    assertThat(meshctl.kubeconfig())
         .as("the worker's kubeconfig, by path").isEqualTo(clients.kubeconfig().toAbsolutePath().toString());
     assertThat(outcome.output()).contains("Finished installing chart 'gloo-mesh'");
     assertThat(outcome.revisionBefore()).isZero();
     assertThat(outcome.applied()).isEmpty();
   }
 
-  @Test
-  void fromOneZeroTheCommunityInstallIsASubcommand() throws IOException {
-    Files.writeString(bin.resolve("version.out"), "{\"client\":{\"version\":\"1.0.4\"},\"server\":[]}\n");
-    installer.upgrade(spec("v1.0.4", bin.resolve("meshctl").toString()));
-    assertThat(calls().get(1))
-        .containsExactly("install", "community", "--version", "1.0.4", "--kubecontext", "mgmt", "--namespace", "gloo-mesh");
+  /**
+   * 0.10 to 0.12: {@code meshctl install} takes --version, --kubecontext and --namespace itself. 1.0: the community
+   * install is {@code meshctl install community}, which inherits those flags from {@code install}.
+   */
+  @ParameterizedTest(name = "meshctl {0}")
+  @CsvSource(delimiter = '|', value = {
+      "0.10.10 | install --version 0.10.10 --kubecontext mgmt --namespace gloo-mesh",
+      "0.11.3  | install --version 0.11.3 --kubecontext mgmt --namespace gloo-mesh",
+      "0.12.8  | install --version 0.12.8 --kubecontext mgmt --namespace gloo-mesh",
+      "1.0.11  | install community --version 1.0.11 --kubecontext mgmt --namespace gloo-mesh"})
+  void installArgumentsFollowTheVersionLine(String version, String arguments) {
+    meshctl.prints("version", "version-" + version + ".out");
+    installer.upgrade(spec("v" + version, meshctl.binary().toString()));
+    assertThat(meshctl.calls()).containsExactly(List.of("version"), List.of(arguments.split(" ")));
   }
 
   @Test
-  void aMeshctlOfAnotherVersionIsRefusedBeforeInstalling() throws IOException {
-    Files.writeString(bin.resolve("version.out"), "{\"client\":{\"version\":\"0.11.2\"},\"server\":[]}\n");
-    for (Runnable call : List.<Runnable>of(() -> installer.resolveTooling(spec("0.11.3", "")),
-        () -> installer.upgrade(spec("0.11.3", "")))) {
+  void aMeshctlOfAnotherVersionIsRefusedBeforeInstalling() {
+    meshctl.prints("version", "version-0.11.3.out");
+    for (Runnable call : List.<Runnable>of(() -> installer.resolveTooling(spec("0.11.2", "")),
+        () -> installer.upgrade(spec("0.11.2", "")))) {
       ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, call::run);
       assertThat(failure.getType()).isEqualTo(FailureTypes.TOOLING);
       assertThat(failure.isNonRetryable()).isTrue();
-      assertThat(failure.getOriginalMessage()).contains("0.11.2", "0.11.3");
+      assertThat(failure.getOriginalMessage()).contains("is version 0.11.3", "the target is 0.11.2");
     }
-    assertThat(calls()).containsOnly(List.of("version"));
+    assertThat(meshctl.calls()).containsExactly(List.of("version"), List.of("version"));
+  }
+
+  @Test
+  void theServerVersionsInMeshctlVersionAreNotMistakenForTheClients() {
+    // The fixture's server images run 1.0.10; the client, which is what installs, is 1.0.11.
+    meshctl.prints("version", "version-1.0.11.out");
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
+        () -> installer.upgrade(spec("1.0.10", "")));
+    assertThat(failure.getOriginalMessage()).contains("is version 1.0.11");
+    assertThat(meshctl.calls()).containsExactly(List.of("version"));
   }
 
   @Test
@@ -107,11 +118,10 @@ class MeshctlInstallerTest {
   }
 
   @Test
-  void aFailedInstallReportsTheTailOfItsOutput() throws IOException {
+  void aFailedInstallReportsTheTailOfItsOutput() {
     String lines = IntStream.rangeClosed(1, 2000).mapToObj(i -> "installing step " + i)
         .collect(Collectors.joining("\n"));
-    Files.writeString(bin.resolve("install.out"), lines + "\nError: chart gloo-mesh not found\n");
-    Files.writeString(bin.resolve("exit-code"), "3\n");
+    meshctl.with("install.out", lines + "\nError: chart gloo-mesh not found\n").with("exit-code", "3\n");
     ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
         () -> installer.upgrade(spec("0.11.3", "")));
     assertThat(failure.getType()).isEqualTo(MeshctlInstaller.INSTALL_FAILED);
@@ -121,35 +131,26 @@ class MeshctlInstallerTest {
     assertThat(failure.getOriginalMessage().length()).isLessThan(OutputTail.LIMIT + 200);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"version-0.10.10.out, 0.10.10", "version-0.11.3.out, 0.11.3",
+      "version-0.12.8.out, 0.12.8", "version-1.0.11.out, 1.0.11"})
+  void meshctlsOwnVersionOutputGivesTheClientVersion(String fixture, String client) {
+    assertThat(MeshctlRunner.parseVersion(FakeMeshctl.fixture(fixture)).getVersion()).isEqualTo(client);
+  }
+
   @Test
   void versionOutputIsReadFromJsonOrText() {
-    assertThat(MeshctlInstaller.parseVersion("{\"client\":{\"version\":\"0.12.8\"},\"server\":[{\"Namespace\":\"gloo-mesh\"}]}")
+    assertThat(MeshctlRunner.parseVersion("{\"client\":{\"version\":\"0.12.8\"},\"server\":[{\"Namespace\":\"gloo-mesh\"}]}")
         .getVersion()).isEqualTo("0.12.8");
-    assertThat(MeshctlInstaller.parseVersion("time=... level=warn msg=\"cannot reach server\"\n"
+    assertThat(MeshctlRunner.parseVersion("time=... level=warn msg=\"cannot reach server\"\n"
         + "{\n  \"client\": {\n    \"version\": \"v0.11.3\"\n  }\n}").getVersion()).isEqualTo("0.11.3");
-    assertThat(MeshctlInstaller.parseVersion("meshctl version 0.10.10\n").getVersion()).isEqualTo("0.10.10");
-    assertThat(MeshctlInstaller.parseVersion("Client: 1.0.0-beta7\nServer: 0.11.3").getVersion())
+    assertThat(MeshctlRunner.parseVersion("meshctl version 0.10.10\n").getVersion()).isEqualTo("0.10.10");
+    assertThat(MeshctlRunner.parseVersion("Client: 1.0.0-beta7\nServer: 0.11.3").getVersion())
         .isEqualTo("1.0.0-beta7");
-    assertThat(MeshctlInstaller.parseVersion("no version here")).isNull();
+    assertThat(MeshctlRunner.parseVersion("no version here")).isNull();
   }
 
   private static InstallSpec spec(String version, String meshctlPath) {
     return new InstallSpec("mgmt", "gloo-mesh", "gloo-mesh", "", meshctlPath, version, "discovery", "networking");
-  }
-
-  /** The argument lists the fake meshctl recorded, one list per call. */
-  private List<List<String>> calls() throws IOException {
-    Path file = bin.resolve("calls");
-    List<List<String>> calls = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return calls;
-    }
-    List<String> lines = Files.readAllLines(file);
-    for (int i = 0; i < lines.size(); ) {
-      int count = Integer.parseInt(lines.get(i++));
-      calls.add(List.copyOf(lines.subList(i, i + count)));
-      i += count;
-    }
-    return calls;
   }
 }

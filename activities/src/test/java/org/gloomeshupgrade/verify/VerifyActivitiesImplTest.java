@@ -20,13 +20,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.time.Duration;
+import org.gloomeshupgrade.controlplane.FakeMeshctl;
+import org.gloomeshupgrade.controlplane.MeshctlRunner;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.request.InstallMethod;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @EnableKubernetesMockClient(crud = true)
 class VerifyActivitiesImplTest {
@@ -41,11 +47,14 @@ class VerifyActivitiesImplTest {
   private KubernetesClients clients;
   private VerifyActivitiesImpl activities;
   private MeshFixtures mesh;
+  private FakeMeshctl meshctl;
 
   @BeforeEach
   void setUp() {
     clients = MockKubeconfig.context("mgmt", client).clients(tmp);
-    activities = new VerifyActivitiesImpl(clients);
+    meshctl = FakeMeshctl.installIn(tmp.resolve("bin"));
+    activities = new VerifyActivitiesImpl(clients, new MeshctlCheck(
+        new MeshctlRunner(clients, meshctl.dir().toString(), Duration.ofSeconds(20)), Duration.ofSeconds(20)));
     mesh = new MeshFixtures(client);
   }
 
@@ -208,6 +217,63 @@ class VerifyActivitiesImplTest {
 
     assertThat(version.level()).isEqualTo(CheckLevel.GREEN);
     assertThat(version.detail()).isEqualTo("enterprise-networking run 0.11.3");
+  }
+
+  @Test
+  void withMeshctlInstalledTheReportEndsWithMeshctlsOwnVerdict() {
+    healthy011();
+
+    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "v0.11.3", null, InstallMethod.MESHCTL, ""));
+
+    assertThat(report.checks()).extracting(VerifyCheck::name).endsWith("discovery present", "meshctl check");
+    assertThat(report.checks().get(report.checks().size() - 1).level()).isEqualTo(CheckLevel.GREEN);
+    assertThat(report.overall()).isEqualTo(CheckLevel.GREEN);
+    assertThat(meshctl.calls()).containsExactly(List.of("version"),
+        List.of("check", "--kubecontext", "mgmt", "--namespace", NS));
+  }
+
+  @Test
+  void aFailedMeshctlCheckLineMakesTheReportRedThoughItsOwnChecksPass() {
+    healthy011();
+    meshctl.prints("check", "check-0.11-failed.out");
+
+    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null, InstallMethod.MESHCTL, null));
+
+    VerifyCheck meshctlCheck = byName(report).get("meshctl check");
+    assertThat(meshctlCheck.level()).isEqualTo(CheckLevel.RED);
+    assertThat(meshctlCheck.detail()).contains("❌ Gloo Mesh networking configuration resources are in a valid state");
+    assertThat(report.checks()).filteredOn(c -> !c.name().equals("meshctl check"))
+        .allSatisfy(c -> assertThat(c.level()).as(c.name()).isEqualTo(CheckLevel.GREEN));
+    assertThat(report.overall()).isEqualTo(CheckLevel.RED);
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = InstallMethod.class, names = {"HELM", "MANIFESTS"})
+  void otherInstallMethodsNeverCallMeshctl(InstallMethod method) {
+    healthy011();
+
+    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null, method, ""));
+
+    assertThat(report.checks()).extracting(VerifyCheck::name).doesNotContain("meshctl check");
+    assertThat(meshctl.calls()).isEmpty();
+  }
+
+  @Test
+  void anInputFromBeforeTheInstallMethodWasPassedRunsNoMeshctlCheck() {
+    healthy011();
+
+    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null));
+
+    assertThat(report.checks()).extracting(VerifyCheck::name).doesNotContain("meshctl check");
+    assertThat(meshctl.calls()).isEmpty();
+  }
+
+  private void healthy011() {
+    mesh.glooMesh011Crds("0.11.3");
+    deployment("discovery", "gcr.io/gloo-mesh/discovery:0.11.3", 1);
+    deployment("networking", "gcr.io/gloo-mesh/networking:0.11.3", 1);
+    mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod", Map.of());
+    registeredCluster("cluster1", true);
   }
 
   private GenericKubernetesResource accepted(GenericKubernetesResource r) {

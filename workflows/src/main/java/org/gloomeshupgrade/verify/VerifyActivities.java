@@ -10,7 +10,7 @@ public interface VerifyActivities {
   @ActivityMethod(name = "NetworkingStatus")
   NetworkingStatus networkingStatus(String context);
 
-  /** The checks {@code meshctl check} makes, done directly, plus the CRD version. */
+  /** The checks {@code meshctl check} makes, done directly, plus the CRD version; with meshctl, also its verdict. */
   @ActivityMethod(name = "Verify")
   VerifyReport verify(VerifyInput input);
 }

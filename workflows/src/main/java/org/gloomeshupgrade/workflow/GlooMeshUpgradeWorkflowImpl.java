@@ -181,7 +181,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
     runStep(Step.VERIFY, () -> {
       VerifyReport r = act.verify.verify(new VerifyInput(ctx, request.namespace(), request.targetVersion(),
-          List.of(request.discoveryDeployment(), request.networkingDeployment())));
+          List.of(request.discoveryDeployment(), request.networkingDeployment()), request.installMethod(),
+          request.meshctlPath()));
       book.verify(r);
       List<VerifyCheck> notGreen = r.checks().stream().filter(c -> c.level() != CheckLevel.GREEN).toList();
       if (r.overall() == CheckLevel.RED) {

@@ -48,6 +48,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     ControlPlaneActivities, ConformanceActivities, RegistrationActivities, VerifyActivities {
 
   final List<String> calls = new CopyOnWriteArrayList<>();
+  final List<VerifyInput> verifyInputs = new CopyOnWriteArrayList<>();
   final Map<String, Integer> replicas = new ConcurrentHashMap<>(Map.of("discovery", 1, "networking", 1));
   volatile String runningVersion = "0.10.10";
   volatile int discoveryResources = 6;
@@ -172,6 +173,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   @Override
   public VerifyReport verify(VerifyInput input) {
     calls.add("verify");
+    verifyInputs.add(input);
     List<VerifyCheck> checks = new ArrayList<>();
     checks.add(new VerifyCheck("deployments available", CheckLevel.GREEN, "2 of 2", ""));
     checks.add(new VerifyCheck("control plane version", runningVersion.equals(input.targetVersion())

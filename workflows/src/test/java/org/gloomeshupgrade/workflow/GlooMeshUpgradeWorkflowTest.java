@@ -372,6 +372,20 @@ class GlooMeshUpgradeWorkflowTest {
         .contains("applies the CRDs itself");
   }
 
+  @Test
+  void verifyIsToldTheInstallMethodSoItCanRunMeshctlCheck() throws Exception {
+    GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.12.8\",\"installMethod\":\"meshctl\","
+        + "\"meshctlPath\":\"/opt/meshctl-0.12.8/meshctl\",\"requireApproval\":false}");
+
+    result(wf);
+
+    assertThat(mesh.verifyInputs).singleElement().satisfies(input -> {
+      assertThat(input.installMethod()).isEqualTo(org.gloomeshupgrade.request.InstallMethod.MESHCTL);
+      assertThat(input.meshctlPath()).isEqualTo("/opt/meshctl-0.12.8/meshctl");
+      assertThat(input.runsMeshctlCheck()).isTrue();
+    });
+  }
+
   /** A mesh whose networking deployment is missing, so scale-down fails without retries. */
   static final class DeploymentFailingMesh extends FakeMesh {
     @Override
