@@ -24,14 +24,15 @@ public final class RequestOptions {
   String namespace;
   @Option(names = "--install-method", description = "helm, manifests or meshctl (default helm).")
   String installMethod;
-  @Option(names = "--helm-release", description = "Helm release name (default gloo-mesh).")
+  @Option(names = "--helm-release", description = "Helm release name (default: found from the cluster).")
   String helmRelease;
   @Option(names = "--chart", description = "Chart repository URL, local .tgz or chart folder.")
   String chart;
   @Option(names = "--helm-values", description = "Helm values file on the worker, applied over the release's values;"
       + " repeatable, in order.")
   List<String> helmValuesFiles;
-  @Option(names = "--crd-source", description = "Folder or base URL of the target's CRDs (default: public repository).")
+  @Option(names = "--crd-source", description = "Where the target's CRDs come from: a folder or file, a chart"
+      + " (.tgz or folder), 'chart' (those of --chart), or a base URL (default: public repository).")
   String crdSource;
   @Option(names = "--meshctl", description = "meshctl binary (installMethod meshctl).")
   String meshctlPath;
