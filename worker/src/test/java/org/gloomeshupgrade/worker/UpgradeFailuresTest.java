@@ -81,6 +81,66 @@ class UpgradeFailuresTest {
   }
 
   @Test
+  void aDowngradeAndAZeroToOneUpgradeAreRefusedAtPreflightBeforeAnyMutatingRequest() {
+    start(Duration.ofMillis(300));
+    for (String target : List.of("0.10.9", "1.0.4")) {
+      GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("targetVersion", target));
+
+      Throwable failure = catchThrowable(() -> result(wf));
+
+      assertThat(failure).as(target).isInstanceOf(WorkflowFailedException.class);
+      String message = ((ApplicationFailure) failure.getCause()).getOriginalMessage();
+      assertThat(message).as(target).contains(target.equals("0.10.9")
+          ? "refusing to downgrade from 0.10.10 to 0.10.9: set allowDowngrade to true"
+          : "refusing 0.10.10 to 1.0.4 in place: 0.x to 1.x");
+      for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
+        assertThat(sim.journal(cluster).mutating()).as(target + " on " + cluster).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aTargetTheChartRepositoryLacksStopsTheRunAtToolingBeforeAnyChange() throws Exception {
+    start(Duration.ofMillis(300));
+    com.sun.net.httpserver.HttpServer repository = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] index = ("apiVersion: v1\nentries:\n  gloo-mesh:\n  - name: gloo-mesh\n    version: 0.11.3\n"
+        + "    urls: [gloo-mesh-0.11.3.tgz]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    repository.createContext("/gloo-mesh/index.yaml", exchange -> {
+      exchange.sendResponseHeaders(200, index.length);
+      exchange.getResponseBody().write(index);
+      exchange.close();
+    });
+    repository.start();
+    try {
+      String url = "http://127.0.0.1:" + repository.getAddress().getPort() + "/gloo-mesh";
+      GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("targetVersion", "0.11.2")
+          .put("chart", url));
+
+      UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+      assertThat(stuck.currentStep()).isEqualTo(Step.TOOLING);
+      assertThat(stuck.attention()).contains("chart repository " + url + " has no gloo-mesh 0.11.2 (it has [0.11.3])");
+      for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
+        assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
+      }
+    } finally {
+      repository.stop(0);
+    }
+  }
+
+  @Test
+  void skippingAMinorLineIsAWarningThatDoesNotStopTheRun() {
+    start(Duration.ofMillis(300));
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.12.8"));
+
+    UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+
+    assertThat(waiting.warnings()).anyMatch(w -> w.contains("skipping minor lines (0.10.10 to 0.12.8)")
+        && w.contains("changelogs"));
+  }
+
+  @Test
   void aMissingPermissionStopsTheRunAtPreflightNamingItBeforeAnyChange() {
     requireMock();
     start(Duration.ofMillis(300));
