@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class ReplayTest {
   private static final String FULL_RUN = "/histories/full-upgrade-0.10.10-to-0.11.3.json";
+  private static final String FULL_RUN_BEFORE_CRD_SOURCE_CHECK =
+      "/histories/full-upgrade-0.10.10-to-0.11.3-before-crd-source-check.json";
   private static final String DRY_RUN_BEFORE_SERVER_SIDE = "/histories/dry-run-0.11.3-before-server-side-checks.json";
 
   private static String history(String resource) throws IOException {
@@ -38,6 +40,22 @@ class ReplayTest {
   @Test
   void aRecordedFullUpgradeReplaysAgainstTheCurrentCode() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN), GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  /** Recorded before the tooling step checked the CRD source (getVersion guards it). */
+  @Test
+  void aFullUpgradeRecordedBeforeTheCrdSourceCheckReplaysWithoutIt() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN_BEFORE_CRD_SOURCE_CHECK),
+        GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void theCrdSourceCheckWithoutItsVersionGuardWouldBreakOldRuns() throws Exception {
+    String recorded = history(FULL_RUN_BEFORE_CRD_SOURCE_CHECK);
+
+    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, UnguardedCrdSourceCheck.class))
+        .isInstanceOf(RuntimeException.class)
+        .satisfies(e -> assertThat(rootOrSelfIsNonDeterministic(e)).as(e.toString()).isTrue());
   }
 
   /** Recorded before the dry run asked the API server to check the CRDs and the control plane (getVersion guards it). */
@@ -110,6 +128,29 @@ class ReplayTest {
           request.clusterContexts(), request.remoteNamespace()));
       deployments.scale(new ScaleInput(pre.context(), request.namespace(), "networking", 0, 60));
       Workflow.newActivityStub(ControlPlaneActivities.class, UpgradeActivityOptions.controlPlane());
+      return null;
+    }
+  }
+
+  /** The CRD source check added to the tooling step with no getVersion around it. */
+  public static class UnguardedCrdSourceCheck extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    public UpgradeReport upgrade(JsonNode raw) {
+      UpgradeRequest request = UpgradeRequestParser.parse(raw);
+      PreflightActivities preflight = Workflow.newActivityStub(PreflightActivities.class,
+          UpgradeActivityOptions.preflight());
+      ControlPlaneActivities controlPlane = Workflow.newActivityStub(ControlPlaneActivities.class,
+          UpgradeActivityOptions.controlPlane());
+      org.gloomeshupgrade.crds.CrdActivities crds = Workflow.newActivityStub(
+          org.gloomeshupgrade.crds.CrdActivities.class, UpgradeActivityOptions.crds());
+      var pre = preflight.preflight(new PreflightInput(request.managementContext(), request.namespace(),
+          request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
+          request.clusterContexts(), request.remoteNamespace()));
+      controlPlane.resolveTooling(new org.gloomeshupgrade.controlplane.ControlPlaneInput(pre.context(),
+          request.namespace(), request.installMethod(), request.helmRelease(), request.chart(), request.meshctlPath(),
+          request.targetVersion(), request.discoveryDeployment(), request.networkingDeployment()));
+      crds.check(new org.gloomeshupgrade.crds.CrdApplyInput(pre.context(), request.crdSource(),
+          request.targetVersion(), 60, request.chart()));
       return null;
     }
   }
