@@ -62,9 +62,8 @@ class HelmReleaseInstallerIT {
     String context = target.context();
     String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
     KubernetesClient client = target.clients().forContext(context);
-    boolean settings = client.apiextensions().v1().customResourceDefinitions()
-        .withName("settings.settings.mesh.gloo.solo.io").get() != null;
-    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
+    boolean settings = servesSettings(client);
+    String namespace = freshNamespace();
     try {
       Helm.install(chart("0.11.3", settings).toString())
           .withName(RELEASE)
@@ -112,7 +111,7 @@ class HelmReleaseInstallerIT {
     String context = target.context();
     String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
     KubernetesClient client = target.clients().forContext(context);
-    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
+    String namespace = freshNamespace();
     try {
       Helm.install(chart("0.11.3", true).toString()).withName(RELEASE).withNamespace(namespace).createNamespace()
           .skipCrds().set("discovery.image.registry", MIRROR).withKubeConfigContents(kubeconfig).call();
@@ -141,9 +140,8 @@ class HelmReleaseInstallerIT {
     String context = target.context();
     String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
     KubernetesClient client = target.clients().forContext(context);
-    boolean settings = client.apiextensions().v1().customResourceDefinitions()
-        .withName("settings.settings.mesh.gloo.solo.io").get() != null;
-    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
+    boolean settings = servesSettings(client);
+    String namespace = freshNamespace();
     Path first = java.nio.file.Files.writeString(dir.resolve("first.yaml"),
         "discovery:\n  image:\n    registry: first.example\nnetworking:\n  image:\n    registry: net.example\n");
     Path second = java.nio.file.Files.writeString(dir.resolve("second.yaml"),
@@ -173,9 +171,8 @@ class HelmReleaseInstallerIT {
     String context = target.context();
     String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
     KubernetesClient client = target.clients().forContext(context);
-    boolean settings = client.apiextensions().v1().customResourceDefinitions()
-        .withName("settings.settings.mesh.gloo.solo.io").get() != null;
-    String namespace = "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
+    boolean settings = servesSettings(client);
+    String namespace = freshNamespace();
     String name = "mesh-" + namespace.substring(7);
     try {
       Helm.install(chart("0.11.3", settings).toString()).withName(name).withNamespace(namespace).createNamespace()
@@ -218,6 +215,16 @@ class HelmReleaseInstallerIT {
       Helm.uninstall(name).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
       client.namespaces().withName(namespace).delete();
     }
+  }
+
+  private static boolean servesSettings(KubernetesClient client) {
+    return client.apiextensions().v1().customResourceDefinitions()
+        .withName("settings.settings.mesh.gloo.solo.io").get() != null;
+  }
+
+  /** Each test works in a namespace of its own. */
+  private static String freshNamespace() {
+    return "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** The API server swaps a CRD's schema a moment after the CRD changes; Established says nothing about it. */

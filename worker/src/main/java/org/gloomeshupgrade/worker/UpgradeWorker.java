@@ -59,9 +59,14 @@ public final class UpgradeWorker implements AutoCloseable {
 
   /** Registers the workflow and the real activities on a task queue of the factory. */
   public static Worker register(WorkerFactory factory, String taskQueue, KubernetesClients clients) {
+    return register(factory, taskQueue, activities(clients));
+  }
+
+  /** Registers the workflow and the given activity implementations (one per activity interface). */
+  public static Worker register(WorkerFactory factory, String taskQueue, List<Object> activities) {
     Worker worker = factory.newWorker(taskQueue);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities(clients).toArray());
+    worker.registerActivitiesImplementations(activities.toArray());
     return worker;
   }
 

@@ -11,6 +11,7 @@ import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,11 +42,20 @@ final class UpgradeHarness implements AutoCloseable {
 
   /** A worker whose credentials are the given kubeconfig's, e.g. a service account's with only granted permissions. */
   UpgradeHarness(SimulatedGlooMesh sim, Path kubeconfig) {
+    this(sim, kubeconfig, UpgradeWorker::activities);
+  }
+
+  /**
+   * @param activities replaces some of the real activity implementations (built over the worker's clients) with
+   *     stand-ins, e.g. a control plane whose installer behaves like a chart that sets replicas
+   */
+  UpgradeHarness(SimulatedGlooMesh sim, Path kubeconfig,
+      java.util.function.Function<KubernetesClients, List<Object>> activities) {
     this.sim = sim;
     this.env = TestWorkflowEnvironment.newInstance(
         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     this.clients = new KubernetesClients(kubeconfig, "mgmt");
-    UpgradeWorker.register(env.getWorkerFactory(), UpgradeNames.TASK_QUEUE, clients);
+    UpgradeWorker.register(env.getWorkerFactory(), UpgradeNames.TASK_QUEUE, activities.apply(clients));
     env.start();
     this.client = env.getWorkflowClient();
   }

@@ -51,11 +51,7 @@ class ReplayTest {
 
   @Test
   void theCrdSourceCheckWithoutItsVersionGuardWouldBreakOldRuns() throws Exception {
-    String recorded = history(FULL_RUN_BEFORE_CRD_SOURCE_CHECK);
-
-    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, UnguardedCrdSourceCheck.class))
-        .isInstanceOf(RuntimeException.class)
-        .satisfies(e -> assertThat(rootOrSelfIsNonDeterministic(e)).as(e.toString()).isTrue());
+    assertNonDeterministic(FULL_RUN_BEFORE_CRD_SOURCE_CHECK, UnguardedCrdSourceCheck.class);
   }
 
   /** Recorded before the dry run asked the API server to check the CRDs and the control plane (getVersion guards it). */
@@ -67,18 +63,18 @@ class ReplayTest {
 
   @Test
   void theServerSideChecksWithoutTheirVersionGuardWouldBreakOldDryRuns() throws Exception {
-    String recorded = history(DRY_RUN_BEFORE_SERVER_SIDE);
-
-    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, UnguardedDryRun.class))
-        .isInstanceOf(RuntimeException.class)
-        .satisfies(e -> assertThat(rootOrSelfIsNonDeterministic(e)).as(e.toString()).isTrue());
+    assertNonDeterministic(DRY_RUN_BEFORE_SERVER_SIDE, UnguardedDryRun.class);
   }
 
   @Test
   void aChangeInTheOrderOfStepsIsCaughtAsNonDeterministic() throws Exception {
-    String recorded = history(FULL_RUN);
+    assertNonDeterministic(FULL_RUN, ToolingDroppedUpgrade.class);
+  }
 
-    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, ToolingDroppedUpgrade.class))
+  private static void assertNonDeterministic(String historyResource, Class<?> workflow) throws IOException {
+    String recorded = history(historyResource);
+
+    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, workflow))
         .isInstanceOf(RuntimeException.class)
         .satisfies(e -> assertThat(rootOrSelfIsNonDeterministic(e)).as(e.toString()).isTrue());
   }

@@ -1,0 +1,153 @@
+package org.gloomeshupgrade.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
+import static org.gloomeshupgrade.worker.UpgradeHarness.result;
+
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.gloomeshupgrade.controlplane.ChartResolver;
+import org.gloomeshupgrade.controlplane.ControlPlaneActivitiesImpl;
+import org.gloomeshupgrade.controlplane.ControlPlaneInstaller;
+import org.gloomeshupgrade.controlplane.InstallOutcome;
+import org.gloomeshupgrade.controlplane.InstallSpec;
+import org.gloomeshupgrade.controlplane.RenderedManifestInstaller;
+import org.gloomeshupgrade.controlplane.ToolingReport;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.request.InstallMethod;
+import org.gloomeshupgrade.testkit.RecordedCall;
+import org.gloomeshupgrade.testkit.ReplicaChange;
+import org.gloomeshupgrade.testkit.RequestJournal;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.Step;
+import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The replica invariant when the install starts the deployments: a stand-in for {@code helm upgrade} of a chart
+ * that sets {@code replicas: 1} (it applies the chart, then sets both deployments to 1, as Helm's patch would). The
+ * control-plane step scales them back in the same activity, so networking never gets a pod before the approval.
+ */
+class ChartSetsReplicasTest {
+  private SimulatedGlooMesh sim;
+  private UpgradeHarness harness;
+
+  @AfterEach
+  void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  @Test
+  void networkingNeverRunsBeforeTheApprovalEvenWhenTheChartSetsReplicas() {
+    // The simulated Deployment controller starts pods a second after a change: the step must undo Helm's within it.
+    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1")
+        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofSeconds(1)).discoveryDelay(Duration.ofMillis(300))
+        .build();
+    harness = new UpgradeHarness(sim, sim.kubeconfig(), clients -> {
+      List<Object> activities = new ArrayList<>(UpgradeWorker.activities(clients));
+      activities.removeIf(a -> a instanceof ControlPlaneActivitiesImpl);
+      Map<InstallMethod, ControlPlaneInstaller> installers = new EnumMap<>(InstallMethod.class);
+      installers.put(InstallMethod.HELM, new ChartThatSetsReplicas(clients));
+      activities.add(new ControlPlaneActivitiesImpl(clients, installers));
+      return activities;
+    });
+
+    // Every networking pod the simulated controller creates from now on, with when the watch saw it.
+    KubernetesClient mgmt = sim.client("mgmt");
+    Set<String> existing = mgmt.pods().inNamespace("gloo-mesh").list().getItems().stream()
+        .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+    List<Instant> networkingPodsCreated = new CopyOnWriteArrayList<>();
+    Watch watch = mgmt.pods().inNamespace("gloo-mesh").watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (action == Action.ADDED && !existing.contains(pod.getMetadata().getUid())
+            && pod.getMetadata().getName().startsWith("networking-")) {
+          networkingPodsCreated.add(Instant.now());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    });
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("installMethod", "helm")
+        .put("helmRelease", "gloo-mesh"));
+    awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    RequestJournal journal = sim.journal("mgmt");
+    long approvalAt = journal.all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
+    assertThat(wf.status().steps()).filteredOn(s -> s.step() == Step.CONTROL_PLANE).singleElement()
+        .satisfies(s -> assertThat(s.detail()).contains("scaled back to 0: [gloo-mesh/discovery, gloo-mesh/networking]"));
+    Instant approvedAt = Instant.now();
+    wf.approve(new Approval("alice", "CHG-7"));
+    UpgradeReport report = result(wf);
+    watch.close();
+
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
+    List<ReplicaChange> networking = journal.replicaChanges("networking");
+    List<ReplicaChange> beforeApproval = networking.stream().filter(c -> c.sequence() < approvalAt).toList();
+    assertThat(beforeApproval).as("the chart did set networking to 1 before the approval")
+        .anyMatch(c -> c.replicas() == 1);
+    for (int i = 0; i < beforeApproval.size(); i++) {
+      if (beforeApproval.get(i).replicas() > 0) {
+        assertThat(i + 1).as("a scale-back follows the chart's replicas").isLessThan(beforeApproval.size());
+        assertThat(beforeApproval.get(i + 1).replicas()).as("the next change of networking").isZero();
+      }
+    }
+    assertThat(networkingPodsCreated).as("networking ran after the approval").isNotEmpty()
+        .as("no networking pod was created before the approval").allMatch(created -> created.isAfter(approvedAt));
+  }
+
+  /** Applies the chart through the API, then sets both deployments to 1 replica, as Helm would for such a chart. */
+  private static final class ChartThatSetsReplicas implements ControlPlaneInstaller {
+    private final KubernetesClients clients;
+    private final RenderedManifestInstaller chart;
+
+    ChartThatSetsReplicas(KubernetesClients clients) {
+      this.clients = clients;
+      this.chart = new RenderedManifestInstaller(clients, new ChartResolver());
+    }
+
+    @Override
+    public ToolingReport resolveTooling(InstallSpec spec) {
+      return chart.resolveTooling(spec);
+    }
+
+    @Override
+    public InstallOutcome upgrade(InstallSpec spec) {
+      InstallOutcome applied = chart.upgrade(spec);
+      for (String name : List.of(spec.discoveryDeployment(), spec.networkingDeployment())) {
+        clients.forContext(spec.context()).apps().deployments().inNamespace(spec.namespace()).withName(name)
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":1}}");
+      }
+      return new InstallOutcome(3, 4, applied.applied(), "chart installed, replicas 1", spec.namespace() + "/gloo-mesh");
+    }
+
+    @Override
+    public InstallOutcome dryRun(InstallSpec spec) {
+      return chart.dryRun(spec);
+    }
+  }
+}
