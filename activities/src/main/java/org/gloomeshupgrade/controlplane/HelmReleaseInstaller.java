@@ -45,8 +45,6 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
   private final HelmReleaseLocator releases;
   /** Applies the rendered objects as a server-side dry run, for the diff of a dry run. */
   private final RenderedManifestInstaller objects;
-  /** What helm upgrade sends for the chart's objects: three-way merge patches, creates, and deletes of dropped ones. */
-  private static final List<String> HELM_VERBS = List.of("get", "create", "patch", "delete");
 
   public HelmReleaseInstaller(KubernetesClients clients, ChartResolver charts) {
     this.clients = Objects.requireNonNull(clients, "clients");
@@ -60,14 +58,8 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
     ChartResolver.ResolvedChart chart = charts.resolve(spec.chart(), spec.targetVersion());
     String helm = helmVersion();
     HelmReleaseLocator.Located release = releases.locate(spec);
-    // Helm keeps each revision of a release in a Secret of the release's namespace: it lists them, writes the new
-    // one, marks the old one superseded and deletes those past its history limit.
-    List<PermissionReview> releaseStorage = new ArrayList<>();
-    for (String verb : List.of("get", "list", "create", "update", "delete")) {
-      releaseStorage.add(PermissionReview.namespaced(spec.context(), verb, "", "secrets", "", release.namespace()));
-    }
-    ChartPermissions.Checked permissions = ChartPermissions.check(clients.forContext(spec.context()),
-        spec.context(), spec.namespace(), RenderedManifestInstaller.render(charts, spec), HELM_VERBS, releaseStorage);
+    ChartPermissions.Checked permissions = HelmPermissions.check(clients, charts, spec.withRelease(release.name()),
+        release.namespace());
     int revision = currentRevision(spec.context(), release);
     log.info("control-plane: cluster={} method=helm release={} revision={} ({}) chart={} version={} resolved (helm {}),"
         + " {}", spec.context(), release.id(), revision, release.how(), chart.location(), chart.version(), helm,

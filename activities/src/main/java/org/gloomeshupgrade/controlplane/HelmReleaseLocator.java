@@ -11,7 +11,7 @@ import org.gloomeshupgrade.workflow.FailureTypes;
 /**
  * Which Helm release holds the Gloo Mesh control plane: the one the request names, else the one Helm stamped on
  * the discovery deployment ({@code meta.helm.sh/release-name} and {@code -namespace}, Helm 3.2 and later), else the
- * only deployed release of chart {@code gloo-mesh} in the cluster. Several candidates and no name: refused, listed.
+ * only deployed release of chart {@code gloo-mesh} in the Gloo Mesh namespace, else in the cluster. Several candidates and no name: refused, listed.
  */
 final class HelmReleaseLocator {
   static final String RELEASE_NAME_ANNOTATION = "meta.helm.sh/release-name";
@@ -48,8 +48,13 @@ final class HelmReleaseLocator {
       return new Located(annotatedName, annotatedNamespace.isBlank() ? spec.namespace() : annotatedNamespace,
           "found from the Helm annotations of deployment " + deployment);
     }
+    // The Gloo Mesh namespace first: the worker's Role covers it; all namespaces only when nothing is there.
     List<HelmReleaseStorage.Revision> candidates = HelmReleaseStorage.deployed(
-        clients.forContext(spec.context()), spec.context(), ChartResolver.CHART_NAME);
+        clients.forContext(spec.context()), spec.context(), ChartResolver.CHART_NAME, spec.namespace());
+    if (candidates.isEmpty()) {
+      candidates = HelmReleaseStorage.deployed(clients.forContext(spec.context()), spec.context(),
+          ChartResolver.CHART_NAME, null);
+    }
     if (candidates.size() == 1) {
       HelmReleaseStorage.Revision only = candidates.get(0);
       return new Located(only.name(), only.namespace(), "the only deployed release of chart "

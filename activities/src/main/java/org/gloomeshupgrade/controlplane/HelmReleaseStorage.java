@@ -45,11 +45,16 @@ final class HelmReleaseStorage {
         .max(Comparator.comparingInt(Revision::revision));
   }
 
-  /** Every deployed release in the cluster whose chart has the given name. */
-  static List<Revision> deployed(KubernetesClient client, String context, String chartName) {
-    List<Secret> secrets = KubernetesFailures.call("listing the deployed Helm releases", context,
-        () -> client.secrets().inAnyNamespace().withLabels(Map.of("owner", "helm", "status", "deployed"))
-            .list().getItems());
+  /**
+   * Every deployed release whose chart has the given name, in one namespace, or in all when {@code namespace} is
+   * null (which needs the right to list Secrets cluster-wide).
+   */
+  static List<Revision> deployed(KubernetesClient client, String context, String chartName, String namespace) {
+    Map<String, String> labels = Map.of("owner", "helm", "status", "deployed");
+    List<Secret> secrets = KubernetesFailures.call("listing the deployed Helm releases"
+        + (namespace == null ? " in all namespaces" : " in namespace " + namespace), context,
+        () -> (namespace == null ? client.secrets().inAnyNamespace().withLabels(labels)
+            : client.secrets().inNamespace(namespace).withLabels(labels)).list().getItems());
     return secrets.stream().filter(s -> SECRET_TYPE.equals(s.getType())).map(HelmReleaseStorage::revision)
         .filter(r -> chartName.equals(r.chart()))
         .sorted(Comparator.comparing(Revision::id)).toList();

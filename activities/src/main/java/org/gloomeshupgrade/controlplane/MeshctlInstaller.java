@@ -27,12 +27,18 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
    */
   private static final Semver COMMUNITY_SUBCOMMAND_FROM = Semver.of(1, 0, 0);
 
+  /** The release meshctl installs the chart as. */
+  static final String RELEASE = "gloo-mesh";
+
   private final MeshctlRunner meshctl;
   private final Duration installTimeout;
+  /** To check, in the tooling step, what Helm inside meshctl will write; null: not checked. */
+  private final KubernetesClients clients;
+  private final ChartResolver charts;
 
   public MeshctlInstaller(KubernetesClients clients) {
     // Shorter than the activity's own limit, so a hung install still reports its output.
-    this(MeshctlRunner.onPath(clients), Duration.ofMinutes(15));
+    this(MeshctlRunner.onPath(clients), Duration.ofMinutes(15), clients, new ChartResolver());
   }
 
   /** @param searchPath where to look for {@code meshctl} when the request names no binary (PATH syntax) */
@@ -41,18 +47,35 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
     this(new MeshctlRunner(clients, searchPath, versionTimeout), installTimeout);
   }
 
+  /** Without the permission check of the tooling step: for a worker that cannot read the chart meshctl installs. */
   public MeshctlInstaller(MeshctlRunner meshctl, Duration installTimeout) {
+    this(meshctl, installTimeout, null, null);
+  }
+
+  /**
+   * @param charts finds the target's chart (the request's {@code chart}, by default the public repository), whose
+   *     objects and release Secrets the tooling step checks the worker may write, as Helm inside meshctl will
+   */
+  public MeshctlInstaller(MeshctlRunner meshctl, Duration installTimeout, KubernetesClients clients,
+      ChartResolver charts) {
     this.meshctl = Objects.requireNonNull(meshctl, "meshctl");
     this.installTimeout = installTimeout;
+    this.clients = clients;
+    this.charts = charts;
   }
 
   @Override
   public ToolingReport resolveTooling(InstallSpec spec) {
     Path binary = meshctl.locate(spec.meshctlPath());
     String version = meshctl.checkedVersion(binary, spec.targetVersion());
-    log.info("control-plane: cluster={} method=meshctl binary={} version={} matches the target", spec.context(),
-        binary, version);
-    return new ToolingReport("meshctl", "", version, "meshctl at " + binary);
+    String permissions = "";
+    if (charts != null) {
+      permissions = "; " + HelmPermissions.check(clients, charts, spec.withRelease(RELEASE), spec.namespace())
+          .describe();
+    }
+    log.info("control-plane: cluster={} method=meshctl binary={} version={} matches the target{}", spec.context(),
+        binary, version, permissions);
+    return new ToolingReport("meshctl", "", version, "meshctl at " + binary + permissions);
   }
 
   @Override

@@ -176,6 +176,28 @@ class ControlPlaneActivitiesImplTest {
   }
 
   @Test
+  void meshctlToolingChecksWhatHelmInsideMeshctlWillWriteBeforeAnythingChanges() {
+    TestChart.registerSettingsCrd(client);
+    FakeMeshctl fake = FakeMeshctl.installIn(tmp.resolve("bin"));
+    MeshctlInstaller meshctl = new MeshctlInstaller(
+        new MeshctlRunner(clients, fake.dir().toString(), java.time.Duration.ofSeconds(20)),
+        java.time.Duration.ofSeconds(20), clients, new ChartResolver());
+    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
+        Map.of(InstallMethod.MESHCTL, meshctl));
+    ControlPlaneInput input = input(InstallMethod.MESHCTL, TestChart.folder().toString(), "0.11.3");
+
+    assertThat(activities.resolveTooling(input).detail()).contains("permission(s) to write its objects confirmed");
+
+    denied.addAll(List.of("update secrets", "patch deployments"));
+    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.resolveTooling(input));
+    assertThat(failure.getType()).isEqualTo(FailureTypes.MISSING_PERMISSIONS);
+    assertThat(failure.getOriginalMessage()).contains("update secrets in gloo-mesh on mgmt")
+        .contains("patch apps/deployments in gloo-mesh on mgmt");
+    assertThat(fake.calls()).as("meshctl only asked for its version").allSatisfy(call ->
+        assertThat(call).containsExactly("version"));
+  }
+
+  @Test
   void helmToolingRefusesAValuesFileTheWorkerDoesNotHave() {
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
     String absent = tmp.resolve("absent.yaml").toString();

@@ -84,13 +84,17 @@ class HelmReleaseLocatorTest {
     assertThat(none.getOriginalMessage()).contains("no Helm release of chart gloo-mesh is deployed on cluster mgmt",
         "carries no meta.helm.sh/release-name annotation", "helmRelease", "manifests or meshctl");
 
-    HelmReleaseSecrets.seed(client, NS, "blue", "gloo-mesh", "0.10.10", 3, "deployed");
+    HelmReleaseSecrets.seed(client, "prod", "blue", "gloo-mesh", "0.10.10", 3, "deployed");
     HelmReleaseSecrets.seed(client, "staging", "green", "gloo-mesh", "0.11.3", 1, "deployed");
     ApplicationFailure several = catchThrowableOfType(ApplicationFailure.class,
         () -> locator.locate(TestChart.spec().withRelease("")));
     assertThat(several.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
     assertThat(several.getOriginalMessage()).contains("2 deployed releases of chart gloo-mesh",
-        NS + "/blue (0.10.10)", "staging/green (0.11.3)", "Name the one to upgrade in helmRelease");
+        "prod/blue (0.10.10)", "staging/green (0.11.3)", "Name the one to upgrade in helmRelease");
+
+    HelmReleaseSecrets.seed(client, NS, "mesh", "gloo-mesh", "0.10.10", 1, "deployed");
+    assertThat(locator.locate(TestChart.spec().withRelease("")).id())
+        .as("the one in the Gloo Mesh namespace, before the others").isEqualTo(NS + "/mesh");
   }
 
   @Test
