@@ -82,8 +82,17 @@ final class Seeder {
           false);
     }
 
-    create(client, byKind.get("Settings"), GlooMeshFixtures.settings(version, namespace),
-        NetworkingController.ACCEPTED, true);
+    // The chart owns the Settings object, so Helm finds it marked as its own.
+    GenericKubernetesResource settings = GlooMeshFixtures.settings(version, namespace);
+    Map<String, String> labels = new HashMap<>(settings.getMetadata().getLabels() == null ? Map.of()
+        : settings.getMetadata().getLabels());
+    labels.put("app.kubernetes.io/managed-by", "Helm");
+    settings.getMetadata().setLabels(labels);
+    Map<String, String> annotations = new HashMap<>(settings.getMetadata().getAnnotations() == null ? Map.of()
+        : settings.getMetadata().getAnnotations());
+    annotations.putAll(helmAnnotations());
+    settings.getMetadata().setAnnotations(annotations);
+    create(client, byKind.get("Settings"), settings, NetworkingController.ACCEPTED, true);
     for (GenericKubernetesResource resource : GlooMeshFixtures.configuration(version, namespace, clusters)) {
       InstalledKind kind = byKind.get(resource.getKind());
       boolean networking = NetworkingController.GROUPS.contains(kind.group());

@@ -1,0 +1,139 @@
+package org.gloomeshupgrade.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
+import static org.gloomeshupgrade.worker.UpgradeHarness.result;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.gloomeshupgrade.testkit.ClusterBackend;
+import org.gloomeshupgrade.testkit.KubeServerBinaries;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.Step;
+import org.gloomeshupgrade.workflow.StepStatus;
+import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.gloomeshupgrade.workflow.UpgradeStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The default install method end to end: the control plane is a Helm release on real kube-apiservers, the request
+ * names no release, and the run upgrades it with a real {@code helm upgrade} through helm-java. The chart sets
+ * {@code replicas: 1}, and Helm 3's three-way merge puts that back over the 0 the run scaled to.
+ */
+class HelmUpgradeEndToEndIT {
+  private static final String NS = "gloo-mesh";
+
+  private SimulatedGlooMesh sim;
+  private UpgradeHarness harness;
+
+  @BeforeEach
+  void start() {
+    assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
+    sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).installedWithHelm()
+        .managementCluster("mgmt").remoteClusters("cluster-1").glooMeshVersion("0.10.10")
+        .deploymentDelay(Duration.ofSeconds(1)).discoveryDelay(Duration.ofMillis(300)).build();
+    harness = new UpgradeHarness(sim);
+  }
+
+  @AfterEach
+  void stop() {
+    if (harness != null) {
+      harness.close();
+    }
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  @Test
+  void upgradesTheHelmReleaseItFindsAndNetworkingWaitsForTheApproval() {
+    KubernetesClient mgmt = sim.client("mgmt");
+    assertThat(revisions(mgmt)).as("the simulator's release before the run").containsOnlyKeys(1);
+    Set<String> existing = mgmt.pods().inNamespace(NS).list().getItems().stream()
+        .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+    List<Instant> networkingPodsCreated = new CopyOnWriteArrayList<>();
+    Watch watch = mgmt.pods().inNamespace(NS).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (action == Action.ADDED && !existing.contains(pod.getMetadata().getUid())
+            && pod.getMetadata().getName().startsWith("networking-")) {
+          networkingPodsCreated.add(Instant.now());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {}
+    });
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
+    UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    Instant approvedAt = Instant.now();
+    wf.approve(new Approval("alice", "CHG-9"));
+    UpgradeReport report = result(wf);
+    watch.close();
+
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(detail(waiting.steps(), Step.TOOLING)).contains("helm upgrade of release gloo-mesh/gloo-mesh at"
+        + " revision 1 (found from the Helm annotations of deployment gloo-mesh/discovery)");
+    assertThat(detail(report.steps(), Step.CONTROL_PLANE))
+        .contains("release gloo-mesh/gloo-mesh revision 1 to 2")
+        .contains("scaled back to 0: [gloo-mesh/discovery, gloo-mesh/networking]")
+        .contains("to undo: helm rollback gloo-mesh 1 -n gloo-mesh");
+    assertThat(revisions(mgmt)).containsEntry(1, "superseded").containsEntry(2, "deployed").hasSize(2);
+    for (String name : List.of("discovery", "networking")) {
+      Deployment d = mgmt.apps().deployments().inNamespace(NS).withName(name).get();
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.11.3");
+      assertThat(d.getSpec().getReplicas()).isEqualTo(1);
+    }
+    assertThat(networkingPodsCreated).as("networking ran after the approval").isNotEmpty()
+        .as("no networking pod was created before the approval").allMatch(created -> created.isAfter(approvedAt));
+  }
+
+  @Test
+  void aDryRunOfTheReleaseListsEachObjectsChangesAndChangesNothing() {
+    KubernetesClient mgmt = sim.client("mgmt");
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("dryRun", true));
+
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.DRY_RUN_COMPLETE);
+    assertThat(detail(report.steps(), Step.CONTROL_PLANE)).contains("helm upgrade --dry-run=server of gloo-mesh/gloo-mesh")
+        .contains("Deployment gloo-mesh/networking would be updated: ")
+        .contains("replace /spec/template/spec/containers/0/image: \"gcr.io/gloo-mesh/networking:0.10.10\" ->"
+            + " \"gcr.io/gloo-mesh/networking:0.11.3\"");
+    assertThat(revisions(mgmt)).containsOnlyKeys(1);
+    assertThat(sim.journal("mgmt").mutating()).isNotEmpty()
+        .allSatisfy(call -> assertThat(call.isDryRun()).as(call.toString()).isTrue());
+    assertThat(sim.journal("cluster-1").mutating()).isEmpty();
+  }
+
+  private static String detail(List<StepStatus> steps, Step step) {
+    return steps.stream().filter(s -> s.step() == step).findFirst().orElseThrow().detail();
+  }
+
+  /** Revision to status, from the labels of the Secrets Helm keeps the release in. */
+  private static Map<Integer, String> revisions(KubernetesClient client) {
+    return client.secrets().inNamespace(NS).withLabels(Map.of("owner", "helm", "name", "gloo-mesh")).list()
+        .getItems().stream().collect(Collectors.toMap(
+            (Secret s) -> Integer.parseInt(s.getMetadata().getLabels().get("version")),
+            (Secret s) -> s.getMetadata().getLabels().get("status")));
+  }
+}
