@@ -6,16 +6,9 @@ import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -75,23 +68,8 @@ class ChartSetsReplicasTest {
       return activities;
     });
 
-    // Every networking pod the simulated controller creates from now on, with when the watch saw it.
     KubernetesClient mgmt = sim.client("mgmt");
-    Set<String> existing = mgmt.pods().inNamespace("gloo-mesh").list().getItems().stream()
-        .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
-    List<Instant> networkingPodsCreated = new CopyOnWriteArrayList<>();
-    Watch watch = mgmt.pods().inNamespace("gloo-mesh").watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Pod pod) {
-        if (action == Action.ADDED && !existing.contains(pod.getMetadata().getUid())
-            && pod.getMetadata().getName().startsWith("networking-")) {
-          networkingPodsCreated.add(Instant.now());
-        }
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {}
-    });
+    PodCreations networkingPods = PodCreations.of(mgmt, "gloo-mesh", "networking");
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("installMethod", "helm")
         .put("helmRelease", "gloo-mesh"));
@@ -103,7 +81,7 @@ class ChartSetsReplicasTest {
     Instant approvedAt = Instant.now();
     wf.approve(new Approval("alice", "CHG-7"));
     UpgradeReport report = result(wf);
-    watch.close();
+    networkingPods.close();
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
     List<ReplicaChange> networking = journal.replicaChanges("networking");
@@ -116,7 +94,7 @@ class ChartSetsReplicasTest {
         assertThat(beforeApproval.get(i + 1).replicas()).as("the next change of networking").isZero();
       }
     }
-    assertThat(networkingPodsCreated).as("networking ran after the approval").isNotEmpty()
+    assertThat(networkingPods.times()).as("networking ran after the approval").isNotEmpty()
         .as("no networking pod was created before the approval").allMatch(created -> created.isAfter(approvedAt));
   }
 

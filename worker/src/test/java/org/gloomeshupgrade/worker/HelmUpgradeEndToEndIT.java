@@ -5,19 +5,13 @@ import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
@@ -67,28 +61,14 @@ class HelmUpgradeEndToEndIT {
   void upgradesTheHelmReleaseItFindsAndNetworkingWaitsForTheApproval() {
     KubernetesClient mgmt = sim.client("mgmt");
     assertThat(revisions(mgmt)).as("the simulator's release before the run").containsOnlyKeys(1);
-    Set<String> existing = mgmt.pods().inNamespace(NS).list().getItems().stream()
-        .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
-    List<Instant> networkingPodsCreated = new CopyOnWriteArrayList<>();
-    Watch watch = mgmt.pods().inNamespace(NS).watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Pod pod) {
-        if (action == Action.ADDED && !existing.contains(pod.getMetadata().getUid())
-            && pod.getMetadata().getName().startsWith("networking-")) {
-          networkingPodsCreated.add(Instant.now());
-        }
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {}
-    });
+    PodCreations networkingPods = PodCreations.of(mgmt, NS, "networking");
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     Instant approvedAt = Instant.now();
     wf.approve(new Approval("alice", "CHG-9"));
     UpgradeReport report = result(wf);
-    watch.close();
+    networkingPods.close();
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
     assertThat(detail(waiting.steps(), Step.TOOLING)).contains("helm upgrade of release gloo-mesh/gloo-mesh at"
@@ -103,7 +83,7 @@ class HelmUpgradeEndToEndIT {
       assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.11.3");
       assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     }
-    assertThat(networkingPodsCreated).as("networking ran after the approval").isNotEmpty()
+    assertThat(networkingPods.times()).as("networking ran after the approval").isNotEmpty()
         .as("no networking pod was created before the approval").allMatch(created -> created.isAfter(approvedAt));
   }
 
