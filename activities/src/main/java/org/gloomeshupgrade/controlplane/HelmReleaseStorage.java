@@ -36,6 +36,17 @@ final class HelmReleaseStorage {
 
   private HelmReleaseStorage() {}
 
+  /** The values the operator gave the newest revision of the release ({@code helm get values}), if Helm has one. */
+  static Optional<JsonNode> latestValues(KubernetesClient client, String context, String namespace, String name) {
+    List<Secret> secrets = KubernetesFailures.call("reading the revisions of Helm release " + namespace + "/" + name,
+        context, () -> client.secrets().inNamespace(namespace)
+            .withLabels(Map.of("owner", "helm", "name", name)).list().getItems());
+    return secrets.stream().filter(s -> SECRET_TYPE.equals(s.getType()))
+        .max(Comparator.comparingInt(s -> revision(s).revision()))
+        .map(s -> body(s).path("config"))
+        .map(config -> config.isMissingNode() || config.isNull() ? JSON.createObjectNode() : config);
+  }
+
   /** The newest revision of the release, if Helm has one. */
   static Optional<Revision> latest(KubernetesClient client, String context, String namespace, String name) {
     List<Secret> secrets = KubernetesFailures.call("reading the revisions of Helm release " + namespace + "/" + name,

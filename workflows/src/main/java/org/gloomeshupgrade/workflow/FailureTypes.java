@@ -25,11 +25,13 @@ public final class FailureTypes {
   public static final String NEEDS_ATTENTION_TIMEOUT = "NobodyDecided";
   public static final String APPROVAL_TIMEOUT = "ApprovalTimedOut";
   public static final String ABORTED = "AbortedByPerson";
+  /** A backup that is missing chunks or does not match its digest: restoring part of it would do harm. */
+  public static final String BACKUP_INVALID = "BackupInvalid";
 
   /** Errors no retry can fix: activities throw them as non-retryable, and retry policies list them. */
   public static final List<String> NON_RETRYABLE =
       List.of(INVALID_REQUEST, VERSION_POLICY, UNKNOWN_CONTEXT, MISSING_PERMISSIONS, UNAUTHORIZED, FORBIDDEN,
-          NOT_FOUND, INVALID_OBJECT, TOOLING, CRD_SOURCE);
+          NOT_FOUND, INVALID_OBJECT, TOOLING, CRD_SOURCE, BACKUP_INVALID);
 
   private FailureTypes() {}
 }

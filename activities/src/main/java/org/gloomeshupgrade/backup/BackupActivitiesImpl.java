@@ -1,0 +1,262 @@
+package org.gloomeshupgrade.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.gloomeshupgrade.controlplane.HelmReleaseValues;
+import org.gloomeshupgrade.kube.ConflictRetry;
+import org.gloomeshupgrade.kube.CrdKind;
+import org.gloomeshupgrade.kube.CrdKinds;
+import org.gloomeshupgrade.kube.Heartbeats;
+import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.workflow.FailureTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Saves and restores the Gloo Mesh configuration: see {@link BackupActivities}. */
+public class BackupActivitiesImpl implements BackupActivities {
+  private static final Logger log = LoggerFactory.getLogger(BackupActivitiesImpl.class);
+  private static final ObjectMapper JSON = Serialization.jsonMapper();
+  /** Discovery output is rebuilt by discovery; everything else is someone's configuration. */
+  static final List<String> GROUPS = GlooMeshGroups.ALL.stream()
+      .filter(g -> !g.equals(GlooMeshGroups.DISCOVERY)).toList();
+  private static final int FORMAT = 1;
+
+  private final KubernetesClients clients;
+  private final BackupSecrets secrets;
+  /** Where a copy of each backup is written on the worker, or null. */
+  private final Path folder;
+
+  public BackupActivitiesImpl(KubernetesClients clients, Path folder) {
+    this(clients, folder, BackupSecrets.DEFAULT_CHUNK_BYTES);
+  }
+
+  BackupActivitiesImpl(KubernetesClients clients, Path folder, int chunkBytes) {
+    this.clients = Objects.requireNonNull(clients, "clients");
+    this.folder = folder;
+    this.secrets = new BackupSecrets(chunkBytes);
+  }
+
+  @Override
+  public BackupResult backup(BackupInput input) {
+    String context = clients.resolve(input.context());
+    KubernetesClient client = clients.forContext(context);
+    String namespace = input.namespace();
+    Optional<byte[]> existing = secrets.read(client, context, namespace, input.backupId());
+    if (existing.isPresent()) {
+      ObjectNode kept = parse(existing.get());
+      log.info("backup: cluster={} backup={} already complete in {}: kept as it was", context, input.backupId(),
+          namespace);
+      return result(input.backupId(), location(context, namespace, input.backupId(), kept, existing.get()), kept,
+          existing.get(), true);
+    }
+
+    ObjectNode document = JSON.createObjectNode();
+    document.put("format", FORMAT);
+    document.put("backupId", input.backupId());
+    document.put("context", context);
+    ArrayNode resources = document.putArray("resources");
+    for (CrdKind kind : CrdKinds.ofGroups(client, context, GROUPS)) {
+      List<GenericKubernetesResource> items = CrdKinds.list(client, context, kind);
+      for (GenericKubernetesResource item : items) {
+        // The plural and scope travel with each object: a restore must not depend on guessing them.
+        ObjectNode entry = resources.addObject();
+        entry.put("plural", kind.plural());
+        entry.put("namespaced", kind.namespaced());
+        entry.set("object", saved(item));
+      }
+      log.info("backup: cluster={} kind={} {} resource(s) saved", context, kind.describe(), items.size());
+      Heartbeats.beat("saved " + kind.kind());
+    }
+    Optional<HelmReleaseValues.Found> helm = HelmReleaseValues.of(clients, context, namespace,
+        input.discoveryDeployment());
+    helm.ifPresent(found -> {
+      document.put("helmRelease", found.release());
+      document.set("helmValues", found.values());
+    });
+
+    byte[] data = gzip(document);
+    List<String> names = secrets.write(client, context, namespace, input.backupId(), data);
+    if (folder != null) {
+      writeFile(input.backupId(), data);
+    }
+    String location = location(context, namespace, input.backupId(), document, data);
+    log.info("backup: cluster={} backup={} {} resource(s){}, {} bytes in {} Secret(s): {}", context, input.backupId(),
+        resources.size(), helm.map(f -> " and the values of Helm release " + f.release()).orElse(""), data.length,
+        names.size(), location);
+    return result(input.backupId(), location, document, data, false);
+  }
+
+  @Override
+  public RestoreResult restore(RestoreInput input) {
+    String context = clients.resolve(input.context());
+    KubernetesClient client = clients.forContext(context);
+    byte[] data = secrets.read(client, context, input.namespace(), input.backupId()).orElseThrow(() ->
+        ApplicationFailure.newNonRetryableFailure("no backup of " + input.backupId() + " in namespace "
+            + input.namespace() + " on cluster " + context, FailureTypes.NOT_FOUND));
+    ObjectNode document = parse(data);
+    List<String> created = new ArrayList<>();
+    List<String> updated = new ArrayList<>();
+    int unchanged = 0;
+    for (JsonNode entry : document.path("resources")) {
+      GenericKubernetesResource wanted = JSON.convertValue(entry.path("object"), GenericKubernetesResource.class);
+      ResourceDefinitionContext kind = contextOf(wanted, entry.path("plural").asText(),
+          entry.path("namespaced").asBoolean(true));
+      String id = wanted.getKind() + " " + (wanted.getMetadata().getNamespace() == null ? ""
+          : wanted.getMetadata().getNamespace() + "/") + wanted.getMetadata().getName();
+      String outcome = KubernetesFailures.call("restoring " + id, context,
+          () -> ConflictRetry.onConflict(() -> restoreOne(client, kind, wanted)));
+      switch (outcome) {
+        case "created" -> created.add(id);
+        case "updated" -> updated.add(id);
+        default -> unchanged++;
+      }
+      if (!outcome.equals("unchanged")) {
+        log.info("restore: cluster={} {} {}", context, id, outcome);
+      }
+      Heartbeats.beat("restored " + id);
+    }
+    log.info("restore: cluster={} backup={} {} created, {} updated, {} unchanged", context, input.backupId(),
+        created.size(), updated.size(), unchanged);
+    return new RestoreResult(input.backupId(), created, updated, unchanged);
+  }
+
+  /** Spec, labels and annotations back as saved; everything else the live object has stays. */
+  private static String restoreOne(KubernetesClient client, ResourceDefinitionContext kind,
+      GenericKubernetesResource wanted) {
+    var api = client.genericKubernetesResources(kind);
+    var resource = wanted.getMetadata().getNamespace() == null
+        ? api.withName(wanted.getMetadata().getName())
+        : api.inNamespace(wanted.getMetadata().getNamespace()).withName(wanted.getMetadata().getName());
+    GenericKubernetesResource live = resource.get();
+    if (live == null) {
+      api.resource(wanted).create();
+      return "created";
+    }
+    Map<String, Object> savedFields = withoutMetadata(wanted);
+    Map<String, Object> liveFields = withoutMetadata(live);
+    boolean same = Objects.equals(savedFields, liveFields)
+        && Objects.equals(nonEmpty(wanted.getMetadata().getLabels()), nonEmpty(live.getMetadata().getLabels()))
+        && Objects.equals(nonEmpty(wanted.getMetadata().getAnnotations()),
+            nonEmpty(live.getMetadata().getAnnotations()));
+    if (same) {
+      return "unchanged";
+    }
+    live.getMetadata().setLabels(wanted.getMetadata().getLabels());
+    live.getMetadata().setAnnotations(wanted.getMetadata().getAnnotations());
+    Object status = live.getAdditionalProperties().get("status");
+    live.getAdditionalProperties().clear();
+    live.getAdditionalProperties().putAll(savedFields);
+    if (status != null) {
+      live.getAdditionalProperties().put("status", status);
+    }
+    (live.getMetadata().getNamespace() == null ? api.resource(live) : api.inNamespace(
+        live.getMetadata().getNamespace()).resource(live)).update();
+    return "updated";
+  }
+
+  /** What a resource is, without what the server or the controllers own. */
+  static ObjectNode saved(GenericKubernetesResource item) {
+    ObjectNode node = JSON.valueToTree(item);
+    node.remove("status");
+    ObjectNode metadata = (ObjectNode) node.path("metadata");
+    metadata.retain("name", "namespace", "labels", "annotations");
+    return node;
+  }
+
+  private static Map<String, Object> withoutMetadata(GenericKubernetesResource r) {
+    Map<String, Object> fields = new TreeMap<>(r.getAdditionalProperties());
+    fields.remove("status");
+    return fields;
+  }
+
+  private static Map<String, String> nonEmpty(Map<String, String> map) {
+    return map == null || map.isEmpty() ? null : map;
+  }
+
+  private static ResourceDefinitionContext contextOf(GenericKubernetesResource r, String plural, boolean namespaced) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(r.getApiVersion().substring(0, r.getApiVersion().indexOf('/')))
+        .withVersion(r.getApiVersion().substring(r.getApiVersion().indexOf('/') + 1))
+        .withKind(r.getKind())
+        .withPlural(plural)
+        .withNamespaced(namespaced)
+        .build();
+  }
+
+  private BackupResult result(String backupId, String location, ObjectNode document, byte[] data, boolean kept) {
+    Map<String, Integer> byKind = new TreeMap<>();
+    document.path("resources").forEach(r -> byKind.merge(r.path("object").path("kind").asText(), 1, Integer::sum));
+    int chunks = Math.max(1, (int) Math.ceil(data.length / (double) secretsChunkBytes()));
+    return new BackupResult(backupId, location, byKind, chunks, data.length, document.has("helmValues"), kept);
+  }
+
+  private int secretsChunkBytes() {
+    return secrets.chunkBytes();
+  }
+
+  private String location(String context, String namespace, String backupId, ObjectNode document, byte[] data) {
+    return "Secrets " + namespace + "/" + BackupSecrets.secretName(backupId, 0).replaceAll("-0$", "-*")
+        + " (label " + BackupSecrets.BACKUP_LABEL + "=" + BackupSecrets.label(backupId) + ") on " + context
+        + (folder == null ? "" : ", and " + file(backupId) + " on the worker");
+  }
+
+  private Path file(String backupId) {
+    return folder.resolve(backupId.replaceAll("[^A-Za-z0-9._-]", "_") + ".json.gz");
+  }
+
+  private void writeFile(String backupId, byte[] data) {
+    try {
+      Files.createDirectories(folder);
+      Path target = file(backupId);
+      Path partial = Files.createTempFile(folder, ".backup-", ".part");
+      Files.write(partial, data);
+      Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw ApplicationFailure.newFailure("cannot write the backup to the worker's folder " + folder + ": "
+          + e.getMessage(), FailureTypes.TOOLING);
+    }
+  }
+
+  private static byte[] gzip(JsonNode document) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      JSON.writeValue(gzip, document);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static ObjectNode parse(byte[] data) {
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
+      return (ObjectNode) JSON.readTree(in);
+    } catch (IOException | ClassCastException e) {
+      throw ApplicationFailure.newNonRetryableFailure("the backup cannot be read: " + e.getMessage(),
+          FailureTypes.BACKUP_INVALID);
+    }
+  }
+}
