@@ -7,10 +7,12 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import org.gloomeshupgrade.conformance.ConformanceActivitiesImpl;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivitiesImpl;
 import org.gloomeshupgrade.controlplane.HelmSignals;
+import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.crds.CrdActivitiesImpl;
 import org.gloomeshupgrade.deployments.DeploymentActivitiesImpl;
 import org.gloomeshupgrade.discovery.DiscoveryActivitiesImpl;
@@ -49,7 +51,7 @@ public final class UpgradeWorker implements AutoCloseable {
         WorkflowClientOptions.newBuilder().setNamespace(settings.temporalNamespace()).build());
     KubernetesClients clients = new KubernetesClients(settings.kubeconfig(), settings.kubeContext());
     WorkerFactory factory = WorkerFactory.newInstance(client);
-    register(factory, settings.taskQueue(), clients);
+    register(factory, settings.taskQueue(), activities(clients, settings.backupFolder()));
     factory.start();
     log.info("worker: polling task queue {} on {} namespace {}; kubeconfig {} (contexts {})",
         settings.taskQueue(), settings.temporalAddress(), settings.temporalNamespace(), settings.kubeconfig(),
@@ -70,9 +72,15 @@ public final class UpgradeWorker implements AutoCloseable {
     return worker;
   }
 
-  /** Every activity implementation, over the worker's Kubernetes clients. */
+  /** Every activity implementation, over the worker's Kubernetes clients, with no backup folder. */
   public static List<Object> activities(KubernetesClients clients) {
+    return activities(clients, null);
+  }
+
+  /** @param backupFolder where backups are also written on the worker, or null */
+  public static List<Object> activities(KubernetesClients clients, Path backupFolder) {
     return List.of(
+        new BackupActivitiesImpl(clients, backupFolder),
         new PreflightActivitiesImpl(clients),
         new DeploymentActivitiesImpl(clients),
         new DiscoveryActivitiesImpl(clients),

@@ -35,6 +35,11 @@ public final class WorkerMain implements Callable<Integer> {
           + "default the kubeconfig's current-context).")
   String context;
 
+  @Option(names = "--backup-dir", defaultValue = "${env:GMU_BACKUP_DIR}",
+      description = "Folder on the worker that also keeps each run's backup (env GMU_BACKUP_DIR; default: only the"
+          + " Secrets on the management cluster).")
+  Path backupDir;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerMain()).execute(args));
   }
@@ -48,7 +53,8 @@ public final class WorkerMain implements Callable<Integer> {
     }
     UpgradeWorker worker;
     try {
-      worker = UpgradeWorker.start(new WorkerSettings(temporalAddress, temporalNamespace, taskQueue, config, context));
+      worker = UpgradeWorker.start(new WorkerSettings(temporalAddress, temporalNamespace, taskQueue, config, context,
+          backupDir));
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;

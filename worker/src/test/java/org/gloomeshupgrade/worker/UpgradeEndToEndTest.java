@@ -131,6 +131,19 @@ class UpgradeEndToEndTest {
     assertThat(MeshSnapshot.discoveryCount(mgmt)).isEqualTo(discoveryBefore);
 
     RequestJournal journal = sim.journal("mgmt");
+    // The configuration was saved before the first change, where it outlives the run
+    assertThat(report.backup()).contains("Secrets gloo-mesh/gmu-backup-").contains("on mgmt");
+    assertThat(mgmt.secrets().inNamespace("gloo-mesh").withLabel("gloo-mesh-upgrade.io/backup").list().getItems())
+        .isNotEmpty().allSatisfy(s -> assertThat(s.getType()).isEqualTo("gloo-mesh-upgrade.io/backup"));
+    assertThat(report.steps()).filteredOn(s -> s.step() == Step.SCALE_DOWN).singleElement()
+        .satisfies(s -> assertThat(s.detail()).startsWith("backup of "));
+    long firstWrite = sim.journal("mgmt").mutating().stream()
+        .filter(c -> !c.path().contains("/secrets") && !c.path().contains("selfsubjectaccessreviews"))
+        .mapToLong(RecordedCall::sequence).min().orElseThrow();
+    long backupWritten = sim.journal("mgmt").mutating().stream().filter(c -> c.path().contains("/secrets"))
+        .mapToLong(RecordedCall::sequence).min().orElseThrow();
+    assertThat(backupWritten).as("the backup is written before the first change").isLessThan(firstWrite);
+
     // Safety 1: networking at 0 from scale-down until the approval was recorded
     List<ReplicaChange> networking = journal.replicaChanges("networking");
     assertThat(networking).isNotEmpty();

@@ -19,6 +19,8 @@ import org.gloomeshupgrade.conformance.ConformanceReport;
 import org.gloomeshupgrade.controlplane.ControlPlaneInput;
 import org.gloomeshupgrade.controlplane.ControlPlaneResult;
 import org.gloomeshupgrade.controlplane.ToolingReport;
+import org.gloomeshupgrade.backup.BackupInput;
+import org.gloomeshupgrade.backup.BackupResult;
 import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.CrdApplyResult;
 import org.gloomeshupgrade.crds.CrdSourceReport;
@@ -55,6 +57,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   static final String SERVER_SIDE_DRY_RUN = "server-side-dry-run";
   /** Change id of the tooling step's check that the CRD source is the target's complete set. */
   static final String CRD_SOURCE_CHECK = "crd-source-check";
+  /** Change id of the backup taken before the first change. */
+  static final String BACKUP = "backup";
   private static final int REGISTRATION_BATCH = 5;
 
   private final RunBook book = new RunBook();
@@ -107,9 +111,19 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
 
     runStep(Step.SCALE_DOWN, () -> {
+      // Before the first change, the configuration goes where it outlives the worker and this run.
+      // Runs recorded before the backup existed replay without it.
+      String saved = "";
+      if (Workflow.getVersion(BACKUP, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        BackupResult b = act.backup.backup(new BackupInput(ctx, request.namespace(),
+            Workflow.getInfo().getWorkflowId(), request.discoveryDeployment()));
+        book.backup(b.location());
+        saved = "backup of " + b.resources() + " resources" + (b.helmValues() ? " and the Helm values" : "")
+            + (b.keptExisting() ? " (kept from before)" : "") + "; ";
+      }
       ScaleResult n = act.deployments.scale(scale(ctx, request.networkingDeployment(), 0));
       ScaleResult d = act.deployments.scale(scale(ctx, request.discoveryDeployment(), 0));
-      book.detail(Step.SCALE_DOWN, describe(n) + ", " + describe(d));
+      book.detail(Step.SCALE_DOWN, saved + describe(n) + ", " + describe(d));
       return null;
     });
 

@@ -13,6 +13,7 @@ import org.gloomeshupgrade.verify.VerifyReport;
  * comes from the caller (workflow time), so this stays deterministic.
  */
 final class RunBook {
+  private String backup;
   private final Map<Step, MutableStep> steps = new EnumMap<>(Step.class);
   private final List<String> decisions = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
@@ -148,12 +149,17 @@ final class RunBook {
 
   UpgradeStatus snapshot() {
     return new UpgradeStatus(state, context, fromVersion, targetVersion, current, stepList(),
-        discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify);
+        discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, backup);
+  }
+
+  /** Where the configuration saved before the first change is. */
+  void backup(String location) {
+    this.backup = location;
   }
 
   UpgradeReport report(String summary) {
     return new UpgradeReport(state, context, fromVersion, targetVersion, summary, stepList(), approval,
-        List.copyOf(decisions), List.copyOf(warnings), verify);
+        List.copyOf(decisions), List.copyOf(warnings), verify, backup);
   }
 
   long startedAt(Step step) {

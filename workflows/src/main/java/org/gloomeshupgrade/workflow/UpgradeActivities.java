@@ -4,6 +4,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import org.gloomeshupgrade.conformance.ConformanceActivities;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivities;
+import org.gloomeshupgrade.backup.BackupActivities;
 import org.gloomeshupgrade.crds.CrdActivities;
 import org.gloomeshupgrade.deployments.DeploymentActivities;
 import org.gloomeshupgrade.discovery.DiscoveryActivities;
@@ -19,6 +20,7 @@ final class UpgradeActivities {
   final DiscoveryActivities discovery =
       Workflow.newActivityStub(DiscoveryActivities.class, UpgradeActivityOptions.deleteDiscovery());
   final CrdActivities crds = Workflow.newActivityStub(CrdActivities.class, UpgradeActivityOptions.crds());
+  final BackupActivities backup = Workflow.newActivityStub(BackupActivities.class, UpgradeActivityOptions.backup());
   final ControlPlaneActivities controlPlane =
       Workflow.newActivityStub(ControlPlaneActivities.class, UpgradeActivityOptions.controlPlane());
   final ConformanceActivities conformance =

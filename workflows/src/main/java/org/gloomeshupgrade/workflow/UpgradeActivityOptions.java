@@ -43,6 +43,11 @@ final class UpgradeActivityOptions {
     return options(Duration.ofMinutes(20), 3);
   }
 
+  /** Reading every configuration resource and writing a few Secrets; restore writes each resource once. */
+  static ActivityOptions backup() {
+    return options(Duration.ofMinutes(10), 5);
+  }
+
   static ActivityOptions conformance() {
     return options(Duration.ofMinutes(5), 5);
   }

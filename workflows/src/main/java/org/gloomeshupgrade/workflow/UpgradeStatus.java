@@ -22,4 +22,19 @@ public record UpgradeStatus(
     Approval approval,
     List<String> decisions,
     List<String> warnings,
-    VerifyReport verify) {}
+    VerifyReport verify,
+    String backup) {
+
+  /**
+   * Without a backup location.
+   *
+   * @see #backup() where the configuration saved before the first change is; null until then, and in runs recorded
+   *     before backups existed
+   */
+  public UpgradeStatus(RunState state, String managementContext, String fromVersion, String targetVersion,
+      Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
+      Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify) {
+    this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
+        approval, decisions, warnings, verify, null);
+  }
+}

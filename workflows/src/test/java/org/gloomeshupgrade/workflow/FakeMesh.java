@@ -15,6 +15,11 @@ import org.gloomeshupgrade.controlplane.ControlPlaneActivities;
 import org.gloomeshupgrade.controlplane.ControlPlaneInput;
 import org.gloomeshupgrade.controlplane.ControlPlaneResult;
 import org.gloomeshupgrade.controlplane.ToolingReport;
+import org.gloomeshupgrade.backup.BackupActivities;
+import org.gloomeshupgrade.backup.BackupInput;
+import org.gloomeshupgrade.backup.BackupResult;
+import org.gloomeshupgrade.backup.RestoreInput;
+import org.gloomeshupgrade.backup.RestoreResult;
 import org.gloomeshupgrade.crds.CrdActivities;
 import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.CrdApplyResult;
@@ -44,7 +49,7 @@ import org.gloomeshupgrade.verify.VerifyReport;
  * in order so tests can assert the runbook's order and the safety properties. The real activities
  * are tested against simulated clusters elsewhere.
  */
-class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryActivities, CrdActivities,
+class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryActivities, CrdActivities, BackupActivities,
     ControlPlaneActivities, ConformanceActivities, RegistrationActivities, VerifyActivities {
 
   final List<String> calls = new CopyOnWriteArrayList<>();
@@ -67,7 +72,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   List<String> mutatingCalls() {
     return calls.stream().filter(c -> !c.startsWith("preflight") && !c.startsWith("tooling")
         && !c.startsWith("count") && !c.startsWith("networkingStatus") && !c.startsWith("verify")
-        && !c.startsWith("conformance") && !c.startsWith("crds check") && !c.contains(" dry run")).toList();
+        && !c.startsWith("conformance") && !c.startsWith("crds check") && !c.startsWith("backup") && !c.contains(" dry run")).toList();
   }
 
   @Override
@@ -104,6 +109,19 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
       return new DiscoveryCounts(Map.of("Mesh", Math.min(2, n), "Workload", Math.max(0, n - 2)));
     }
     return new DiscoveryCounts(Map.of("Mesh", 0, "Workload", 0));
+  }
+
+  @Override
+  public BackupResult backup(BackupInput input) {
+    calls.add("backup " + input.backupId());
+    return new BackupResult(input.backupId(), "Secrets gloo-mesh/gmu-backup-* on mgmt", Map.of("TrafficPolicy", 2), 1,
+        900, true, false);
+  }
+
+  @Override
+  public RestoreResult restore(RestoreInput input) {
+    calls.add("restore " + input.backupId());
+    return new RestoreResult(input.backupId(), List.of(), List.of(), 2);
   }
 
   @Override

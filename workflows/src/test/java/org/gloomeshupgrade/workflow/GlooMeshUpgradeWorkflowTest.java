@@ -98,7 +98,7 @@ class GlooMeshUpgradeWorkflowTest {
     assertThat(report.approval()).isEqualTo(new Approval("alice", "change CHG-1"));
     assertThat(report.fromVersion()).isEqualTo("0.10.10");
     assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).isEqualTo(StepState.SUCCEEDED));
-    assertThat(beforeApproval).containsSubsequence("preflight ", "tooling HELM", "crds check 0.11.3", "scale networking 0",
+    assertThat(beforeApproval).containsSubsequence("preflight ", "tooling HELM", "crds check 0.11.3", "backup " + ID, "scale networking 0",
         "scale discovery 0", "deleteDiscovery", "crds 0.11.3", "controlPlane 0.11.3", "conformance",
         "reRegister cluster-1", "scale discovery 1", "count");
     assertThat(mesh.calls).containsSubsequence("count", "scale networking 1", "networkingStatus", "verify");

@@ -50,6 +50,11 @@ class ReplayTest {
   }
 
   @Test
+  void theBackupWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
+    assertNonDeterministic(FULL_RUN, UnguardedBackup.class);
+  }
+
+  @Test
   void theCrdSourceCheckWithoutItsVersionGuardWouldBreakOldRuns() throws Exception {
     assertNonDeterministic(FULL_RUN_BEFORE_CRD_SOURCE_CHECK, UnguardedCrdSourceCheck.class);
   }
@@ -147,6 +152,19 @@ class ReplayTest {
           request.targetVersion(), request.discoveryDeployment(), request.networkingDeployment()));
       crds.check(new org.gloomeshupgrade.crds.CrdApplyInput(pre.context(), request.crdSource(),
           request.targetVersion(), 60, request.chart()));
+      return null;
+    }
+  }
+
+  /** The backup added before the scale-down with no getVersion around it. */
+  public static class UnguardedBackup extends UnguardedCrdSourceCheck {
+    @Override
+    public UpgradeReport upgrade(JsonNode raw) {
+      super.upgrade(raw);
+      UpgradeRequest request = UpgradeRequestParser.parse(raw);
+      Workflow.newActivityStub(org.gloomeshupgrade.backup.BackupActivities.class, UpgradeActivityOptions.backup())
+          .backup(new org.gloomeshupgrade.backup.BackupInput(request.managementContext(), request.namespace(),
+              Workflow.getInfo().getWorkflowId(), request.discoveryDeployment()));
       return null;
     }
   }
