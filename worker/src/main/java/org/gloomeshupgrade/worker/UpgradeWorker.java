@@ -13,6 +13,7 @@ import org.gloomeshupgrade.conformance.ConformanceActivitiesImpl;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivitiesImpl;
 import org.gloomeshupgrade.controlplane.HelmSignals;
 import org.gloomeshupgrade.backup.BackupActivitiesImpl;
+import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflowImpl;
 import org.gloomeshupgrade.crds.CrdActivitiesImpl;
 import org.gloomeshupgrade.deployments.DeploymentActivitiesImpl;
 import org.gloomeshupgrade.discovery.DiscoveryActivitiesImpl;
@@ -67,7 +68,7 @@ public final class UpgradeWorker implements AutoCloseable {
   /** Registers the workflow and the given activity implementations (one per activity interface). */
   public static Worker register(WorkerFactory factory, String taskQueue, List<Object> activities) {
     Worker worker = factory.newWorker(taskQueue);
-    worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class, GlooMeshRestoreWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
     return worker;
   }

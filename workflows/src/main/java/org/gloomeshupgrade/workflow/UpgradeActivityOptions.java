@@ -5,7 +5,7 @@ import io.temporal.common.RetryOptions;
 import java.time.Duration;
 
 /** The one place for activity timeouts and retry policies, fitted to each kind of work. */
-final class UpgradeActivityOptions {
+public final class UpgradeActivityOptions {
   private static final Duration INITIAL_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(1);
   /** The scale activity heartbeats every poll; a worker that dies mid-wait is noticed this soon. */
@@ -44,7 +44,7 @@ final class UpgradeActivityOptions {
   }
 
   /** Reading every configuration resource and writing a few Secrets; restore writes each resource once. */
-  static ActivityOptions backup() {
+  public static ActivityOptions backup() {
     return options(Duration.ofMinutes(10), 5);
   }
 

@@ -4,6 +4,7 @@ package org.gloomeshupgrade.workflow;
 public final class UpgradeNames {
   public static final String TASK_QUEUE = "gloo-mesh-upgrade";
   public static final String WORKFLOW_TYPE = "GlooMeshUpgrade";
+  public static final String RESTORE_WORKFLOW_TYPE = "GlooMeshRestore";
 
   public static final String SIGNAL_APPROVE = "approve";
   public static final String SIGNAL_REJECT = "reject";
@@ -16,6 +17,11 @@ public final class UpgradeNames {
   private static final String WORKFLOW_ID_PREFIX = "gloo-mesh-upgrade-";
 
   private UpgradeNames() {}
+
+  /** A restore of an upgrade's backup; one at a time per backup. */
+  public static String restoreWorkflowId(String backupId) {
+    return "gloo-mesh-restore-" + backupId;
+  }
 
   /** One upgrade per management cluster: the workflow ID is derived from its kubeconfig context. */
   public static String workflowId(String managementContext) {
