@@ -3,19 +3,28 @@ package org.gloomeshupgrade.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.gloomeshupgrade.crds.PublishedCrds;
 import org.gloomeshupgrade.kube.CrdKind;
 import org.gloomeshupgrade.kube.CrdKinds;
@@ -36,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * go on through our CRD step, and the server then rewrites each object. It also pins down when the server
  * prunes: on every read as soon as the new CRD is served, and for good on the next write; so a check that reads
  * the objects after the CRD step, as the workflow's conformance step does, no longer sees what will be lost.
+ * And it holds the schema errors the check reports against what the server refuses in a dry run, field by field.
  */
 class ConformanceOnApiServerIT {
   private static final ObjectMapper JSON = Serialization.jsonMapper();
@@ -143,6 +153,101 @@ class ConformanceOnApiServerIT {
     assertThat(late.problems()).noneMatch(p -> ns.equals(p.namespace()));
     assertThat(stored).flatMap(r -> ConformanceActivitiesImpl.check(r, installed))
         .extracting(ConformanceProblem::path).contains("$.spec.istio", "$.spec.retries.retryOn");
+  }
+
+  @Test
+  void theServerRefusesExactlyTheFieldsTheCheckReportsAsRefused() {
+    CrdSwitch crds = new CrdSwitch(clients, "mgmt", scratch);
+    crds.installPublished(TARGET);
+    String ns = namespace("schema-checks");
+    List<CrdKind> installed = CrdKinds.ofGroups(client, "mgmt", GlooMeshGroups.ALL);
+    String policy = """
+        {"destinationSelector": [{"kubeServiceRefs": {"services": [{"name": "reviews", "namespace": "bookinfo"}]}}],
+         "httpRequestMatchers": [{"prefix": "/reviews", "method": {"method": "GET"}}],
+         "retries": {"attempts": 3, "perTryTimeout": "2s"},
+         "trafficShift": {"destinations": [
+           {"kubeService": {"name": "reviews", "namespace": "bookinfo"}, "weight": 50}]},
+         "corsPolicy": {"allowOrigins": [{"exact": "https://example.com"}]}}
+        """;
+    record Case(String kind, String spec) {}
+    Map<String, Case> cases = new LinkedHashMap<>();
+    cases.put("conforming", new Case("TrafficPolicy", policy));
+    cases.put("enum", new Case("TrafficPolicy",
+        with(policy, "/httpRequestMatchers/0/method", "method", "\"FETCH\"")));
+    cases.put("type", new Case("TrafficPolicy", with(policy, "/retries", "attempts", "\"three\"")));
+    cases.put("minimum", new Case("TrafficPolicy", with(policy, "/trafficShift/destinations/0", "weight", "-1")));
+    cases.put("oneof", new Case("TrafficPolicy", with(policy, "/httpRequestMatchers/0", "exact", "\"/r\"")));
+    // allowCredentials is nullable; attempts is not, and the server drops its null before validating.
+    cases.put("nulls", new Case("TrafficPolicy",
+        with(with(policy, "/corsPolicy", "allowCredentials", "null"), "/retries", "attempts", "null")));
+    // permissive has maxProperties: 0; the server prunes x first.
+    cases.put("pruned-then-valid", new Case("VirtualMesh", """
+        {"federation": {"permissive": {"x": 1}}}"""));
+    cases.put("virtual-mesh-enum", new Case("VirtualMesh", """
+        {"globalAccessPolicy": "ON"}"""));
+    cases.put("settings-enum", new Case("Settings", """
+        {"mtls": {"istio": {"tlsMode": "STRICT"}}}"""));
+    cases.put("oneof-in-allof", new Case("WasmDeployment", """
+        {"filters": [{"localPathSource": "/a.wasm", "httpUriSource": {"uri": "https://example.com/a.wasm"}}]}"""));
+
+    Map<String, Set<String>> reported = new TreeMap<>();
+    Map<String, Set<String>> refused = new TreeMap<>();
+    cases.forEach((name, c) -> {
+      CrdKind kind = installed.stream().filter(k -> k.kind().equals(c.kind())).findFirst().orElseThrow();
+      GenericKubernetesResource r = new GenericKubernetesResourceBuilder()
+          .withApiVersion(kind.group() + "/" + kind.version()).withKind(kind.kind())
+          .withNewMetadata().withName(name).withNamespace(ns).endMetadata().build();
+      r.setAdditionalProperty("spec", JSON.convertValue(read(c.spec()), Map.class));
+      reported.put(name, new TreeSet<>(ConformanceActivitiesImpl.check(r, installed).stream()
+          .filter(p -> !p.hint().contains("would drop")).map(p -> JsonPaths.name(p.path())).toList()));
+      refused.put(name, refusedFields(kind, r));
+    });
+
+    assertThat(reported).isEqualTo(refused);
+    assertThat(refused.get("conforming")).isEmpty();
+    assertThat(refused.get("nulls")).isEmpty();
+    assertThat(refused.get("pruned-then-valid")).isEmpty();
+    assertThat(refused.get("enum")).containsExactly("spec.httpRequestMatchers[0].method.method");
+  }
+
+  /** The fields a server-side dry-run create names when it refuses the object (422), none when it accepts it. */
+  private static Set<String> refusedFields(CrdKind kind, GenericKubernetesResource r) {
+    try {
+      client.genericKubernetesResources(kind.context()).inNamespace(r.getMetadata().getNamespace()).resource(r)
+          .dryRun().create();
+      return new TreeSet<>();
+    } catch (KubernetesClientException e) {
+      assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
+      return new TreeSet<>(e.getStatus().getDetails().getCauses().stream().map(ConformanceOnApiServerIT::field)
+          .toList());
+    }
+  }
+
+  /**
+   * The cause's field. oneOf and allOf failures come with none ("<nil>") and name it in their message instead:
+   * {@code Invalid value: "": "spec.filters[0]" must validate one and only one schema (oneOf)...}.
+   */
+  private static String field(StatusCause cause) {
+    if (cause.getField() != null && !cause.getField().equals("<nil>")) {
+      return cause.getField();
+    }
+    Matcher named = Pattern.compile("\"([^\"]+)\" must validate ")
+        .matcher(cause.getMessage());
+    return named.find() ? named.group(1) : cause.getField() + ": " + cause.getMessage();
+  }
+
+  private static String with(String json, String pointer, String field, String value) {
+    JsonNode tree = read(json);
+    ((ObjectNode) tree.at(pointer)).set(field, read(value));
+    return tree.toString();
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(json, e);
+    }
   }
 
   private static Resource<GenericKubernetesResource> settings(String ns) {
