@@ -21,13 +21,14 @@ import java.util.Set;
  * and turns its errors into {@link SchemaViolation}s with the report's paths.
  *
  * <p>The dialect is the library's OpenAPI 3.0 one: a CRD schema is an OpenAPI v3.0 schema object, that is
- * draft 4 (draft wright-00) plus {@code nullable}. Draft 4 gives {@code exclusiveMinimum} and
- * {@code exclusiveMaximum} the boolean meaning Kubernetes gives them, and the dialect lets a
- * {@code nullable: true} field be null, as the API server does. Two things differ from it, both so that nothing
- * is reported that the API server would accept: {@code format} only annotates (Kubernetes checks its own set of
- * formats with laxer parsers, a date-time without a zone for one, and ignores int32, int64, double...), and a
- * keyword the dialect does not know, such as the {@code x-kubernetes-*} extensions, is an annotation, without
- * the library's warning for each.
+ * draft 4 (draft wright-00) plus {@code nullable}, and draft 4 gives {@code exclusiveMinimum} and
+ * {@code exclusiveMaximum} the boolean meaning Kubernetes gives them ({@link ValidationSchema} has already
+ * turned {@code nullable} into the type it means to the server). Two things differ from the dialect, so that
+ * nothing is reported that the API server would accept: {@code format} only annotates, because Kubernetes
+ * checks formats of its own (a duration is Go's "1h30m", not ISO 8601's "PT1H30M") and ignores int32, int64,
+ * double...; and a keyword the dialect does not know, such as the {@code x-kubernetes-*} extensions, is an
+ * annotation, without the library's warning for each. The price: a malformed value in a format Kubernetes does
+ * check (date-time, uuid...) is not reported here.
  */
 final class CrdSchemaValidator {
   private static final String DIALECT_ID = "urn:gloo-mesh-upgrade:kubernetes-crd-schema";

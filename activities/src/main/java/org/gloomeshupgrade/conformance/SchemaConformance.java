@@ -42,7 +42,8 @@ public final class SchemaConformance {
       }
     }
     JsonNode schema = ValidationSchema.of(openApiV3Schema);
-    for (SchemaViolation v : CrdSchemaValidator.violations(NonNullableNulls.removed(served, schema), schema)) {
+    JsonNode validated = NonNullableNulls.removed(served, openApiV3Schema);
+    for (SchemaViolation v : CrdSchemaValidator.violations(validated, schema)) {
       problems.add(new ConformanceProblem(kind, namespace, name, v.path(), ViolationText.problem(v, version),
           ViolationText.hint(v)));
     }

@@ -8,7 +8,8 @@ import java.util.List;
 final class ViolationText {
   /**
    * True of every violation: the server checks the whole object on a create, and on an update every field the
-   * update changes (a field left as it was may be let through since Kubernetes 1.30's validation ratcheting).
+   * update changes (validation ratcheting, on by default from Kubernetes 1.30, lets an update keep an invalid
+   * field it does not touch).
    */
   private static final String REFUSED = "The new schema refuses this value: creating the object, or an update that "
       + "changes this field, fails. ";

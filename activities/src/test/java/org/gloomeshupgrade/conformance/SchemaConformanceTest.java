@@ -16,15 +16,32 @@ class SchemaConformanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void aNullableFieldMayBeNullEvenWithAnEnum() {
+  void aNullableFieldMayBeNull() {
     JsonNode schema = schema("""
         {"flag": {"type": "boolean", "nullable": true},
-         "mode": {"type": "string", "enum": ["A", "B"], "nullable": true}}
+         "cors": {"type": "object", "nullable": true, "properties": {"origin": {"type": "string"}}},
+         "port": {"x-kubernetes-int-or-string": true, "nullable": true}}
         """);
 
     assertThat(check("""
-        {"flag": null, "mode": null}
+        {"flag": null, "cors": null, "port": null}
         """, schema)).isEmpty();
+  }
+
+  @Test
+  void aNullableEnumStillRefusesNullUnlessItListsIt() {
+    JsonNode schema = schema("""
+        {"mode": {"type": "string", "enum": ["A", "B"], "nullable": true},
+         "other": {"type": "string", "enum": ["A", null], "nullable": true}}
+        """);
+
+    // What a kube-apiserver answers: nullable lets the type be null, the enum is checked as written.
+    assertThat(check("""
+        {"mode": null, "other": null}
+        """, schema)).singleElement().satisfies(p -> {
+          assertThat(p.path()).isEqualTo("$.spec.mode");
+          assertThat(p.problem()).isEqualTo("spec.mode is null, which is not one of A, B");
+        });
   }
 
   @Test
@@ -56,12 +73,11 @@ class SchemaConformanceTest {
   void anIntOrStringFieldTakesEitherAndRefusesAnythingElse() {
     JsonNode schema = schema("""
         {"port": {"x-kubernetes-int-or-string": true},
-         "maxSurge": {"anyOf": [{"type": "integer"}, {"type": "string"}], "x-kubernetes-int-or-string": true},
-         "optional": {"x-kubernetes-int-or-string": true, "nullable": true}}
+         "maxSurge": {"anyOf": [{"type": "integer"}, {"type": "string"}], "x-kubernetes-int-or-string": true}}
         """);
 
     assertThat(check("""
-        {"port": 8080, "maxSurge": "25%", "optional": null}
+        {"port": 8080, "maxSurge": "25%"}
         """, schema)).isEmpty();
     assertThat(check("""
         {"port": "http", "maxSurge": 1}
@@ -81,12 +97,14 @@ class SchemaConformanceTest {
     JsonNode schema = schema("""
         {"a": {"type": "integer", "format": "int32"}, "b": {"type": "integer", "format": "int64"},
          "c": {"type": "string", "format": "byte"}, "d": {"type": "string", "format": "date-time"},
-         "e": {"type": "number", "format": "double"}, "f": {"type": "string", "format": "something-new"}}
+         "e": {"type": "number", "format": "double"}, "f": {"type": "string", "format": "something-new"},
+         "g": {"type": "string", "format": "duration"}}
         """);
 
-    // Kubernetes ignores int32 and int64, and parses date-time more loosely than RFC 3339 (no zone, here).
+    // Kubernetes ignores int32 and int64, and reads duration as Go does ("1h30m"), not as ISO 8601.
     assertThat(check("""
-        {"a": 99999999999, "b": 1, "c": "not base64!", "d": "2021-03-04T05:06:07", "e": 1.5, "f": "x"}
+        {"a": 99999999999, "b": 1, "c": "not base64!", "d": "2021-03-04T05:06:07Z", "e": 1.5, "f": "x",
+         "g": "1h30m"}
         """, schema)).isEmpty();
   }
 
@@ -119,6 +137,18 @@ class SchemaConformanceTest {
         {"template": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"a": "b"}},
                       "spec": {"replicas": 2}}}
         """, schema)).isEmpty();
+  }
+
+  @Test
+  void anEmbeddedResourceMustSayWhatItIs() {
+    JsonNode schema = schema("""
+        {"template": {"type": "object", "x-kubernetes-embedded-resource": true,
+                      "x-kubernetes-preserve-unknown-fields": true}}
+        """);
+
+    assertThat(check("""
+        {"template": {"apiVersion": "v1", "spec": {}}}
+        """, schema)).extracting(ConformanceProblem::path).containsExactly("$.spec.template.kind");
   }
 
   @Test
