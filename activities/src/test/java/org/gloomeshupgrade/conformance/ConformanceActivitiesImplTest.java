@@ -1,10 +1,12 @@
 package org.gloomeshupgrade.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.gloomeshupgrade.mesh.GlooMeshGroups.DISCOVERY;
 import static org.gloomeshupgrade.mesh.GlooMeshGroups.NETWORKING;
 import static org.gloomeshupgrade.mesh.GlooMeshGroups.NETWORKING_ENTERPRISE;
 import static org.gloomeshupgrade.mesh.GlooMeshGroups.SETTINGS;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -98,15 +100,15 @@ class ConformanceActivitiesImplTest {
   }
 
   @Test
-  void reportsMissingRequiredFieldsAndFieldsTheServerWouldDrop() {
+  void reportsMissingRequiredFieldsWrongTypesAndFieldsTheServerWouldDrop() {
     mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "old-shape",
-        Map.of("istio", Map.of("tlsMode", "ISTIO_MUTUAL"), "retries", Map.of("attempts", 3)));
+        Map.of("istio", Map.of("tlsMode", "ISTIO_MUTUAL"), "retries", Map.of("attempts", "3")));
 
     ConformanceReport report = activities.check("mgmt");
 
     assertThat(report.clean()).isFalse();
     assertThat(report.problems()).extracting(ConformanceProblem::path)
-        .containsExactlyInAnyOrder("$.spec.destinationSelector", "$.spec.istio");
+        .containsExactlyInAnyOrder("$.spec.destinationSelector", "$.spec.istio", "$.spec.retries.attempts");
     ConformanceProblem dropped = report.problems().stream().filter(p -> p.path().equals("$.spec.istio")).findFirst()
         .orElseThrow();
     assertThat(dropped.kind()).isEqualTo("TrafficPolicy");
@@ -153,6 +155,42 @@ class ConformanceActivitiesImplTest {
 
     assertThat(activities.check("mgmt").problems()).extracting(ConformanceProblem::path)
         .containsExactly("$.spec.extra");
+  }
+
+  @Test
+  void reportsEachSchemaErrorAndLostFieldAgainstAPublishedCrdWithItsPathAndAHint() {
+    PublishedSchemas published = PublishedSchemas.of("0.12.8");
+    assumeTrue(published != null, "the published 0.12.8 CRDs (shared/gloo-mesh-crds) are not on this machine");
+    client.apiextensions().v1().customResourceDefinitions().resource(published.crd("VirtualMesh")).create();
+    mesh.resource(NETWORKING, "v1alpha2", "VirtualMesh", "gloo-mesh", "conforming", Map.of(
+        "meshes", List.of(Map.of("name", "istiod-istio-system-cluster-1", "namespace", "gloo-mesh")),
+        "mtlsConfig", Map.of("shared", Map.of("rootCertificateAuthority", Map.of("generated", Map.of()))),
+        "federation", Map.of("flatNetwork", true),
+        "globalAccessPolicy", "DISABLED"));
+    mesh.resource(NETWORKING, "v1alpha2", "VirtualMesh", "gloo-mesh", "broken", Map.of(
+        "meshes", "istiod-istio-system-cluster-1",
+        "mtlsConfig", Map.of("shared", Map.of(), "limited", Map.of()),
+        "federation", Map.of("flatNetwork", true, "legacyField", "x"),
+        "globalAccessPolicy", "ON"));
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.resourcesChecked()).isEqualTo(2);
+    assertThat(report.problems()).allSatisfy(p -> {
+      assertThat(p.kind()).isEqualTo("VirtualMesh");
+      assertThat(p.namespace()).isEqualTo("gloo-mesh");
+      assertThat(p.name()).isEqualTo("broken");
+      assertThat(p.hint()).isNotBlank();
+    });
+    assertThat(report.problems()).extracting(ConformanceProblem::path, ConformanceProblem::problem)
+        .containsExactlyInAnyOrder(
+            tuple("$.spec.meshes", "spec.meshes is a string (\"istiod-istio-system-cluster-1\"), but the v1alpha2 "
+                + "schema wants an array"),
+            tuple("$.spec.mtlsConfig", "spec.mtlsConfig sets shared and limited, of which only one may be set"),
+            tuple("$.spec.globalAccessPolicy", "spec.globalAccessPolicy is \"ON\", which is not one of MESH_DEFAULT, "
+                + "ENABLED, DISABLED"),
+            tuple("$.spec.federation.legacyField", "field spec.federation.legacyField would be lost: it is not in "
+                + "the v1alpha2 schema of VirtualMesh"));
   }
 
   @Test
