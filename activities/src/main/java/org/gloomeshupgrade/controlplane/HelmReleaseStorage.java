@@ -38,22 +38,23 @@ final class HelmReleaseStorage {
 
   /** The values the operator gave the newest revision of the release ({@code helm get values}), if Helm has one. */
   static Optional<JsonNode> latestValues(KubernetesClient client, String context, String namespace, String name) {
-    List<Secret> secrets = KubernetesFailures.call("reading the revisions of Helm release " + namespace + "/" + name,
-        context, () -> client.secrets().inNamespace(namespace)
-            .withLabels(Map.of("owner", "helm", "name", name)).list().getItems());
-    return secrets.stream().filter(s -> SECRET_TYPE.equals(s.getType()))
-        .max(Comparator.comparingInt(s -> revision(s).revision()))
+    return newest(client, context, namespace, name)
         .map(s -> body(s).path("config"))
         .map(config -> config.isMissingNode() || config.isNull() ? JSON.createObjectNode() : config);
   }
 
   /** The newest revision of the release, if Helm has one. */
   static Optional<Revision> latest(KubernetesClient client, String context, String namespace, String name) {
+    return newest(client, context, namespace, name).map(HelmReleaseStorage::revision);
+  }
+
+  /** The Secret of the release's newest revision. */
+  private static Optional<Secret> newest(KubernetesClient client, String context, String namespace, String name) {
     List<Secret> secrets = KubernetesFailures.call("reading the revisions of Helm release " + namespace + "/" + name,
         context, () -> client.secrets().inNamespace(namespace)
             .withLabels(Map.of("owner", "helm", "name", name)).list().getItems());
-    return secrets.stream().filter(s -> SECRET_TYPE.equals(s.getType())).map(HelmReleaseStorage::revision)
-        .max(Comparator.comparingInt(Revision::revision));
+    return secrets.stream().filter(s -> SECRET_TYPE.equals(s.getType()))
+        .max(Comparator.comparingInt(s -> revision(s).revision()));
   }
 
   /**
