@@ -69,7 +69,7 @@ public class BackupActivitiesImpl implements BackupActivities {
       ObjectNode kept = parse(existing.get());
       log.info("backup: cluster={} backup={} already complete in {}: kept as it was", context, input.backupId(),
           namespace);
-      return result(input.backupId(), location(context, namespace, input.backupId(), kept, existing.get()), kept,
+      return result(input.backupId(), location(context, namespace, input.backupId()), kept,
           existing.get(), true);
     }
 
@@ -102,7 +102,7 @@ public class BackupActivitiesImpl implements BackupActivities {
     if (folder != null) {
       writeFile(input.backupId(), data);
     }
-    String location = location(context, namespace, input.backupId(), document, data);
+    String location = location(context, namespace, input.backupId());
     log.info("backup: cluster={} backup={} {} resource(s){}, {} bytes in {} Secret(s): {}", context, input.backupId(),
         resources.size(), helm.map(f -> " and the values of Helm release " + f.release()).orElse(""), data.length,
         names.size(), location);
@@ -209,15 +209,11 @@ public class BackupActivitiesImpl implements BackupActivities {
   private BackupResult result(String backupId, String location, ObjectNode document, byte[] data, boolean kept) {
     Map<String, Integer> byKind = new TreeMap<>();
     document.path("resources").forEach(r -> byKind.merge(r.path("object").path("kind").asText(), 1, Integer::sum));
-    int chunks = Math.max(1, (int) Math.ceil(data.length / (double) secretsChunkBytes()));
+    int chunks = Math.max(1, (int) Math.ceil(data.length / (double) secrets.chunkBytes()));
     return new BackupResult(backupId, location, byKind, chunks, data.length, document.has("helmValues"), kept);
   }
 
-  private int secretsChunkBytes() {
-    return secrets.chunkBytes();
-  }
-
-  private String location(String context, String namespace, String backupId, ObjectNode document, byte[] data) {
+  private String location(String context, String namespace, String backupId) {
     return "Secrets " + namespace + "/" + BackupSecrets.secretName(backupId, 0).replaceAll("-0$", "-*")
         + " (label " + BackupSecrets.BACKUP_LABEL + "=" + BackupSecrets.label(backupId) + ") on " + context
         + (folder == null ? "" : ", and " + file(backupId) + " on the worker");
