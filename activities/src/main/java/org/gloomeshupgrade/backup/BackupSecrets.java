@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.gloomeshupgrade.kube.ConflictRetry;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.workflow.FailureTypes;
+import org.gloomeshupgrade.kube.Labels;
 
 /**
  * A backup's bytes in Secrets of the Gloo Mesh namespace, split so that each stays well below the API server's
@@ -63,7 +64,7 @@ final class BackupSecrets {
       Secret secret = new SecretBuilder()
           .withNewMetadata().withName(secretName(backupId, i)).withNamespace(namespace)
           .addToLabels(BACKUP_LABEL, label(backupId))
-          .addToLabels("app.kubernetes.io/managed-by", "gloo-mesh-upgrade")
+          .addToLabels(Labels.MANAGED_BY, "gloo-mesh-upgrade")
           .addToAnnotations(Map.of(WORKFLOW_ID_ANNOTATION, backupId, CHUNK_ANNOTATION, String.valueOf(i),
               CHUNKS_ANNOTATION, String.valueOf(count), SHA256_ANNOTATION, digest))
           .endMetadata()

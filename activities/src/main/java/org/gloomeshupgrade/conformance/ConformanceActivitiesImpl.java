@@ -10,13 +10,18 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.gloomeshupgrade.crds.CrdApplyInput;
+import org.gloomeshupgrade.crds.CrdManifestConverter;
+import org.gloomeshupgrade.crds.CrdSource;
 import org.gloomeshupgrade.kube.CrdKind;
 import org.gloomeshupgrade.kube.CrdKinds;
 import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,10 +36,18 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
   private static final Logger log = LoggerFactory.getLogger(ConformanceActivitiesImpl.class);
   private static final ObjectMapper JSON = Serialization.jsonMapper();
 
+
   private final KubernetesClients clients;
+  private final CrdSource source;
 
   public ConformanceActivitiesImpl(KubernetesClients clients) {
+    this(clients, new CrdSource());
+  }
+
+  /** @param source reads the target's CRDs for the check before the upgrade */
+  public ConformanceActivitiesImpl(KubernetesClients clients, CrdSource source) {
     this.clients = clients;
+    this.source = source;
   }
 
   @Override
@@ -42,8 +55,35 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
     String context = clients.resolve(requestedContext);
     KubernetesClient client = clients.forContext(context);
     List<CustomResourceDefinition> crds = CrdKinds.all(client, context);
-    List<CrdKind> installed = CrdKinds.ofGroups(crds, GlooMeshGroups.ALL);
+    return check(client, context, crds, CrdKinds.ofGroups(crds, GlooMeshGroups.ALL), "installed", false);
+  }
+
+  @Override
+  public ConformanceReport checkAgainstTarget(CrdApplyInput input) {
+    String context = clients.resolve(input.context());
+    KubernetesClient client = clients.forContext(context);
+    CrdSource.Loaded loaded = source.load(input.source(), input.targetVersion(), input.chart());
+    // The target's CRDs as the API server will hold them: v1beta1 manifests are read in their v1 form.
+    List<CustomResourceDefinition> target = loaded.crds().stream()
+        .map(c -> JSON.convertValue(CrdManifestConverter.toV1(c.manifest()), CustomResourceDefinition.class))
+        .toList();
+    log.info("conformance: cluster={} checking against the {} CRDs of {} from {}", context, target.size(),
+        input.targetVersion(), loaded.source());
+    return check(client, context, CrdKinds.all(client, context), CrdKinds.ofGroups(target, GlooMeshGroups.ALL),
+        input.targetVersion(), true);
+  }
+
+  /**
+   * Reads every user resource through the installed CRDs (at each version objects may be stored at) and checks it
+   * against {@code against}: the installed kinds after the upgrade, or the target's before it.
+   *
+   * @param leaveChartOwned before the upgrade: the problems of objects the control-plane chart owns go apart, since
+   *     the control-plane step rewrites those objects from the new chart (Settings moved spec.istio in 0.12 that way)
+   */
+  private ConformanceReport check(KubernetesClient client, String context, List<CustomResourceDefinition> crds,
+      List<CrdKind> against, String which, boolean leaveChartOwned) {
     List<ConformanceProblem> problems = new ArrayList<>();
+    List<ConformanceProblem> leftToChart = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (CrdKind kind : CrdKinds.ofGroups(crds, GlooMeshGroups.USER_CONFIGURATION)) {
       int before = seen.size();
@@ -63,7 +103,7 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
               + r.getMetadata().getName();
           // A real API server returns every object at each served version; check each object once.
           if (seen.add(key)) {
-            problems.addAll(check(r, installed));
+            (leaveChartOwned && Labels.ownedByHelm(r.getMetadata()) ? leftToChart : problems).addAll(check(r, against, which));
           }
         }
       }
@@ -71,10 +111,15 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
           seen.size() - before, problems.size() - problemsBefore);
       Heartbeats.beat("checked " + kind.kind());
     }
-    log.info("conformance: cluster={}: {} resource(s) checked, {} problem(s){}", context, seen.size(),
-        problems.size(), problems.isEmpty() ? "" : ": " + problems.stream()
+    log.info("conformance: cluster={} against={}: {} resource(s) checked, {} problem(s){}", context, which,
+        seen.size(), problems.size(), problems.isEmpty() ? "" : ": " + problems.stream()
             .map(p -> p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()).toList());
-    return new ConformanceReport(seen.size(), List.copyOf(problems));
+    if (!leftToChart.isEmpty()) {
+      log.info("conformance: cluster={} against={}: {} problem(s) of chart-owned resources left to the control-plane "
+          + "step, checked again after it: {}", context, which, leftToChart.size(), leftToChart.stream()
+              .map(p -> p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()).toList());
+    }
+    return new ConformanceReport(seen.size(), problems, leftToChart);
   }
 
   /** Empty when the server does not serve that version of the kind (404). */
@@ -94,6 +139,11 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
   }
 
   static List<ConformanceProblem> check(GenericKubernetesResource r, List<CrdKind> installed) {
+    return check(r, installed, "installed");
+  }
+
+  /** @param which names the CRDs in messages: "installed", or the target version's "0.11.3" */
+  static List<ConformanceProblem> check(GenericKubernetesResource r, List<CrdKind> installed, String which) {
     String apiVersion = r.getApiVersion() == null ? "" : r.getApiVersion();
     int slash = apiVersion.indexOf('/');
     String group = slash < 0 ? "" : apiVersion.substring(0, slash);
@@ -107,7 +157,8 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
         .filter(k -> k.group().equals(group) && k.kind().equals(kindName)).findFirst();
     if (kind.isEmpty()) {
       problems.add(new ConformanceProblem(kindName, ns, name, "$",
-          "kind " + kindName + " of group " + group + " has no installed CRD any more",
+          "kind " + kindName + " of group " + group + " has no " + which + " CRD"
+              + ("installed".equals(which) ? " any more" : ""),
           "The new version dropped or renamed this kind; recreate its configuration as the kind that replaces it "
               + "(see the changelog), then delete this object."));
       return problems;
@@ -117,7 +168,7 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
         .filter(v -> Boolean.TRUE.equals(v.getServed()));
     if (served.isEmpty()) {
       problems.add(new ConformanceProblem(kindName, ns, name, "$.apiVersion",
-          "apiVersion " + apiVersion + " is not served by the installed CRD (served: " + crd.servedVersions() + ")",
+          "apiVersion " + apiVersion + " is not served by the " + which + " CRD (served: " + crd.servedVersions() + ")",
           "Rewrite it as " + crd.group() + "/" + crd.version() + " following the changelog and apply it again."));
       return problems;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.workflow.FailureTypes;
 
 /**
@@ -14,8 +15,8 @@ import org.gloomeshupgrade.workflow.FailureTypes;
  * only deployed release of chart {@code gloo-mesh} in the Gloo Mesh namespace, else in the cluster. Several candidates and no name: refused, listed.
  */
 final class HelmReleaseLocator {
-  static final String RELEASE_NAME_ANNOTATION = "meta.helm.sh/release-name";
-  static final String RELEASE_NAMESPACE_ANNOTATION = "meta.helm.sh/release-namespace";
+  static final String RELEASE_NAME_ANNOTATION = Labels.HELM_RELEASE_NAME;
+  static final String RELEASE_NAMESPACE_ANNOTATION = Labels.HELM_RELEASE_NAMESPACE;
 
   /** @param how how it was found, for the person reading the tooling report */
   record Located(String name, String namespace, String how) {

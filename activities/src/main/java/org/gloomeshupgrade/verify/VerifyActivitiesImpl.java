@@ -63,7 +63,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     checks.add(crdsAtTarget(crds, target));
     checks.add(controlPlaneVersion(deployments, input.controlPlaneDeployments(), ns, target));
     checks.add(clustersRegistered(client, context, crds, ns));
-    checks.add(discoveryPresent(client, context, crds));
+    checks.add(discoveryComplete(client, context, crds, input.discoveryInventory()));
     if (input.runsMeshctlCheck()) {
       // The checks above are meshctl check's own, done directly; with meshctl installed, its verdict counts too.
       checks.add(meshctlCheck.run(context, ns, input.targetVersion(), input.meshctlPath()));
@@ -273,11 +273,36 @@ public class VerifyActivitiesImpl implements VerifyActivities {
         "Re-run the re-register step for these clusters.");
   }
 
-  private static VerifyCheck discoveryPresent(KubernetesClient client, String context,
-      List<CustomResourceDefinition> crds) {
-    String name = "discovery present";
+  /**
+   * With the inventory of preflight, complete when every kind is back to its count; without it (histories recorded
+   * before), present when there is any discovery resource.
+   */
+  private static VerifyCheck discoveryComplete(KubernetesClient client, String context,
+      List<CustomResourceDefinition> crds, Map<String, Integer> inventory) {
     Map<String, Integer> counts = CrdKinds.count(client, context,
         CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY)));
+    if (inventory == null) {
+      return discoveryPresent(counts);
+    }
+    String name = "discovery complete";
+    Map<String, String> shortOf = new TreeMap<>();
+    inventory.forEach((kind, before) -> {
+      int now = counts.getOrDefault(kind, 0);
+      if (now < before) {
+        shortOf.put(kind, now + " of " + before);
+      }
+    });
+    if (shortOf.isEmpty()) {
+      return new VerifyCheck(name, CheckLevel.GREEN, "every kind back to its count before the upgrade: " + counts, "");
+    }
+    return new VerifyCheck(name, CheckLevel.YELLOW, "fewer than before the upgrade: " + shortOf + " (now " + counts
+        + ", before " + new TreeMap<>(inventory) + ")",
+        "A remote cluster's agent may not have reported yet, or a cluster or workload is gone: look at the discovery "
+            + "pod's logs and the agents on the remote clusters, then compare with what should exist.");
+  }
+
+  private static VerifyCheck discoveryPresent(Map<String, Integer> counts) {
+    String name = "discovery present";
     int total = counts.values().stream().mapToInt(Integer::intValue).sum();
     if (total == 0) {
       return new VerifyCheck(name, CheckLevel.YELLOW, "no discovery resources" + (counts.isEmpty() ? " (no discovery CRDs)" : ""),

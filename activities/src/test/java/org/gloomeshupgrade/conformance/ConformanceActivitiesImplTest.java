@@ -86,6 +86,73 @@ class ConformanceActivitiesImplTest {
   }
 
   @Test
+  void beforeTheUpgradeResourcesAreCheckedAgainstTheTargetCrdsFromTheSource() {
+    PublishedSchemas installed = PublishedSchemas.of("0.11.3");
+    Path target = org.gloomeshupgrade.crds.PublishedCrds.management("0.12.0");
+    assumeTrue(installed != null && target != null,
+        "the published 0.11.3 and 0.12.0 CRDs (shared/gloo-mesh-crds) are not on this machine");
+    client.apiextensions().v1().customResourceDefinitions().resource(installed.crd("Settings")).createOr(
+        io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    // Fits 0.11.3; 0.12.0 moved spec.istio to spec.discovery.istio, so its schema prunes the old field.
+    mesh.resource(SETTINGS, "v1alpha2", "Settings", "gloo-mesh", "settings",
+        Map.of("mtls", Map.of("istio", Map.of("tlsMode", "ISTIO_MUTUAL")),
+            "istio", Map.of("ingressGatewayDetectors", Map.of())));
+
+    ConformanceReport installedCheck = activities.check("mgmt");
+    ConformanceReport targetCheck = activities.checkAgainstTarget(
+        new org.gloomeshupgrade.crds.CrdApplyInput("mgmt", target.toString(), "0.12.0", 60));
+
+    assertThat(installedCheck.problems()).as("fits the installed 0.11.3 schema").isEmpty();
+    assertThat(targetCheck.resourcesChecked()).isEqualTo(1);
+    assertThat(targetCheck.problems()).singleElement().satisfies(p -> {
+      assertThat(p.kind()).isEqualTo("Settings");
+      assertThat(p.path()).isEqualTo("$.spec.istio");
+      assertThat(p.hint()).contains("the API server would drop this field");
+    });
+  }
+
+  @Test
+  void beforeTheUpgradeProblemsOfObjectsTheChartOwnsAreLeftToTheChartWhichRewritesThem() {
+    PublishedSchemas installed = PublishedSchemas.of("0.11.3");
+    Path target = org.gloomeshupgrade.crds.PublishedCrds.management("0.12.0");
+    assumeTrue(installed != null && target != null,
+        "the published 0.11.3 and 0.12.0 CRDs (shared/gloo-mesh-crds) are not on this machine");
+    client.apiextensions().v1().customResourceDefinitions().resource(installed.crd("Settings")).createOr(
+        io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    Map<String, Object> oldShape = Map.of("istio", Map.of("ingressGatewayDetectors", Map.of()));
+    GenericKubernetesResource chartOwned = mesh.resource(SETTINGS, "v1alpha2", "Settings", "gloo-mesh", "settings",
+        oldShape);
+    chartOwned.getMetadata().setLabels(Map.of(org.gloomeshupgrade.kube.Labels.MANAGED_BY, "Helm"));
+    chartOwned.getMetadata().setAnnotations(Map.of(org.gloomeshupgrade.kube.Labels.HELM_RELEASE_NAME, "gloo-mesh"));
+    client.genericKubernetesResources(MeshFixtures.context(SETTINGS, "v1alpha2", "Settings")).resource(chartOwned)
+        .update();
+    mesh.resource(SETTINGS, "v1alpha2", "Settings", "team-a", "made-by-hand", oldShape);
+
+    ConformanceReport report = activities.checkAgainstTarget(
+        new org.gloomeshupgrade.crds.CrdApplyInput("mgmt", target.toString(), "0.12.0", 60));
+
+    assertThat(report.problems()).extracting(ConformanceProblem::namespace, ConformanceProblem::path)
+        .containsExactly(tuple("team-a", "$.spec.istio"));
+    assertThat(report.leftToChart()).extracting(ConformanceProblem::namespace, ConformanceProblem::path)
+        .containsExactly(tuple("gloo-mesh", "$.spec.istio"));
+    assertThat(activities.check("mgmt").leftToChart()).as("after the upgrade nothing is left aside").isEmpty();
+  }
+
+  @Test
+  void aKindTheTargetNoLongerHasIsReportedAgainstTheTargetVersion() {
+    Path target = org.gloomeshupgrade.crds.PublishedCrds.management("0.11.3");
+    assumeTrue(target != null, "the published 0.11.3 CRDs (shared/gloo-mesh-crds) are not on this machine");
+    mesh.crd(NETWORKING, "RetiredPolicy", "v1alpha2", TRAFFIC_POLICY_SCHEMA, "0.10.10");
+    mesh.resource(NETWORKING, "v1alpha2", "RetiredPolicy", "bookinfo", "old", Map.of("destinationSelector", List.of()));
+
+    ConformanceReport report = activities.checkAgainstTarget(
+        new org.gloomeshupgrade.crds.CrdApplyInput("mgmt", target.toString(), "0.11.3", 60));
+
+    assertThat(report.problems()).extracting(ConformanceProblem::name, ConformanceProblem::problem)
+        .contains(tuple("old", "kind RetiredPolicy of group networking.mesh.gloo.solo.io has no 0.11.3 CRD"));
+  }
+
+  @Test
   void resourcesThatFitTheNewSchemasAreClean() {
     mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "retries",
         Map.of("destinationSelector", List.of(Map.of("kubeServiceRefs", Map.of())), "retries", Map.of("attempts", 3)));

@@ -181,6 +181,23 @@ class VerifyActivitiesImplTest {
   }
 
   @Test
+  void discoveryIsCompleteWhenEveryKindIsBackToItsCountBeforeTheUpgradeAndYellowWhenShort() {
+    mesh.glooMesh011Crds("0.11.3");
+    mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod", Map.of());
+    mesh.resource(DISCOVERY, "v1alpha2", "Workload", NS, "reviews-v1", Map.of());
+
+    VerifyCheck complete = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null, null, null,
+        Map.of("Mesh", 1, "Workload", 1)))).get("discovery complete");
+    VerifyCheck shortOfWorkloads = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null, null, null,
+        Map.of("Mesh", 1, "Workload", 3)))).get("discovery complete");
+
+    assertThat(complete.level()).isEqualTo(CheckLevel.GREEN);
+    assertThat(shortOfWorkloads.level()).isEqualTo(CheckLevel.YELLOW);
+    assertThat(shortOfWorkloads.detail()).startsWith("fewer than before the upgrade: {Workload=1 of 3}");
+    assertThat(shortOfWorkloads.hint()).contains("discovery pod's logs");
+  }
+
+  @Test
   void crdsWithoutTheVersionAnnotationAreYellow() {
     mesh.crd(DISCOVERY, "Mesh", "v1alpha2", null, "0.11.3");
     mesh.crd(SETTINGS, "Settings", "v1alpha2", null, null);

@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.verify;
 
 import java.util.List;
+import java.util.Map;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.request.RequestDefaults;
 
@@ -10,18 +11,28 @@ import org.gloomeshupgrade.request.RequestDefaults;
  * @param installMethod how the control plane was installed; with meshctl, verify also runs {@code meshctl check}.
  *     Histories recorded before this field existed decode it as null: no meshctl check, as then.
  * @param meshctlPath the meshctl binary on the worker, or null/"" for the one on its PATH
+ * @param discoveryInventory kind to count of discovery resources before the upgrade (preflight): discovery is
+ *     complete when every kind is back. Null in histories recorded before: any discovery resource then counts.
  */
 public record VerifyInput(String context, String namespace, String targetVersion,
-    List<String> controlPlaneDeployments, InstallMethod installMethod, String meshctlPath) {
+    List<String> controlPlaneDeployments, InstallMethod installMethod, String meshctlPath,
+    Map<String, Integer> discoveryInventory) {
   public VerifyInput {
     controlPlaneDeployments = controlPlaneDeployments == null || controlPlaneDeployments.isEmpty()
         ? List.of(RequestDefaults.DISCOVERY_DEPLOYMENT, RequestDefaults.NETWORKING_DEPLOYMENT)
         : List.copyOf(controlPlaneDeployments);
+    discoveryInventory = discoveryInventory == null ? null : Map.copyOf(discoveryInventory);
+  }
+
+  /** Without the inventory of preflight. */
+  public VerifyInput(String context, String namespace, String targetVersion, List<String> controlPlaneDeployments,
+      InstallMethod installMethod, String meshctlPath) {
+    this(context, namespace, targetVersion, controlPlaneDeployments, installMethod, meshctlPath, null);
   }
 
   /** Without an install method: no meshctl check. */
   public VerifyInput(String context, String namespace, String targetVersion, List<String> controlPlaneDeployments) {
-    this(context, namespace, targetVersion, controlPlaneDeployments, null, null);
+    this(context, namespace, targetVersion, controlPlaneDeployments, null, null, null);
   }
 
   public boolean runsMeshctlCheck() {

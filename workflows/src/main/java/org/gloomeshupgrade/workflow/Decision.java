@@ -6,6 +6,11 @@ public enum Decision {
   RETRY,
   /** Go on without it; a reason is required and recorded. Not allowed for steps that keep the mesh safe. */
   SKIP,
+  /**
+   * Go on with the conformance problems found, knowing them; a reason is required and recorded with who accepted.
+   * Only for a conformance check that found problems.
+   */
+  ACCEPT,
   /** End the run here, leaving the mesh as it is (networking stays at 0 once scaled down). */
   ABORT
 }

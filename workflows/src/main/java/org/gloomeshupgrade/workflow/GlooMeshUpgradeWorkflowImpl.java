@@ -59,6 +59,9 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   static final String CRD_SOURCE_CHECK = "crd-source-check";
   /** Change id of the backup taken before the first change. */
   static final String BACKUP = "backup";
+  /** Change id of preflight's conformance check against the target's CRDs. */
+  static final String PREFLIGHT_CONFORMANCE = "preflight-conformance";
+  private static final int PROBLEMS_IN_MESSAGES = 10;
   private static final int REGISTRATION_BATCH = 5;
 
   private final RunBook book = new RunBook();
@@ -67,6 +70,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private Approval approval;
   private Approval rejection;
   private Step attentionStep;
+  /** Whether the step waiting for a decision stopped on conformance problems, which a person may ACCEPT. */
+  private boolean reviewingConformance;
   private StepDecision decision;
 
   @Override
@@ -156,14 +161,12 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     });
 
     runStep(Step.CONFORMANCE, () -> {
-      ConformanceReport r = act.conformance.check(ctx);
-      if (!r.clean()) {
-        throw ApplicationFailure.newFailure(r.problems().size() + " resources do not conform to the new CRDs: "
-            + r.problems().stream().limit(10).map(GlooMeshUpgradeWorkflowImpl::describe)
-                .collect(Collectors.joining("; ")), "ConformanceProblems");
+      ConformanceReview review = reviewConformance(Step.CONFORMANCE, "the installed CRDs",
+          () -> act.conformance.check(ctx));
+      if (review.outcome() != ConformanceReview.Outcome.SKIPPED) {
+        book.detail(Step.CONFORMANCE, describe(review));
       }
-      book.detail(Step.CONFORMANCE, r.resourcesChecked() + " resources conform");
-      return r;
+      return review;
     });
 
     runStep(Step.REREGISTER, () -> {
@@ -194,9 +197,12 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     });
 
     runStep(Step.VERIFY, () -> {
-      VerifyReport r = act.verify.verify(new VerifyInput(ctx, request.namespace(), request.targetVersion(),
+      VerifyReport cluster = act.verify.verify(new VerifyInput(ctx, request.namespace(), request.targetVersion(),
           List.of(request.discoveryDeployment(), request.networkingDeployment()), request.installMethod(),
-          request.meshctlPath()));
+          request.meshctlPath(), pre.discoveryInventory()));
+      List<VerifyCheck> checks = new ArrayList<>(cluster.checks());
+      checks.add(FinalReportChecks.conformance(book.conformanceReviews()));
+      VerifyReport r = new VerifyReport(List.copyOf(checks));
       book.verify(r);
       List<VerifyCheck> notGreen = r.checks().stream().filter(c -> c.level() != CheckLevel.GREEN).toList();
       if (r.overall() == CheckLevel.RED) {
@@ -209,9 +215,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       return r;
     });
 
-    book.end(RunState.SUCCEEDED);
+    CheckLevel overall = book.finalReportLevel();
+    book.end(overall == CheckLevel.RED ? RunState.FINISHED_WITH_PROBLEMS : RunState.SUCCEEDED);
     String summary = "Gloo Mesh " + pre.runningVersion() + " to " + request.targetVersion() + " on " + ctx
-        + ": succeeded, approved by " + approval.by();
+        + (overall == CheckLevel.RED ? ": finished with problems" : ": succeeded") + ", approved by " + approval.by()
+        + "; final report " + FinalReportChecks.summary(book.verifyReport());
     log.info(summary);
     return book.report(summary);
   }
@@ -261,10 +269,23 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       book.end(RunState.FAILED);
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.VERSION_POLICY);
     }
-    book.detail(Step.PREFLIGHT, "running " + pre.runningVersion() + " on " + pre.context() + " (Kubernetes "
+    String detail = "running " + pre.runningVersion() + " on " + pre.context() + " (Kubernetes "
         + pre.kubernetesVersion() + "), replicas " + pre.originalReplicas() + ", discovery "
         + pre.discoveryInventory() + ", " + pre.clusters().size() + " clusters, " + pre.permissionsChecked()
-        + " permissions checked");
+        + " permissions checked";
+    book.detail(Step.PREFLIGHT, detail);
+    // A problem found here stops the run while the old control plane still runs, and before a real API server
+    // would hide the fields the new schemas prune. Runs recorded before this check replay without it.
+    if (Workflow.getVersion(PREFLIGHT_CONFORMANCE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      if (meshctlAppliesCrds()) {
+        book.detail(Step.PREFLIGHT, detail + "; conformance is checked at step 6 only: meshctl "
+            + request.targetVersion() + " brings its own CRDs");
+      } else {
+        ConformanceReview review = reviewConformance(Step.PREFLIGHT, "the CRDs of " + request.targetVersion()
+            + " from the CRD source", () -> act.conformance.checkAgainstTarget(crdInput(pre.context())));
+        book.detail(Step.PREFLIGHT, detail + "; " + describe(review));
+      }
+    }
     return pre;
   }
 
@@ -321,22 +342,56 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
   }
 
+  /**
+   * Waits until every networking resource is ACCEPTED at its current generation. Errors while networking starts its
+   * watches are expected (the runbook says they settle): they are tolerated until the networking timeout, and those
+   * that cleared are reported; those still there at the end stop the step with their errors.
+   */
   private void awaitNetworking(UpgradeActivities act, String ctx) {
     long start = now();
+    Map<String, String> firstProblem = new TreeMap<>();
+    Map<String, Long> troubledAt = new TreeMap<>();
+    Map<String, Long> clearedAt = new TreeMap<>();
+    int polls = 0;
     while (true) {
       NetworkingStatus s = act.poll.verify.networkingStatus(ctx);
+      polls++;
+      long t = now();
+      Map<String, String> bad = new TreeMap<>();
+      s.notAccepted().forEach(line -> bad.put(resourceOf(line), line));
+      bad.forEach((resource, line) -> {
+        firstProblem.putIfAbsent(resource, line.substring(resource.length()).replaceFirst("^: ", ""));
+        troubledAt.putIfAbsent(resource, t);
+        clearedAt.remove(resource);
+      });
+      firstProblem.keySet().stream().filter(r -> !bad.containsKey(r)).forEach(r -> clearedAt.putIfAbsent(r, t));
+      List<String> recovered = clearedAt.entrySet().stream()
+          .map(e -> e.getKey() + " (" + firstProblem.get(e.getKey()) + ", ACCEPTED after "
+              + DurationText.format(Duration.ofSeconds(
+                  Math.round((e.getValue() - troubledAt.get(e.getKey())) / 1000.0))) + ")")
+          .toList();
       if (s.steady()) {
-        book.detail(Step.NETWORKING, s.accepted() + " of " + s.total() + " networking resources ACCEPTED");
+        String settled = s.accepted() + " of " + s.total() + " networking resources ACCEPTED"
+            + (recovered.isEmpty() ? "" : "; settled after transient errors: " + String.join("; ", recovered));
+        book.networking(new NetworkingProgress(s.total(), s.accepted(), List.of(), recovered, polls, settled));
+        book.detail(Step.NETWORKING, settled);
         return;
       }
+      book.networking(new NetworkingProgress(s.total(), s.accepted(), s.notAccepted(), recovered, polls, ""));
       book.detail(Step.NETWORKING, "waiting: " + s.accepted() + " of " + s.total() + " ACCEPTED");
-      if (now() - start >= request.networkingTimeout().toMillis()) {
+      if (t - start >= request.networkingTimeout().toMillis()) {
         throw ApplicationFailure.newFailure("networking resources not ACCEPTED after "
             + DurationText.format(request.networkingTimeout()) + ": " + String.join("; ", s.notAccepted())
             + ". Read their status.errors and the networking pod's logs.", FailureTypes.NOT_SETTLED);
       }
       Workflow.sleep(request.discoveryPollInterval());
     }
+  }
+
+  /** "Kind namespace/name" of a line of {@link NetworkingStatus#notAccepted()}: Kubernetes names hold no ':'. */
+  private static String resourceOf(String notAcceptedLine) {
+    int colon = notAcceptedLine.indexOf(": ");
+    return colon < 0 ? notAcceptedLine : notAcceptedLine.substring(0, colon);
   }
 
   /** Step 9. Returns false when a person rejected. */
@@ -384,7 +439,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       log.info("step {} ({}): started", step.number(), step.title());
       try {
         T result = body.get();
-        book.succeeded(step, now());
+        // A conformance check a person skipped inside the step stays marked as skipped.
+        if (book.state(step) != StepState.SKIPPED) {
+          book.succeeded(step, now());
+        }
         log.info("step {} ({}): succeeded", step.number(), step.title());
         return result;
       } catch (ActivityFailure | ApplicationFailure e) {
@@ -393,36 +451,101 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         }
         String why = reason(e);
         log.warn("step {} ({}): needs attention: {}", step.number(), step.title(), why);
-        StepDecision d = awaitDecision(step, why);
-        book.decision(step.name() + ": " + d.decision() + " by " + d.by()
-            + (d.reason() == null || d.reason().isBlank() ? "" : " (" + d.reason() + ")"));
+        StepDecision d = awaitDecision(step, why, false);
+        record(d);
         switch (d.decision()) {
           case RETRY -> log.info("step {} ({}): retry chosen by {}", step.number(), step.title(), d.by());
           case SKIP -> {
             book.skipped(step, now(), "skipped by " + d.by() + ": " + d.reason() + " (after: " + why + ")");
             return null;
           }
-          case ABORT -> {
-            String msg = "aborted by " + d.by() + " at step " + step.number() + " (" + step.title() + "): "
-                + d.reason() + ". The mesh is left as it is" + safeStateNote(step);
-            book.failed(step, now(), msg);
-            book.end(RunState.ABORTED);
-            throw ApplicationFailure.newNonRetryableFailure(msg, FailureTypes.ABORTED);
-          }
+          case ABORT -> throw abort(step, d);
+          case ACCEPT -> throw new IllegalStateException("ACCEPT is refused outside a conformance review");
         }
       }
     }
   }
 
-  private StepDecision awaitDecision(Step step, String why) {
+  /**
+   * Checks the user's resources until they conform, or until a person accepts the problems found (who and why are
+   * recorded), skips the check (where the step may be skipped) or aborts. After fixing the resources, a person asks
+   * for a re-check with RETRY.
+   */
+  private ConformanceReview reviewConformance(Step step, String against, Supplier<ConformanceReport> check) {
+    int checks = 0;
+    while (true) {
+      ConformanceReport r = check.get();
+      checks++;
+      if (r.clean()) {
+        ConformanceReview clean = new ConformanceReview(step, against, checks, r.resourcesChecked(), List.of(),
+            ConformanceReview.Outcome.CLEAN, "", "", r.leftToChart());
+        book.conformance(clean);
+        return clean;
+      }
+      book.conformance(new ConformanceReview(step, against, checks, r.resourcesChecked(), r.problems(),
+          ConformanceReview.Outcome.PROBLEMS, "", "", r.leftToChart()));
+      long resources = r.problems().stream().map(p -> p.kind() + " " + p.namespace() + "/" + p.name()).distinct()
+          .count();
+      String why = r.problems().size() + " conformance problem(s) in " + resources + " resource(s) against " + against
+          + ": " + r.problems().stream().limit(PROBLEMS_IN_MESSAGES).map(GlooMeshUpgradeWorkflowImpl::describe)
+              .collect(Collectors.joining("; "))
+          + (r.problems().size() > PROBLEMS_IN_MESSAGES ? "; all of them are in the status" : "");
+      log.warn("step {} ({}): needs attention: {}", step.number(), step.title(), why);
+      StepDecision d = awaitDecision(step, why, true);
+      record(d);
+      switch (d.decision()) {
+        case RETRY -> {
+          log.info("step {} ({}): re-check asked for by {}", step.number(), step.title(), d.by());
+          book.running(step, now());
+        }
+        case ACCEPT -> {
+          ConformanceReview accepted = new ConformanceReview(step, against, checks, r.resourcesChecked(),
+              r.problems(), ConformanceReview.Outcome.ACCEPTED, d.by(), d.reason(), r.leftToChart());
+          book.conformance(accepted);
+          book.running(step, now());
+          return accepted;
+        }
+        case SKIP -> {
+          book.skipped(step, now(), "skipped by " + d.by() + ": " + d.reason() + " (after: " + why + ")");
+          ConformanceReview skipped = new ConformanceReview(step, against, checks, r.resourcesChecked(),
+              r.problems(), ConformanceReview.Outcome.SKIPPED, d.by(), d.reason(), r.leftToChart());
+          book.conformance(skipped);
+          return skipped;
+        }
+        case ABORT -> throw abort(step, d);
+      }
+    }
+  }
+
+  private void record(StepDecision d) {
+    book.decision(d.step().name() + ": " + d.decision() + " by " + d.by()
+        + (d.reason() == null || d.reason().isBlank() ? "" : " (" + d.reason() + ")"));
+  }
+
+  private ApplicationFailure abort(Step step, StepDecision d) {
+    String msg = "aborted by " + d.by() + " at step " + step.number() + " (" + step.title() + "): "
+        + d.reason() + ". The mesh is left as it is" + safeStateNote(step);
+    book.failed(step, now(), msg);
+    book.end(RunState.ABORTED);
+    return ApplicationFailure.newNonRetryableFailure(msg, FailureTypes.ABORTED);
+  }
+
+  private StepDecision awaitDecision(Step step, String why, boolean conformance) {
     String id = Workflow.getInfo().getWorkflowId();
-    book.needsAttention(step, why, "a decision for step " + step.name() + " (RETRY" + (step.skippable() ? ", SKIP" : "")
-        + " or ABORT): gmu decide --workflow-id " + id + " --step " + step.name() + " --decision RETRY --by <you>");
+    String decide = "gmu decide --workflow-id " + id + " --step " + step.name();
+    book.needsAttention(step, why, conformance
+        ? "a decision on the conformance problems of step " + step.name() + ": fix the resources, then re-check with "
+            + decide + " --decision RETRY --by <you>; or accept them with " + decide
+            + " --decision ACCEPT --by <you> --reason <why>" + (step.skippable() ? "; or SKIP" : "") + "; or ABORT"
+        : "a decision for step " + step.name() + " (RETRY" + (step.skippable() ? ", SKIP" : "")
+            + " or ABORT): " + decide + " --decision RETRY --by <you>");
     attentionStep = step;
+    reviewingConformance = conformance;
     decision = null;
     boolean decided = Workflow.await(request.attentionTimeout(), () -> decision != null);
     StepDecision d = decision;
     attentionStep = null;
+    reviewingConformance = false;
     decision = null;
     book.doneWaiting();
     if (!decided) {
@@ -540,6 +663,14 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     if (decision != null) {
       return "a decision for step " + attentionStep + " was already recorded";
     }
+    if (d.decision() == Decision.ACCEPT && !reviewingConformance) {
+      return "ACCEPT is for conformance problems only: step " + attentionStep + " failed for another reason; RETRY"
+          + (attentionStep.skippable() ? ", SKIP" : "") + " or ABORT";
+    }
+    if (d.decision() == Decision.SKIP && !attentionStep.skippable() && reviewingConformance) {
+      return "step " + attentionStep + " cannot be skipped: fix the resources and RETRY to re-check, ACCEPT the "
+          + "problems with a reason, or ABORT";
+    }
     if (d.decision() == Decision.SKIP && !attentionStep.skippable()) {
       return "step " + attentionStep + " cannot be skipped: it keeps the mesh safe; RETRY or ABORT";
     }
@@ -575,6 +706,21 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private static String describe(ScaleResult r) {
     return r.deployment() + " " + r.previousReplicas() + "->" + r.replicas()
         + (r.changed() ? "" : " (already)");
+  }
+
+  private static String describe(ConformanceReview r) {
+    String checked = r.resourcesChecked() + " resource(s) checked against " + r.against()
+        + (r.checks() > 1 ? " (" + r.checks() + " checks)" : "");
+    String leftToChart = r.leftToChart().isEmpty() ? "" : "; left to the chart, which rewrites them at step 5 and "
+        + "step 6 checks them again: " + r.leftToChart().stream().map(GlooMeshUpgradeWorkflowImpl::describe)
+            .collect(Collectors.joining("; "));
+    return switch (r.outcome()) {
+      case CLEAN -> "conformance: " + checked + ", all conform" + leftToChart;
+      case ACCEPTED -> "conformance: " + checked + ", " + r.problems().size() + " problem(s) accepted by "
+          + r.decidedBy() + ": " + r.reason() + leftToChart;
+      case SKIPPED -> "conformance: skipped by " + r.decidedBy() + ": " + r.reason();
+      case PROBLEMS -> "conformance: " + checked + ", " + r.problems().size() + " problem(s)";
+    };
   }
 
   private static String describe(ConformanceProblem p) {

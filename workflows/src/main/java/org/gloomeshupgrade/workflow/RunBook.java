@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyReport;
 
 /**
@@ -26,6 +27,8 @@ final class RunBook {
   private String attention = "";
   private Approval approval;
   private VerifyReport verify;
+  private final Map<Step, ConformanceReview> conformance = new EnumMap<>(Step.class);
+  private NetworkingProgress networking;
   private DiscoveryProgress discovery = new DiscoveryProgress(Map.of(), Map.of(), 0, "");
 
   RunBook() {
@@ -127,6 +130,35 @@ final class RunBook {
     this.discovery = progress;
   }
 
+  void conformance(ConformanceReview review) {
+    conformance.put(review.step(), review);
+  }
+
+  List<ConformanceReview> conformanceReviews() {
+    return List.copyOf(conformance.values());
+  }
+
+  void networking(NetworkingProgress progress) {
+    this.networking = progress;
+  }
+
+  DiscoveryProgress discovery() {
+    return discovery;
+  }
+
+  StepState state(Step step) {
+    return steps.get(step).state;
+  }
+
+  VerifyReport verifyReport() {
+    return verify;
+  }
+
+  /** The final report's overall level; yellow when a person skipped verify before it could make one. */
+  CheckLevel finalReportLevel() {
+    return verify == null ? CheckLevel.YELLOW : verify.overall();
+  }
+
   void verify(VerifyReport report) {
     this.verify = report;
   }
@@ -149,7 +181,8 @@ final class RunBook {
 
   UpgradeStatus snapshot() {
     return new UpgradeStatus(state, context, fromVersion, targetVersion, current, stepList(),
-        discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, backup);
+        discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, backup,
+        conformanceReviews(), networking);
   }
 
   /** Where the configuration saved before the first change is. */
@@ -159,7 +192,7 @@ final class RunBook {
 
   UpgradeReport report(String summary) {
     return new UpgradeReport(state, context, fromVersion, targetVersion, summary, stepList(), approval,
-        List.copyOf(decisions), List.copyOf(warnings), verify, backup);
+        List.copyOf(decisions), List.copyOf(warnings), verify, backup, conformanceReviews());
   }
 
   long startedAt(Step step) {

@@ -1,7 +1,11 @@
 package org.gloomeshupgrade.workflow;
 
+/**
+ * Where a run is. FINISHED_WITH_PROBLEMS: every step ran or was skipped by a person, but the final report is red.
+ */
 public enum RunState {
-  RUNNING, WAITING_FOR_APPROVAL, NEEDS_ATTENTION, SUCCEEDED, DRY_RUN_COMPLETE, REJECTED, FAILED, ABORTED;
+  RUNNING, WAITING_FOR_APPROVAL, NEEDS_ATTENTION, SUCCEEDED, FINISHED_WITH_PROBLEMS, DRY_RUN_COMPLETE, REJECTED, FAILED,
+  ABORTED;
 
   public boolean finished() {
     return this != RUNNING && this != WAITING_FOR_APPROVAL && this != NEEDS_ATTENTION;

@@ -23,7 +23,22 @@ public record UpgradeStatus(
     List<String> decisions,
     List<String> warnings,
     VerifyReport verify,
-    String backup) {
+    String backup,
+    List<ConformanceReview> conformance,
+    NetworkingProgress networking) {
+
+  /**
+   * Without conformance reviews and networking progress.
+   *
+   * @see #conformance() each conformance check and what became of its problems; empty before the first
+   * @see #networking() step 10's wait for a steady state; null before it starts
+   */
+  public UpgradeStatus(RunState state, String managementContext, String fromVersion, String targetVersion,
+      Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
+      Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify, String backup) {
+    this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
+        approval, decisions, warnings, verify, backup, List.of(), null);
+  }
 
   /**
    * Without a backup location.
@@ -35,6 +50,6 @@ public record UpgradeStatus(
       Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
       Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify) {
     this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, null);
+        approval, decisions, warnings, verify, null, List.of(), null);
   }
 }

@@ -62,6 +62,11 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   /** When false, discovery never recreates its resources. */
   final AtomicBoolean discoveryComesBack = new AtomicBoolean(true);
   final List<ConformanceProblem> conformanceProblems = new CopyOnWriteArrayList<>();
+  /** Problems against the target's CRDs, found in preflight. */
+  final List<ConformanceProblem> targetConformanceProblems = new CopyOnWriteArrayList<>();
+  /** Answers of the networking status once networking runs, one per poll; the last one stays. Empty: all ACCEPTED. */
+  final java.util.concurrent.ConcurrentLinkedDeque<NetworkingStatus> networkingAnswers =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
   /** When set, the CRD source check refuses with this message, as for an incomplete set. */
   volatile String crdSourceProblem;
 
@@ -174,6 +179,12 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   }
 
   @Override
+  public ConformanceReport checkAgainstTarget(CrdApplyInput input) {
+    calls.add("conformance to target " + input.targetVersion());
+    return new ConformanceReport(5, List.copyOf(targetConformanceProblems));
+  }
+
+  @Override
   public ReRegisterResult reRegister(ReRegisterInput input) {
     calls.add("reRegister " + input.cluster());
     return new ReRegisterResult(input.cluster(), List.of(), List.of("Secret gloo-mesh/" + input.cluster()),
@@ -184,6 +195,9 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   public NetworkingStatus networkingStatus(String context) {
     calls.add("networkingStatus");
     boolean running = replicas.getOrDefault("networking", 0) > 0;
+    if (running && !networkingAnswers.isEmpty()) {
+      return networkingAnswers.size() == 1 ? networkingAnswers.peek() : networkingAnswers.poll();
+    }
     return running ? new NetworkingStatus(4, 4, List.of())
         : new NetworkingStatus(4, 0, List.of("TrafficPolicy gloo-mesh/tp: PENDING"));
   }
@@ -196,6 +210,10 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     checks.add(new VerifyCheck("deployments available", CheckLevel.GREEN, "2 of 2", ""));
     checks.add(new VerifyCheck("control plane version", runningVersion.equals(input.targetVersion())
         ? CheckLevel.GREEN : CheckLevel.RED, runningVersion, "upgrade the control plane"));
+    NetworkingStatus networking = networkingStatus(input.context());
+    checks.add(new VerifyCheck("networking resources accepted", networking.steady() ? CheckLevel.GREEN : CheckLevel.RED,
+        networking.steady() ? "all ACCEPTED" : String.join("; ", networking.notAccepted()),
+        networking.steady() ? "" : "read status.errors"));
     return new VerifyReport(checks);
   }
 

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,10 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
+import org.gloomeshupgrade.verify.CheckLevel;
+import org.gloomeshupgrade.verify.VerifyCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +102,7 @@ class GlooMeshUpgradeWorkflowTest {
     assertThat(report.approval()).isEqualTo(new Approval("alice", "change CHG-1"));
     assertThat(report.fromVersion()).isEqualTo("0.10.10");
     assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).isEqualTo(StepState.SUCCEEDED));
-    assertThat(beforeApproval).containsSubsequence("preflight ", "tooling HELM", "crds check 0.11.3", "backup " + ID, "scale networking 0",
+    assertThat(beforeApproval).containsSubsequence("preflight ", "conformance to target 0.11.3", "tooling HELM", "crds check 0.11.3", "backup " + ID, "scale networking 0",
         "scale discovery 0", "deleteDiscovery", "crds 0.11.3", "controlPlane 0.11.3", "conformance",
         "reRegister cluster-1", "scale discovery 1", "count");
     assertThat(mesh.calls).containsSubsequence("count", "scale networking 1", "networkingStatus", "verify");
@@ -107,6 +111,13 @@ class GlooMeshUpgradeWorkflowTest {
     assertThat(report.steps()).filteredOn(s -> s.step() == Step.CONTROL_PLANE).singleElement()
         .satisfies(s -> assertThat(s.detail()).isEqualTo("helm: 1 objects, release gloo-mesh/gloo-mesh revision 3 to 4;"
             + " to undo: helm rollback gloo-mesh 3 -n gloo-mesh"));
+    assertThat(report.conformance()).extracting(ConformanceReview::step, ConformanceReview::outcome).containsExactly(
+        tuple(Step.PREFLIGHT, ConformanceReview.Outcome.CLEAN),
+        tuple(Step.CONFORMANCE, ConformanceReview.Outcome.CLEAN));
+    assertThat(report.verify().checks()).extracting(VerifyCheck::name, VerifyCheck::level).contains(
+        tuple("conformance", CheckLevel.GREEN));
+    assertThat(report.summary()).endsWith("succeeded, approved by alice; final report GREEN");
+    assertThat(mesh.verifyInputs.get(0).discoveryInventory()).isEqualTo(Map.of("Mesh", 2, "Workload", 4));
   }
 
   @Test
@@ -348,7 +359,8 @@ class GlooMeshUpgradeWorkflowTest {
 
     assertThat(report.outcome()).isEqualTo(RunState.DRY_RUN_COMPLETE);
     assertThat(report.summary()).contains("server-side dry run").contains("nothing was changed");
-    assertThat(mesh.calls).containsExactly("preflight ", "tooling HELM", "crds check 0.11.3", "crds dry run 0.11.3",
+    assertThat(mesh.calls).containsExactly("preflight ", "conformance to target 0.11.3", "tooling HELM",
+        "crds check 0.11.3", "crds dry run 0.11.3",
         "controlPlane dry run 0.11.3");
     assertThat(mesh.mutatingCalls()).isEmpty();
     assertThat(report.steps()).filteredOn(s -> s.step() == Step.CRDS).singleElement()

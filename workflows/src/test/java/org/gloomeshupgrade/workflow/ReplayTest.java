@@ -28,6 +28,9 @@ class ReplayTest {
   private static final String FULL_RUN = "/histories/full-upgrade-0.10.10-to-0.11.3.json";
   private static final String FULL_RUN_BEFORE_CRD_SOURCE_CHECK =
       "/histories/full-upgrade-0.10.10-to-0.11.3-before-crd-source-check.json";
+  /** Conformance problems at step 6, a re-check, then a skip: recorded before the review (re-check or accept). */
+  private static final String CONFORMANCE_BEFORE_REVIEW =
+      "/histories/conformance-recheck-then-skip-before-review.json";
   private static final String DRY_RUN_BEFORE_SERVER_SIDE = "/histories/dry-run-0.11.3-before-server-side-checks.json";
 
   private static String history(String resource) throws IOException {
@@ -47,6 +50,16 @@ class ReplayTest {
   void aFullUpgradeRecordedBeforeTheCrdSourceCheckReplaysWithoutIt() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN_BEFORE_CRD_SOURCE_CHECK),
         GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void aConformanceReCheckAndSkipRecordedBeforeTheReviewReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(CONFORMANCE_BEFORE_REVIEW), GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void thePreflightConformanceCheckWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
+    assertNonDeterministic(CONFORMANCE_BEFORE_REVIEW, UnguardedPreflightConformance.class);
   }
 
   @Test
@@ -165,6 +178,22 @@ class ReplayTest {
       Workflow.newActivityStub(org.gloomeshupgrade.backup.BackupActivities.class, UpgradeActivityOptions.backup())
           .backup(new org.gloomeshupgrade.backup.BackupInput(request.managementContext(), request.namespace(),
               Workflow.getInfo().getWorkflowId(), request.discoveryDeployment()));
+      return null;
+    }
+  }
+
+  /** Preflight's conformance check against the target's CRDs with no getVersion around it. */
+  public static class UnguardedPreflightConformance extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    public UpgradeReport upgrade(JsonNode raw) {
+      UpgradeRequest request = UpgradeRequestParser.parse(raw);
+      var pre = Workflow.newActivityStub(PreflightActivities.class, UpgradeActivityOptions.preflight())
+          .preflight(new PreflightInput(request.managementContext(), request.namespace(),
+              request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
+              request.clusterContexts(), request.remoteNamespace()));
+      Workflow.newActivityStub(org.gloomeshupgrade.conformance.ConformanceActivities.class,
+          UpgradeActivityOptions.conformance()).checkAgainstTarget(new org.gloomeshupgrade.crds.CrdApplyInput(
+              pre.context(), request.crdSource(), request.targetVersion(), 60, request.chart()));
       return null;
     }
   }

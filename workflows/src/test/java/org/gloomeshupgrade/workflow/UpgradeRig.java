@@ -1,0 +1,79 @@
+package org.gloomeshupgrade.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/** The workflow over a {@link FakeMesh} on Temporal's time-skipping test server, with the steps tests repeat. */
+final class UpgradeRig implements AutoCloseable {
+  static final String ID = "gloo-mesh-upgrade-mgmt";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+  final FakeMesh mesh = new FakeMesh();
+  final WorkflowClient client;
+
+  UpgradeRig() {
+    Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
+    worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
+    worker.registerActivitiesImplementations(mesh);
+    env.start();
+    client = env.getWorkflowClient();
+  }
+
+  GlooMeshUpgradeWorkflow start(String requestJson) throws Exception {
+    GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+    WorkflowClient.start(wf::upgrade, JSON.readTree(requestJson));
+    return wf;
+  }
+
+  /** Queries until the status matches, moving workflow time on between queries. */
+  UpgradeStatus await(GlooMeshUpgradeWorkflow wf, Predicate<UpgradeStatus> wanted) {
+    UpgradeStatus last = null;
+    for (int i = 0; i < 2000; i++) {
+      last = wf.status();
+      if (wanted.test(last)) {
+        return last;
+      }
+      if (last.state().finished()) {
+        break;
+      }
+      env.sleep(Duration.ofSeconds(1));
+    }
+    throw new AssertionError("status never matched; last: " + last);
+  }
+
+  static UpgradeReport result(GlooMeshUpgradeWorkflow wf) {
+    return WorkflowStub.fromTyped(wf).getResult(UpgradeReport.class);
+  }
+
+  static ApplicationFailure failureOf(GlooMeshUpgradeWorkflow wf) {
+    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> result(wf));
+    assertThat(t).isInstanceOf(WorkflowFailedException.class);
+    assertThat(t.getCause()).isInstanceOf(ApplicationFailure.class);
+    return (ApplicationFailure) t.getCause();
+  }
+
+  static StepStatus step(UpgradeStatus status, Step step) {
+    return status.steps().stream().filter(s -> s.step() == step).findFirst().orElseThrow();
+  }
+
+  static StepStatus step(UpgradeReport report, Step step) {
+    return report.steps().stream().filter(s -> s.step() == step).findFirst().orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    env.close();
+  }
+}
