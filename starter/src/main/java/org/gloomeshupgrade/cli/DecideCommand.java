@@ -10,7 +10,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "decide", mixinStandardHelpOptions = true,
-    description = "Choose what happens to a failed step: RETRY, SKIP (with a reason) or ABORT.")
+    description = {"Choose what happens to a failed step: RETRY, SKIP (with a reason) or ABORT.",
+        "For conformance problems (step PREFLIGHT or CONFORMANCE): fix the resources and RETRY to re-check them, or "
+            + "ACCEPT them with a reason; who and why are recorded."})
 final class DecideCommand implements Callable<Integer> {
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;
@@ -24,7 +26,7 @@ final class DecideCommand implements Callable<Integer> {
   @Option(names = "--by", defaultValue = "${sys:user.name}", description = "Who (default: your user name).")
   String by;
 
-  @Option(names = "--reason", defaultValue = "", description = "Why; required for SKIP and ABORT.")
+  @Option(names = "--reason", defaultValue = "", description = "Why; required for SKIP, ACCEPT and ABORT.")
   String reason;
 
   @Option(names = "--signal", description = "Send a signal (no answer) instead of an update.")

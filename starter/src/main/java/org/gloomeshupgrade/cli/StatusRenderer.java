@@ -3,8 +3,10 @@ package org.gloomeshupgrade.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.gloomeshupgrade.verify.VerifyReport;
+import org.gloomeshupgrade.workflow.ConformanceReview;
 import org.gloomeshupgrade.workflow.StepState;
 import org.gloomeshupgrade.workflow.StepStatus;
 import org.gloomeshupgrade.workflow.UpgradeReport;
@@ -30,6 +32,13 @@ public final class StatusRenderer {
       lines.add("discovery: " + s.discovery().current() + " of " + s.discovery().inventory() + " after "
           + s.discovery().polls() + " polls" + (s.discovery().settled().isEmpty() ? "" : ", " + s.discovery().settled()));
     }
+    if (s.networking() != null) {
+      lines.add("networking: " + s.networking().accepted() + " of " + s.networking().total() + " ACCEPTED after "
+          + s.networking().polls() + " polls" + (s.networking().settled().isEmpty() ? "" : ", settled"));
+      s.networking().notAccepted().forEach(n -> lines.add("  not yet: " + n));
+      s.networking().recovered().forEach(n -> lines.add("  cleared: " + n));
+    }
+    lines.addAll(conformance(s.conformance()));
     if (s.approval() != null) {
       lines.add("approved by " + s.approval().by() + ": " + s.approval().reason());
     }
@@ -49,6 +58,7 @@ public final class StatusRenderer {
     List<String> lines = new ArrayList<>();
     lines.add(r.summary());
     r.steps().forEach(step -> lines.add(stepLine(step)));
+    lines.addAll(conformance(r.conformance()));
     r.decisions().forEach(d -> lines.add("decision: " + d));
     r.warnings().forEach(w -> lines.add("warning: " + w));
     lines.addAll(verify(r.verify()));
@@ -67,12 +77,35 @@ public final class StatusRenderer {
     if (report == null) {
       return lines;
     }
-    lines.add("verify: " + report.overall());
+    lines.add("final report: " + report.overall());
     for (VerifyCheck c : report.checks()) {
       lines.add(String.format(Locale.ROOT, "  %-6s %-30s %s%s", c.level(), c.name(), c.detail(),
           c.hint() == null || c.hint().isEmpty() ? "" : " (hint: " + c.hint() + ")").stripTrailing());
     }
     return lines;
+  }
+
+  /** Each conformance check: its outcome, who decided, and every problem with its path and hint. */
+  private static List<String> conformance(List<ConformanceReview> reviews) {
+    List<String> lines = new ArrayList<>();
+    if (reviews == null) {
+      return lines;
+    }
+    for (ConformanceReview r : reviews) {
+      lines.add("conformance at step " + r.step().number() + " (" + r.step().title() + ") against " + r.against()
+          + ": " + r.outcome() + ", " + r.resourcesChecked() + " resource(s), " + r.problems().size()
+          + " problem(s), " + r.checks() + " check(s)"
+          + (r.decidedBy().isEmpty() ? "" : "; " + r.outcome().name().toLowerCase(Locale.ROOT) + " by "
+              + r.decidedBy() + ": " + r.reason()));
+      r.problems().forEach(p -> lines.add("  " + problem(p)));
+      r.leftToChart().forEach(p -> lines.add("  left to the chart: " + problem(p)));
+    }
+    return lines;
+  }
+
+  private static String problem(ConformanceProblem p) {
+    return p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path() + ": " + p.problem()
+        + (p.hint() == null || p.hint().isEmpty() ? "" : " (hint: " + p.hint() + ")");
   }
 
   private static String mark(StepState state) {

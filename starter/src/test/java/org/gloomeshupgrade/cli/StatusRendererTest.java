@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.gloomeshupgrade.verify.VerifyReport;
 import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.ConformanceReview;
 import org.gloomeshupgrade.workflow.DiscoveryProgress;
+import org.gloomeshupgrade.workflow.NetworkingProgress;
 import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepState;
@@ -61,8 +64,31 @@ class StatusRendererTest {
         .contains("NEEDS ATTENTION: step 11 (verify) failed: networking not accepted")
         .contains("approved by alice: CHG-1")
         .contains("decision: CONFORMANCE: SKIP by bob (unused field)")
-        .contains("verify: RED")
+        .contains("final report: RED")
         .contains("RED    networking resources accepted  6 of 7 (hint: read status.errors)")
         .doesNotContain("discovery:");
+  }
+
+  @Test
+  void showsEachConformanceCheckWithItsProblemsAndWhoAcceptedThem() {
+    ConformanceProblem pruned = new ConformanceProblem("TrafficPolicy", "bookinfo", "reviews", "$.spec.retries.x",
+        "would be lost", "move it to spec.policy");
+    UpgradeStatus accepted = new UpgradeStatus(RunState.RUNNING, "mgmt", "0.10.10", "0.11.3", Step.REREGISTER,
+        steps(Step.REREGISTER, StepState.RUNNING), null, "", "", null, List.of(), List.of(), null, null,
+        List.of(new ConformanceReview(Step.PREFLIGHT, "the CRDs of 0.11.3 from the CRD source", 1, 10, List.of(),
+                ConformanceReview.Outcome.CLEAN, "", "", List.of()),
+            new ConformanceReview(Step.CONFORMANCE, "the installed CRDs", 2, 10, List.of(pruned),
+                ConformanceReview.Outcome.ACCEPTED, "carol", "CHG-7", List.of())),
+        new NetworkingProgress(4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2, ""));
+
+    String text = StatusRenderer.render(accepted);
+
+    assertThat(text).contains("conformance at step 0 (preflight) against the CRDs of 0.11.3 from the CRD source: "
+            + "CLEAN, 10 resource(s), 0 problem(s), 1 check(s)")
+        .contains("conformance at step 6 (conformance) against the installed CRDs: ACCEPTED, 10 resource(s), "
+            + "1 problem(s), 2 check(s); accepted by carol: CHG-7")
+        .contains("  TrafficPolicy bookinfo/reviews $.spec.retries.x: would be lost (hint: move it to spec.policy)")
+        .contains("networking: 3 of 4 ACCEPTED after 2 polls")
+        .contains("  not yet: TrafficPolicy bookinfo/p: INVALID (x)");
   }
 }

@@ -50,7 +50,7 @@ class DemoIT {
       String output = Files.readString(out);
       assertThat(demo.exitValue()).as(output).isZero();
       assertThat(output).contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by second-terminal")
-          .contains("verify: GREEN");
+          .contains("final report: GREEN");
     } finally {
       demo.destroyForcibly();
       Files.deleteIfExists(out);
@@ -89,7 +89,7 @@ class DemoIT {
       String output = Files.readString(out);
       assertThat(demo.exitValue()).as(output).isZero();
       assertThat(output).contains("on real kube-apiservers")
-          .contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by demo").contains("verify: GREEN");
+          .contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by demo").contains("final report: GREEN");
     } finally {
       demo.destroy();
       if (!demo.waitFor(30, TimeUnit.SECONDS)) {

@@ -45,11 +45,20 @@ final class ControllerSupport {
    */
   static void writeObservedGeneration(KubernetesClient client, InstalledKind kind, GenericKubernetesResource resource,
       String state) {
+    writeObservedGeneration(client, kind, resource, state, List.of());
+  }
+
+  /** With {@code errors} in {@code status.errors}, as networking reports a resource it cannot translate. */
+  static void writeObservedGeneration(KubernetesClient client, InstalledKind kind, GenericKubernetesResource resource,
+      String state, List<String> errors) {
     Map<String, Object> status = new LinkedHashMap<>(status(resource));
     status.put("observedGeneration", generation(resource));
     if (state != null) {
       status.put("state", state);
       status.remove("errors");
+    }
+    if (!errors.isEmpty()) {
+      status.put("errors", List.copyOf(errors));
     }
     resource.setAdditionalProperty("status", status);
     var operation = client.genericKubernetesResources(kind.context())

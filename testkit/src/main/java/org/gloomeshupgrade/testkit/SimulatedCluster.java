@@ -50,6 +50,8 @@ final class SimulatedCluster implements AutoCloseable {
   private KubernetesClient simulatorClient;
   private KubernetesClient testClient;
   ClusterControllers controllers;
+  /** The simulated networking of a management cluster; null elsewhere. */
+  NetworkingController networking;
 
   /** A cluster served by a CRUD mock server on 127.0.0.1. */
   SimulatedCluster(String name, boolean management, String defaultNamespace, int simulatorCallLimit,

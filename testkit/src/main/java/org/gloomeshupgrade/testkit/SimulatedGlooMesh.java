@@ -325,6 +325,20 @@ public final class SimulatedGlooMesh implements AutoCloseable {
         v -> HelmChart.write(v, directory.resolve("charts-" + v).resolve(HelmChart.CHART_NAME)));
   }
 
+  /**
+   * Has networking report a resource of the management cluster INVALID with {@code errors} for {@code window} after
+   * it starts (then ACCEPTED, as transient errors clear), or for good when {@code window} is null.
+   */
+  public void networkingReportsErrors(String kind, String resourceNamespace, String name, Duration window,
+      String... errors) {
+    SimulatedCluster management = requireCluster(managementCluster);
+    if (management.controllers == null || management.networking == null) {
+      throw new IllegalStateException("the management cluster runs no simulated networking");
+    }
+    management.networking.reject(kind, resourceNamespace, name, window, List.of(errors));
+    management.controllers.nudge();
+  }
+
   /** While paused, discovery does not recreate its resources even when running: it never settles. */
   public void pauseDiscovery(boolean paused) {
     discoveryPaused.set(paused);
@@ -409,6 +423,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     if (cluster.management) {
       discovery = new DiscoveryController(namespace, discoveryDelay, discoveryResourcesPerCluster, discoveryPaused);
       networking = new NetworkingController(namespace);
+      cluster.networking = networking;
     }
     boolean real = cluster.backend == ClusterBackend.API_SERVER;
     return new ClusterControllers(cluster.name, cluster.simulatorClient(), cluster::writes, new CrdController(real),

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -482,6 +484,16 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         book.conformance(clean);
         return clean;
       }
+      Optional<ConformanceReview> acceptedBefore = acceptedEarlier(r.problems());
+      if (acceptedBefore.isPresent()) {
+        // The same problems a person accepted in preflight: asking again would add nothing.
+        ConformanceReview earlier = acceptedBefore.get();
+        ConformanceReview accepted = new ConformanceReview(step, against, checks, r.resourcesChecked(), r.problems(),
+            ConformanceReview.Outcome.ACCEPTED, earlier.decidedBy(), "accepted at step " + earlier.step().number()
+                + " (" + earlier.step().title() + "): " + earlier.reason(), r.leftToChart());
+        book.conformance(accepted);
+        return accepted;
+      }
       book.conformance(new ConformanceReview(step, against, checks, r.resourcesChecked(), r.problems(),
           ConformanceReview.Outcome.PROBLEMS, "", "", r.leftToChart()));
       long resources = r.problems().stream().map(p -> p.kind() + " " + p.namespace() + "/" + p.name()).distinct()
@@ -515,6 +527,25 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         case ABORT -> throw abort(step, d);
       }
     }
+  }
+
+  /** The earlier review in which a person accepted every one of these problems (same resource and path), if any. */
+  private Optional<ConformanceReview> acceptedEarlier(List<ConformanceProblem> problems) {
+    for (ConformanceReview earlier : book.conformanceReviews()) {
+      if (earlier.outcome() != ConformanceReview.Outcome.ACCEPTED) {
+        continue;
+      }
+      Set<String> accepted = earlier.problems().stream().map(GlooMeshUpgradeWorkflowImpl::where)
+          .collect(Collectors.toSet());
+      if (problems.stream().map(GlooMeshUpgradeWorkflowImpl::where).allMatch(accepted::contains)) {
+        return Optional.of(earlier);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String where(ConformanceProblem p) {
+    return p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path();
   }
 
   private void record(StepDecision d) {
@@ -724,7 +755,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   }
 
   private static String describe(ConformanceProblem p) {
-    return p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path() + ": " + p.problem();
+    return where(p) + ": " + p.problem();
   }
 
   private static boolean covers(Map<String, Integer> current, Map<String, Integer> inventory) {

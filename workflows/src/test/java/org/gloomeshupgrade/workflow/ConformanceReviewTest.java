@@ -135,6 +135,39 @@ class ConformanceReviewTest {
   }
 
   @Test
+  void problemsAcceptedInPreflightDoNotStopTheRunAgainAfterTheNewCrdsButNewOnesDo() throws Exception {
+    mesh.targetConformanceProblems.add(PRUNED);
+    mesh.conformanceProblems.add(PRUNED);
+    GlooMeshUpgradeWorkflow wf = rig.start(NO_APPROVAL);
+    rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dan", "known, CHG-9"));
+
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.conformance()).filteredOn(r -> r.step() == Step.CONFORMANCE).singleElement().satisfies(r -> {
+      assertThat(r.outcome()).isEqualTo(ConformanceReview.Outcome.ACCEPTED);
+      assertThat(r.decidedBy()).isEqualTo("dan");
+      assertThat(r.reason()).isEqualTo("accepted at step 0 (preflight): known, CHG-9");
+    });
+    assertThat(report.decisions()).containsExactly("PREFLIGHT: ACCEPT by dan (known, CHG-9)");
+  }
+
+  @Test
+  void aProblemNotAcceptedInPreflightStopsTheRunAfterTheNewCrds() throws Exception {
+    mesh.targetConformanceProblems.add(PRUNED);
+    mesh.conformanceProblems.addAll(java.util.List.of(PRUNED, new ConformanceProblem("Settings", "gloo-mesh",
+        "settings", "$.spec.mtls", "wrong type", "make it an object")));
+    GlooMeshUpgradeWorkflow wf = rig.start(NO_APPROVAL);
+    rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dan", "known, CHG-9"));
+
+    UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION
+        && s.currentStep() == Step.CONFORMANCE);
+    assertThat(stuck.attention()).contains("Settings gloo-mesh/settings $.spec.mtls");
+  }
+
+  @Test
   void acceptIsRefusedForAStepThatFailedForAnotherReason() throws Exception {
     mesh.discoveryComesBack.set(false);
     GlooMeshUpgradeWorkflow wf = rig.start(
