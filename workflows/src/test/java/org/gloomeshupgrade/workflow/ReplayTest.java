@@ -28,6 +28,9 @@ class ReplayTest {
   private static final String FULL_RUN = "/histories/full-upgrade-0.10.10-to-0.11.3.json";
   private static final String FULL_RUN_BEFORE_CRD_SOURCE_CHECK =
       "/histories/full-upgrade-0.10.10-to-0.11.3-before-crd-source-check.json";
+  /** Recorded with the backup and preflight's conformance check against the target's CRDs (167 events). */
+  private static final String FULL_RUN_CURRENT =
+      "/histories/full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance.json";
   /** Conformance problems at step 6, a re-check, then a skip: recorded before the review (re-check or accept). */
   private static final String CONFORMANCE_BEFORE_REVIEW =
       "/histories/conformance-recheck-then-skip-before-review.json";
@@ -50,6 +53,16 @@ class ReplayTest {
   void aFullUpgradeRecordedBeforeTheCrdSourceCheckReplaysWithoutIt() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN_BEFORE_CRD_SOURCE_CHECK),
         GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void aFullUpgradeRecordedWithTheBackupAndPreflightConformanceReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN_CURRENT), GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void droppingTheToolingStepIsCaughtOnTheCurrentHistoryToo() throws Exception {
+    assertNonDeterministic(FULL_RUN_CURRENT, ToolingDroppedUpgrade.class);
   }
 
   @Test
