@@ -172,6 +172,32 @@ class ConformanceOnApiServerIT {
         .extracting(ConformanceProblem::path).contains("$.spec.istio", "$.spec.retries.retryOn");
   }
 
+  /** What preflight does instead: the target's CRDs read from the CRD source, the objects as still stored. */
+  @Test
+  void theCheckBeforeTheUpgradeReportsExactlyWhatTheServerDropsAfterIt() {
+    CrdSwitch crds = new CrdSwitch(clients, "mgmt", scratch);
+    crds.installSchemaless(BEFORE);
+    String ns = namespace("preflight-check");
+    Fixtures.create(client, ns);
+    List<GenericKubernetesResource> stored = userConfiguration().stream()
+        .filter(r -> ns.equals(r.getMetadata().getNamespace())).toList();
+
+    ConformanceReport early = new ConformanceActivitiesImpl(clients).checkAgainstTarget(
+        new org.gloomeshupgrade.crds.CrdApplyInput("mgmt", PublishedCrds.management(TARGET).toString(), TARGET, 60));
+    Set<String> predicted = new TreeSet<>();
+    early.problems().stream().filter(p -> ns.equals(p.namespace()) && p.hint().contains("would drop"))
+        .forEach(p -> predicted.add(p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()));
+
+    crds.installPublished(TARGET);
+    Set<String> dropped = new TreeSet<>();
+    for (GenericKubernetesResource before : stored) {
+      RemovedFields.between(JSON.valueToTree(before), JSON.valueToTree(rewrite(before))).removed()
+          .forEach(path -> dropped.add(id(before) + " " + path));
+    }
+    assertThat(dropped).containsAll(Fixtures.dropped(ns));
+    assertThat(predicted).isEqualTo(dropped);
+  }
+
   @Test
   void theServerRefusesExactlyTheFieldsTheCheckReportsAsRefused() {
     CrdSwitch crds = new CrdSwitch(clients, "mgmt", scratch);
