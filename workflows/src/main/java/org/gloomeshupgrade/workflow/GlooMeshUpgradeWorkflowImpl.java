@@ -10,6 +10,7 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -113,6 +114,9 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       book.end(RunState.DRY_RUN_COMPLETE);
       return book.report("dry run of Gloo Mesh " + pre.runningVersion() + " to " + request.targetVersion() + " on "
           + ctx + ": preflight and tooling passed"
+          + book.conformanceReviews().stream().filter(r -> r.step() == Step.PREFLIGHT).findFirst()
+              .map(r -> ", " + r.outcome().name().toLowerCase(Locale.ROOT) + " conformance to "
+                  + r.against()).orElse("")
           + (serverSide ? ", the API server accepted the CRDs and the control plane (server-side dry run)" : "")
           + ", nothing was changed" + (tooling == null ? "" : " (" + tooling.detail() + ")"));
     }

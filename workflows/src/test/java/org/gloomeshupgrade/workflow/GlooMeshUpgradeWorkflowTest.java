@@ -358,7 +358,8 @@ class GlooMeshUpgradeWorkflowTest {
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.DRY_RUN_COMPLETE);
-    assertThat(report.summary()).contains("server-side dry run").contains("nothing was changed");
+    assertThat(report.summary()).contains("server-side dry run").contains("nothing was changed")
+        .contains("clean conformance to the CRDs of 0.11.3 from the CRD source");
     assertThat(mesh.calls).containsExactly("preflight ", "conformance to target 0.11.3", "tooling HELM",
         "crds check 0.11.3", "crds dry run 0.11.3",
         "controlPlane dry run 0.11.3");
