@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 
 /**
@@ -47,6 +50,8 @@ public final class ConfigurationSnapshot {
   private static final List<String> SERVER_OWNED_METADATA =
       List.of("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink");
 
+  private static final Duration STORAGE_START = Duration.ofSeconds(30);
+
   private final SortedMap<ResourceKey, ObjectNode> resources;
 
   private ConfigurationSnapshot(SortedMap<ResourceKey, ObjectNode> resources) {
@@ -70,8 +75,8 @@ public final class ConfigurationSnapshot {
           .withVersion(storageVersion).withKind(crd.getSpec().getNames().getKind())
           .withPlural(crd.getSpec().getNames().getPlural()).withNamespaced(namespaced).build();
       var operation = client.genericKubernetesResources(context);
-      List<GenericKubernetesResource> items = namespaced ? operation.inAnyNamespace().list().getItems()
-          : operation.list().getItems();
+      List<GenericKubernetesResource> items = whileStorageStarts(() -> namespaced
+          ? operation.inAnyNamespace().list().getItems() : operation.list().getItems());
       for (GenericKubernetesResource item : items) {
         ObjectNode object = client.getKubernetesSerialization().convertValue(item, ObjectNode.class);
         String namespace = namespaced ? Objects.requireNonNullElse(item.getMetadata().getNamespace(), "") : "";
@@ -80,6 +85,31 @@ public final class ConfigurationSnapshot {
       }
     }
     return new ConfigurationSnapshot(resources);
+  }
+
+  /**
+   * A real API server answers 429 "storage is (re)initializing" for a short while after a CRD is created or changed,
+   * which is when a snapshot right after an upgrade reads; the server says when to ask again.
+   */
+  private static <T> T whileStorageStarts(Supplier<T> read) {
+    long deadline = System.nanoTime() + STORAGE_START.toNanos();
+    while (true) {
+      try {
+        return read.get();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 429 || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Integer retryAfter = e.getStatus() == null || e.getStatus().getDetails() == null ? null
+            : e.getStatus().getDetails().getRetryAfterSeconds();
+        try {
+          Thread.sleep(Duration.ofSeconds(retryAfter == null ? 1 : Math.min(retryAfter, 5)).toMillis());
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   private static ObjectNode userWritten(ObjectNode object) {

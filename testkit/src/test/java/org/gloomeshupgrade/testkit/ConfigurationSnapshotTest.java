@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -35,6 +39,7 @@ class ConfigurationSnapshotTest {
       .withGroup(SimulatedVersions.SETTINGS_GROUP).withVersion("v1alpha2").withKind("MeshDefaults")
       .withPlural("meshdefaults").withNamespaced(false).build();
 
+  KubernetesMockServer server;
   KubernetesClient client;
 
   @BeforeEach
@@ -307,6 +312,24 @@ class ConfigurationSnapshotTest {
       assertThat(d.path()).isEqualTo("/spec/trafficShift/destinations/1");
       assertThat(d.after()).isInstanceOf(MissingNode.class);
     });
+  }
+
+  @Test
+  void aKindWhoseStorageIsStillStartingIsReadOnceTheServerIsReady() {
+    // What a real API server answers for a moment after an upgrade creates or changes a CRD.
+    server.expect().get().withPath("/apis/" + NETWORKING + "/v1alpha2/trafficpolicies")
+        .andReturn(429, new StatusBuilder().withStatus("Failure").withCode(429).withReason("TooManyRequests")
+            .withMessage("storage is (re)initializing").withNewDetails().withRetryAfterSeconds(1).endDetails().build())
+        .once();
+
+    // The simulator's clients do not retry, so the snapshot must not count on the client to.
+    ConfigurationSnapshot snapshot;
+    try (KubernetesClient withoutRetries = new KubernetesClientBuilder().withConfig(
+        new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build()).build()) {
+      snapshot = ConfigurationSnapshot.capture(withoutRetries);
+    }
+
+    assertThat(snapshot.keys()).contains(MGMT_RETRIES, REVIEWS_SHIFT);
   }
 
   private void create(GenericKubernetesResource resource) {
