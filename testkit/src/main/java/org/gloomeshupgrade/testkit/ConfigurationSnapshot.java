@@ -43,8 +43,8 @@ public final class ConfigurationSnapshot {
    * {@code resourceVersion}, {@code generation} and {@code managedFields} move on every write, even one that
    * changes nothing a user wrote (a status update, a no-op apply); {@code uid}, {@code creationTimestamp} and
    * {@code selfLink} are identity and bookkeeping the server assigns, so a resource deleted and created again with
-   * the same content, as a restore does, compares equal (that a run deletes nothing outside discovery is asserted
-   * from the requests it sent). Everything else is kept, including labels, annotations, finalizers,
+   * the same content, as a restore does, compares equal (whether a run deleted anything is for the request journal
+   * to tell). Everything else is kept, including labels, annotations, finalizers,
    * ownerReferences and {@code deletionTimestamp}: a resource left terminating is a change.
    */
   private static final List<String> SERVER_OWNED_METADATA =
