@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,16 +20,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.junit.jupiter.api.Test;
 
 /** The quick start's demo as a person runs it, steered from a second "terminal" (another process). */
 class DemoIT {
   private static final Path JAR = Path.of("target", "gmu-all.jar");
+  private static final Pattern KUBECONFIG = Pattern.compile("\\(kubeconfig (.+)\\)$", Pattern.MULTILINE);
 
   @Test
   void theDemoRunsAFullUpgradeApprovedFromASecondTerminal() throws Exception {
     assertThat(JAR).as("built by mvn package").exists();
+    // The demo starts its run as soon as its clusters exist, so the configuration before the run is read from a
+    // simulation built as the demo builds its own (its defaults); seeding is deterministic.
+    ConfigurationSnapshot configurationBefore;
+    try (SimulatedGlooMesh reference = SimulatedGlooMesh.builder().managementCluster("mgmt")
+        .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").build()) {
+      configurationBefore = ConfigurationSnapshot.capture(reference.client("mgmt"));
+    }
+    assertThat(configurationBefore.keys()).isNotEmpty();
     String port = String.valueOf(freePort());
     Path out = Files.createTempFile("demo-it", ".log");
     Process demo = new ProcessBuilder(gmu("demo", "--port", port)).redirectErrorStream(true)
@@ -41,6 +57,11 @@ class DemoIT {
 
       String status = run(gmu("status", "-w", "gloo-mesh-upgrade-mgmt", "--address", "127.0.0.1:" + port));
       assertThat(status).contains("WAITING_FOR_APPROVAL").contains("0.10.10 -> 0.11.3 on mgmt");
+      // The demo closes its clusters as soon as the run ends: the wait for approval is the last time they can be read,
+      // and by then the CRDs and the control plane are upgraded and discovery deleted and written anew.
+      try (KubernetesClient mgmt = client(demoKubeconfig(Files.readString(out)), "mgmt")) {
+        ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
+      }
 
       String approved = run(gmu("approve", "-w", "gloo-mesh-upgrade-mgmt", "--address", "127.0.0.1:" + port,
           "--by", "second-terminal", "--reason", "looks good"));
@@ -106,6 +127,18 @@ class DemoIT {
 
     assertThat(output).contains("targetVersion: \"latest\" is not a version")
         .contains("discoveryTimeout: \"soon\" is not a duration");
+  }
+
+  /** The kubeconfig of the demo's simulated clusters, which the demo prints as it starts them. */
+  private static Path demoKubeconfig(String output) {
+    Matcher printed = KUBECONFIG.matcher(output);
+    assertThat(printed.find()).as("the demo prints its kubeconfig:%n%s", output).isTrue();
+    return Path.of(printed.group(1));
+  }
+
+  private static KubernetesClient client(Path kubeconfig, String context) throws IOException {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(context,
+        Files.readString(kubeconfig, StandardCharsets.UTF_8), kubeconfig.toString())).build();
   }
 
   private static List<String> gmu(String... args) {

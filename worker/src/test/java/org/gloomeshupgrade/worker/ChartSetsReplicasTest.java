@@ -22,6 +22,7 @@ import org.gloomeshupgrade.controlplane.RenderedManifestInstaller;
 import org.gloomeshupgrade.controlplane.ToolingReport;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.request.InstallMethod;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.ReplicaChange;
 import org.gloomeshupgrade.testkit.RequestJournal;
@@ -69,6 +70,7 @@ class ChartSetsReplicasTest {
     });
 
     KubernetesClient mgmt = sim.client("mgmt");
+    ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
     PodCreations networkingPods = PodCreations.of(mgmt, "gloo-mesh", "networking");
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("installMethod", "helm")
@@ -100,6 +102,7 @@ class ChartSetsReplicasTest {
     assertThat(networkingPods.times()).as("networking ran after the approval").anyMatch(t -> t.isAfter(approvedAt))
         .as("no networking pod was created between the scale-down and the approval")
         .noneMatch(t -> t.isAfter(scaledDown) && t.isBefore(approvedAt));
+    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 
   /** Applies the chart through the API, then sets both deployments to 1 replica, as Helm would for such a chart. */

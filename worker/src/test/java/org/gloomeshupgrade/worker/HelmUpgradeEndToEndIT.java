@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.gloomeshupgrade.testkit.ClusterBackend;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.Approval;
@@ -61,6 +62,7 @@ class HelmUpgradeEndToEndIT {
   void upgradesTheHelmReleaseItFindsAndNetworkingWaitsForTheApproval() {
     KubernetesClient mgmt = sim.client("mgmt");
     assertThat(revisions(mgmt)).as("the simulator's release before the run").containsOnlyKeys(1);
+    ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
     PodCreations networkingPods = PodCreations.of(mgmt, NS, "networking");
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
@@ -91,11 +93,13 @@ class HelmUpgradeEndToEndIT {
     assertThat(networkingPods.times()).as("networking ran after the approval").anyMatch(t -> t.isAfter(approvedAt))
         .as("no networking pod was created between the scale-down and the approval")
         .noneMatch(t -> t.isAfter(scaledDown) && t.isBefore(approvedAt));
+    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 
   @Test
   void aDryRunOfTheReleaseListsEachObjectsChangesAndChangesNothing() {
     KubernetesClient mgmt = sim.client("mgmt");
+    ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("dryRun", true));
 
     UpgradeReport report = result(wf);
@@ -109,6 +113,7 @@ class HelmUpgradeEndToEndIT {
     assertThat(sim.journal("mgmt").mutating()).isNotEmpty()
         .allSatisfy(call -> assertThat(call.isDryRun()).as(call.toString()).isTrue());
     assertThat(sim.journal("cluster-1").mutating()).isEmpty();
+    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 
   private static String detail(List<StepStatus> steps, Step step) {

@@ -8,10 +8,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.temporal.client.WorkflowOptions;
 import java.time.Duration;
-import java.util.Map;
 import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflow;
 import org.gloomeshupgrade.backup.RestoreInput;
 import org.gloomeshupgrade.backup.RestoreResult;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
+import org.gloomeshupgrade.testkit.ExpectedChange;
+import org.gloomeshupgrade.testkit.ResourceKey;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
@@ -26,6 +28,8 @@ class RestoreAfterUpgradeTest {
   private static final ResourceDefinitionContext TRAFFIC_POLICIES = new ResourceDefinitionContext.Builder()
       .withGroup("networking.mesh.gloo.solo.io").withVersion("v1alpha2").withKind("TrafficPolicy")
       .withPlural("trafficpolicies").withNamespaced(true).build();
+  private static final ResourceKey MGMT_RETRIES = ResourceKey.namespaced("networking.mesh.gloo.solo.io",
+      "TrafficPolicy", "gloo-mesh", "mgmt-retries");
 
   private SimulatedGlooMesh sim;
   private UpgradeHarness harness;
@@ -47,24 +51,26 @@ class RestoreAfterUpgradeTest {
         .build();
     harness = new UpgradeHarness(sim);
     KubernetesClient mgmt = sim.client("mgmt");
+    ConfigurationSnapshot beforeUpgrade = ConfigurationSnapshot.capture(mgmt);
     GlooMeshUpgradeWorkflow upgrade = harness.start(harness.request("0.11.3"));
     awaitStatus(upgrade, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     upgrade.reject(new Approval("bob", "rolling back"));
     UpgradeReport rejected = result(upgrade);
     assertThat(rejected.backup()).contains("gmu-backup-");
-    Map<String, Object> before = mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace("gloo-mesh")
-        .withName("mgmt-retries").get().getAdditionalProperties();
+    ConfigurationSnapshot.assertUnchanged(beforeUpgrade, ConfigurationSnapshot.capture(mgmt));
     mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace("gloo-mesh").withName("mgmt-retries").delete();
+    ConfigurationSnapshot.assertChangedExactly(beforeUpgrade, ConfigurationSnapshot.capture(mgmt),
+        ExpectedChange.resourceRemoved(MGMT_RETRIES));
 
     RestoreResult restored = restore();
 
     assertThat(restored.backupId()).isEqualTo(UpgradeHarness.ID);
     assertThat(restored.created()).containsExactly("TrafficPolicy gloo-mesh/mgmt-retries");
-    assertThat(mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace("gloo-mesh").withName("mgmt-retries")
-        .get().getAdditionalProperties().get("spec")).isEqualTo(before.get("spec"));
+    ConfigurationSnapshot.assertUnchanged(beforeUpgrade, ConfigurationSnapshot.capture(mgmt));
     RestoreResult again = restore();
     assertThat(again.created()).isEmpty();
     assertThat(again.updated()).isEmpty();
+    ConfigurationSnapshot.assertUnchanged(beforeUpgrade, ConfigurationSnapshot.capture(mgmt));
   }
 
   private RestoreResult restore() {

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.gloomeshupgrade.testkit.ClusterBackend;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.Approval;
@@ -49,12 +50,19 @@ class ServiceAccountUpgradeIT {
 
   private SimulatedGlooMesh sim;
   private UpgradeHarness harness;
+  /** Read as the administrator, not the worker's account, so the snapshot sees everything whatever is granted. */
+  private ConfigurationSnapshot configurationBefore;
 
   @BeforeEach
   void start() {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
     sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).remoteClusters("cluster-1", "cluster-2")
         .deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300)).build();
+    configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
+  }
+
+  private void assertConfigurationUnchanged() {
+    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
   }
 
   @AfterEach
@@ -91,6 +99,7 @@ class ServiceAccountUpgradeIT {
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
     assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).as(s.toString()).isEqualTo(StepState.SUCCEEDED));
     assertThat(sim.journal("mgmt").mutating()).isNotEmpty();
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -122,6 +131,7 @@ class ServiceAccountUpgradeIT {
     for (String cluster : sim.clusters()) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
     }
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -141,6 +151,7 @@ class ServiceAccountUpgradeIT {
     for (String cluster : sim.clusters()) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
     }
+    assertConfigurationUnchanged();
   }
 
   /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
@@ -28,6 +29,7 @@ class TemporalCliIT {
   @TempDir Path dir;
   private DevServer temporal;
   private SimulatedGlooMesh sim;
+  private ConfigurationSnapshot configurationBefore;
 
   @BeforeEach
   void start() throws Exception {
@@ -40,6 +42,16 @@ class TemporalCliIT {
       sim.close();
     }
     temporal.close();
+  }
+
+  /** Simulated clusters, and their Gloo Mesh configuration before any run. */
+  private void simulate(Duration deploymentDelay) {
+    sim = SimulatedGlooMesh.builder().deploymentDelay(deploymentDelay).discoveryDelay(Duration.ofMillis(300)).build();
+    configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
+  }
+
+  private void assertConfigurationUnchanged() {
+    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
   }
 
   private Path workerLog() {
@@ -92,8 +104,7 @@ class TemporalCliIT {
 
   @Test
   void anUpgradeStartedQueriedAndApprovedWithTheTemporalCliEndsGreenAndItsShownHistoryReplays() throws Exception {
-    sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
-        .build();
+    simulate(Duration.ofMillis(100));
     try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
       startUpgrade();
       awaitState("WAITING_FOR_APPROVAL");
@@ -105,6 +116,7 @@ class TemporalCliIT {
       String history = temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json");
       WorkflowReplayer.replayWorkflowExecution(history, GlooMeshUpgradeWorkflowImpl.class);
       assertNetworkingStayedAtZeroUntilApproved();
+      assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
       throw withLogs(e);
     }
@@ -113,8 +125,7 @@ class TemporalCliIT {
   @Test
   void aWorkerKilledInTheMiddleOfAnActivityIsReplacedAndTheRunEndsGreen() throws Exception {
     // Slow pods make the scale-down activity wait long enough to be killed in the middle of it.
-    sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofSeconds(4)).discoveryDelay(Duration.ofMillis(300))
-        .build();
+    simulate(Duration.ofSeconds(4));
     try {
       WorkerProcess first = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog());
       startUpgrade();
@@ -128,6 +139,7 @@ class TemporalCliIT {
 
         assertThat(result).contains("SUCCEEDED");
         assertNetworkingStayedAtZeroUntilApproved();
+        assertConfigurationUnchanged();
         String history = temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json");
         assertThat(history).as("the killed attempt was retried").contains("\"attempt\": 2");
       }
@@ -138,8 +150,7 @@ class TemporalCliIT {
 
   @Test
   void theServerRestartedOnTheSameDatabaseInTheMiddleOfARunCarriesOn() throws Exception {
-    sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
-        .build();
+    simulate(Duration.ofMillis(100));
     try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
       startUpgrade();
       awaitState("WAITING_FOR_APPROVAL");
@@ -151,6 +162,7 @@ class TemporalCliIT {
 
       assertThat(result).contains("SUCCEEDED");
       assertNetworkingStayedAtZeroUntilApproved();
+      assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
       throw withLogs(e);
     }
@@ -158,8 +170,7 @@ class TemporalCliIT {
 
   @Test
   void aResetToBeforeAFailedStepRunsItAgainOnceTheCauseIsFixedAndEndsGreen() throws Exception {
-    sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
-        .build();
+    simulate(Duration.ofMillis(100));
     sim.faults("mgmt").failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 1000);
     try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
       startUpgrade();
@@ -193,6 +204,7 @@ class TemporalCliIT {
 
       assertThat(result).contains("SUCCEEDED");
       assertNetworkingStayedAtZeroUntilApproved();
+      assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
       throw withLogs(e);
     }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ class TemporalUiIT {
         SimulatedGlooMesh sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100))
             .discoveryDelay(Duration.ofMillis(300)).build();
         WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), dir.resolve("worker.log"))) {
+      ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
       String request = sim.upgradeRequest("0.11.3").put("discoveryPollInterval", "200ms")
           .put("discoverySettleWindow", "2s").put("discoveryTimeout", "60s").put("scaleTimeout", "60s").toString();
 
@@ -61,6 +63,7 @@ class TemporalUiIT {
       assertThat(networking.get(0).replicas()).isZero();
       assertThat(networking.get(networking.size() - 1).replicas()).isPositive();
       assertThat(SCREENSHOTS.resolve("07-completed.png")).exists();
+      ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
     }
   }
 

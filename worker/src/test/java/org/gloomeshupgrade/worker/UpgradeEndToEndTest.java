@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.testkit.ClusterBackend;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.ReplicaChange;
 import org.gloomeshupgrade.testkit.RequestJournal;
@@ -70,6 +70,7 @@ class UpgradeEndToEndTest {
   @Test
   void aDryRunHasTheServerCheckTheCrdsAndControlPlaneAndChangesNothing() {
     KubernetesClient mgmt = sim.client("mgmt");
+    ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
 
     UpgradeReport report = result(harness.start(harness.request("0.11.3").put("dryRun", true)));
 
@@ -93,14 +94,15 @@ class UpgradeEndToEndTest {
       assertThat(d.getSpec().getReplicas()).isEqualTo(1);
       assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.10.10");
     }
+    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 
   @Test
   void upgradesTheManagementPlaneEndToEndAndKeepsEverySafetyProperty() throws Exception {
     KubernetesClient mgmt = sim.client("mgmt");
-    Map<String, JsonNode> userResourcesBefore = MeshSnapshot.userResources(mgmt);
-    int discoveryBefore = MeshSnapshot.discoveryCount(mgmt);
-    assertThat(userResourcesBefore).isNotEmpty();
+    ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
+    int discoveryBefore = DiscoveryResources.count(mgmt);
+    assertThat(configurationBefore.size()).isPositive();
     assertThat(discoveryBefore).isPositive();
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
@@ -128,7 +130,7 @@ class UpgradeEndToEndTest {
       assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(1);
       assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.11.3");
     }
-    assertThat(MeshSnapshot.discoveryCount(mgmt)).isEqualTo(discoveryBefore);
+    assertThat(DiscoveryResources.count(mgmt)).isEqualTo(discoveryBefore);
 
     RequestJournal journal = sim.journal("mgmt");
     // The configuration was saved before the first change, where it outlives the run
@@ -168,7 +170,7 @@ class UpgradeEndToEndTest {
     assertThat(journal.mutating().stream().filter(c -> c.method().equals("DELETE")))
         .isNotEmpty()
         .allSatisfy(c -> assertThat(c.path()).contains("/apis/" + GlooMeshGroups.DISCOVERY + "/"));
-    assertThat(MeshSnapshot.userResources(mgmt)).isEqualTo(userResourcesBefore);
+    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
 
     // Safety 5: no service-account token of a re-registered cluster anywhere in the history
     String history = harness.historyJson();

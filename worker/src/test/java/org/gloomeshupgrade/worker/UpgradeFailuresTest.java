@@ -12,7 +12,13 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.testkit.ClusterBackend;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
+import org.gloomeshupgrade.testkit.ExpectedChange;
+import org.gloomeshupgrade.testkit.GlooMeshFixtures;
+import org.gloomeshupgrade.testkit.ResourceKey;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.Decision;
@@ -30,6 +36,8 @@ import org.junit.jupiter.api.Test;
 class UpgradeFailuresTest {
   private SimulatedGlooMesh sim;
   private UpgradeHarness harness;
+  /** Gloo Mesh outside discovery before the run started: no run here may leave it changed. */
+  private ConfigurationSnapshot configurationBefore;
 
   /** What serves the simulated clusters; the *IT subclass runs the same tests on real API servers. */
   ClusterBackend backend() {
@@ -46,6 +54,7 @@ class UpgradeFailuresTest {
         .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100))
         .discoveryDelay(discoveryDelay).build();
     harness = new UpgradeHarness(sim);
+    configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
   }
 
   @AfterEach
@@ -56,6 +65,10 @@ class UpgradeFailuresTest {
     if (sim != null) {
       sim.close();
     }
+  }
+
+  private void assertConfigurationUnchanged() {
+    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
   }
 
   private int networkingReplicas() {
@@ -78,6 +91,7 @@ class UpgradeFailuresTest {
     for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
     }
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -96,6 +110,7 @@ class UpgradeFailuresTest {
       for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
         assertThat(sim.journal(cluster).mutating()).as(target + " on " + cluster).isEmpty();
       }
+      assertConfigurationUnchanged();
     }
   }
 
@@ -124,6 +139,7 @@ class UpgradeFailuresTest {
       for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
         assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
       }
+      assertConfigurationUnchanged();
     } finally {
       repository.stop(0);
     }
@@ -138,6 +154,15 @@ class UpgradeFailuresTest {
 
     assertThat(waiting.warnings()).anyMatch(w -> w.contains("skipping minor lines (0.10.10 to 0.12.8)")
         && w.contains("changelogs"));
+    // By the approval the 0.12.8 chart is applied, with its own Settings object: Gloo Mesh 0.12 moved spec.istio to
+    // spec.discovery.istio and added spec.relay. Nothing else may change.
+    ResourceKey settings = ResourceKey.namespaced(GlooMeshGroups.SETTINGS, "Settings", "gloo-mesh", "settings");
+    Map<String, Object> target = GlooMeshFixtures.settingsSpec("0.12.8");
+    ConfigurationSnapshot.assertChangedExactly(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")),
+        ExpectedChange.at(settings, "/spec/istio").from(GlooMeshFixtures.settingsSpec("0.10.10").get("istio"))
+            .removed(),
+        ExpectedChange.at(settings, "/spec/discovery").added().to(target.get("discovery")),
+        ExpectedChange.at(settings, "/spec/relay").added().to(target.get("relay")));
   }
 
   @Test
@@ -157,12 +182,14 @@ class UpgradeFailuresTest {
     for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
     }
+    assertConfigurationUnchanged();
 
     sim.authorizer("mgmt").allowAll();
     sim.authorizer("cluster-2").allowAll();
     wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "ops", "RBAC granted"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(wf.status().warnings()).noneMatch(w -> w.contains("without an answer"));
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -177,6 +204,7 @@ class UpgradeFailuresTest {
     for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
       assertThat(sim.journal(cluster).fromClients()).as(cluster).isEmpty();
     }
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -192,6 +220,7 @@ class UpgradeFailuresTest {
     assertThat(report.summary()).contains("rejected by bob (outside the change window)");
     assertThat(networkingReplicas()).isZero();
     assertThat(sim.journal("mgmt").replicaChanges("networking")).allSatisfy(c -> assertThat(c.replicas()).isZero());
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -209,6 +238,7 @@ class UpgradeFailuresTest {
         .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED).toList();
     assertThat(started.stream().mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt()).max()
         .orElseThrow()).as("the failing scale-down was attempted three times").isEqualTo(3);
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -228,12 +258,14 @@ class UpgradeFailuresTest {
         .mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt()).max().orElseThrow())
         .as("a 403 is not retried").isEqualTo(1);
     assertThat(networkingReplicas()).isZero();
+    assertConfigurationUnchanged();
 
     sim.faults("mgmt").clear();
     wf.decideNow(new StepDecision(Step.DELETE_DISCOVERY, Decision.RETRY, "ops", "RBAC fixed"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     wf.approveNow(new Approval("ops", "go"));
     assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -246,6 +278,7 @@ class UpgradeFailuresTest {
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
     assertThat(wf.status().discovery().polls()).isGreaterThan(5);
     assertThat(wf.status().discovery().settled()).startsWith("inventory back");
+    assertConfigurationUnchanged();
   }
 
   @Test
@@ -267,5 +300,6 @@ class UpgradeFailuresTest {
     Throwable failure = catchThrowable(() -> result(wf));
     assertThat(((ApplicationFailure) failure.getCause()).getType()).isEqualTo(FailureTypes.ABORTED);
     assertThat(networkingReplicas()).isZero();
+    assertConfigurationUnchanged();
   }
 }

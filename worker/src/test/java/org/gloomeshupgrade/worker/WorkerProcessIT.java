@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.LocalTemporalServer;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
@@ -36,6 +37,7 @@ class WorkerProcessIT {
     try (SimulatedGlooMesh sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100))
         .discoveryDelay(Duration.ofMillis(300)).build();
         LocalTemporalServer temporal = LocalTemporalServer.start(0)) {
+      ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
       Process worker = new ProcessBuilder(List.of(WorkerProcess.javaBinary(), "-jar", WorkerProcess.JAR.toString(),
           "--temporal-address", temporal.address(), "--kubeconfig", sim.kubeconfig().toString(), "--context", "mgmt"))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -55,6 +57,7 @@ class WorkerProcessIT {
         assertThat(report.outcome()).as(Files.readString(log)).isEqualTo(RunState.SUCCEEDED);
         assertThat(Files.readString(log)).contains("worker: polling task queue gloo-mesh-upgrade")
             .contains("scale: cluster=mgmt deployment=gloo-mesh/networking replicas 1 -> 0");
+        ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
       } finally {
         service.shutdown();
         worker.destroy();
