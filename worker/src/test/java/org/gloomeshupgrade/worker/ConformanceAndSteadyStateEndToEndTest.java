@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
+import org.gloomeshupgrade.testkit.ExpectedChange;
+import org.gloomeshupgrade.testkit.ResourceKey;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyCheck;
@@ -35,6 +38,8 @@ class ConformanceAndSteadyStateEndToEndTest {
       .withGroup("networking.mesh.gloo.solo.io").withVersion("v1alpha2").withKind("TrafficPolicy")
       .withPlural("trafficpolicies").withNamespaced(true).build();
   private static final String LOST_FIELD = "legacyRetryBudget";
+  private static final ResourceKey MGMT_RETRIES = ResourceKey.namespaced("networking.mesh.gloo.solo.io",
+      "TrafficPolicy", "gloo-mesh", "mgmt-retries");
 
   private SimulatedGlooMesh sim;
   private UpgradeHarness harness;
@@ -79,6 +84,7 @@ class ConformanceAndSteadyStateEndToEndTest {
     start();
     KubernetesClient mgmt = sim.client("mgmt");
     addFieldTheTargetWouldPrune(mgmt);
+    ConfigurationSnapshot before = ConfigurationSnapshot.capture(mgmt);
     long writesBefore = sim.journal("mgmt").mutating().size();
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
 
@@ -111,12 +117,16 @@ class ConformanceAndSteadyStateEndToEndTest {
     UpgradeReport report = result(wf);
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
     assertThat(check(report, "conformance").level()).isEqualTo(CheckLevel.GREEN);
+    // The person's fix is the only change to the configuration.
+    ConfigurationSnapshot.assertChangedExactly(before, ConfigurationSnapshot.capture(mgmt),
+        ExpectedChange.at(MGMT_RETRIES, "/spec/" + LOST_FIELD).removed());
   }
 
   @Test
   void anExplicitAcceptLetsTheRunGoOnAndIsInTheStatusAndTheFinalReport() {
     start();
     addFieldTheTargetWouldPrune(sim.client("mgmt"));
+    ConfigurationSnapshot before = ConfigurationSnapshot.capture(sim.client("mgmt"));
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
@@ -136,6 +146,7 @@ class ConformanceAndSteadyStateEndToEndTest {
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
     assertThat(check(report, "conformance").level()).isEqualTo(CheckLevel.YELLOW);
     assertThat(check(report, "conformance").detail()).contains("accepted by dave").contains(LOST_FIELD);
+    ConfigurationSnapshot.assertUnchanged(before, ConfigurationSnapshot.capture(sim.client("mgmt")));
   }
 
   @Test
@@ -148,6 +159,7 @@ class ConformanceAndSteadyStateEndToEndTest {
                 .withKind("VirtualMesh").withPlural("virtualmeshes").withNamespaced(true).build())
             .inNamespace("gloo-mesh").list().getItems().get(0).getMetadata().getName(),
         null, "root certificate authority not ready");
+    ConfigurationSnapshot before = ConfigurationSnapshot.capture(sim.client("mgmt"));
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("networkingTimeout", "6s"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     wf.approve(new Approval("erin", "CHG-3"));
@@ -176,6 +188,7 @@ class ConformanceAndSteadyStateEndToEndTest {
         "CRDs at target version", "clusters registered", "discovery complete", "conformance");
     assertThat(report.verify().checks()).filteredOn(c -> !c.name().equals("networking resources accepted"))
         .allSatisfy(c -> assertThat(c.level()).as(c.name() + ": " + c.detail()).isEqualTo(CheckLevel.GREEN));
+    ConfigurationSnapshot.assertUnchanged(before, ConfigurationSnapshot.capture(sim.client("mgmt")));
   }
 
   private static VerifyCheck check(UpgradeReport report, String name) {
