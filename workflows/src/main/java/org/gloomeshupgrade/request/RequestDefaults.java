@@ -18,6 +18,16 @@ public final class RequestDefaults {
   /** Empty: {@code meshctl} on the worker's PATH. */
   public static final String MESHCTL_PATH = "";
   public static final String REMOTE_NAMESPACE = "gloo-mesh";
+  public static final RegistrationMethod REGISTRATION_METHOD = RegistrationMethod.NATIVE;
+  /** How many clusters are re-registered at once. */
+  public static final int REGISTRATION_CONCURRENCY = 5;
+  /**
+   * Empty: the agent charts {@code agent-crds} and {@code cert-agent} from the repositories beside {@link #CHART_REPOSITORY}
+   * ({@code .../gloo-mesh/agent-crds}, {@code .../gloo-mesh/cert-agent}). {@value #AGENT_CHARTS_NONE}: the agents are
+   * left as they are.
+   */
+  public static final String AGENT_CHARTS = "";
+  public static final String AGENT_CHARTS_NONE = "none";
   public static final String CLUSTER_DOMAIN = "cluster.local";
   public static final String DISCOVERY_DEPLOYMENT = "discovery";
   public static final String NETWORKING_DEPLOYMENT = "networking";
@@ -34,6 +44,7 @@ public final class RequestDefaults {
 
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
   static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+  static final int MAX_REGISTRATION_CONCURRENCY = 50;
 
   private RequestDefaults() {}
 }

@@ -34,7 +34,10 @@ public record UpgradeRequest(
     Duration approvalTimeout,
     Duration attentionTimeout,
     boolean allowDowngrade,
-    boolean dryRun) {
+    boolean dryRun,
+    RegistrationMethod registrationMethod,
+    int registrationConcurrency,
+    String agentCharts) {
 
   public UpgradeRequest {
     clusters = List.copyOf(clusters);

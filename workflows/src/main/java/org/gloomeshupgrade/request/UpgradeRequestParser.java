@@ -29,7 +29,7 @@ public final class UpgradeRequestParser {
       "meshctlPath", "clusters", "clusterContexts", "remoteNamespace", "clusterDomain", "discoveryDeployment",
       "networkingDeployment", "discoveryPollInterval", "discoverySettleWindow", "discoveryTimeout",
       "networkingTimeout", "scaleTimeout", "requireApproval", "approvalTimeout", "attentionTimeout",
-      "allowDowngrade", "dryRun");
+      "allowDowngrade", "dryRun", "registrationMethod", "registrationConcurrency", "agentCharts");
 
   private final List<String> problems = new ArrayList<>();
   private final JsonNode root;
@@ -94,6 +94,10 @@ public final class UpgradeRequestParser {
     Duration attentionTimeout = duration("attentionTimeout", RequestDefaults.ATTENTION_TIMEOUT, Duration.ofSeconds(1));
     boolean allowDowngrade = bool("allowDowngrade", RequestDefaults.ALLOW_DOWNGRADE);
     boolean dryRun = bool("dryRun", RequestDefaults.DRY_RUN);
+    RegistrationMethod registrationMethod = registrationMethod();
+    int registrationConcurrency = integer("registrationConcurrency", RequestDefaults.REGISTRATION_CONCURRENCY, 1,
+        RequestDefaults.MAX_REGISTRATION_CONCURRENCY);
+    String agentCharts = text("agentCharts", RequestDefaults.AGENT_CHARTS, v -> null);
 
     if (poll != null && discoveryTimeout != null && discoveryTimeout.compareTo(poll) <= 0) {
       problems.add("discoveryTimeout: " + DurationText.format(discoveryTimeout)
@@ -103,11 +107,14 @@ public final class UpgradeRequestParser {
       problems.add("discoverySettleWindow: " + DurationText.format(settle)
           + " must be shorter than discoveryTimeout (" + DurationText.format(discoveryTimeout) + ")");
     }
-    if (installMethod == InstallMethod.HELM || installMethod == InstallMethod.MANIFESTS) {
-      if (root.has("meshctlPath")) {
-        problems.add("meshctlPath: only used with installMethod \"meshctl\", but installMethod is \""
-            + installMethod.wireName() + "\"");
-      }
+    if ((installMethod == InstallMethod.HELM || installMethod == InstallMethod.MANIFESTS)
+        && registrationMethod != RegistrationMethod.MESHCTL && root.has("meshctlPath")) {
+      problems.add("meshctlPath: only used with installMethod or registrationMethod \"meshctl\", but installMethod is \""
+          + installMethod.wireName() + "\" and registrationMethod \"" + registrationMethod.wireName() + "\"");
+    }
+    if (registrationMethod == RegistrationMethod.MESHCTL && root.has("agentCharts")) {
+      problems.add("agentCharts: meshctl cluster register installs the agent charts itself; remove agentCharts or use"
+          + " registrationMethod \"native\"");
     }
     if (installMethod == InstallMethod.MESHCTL && !helmValuesFiles.isEmpty()) {
       problems.add("helmValuesFiles: only used with installMethod \"helm\" or \"manifests\", but installMethod is"
@@ -119,7 +126,8 @@ public final class UpgradeRequestParser {
     return new UpgradeRequest(targetVersion, managementContext, namespace, installMethod, helmRelease, chart,
         helmValuesFiles, crdSource, meshctlPath, clusters, clusterContexts, remoteNamespace, clusterDomain, discoveryDeployment,
         networkingDeployment, poll, settle, discoveryTimeout, networkingTimeout, scaleTimeout, requireApproval,
-        approvalTimeout, attentionTimeout, allowDowngrade, dryRun);
+        approvalTimeout, attentionTimeout, allowDowngrade, dryRun, registrationMethod, registrationConcurrency,
+        agentCharts);
   }
 
   private static String suggestion(String unknown) {
@@ -199,6 +207,35 @@ public final class UpgradeRequestParser {
       problems.add("installMethod: \"" + value + "\" is not one of helm, manifests, meshctl");
       return RequestDefaults.INSTALL_METHOD;
     });
+  }
+
+  private RegistrationMethod registrationMethod() {
+    JsonNode node = root.get("registrationMethod");
+    if (node == null || node.isNull()) {
+      return RequestDefaults.REGISTRATION_METHOD;
+    }
+    String value = node.isTextual() ? node.asText().trim() : node.toString();
+    return RegistrationMethod.fromWireName(value).orElseGet(() -> {
+      problems.add("registrationMethod: \"" + value + "\" is not one of native, meshctl");
+      return RequestDefaults.REGISTRATION_METHOD;
+    });
+  }
+
+  private int integer(String field, int fallback, int min, int max) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return fallback;
+    }
+    if (!node.canConvertToExactIntegral() || !node.canConvertToInt()) {
+      problems.add(field + ": must be a whole number from " + min + " to " + max + ", got " + node);
+      return fallback;
+    }
+    int value = node.intValue();
+    if (value < min || value > max) {
+      problems.add(field + ": " + value + " is outside " + min + " to " + max);
+      return fallback;
+    }
+    return value;
   }
 
   private boolean bool(String field, boolean fallback) {

@@ -300,8 +300,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     for (int i = 0; i < clusters.size(); i += REGISTRATION_BATCH) {
       List<Promise<ReRegisterResult>> batch = new ArrayList<>();
       for (RegisteredCluster c : clusters.subList(i, Math.min(clusters.size(), i + REGISTRATION_BATCH))) {
-        batch.add(Async.function(act.registration::reRegister, new ReRegisterInput(ctx, request.namespace(),
-            c.name(), c.context(), request.remoteNamespace(), request.clusterDomain())));
+        batch.add(Async.function(act.registration::reRegister, reRegisterInput(ctx, c)));
       }
       Promise.allOf(batch).get();
       batch.forEach(p -> done.add(p.get().cluster()));
@@ -732,6 +731,14 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     return new ControlPlaneInput(ctx, request.namespace(), request.installMethod(), request.helmRelease(),
         request.chart(), request.meshctlPath(), request.targetVersion(), request.discoveryDeployment(),
         request.networkingDeployment(), request.helmValuesFiles());
+  }
+
+  private ReRegisterInput reRegisterInput(String ctx, RegisteredCluster c) {
+    InstallMethod agents = request.installMethod() == InstallMethod.MESHCTL ? InstallMethod.HELM
+        : request.installMethod();
+    return new ReRegisterInput(ctx, request.namespace(), c.name(), c.context(), request.remoteNamespace(),
+        request.clusterDomain(), request.registrationMethod(), request.targetVersion(), agents, request.agentCharts(),
+        request.chart(), request.meshctlPath());
   }
 
   private ScaleInput scale(String ctx, String deployment, int replicas) {
