@@ -45,6 +45,9 @@ class UpgradeRequestParserTest {
     assertThat(r.approvalTimeout()).isEqualTo(Duration.ofHours(24));
     assertThat(r.allowDowngrade()).isFalse();
     assertThat(r.dryRun()).isFalse();
+    assertThat(r.registrationMethod()).isEqualTo(RegistrationMethod.NATIVE);
+    assertThat(r.registrationConcurrency()).isEqualTo(5);
+    assertThat(r.agentCharts()).as("beside the chart repository").isEmpty();
   }
 
   @Test
@@ -55,7 +58,8 @@ class UpgradeRequestParserTest {
          "clusterContexts":{"east":"ctx-east"},"remoteNamespace":"gm-remote","clusterDomain":"corp.local",
          "discoveryDeployment":"disc","networkingDeployment":"net","discoveryPollInterval":"500ms",
          "discoverySettleWindow":"PT1M","discoveryTimeout":"1h30m","networkingTimeout":"5m","scaleTimeout":"90s",
-         "requireApproval":false,"approvalTimeout":"2h","attentionTimeout":"1d","allowDowngrade":true,"dryRun":true}
+         "requireApproval":false,"approvalTimeout":"2h","attentionTimeout":"1d","allowDowngrade":true,"dryRun":true,
+         "registrationMethod":"meshctl","registrationConcurrency":20,"meshctlPath":"/bin/meshctl"}
         """));
 
     assertThat(r.targetVersion()).isEqualTo("0.12.8");
@@ -73,6 +77,9 @@ class UpgradeRequestParserTest {
     assertThat(r.requireApproval()).isFalse();
     assertThat(r.allowDowngrade()).isTrue();
     assertThat(r.dryRun()).isTrue();
+    assertThat(r.registrationMethod()).isEqualTo(RegistrationMethod.MESHCTL);
+    assertThat(r.registrationConcurrency()).isEqualTo(20);
+    assertThat(r.meshctlPath()).isEqualTo("/bin/meshctl");
   }
 
   @Test
@@ -152,6 +159,18 @@ class UpgradeRequestParserTest {
   @Test
   void meshctlPathWithoutMeshctlInstallIsRefused() throws Exception {
     assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"meshctlPath\":\"/usr/bin/meshctl\"}").problems())
-        .containsExactly("meshctlPath: only used with installMethod \"meshctl\", but installMethod is \"helm\"");
+        .containsExactly("meshctlPath: only used with installMethod or registrationMethod \"meshctl\", but "
+            + "installMethod is \"helm\" and registrationMethod \"native\"");
+  }
+
+  @Test
+  void registrationSettingsOutOfRangeOrContradictoryAreRefusedNamingTheField() throws Exception {
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"registrationConcurrency\":0,\"registrationMethod\":\"kubectl\"}")
+        .problems()).containsExactly("registrationMethod: \"kubectl\" is not one of native, meshctl",
+            "registrationConcurrency: 0 is outside 1 to 50");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"registrationConcurrency\":2.5}").problems())
+        .containsExactly("registrationConcurrency: must be a whole number from 1 to 50, got 2.5");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"registrationMethod\":\"meshctl\",\"agentCharts\":\"/c\"}")
+        .problems()).singleElement().asString().startsWith("agentCharts: meshctl cluster register installs");
   }
 }
