@@ -8,7 +8,10 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +68,9 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   /** Change id of preflight's conformance check against the target's CRDs. */
   static final String PREFLIGHT_CONFORMANCE = "preflight-conformance";
   private static final int PROBLEMS_IN_MESSAGES = 10;
+  /** Change id of step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
+  static final String REGISTRATION_WINDOW = "registration-window";
+  /** Before the window: fixed batches of this many clusters, and any failure failed the whole step. */
   private static final int REGISTRATION_BATCH = 5;
 
   private final RunBook book = new RunBook();
@@ -296,6 +302,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   }
 
   private void reRegister(UpgradeActivities act, String ctx, List<RegisteredCluster> clusters) {
+    if (registrationWindowApplies()) {
+      reRegisterInWindow(act, ctx, clusters);
+      return;
+    }
     List<String> done = new ArrayList<>();
     for (int i = 0; i < clusters.size(); i += REGISTRATION_BATCH) {
       List<Promise<ReRegisterResult>> batch = new ArrayList<>();
@@ -306,6 +316,98 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       batch.forEach(p -> done.add(p.get().cluster()));
     }
     book.detail(Step.REREGISTER, "re-registered " + done);
+  }
+
+  /** Runs recorded before the window replay the batches they were recorded with. Overridden by a replay test only. */
+  boolean registrationWindowApplies() {
+    return Workflow.getVersion(REGISTRATION_WINDOW, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /**
+   * Re-registers every cluster, at most registrationConcurrency at once; each has its own retries and outcome, and a
+   * failure does not stop the others. When all are done and some failed, a person retries those, skips them (with a
+   * reason, recorded per cluster) or aborts.
+   */
+  private void reRegisterInWindow(UpgradeActivities act, String ctx, List<RegisteredCluster> clusters) {
+    clusters.forEach(c -> book.registration(new ClusterRegistration(c.name(), c.context(),
+        ClusterRegistration.State.PENDING, 0, "")));
+    List<RegisteredCluster> todo = clusters;
+    while (true) {
+      Map<String, String> failed = registerWindow(act, ctx, todo);
+      if (failed.isEmpty()) {
+        break;
+      }
+      String why = failed.size() + " of " + clusters.size() + " cluster(s) failed to re-register (the others are "
+          + "done): " + failed.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+              .collect(Collectors.joining("; "));
+      log.warn("step {} ({}): needs attention: {}", Step.REREGISTER.number(), Step.REREGISTER.title(), why);
+      StepDecision d = awaitDecision(Step.REREGISTER, why, false);
+      record(d);
+      switch (d.decision()) {
+        case RETRY -> {
+          book.running(Step.REREGISTER, now());
+          todo = clusters.stream().filter(c -> failed.containsKey(c.name())).toList();
+        }
+        case SKIP -> {
+          failed.forEach((cluster, error) -> {
+            ClusterRegistration r = book.registration(cluster);
+            book.registration(new ClusterRegistration(cluster, r.context(), ClusterRegistration.State.SKIPPED,
+                r.runs(), "skipped by " + d.by() + ": " + d.reason() + " (after: " + error + ")"));
+          });
+          book.running(Step.REREGISTER, now());
+          todo = List.of();
+        }
+        case ABORT -> throw abort(Step.REREGISTER, d);
+        case ACCEPT -> throw new IllegalStateException("ACCEPT is refused outside a conformance review");
+      }
+      if (todo.isEmpty()) {
+        break;
+      }
+    }
+    Map<ClusterRegistration.State, List<String>> byState = new EnumMap<>(ClusterRegistration.State.class);
+    clusters.forEach(c -> byState.computeIfAbsent(book.registration(c.name()).state(), k -> new ArrayList<>())
+        .add(c.name()));
+    book.detail(Step.REREGISTER, "re-registered " + byState.getOrDefault(ClusterRegistration.State.REGISTERED,
+        List.of()) + (byState.containsKey(ClusterRegistration.State.SKIPPED)
+            ? "; skipped " + byState.get(ClusterRegistration.State.SKIPPED) : "")
+        + " (" + request.registrationConcurrency() + " at a time)");
+  }
+
+  /** Runs the registrations with at most registrationConcurrency at once; returns the failed clusters and why. */
+  private Map<String, String> registerWindow(UpgradeActivities act, String ctx, List<RegisteredCluster> clusters) {
+    ArrayDeque<RegisteredCluster> queue = new ArrayDeque<>(clusters);
+    Map<String, Promise<ReRegisterResult>> running = new LinkedHashMap<>();
+    Map<String, String> failed = new TreeMap<>();
+    while (!queue.isEmpty() || !running.isEmpty()) {
+      while (running.size() < request.registrationConcurrency() && !queue.isEmpty()) {
+        RegisteredCluster c = queue.poll();
+        ClusterRegistration before = book.registration(c.name());
+        book.registration(new ClusterRegistration(c.name(), c.context(), ClusterRegistration.State.RUNNING,
+            before.runs() + 1, ""));
+        running.put(c.name(), Async.function(act.registration::reRegister, reRegisterInput(ctx, c)));
+      }
+      Workflow.await(() -> running.values().stream().anyMatch(Promise::isCompleted));
+      for (var it = running.entrySet().iterator(); it.hasNext();) {
+        var entry = it.next();
+        if (!entry.getValue().isCompleted()) {
+          continue;
+        }
+        it.remove();
+        ClusterRegistration r = book.registration(entry.getKey());
+        RuntimeException failure = entry.getValue().getFailure();
+        if (failure == null) {
+          ReRegisterResult done = entry.getValue().get();
+          book.registration(new ClusterRegistration(r.cluster(), r.context(), ClusterRegistration.State.REGISTERED,
+              r.runs(), done.created().size() + " created, " + done.updated().size() + " updated"));
+        } else {
+          String why = failure instanceof TemporalFailure tf ? reason(tf) : String.valueOf(failure.getMessage());
+          failed.put(r.cluster(), why);
+          book.registration(new ClusterRegistration(r.cluster(), r.context(), ClusterRegistration.State.FAILED,
+              r.runs(), why));
+        }
+      }
+    }
+    return failed;
   }
 
   private void awaitDiscovery(UpgradeActivities act, String ctx, Map<String, Integer> preflightInventory) {

@@ -29,6 +29,7 @@ final class RunBook {
   private VerifyReport verify;
   private final Map<Step, ConformanceReview> conformance = new EnumMap<>(Step.class);
   private NetworkingProgress networking;
+  private final Map<String, ClusterRegistration> registrations = new LinkedHashMap<>();
   private DiscoveryProgress discovery = new DiscoveryProgress(Map.of(), Map.of(), 0, "");
 
   RunBook() {
@@ -138,6 +139,14 @@ final class RunBook {
     return List.copyOf(conformance.values());
   }
 
+  void registration(ClusterRegistration registration) {
+    registrations.put(registration.cluster(), registration);
+  }
+
+  ClusterRegistration registration(String cluster) {
+    return registrations.get(cluster);
+  }
+
   void networking(NetworkingProgress progress) {
     this.networking = progress;
   }
@@ -182,7 +191,7 @@ final class RunBook {
   UpgradeStatus snapshot() {
     return new UpgradeStatus(state, context, fromVersion, targetVersion, current, stepList(),
         discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, backup,
-        conformanceReviews(), networking);
+        conformanceReviews(), networking, List.copyOf(registrations.values()));
   }
 
   /** Where the configuration saved before the first change is. */
@@ -192,7 +201,8 @@ final class RunBook {
 
   UpgradeReport report(String summary) {
     return new UpgradeReport(state, context, fromVersion, targetVersion, summary, stepList(), approval,
-        List.copyOf(decisions), List.copyOf(warnings), verify, backup, conformanceReviews());
+        List.copyOf(decisions), List.copyOf(warnings), verify, backup, conformanceReviews(),
+        List.copyOf(registrations.values()));
   }
 
   long startedAt(Step step) {

@@ -20,7 +20,16 @@ public record UpgradeReport(
     List<String> warnings,
     VerifyReport verify,
     String backup,
-    List<ConformanceReview> conformance) {
+    List<ConformanceReview> conformance,
+    List<ClusterRegistration> registrations) {
+
+  /** Without cluster registrations. */
+  public UpgradeReport(RunState outcome, String managementContext, String fromVersion, String targetVersion,
+      String summary, List<StepStatus> steps, Approval approval, List<String> decisions, List<String> warnings,
+      VerifyReport verify, String backup, List<ConformanceReview> conformance) {
+    this(outcome, managementContext, fromVersion, targetVersion, summary, steps, approval, decisions, warnings, verify,
+        backup, conformance, List.of());
+  }
 
   /** Without conformance reviews (runs before they existed). */
   public UpgradeReport(RunState outcome, String managementContext, String fromVersion, String targetVersion,

@@ -25,19 +25,21 @@ public record UpgradeStatus(
     VerifyReport verify,
     String backup,
     List<ConformanceReview> conformance,
-    NetworkingProgress networking) {
+    NetworkingProgress networking,
+    List<ClusterRegistration> registrations) {
 
   /**
    * Without conformance reviews and networking progress.
    *
    * @see #conformance() each conformance check and what became of its problems; empty before the first
    * @see #networking() step 10's wait for a steady state; null before it starts
+   * @see #registrations() each cluster's re-registration in step 7, empty before it starts
    */
   public UpgradeStatus(RunState state, String managementContext, String fromVersion, String targetVersion,
       Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
       Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify, String backup) {
     this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, backup, List.of(), null);
+        approval, decisions, warnings, verify, backup, List.of(), null, List.of());
   }
 
   /**
@@ -50,6 +52,6 @@ public record UpgradeStatus(
       Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
       Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify) {
     this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, null, List.of(), null);
+        approval, decisions, warnings, verify, null, List.of(), null, List.of());
   }
 }

@@ -62,6 +62,13 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   /** When false, discovery never recreates its resources. */
   final AtomicBoolean discoveryComesBack = new AtomicBoolean(true);
   final List<ConformanceProblem> conformanceProblems = new CopyOnWriteArrayList<>();
+  /** How many registered clusters preflight finds: cluster-1, cluster-2, ... */
+  volatile int clusterCount = 2;
+  /** Clusters whose registration fails (non-retryable, so no retry waits), until removed. */
+  final java.util.Set<String> failingClusters = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  final java.util.concurrent.atomic.AtomicInteger registering = new java.util.concurrent.atomic.AtomicInteger();
+  /** The most registrations that ran at the same time. */
+  final java.util.concurrent.atomic.AtomicInteger mostRegisteringAtOnce = new java.util.concurrent.atomic.AtomicInteger();
   /** Problems against the target's CRDs, found in preflight. */
   final List<ConformanceProblem> targetConformanceProblems = new CopyOnWriteArrayList<>();
   /** Answers of the networking status once networking runs, one per poll; the last one stays. Empty: all ACCEPTED. */
@@ -86,9 +93,9 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     String ctx = input.context().isEmpty() ? "mgmt" : input.context();
     return new PreflightReport(ctx, "v1.29.0", runningVersion,
         Map.of("discovery", runningVersion, "networking", runningVersion), new LinkedHashMap<>(replicas),
-        Map.of("Mesh", 2, "Workload", 4), List.of(new RegisteredCluster("cluster-1", "cluster-1", "cluster-1",
-            "cluster.local"), new RegisteredCluster("cluster-2", "cluster-2", "cluster-2", "cluster.local")), 42,
-        List.of());
+        Map.of("Mesh", 2, "Workload", 4), java.util.stream.IntStream.rangeClosed(1, clusterCount)
+            .mapToObj(i -> new RegisteredCluster("cluster-" + i, "cluster-" + i, "cluster-" + i, "cluster.local"))
+            .toList(), 42, List.of());
   }
 
   @Override
@@ -187,6 +194,21 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   @Override
   public ReRegisterResult reRegister(ReRegisterInput input) {
     calls.add("reRegister " + input.cluster());
+    int now = registering.incrementAndGet();
+    mostRegisteringAtOnce.accumulateAndGet(now, Math::max);
+    try {
+      // Long enough for registrations started together to overlap; the first cluster is quicker, so that the
+      // completions come apart.
+      Thread.sleep(input.cluster().equals("cluster-1") ? 10 : 250);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      registering.decrementAndGet();
+    }
+    if (failingClusters.contains(input.cluster())) {
+      throw ApplicationFailure.newNonRetryableFailure("cluster " + input.cluster() + " is unreachable",
+          FailureTypes.SERVER_ERROR);
+    }
     return new ReRegisterResult(input.cluster(), List.of(), List.of("Secret gloo-mesh/" + input.cluster()),
         "https://" + input.cluster());
   }

@@ -31,6 +31,9 @@ class ReplayTest {
   /** Recorded with the backup and preflight's conformance check against the target's CRDs (167 events). */
   private static final String FULL_RUN_CURRENT =
       "/histories/full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance.json";
+  /** Seven clusters in fixed batches of five, one failing then retried: recorded before the window of step 7. */
+  private static final String SEVEN_CLUSTERS_IN_BATCHES =
+      "/histories/7-clusters-one-failed-then-retried-in-batches-before-window.json";
   /** Conformance problems at step 6, a re-check, then a skip: recorded before the review (re-check or accept). */
   private static final String CONFORMANCE_BEFORE_REVIEW =
       "/histories/conformance-recheck-then-skip-before-review.json";
@@ -63,6 +66,16 @@ class ReplayTest {
   @Test
   void droppingTheToolingStepIsCaughtOnTheCurrentHistoryToo() throws Exception {
     assertNonDeterministic(FULL_RUN_CURRENT, ToolingDroppedUpgrade.class);
+  }
+
+  @Test
+  void sevenClustersWithAFailureRegisteredInBatchesBeforeTheWindowReplay() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(SEVEN_CLUSTERS_IN_BATCHES), GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void theRegistrationWindowWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
+    assertNonDeterministic(SEVEN_CLUSTERS_IN_BATCHES, UnguardedRegistrationWindow.class);
   }
 
   @Test
@@ -208,6 +221,14 @@ class ReplayTest {
           UpgradeActivityOptions.conformance()).checkAgainstTarget(new org.gloomeshupgrade.crds.CrdApplyInput(
               pre.context(), request.crdSource(), request.targetVersion(), 60, request.chart()));
       return null;
+    }
+  }
+
+  /** The registration window with no getVersion around it: what step 7 would do if the guard were dropped. */
+  public static class UnguardedRegistrationWindow extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    boolean registrationWindowApplies() {
+      return true;
     }
   }
 }
