@@ -2,10 +2,14 @@ package org.gloomeshupgrade.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.gloomeshupgrade.verify.VerifyReport;
+import org.gloomeshupgrade.workflow.ClusterRegistration;
 import org.gloomeshupgrade.workflow.ConformanceReview;
 import org.gloomeshupgrade.workflow.StepState;
 import org.gloomeshupgrade.workflow.StepStatus;
@@ -39,6 +43,7 @@ public final class StatusRenderer {
       s.networking().recovered().forEach(n -> lines.add("  cleared: " + n));
     }
     lines.addAll(conformance(s.conformance()));
+    lines.addAll(registrations(s.registrations()));
     if (s.approval() != null) {
       lines.add("approved by " + s.approval().by() + ": " + s.approval().reason());
     }
@@ -59,6 +64,7 @@ public final class StatusRenderer {
     lines.add(r.summary());
     r.steps().forEach(step -> lines.add(stepLine(step)));
     lines.addAll(conformance(r.conformance()));
+    lines.addAll(registrations(r.registrations()));
     r.decisions().forEach(d -> lines.add("decision: " + d));
     r.warnings().forEach(w -> lines.add("warning: " + w));
     lines.addAll(verify(r.verify()));
@@ -100,6 +106,22 @@ public final class StatusRenderer {
       r.problems().forEach(p -> lines.add("  " + problem(p)));
       r.leftToChart().forEach(p -> lines.add("  left to the chart: " + problem(p)));
     }
+    return lines;
+  }
+
+  /** A count per state, then each cluster that is not registered (there may be hundreds of those that are). */
+  private static List<String> registrations(List<ClusterRegistration> registrations) {
+    List<String> lines = new ArrayList<>();
+    if (registrations == null || registrations.isEmpty()) {
+      return lines;
+    }
+    Map<ClusterRegistration.State, Long> counts = new EnumMap<>(ClusterRegistration.State.class);
+    registrations.forEach(r -> counts.merge(r.state(), 1L, Long::sum));
+    lines.add("re-registration: " + counts.entrySet().stream()
+        .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+    registrations.stream().filter(r -> r.state() != ClusterRegistration.State.REGISTERED)
+        .forEach(r -> lines.add(String.format(Locale.ROOT, "  %-10s %s (context %s, %d run(s))%s", r.state(),
+            r.cluster(), r.context(), r.runs(), r.detail().isEmpty() ? "" : ": " + r.detail())));
     return lines;
   }
 

@@ -10,6 +10,7 @@ import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.gloomeshupgrade.verify.VerifyReport;
 import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.ClusterRegistration;
 import org.gloomeshupgrade.workflow.ConformanceReview;
 import org.gloomeshupgrade.workflow.DiscoveryProgress;
 import org.gloomeshupgrade.workflow.NetworkingProgress;
@@ -79,7 +80,9 @@ class StatusRendererTest {
                 ConformanceReview.Outcome.CLEAN, "", "", List.of()),
             new ConformanceReview(Step.CONFORMANCE, "the installed CRDs", 2, 10, List.of(pruned),
                 ConformanceReview.Outcome.ACCEPTED, "carol", "CHG-7", List.of())),
-        new NetworkingProgress(4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2, ""));
+        new NetworkingProgress(4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2, ""),
+        List.of(new ClusterRegistration("east", "ctx-east", ClusterRegistration.State.REGISTERED, 1, "5 updated"),
+            new ClusterRegistration("west", "ctx-west", ClusterRegistration.State.SKIPPED, 2, "skipped by ops: gone")));
 
     String text = StatusRenderer.render(accepted);
 
@@ -89,6 +92,9 @@ class StatusRendererTest {
             + "1 problem(s), 2 check(s); accepted by carol: CHG-7")
         .contains("  TrafficPolicy bookinfo/reviews $.spec.retries.x: would be lost (hint: move it to spec.policy)")
         .contains("networking: 3 of 4 ACCEPTED after 2 polls")
-        .contains("  not yet: TrafficPolicy bookinfo/p: INVALID (x)");
+        .contains("  not yet: TrafficPolicy bookinfo/p: INVALID (x)")
+        .contains("re-registration: 1 registered, 1 skipped")
+        .contains("  SKIPPED    west (context ctx-west, 2 run(s)): skipped by ops: gone")
+        .doesNotContain("  REGISTERED east");
   }
 }
