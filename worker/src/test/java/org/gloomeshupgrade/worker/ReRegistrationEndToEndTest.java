@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * stops the run for a person once the others are done, and skipping it lets the run finish with the skip recorded.
  */
 class ReRegistrationEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private SimulatedGlooMesh sim;
   private UpgradeHarness harness;
 
@@ -79,5 +82,34 @@ class ReRegistrationEndToEndTest {
         });
     assertThat(report.decisions()).containsExactly("REREGISTER: SKIP by ops (cluster-3 is being rebuilt)");
     ConfigurationSnapshot.assertUnchanged(before, ConfigurationSnapshot.capture(sim.client("mgmt")));
+  }
+
+  @Test
+  void anUnknownContextAndAnUnregisteredClusterAreEachRefusedInPreflightWithNoChange() {
+    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1", "cluster-2")
+        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).build();
+    harness = new UpgradeHarness(sim);
+
+    ObjectNode mapped = harness.request("0.11.3");
+    mapped.set("clusters", JSON.createArrayNode().add("cluster-1"));
+    mapped.set("clusterContexts", JSON.createObjectNode().put("cluster-1", "cluster-one-prod"));
+    GlooMeshUpgradeWorkflow unknownContext = harness.start(mapped);
+    UpgradeStatus refused = awaitStatus(unknownContext, s -> s.state() == RunState.NEEDS_ATTENTION);
+    assertThat(refused.currentStep()).isEqualTo(Step.PREFLIGHT);
+    assertThat(refused.attention()).contains("cluster-1").contains("\"cluster-one-prod\"")
+        .contains("in the worker's kubeconfig (it has");
+    unknownContext.decide(new StepDecision(Step.PREFLIGHT, Decision.ABORT, "ops", "wrong context"));
+    assertThat(awaitStatus(unknownContext, s -> s.state().finished()).state()).isEqualTo(RunState.ABORTED);
+
+    ObjectNode listed = harness.request("0.11.3");
+    listed.set("clusters", JSON.createArrayNode().add("cluster-1").add("cluster-9"));
+    GlooMeshUpgradeWorkflow unregistered = harness.start(listed);
+    UpgradeStatus refusedToo = awaitStatus(unregistered, s -> s.state() == RunState.NEEDS_ATTENTION);
+    assertThat(refusedToo.currentStep()).isEqualTo(Step.PREFLIGHT);
+    assertThat(refusedToo.attention()).contains("[cluster-9] are not registered");
+
+    for (String cluster : sim.clusters()) {
+      assertThat(sim.journal(cluster).mutating()).as("no change on " + cluster).isEmpty();
+    }
   }
 }
