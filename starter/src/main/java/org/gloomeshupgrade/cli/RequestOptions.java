@@ -38,6 +38,14 @@ public final class RequestOptions {
   String meshctlPath;
   @Option(names = "--cluster", description = "Cluster to re-register, as name or name=context; repeatable (default: all registered).")
   List<String> clusters;
+  @Option(names = "--registration-method", description = "native or meshctl (default native).")
+  String registrationMethod;
+  @Option(names = "--registration-concurrency", description = "How many clusters are re-registered at once, 1 to 50"
+      + " (default 5).")
+  Integer registrationConcurrency;
+  @Option(names = "--agent-charts", description = "Where the agent charts come from (default: beside --chart);"
+      + " 'none' leaves the agents as they are.")
+  String agentCharts;
   @Option(names = "--discovery-poll-interval", description = "e.g. 15s")
   String discoveryPollInterval;
   @Option(names = "--discovery-settle-window", description = "e.g. 2m")
@@ -73,6 +81,11 @@ public final class RequestOptions {
       helmValuesFiles.forEach(files::add);
     }
     put(request, "meshctlPath", meshctlPath);
+    put(request, "registrationMethod", registrationMethod);
+    if (registrationConcurrency != null) {
+      request.put("registrationConcurrency", registrationConcurrency);
+    }
+    put(request, "agentCharts", agentCharts);
     put(request, "discoveryPollInterval", discoveryPollInterval);
     put(request, "discoverySettleWindow", discoverySettleWindow);
     put(request, "discoveryTimeout", discoveryTimeout);

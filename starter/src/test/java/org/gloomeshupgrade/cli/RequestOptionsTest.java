@@ -25,11 +25,12 @@ class RequestOptionsTest {
   void mapsEveryFlagToItsField() throws Exception {
     ObjectNode json = parse("-t", "0.12.8", "--context", "prod", "--install-method", "manifests",
         "--cluster", "east=ctx-east", "--cluster", "west", "--discovery-timeout", "1h", "--no-approval", "--dry-run",
-        "--helm-values", "/etc/gmu/base.yaml", "--helm-values", "/etc/gmu/site.yaml");
+        "--helm-values", "/etc/gmu/base.yaml", "--helm-values", "/etc/gmu/site.yaml",
+        "--registration-concurrency", "12", "--agent-charts", "none");
 
     assertThat(json.toString()).isEqualTo("{\"targetVersion\":\"0.12.8\",\"managementContext\":\"prod\","
         + "\"installMethod\":\"manifests\",\"helmValuesFiles\":[\"/etc/gmu/base.yaml\",\"/etc/gmu/site.yaml\"],"
-        + "\"discoveryTimeout\":\"1h\",\"requireApproval\":false,\"dryRun\":true,"
+        + "\"registrationConcurrency\":12,\"agentCharts\":\"none\",\"discoveryTimeout\":\"1h\",\"requireApproval\":false,\"dryRun\":true,"
         + "\"clusters\":[\"east\",\"west\"],\"clusterContexts\":{\"east\":\"ctx-east\"}}");
   }
 
