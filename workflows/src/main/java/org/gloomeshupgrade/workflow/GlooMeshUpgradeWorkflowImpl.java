@@ -674,7 +674,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
             + decide + " --decision RETRY --by <you>; or accept them with " + decide
             + " --decision ACCEPT --by <you> --reason <why>" + (step.skippable() ? "; or SKIP" : "") + "; or ABORT"
         : "a decision for step " + step.name() + " (RETRY" + (step.skippable() ? ", SKIP" : "")
-            + " or ABORT): " + decide + " --decision RETRY --by <you>");
+            + " or ABORT" + (step == Step.REREGISTER ? "; RETRY re-registers only the failed clusters, SKIP leaves them "
+                + "as they are, recorded on each" : "") + "): " + decide + " --decision RETRY --by <you>");
     attentionStep = step;
     reviewingConformance = conformance;
     decision = null;

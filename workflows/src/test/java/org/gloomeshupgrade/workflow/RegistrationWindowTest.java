@@ -64,6 +64,7 @@ class RegistrationWindowTest {
             tuple("cluster-5", ClusterRegistration.State.FAILED),
             tuple("cluster-6", ClusterRegistration.State.REGISTERED));
     assertThat(mesh.calls).doesNotContain("scale discovery 1");
+    assertThat(stuck.awaiting()).contains("RETRY re-registers only the failed clusters");
 
     mesh.failingClusters.clear();
     wf.decideNow(new StepDecision(Step.REREGISTER, Decision.RETRY, "ops", "network fixed"));
