@@ -35,18 +35,20 @@ import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.gloomeshupgrade.controlplane.MeshctlRunner;
 import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.request.RegistrationMethod;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@code meshctl cluster register} does (without the agent Helm charts), as upserts: each object
- * is created when missing, updated when it differs, and left alone when it already matches, so a second
- * run writes nothing.
+ * What {@code meshctl cluster register} does, as upserts: each object is created when missing, updated when it
+ * differs, and left alone when it already matches, so a second run writes nothing. With method meshctl, runs
+ * {@code meshctl cluster register} itself instead.
  */
 public class RegistrationActivitiesImpl implements RegistrationActivities {
   private static final Logger log = LoggerFactory.getLogger(RegistrationActivitiesImpl.class);
@@ -62,8 +64,12 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
       .withGroup(GlooMeshGroups.MULTICLUSTER).withVersion("v1alpha1").withPlural("kubernetesclusters")
       .withKind("KubernetesCluster").withNamespaced(true).build();
 
+  /** Shorter than the activity's own limit, so a hung meshctl still reports its output. */
+  private static final Duration DEFAULT_MESHCTL_TIMEOUT = Duration.ofMinutes(10);
+
   private final KubernetesClients clients;
   private final Duration tokenTimeout;
+  private final MeshctlRegistration meshctl;
 
   public RegistrationActivitiesImpl(KubernetesClients clients) {
     this(clients, DEFAULT_TOKEN_TIMEOUT);
@@ -71,8 +77,18 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
 
   /** @param tokenTimeout how long the remote token controller may take to fill the token Secret */
   public RegistrationActivitiesImpl(KubernetesClients clients, Duration tokenTimeout) {
+    this(clients, tokenTimeout, MeshctlRunner.onPath(clients), DEFAULT_MESHCTL_TIMEOUT);
+  }
+
+  /**
+   * @param meshctl runs meshctl for method meshctl
+   * @param meshctlTimeout how long {@code meshctl cluster register} may run
+   */
+  public RegistrationActivitiesImpl(KubernetesClients clients, Duration tokenTimeout, MeshctlRunner meshctl,
+      Duration meshctlTimeout) {
     this.clients = clients;
     this.tokenTimeout = tokenTimeout;
+    this.meshctl = new MeshctlRegistration(meshctl, meshctlTimeout);
   }
 
   @Override
@@ -93,6 +109,10 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         ? "cluster.local" : input.clusterDomain();
     String ns = input.namespace();
     String remoteNs = input.remoteNamespace();
+    if (input.method() == RegistrationMethod.MESHCTL) {
+      return meshctl.register(new MeshctlRegistration.Target(cluster, mgmtContext, remoteContext, ns, remoteNs,
+          clusterDomain, apiServer(remote)), input.targetVersion(), input.meshctlPath(), mgmt, remote);
+    }
     Changes changes = new Changes(cluster);
 
     // On the remote cluster: the identity the management plane uses there.
@@ -167,7 +187,8 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
           });
       log.info("re-register: cluster={} mgmt={} remote={} apiServer={}: created {}, updated {}", cluster, mgmtContext,
           remoteContext, apiServer, changes.created.size(), changes.updated.size());
-      return new ReRegisterResult(cluster, List.copyOf(changes.created), List.copyOf(changes.updated), apiServer);
+      return new ReRegisterResult(cluster, List.copyOf(changes.created), List.copyOf(changes.updated), apiServer,
+          RegistrationMethod.NATIVE.wireName(), List.of(), "");
     });
   }
 
@@ -249,7 +270,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
   }
 
   /** The remote API server as the worker reaches it, without the trailing slash. */
-  private static String apiServer(KubernetesClient remote) {
+  static String apiServer(KubernetesClient remote) {
     String url = remote.getMasterUrl().toString();
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
