@@ -30,11 +30,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.gloomeshupgrade.controlplane.AgentChartInstaller;
+import org.gloomeshupgrade.controlplane.AgentChartInstaller.AgentChart;
+import org.gloomeshupgrade.controlplane.ChartResolver;
 import org.gloomeshupgrade.controlplane.MeshctlRunner;
 import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
@@ -70,6 +74,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
   private final KubernetesClients clients;
   private final Duration tokenTimeout;
   private final MeshctlRegistration meshctl;
+  private final AgentChartInstaller agents;
 
   public RegistrationActivitiesImpl(KubernetesClients clients) {
     this(clients, DEFAULT_TOKEN_TIMEOUT);
@@ -89,6 +94,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     this.clients = clients;
     this.tokenTimeout = tokenTimeout;
     this.meshctl = new MeshctlRegistration(meshctl, meshctlTimeout);
+    this.agents = new AgentChartInstaller(clients, new ChartResolver());
   }
 
   @Override
@@ -119,6 +125,19 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     upsert(remote, remoteContext, changes, "Namespace " + remoteNs,
         new NamespaceBuilder().withNewMetadata().withName(remoteNs).endMetadata().build(),
         ns1 -> remote.namespaces().resource(ns1), (have, want) -> true, null);
+    Optional<List<AgentChart>> agentCharts = AgentChartLocations.of(input.agentCharts(), input.chart(),
+        input.targetVersion());
+    List<String> agentReleases = List.of();
+    String agentNote;
+    if (agentCharts.isPresent()) {
+      agentReleases = agents.install(remoteContext, remoteNs, agentCharts.get(), input.targetVersion(),
+          input.agentInstallMethod());
+      agentNote = "";
+    } else {
+      agentNote = input.agentCharts() == null ? "agent charts left alone (the run's input names none)"
+          : "agent charts left alone (agentCharts \"none\")";
+      log.info("re-register: cluster={} context={} agent charts: {}", cluster, remoteContext, agentNote);
+    }
     upsert(remote, remoteContext, changes, "ServiceAccount " + remoteNs + "/" + cluster,
         new ServiceAccountBuilder().withNewMetadata().withName(cluster).withNamespace(remoteNs).endMetadata().build(),
         sa -> remote.serviceAccounts().inNamespace(remoteNs).resource(sa), (have, want) -> true, null);
@@ -155,6 +174,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     String apiServer = apiServer(remote);
     // From here on the token is in memory: every failure message is scrubbed of it before it leaves.
     Redactor redactor = new Redactor(tokenSecret);
+    List<String> agentOutcomes = agentReleases;
     return redactor.guard(() -> {
       String kubeconfig = kubeconfig(cluster, apiServer, tokenSecret, remote);
       redactor.add(kubeconfig);
@@ -188,7 +208,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
       log.info("re-register: cluster={} mgmt={} remote={} apiServer={}: created {}, updated {}", cluster, mgmtContext,
           remoteContext, apiServer, changes.created.size(), changes.updated.size());
       return new ReRegisterResult(cluster, List.copyOf(changes.created), List.copyOf(changes.updated), apiServer,
-          RegistrationMethod.NATIVE.wireName(), List.of(), "");
+          RegistrationMethod.NATIVE.wireName(), agentOutcomes, agentNote);
     });
   }
 
