@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Installs or upgrades the agent charts ({@code agent-crds}, then {@code cert-agent}) on a remote cluster, as
- * {@code meshctl cluster register} does, through the control plane's Helm interface: {@code helm upgrade --install}
+ * {@code meshctl cluster register} does, through the control plane's Helm interface: {@code helm install} or {@code upgrade}
  * (helm) or the chart rendered by Helm and applied through the API (manifests).
  *
  * <p>Either way the charts' CRDs are applied through the API first (converted to apiextensions.k8s.io/v1 where the
@@ -59,7 +59,7 @@ public class AgentChartInstaller {
    * Installs or upgrades each chart at {@code version} in {@code namespace} of the cluster at {@code context}; every
    * chart is resolved before the first write.
    *
-   * @param method manifests renders and applies; anything else runs {@code helm upgrade --install}
+   * @param method manifests renders and applies; anything else installs or upgrades the Helm release
    * @return one line per chart: "name version outcome@context"
    */
   public List<String> install(String context, String namespace, List<AgentChart> agentCharts, String version,
@@ -120,14 +120,19 @@ public class AgentChartInstaller {
       return "unchanged (helm release " + namespace + "/" + name + " revision " + current.get().revision()
           + " already deployed at " + chart.version() + ")";
     }
-    Heartbeats.beat("helm upgrade --install " + namespace + "/" + name);
+    Heartbeats.beat("helm install or upgrade of " + namespace + "/" + name);
     String kubeconfig = HelmReleaseInstaller.kubeconfigFor(clients.kubeconfig(), context);
     Release release;
     try (ChartResolver.LocalChart local = charts.fetch(chart)) {
-      release = HelmReleaseInstaller.helm("installing or upgrading release " + namespace + "/" + name, context,
-          () -> Helm.upgrade(local.path().toString()).install().withName(name).withNamespace(namespace)
-              // applied above, converted where needed: Helm would skip or refuse them
-              .skipCrds().withKubeConfigContents(kubeconfig).call());
+      String path = local.path().toString();
+      // install when there is no release rather than upgrade --install: helm-java's upgrade --install loses the
+      // kubeconfig contents on its install path and talks to localhost. CRDs skipped: applied above, converted.
+      release = HelmReleaseInstaller.helm((current.isEmpty() ? "installing" : "upgrading") + " release " + namespace
+          + "/" + name, context, () -> current.isEmpty()
+          ? Helm.install(path).withName(name).withNamespace(namespace).skipCrds().withKubeConfigContents(kubeconfig)
+              .call()
+          : Helm.upgrade(path).withName(name).withNamespace(namespace).skipCrds().withKubeConfigContents(kubeconfig)
+              .call());
     }
     return (current.isEmpty() ? "installed" : "upgraded from " + current.get().chartVersion()) + " (helm release "
         + namespace + "/" + name + " revision " + release.getRevision() + ")";
