@@ -9,6 +9,8 @@
 #   check-exit-code   the exit code for "check" (default 0: meshctl check exits 0 even when a check fails;
 #                     non-zero only when it cannot run its checks at all)
 #   check-sleep       seconds "check" hangs before printing (for timeouts)
+#   cluster.out       printed for "cluster" (register)
+#   cluster-exit-code the exit code for "cluster" (default 0)
 here=$(dirname "$0")
 printf '%s\n' "$#" >> "$here/calls"
 for arg in "$@"; do
@@ -59,6 +61,14 @@ Management Configuration
 OUT
     fi
     exit "$(cat "$here/check-exit-code" 2>/dev/null || echo 0)"
+    ;;
+  cluster)
+    if [ -f "$here/cluster.out" ]; then
+      cat "$here/cluster.out"
+    else
+      echo "Successfully registered cluster"
+    fi
+    exit "$(cat "$here/cluster-exit-code" 2>/dev/null || echo 0)"
     ;;
   *)
     echo "unknown command $1" >&2

@@ -176,7 +176,7 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
             + " helmRelease and namespace, or leave helmRelease empty to find the release.", FailureTypes.NOT_FOUND));
   }
 
-  private static <T> T helm(String action, String context, HelmCall<T> call) {
+  static <T> T helm(String action, String context, HelmCall<T> call) {
     try {
       return call.run();
     } catch (IllegalStateException e) {
@@ -259,7 +259,7 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
   }
 
   @FunctionalInterface
-  private interface HelmCall<T> {
+  interface HelmCall<T> {
     T run();
   }
 }

@@ -144,25 +144,34 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
 
   /** @param valuesFirst values files applied before the request's own (a release's current values) */
   static List<JsonNode> render(ChartResolver charts, InstallSpec spec, List<Path> valuesFirst) {
-    ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
+    List<Path> values = new ArrayList<>(valuesFirst);
+    values.addAll(ValuesFiles.read(spec));
+    return render(charts, charts.resolve(spec.chart(), spec.targetVersion()), spec.release(), spec.namespace(), values);
+  }
+
+  /** A resolved chart rendered as release {@code release} in {@code namespace}, CRDs included, values files in order. */
+  static List<JsonNode> render(ChartResolver charts, ChartResolver.ResolvedChart resolved, String release,
+      String namespace, List<Path> valuesFiles) {
     String rendered;
     try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
       TemplateCommand command = Helm.template(chart.path().toString())
-          .withName(spec.release())
-          .withNamespace(spec.namespace());
-      for (Path file : valuesFirst) {
+          .withName(release)
+          .withNamespace(namespace);
+      for (Path file : valuesFiles) {
         command = command.withValuesFile(file);
       }
-      for (Path file : ValuesFiles.read(spec)) {
-        command = command.withValuesFile(file);
-      }
-      rendered = command.call();
+      rendered = Objects.requireNonNullElse(command.call(), ""); // a chart without templates renders nothing
     } catch (IllegalStateException e) {
       throw ChartResolver.tooling("helm template of chart " + resolved.location() + " failed: "
           + OutputTail.of(e.getMessage()));
     }
+    return documents(rendered, "chart " + resolved.location() + " renders");
+  }
+
+  /** The non-empty documents of a multi-document YAML text; {@code what} names its source in a refusal. */
+  static List<JsonNode> documents(String yaml, String what) {
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(rendered)) {
+    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(yaml == null ? "" : yaml)) {
       while (docs.hasNextValue()) {
         JsonNode doc = docs.nextValue();
         if (doc != null && doc.isObject() && doc.hasNonNull("kind")) {
@@ -170,7 +179,7 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
         }
       }
     } catch (IOException e) {
-      throw ChartResolver.tooling("chart " + resolved.location() + " renders invalid YAML: " + e.getMessage());
+      throw ChartResolver.tooling(what + " invalid YAML: " + e.getMessage());
     }
     return documents;
   }

@@ -30,23 +30,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.gloomeshupgrade.controlplane.AgentChartInstaller;
+import org.gloomeshupgrade.controlplane.AgentChartInstaller.AgentChart;
+import org.gloomeshupgrade.controlplane.ChartResolver;
+import org.gloomeshupgrade.controlplane.MeshctlRunner;
 import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.request.RegistrationMethod;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@code meshctl cluster register} does (without the agent Helm charts), as upserts: each object
- * is created when missing, updated when it differs, and left alone when it already matches, so a second
- * run writes nothing.
+ * What {@code meshctl cluster register} does, as upserts: each object is created when missing, updated when it
+ * differs, and left alone when it already matches, so a second run writes nothing. With method meshctl, runs
+ * {@code meshctl cluster register} itself instead.
  */
 public class RegistrationActivitiesImpl implements RegistrationActivities {
   private static final Logger log = LoggerFactory.getLogger(RegistrationActivitiesImpl.class);
@@ -62,8 +68,13 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
       .withGroup(GlooMeshGroups.MULTICLUSTER).withVersion("v1alpha1").withPlural("kubernetesclusters")
       .withKind("KubernetesCluster").withNamespaced(true).build();
 
+  /** Shorter than the activity's own limit, so a hung meshctl still reports its output. */
+  private static final Duration DEFAULT_MESHCTL_TIMEOUT = Duration.ofMinutes(10);
+
   private final KubernetesClients clients;
   private final Duration tokenTimeout;
+  private final MeshctlRegistration meshctl;
+  private final AgentChartInstaller agents;
 
   public RegistrationActivitiesImpl(KubernetesClients clients) {
     this(clients, DEFAULT_TOKEN_TIMEOUT);
@@ -71,8 +82,19 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
 
   /** @param tokenTimeout how long the remote token controller may take to fill the token Secret */
   public RegistrationActivitiesImpl(KubernetesClients clients, Duration tokenTimeout) {
+    this(clients, tokenTimeout, MeshctlRunner.onPath(clients), DEFAULT_MESHCTL_TIMEOUT);
+  }
+
+  /**
+   * @param meshctl runs meshctl for method meshctl
+   * @param meshctlTimeout how long {@code meshctl cluster register} may run
+   */
+  public RegistrationActivitiesImpl(KubernetesClients clients, Duration tokenTimeout, MeshctlRunner meshctl,
+      Duration meshctlTimeout) {
     this.clients = clients;
     this.tokenTimeout = tokenTimeout;
+    this.meshctl = new MeshctlRegistration(meshctl, meshctlTimeout);
+    this.agents = new AgentChartInstaller(clients, new ChartResolver());
   }
 
   @Override
@@ -93,12 +115,29 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         ? "cluster.local" : input.clusterDomain();
     String ns = input.namespace();
     String remoteNs = input.remoteNamespace();
+    if (input.method() == RegistrationMethod.MESHCTL) {
+      return meshctl.register(new MeshctlRegistration.Target(cluster, mgmtContext, remoteContext, ns, remoteNs,
+          clusterDomain, apiServer(remote)), input.targetVersion(), input.meshctlPath(), mgmt, remote);
+    }
     Changes changes = new Changes(cluster);
 
     // On the remote cluster: the identity the management plane uses there.
     upsert(remote, remoteContext, changes, "Namespace " + remoteNs,
         new NamespaceBuilder().withNewMetadata().withName(remoteNs).endMetadata().build(),
         ns1 -> remote.namespaces().resource(ns1), (have, want) -> true, null);
+    Optional<List<AgentChart>> agentCharts = AgentChartLocations.of(input.agentCharts(), input.chart(),
+        input.targetVersion());
+    List<String> agentReleases = List.of();
+    String agentNote;
+    if (agentCharts.isPresent()) {
+      agentReleases = agents.install(remoteContext, remoteNs, agentCharts.get(), input.targetVersion(),
+          input.agentInstallMethod());
+      agentNote = "";
+    } else {
+      agentNote = input.agentCharts() == null ? "agent charts left alone (the run's input names none)"
+          : "agent charts left alone (agentCharts \"none\")";
+      log.info("re-register: cluster={} context={} agent charts: {}", cluster, remoteContext, agentNote);
+    }
     upsert(remote, remoteContext, changes, "ServiceAccount " + remoteNs + "/" + cluster,
         new ServiceAccountBuilder().withNewMetadata().withName(cluster).withNamespace(remoteNs).endMetadata().build(),
         sa -> remote.serviceAccounts().inNamespace(remoteNs).resource(sa), (have, want) -> true, null);
@@ -135,6 +174,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     String apiServer = apiServer(remote);
     // From here on the token is in memory: every failure message is scrubbed of it before it leaves.
     Redactor redactor = new Redactor(tokenSecret);
+    List<String> agentOutcomes = agentReleases;
     return redactor.guard(() -> {
       String kubeconfig = kubeconfig(cluster, apiServer, tokenSecret, remote);
       redactor.add(kubeconfig);
@@ -167,7 +207,8 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
           });
       log.info("re-register: cluster={} mgmt={} remote={} apiServer={}: created {}, updated {}", cluster, mgmtContext,
           remoteContext, apiServer, changes.created.size(), changes.updated.size());
-      return new ReRegisterResult(cluster, List.copyOf(changes.created), List.copyOf(changes.updated), apiServer);
+      return new ReRegisterResult(cluster, List.copyOf(changes.created), List.copyOf(changes.updated), apiServer,
+          RegistrationMethod.NATIVE.wireName(), agentOutcomes, agentNote);
     });
   }
 
@@ -249,7 +290,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
   }
 
   /** The remote API server as the worker reaches it, without the trailing slash. */
-  private static String apiServer(KubernetesClient remote) {
+  static String apiServer(KubernetesClient remote) {
     String url = remote.getMasterUrl().toString();
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }

@@ -300,6 +300,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     }
     return request
         .put("chart", chartFolder(targetVersion).toString())
+        .put("agentCharts", agentChartsFolder(targetVersion).toString())
         .put("crdSource", crdFolder(targetVersion).toString());
   }
 
@@ -321,8 +322,16 @@ public final class SimulatedGlooMesh implements AutoCloseable {
 
   public synchronized Path chartFolder(String glooMeshVersion) {
     SimulatedVersions.requireSupported(glooMeshVersion);
-    return chartFolders.computeIfAbsent(glooMeshVersion,
-        v -> HelmChart.write(v, directory.resolve("charts-" + v).resolve(HelmChart.CHART_NAME)));
+    return chartFolders.computeIfAbsent(glooMeshVersion, v -> {
+      // The agent charts sit beside the control-plane chart, where registration looks for them by default.
+      AgentCharts.write(v, directory.resolve("charts-" + v));
+      return HelmChart.write(v, directory.resolve("charts-" + v).resolve(HelmChart.CHART_NAME));
+    });
+  }
+
+  /** The folder holding the {@code agent-crds} and {@code cert-agent} charts of a supported version. */
+  public Path agentChartsFolder(String glooMeshVersion) {
+    return chartFolder(glooMeshVersion).getParent();
   }
 
   /**
