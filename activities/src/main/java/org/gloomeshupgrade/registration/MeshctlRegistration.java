@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 final class MeshctlRegistration {
   private static final Logger log = LoggerFactory.getLogger(MeshctlRegistration.class);
 
-  /** meshctl ran and failed; retryable, like a failed install. */
-  static final String REGISTER_FAILED = "MeshctlRegisterFailed";
+  static final String REGISTER_FAILED = FailureTypes.MESHCTL_REGISTER_FAILED;
   /** Re-registering where the registration objects already exist panicked before this version. */
   static final Semver UPSERTS_FROM = Semver.parse("0.12.4");
   /** The cluster name became positional and --federation-namespace became --mgmt-namespace. */

@@ -20,6 +20,8 @@ public final class FailureTypes {
   public static final String CHART_REPOSITORY_UNREACHABLE = "ChartRepositoryUnreachable";
   public static final String HELM_UPGRADE_FAILED = "HelmUpgradeFailed";
   public static final String MESHCTL_INSTALL_FAILED = "MeshctlInstallFailed";
+  /** meshctl cluster register ran and failed; retried like a failed install. */
+  public static final String MESHCTL_REGISTER_FAILED = "MeshctlRegisterFailed";
   public static final String NOT_SETTLED = "NotSettled";
   public static final String VERIFY_FAILED = "VerifyFailed";
   public static final String NEEDS_ATTENTION_TIMEOUT = "NobodyDecided";

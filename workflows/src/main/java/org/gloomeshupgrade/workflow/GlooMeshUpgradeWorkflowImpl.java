@@ -398,7 +398,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         if (failure == null) {
           ReRegisterResult done = entry.getValue().get();
           book.registration(new ClusterRegistration(r.cluster(), r.context(), ClusterRegistration.State.REGISTERED,
-              r.runs(), done.created().size() + " created, " + done.updated().size() + " updated"));
+              r.runs(), describe(done)));
         } else {
           String why = failure instanceof TemporalFailure tf ? reason(tf) : String.valueOf(failure.getMessage());
           failed.put(r.cluster(), why);
@@ -846,6 +846,14 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
   private ScaleInput scale(String ctx, String deployment, int replicas) {
     return new ScaleInput(ctx, request.namespace(), deployment, replicas, request.scaleTimeout().toSeconds());
+  }
+
+  private static String describe(ReRegisterResult r) {
+    if ("meshctl".equals(r.method())) {
+      return "by meshctl cluster register";
+    }
+    return r.created().size() + " created, " + r.updated().size() + " updated"
+        + (r.agentReleases().isEmpty() ? "" : "; agents: " + String.join(", ", r.agentReleases()));
   }
 
   private static String describe(ScaleResult r) {

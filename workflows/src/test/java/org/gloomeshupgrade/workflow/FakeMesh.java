@@ -210,7 +210,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
           FailureTypes.SERVER_ERROR);
     }
     return new ReRegisterResult(input.cluster(), List.of(), List.of("Secret gloo-mesh/" + input.cluster()),
-        "https://" + input.cluster());
+        "https://" + input.cluster(), "native", List.of("cert-agent " + input.targetVersion() + " upgraded"), "");
   }
 
   @Override

@@ -37,7 +37,7 @@ class RegistrationWindowTest {
     assertThat(report.registrations()).hasSize(8).allSatisfy(r -> {
       assertThat(r.state()).isEqualTo(ClusterRegistration.State.REGISTERED);
       assertThat(r.runs()).isEqualTo(1);
-      assertThat(r.detail()).isEqualTo("0 created, 1 updated");
+      assertThat(r.detail()).isEqualTo("0 created, 1 updated; agents: cert-agent 0.11.3 upgraded");
     });
     assertThat(step(report, Step.REREGISTER).detail()).isEqualTo("re-registered [cluster-1, cluster-2, cluster-3, "
         + "cluster-4, cluster-5, cluster-6, cluster-7, cluster-8] (3 at a time)");
