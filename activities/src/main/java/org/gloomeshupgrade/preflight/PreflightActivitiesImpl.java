@@ -26,6 +26,7 @@ import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.kube.PermissionReview;
 import org.gloomeshupgrade.kube.PermissionReviews;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,7 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       clusters.forEach(c -> remoteContexts.add(c.context()));
       for (String remote : remoteContexts) {
         PermissionReviews remotePermissionReviews = new PermissionReviews(clients.forContext(remote), remote);
-        remotePermissionReviews.check(remotePermissions(remote, remoteNs));
+        remotePermissionReviews.check(remotePermissions(remote, remoteNs, input.agentCharts()));
         reviews.add(remotePermissionReviews);
       }
     }
@@ -168,8 +169,21 @@ public class PreflightActivitiesImpl implements PreflightActivities {
    * when missing and never changes them; it updates the ClusterRole; it updates or, when a field cannot
    * change in place (a binding's roleRef, a Secret's type), deletes and recreates the binding and the token Secret.
    */
-  private static List<PermissionReview> remotePermissions(String context, String remoteNs) {
+  private static List<PermissionReview> remotePermissions(String context, String remoteNs, InstallMethod agentCharts) {
     List<PermissionReview> r = new ArrayList<>();
+    if (agentCharts != null) {
+      // The agent charts: their CRDs through the API, then cert-agent's Deployment and ServiceAccount; Helm also
+      // patches and deletes what a new chart version changes or drops.
+      for (String verb : List.of("create", "get", "update")) {
+        r.add(PermissionReview.clusterWide(context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
+      }
+      List<String> verbs = agentCharts == InstallMethod.HELM ? List.of("create", "get", "update", "patch", "delete")
+          : List.of("create", "get", "update");
+      for (String verb : verbs) {
+        r.add(PermissionReview.namespaced(context, verb, "apps", "deployments", "", remoteNs));
+        r.add(PermissionReview.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
+      }
+    }
     for (String verb : List.of("create", "get")) {
       r.add(PermissionReview.clusterWide(context, verb, "", "namespaces"));
       r.add(PermissionReview.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));

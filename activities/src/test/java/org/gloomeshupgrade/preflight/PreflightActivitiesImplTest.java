@@ -25,6 +25,7 @@ import java.util.function.Predicate;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -133,6 +134,43 @@ class PreflightActivitiesImplTest {
         .contains("patch apps/deployments/scale in gloo-mesh on mgmt")
         .contains("create rbac.authorization.k8s.io/clusterroles cluster-wide on cluster1")
         .doesNotContain("on cluster2-ctx");
+  }
+
+  @Test
+  void withAgentChartsTheirPermissionsOnEachRemoteAreCheckedToo() {
+    // Only the agent charts ask these: the management cluster's own checks never create or delete deployments.
+    answerReviews(r -> !(r.getVerb().equals("create") && r.getResource().equals("deployments"))
+        && !(r.getVerb().equals("delete") && r.getResource().equals("deployments")));
+
+    PreflightReport without = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
+        List.of("cluster1"), Map.of(), NS, null));
+    ApplicationFailure applied = catchThrowableOfType(ApplicationFailure.class, () -> activities.preflight(
+        new PreflightInput("mgmt", NS, "discovery", "networking", List.of("cluster1"), Map.of(), NS,
+            InstallMethod.MANIFESTS)));
+    ApplicationFailure helm = catchThrowableOfType(ApplicationFailure.class, () -> activities.preflight(
+        new PreflightInput("mgmt", NS, "discovery", "networking", List.of("cluster1"), Map.of(), NS,
+            InstallMethod.HELM)));
+
+    assertThat(without.permissionsChecked()).as("without agent charts neither is asked").isEqualTo(20 + 9 + 10 + 15);
+    assertThat(applied.getOriginalMessage()).contains("lacks 1 permission(s)")
+        .contains("create apps/deployments in gloo-mesh on cluster1");
+    assertThat(helm.getOriginalMessage()).contains("lacks 2 permission(s)")
+        .contains("delete apps/deployments in gloo-mesh on cluster1");
+  }
+
+  @Test
+  void agentChartsAddTheirCrdDeploymentAndServiceAccountPermissionsPerRemote() {
+    answerReviews(r -> true);
+
+    PreflightReport applied = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
+        List.of("cluster1"), Map.of(), NS, InstallMethod.MANIFESTS));
+    PreflightReport helm = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
+        List.of("cluster1"), Map.of(), NS, InstallMethod.HELM));
+
+    // CRDs create, get, update; deployments create, get, update (Helm: patch and delete too); service accounts update
+    // (Helm: patch and delete too), create and get being asked for registration already.
+    assertThat(applied.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15 + 3 + 3 + 1);
+    assertThat(helm.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15 + 3 + 5 + 3);
   }
 
   @Test

@@ -7,6 +7,8 @@ import java.util.Map;
  * @param context management cluster context ("" for the worker's default)
  * @param clusters clusters to re-register; empty for every registered one
  * @param clusterContexts cluster name to kubeconfig context, where it differs from the name
+ * @param agentCharts how step 7 puts the agent charts on each remote cluster (helm or manifests), or null when it
+ *     leaves them alone (meshctl registration, agentCharts "none", histories recorded before)
  */
 public record PreflightInput(
     String context,
@@ -15,4 +17,13 @@ public record PreflightInput(
     String networkingDeployment,
     List<String> clusters,
     Map<String, String> clusterContexts,
-    String remoteNamespace) {}
+    String remoteNamespace,
+    org.gloomeshupgrade.request.InstallMethod agentCharts) {
+
+  /** Without agent charts. */
+  public PreflightInput(String context, String namespace, String discoveryDeployment, String networkingDeployment,
+      List<String> clusters, Map<String, String> clusterContexts, String remoteNamespace) {
+    this(context, namespace, discoveryDeployment, networkingDeployment, clusters, clusterContexts, remoteNamespace,
+        null);
+  }
+}

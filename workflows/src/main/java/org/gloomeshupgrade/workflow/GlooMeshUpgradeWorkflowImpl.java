@@ -42,6 +42,8 @@ import org.gloomeshupgrade.registration.ReRegisterResult;
 import org.gloomeshupgrade.request.DurationText;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.request.InvalidRequestException;
+import org.gloomeshupgrade.request.RegistrationMethod;
+import org.gloomeshupgrade.request.RequestDefaults;
 import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
 import org.gloomeshupgrade.verify.CheckLevel;
@@ -269,7 +271,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private PreflightReport preflight(UpgradeActivities act) {
     PreflightReport pre = act.preflight.preflight(new PreflightInput(request.managementContext(),
         request.namespace(), request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
-        request.clusterContexts(), request.remoteNamespace()));
+        request.clusterContexts(), request.remoteNamespace(), agentChartsMethod()));
     book.context(pre.context());
     book.fromVersion(pre.runningVersion());
     pre.warnings().forEach(book::warn);
@@ -834,6 +836,15 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     return new ControlPlaneInput(ctx, request.namespace(), request.installMethod(), request.helmRelease(),
         request.chart(), request.meshctlPath(), request.targetVersion(), request.discoveryDeployment(),
         request.networkingDeployment(), request.helmValuesFiles());
+  }
+
+  /** How step 7 installs the agent charts; null when it leaves them alone. */
+  private InstallMethod agentChartsMethod() {
+    if (request.registrationMethod() == RegistrationMethod.MESHCTL
+        || RequestDefaults.AGENT_CHARTS_NONE.equals(request.agentCharts())) {
+      return null;
+    }
+    return request.installMethod() == InstallMethod.MESHCTL ? InstallMethod.HELM : request.installMethod();
   }
 
   private ReRegisterInput reRegisterInput(String ctx, RegisteredCluster c) {
