@@ -27,6 +27,8 @@ public final class FailureTypes {
   public static final String NEEDS_ATTENTION_TIMEOUT = "NobodyDecided";
   public static final String APPROVAL_TIMEOUT = "ApprovalTimedOut";
   public static final String ABORTED = "AbortedByPerson";
+  /** A rollback a person chose could not finish; the message says what is left to do by hand. */
+  public static final String ROLLBACK_FAILED = "RollbackFailed";
   /** A backup that is missing chunks or does not match its digest: restoring part of it would do harm. */
   public static final String BACKUP_INVALID = "BackupInvalid";
 

@@ -26,6 +26,8 @@ import org.gloomeshupgrade.controlplane.ControlPlaneInput;
 import org.gloomeshupgrade.controlplane.ControlPlaneResult;
 import org.gloomeshupgrade.controlplane.ToolingReport;
 import org.gloomeshupgrade.backup.BackupInput;
+import org.gloomeshupgrade.backup.RestoreInput;
+import org.gloomeshupgrade.backup.RestoreResult;
 import org.gloomeshupgrade.backup.BackupResult;
 import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.CrdApplyResult;
@@ -77,6 +79,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
   private final RunBook book = new RunBook();
   private UpgradeRequest request;
+  /** Set once preflight passed: what a rollback puts back. */
+  private PreflightReport preflight;
+  private UpgradeActivities activities;
+  private String rollbackCommand = "";
   private boolean awaitingApproval;
   private Approval approval;
   private Approval rejection;
@@ -88,6 +94,24 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   @Override
   public UpgradeReport upgrade(JsonNode rawRequest) {
     try {
+      return run(rawRequest);
+    } catch (RolledBack done) {
+      return done.report;
+    }
+  }
+
+  /** Ends the run from wherever a person chose to roll back, with its report. */
+  private static final class RolledBack extends RuntimeException {
+    private final transient UpgradeReport report;
+
+    RolledBack(UpgradeReport report) {
+      super(report.summary(), null, false, false);
+      this.report = report;
+    }
+  }
+
+  private UpgradeReport run(JsonNode rawRequest) {
+    try {
       request = UpgradeRequestParser.parse(rawRequest);
     } catch (InvalidRequestException e) {
       book.failed(Step.PREFLIGHT, now(), e.getMessage());
@@ -98,8 +122,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     book.target(request.targetVersion());
     book.context(request.managementContext());
     UpgradeActivities act = new UpgradeActivities(request.scaleTimeout());
+    activities = act;
 
     PreflightReport pre = runStep(Step.PREFLIGHT, () -> preflight(act));
+    preflight = pre;
     String ctx = pre.context();
     ToolingReport tooling = runStep(Step.TOOLING, () -> {
       ToolingReport t = act.controlPlane.resolveTooling(controlPlaneInput(ctx));
@@ -166,6 +192,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
     runStep(Step.CONTROL_PLANE, () -> {
       ControlPlaneResult r = act.controlPlane.upgrade(controlPlaneInput(ctx));
+      rollbackCommand = r.rollbackCommand();
       book.detail(Step.CONTROL_PLANE, r.method() + ": " + r.applied().size() + " objects"
           + (r.revisionAfter() > 0 ? ", release " + (r.release() == null || r.release().isBlank() ? ""
               : r.release() + " ") + "revision " + r.revisionBefore() + " to " + r.revisionAfter() : "")
@@ -360,6 +387,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
           todo = List.of();
         }
         case ABORT -> throw abort(Step.REREGISTER, d);
+        case ROLLBACK -> throw rollBack(Step.REREGISTER, d);
         case ACCEPT -> throw new IllegalStateException("ACCEPT is refused outside a conformance review");
       }
       if (todo.isEmpty()) {
@@ -569,6 +597,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
             return null;
           }
           case ABORT -> throw abort(step, d);
+          case ROLLBACK -> throw rollBack(step, d);
           case ACCEPT -> throw new IllegalStateException("ACCEPT is refused outside a conformance review");
         }
       }
@@ -632,6 +661,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
           return skipped;
         }
         case ABORT -> throw abort(step, d);
+        case ROLLBACK -> throw rollBack(step, d);
       }
     }
   }
@@ -660,6 +690,44 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         + (d.reason() == null || d.reason().isBlank() ? "" : " (" + d.reason() + ")"));
   }
 
+  /**
+   * A person's rollback after a failed step: the configuration back from the backup (when one was taken), then
+   * discovery and networking at their original replica counts. The person's decision stands for the approval
+   * networking otherwise waits for.
+   */
+  private RolledBack rollBack(Step step, StepDecision d) {
+    String ctx = preflight.context();
+    List<String> done = new ArrayList<>();
+    log.info("step {} ({}): rollback chosen by {}", step.number(), step.title(), d.by());
+    try {
+      if (book.backup() != null) {
+        RestoreResult restored = activities.backup.restore(new RestoreInput(ctx, request.namespace(),
+            Workflow.getInfo().getWorkflowId()));
+        done.add("configuration restored from the backup (" + restored.created().size() + " recreated, "
+            + restored.updated().size() + " put back, " + restored.unchanged() + " already as saved)");
+      }
+      for (String deployment : List.of(request.discoveryDeployment(), request.networkingDeployment())) {
+        int replicas = preflight.originalReplicas().getOrDefault(deployment, 1);
+        done.add(describe(activities.deployments.scale(scale(ctx, deployment, replicas))));
+      }
+    } catch (ActivityFailure e) {
+      String msg = "the rollback chosen by " + d.by() + " at step " + step.number() + " failed: " + reason(e)
+          + (done.isEmpty() ? "" : " (done before that: " + String.join("; ", done) + ")")
+          + ". Finish it by hand: gmu restore, then scale " + request.discoveryDeployment() + " and "
+          + request.networkingDeployment() + " to " + preflight.originalReplicas();
+      book.failed(step, now(), msg);
+      book.end(RunState.FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(msg, FailureTypes.ROLLBACK_FAILED);
+    }
+    String summary = "rolled back by " + d.by() + " at step " + step.number() + " (" + step.title() + "): "
+        + d.reason() + ". " + String.join("; ", done) + ". The CRDs and the control plane stay as they are"
+        + (rollbackCommand.isEmpty() ? "" : "; to undo the control-plane step: " + rollbackCommand);
+    book.failed(step, now(), summary);
+    book.end(RunState.ROLLED_BACK);
+    log.info(summary);
+    return new RolledBack(book.report(summary));
+  }
+
   private ApplicationFailure abort(Step step, StepDecision d) {
     String msg = "aborted by " + d.by() + " at step " + step.number() + " (" + step.title() + "): "
         + d.reason() + ". The mesh is left as it is" + safeStateNote(step);
@@ -674,9 +742,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     book.needsAttention(step, why, conformance
         ? "a decision on the conformance problems of step " + step.name() + ": fix the resources, then re-check with "
             + decide + " --decision RETRY --by <you>; or accept them with " + decide
-            + " --decision ACCEPT --by <you> --reason <why>" + (step.skippable() ? "; or SKIP" : "") + "; or ABORT"
+            + " --decision ACCEPT --by <you> --reason <why>" + (step.skippable() ? "; or SKIP" : "")
+            + (step.compareTo(Step.SCALE_DOWN) >= 0 ? "; or ROLLBACK" : "") + "; or ABORT"
         : "a decision for step " + step.name() + " (RETRY" + (step.skippable() ? ", SKIP" : "")
-            + " or ABORT" + (step == Step.REREGISTER ? "; RETRY re-registers only the failed clusters, SKIP leaves them "
+            + (step.compareTo(Step.SCALE_DOWN) >= 0 && !request.dryRun() ? ", ROLLBACK" : "") + " or ABORT"
+            + (step == Step.REREGISTER ? "; RETRY re-registers only the failed clusters, SKIP leaves them "
                 + "as they are, recorded on each" : "") + "): " + decide + " --decision RETRY --by <you>");
     attentionStep = step;
     reviewingConformance = conformance;
@@ -801,6 +871,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
     if (decision != null) {
       return "a decision for step " + attentionStep + " was already recorded";
+    }
+    if (d.decision() == Decision.ROLLBACK && (preflight == null || request.dryRun()
+        || book.state(Step.SCALE_DOWN) == StepState.PENDING)) {
+      return "nothing has changed yet (step " + attentionStep + " comes before the first change): ABORT ends the run";
     }
     if (d.decision() == Decision.ACCEPT && !reviewingConformance) {
       return "ACCEPT is for conformance problems only: step " + attentionStep + " failed for another reason; RETRY"

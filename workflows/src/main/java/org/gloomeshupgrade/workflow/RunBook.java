@@ -194,6 +194,10 @@ final class RunBook {
         conformanceReviews(), networking, List.copyOf(registrations.values()));
   }
 
+  String backup() {
+    return backup;
+  }
+
   /** Where the configuration saved before the first change is. */
   void backup(String location) {
     this.backup = location;

@@ -62,6 +62,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   /** When false, discovery never recreates its resources. */
   final AtomicBoolean discoveryComesBack = new AtomicBoolean(true);
   final List<ConformanceProblem> conformanceProblems = new CopyOnWriteArrayList<>();
+  /** When set, restoring the backup fails as for a backup whose Secrets were deleted. */
+  volatile boolean restoreFails;
   /** How many registered clusters preflight finds: cluster-1, cluster-2, ... */
   volatile int clusterCount = 2;
   /** Clusters whose registration fails (non-retryable, so no retry waits), until removed. */
@@ -133,6 +135,9 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   @Override
   public RestoreResult restore(RestoreInput input) {
     calls.add("restore " + input.backupId());
+    if (restoreFails) {
+      throw ApplicationFailure.newNonRetryableFailure("backup Secrets gone", FailureTypes.BACKUP_INVALID);
+    }
     return new RestoreResult(input.backupId(), List.of(), List.of(), 2);
   }
 
