@@ -18,6 +18,8 @@ const input = required('GMU_UPGRADE_INPUT');
 const screenshots = required('GMU_SCREENSHOTS');
 const workflowId = process.env.GMU_WORKFLOW_ID || 'gloo-mesh-upgrade-mgmt';
 const approvedBy = process.env.GMU_APPROVED_BY || 'temporal-web-ui';
+/** The approval gate the status query showed open; the signal names it. */
+let openGate = '';
 const executablePath = process.env.GMU_CHROMIUM || '/usr/bin/chromium';
 const WORKFLOW_TYPE = 'GlooMeshUpgrade';
 const TASK_QUEUE = 'gloo-mesh-upgrade';
@@ -138,6 +140,10 @@ const stages = [
       const shown = await textOf(result);
       check(shown.includes('"state": "WAITING_FOR_APPROVAL"') && shown.includes('"currentStep": "APPROVAL"'),
         `the status query shows ${shown.slice(0, 300)}`);
+      // The approval must name the gate the status shows open, as a person reading it would copy it.
+      const gate = /"gate": "([^"]+)"/.exec(shown);
+      check(gate !== null && gate[1].startsWith('approval-'), `the status query shows no open gate: ${shown.slice(0, 300)}`);
+      openGate = gate[1];
     }, {
       timeoutMs: 120000,
       // The tab first asks the worker which queries it has; when that times out it shows an error
@@ -153,7 +159,7 @@ const stages = [
     await visible(dialog.getByTestId('signal-select-button')).click();
     await dialog.getByRole('option', { name: 'approve', exact: true }).click();
     await typeJson(dialog.locator('.cm-content[data-language="json"]'),
-      JSON.stringify({ by: approvedBy, reason: 'approved in the Temporal web UI' }));
+      JSON.stringify({ by: approvedBy, reason: 'approved in the Temporal web UI', gate: openGate }));
   }],
   ['approve-signal-sent', async (page) => {
     const dialog = page.getByRole('dialog', { name: 'Send a Signal' });

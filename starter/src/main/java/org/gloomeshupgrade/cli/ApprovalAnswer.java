@@ -19,7 +19,8 @@ abstract class ApprovalAnswer implements Callable<Integer> {
   public Integer call() {
     try {
       GlooMeshUpgradeWorkflow wf = temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, run.workflowId());
-      System.out.println(answer.signal ? bySignal(wf, answer.approval()) : byUpdate(wf, answer.approval()));
+      Approval approval = answer.approval(wf);
+      System.out.println(answer.signal ? bySignal(wf, approval) : byUpdate(wf, approval));
       return 0;
     } finally {
       temporal.close();

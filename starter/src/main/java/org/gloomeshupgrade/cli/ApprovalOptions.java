@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.cli;
 
 import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import picocli.CommandLine.Option;
 
 /** Who answers, and why; recorded in the workflow's history and status. */
@@ -14,7 +15,11 @@ final class ApprovalOptions {
   @Option(names = "--signal", description = "Send a signal (no answer) instead of an update (immediate yes or no).")
   boolean signal;
 
-  Approval approval() {
-    return new Approval(by, reason);
+  @Option(names = "--gate", description = "The gate answered, as the status shows it (default: the gate open now).")
+  String gate;
+
+  /** The answer for {@code --gate}, else for the gate the run shows open as this command runs. */
+  Approval approval(GlooMeshUpgradeWorkflow wf) {
+    return new Approval(by, reason, gate != null ? gate : wf.status().gate());
   }
 }

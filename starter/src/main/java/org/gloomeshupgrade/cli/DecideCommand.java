@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "decide", mixinStandardHelpOptions = true,
-    description = {"Choose what happens to a failed step: RETRY, SKIP (with a reason) or ABORT.",
+    description = {"Choose what happens to a failed step: RETRY, SKIP (with a reason), ROLLBACK (with a reason: the "
+        + "configuration from the backup, then discovery and networking at their original replica counts) or ABORT.",
         "For conformance problems (step PREFLIGHT or CONFORMANCE): fix the resources and RETRY to re-check them, or "
             + "ACCEPT them with a reason; who and why are recorded."})
 final class DecideCommand implements Callable<Integer> {
@@ -26,17 +27,20 @@ final class DecideCommand implements Callable<Integer> {
   @Option(names = "--by", defaultValue = "${sys:user.name}", description = "Who (default: your user name).")
   String by;
 
-  @Option(names = "--reason", defaultValue = "", description = "Why; required for SKIP, ACCEPT and ABORT.")
+  @Option(names = "--reason", defaultValue = "", description = "Why; required for all but RETRY.")
   String reason;
 
   @Option(names = "--signal", description = "Send a signal (no answer) instead of an update.")
   boolean signal;
 
+  @Option(names = "--gate", description = "The gate answered, as the status shows it (default: the gate open now).")
+  String gate;
+
   @Override
   public Integer call() {
     try {
       GlooMeshUpgradeWorkflow wf = temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, run.workflowId());
-      StepDecision d = new StepDecision(step, decision, by, reason);
+      StepDecision d = new StepDecision(step, decision, by, reason, gate != null ? gate : wf.status().gate());
       if (signal) {
         wf.decide(d);
         System.out.println("decide signal sent; check with gmu status");

@@ -174,7 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (now.state() == RunState.WAITING_FOR_APPROVAL && !askedApproval) {
         askedApproval = true;
         if (autoApprove) {
-          say(wf.approveNow(new Approval("demo", "--auto-approve")));
+          say(wf.approveNow(new Approval("demo", "--auto-approve", now.gate())));
         } else {
           say("discovery has settled; networking is still at 0 replicas.");
           say("approve scaling networking up? [y/N] (or, from a second terminal: ./gmu "
@@ -189,9 +189,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (line == null) {
           say("no terminal input: approve from a second terminal, or run the demo with --auto-approve");
         } else if (line.trim().equalsIgnoreCase("y") || line.trim().equalsIgnoreCase("yes")) {
-          say(wf.approveNow(new Approval(by, "approved at the demo prompt")));
+          say(wf.approveNow(new Approval(by, "approved at the demo prompt", now.gate())));
         } else {
-          say(wf.rejectNow(new Approval(by, "rejected at the demo prompt")));
+          say(wf.rejectNow(new Approval(by, "rejected at the demo prompt", now.gate())));
         }
       }
       Thread.sleep(Duration.ofMillis(300).toMillis());

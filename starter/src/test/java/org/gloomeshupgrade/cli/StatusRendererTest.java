@@ -82,7 +82,8 @@ class StatusRendererTest {
                 ConformanceReview.Outcome.ACCEPTED, "carol", "CHG-7", List.of())),
         new NetworkingProgress(4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2, ""),
         List.of(new ClusterRegistration("east", "ctx-east", ClusterRegistration.State.REGISTERED, 1, "5 updated"),
-            new ClusterRegistration("west", "ctx-west", ClusterRegistration.State.SKIPPED, 2, "skipped by ops: gone")));
+            new ClusterRegistration("west", "ctx-west", ClusterRegistration.State.SKIPPED, 2, "skipped by ops: gone")),
+        "");
 
     String text = StatusRenderer.render(accepted);
 

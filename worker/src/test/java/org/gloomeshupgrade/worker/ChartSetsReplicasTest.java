@@ -82,7 +82,7 @@ class ChartSetsReplicasTest {
     assertThat(wf.status().steps()).filteredOn(s -> s.step() == Step.CONTROL_PLANE).singleElement()
         .satisfies(s -> assertThat(s.detail()).contains("scaled back to 0: [gloo-mesh/discovery, gloo-mesh/networking]"));
     Instant approvedAt = Instant.now();
-    wf.approve(new Approval("alice", "CHG-7"));
+    wf.approve(new Approval("alice", "CHG-7", wf.status().gate()));
     UpgradeReport report = result(wf);
     networkingPods.close();
 

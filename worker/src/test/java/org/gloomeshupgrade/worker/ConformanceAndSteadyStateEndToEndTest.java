@@ -107,13 +107,13 @@ class ConformanceAndSteadyStateEndToEndTest {
     spec.remove(LOST_FIELD);
     policy.setAdditionalProperty("spec", spec);
     mgmt.genericKubernetesResources(TRAFFIC_POLICIES).resource(policy).update();
-    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "carol", "removed " + LOST_FIELD));
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "carol", "removed " + LOST_FIELD, wf.status().gate()));
 
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(review(waiting, Step.PREFLIGHT).outcome()).isEqualTo(ConformanceReview.Outcome.CLEAN);
     assertThat(review(waiting, Step.PREFLIGHT).checks()).isEqualTo(2);
     assertThat(review(waiting, Step.CONFORMANCE).outcome()).isEqualTo(ConformanceReview.Outcome.CLEAN);
-    wf.approve(new Approval("carol", "CHG-1"));
+    wf.approve(new Approval("carol", "CHG-1", wf.status().gate()));
     UpgradeReport report = result(wf);
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
     assertThat(check(report, "conformance").level()).isEqualTo(CheckLevel.GREEN);
@@ -130,7 +130,7 @@ class ConformanceAndSteadyStateEndToEndTest {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dave", "the budget is re-added by CHG-2"));
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dave", "the budget is re-added by CHG-2", wf.status().gate()));
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
 
     assertThat(review(waiting, Step.PREFLIGHT)).satisfies(r -> {
@@ -141,7 +141,7 @@ class ConformanceAndSteadyStateEndToEndTest {
     // The simulated API server keeps the field, so step 6 finds it again: already accepted, it does not stop.
     assertThat(review(waiting, Step.CONFORMANCE).outcome()).isEqualTo(ConformanceReview.Outcome.ACCEPTED);
     assertThat(waiting.decisions()).containsExactly("PREFLIGHT: ACCEPT by dave (the budget is re-added by CHG-2)");
-    wf.approve(new Approval("dave", "CHG-1"));
+    wf.approve(new Approval("dave", "CHG-1", wf.status().gate()));
     UpgradeReport report = result(wf);
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
     assertThat(check(report, "conformance").level()).isEqualTo(CheckLevel.YELLOW);
@@ -162,7 +162,7 @@ class ConformanceAndSteadyStateEndToEndTest {
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(sim.client("mgmt"));
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("networkingTimeout", "6s"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
-    wf.approve(new Approval("erin", "CHG-3"));
+    wf.approve(new Approval("erin", "CHG-3", wf.status().gate()));
 
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
     assertThat(stuck.currentStep()).isEqualTo(Step.NETWORKING);
@@ -173,9 +173,9 @@ class ConformanceAndSteadyStateEndToEndTest {
             + "cluster-1), ACCEPTED after");
     assertThat(stuck.attention()).contains("root certificate authority not ready");
 
-    wf.decideNow(new StepDecision(Step.NETWORKING, Decision.SKIP, "erin", "CA is being rotated"));
+    wf.decideNow(new StepDecision(Step.NETWORKING, Decision.SKIP, "erin", "CA is being rotated", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION && s.currentStep() == Step.VERIFY);
-    wf.decideNow(new StepDecision(Step.VERIFY, Decision.SKIP, "erin", "tracked in NET-4"));
+    wf.decideNow(new StepDecision(Step.VERIFY, Decision.SKIP, "erin", "tracked in NET-4", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.FINISHED_WITH_PROBLEMS);

@@ -68,7 +68,7 @@ class HelmUpgradeEndToEndIT {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     Instant approvedAt = Instant.now();
-    wf.approve(new Approval("alice", "CHG-9"));
+    wf.approve(new Approval("alice", "CHG-9", wf.status().gate()));
     UpgradeReport report = result(wf);
     networkingPods.close();
 

@@ -69,9 +69,9 @@ class ReRegistrationEndToEndTest {
     assertThat(sim.client("mgmt").apps().deployments().inNamespace(sim.namespace()).withName("networking").get()
         .getSpec().getReplicas()).isZero();
 
-    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "ops", "cluster-3 is being rebuilt"));
+    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "ops", "cluster-3 is being rebuilt", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
-    wf.approve(new Approval("ops", "CHG-5"));
+    wf.approve(new Approval("ops", "CHG-5", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
@@ -98,7 +98,7 @@ class ReRegistrationEndToEndTest {
     assertThat(refused.currentStep()).isEqualTo(Step.PREFLIGHT);
     assertThat(refused.attention()).contains("cluster-1").contains("\"cluster-one-prod\"")
         .contains("in the worker's kubeconfig (it has");
-    unknownContext.decide(new StepDecision(Step.PREFLIGHT, Decision.ABORT, "ops", "wrong context"));
+    unknownContext.decide(new StepDecision(Step.PREFLIGHT, Decision.ABORT, "ops", "wrong context", unknownContext.status().gate()));
     assertThat(awaitStatus(unknownContext, s -> s.state().finished()).state()).isEqualTo(RunState.ABORTED);
 
     ObjectNode listed = harness.request("0.11.3");

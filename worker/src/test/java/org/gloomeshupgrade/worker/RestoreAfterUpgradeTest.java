@@ -54,7 +54,7 @@ class RestoreAfterUpgradeTest {
     ConfigurationSnapshot beforeUpgrade = ConfigurationSnapshot.capture(mgmt);
     GlooMeshUpgradeWorkflow upgrade = harness.start(harness.request("0.11.3"));
     awaitStatus(upgrade, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
-    upgrade.reject(new Approval("bob", "rolling back"));
+    upgrade.reject(new Approval("bob", "rolling back", upgrade.status().gate()));
     UpgradeReport rejected = result(upgrade);
     assertThat(rejected.backup()).contains("gmu-backup-");
     ConfigurationSnapshot.assertUnchanged(beforeUpgrade, ConfigurationSnapshot.capture(mgmt));

@@ -56,7 +56,7 @@ class RollbackEndToEndTest {
     // Meanwhile a policy is lost by hand.
     mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace("gloo-mesh").withName("mgmt-retries").delete();
 
-    wf.decideNow(new StepDecision(Step.DELETE_DISCOVERY, Decision.ROLLBACK, "ops", "RBAC cannot be fixed today"));
+    wf.decideNow(new StepDecision(Step.DELETE_DISCOVERY, Decision.ROLLBACK, "ops", "RBAC cannot be fixed today", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.ROLLED_BACK);

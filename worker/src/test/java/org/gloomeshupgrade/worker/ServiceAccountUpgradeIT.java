@@ -93,7 +93,7 @@ class ServiceAccountUpgradeIT {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(waiting.warnings()).noneMatch(w -> w.contains("without an answer"));
-    wf.approve(new Approval("alice", "CHG-7"));
+    wf.approve(new Approval("alice", "CHG-7", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);

@@ -88,8 +88,11 @@ class TemporalCliIT {
   private String approveAndAwaitResult() throws Exception {
     // Every request numbered below this one reached the server before the approval was sent.
     approvalAt = sim.journal("mgmt").all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
+    // The approval names the gate the status shows open, as a person copying the awaited command would.
+    String gate = status().path("gate").asText();
+    assertThat(gate).startsWith("approval-");
     temporal.run(0, "workflow", "signal", "--workflow-id", ID, "--name", "approve",
-        "--input", "{\"by\":\"temporal-cli\",\"reason\":\"approved from the Temporal CLI\"}");
+        "--input", "{\"by\":\"temporal-cli\",\"reason\":\"approved from the Temporal CLI\",\"gate\":\"" + gate + "\"}");
     return temporal.run(0, "workflow", "result", "--workflow-id", ID, "--output", "json");
   }
 

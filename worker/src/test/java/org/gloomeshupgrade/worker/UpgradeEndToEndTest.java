@@ -109,7 +109,7 @@ class UpgradeEndToEndTest {
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     // Every request numbered below this one reached the server before the approval was sent.
     long approvalAt = sim.journal("mgmt").all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
-    wf.approve(new Approval("alice", "CHG-42"));
+    wf.approve(new Approval("alice", "CHG-42", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     // The run

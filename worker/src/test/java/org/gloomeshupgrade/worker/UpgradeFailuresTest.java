@@ -186,7 +186,7 @@ class UpgradeFailuresTest {
 
     sim.authorizer("mgmt").allowAll();
     sim.authorizer("cluster-2").allowAll();
-    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "ops", "RBAC granted"));
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "ops", "RBAC granted", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(wf.status().warnings()).noneMatch(w -> w.contains("without an answer"));
     assertConfigurationUnchanged();
@@ -213,7 +213,7 @@ class UpgradeFailuresTest {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
 
-    assertThat(wf.rejectNow(new Approval("bob", "outside the change window"))).contains("rejected by bob");
+    assertThat(wf.rejectNow(new Approval("bob", "outside the change window", wf.status().gate()))).contains("rejected by bob");
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.REJECTED);
@@ -261,9 +261,9 @@ class UpgradeFailuresTest {
     assertConfigurationUnchanged();
 
     sim.faults("mgmt").clear();
-    wf.decideNow(new StepDecision(Step.DELETE_DISCOVERY, Decision.RETRY, "ops", "RBAC fixed"));
+    wf.decideNow(new StepDecision(Step.DELETE_DISCOVERY, Decision.RETRY, "ops", "RBAC fixed", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
-    wf.approveNow(new Approval("ops", "go"));
+    wf.approveNow(new Approval("ops", "go", wf.status().gate()));
     assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
     assertConfigurationUnchanged();
   }
@@ -296,7 +296,7 @@ class UpgradeFailuresTest {
     assertThat(wf.status().state()).isEqualTo(RunState.NEEDS_ATTENTION);
     assertThat(networkingReplicas()).isZero();
 
-    wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ABORT, "ops", "investigating discovery"));
+    wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ABORT, "ops", "investigating discovery", wf.status().gate()));
     Throwable failure = catchThrowable(() -> result(wf));
     assertThat(((ApplicationFailure) failure.getCause()).getType()).isEqualTo(FailureTypes.ABORTED);
     assertThat(networkingReplicas()).isZero();

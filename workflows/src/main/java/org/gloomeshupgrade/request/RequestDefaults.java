@@ -38,6 +38,13 @@ public final class RequestDefaults {
   public static final Duration SCALE_TIMEOUT = Duration.ofMinutes(5);
   public static final boolean REQUIRE_APPROVAL = true;
   public static final Duration APPROVAL_TIMEOUT = Duration.ofHours(24);
+  /** After this long waiting for approval, a reminder: a log line, the status and the UI's current details. */
+  public static final Duration APPROVAL_REMINDER = Duration.ofHours(1);
+  /** Empty: anyone may approve. */
+  public static final java.util.List<String> APPROVERS = java.util.List.of();
+  /** Empty: not known, so the rule against approving one's own upgrade cannot apply. */
+  public static final String REQUESTED_BY = "";
+  public static final boolean ALLOW_SELF_APPROVAL = false;
   public static final Duration ATTENTION_TIMEOUT = Duration.ofHours(72);
   public static final boolean ALLOW_DOWNGRADE = false;
   public static final boolean DRY_RUN = false;

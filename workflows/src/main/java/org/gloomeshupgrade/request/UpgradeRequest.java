@@ -37,12 +37,17 @@ public record UpgradeRequest(
     boolean dryRun,
     RegistrationMethod registrationMethod,
     int registrationConcurrency,
-    String agentCharts) {
+    String agentCharts,
+    List<String> approvers,
+    String requestedBy,
+    boolean allowSelfApproval,
+    Duration approvalReminder) {
 
   public UpgradeRequest {
     clusters = List.copyOf(clusters);
     helmValuesFiles = List.copyOf(helmValuesFiles);
     clusterContexts = Map.copyOf(clusterContexts);
+    approvers = List.copyOf(approvers);
   }
 
   /** The kubeconfig context of a registered cluster: as mapped in the request, else its name. */

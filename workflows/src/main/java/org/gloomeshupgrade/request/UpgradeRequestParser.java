@@ -29,7 +29,8 @@ public final class UpgradeRequestParser {
       "meshctlPath", "clusters", "clusterContexts", "remoteNamespace", "clusterDomain", "discoveryDeployment",
       "networkingDeployment", "discoveryPollInterval", "discoverySettleWindow", "discoveryTimeout",
       "networkingTimeout", "scaleTimeout", "requireApproval", "approvalTimeout", "attentionTimeout",
-      "allowDowngrade", "dryRun", "registrationMethod", "registrationConcurrency", "agentCharts");
+      "allowDowngrade", "dryRun", "registrationMethod", "registrationConcurrency", "agentCharts", "approvers",
+      "requestedBy", "allowSelfApproval", "approvalReminder");
 
   private final List<String> problems = new ArrayList<>();
   private final JsonNode root;
@@ -98,6 +99,10 @@ public final class UpgradeRequestParser {
     int registrationConcurrency = integer("registrationConcurrency", RequestDefaults.REGISTRATION_CONCURRENCY, 1,
         RequestDefaults.MAX_REGISTRATION_CONCURRENCY);
     String agentCharts = text("agentCharts", RequestDefaults.AGENT_CHARTS, v -> null);
+    List<String> approvers = names("approvers");
+    String requestedBy = text("requestedBy", RequestDefaults.REQUESTED_BY, v -> null);
+    boolean allowSelfApproval = bool("allowSelfApproval", RequestDefaults.ALLOW_SELF_APPROVAL);
+    Duration approvalReminder = duration("approvalReminder", RequestDefaults.APPROVAL_REMINDER, Duration.ofSeconds(1));
 
     if (poll != null && discoveryTimeout != null && discoveryTimeout.compareTo(poll) <= 0) {
       problems.add("discoveryTimeout: " + DurationText.format(discoveryTimeout)
@@ -111,6 +116,16 @@ public final class UpgradeRequestParser {
         && registrationMethod != RegistrationMethod.MESHCTL && root.has("meshctlPath")) {
       problems.add("meshctlPath: only used with installMethod or registrationMethod \"meshctl\", but installMethod is \""
           + installMethod.wireName() + "\" and registrationMethod \"" + registrationMethod.wireName() + "\"");
+    }
+    if (approvalReminder != null && approvalTimeout != null && approvalReminder.compareTo(approvalTimeout) >= 0
+        && root.has("approvalReminder")) {
+      problems.add("approvalReminder: " + DurationText.format(approvalReminder) + " must be shorter than approvalTimeout ("
+          + DurationText.format(approvalTimeout) + ")");
+    }
+    if (!requestedBy.isBlank() && !allowSelfApproval && approvers.size() == 1
+        && approvers.get(0).equalsIgnoreCase(requestedBy.trim())) {
+      problems.add("approvers: the only approver, \"" + approvers.get(0) + "\", is the requester (requestedBy), who may not"
+          + " approve their own upgrade: add another approver or set allowSelfApproval");
     }
     if (registrationMethod == RegistrationMethod.MESHCTL && root.has("agentCharts")) {
       problems.add("agentCharts: meshctl cluster register installs the agent charts itself; remove agentCharts or use"
@@ -127,7 +142,8 @@ public final class UpgradeRequestParser {
         helmValuesFiles, crdSource, meshctlPath, clusters, clusterContexts, remoteNamespace, clusterDomain, discoveryDeployment,
         networkingDeployment, poll, settle, discoveryTimeout, networkingTimeout, scaleTimeout, requireApproval,
         approvalTimeout, attentionTimeout, allowDowngrade, dryRun, registrationMethod, registrationConcurrency,
-        agentCharts);
+        agentCharts, approvers, requestedBy.trim(), allowSelfApproval,
+        approvalReminder == null ? RequestDefaults.APPROVAL_REMINDER : approvalReminder);
   }
 
   private static String suggestion(String unknown) {
@@ -327,6 +343,29 @@ public final class UpgradeRequestParser {
         problems.add(where + ": \"" + name + "\" " + problem);
       } else if (!seen.add(name)) {
         problems.add(where + ": \"" + name + "\" is listed twice");
+      }
+    }
+    return new ArrayList<>(seen);
+  }
+
+  /** A list of people's names, each non-blank and listed once. */
+  private List<String> names(String field) {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      problems.add(field + ": must be a list of names, got " + node);
+      return List.of();
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode item = node.get(i);
+      String where = field + "[" + i + "]";
+      if (!item.isTextual() || item.asText().isBlank()) {
+        problems.add(where + ": must be a non-empty string, got " + item);
+      } else if (!seen.add(item.asText().trim())) {
+        problems.add(where + ": \"" + item.asText().trim() + "\" is listed twice");
       }
     }
     return new ArrayList<>(seen);

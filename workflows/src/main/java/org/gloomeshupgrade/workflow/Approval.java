@@ -1,4 +1,16 @@
 package org.gloomeshupgrade.workflow;
 
-/** A person's approve or reject: who, and why. */
-public record Approval(String by, String reason) {}
+/**
+ * A person's approve or reject: who, why, and the gate it answers.
+ *
+ * @param gate the ID of the gate this answers, as the status shows it while the gate is open; an answer naming
+ *     another gate is refused, so an approval can never be carried into a later gate (a workflow reset re-applies
+ *     signals). Null in signals recorded before gates had IDs.
+ */
+public record Approval(String by, String reason, String gate) {
+
+  /** Without a gate: refused by runs that have gates; kept for histories recorded before. */
+  public Approval(String by, String reason) {
+    this(by, reason, null);
+  }
+}

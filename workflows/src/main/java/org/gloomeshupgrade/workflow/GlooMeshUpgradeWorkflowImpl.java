@@ -72,6 +72,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   /** Change id of preflight's conformance check against the target's CRDs. */
   static final String PREFLIGHT_CONFORMANCE = "preflight-conformance";
   private static final int PROBLEMS_IN_MESSAGES = 10;
+  /** Change id of gate IDs on approvals and decisions, and of the approval reminder. */
+  static final String GATES = "gates";
   /** Change id of step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
   static final String REGISTRATION_WINDOW = "registration-window";
   /** Before the window: fixed batches of this many clusters, and any failure failed the whole step. */
@@ -87,6 +89,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private Approval approval;
   private Approval rejection;
   private Step attentionStep;
+  /** Whether answers must name the open gate: null until the first gate opens (decided then, once). */
+  private Boolean gated;
+  private int gatesOpened;
+  private String openGate = "";
   /** Whether the step waiting for a decision stopped on conformance problems, which a person may ACCEPT. */
   private boolean reviewingConformance;
   private StepDecision decision;
@@ -541,12 +547,35 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       return true;
     }
     String id = Workflow.getInfo().getWorkflowId();
-    book.waitingForApproval(step, now(), "approval to scale networking up: gmu approve --workflow-id " + id
+    String gate = openGate(step);
+    String awaiting = "approval to scale networking up" + (gate.isEmpty() ? "" : " (gate " + gate + ")")
+        + (request.approvers().isEmpty() ? "" : " by one of " + request.approvers())
+        + ": gmu approve --workflow-id " + id + (gate.isEmpty() ? "" : " --gate " + gate)
         + " --by <you> --reason <why>, or temporal workflow signal --workflow-id " + id
-        + " --name approve --input '{\"by\":\"<you>\",\"reason\":\"<why>\"}'");
+        + " --name approve --input '{\"by\":\"<you>\",\"reason\":\"<why>\""
+        + (gate.isEmpty() ? "" : ",\"gate\":\"" + gate + "\"") + "}'";
+    book.waitingForApproval(step, now(), awaiting);
+    book.gate(gate);
     awaitingApproval = true;
-    boolean answered = Workflow.await(request.approvalTimeout(), () -> approval != null || rejection != null);
+    boolean answered;
+    Duration reminder = request.approvalReminder();
+    if (!gate.isEmpty() && reminder.compareTo(request.approvalTimeout()) < 0) {
+      answered = Workflow.await(reminder, () -> approval != null || rejection != null);
+      if (!answered) {
+        String nudge = "reminder: approval awaited for " + DurationText.format(reminder) + "; the run ends, networking"
+            + " still at 0, in " + DurationText.format(request.approvalTimeout().minus(reminder));
+        log.warn("step {} ({}): {}: {}", step.number(), step.title(), nudge, awaiting);
+        book.warn(nudge);
+        book.waitingForApproval(step, now(), nudge + ". " + awaiting);
+        book.gate(gate);
+        answered = Workflow.await(request.approvalTimeout().minus(reminder),
+            () -> approval != null || rejection != null);
+      }
+    } else {
+      answered = Workflow.await(request.approvalTimeout(), () -> approval != null || rejection != null);
+    }
     awaitingApproval = false;
+    openGate = "";
     book.doneWaiting();
     if (!answered) {
       String why = "nobody approved within " + DurationText.format(request.approvalTimeout())
@@ -738,7 +767,9 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
   private StepDecision awaitDecision(Step step, String why, boolean conformance) {
     String id = Workflow.getInfo().getWorkflowId();
-    String decide = "gmu decide --workflow-id " + id + " --step " + step.name();
+    String gate = openGate(step);
+    String decide = "gmu decide --workflow-id " + id + " --step " + step.name()
+        + (gate.isEmpty() ? "" : " --gate " + gate);
     book.needsAttention(step, why, conformance
         ? "a decision on the conformance problems of step " + step.name() + ": fix the resources, then re-check with "
             + decide + " --decision RETRY --by <you>; or accept them with " + decide
@@ -748,6 +779,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
             + (step.compareTo(Step.SCALE_DOWN) >= 0 && !request.dryRun() ? ", ROLLBACK" : "") + " or ABORT"
             + (step == Step.REREGISTER ? "; RETRY re-registers only the failed clusters, SKIP leaves them "
                 + "as they are, recorded on each" : "") + "): " + decide + " --decision RETRY --by <you>");
+    book.gate(gate);
     attentionStep = step;
     reviewingConformance = conformance;
     decision = null;
@@ -756,6 +788,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     attentionStep = null;
     reviewingConformance = false;
     decision = null;
+    openGate = "";
     book.doneWaiting();
     if (!decided) {
       String msg = "step " + step.number() + " (" + step.title() + ") failed and nobody decided within "
@@ -787,7 +820,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
   @Override
   public void reject(Approval r) {
-    String refusal = approvalRefusal(r);
+    String refusal = approvalRefusal(r, false);
     if (refusal != null) {
       book.warn("reject signal ignored: " + refusal);
       return;
@@ -824,7 +857,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
   @Override
   public void validateRejectNow(Approval r) {
-    refuseIf(approvalRefusal(r));
+    refuseIf(approvalRefusal(r, false));
   }
 
   @Override
@@ -843,7 +876,49 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     return book.snapshot();
   }
 
+  /**
+   * A new gate for a person's answer: its ID carries this run's ID, so an answer recorded in another run (a reset
+   * re-applies signals) or for an earlier gate never fits. Runs recorded before gates had IDs open none.
+   */
+  private String openGate(Step step) {
+    if (gated == null) {
+      gated = gatesApply();
+    }
+    if (!gated) {
+      openGate = "";
+      return openGate;
+    }
+    gatesOpened++;
+    openGate = step.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-"
+        + Workflow.getInfo().getRunId().substring(0, 8) + "-" + gatesOpened;
+    return openGate;
+  }
+
+  /** Runs recorded before gates had IDs replay without them. Overridden by a replay test only. */
+  boolean gatesApply() {
+    return Workflow.getVersion(GATES, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** Null when the answer names the open gate, or when the run has no gate IDs; else why not. */
+  private String gateRefusal(String named) {
+    if (!Boolean.TRUE.equals(gated) || openGate.isEmpty()) {
+      return null;
+    }
+    if (named == null || named.isBlank()) {
+      return "\"gate\" is required: the open gate is " + openGate + " (shown in the status)";
+    }
+    if (!named.equals(openGate)) {
+      return "the answer names gate " + named + ", but the open gate is " + openGate
+          + ": an answer is for the one gate it names";
+    }
+    return null;
+  }
+
   private String approvalRefusal(Approval a) {
+    return approvalRefusal(a, true);
+  }
+
+  private String approvalRefusal(Approval a, boolean approving) {
     if (a == null || a.by() == null || a.by().isBlank()) {
       return "\"by\" is required: who approves or rejects";
     }
@@ -852,6 +927,18 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
     if (approval != null || rejection != null) {
       return "the approval was already answered";
+    }
+    String gate = gateRefusal(a.gate());
+    if (gate != null) {
+      return gate;
+    }
+    String by = a.by().trim();
+    if (!request.approvers().isEmpty() && request.approvers().stream().noneMatch(by::equalsIgnoreCase)) {
+      return by + " is not on the approver list " + request.approvers();
+    }
+    if (approving && !request.allowSelfApproval() && !request.requestedBy().isBlank()
+        && request.requestedBy().equalsIgnoreCase(by)) {
+      return by + " requested this upgrade and may not approve it (allowSelfApproval is false): another approver must";
     }
     return null;
   }
@@ -871,6 +958,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
     if (decision != null) {
       return "a decision for step " + attentionStep + " was already recorded";
+    }
+    String gate = gateRefusal(d.gate());
+    if (gate != null) {
+      return gate;
     }
     if (d.decision() == Decision.ROLLBACK && (preflight == null || request.dryRun()
         || book.state(Step.SCALE_DOWN) == StepState.PENDING)) {

@@ -25,6 +25,7 @@ final class RunBook {
   private Step current = Step.PREFLIGHT;
   private String awaiting = "";
   private String attention = "";
+  private String gate = "";
   private Approval approval;
   private VerifyReport verify;
   private final Map<Step, ConformanceReview> conformance = new EnumMap<>(Step.class);
@@ -112,8 +113,14 @@ final class RunBook {
     awaiting = awaitingText;
   }
 
+  /** The open gate's ID, "" when the run waits for nobody. */
+  void gate(String id) {
+    this.gate = id;
+  }
+
   void doneWaiting() {
     awaiting = "";
+    gate = "";
     if (state == RunState.WAITING_FOR_APPROVAL || state == RunState.NEEDS_ATTENTION) {
       state = RunState.RUNNING;
     }
@@ -175,6 +182,7 @@ final class RunBook {
   void end(RunState outcome) {
     this.state = outcome;
     this.awaiting = "";
+    this.gate = "";
   }
 
   RunState state() {
@@ -191,7 +199,7 @@ final class RunBook {
   UpgradeStatus snapshot() {
     return new UpgradeStatus(state, context, fromVersion, targetVersion, current, stepList(),
         discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, backup,
-        conformanceReviews(), networking, List.copyOf(registrations.values()));
+        conformanceReviews(), networking, List.copyOf(registrations.values()), gate);
   }
 
   String backup() {

@@ -8,6 +8,7 @@ import org.gloomeshupgrade.verify.VerifyReport;
  *
  * @param awaiting what the run waits for from a person, "" when nothing
  * @param attention the failure a person must act on, "" when none
+ * @param gate the ID of the open gate (an approval or a decision awaited), "" when none; an answer must name it
  */
 public record UpgradeStatus(
     RunState state,
@@ -26,7 +27,8 @@ public record UpgradeStatus(
     String backup,
     List<ConformanceReview> conformance,
     NetworkingProgress networking,
-    List<ClusterRegistration> registrations) {
+    List<ClusterRegistration> registrations,
+    String gate) {
 
   /**
    * Without conformance reviews and networking progress.
@@ -39,7 +41,7 @@ public record UpgradeStatus(
       Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
       Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify, String backup) {
     this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, backup, List.of(), null, List.of());
+        approval, decisions, warnings, verify, backup, List.of(), null, List.of(), "");
   }
 
   /**
@@ -52,6 +54,6 @@ public record UpgradeStatus(
       Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
       Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify) {
     this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, null, List.of(), null, List.of());
+        approval, decisions, warnings, verify, null, List.of(), null, List.of(), "");
   }
 }

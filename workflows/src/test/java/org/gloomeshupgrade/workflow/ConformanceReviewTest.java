@@ -51,13 +51,13 @@ class ConformanceReviewTest {
     assertThat(mesh.calls).doesNotContain("reRegister cluster-1");
 
     // Re-checked before the fix: still stopped, with the check counted.
-    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", ""));
+    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "", wf.status().gate()));
     UpgradeStatus again = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION
         && review(s, Step.CONFORMANCE).checks() == 2);
     assertThat(review(again, Step.CONFORMANCE).outcome()).isEqualTo(ConformanceReview.Outcome.PROBLEMS);
 
     mesh.conformanceProblems.clear();
-    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "moved the field"));
+    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "moved the field", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
@@ -81,11 +81,11 @@ class ConformanceReviewTest {
     GlooMeshUpgradeWorkflow wf = rig.start(NO_APPROVAL);
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol", " ")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol", " ", wf.status().gate())))
         .isInstanceOf(WorkflowUpdateException.class).rootCause()
         .hasMessageContaining("\"reason\" is required to ACCEPT");
     String answer = wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol",
-        "CHG-7: per-try timeouts are not used"));
+        "CHG-7: per-try timeouts are not used", wf.status().gate()));
     assertThat(answer).contains("ACCEPT");
 
     UpgradeReport report = result(wf);
@@ -121,9 +121,9 @@ class ConformanceReviewTest {
     assertThat(mesh.mutatingCalls()).as("nothing changed while the run waits").isEmpty();
     assertThat(mesh.replicas).containsEntry("networking", 1).containsEntry("discovery", 1);
 
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.SKIP, "dan", "in a hurry")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.SKIP, "dan", "in a hurry", wf.status().gate())))
         .rootCause().hasMessageContaining("cannot be skipped: fix the resources and RETRY to re-check, ACCEPT");
-    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dan", "the field is re-added after"));
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dan", "the field is re-added after", wf.status().gate()));
 
     UpgradeStatus waiting = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(review(waiting, Step.PREFLIGHT).outcome()).isEqualTo(ConformanceReview.Outcome.ACCEPTED);
@@ -140,7 +140,7 @@ class ConformanceReviewTest {
     mesh.conformanceProblems.add(PRUNED);
     GlooMeshUpgradeWorkflow wf = rig.start(NO_APPROVAL);
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
-    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dan", "known, CHG-9"));
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dan", "known, CHG-9", wf.status().gate()));
 
     UpgradeReport report = result(wf);
 
@@ -160,7 +160,7 @@ class ConformanceReviewTest {
         "settings", "$.spec.mtls", "wrong type", "make it an object")));
     GlooMeshUpgradeWorkflow wf = rig.start(NO_APPROVAL);
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
-    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dan", "known, CHG-9"));
+    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "dan", "known, CHG-9", wf.status().gate()));
 
     UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION
         && s.currentStep() == Step.CONFORMANCE);
@@ -174,7 +174,7 @@ class ConformanceReviewTest {
         "{\"targetVersion\":\"0.11.3\",\"discoveryTimeout\":\"1m\",\"discoverySettleWindow\":\"30s\"}");
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ACCEPT, "erin", "looks fine")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ACCEPT, "erin", "looks fine", wf.status().gate())))
         .rootCause().hasMessageContaining("ACCEPT is for conformance problems only: step DISCOVERY failed for "
             + "another reason");
   }
@@ -185,7 +185,7 @@ class ConformanceReviewTest {
     GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\"}");
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    wf.decide(new StepDecision(Step.PREFLIGHT, Decision.ABORT, "dan", "fix the policies first"));
+    wf.decide(new StepDecision(Step.PREFLIGHT, Decision.ABORT, "dan", "fix the policies first", wf.status().gate()));
 
     assertThat(UpgradeRig.failureOf(wf).getType()).isEqualTo(FailureTypes.ABORTED);
     assertThat(wf.status().state()).isEqualTo(RunState.ABORTED);

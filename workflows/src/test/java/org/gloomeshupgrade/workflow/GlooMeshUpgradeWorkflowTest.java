@@ -90,16 +90,19 @@ class GlooMeshUpgradeWorkflowTest {
 
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(waiting.currentStep()).isEqualTo(Step.APPROVAL);
-    assertThat(waiting.awaiting()).contains("gmu approve").contains("temporal workflow signal");
+    String gate = waiting.gate();
+    assertThat(gate).matches("approval-[0-9a-f-]{8}-1");
+    assertThat(waiting.awaiting()).contains("gmu approve").contains("--gate " + gate)
+        .contains("temporal workflow signal").contains("\"gate\":\"" + gate + "\"");
     env.sleep(Duration.ofHours(3));
     assertThat(mesh.calls).doesNotContain("scale networking 1");
     List<String> beforeApproval = List.copyOf(mesh.calls);
 
-    wf.approve(new Approval("alice", "change CHG-1"));
+    wf.approve(new Approval("alice", "change CHG-1", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(report.approval()).isEqualTo(new Approval("alice", "change CHG-1"));
+    assertThat(report.approval()).isEqualTo(new Approval("alice", "change CHG-1", gate));
     assertThat(report.fromVersion()).isEqualTo("0.10.10");
     assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).isEqualTo(StepState.SUCCEEDED));
     assertThat(beforeApproval).containsSubsequence("preflight ", "conformance to target 0.11.3", "tooling HELM", "crds check 0.11.3", "backup " + ID, "scale networking 0",
@@ -125,7 +128,7 @@ class GlooMeshUpgradeWorkflowTest {
     GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
 
-    wf.reject(new Approval("bob", "not in the change window"));
+    wf.reject(new Approval("bob", "not in the change window", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.REJECTED);
@@ -187,9 +190,9 @@ class GlooMeshUpgradeWorkflowTest {
     assertThat(wf.status().state()).isEqualTo(RunState.NEEDS_ATTENTION);
 
     mesh.discoveryComesBack.set(true);
-    wf.decide(new StepDecision(Step.DISCOVERY, Decision.RETRY, "carol", ""));
+    wf.decide(new StepDecision(Step.DISCOVERY, Decision.RETRY, "carol", "", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
-    wf.approve(new Approval("carol", "discovery back"));
+    wf.approve(new Approval("carol", "discovery back", wf.status().gate()));
 
     UpgradeReport report = result(wf);
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
@@ -227,10 +230,10 @@ class GlooMeshUpgradeWorkflowTest {
     assertThat(stuck.currentStep()).isEqualTo(Step.CONFORMANCE);
     assertThat(stuck.attention()).contains("Settings gloo-mesh/settings $.spec.istio");
 
-    String answer = wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.SKIP, "dave", "field unused"));
+    String answer = wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.SKIP, "dave", "field unused", wf.status().gate()));
     assertThat(answer).contains("SKIP");
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
-    wf.reject(new Approval("dave", "later"));
+    wf.reject(new Approval("dave", "later", wf.status().gate()));
 
     UpgradeReport report = result(wf);
     assertThat(report.decisions()).containsExactly("CONFORMANCE: SKIP by dave (field unused)",
@@ -253,7 +256,7 @@ class GlooMeshUpgradeWorkflowTest {
     assertThat(mesh.replicas).containsEntry("networking", 1).containsEntry("discovery", 1);
 
     mesh.crdSourceProblem = null;
-    wf.decide(new StepDecision(Step.TOOLING, Decision.RETRY, "frank", "crdSource fixed"));
+    wf.decide(new StepDecision(Step.TOOLING, Decision.RETRY, "frank", "crdSource fixed", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(mesh.calls).containsSubsequence("crds check 0.11.3", "crds check 0.11.3", "scale networking 0");
   }
@@ -264,7 +267,7 @@ class GlooMeshUpgradeWorkflowTest {
     GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\",\"discoveryTimeout\":\"1m\",\"discoverySettleWindow\":\"30s\"}");
     awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    wf.decide(new StepDecision(Step.DISCOVERY, Decision.ABORT, "erin", "rolling back by hand"));
+    wf.decide(new StepDecision(Step.DISCOVERY, Decision.ABORT, "erin", "rolling back by hand", wf.status().gate()));
     ApplicationFailure failure = failureOf(wf);
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.ABORTED);
@@ -293,23 +296,23 @@ class GlooMeshUpgradeWorkflowTest {
     GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
     awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    assertThatThrownBy(() -> wf.approveNow(new Approval("frank", "go")))
+    assertThatThrownBy(() -> wf.approveNow(new Approval("frank", "go", wf.status().gate())))
         .isInstanceOf(WorkflowUpdateException.class).rootCause().hasMessageContaining("nothing is awaiting approval");
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.RETRY, "frank", "")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.RETRY, "frank", "", wf.status().gate())))
         .rootCause().hasMessageContaining("the decision names step DISCOVERY but step CONFORMANCE is the one waiting");
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.SKIP, "frank", "")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.SKIP, "frank", "", wf.status().gate())))
         .rootCause().hasMessageContaining("\"reason\" is required to SKIP");
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, " ", "")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, " ", "", wf.status().gate())))
         .rootCause().hasMessageContaining("\"by\" is required");
 
-    wf.approve(new Approval("frank", "too early"));
+    wf.approve(new Approval("frank", "too early", wf.status().gate()));
     assertThat(wf.status().warnings()).anySatisfy(w -> assertThat(w).contains("approve signal ignored"));
     mesh.conformanceProblems.clear();
-    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "frank", ""));
+    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "frank", "", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
-    assertThatThrownBy(() -> wf.approveNow(new Approval("", "anonymous")))
+    assertThatThrownBy(() -> wf.approveNow(new Approval("", "anonymous", wf.status().gate())))
         .rootCause().hasMessageContaining("\"by\" is required");
-    assertThat(wf.approveNow(new Approval("frank", "ok"))).contains("approved by frank");
+    assertThat(wf.approveNow(new Approval("frank", "ok", wf.status().gate()))).contains("approved by frank");
     assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
   }
 
@@ -330,7 +333,7 @@ class GlooMeshUpgradeWorkflowTest {
 
     assertThat(stuck.currentStep()).isEqualTo(Step.SCALE_DOWN);
     assertThat(stuck.attention()).contains("ScaleDeployment").contains("networking not found");
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.SCALE_DOWN, Decision.SKIP, "gina", "hurry")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.SCALE_DOWN, Decision.SKIP, "gina", "hurry", wf.status().gate())))
         .rootCause().hasMessageContaining("cannot be skipped");
   }
 

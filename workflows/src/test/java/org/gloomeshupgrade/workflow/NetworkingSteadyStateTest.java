@@ -56,11 +56,11 @@ class NetworkingSteadyStateTest {
     assertThat(stuck.networking().notAccepted()).containsExactly(INVALID);
     assertThat(stuck.networking().recovered()).isEmpty();
 
-    wf.decide(new StepDecision(Step.NETWORKING, Decision.SKIP, "gina", "look at it after the window"));
+    wf.decide(new StepDecision(Step.NETWORKING, Decision.SKIP, "gina", "look at it after the window", wf.status().gate()));
     UpgradeStatus verify = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION
         && s.currentStep() == Step.VERIFY);
     assertThat(verify.attention()).contains("networking resources accepted RED").contains(INVALID);
-    wf.decide(new StepDecision(Step.VERIFY, Decision.SKIP, "gina", "known; ticket NET-12"));
+    wf.decide(new StepDecision(Step.VERIFY, Decision.SKIP, "gina", "known; ticket NET-12", wf.status().gate()));
 
     UpgradeReport report = result(wf);
     assertThat(report.outcome()).isEqualTo(RunState.FINISHED_WITH_PROBLEMS);

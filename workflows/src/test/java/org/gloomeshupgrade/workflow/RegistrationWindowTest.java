@@ -67,7 +67,7 @@ class RegistrationWindowTest {
     assertThat(stuck.awaiting()).contains("RETRY re-registers only the failed clusters");
 
     mesh.failingClusters.clear();
-    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.RETRY, "ops", "network fixed"));
+    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.RETRY, "ops", "network fixed", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
@@ -87,7 +87,7 @@ class RegistrationWindowTest {
     GlooMeshUpgradeWorkflow wf = rig.start(THREE_AT_A_TIME);
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "ops", "cluster-3 is being decommissioned"));
+    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "ops", "cluster-3 is being decommissioned", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
@@ -109,7 +109,7 @@ class RegistrationWindowTest {
     GlooMeshUpgradeWorkflow wf = rig.start(THREE_AT_A_TIME);
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    wf.decide(new StepDecision(Step.REREGISTER, Decision.ABORT, "ops", "remote down for the week"));
+    wf.decide(new StepDecision(Step.REREGISTER, Decision.ABORT, "ops", "remote down for the week", wf.status().gate()));
 
     assertThat(UpgradeRig.failureOf(wf).getType()).isEqualTo(FailureTypes.ABORTED);
     assertThat(mesh.replicas).containsEntry("networking", 0);

@@ -79,6 +79,11 @@ class ReplayTest {
   }
 
   @Test
+  void gateIdsWithoutTheirVersionGuardWouldBreakRunsApprovedBeforeThem() throws Exception {
+    assertNonDeterministic(FULL_RUN_CURRENT, UnguardedGates.class);
+  }
+
+  @Test
   void aConformanceReCheckAndSkipRecordedBeforeTheReviewReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(CONFORMANCE_BEFORE_REVIEW), GlooMeshUpgradeWorkflowImpl.class);
   }
@@ -228,6 +233,14 @@ class ReplayTest {
   public static class UnguardedRegistrationWindow extends GlooMeshUpgradeWorkflowImpl {
     @Override
     boolean registrationWindowApplies() {
+      return true;
+    }
+  }
+
+  /** Gate IDs with no getVersion around them: the recorded approval names no gate, so it would be refused. */
+  public static class UnguardedGates extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    boolean gatesApply() {
       return true;
     }
   }

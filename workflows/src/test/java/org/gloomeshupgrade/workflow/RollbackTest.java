@@ -30,10 +30,10 @@ class RollbackTest {
     assertThat(mesh.replicas).containsEntry("networking", 0);
     int callsBefore = mesh.calls.size();
 
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ROLLBACK, "erin", "")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ROLLBACK, "erin", "", wf.status().gate())))
         .isInstanceOf(WorkflowUpdateException.class).rootCause()
         .hasMessageContaining("\"reason\" is required to ROLLBACK");
-    wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ROLLBACK, "erin", "discovery broken on 0.11.3"));
+    wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ROLLBACK, "erin", "discovery broken on 0.11.3", wf.status().gate()));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.ROLLED_BACK);
@@ -54,7 +54,7 @@ class RollbackTest {
     UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
     assertThat(stuck.awaiting()).doesNotContain("ROLLBACK");
 
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.TOOLING, Decision.ROLLBACK, "erin", "undo")))
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.TOOLING, Decision.ROLLBACK, "erin", "undo", wf.status().gate())))
         .rootCause().hasMessageContaining("nothing has changed yet (step TOOLING comes before the first change): "
             + "ABORT ends the run");
     assertThat(mesh.mutatingCalls()).isEmpty();
@@ -67,7 +67,7 @@ class RollbackTest {
     GlooMeshUpgradeWorkflow wf = rig.start(DISCOVERY_NEVER_SETTLES);
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
-    wf.decide(new StepDecision(Step.DISCOVERY, Decision.ROLLBACK, "erin", "undo"));
+    wf.decide(new StepDecision(Step.DISCOVERY, Decision.ROLLBACK, "erin", "undo", wf.status().gate()));
 
     var failure = UpgradeRig.failureOf(wf);
     assertThat(failure.getType()).isEqualTo(FailureTypes.ROLLBACK_FAILED);

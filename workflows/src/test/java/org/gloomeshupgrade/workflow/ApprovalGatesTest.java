@@ -1,0 +1,101 @@
+package org.gloomeshupgrade.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.gloomeshupgrade.workflow.UpgradeRig.result;
+
+import io.temporal.client.WorkflowUpdateException;
+import java.time.Duration;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Approvals people can trust: the right person, for the open gate only, reminded, and ended safely. */
+class ApprovalGatesTest {
+  private static final String GUARDED = "{\"targetVersion\":\"0.11.3\",\"approvers\":[\"alice\",\"bob\"],"
+      + "\"requestedBy\":\"bob\"}";
+
+  private final UpgradeRig rig = new UpgradeRig();
+  private final FakeMesh mesh = rig.mesh;
+
+  @AfterEach
+  void stop() {
+    rig.close();
+  }
+
+  @Test
+  void theRequesterAndAnyoneOffTheListAreRefusedAndAListedOtherApproves() throws Exception {
+    GlooMeshUpgradeWorkflow wf = rig.start(GUARDED);
+    String gate = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
+
+    assertThatThrownBy(() -> wf.approveNow(new Approval("bob", "my own change", gate)))
+        .isInstanceOf(WorkflowUpdateException.class).rootCause()
+        .hasMessageContaining("bob requested this upgrade and may not approve it (allowSelfApproval is false)");
+    assertThatThrownBy(() -> wf.approveNow(new Approval("mallory", "looks fine", gate)))
+        .rootCause().hasMessageContaining("mallory is not on the approver list [alice, bob]");
+    wf.approve(new Approval("mallory", "by signal", gate));
+    assertThat(wf.status().warnings()).anySatisfy(w -> assertThat(w)
+        .isEqualTo("approve signal ignored: mallory is not on the approver list [alice, bob]"));
+    assertThat(mesh.calls).doesNotContain("scale networking 1");
+
+    assertThat(wf.approveNow(new Approval("Alice", "CHG-7", gate))).contains("approved by Alice");
+    UpgradeReport report = result(wf);
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.approval().by()).isEqualTo("Alice");
+  }
+
+  @Test
+  void theRequesterMayApproveWhenTheRequestAllowsIt() throws Exception {
+    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"requestedBy\":\"bob\","
+        + "\"allowSelfApproval\":true}");
+    String gate = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
+
+    wf.approveNow(new Approval("bob", "single-person team", gate));
+
+    assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void anAnswerForAnEarlierGateIsRefusedAtALaterOne() throws Exception {
+    mesh.conformanceProblems.add(new ConformanceProblem("TrafficPolicy", "a", "b", "$.spec.x", "unknown", "remove"));
+    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\"}");
+    String review = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
+    assertThat(review).startsWith("conformance-");
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "")))
+        .rootCause().hasMessageContaining("\"gate\" is required: the open gate is " + review);
+    mesh.conformanceProblems.clear();
+    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "", review));
+
+    String approvalGate = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
+    assertThat(approvalGate).isNotEqualTo(review).startsWith("approval-");
+    assertThatThrownBy(() -> wf.approveNow(new Approval("carol", "carried over", review)))
+        .rootCause().hasMessageContaining("the answer names gate " + review + ", but the open gate is "
+            + approvalGate);
+    assertThatThrownBy(() -> wf.approveNow(new Approval("carol", "no gate")))
+        .rootCause().hasMessageContaining("\"gate\" is required");
+    wf.approve(new Approval("carol", "carried over by a reset", review));
+    rig.env.sleep(Duration.ofMinutes(5));
+    assertThat(wf.status().state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
+    assertThat(mesh.calls).doesNotContain("scale networking 1");
+  }
+
+  @Test
+  void aReminderComesAfterTheReminderWaitAndTheTimeLimitEndsTheRunWithNetworkingAtZero() throws Exception {
+    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"approvalReminder\":\"2h\","
+        + "\"approvalTimeout\":\"6h\"}");
+    rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+
+    rig.env.sleep(Duration.ofMinutes(119));
+    assertThat(wf.status().warnings()).noneMatch(w -> w.startsWith("reminder"));
+    rig.env.sleep(Duration.ofMinutes(2));
+    UpgradeStatus reminded = wf.status();
+    assertThat(reminded.warnings()).contains("reminder: approval awaited for 2h; the run ends, networking still at 0,"
+        + " in 4h");
+    assertThat(reminded.awaiting()).startsWith("reminder: approval awaited for 2h");
+    assertThat(reminded.state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
+
+    rig.env.sleep(Duration.ofHours(4));
+    assertThat(UpgradeRig.failureOf(wf).getType()).isEqualTo(FailureTypes.APPROVAL_TIMEOUT);
+    assertThat(mesh.replicas).containsEntry("networking", 0);
+  }
+}
