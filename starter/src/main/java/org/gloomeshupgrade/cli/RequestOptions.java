@@ -56,6 +56,15 @@ public final class RequestOptions {
   String networkingTimeout;
   @Option(names = "--approval-timeout", description = "e.g. 24h")
   String approvalTimeout;
+  @Option(names = "--approver", description = "Who may approve; repeatable (default: anyone).")
+  List<String> approvers;
+  @Option(names = "--requested-by", defaultValue = "${sys:user.name}",
+      description = "Who asks for the upgrade, who may then not approve it (default: your user name).")
+  String requestedBy;
+  @Option(names = "--allow-self-approval", description = "Let the requester approve their own upgrade.")
+  Boolean allowSelfApproval;
+  @Option(names = "--approval-reminder", description = "e.g. 1h: when to remind that an approval is awaited")
+  String approvalReminder;
   @Option(names = "--no-approval", description = "Scale networking up without waiting for a person.")
   Boolean noApproval;
   @Option(names = "--allow-downgrade", description = "Allow a target older than the running version.")
@@ -91,6 +100,17 @@ public final class RequestOptions {
     put(request, "discoveryTimeout", discoveryTimeout);
     put(request, "networkingTimeout", networkingTimeout);
     put(request, "approvalTimeout", approvalTimeout);
+    put(request, "approvalReminder", approvalReminder);
+    if (approvers != null && !approvers.isEmpty()) {
+      ArrayNode names = request.putArray("approvers");
+      approvers.forEach(names::add);
+    }
+    if (requestedBy != null && !requestedBy.isBlank() && !request.has("requestedBy")) {
+      request.put("requestedBy", requestedBy);
+    }
+    if (allowSelfApproval != null) {
+      request.put("allowSelfApproval", allowSelfApproval);
+    }
     if (Boolean.TRUE.equals(noApproval)) {
       request.put("requireApproval", false);
     }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class RequestOptionsTest {
+  private static final String USER = System.getProperty("user.name");
+
   private static ObjectNode parse(String... args) throws Exception {
     RequestOptions options = new RequestOptions();
     new CommandLine(options).parseArgs(args);
@@ -18,7 +20,9 @@ class RequestOptionsTest {
 
   @Test
   void writesOnlyTheFlagsGivenSoEveryOtherFieldKeepsItsDefault() throws Exception {
-    assertThat(parse("--target-version", "0.11.3").toString()).isEqualTo("{\"targetVersion\":\"0.11.3\"}");
+    // Who asks is always recorded: the rule against approving one's own upgrade needs it.
+    assertThat(parse("--target-version", "0.11.3").toString())
+        .isEqualTo("{\"targetVersion\":\"0.11.3\",\"requestedBy\":\"" + USER + "\"}");
   }
 
   @Test
@@ -30,17 +34,19 @@ class RequestOptionsTest {
 
     assertThat(json.toString()).isEqualTo("{\"targetVersion\":\"0.12.8\",\"managementContext\":\"prod\","
         + "\"installMethod\":\"manifests\",\"helmValuesFiles\":[\"/etc/gmu/base.yaml\",\"/etc/gmu/site.yaml\"],"
-        + "\"registrationConcurrency\":12,\"agentCharts\":\"none\",\"discoveryTimeout\":\"1h\",\"requireApproval\":false,\"dryRun\":true,"
+        + "\"registrationConcurrency\":12,\"agentCharts\":\"none\",\"discoveryTimeout\":\"1h\",\"requestedBy\":\"" + USER
+        + "\",\"requireApproval\":false,\"dryRun\":true,"
         + "\"clusters\":[\"east\",\"west\"],\"clusterContexts\":{\"east\":\"ctx-east\"}}");
   }
 
   @Test
   void flagsOverrideTheInputFile(@TempDir Path dir) throws Exception {
     Path input = dir.resolve("request.json");
-    Files.writeString(input, "{\"targetVersion\":\"0.11.3\",\"namespace\":\"mesh\"}");
+    Files.writeString(input, "{\"targetVersion\":\"0.11.3\",\"namespace\":\"mesh\",\"requestedBy\":\"carol\"}");
 
     ObjectNode json = parse("--input", input.toString(), "-t", "0.12.0");
 
-    assertThat(json.toString()).isEqualTo("{\"targetVersion\":\"0.12.0\",\"namespace\":\"mesh\"}");
+    assertThat(json.toString()).as("the file's requester is kept")
+        .isEqualTo("{\"targetVersion\":\"0.12.0\",\"namespace\":\"mesh\",\"requestedBy\":\"carol\"}");
   }
 }

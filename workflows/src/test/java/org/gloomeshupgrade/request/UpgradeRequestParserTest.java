@@ -173,4 +173,23 @@ class UpgradeRequestParserTest {
     assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"registrationMethod\":\"meshctl\",\"agentCharts\":\"/c\"}")
         .problems()).singleElement().asString().startsWith("agentCharts: meshctl cluster register installs");
   }
+
+  @Test
+  void approvalRulesAreReadAndContradictionsRefused() throws Exception {
+    UpgradeRequest r = UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\",\"approvers\":[\"alice\",\"bob\"],"
+        + "\"requestedBy\":\" bob \",\"approvalReminder\":\"30m\"}"));
+    assertThat(r.approvers()).containsExactly("alice", "bob");
+    assertThat(r.requestedBy()).isEqualTo("bob");
+    assertThat(r.allowSelfApproval()).isFalse();
+    assertThat(r.approvalReminder()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).approvalReminder())
+        .isEqualTo(Duration.ofHours(1));
+
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"approvers\":[\"bob\"],\"requestedBy\":\"bob\"}").problems())
+        .singleElement().asString().startsWith("approvers: the only approver, \"bob\", is the requester");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"approvers\":[\"a\",\"a\",\" \"]}").problems())
+        .containsExactly("approvers[1]: \"a\" is listed twice", "approvers[2]: must be a non-empty string, got \" \"");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"approvalReminder\":\"2d\"}").problems())
+        .containsExactly("approvalReminder: 2d must be shorter than approvalTimeout (1d)");
+  }
 }
