@@ -11,6 +11,7 @@ import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.UpgradeNames;
+import org.gloomeshupgrade.workflow.UpgradePlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,6 +27,12 @@ final class StartCommand implements Callable<Integer> {
 
   @Option(names = "--task-queue", defaultValue = UpgradeNames.TASK_QUEUE, description = "default ${DEFAULT-VALUE}")
   String taskQueue;
+
+  /** The management context the run will use, for people: the request's, else the one its workflow ID names. */
+  private static String contextOf(UpgradeRequest parsed, String workflowId) {
+    return !parsed.managementContext().isEmpty() ? parsed.managementContext()
+        : workflowId.replaceFirst("^" + UpgradeNames.workflowId(""), "");
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -53,6 +60,8 @@ final class StartCommand implements Callable<Integer> {
           .setWorkflowId(id)
           .setTaskQueue(taskQueue)
           .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+          .setStaticSummary(UpgradePlan.summary(parsed, contextOf(parsed, id)))
+          .setStaticDetails(UpgradePlan.markdown(parsed, contextOf(parsed, id)))
           .build());
       var execution = WorkflowClient.start(wf::upgrade, json);
       System.out.println("started upgrade to " + parsed.targetVersion() + ": workflow " + id + " run "

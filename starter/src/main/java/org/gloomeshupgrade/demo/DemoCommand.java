@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.gloomeshupgrade.cli.StatusRenderer;
+import org.gloomeshupgrade.request.UpgradeRequestParser;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -31,6 +32,7 @@ import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.StepStatus;
 import org.gloomeshupgrade.workflow.UpgradeNames;
+import org.gloomeshupgrade.workflow.UpgradePlan;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
 import org.slf4j.LoggerFactory;
@@ -125,7 +127,10 @@ public final class DemoCommand implements Callable<Integer> {
       say("starting upgrade " + from + " -> " + to + " as workflow " + id + " with request " + request);
       say("from a second terminal:  ./gmu status -w " + id);
       GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
-          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(UpgradeNames.TASK_QUEUE)
+              .setStaticSummary(UpgradePlan.summary(UpgradeRequestParser.parse(request), mesh.managementCluster()))
+              .setStaticDetails(UpgradePlan.markdown(UpgradeRequestParser.parse(request), mesh.managementCluster()))
+              .build());
       WorkflowClient.start(wf::upgrade, request);
       watch(wf, id);
       try {

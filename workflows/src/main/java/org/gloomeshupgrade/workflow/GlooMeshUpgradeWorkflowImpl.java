@@ -117,6 +117,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   }
 
   private UpgradeReport run(JsonNode rawRequest) {
+    // The Temporal UI's current details follow the run: where it is, what it waits for, how to answer.
+    book.onChange(() -> Workflow.setCurrentDetails(CurrentDetails.markdown(book.snapshot())));
     try {
       request = UpgradeRequestParser.parse(rawRequest);
     } catch (InvalidRequestException e) {

@@ -16,6 +16,8 @@ import org.gloomeshupgrade.verify.VerifyReport;
 final class RunBook {
   private String backup;
   private final Map<Step, MutableStep> steps = new EnumMap<>(Step.class);
+  /** Told after every change: the workflow republishes the UI's current details from it. */
+  private Runnable onChange = () -> {};
   private final List<String> decisions = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private RunState state = RunState.RUNNING;
@@ -39,16 +41,27 @@ final class RunBook {
     }
   }
 
+  void onChange(Runnable listener) {
+    this.onChange = listener;
+  }
+
+  private void changed() {
+    onChange.run();
+  }
+
   void target(String version) {
     this.targetVersion = version;
+    changed();
   }
 
   void context(String context) {
     this.context = context;
+    changed();
   }
 
   void fromVersion(String version) {
     this.fromVersion = version == null ? "" : version;
+    changed();
   }
 
   String context() {
@@ -61,6 +74,7 @@ final class RunBook {
 
   void warn(String warning) {
     warnings.add(warning);
+    changed();
   }
 
   void running(Step step, long now) {
@@ -73,14 +87,17 @@ final class RunBook {
       s.startedAt = now;
     }
     s.attempts++;
+    changed();
   }
 
   void detail(Step step, String detail) {
     steps.get(step).detail = detail;
+    changed();
   }
 
   void succeeded(Step step, long now) {
     finish(step, StepState.SUCCEEDED, now);
+    changed();
   }
 
   void skipped(Step step, long now, String why) {
@@ -90,11 +107,13 @@ final class RunBook {
     }
     s.detail = why;
     finish(step, StepState.SKIPPED, now);
+    changed();
   }
 
   void failed(Step step, long now, String why) {
     steps.get(step).detail = why;
     finish(step, StepState.FAILED, now);
+    changed();
   }
 
   void needsAttention(Step step, String why, String awaitingText) {
@@ -104,6 +123,7 @@ final class RunBook {
     state = RunState.NEEDS_ATTENTION;
     attention = "step " + step.number() + " (" + step.title() + ") failed: " + why;
     awaiting = awaitingText;
+    changed();
   }
 
   void waitingForApproval(Step step, long now, String awaitingText) {
@@ -111,11 +131,13 @@ final class RunBook {
     steps.get(step).state = StepState.WAITING;
     state = RunState.WAITING_FOR_APPROVAL;
     awaiting = awaitingText;
+    changed();
   }
 
   /** The open gate's ID, "" when the run waits for nobody. */
   void gate(String id) {
     this.gate = id;
+    changed();
   }
 
   void doneWaiting() {
@@ -124,22 +146,27 @@ final class RunBook {
     if (state == RunState.WAITING_FOR_APPROVAL || state == RunState.NEEDS_ATTENTION) {
       state = RunState.RUNNING;
     }
+    changed();
   }
 
   void approval(Approval approval) {
     this.approval = approval;
+    changed();
   }
 
   void decision(String line) {
     decisions.add(line);
+    changed();
   }
 
   void discovery(DiscoveryProgress progress) {
     this.discovery = progress;
+    changed();
   }
 
   void conformance(ConformanceReview review) {
     conformance.put(review.step(), review);
+    changed();
   }
 
   List<ConformanceReview> conformanceReviews() {
@@ -148,6 +175,7 @@ final class RunBook {
 
   void registration(ClusterRegistration registration) {
     registrations.put(registration.cluster(), registration);
+    changed();
   }
 
   ClusterRegistration registration(String cluster) {
@@ -156,6 +184,7 @@ final class RunBook {
 
   void networking(NetworkingProgress progress) {
     this.networking = progress;
+    changed();
   }
 
   DiscoveryProgress discovery() {
@@ -177,12 +206,14 @@ final class RunBook {
 
   void verify(VerifyReport report) {
     this.verify = report;
+    changed();
   }
 
   void end(RunState outcome) {
     this.state = outcome;
     this.awaiting = "";
     this.gate = "";
+    changed();
   }
 
   RunState state() {
@@ -209,6 +240,7 @@ final class RunBook {
   /** Where the configuration saved before the first change is. */
   void backup(String location) {
     this.backup = location;
+    changed();
   }
 
   UpgradeReport report(String summary) {
