@@ -77,4 +77,19 @@ class WatchCommandTest {
     assertThat(out).contains("  ..      2 scale down            7.0s")
         .endsWith("finished: SUCCEEDED" + System.lineSeparator());
   }
+
+  @Test
+  void watchingARealRunThatStoppedForADecisionEndsWithTheCommandThatAnswers() throws Exception {
+    try (LocalRun run = new LocalRun()) {
+      GmuRun watched = GmuRun.gmu("watch", "--address", run.address(), "-w", LocalRun.ID, "--interval", "100ms");
+
+      assertThat(watched.exit()).as(watched.err()).isEqualTo(2);
+      assertThat(watched.out()).contains("NEEDS_ATTENTION at step 0 (preflight)")
+          .doesNotContain("\033");
+      assertThat(watched.out().lines().reduce((a, b) -> b).orElseThrow())
+          .startsWith("stopped watching: the run waits for a person (NEEDS_ATTENTION): a decision on the conformance "
+              + "problems of step PREFLIGHT")
+          .contains("gmu decide --workflow-id " + LocalRun.ID + " --step PREFLIGHT --decision ACCEPT");
+    }
+  }
 }
