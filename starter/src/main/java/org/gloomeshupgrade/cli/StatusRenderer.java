@@ -1,5 +1,7 @@
 package org.gloomeshupgrade.cli;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.EnumMap;
@@ -29,9 +31,17 @@ public final class StatusRenderer {
   }
 
   public static String render(UpgradeStatus s) {
+    return render(s, null);
+  }
+
+  /**
+   * As {@link #render(UpgradeStatus)}, with the time so far of each step that started and has not ended, counted to
+   * {@code now}; null leaves it out, as the status itself does.
+   */
+  public static String render(UpgradeStatus s, Instant now) {
     List<String> lines = new ArrayList<>();
     lines.add(headline(s));
-    s.steps().forEach(step -> lines.add(stepLine(step)));
+    s.steps().forEach(step -> lines.add(stepLine(step, now)));
     if (s.discovery() != null && s.discovery().polls() > 0) {
       lines.add("discovery: " + s.discovery().current() + " of " + s.discovery().inventory() + " after "
           + s.discovery().polls() + " polls" + (s.discovery().settled().isEmpty() ? "" : ", " + s.discovery().settled()));
@@ -72,8 +82,17 @@ public final class StatusRenderer {
   }
 
   public static String stepLine(StepStatus step) {
-    String elapsed = step.elapsedMillis() > 0
-        ? String.format(Locale.ROOT, "%7.1fs", step.elapsedMillis() / 1000.0) : "        ";
+    return stepLine(step, null);
+  }
+
+  private static String stepLine(StepStatus step, Instant now) {
+    long millis = step.elapsedMillis();
+    // The workflow counts a step's time only once it ends; a live view counts the rest itself.
+    if (millis == 0 && now != null && step.startedAt() != null && !step.startedAt().isEmpty()
+        && (step.finishedAt() == null || step.finishedAt().isEmpty())) {
+      millis = Math.max(0, Duration.between(Instant.parse(step.startedAt()), now).toMillis());
+    }
+    String elapsed = millis > 0 ? String.format(Locale.ROOT, "%7.1fs", millis / 1000.0) : "        ";
     return String.format(Locale.ROOT, "  %-6s %2d %-17s %s %s", mark(step.state()), step.step().number(),
         step.step().title(), elapsed, step.detail() == null ? "" : step.detail()).stripTrailing();
   }

@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.cli.GmuRun.gmu;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.client.WorkflowClient;
@@ -8,9 +9,6 @@ import io.temporal.client.WorkflowClientOptions;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.gloomeshupgrade.testkit.LocalTemporalServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,27 +28,9 @@ class StartCommandTest {
     temporal.close();
   }
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run gmu(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit = GmuCli.commandLine().execute(args);
-      return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
-  }
-
   @Test
   void startsOneRunPerManagementContextWithExactlyTheFieldsGiven() throws Exception {
-    Run first = gmu("start", "--address", temporal.address(), "--context", "east", "-t", "0.11.3",
+    GmuRun first = gmu("start", "--address", temporal.address(), "--context", "east", "-t", "0.11.3",
         "--discovery-timeout", "45m");
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out()).contains("started upgrade to 0.11.3: workflow gloo-mesh-upgrade-east");
@@ -72,14 +52,14 @@ class StartCommandTest {
       service.shutdown();
     }
 
-    Run second = gmu("start", "--address", temporal.address(), "--context", "east", "-t", "0.11.3");
+    GmuRun second = gmu("start", "--address", temporal.address(), "--context", "east", "-t", "0.11.3");
     assertThat(second.exit()).isEqualTo(3);
     assertThat(second.err()).contains("an upgrade is already running as workflow gloo-mesh-upgrade-east");
   }
 
   @Test
   void aBadRequestNeverReachesTemporal() {
-    Run bad = gmu("start", "--address", "127.0.0.1:1", "--context", "west", "-t", "0.11.3",
+    GmuRun bad = gmu("start", "--address", "127.0.0.1:1", "--context", "west", "-t", "0.11.3",
         "--install-method", "kubectl");
 
     assertThat(bad.exit()).isEqualTo(2);
@@ -88,7 +68,7 @@ class StartCommandTest {
 
   @Test
   void statusOfAnUnknownRunSaysSo() {
-    Run status = gmu("status", "--address", temporal.address(), "-w", "no-such-upgrade");
+    GmuRun status = gmu("status", "--address", temporal.address(), "-w", "no-such-upgrade");
 
     assertThat(status.exit()).isEqualTo(1);
     assertThat(status.err()).contains("error: no such upgrade run");
