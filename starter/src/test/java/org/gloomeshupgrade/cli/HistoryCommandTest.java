@@ -20,7 +20,8 @@ class HistoryCommandTest {
   void theExportedHistoryOfARunWithActivitiesASignalAndATimerReplaysAgainstTheWorkflow(@TempDir Path dir)
       throws Exception {
     try (LocalRun run = new LocalRun()) {
-      run.workflow.decide(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "alice", "CHG-42: field unused"));
+      run.workflow.decide(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "alice", "CHG-42: field unused",
+          run.workflow.status().gate()));
       WorkflowStub.fromTyped(run.workflow).getResult(UpgradeReport.class);
       Path file = dir.resolve("history.json");
 

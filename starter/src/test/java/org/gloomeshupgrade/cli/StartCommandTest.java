@@ -47,7 +47,8 @@ class StartCommandTest {
       JsonNode input = DefaultDataConverter.newDefaultInstance()
           .fromPayload(started.getInput().getPayloads(0), JsonNode.class, JsonNode.class);
       assertThat(input.toString())
-          .isEqualTo("{\"targetVersion\":\"0.11.3\",\"managementContext\":\"east\",\"discoveryTimeout\":\"45m\"}");
+          .isEqualTo("{\"targetVersion\":\"0.11.3\",\"managementContext\":\"east\",\"discoveryTimeout\":\"45m\","
+              + "\"requestedBy\":\"" + System.getProperty("user.name") + "\"}");
     } finally {
       service.shutdown();
     }

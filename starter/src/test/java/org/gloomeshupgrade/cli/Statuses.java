@@ -61,6 +61,7 @@ final class Statuses {
 
   UpgradeStatus build() {
     return new UpgradeStatus(state, "mgmt", "0.10.10", "0.11.3", currentStep, List.copyOf(steps), discovery, awaiting,
-        attention, approval, List.copyOf(decisions), List.of(), verify, null, List.of(), networking, List.of());
+        attention, approval, List.copyOf(decisions), List.of(), verify, null, List.of(), networking, List.of(),
+        awaiting.isEmpty() ? "" : "approval-0000-1");
   }
 }

@@ -89,7 +89,8 @@ class WatchCommandTest {
       assertThat(watched.out().lines().reduce((a, b) -> b).orElseThrow())
           .startsWith("stopped watching: the run waits for a person (NEEDS_ATTENTION): a decision on the conformance "
               + "problems of step PREFLIGHT")
-          .contains("gmu decide --workflow-id " + LocalRun.ID + " --step PREFLIGHT --decision ACCEPT");
+          .contains("gmu decide --workflow-id " + LocalRun.ID + " --step PREFLIGHT --gate "
+              + run.workflow.status().gate() + " --decision ACCEPT");
     }
   }
 }

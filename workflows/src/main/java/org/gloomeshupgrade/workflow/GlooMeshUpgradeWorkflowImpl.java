@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
@@ -92,6 +93,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   /** Whether answers must name the open gate: null until the first gate opens (decided then, once). */
   private Boolean gated;
   private int gatesOpened;
+  private String gateToken;
   private String openGate = "";
   /** Whether the step waiting for a decision stopped on conformance problems, which a person may ACCEPT. */
   private boolean reviewingConformance;
@@ -879,8 +881,9 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   }
 
   /**
-   * A new gate for a person's answer: its ID carries this run's ID, so an answer recorded in another run (a reset
-   * re-applies signals) or for an earlier gate never fits. Runs recorded before gates had IDs open none.
+   * A new gate for a person's answer: its ID carries a token drawn once per run and a count, so an answer for another
+   * run's gate or for an earlier gate of this one never fits (a reset re-applies signals). Runs recorded before gates
+   * had IDs open none.
    */
   private String openGate(Step step) {
     if (gated == null) {
@@ -890,9 +893,13 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       openGate = "";
       return openGate;
     }
+    if (gateToken == null) {
+      // Recorded in the history, so every replay (a worker's, a reset's, `gmu replay`'s) sees the same IDs; the run
+      // ID would not do: a reset replays under a new one, and the offline replayer under a placeholder.
+      gateToken = Workflow.sideEffect(String.class, () -> UUID.randomUUID().toString().substring(0, 8));
+    }
     gatesOpened++;
-    openGate = step.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-"
-        + Workflow.getInfo().getRunId().substring(0, 8) + "-" + gatesOpened;
+    openGate = step.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + gateToken + "-" + gatesOpened;
     return openGate;
   }
 

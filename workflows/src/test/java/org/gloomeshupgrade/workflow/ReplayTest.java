@@ -83,6 +83,26 @@ class ReplayTest {
     assertNonDeterministic(FULL_RUN_CURRENT, UnguardedGates.class);
   }
 
+  /** Today's code, with a gate of each kind answered: its own history replays offline, where IDs are placeholders. */
+  @Test
+  void aRunOfTodaysCodeWithEveryKindOfAnswerReplays() throws Exception {
+    String history;
+    try (UpgradeRig rig = new UpgradeRig()) {
+      rig.mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("TrafficPolicy", "a",
+          "b", "$.spec.x", "unknown", "remove it"));
+      GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"approvalReminder\":\"1h\"}");
+      String review = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
+      wf.decide(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol", "known", review));
+      String approval = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
+      rig.env.sleep(Duration.ofMinutes(90));
+      wf.approve(new Approval("carol", "CHG-1", approval));
+      assertThat(UpgradeRig.result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+      history = rig.client.fetchHistory(UpgradeRig.ID).toJson(true);
+    }
+
+    WorkflowReplayer.replayWorkflowExecution(history, GlooMeshUpgradeWorkflowImpl.class);
+  }
+
   @Test
   void aConformanceReCheckAndSkipRecordedBeforeTheReviewReplays() throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(CONFORMANCE_BEFORE_REVIEW), GlooMeshUpgradeWorkflowImpl.class);
