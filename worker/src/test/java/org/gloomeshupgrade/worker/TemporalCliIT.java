@@ -125,6 +125,39 @@ class TemporalCliIT {
     }
   }
 
+  /** The payload exactly as the Temporal CLI sends {"targetVersion":"0.11.3"} (json/plain), and one it cannot take. */
+  @Test
+  void theCliRawMinimalPayloadStartsARunAndAnUnknownFieldEndsOneAtOnceNamingIt() throws Exception {
+    simulate(Duration.ofMillis(100));
+    try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+      temporal.run(0, "workflow", "start", "--type", "GlooMeshUpgrade", "--task-queue", "gloo-mesh-upgrade",
+          "--workflow-id", ID, "--input", "{\"targetVersion\":\"0.11.3\"}");
+      // The request alone is complete: it is read, defaults and all, and the run is under way (here it stops in
+      // preflight for a person, as the default CRD source, the public repository, is out of this machine's reach).
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+          .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION"));
+      assertThat(status().path("targetVersion").asText()).isEqualTo("0.11.3");
+      assertThat(status().path("managementContext").asText()).isEqualTo("mgmt");
+      temporal.run(0, "workflow", "terminate", "--workflow-id", ID, "--reason", "test over");
+
+      String other = ID + "-unknown-field";
+      temporal.run(0, "workflow", "start", "--type", "GlooMeshUpgrade", "--task-queue", "gloo-mesh-upgrade",
+          "--workflow-id", other, "--input", "{\"targetVersion\":\"0.11.3\",\"colour\":\"blue\"}");
+      JsonNode events = JSON.readTree(await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> temporal.run(0, "workflow", "show", "--workflow-id", other, "--output", "json"),
+              shown -> shown.contains("EVENT_TYPE_WORKFLOW_EXECUTION_FAILED"))).path("events");
+      JsonNode failed = events.get(events.size() - 1).path("workflowExecutionFailedEventAttributes").path("failure");
+      assertThat(failed.path("message").asText()).contains("unknown field \"colour\"");
+      assertThat(failed.path("applicationFailureInfo").path("type").asText()).isEqualTo("InvalidRequest");
+      assertThat(events.toString()).as("no activity ran").doesNotContain("EVENT_TYPE_ACTIVITY_TASK_SCHEDULED");
+      for (String cluster : sim.clusters()) {
+        assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
+      }
+    } catch (AssertionError | Exception e) {
+      throw withLogs(e);
+    }
+  }
+
   @Test
   void aWorkerKilledInTheMiddleOfAnActivityIsReplacedAndTheRunEndsGreen() throws Exception {
     // Slow pods make the scale-down activity wait long enough to be killed in the middle of it.

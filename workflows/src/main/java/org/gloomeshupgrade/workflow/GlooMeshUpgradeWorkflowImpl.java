@@ -138,11 +138,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     preflight = pre;
     String ctx = pre.context();
     ToolingReport tooling = runStep(Step.TOOLING, () -> {
-      ToolingReport t = act.controlPlane.resolveTooling(controlPlaneInput(ctx));
+      ToolingReport t = on(Step.TOOLING).controlPlane.resolveTooling(controlPlaneInput(ctx));
       String crds = "";
       // Runs recorded before the check existed replay without it.
       if (!meshctlAppliesCrds() && Workflow.getVersion(CRD_SOURCE_CHECK, Workflow.DEFAULT_VERSION, 1) >= 1) {
-        CrdSourceReport c = act.crds.check(crdInput(ctx));
+        CrdSourceReport c = on(Step.TOOLING).crds.check(crdInput(ctx));
         crds = "; CRDs: " + c.crds() + " in " + c.groups().size() + " groups, complete, from " + c.source();
       }
       book.detail(Step.TOOLING, t.tool() + " " + t.toolVersion() + ": " + t.detail() + crds);
@@ -170,20 +170,20 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       // Runs recorded before the backup existed replay without it.
       String saved = "";
       if (Workflow.getVersion(BACKUP, Workflow.DEFAULT_VERSION, 1) >= 1) {
-        BackupResult b = act.backup.backup(new BackupInput(ctx, request.namespace(),
+        BackupResult b = on(Step.SCALE_DOWN).backup.backup(new BackupInput(ctx, request.namespace(),
             Workflow.getInfo().getWorkflowId(), request.discoveryDeployment()));
         book.backup(b.location());
         saved = "backup of " + b.resources() + " resources" + (b.helmValues() ? " and the Helm values" : "")
             + (b.keptExisting() ? " (kept from before)" : "") + "; ";
       }
-      ScaleResult n = act.deployments.scale(scale(ctx, request.networkingDeployment(), 0));
-      ScaleResult d = act.deployments.scale(scale(ctx, request.discoveryDeployment(), 0));
+      ScaleResult n = on(Step.SCALE_DOWN).deployments.scale(scale(ctx, request.networkingDeployment(), 0));
+      ScaleResult d = on(Step.SCALE_DOWN).deployments.scale(scale(ctx, request.discoveryDeployment(), 0));
       book.detail(Step.SCALE_DOWN, saved + describe(n) + ", " + describe(d));
       return null;
     });
 
     runStep(Step.DELETE_DISCOVERY, () -> {
-      DiscoveryDeleteResult r = act.discovery.deleteAll(ctx);
+      DiscoveryDeleteResult r = on(Step.DELETE_DISCOVERY).discovery.deleteAll(ctx);
       book.detail(Step.DELETE_DISCOVERY, "deleted " + r.deletedByKind() + " with " + r.collectionDeletes()
           + " collection deletes");
       return r;
@@ -193,7 +193,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       book.skipped(Step.CRDS, now(), "meshctl " + request.targetVersion() + " applies the CRDs itself");
     } else {
       runStep(Step.CRDS, () -> {
-        CrdApplyResult r = act.crds.apply(crdInput(ctx));
+        CrdApplyResult r = on(Step.CRDS).crds.apply(crdInput(ctx));
         book.detail(Step.CRDS, r.created().size() + " created, " + r.updated().size() + " updated from " + r.source()
             + (r.convertedFromV1beta1() ? " (converted from v1beta1)" : ""));
         return r;
@@ -201,7 +201,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
 
     runStep(Step.CONTROL_PLANE, () -> {
-      ControlPlaneResult r = act.controlPlane.upgrade(controlPlaneInput(ctx));
+      ControlPlaneResult r = on(Step.CONTROL_PLANE).controlPlane.upgrade(controlPlaneInput(ctx));
       rollbackCommand = r.rollbackCommand();
       book.detail(Step.CONTROL_PLANE, r.method() + ": " + r.applied().size() + " objects"
           + (r.revisionAfter() > 0 ? ", release " + (r.release() == null || r.release().isBlank() ? ""
@@ -213,7 +213,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
     runStep(Step.CONFORMANCE, () -> {
       ConformanceReview review = reviewConformance(Step.CONFORMANCE, "the installed CRDs",
-          () -> act.conformance.check(ctx));
+          () -> on(Step.CONFORMANCE).conformance.check(ctx));
       if (review.outcome() != ConformanceReview.Outcome.SKIPPED) {
         book.detail(Step.CONFORMANCE, describe(review));
       }
@@ -227,7 +227,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
     runStep(Step.DISCOVERY, () -> {
       int replicas = Math.max(1, pre.originalReplicas().getOrDefault(request.discoveryDeployment(), 1));
-      act.deployments.scale(scale(ctx, request.discoveryDeployment(), replicas));
+      on(Step.DISCOVERY).deployments.scale(scale(ctx, request.discoveryDeployment(), replicas));
       awaitDiscovery(act, ctx, pre.discoveryInventory());
       return null;
     });
@@ -242,13 +242,13 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
     runStep(Step.NETWORKING, () -> {
       int replicas = Math.max(1, pre.originalReplicas().getOrDefault(request.networkingDeployment(), 1));
-      act.deployments.scale(scale(ctx, request.networkingDeployment(), replicas));
+      on(Step.NETWORKING).deployments.scale(scale(ctx, request.networkingDeployment(), replicas));
       awaitNetworking(act, ctx);
       return null;
     });
 
     runStep(Step.VERIFY, () -> {
-      VerifyReport cluster = act.verify.verify(new VerifyInput(ctx, request.namespace(), request.targetVersion(),
+      VerifyReport cluster = on(Step.VERIFY).verify.verify(new VerifyInput(ctx, request.namespace(), request.targetVersion(),
           List.of(request.discoveryDeployment(), request.networkingDeployment()), request.installMethod(),
           request.meshctlPath(), pre.discoveryInventory()));
       List<VerifyCheck> checks = new ArrayList<>(cluster.checks());
@@ -284,14 +284,14 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       book.skipped(Step.CRDS, now(), "meshctl " + request.targetVersion() + " applies the CRDs itself");
     } else {
       runStep(Step.CRDS, () -> {
-        CrdApplyResult r = act.crds.dryRun(crdInput(ctx));
+        CrdApplyResult r = on(Step.CRDS).crds.dryRun(crdInput(ctx));
         book.detail(Step.CRDS, "server dry run: " + r.created().size() + " would be created, " + r.updated().size()
             + " updated from " + r.source() + (r.convertedFromV1beta1() ? " (converted from v1beta1)" : ""));
         return r;
       });
     }
     runStep(Step.CONTROL_PLANE, () -> {
-      ControlPlaneResult r = act.controlPlane.dryRun(controlPlaneInput(ctx));
+      ControlPlaneResult r = on(Step.CONTROL_PLANE).controlPlane.dryRun(controlPlaneInput(ctx));
       book.detail(Step.CONTROL_PLANE, "server dry run, " + r.method() + ": " + (r.method().equals("manifests")
           ? r.applied().size() + " object(s) would be created or changed" + (r.applied().isEmpty() ? ""
               : " (" + String.join(", ", r.applied()) + "; the changes are in the activity result)")
@@ -306,7 +306,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   }
 
   private PreflightReport preflight(UpgradeActivities act) {
-    PreflightReport pre = act.preflight.preflight(new PreflightInput(request.managementContext(),
+    PreflightReport pre = on(Step.PREFLIGHT).preflight.preflight(new PreflightInput(request.managementContext(),
         request.namespace(), request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
         request.clusterContexts(), request.remoteNamespace(), agentChartsMethod()));
     book.context(pre.context());
@@ -333,7 +333,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
             + request.targetVersion() + " brings its own CRDs");
       } else {
         ConformanceReview review = reviewConformance(Step.PREFLIGHT, "the CRDs of " + request.targetVersion()
-            + " from the CRD source", () -> act.conformance.checkAgainstTarget(crdInput(pre.context())));
+            + " from the CRD source", () -> on(Step.PREFLIGHT).conformance.checkAgainstTarget(crdInput(pre.context())));
         book.detail(Step.PREFLIGHT, detail + "; " + describe(review));
       }
     }
@@ -424,7 +424,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         ClusterRegistration before = book.registration(c.name());
         book.registration(new ClusterRegistration(c.name(), c.context(), ClusterRegistration.State.RUNNING,
             before.runs() + 1, ""));
-        running.put(c.name(), Async.function(act.registration::reRegister, reRegisterInput(ctx, c)));
+        running.put(c.name(), Async.function(act.about("step 7 (re-register): cluster " + c.name() + " for Gloo Mesh "
+            + request.targetVersion()).registration::reRegister, reRegisterInput(ctx, c)));
       }
       Workflow.await(() -> running.values().stream().anyMatch(Promise::isCompleted));
       for (var it = running.entrySet().iterator(); it.hasNext();) {
@@ -457,7 +458,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     Map<String, Integer> last = null;
     int polls = 0;
     while (true) {
-      DiscoveryCounts counts = act.poll.discovery.count(ctx);
+      DiscoveryCounts counts = on(Step.DISCOVERY).poll.discovery.count(ctx);
       polls++;
       Map<String, Integer> current = new TreeMap<>(counts.byKind());
       long t = now();
@@ -501,7 +502,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     Map<String, Long> clearedAt = new TreeMap<>();
     int polls = 0;
     while (true) {
-      NetworkingStatus s = act.poll.verify.networkingStatus(ctx);
+      NetworkingStatus s = on(Step.NETWORKING).poll.verify.networkingStatus(ctx);
       polls++;
       long t = now();
       Map<String, String> bad = new TreeMap<>();
@@ -734,14 +735,15 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     log.info("step {} ({}): rollback chosen by {}", step.number(), step.title(), d.by());
     try {
       if (book.backup() != null) {
-        RestoreResult restored = activities.backup.restore(new RestoreInput(ctx, request.namespace(),
+        RestoreResult restored = activities.about("rollback by " + d.by()).backup.restore(new RestoreInput(ctx, request.namespace(),
             Workflow.getInfo().getWorkflowId()));
         done.add("configuration restored from the backup (" + restored.created().size() + " recreated, "
             + restored.updated().size() + " put back, " + restored.unchanged() + " already as saved)");
       }
       for (String deployment : List.of(request.discoveryDeployment(), request.networkingDeployment())) {
         int replicas = preflight.originalReplicas().getOrDefault(deployment, 1);
-        done.add(describe(activities.deployments.scale(scale(ctx, deployment, replicas))));
+        done.add(describe(activities.about("rollback by " + d.by()).deployments.scale(scale(ctx, deployment,
+            replicas))));
       }
     } catch (ActivityFailure e) {
       String msg = "the rollback chosen by " + d.by() + " at step " + step.number() + " failed: " + reason(e)
@@ -1010,6 +1012,12 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     return new ControlPlaneInput(ctx, request.namespace(), request.installMethod(), request.helmRelease(),
         request.chart(), request.meshctlPath(), request.targetVersion(), request.discoveryDeployment(),
         request.networkingDeployment(), request.helmValuesFiles());
+  }
+
+  /** The stubs with a summary the Temporal UI shows on each activity: the step and what it upgrades. */
+  private UpgradeActivities on(Step step) {
+    return activities.about("step " + step.number() + " (" + step.title() + "): Gloo Mesh " + request.targetVersion()
+        + (book.context().isEmpty() ? "" : " on " + book.context()));
   }
 
   /** How step 7 installs the agent charts; null when it leaves them alone. */

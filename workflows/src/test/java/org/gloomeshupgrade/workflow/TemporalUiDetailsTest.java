@@ -49,6 +49,13 @@ class TemporalUiDetailsTest {
 
     wf.approve(new Approval("carol", "CHG-1", waiting.gate()));
     UpgradeRig.result(wf);
+    // Every activity carries a summary the UI shows: its step and what it upgrades.
+    java.util.List<String> summaries = rig.client.fetchHistory(UpgradeRig.ID).getEvents().stream()
+        .filter(e -> e.hasActivityTaskScheduledEventAttributes())
+        .map(e -> e.getUserMetadata().getSummary().getData().toStringUtf8()).toList();
+    assertThat(summaries).isNotEmpty().allSatisfy(summary -> assertThat(summary).contains("step "));
+    assertThat(summaries).contains("\"step 4 (CRDs): Gloo Mesh 0.11.3 on mgmt\"",
+        "\"step 7 (re-register): cluster cluster-2 for Gloo Mesh 0.11.3\"");
     assertThat(currentDetails(wf)).startsWith("**Gloo Mesh 0.10.10 → 0.11.3 on mgmt: SUCCEEDED**")
         .contains("| 11 verify | SUCCEEDED |").doesNotContain("Awaited");
   }
