@@ -61,6 +61,17 @@ async function textOf(locator) {
   return (await locator.innerText({ timeout: 5000 })).replace(/\s+/g, ' ');
 }
 
+// The UI shows JSON in a CodeMirror editor, which draws only the lines in view: read its whole document from the
+// editor itself, else scroll to the end and read what is drawn there.
+async function documentText(editor) {
+  const whole = await editor.locator('.cm-content').first()
+    .evaluate((el) => el.cmView?.view?.state?.doc?.toString() ?? null).catch(() => null);
+  if (whole) return whole;
+  await editor.locator('.cm-scroller').first().evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return textOf(editor);
+}
+
 // The UI renders some widgets twice (narrow and wide layouts); only one of them is visible.
 const visible = (locator) => locator.filter({ visible: true });
 
@@ -141,7 +152,7 @@ const stages = [
       check(shown.includes('"state": "WAITING_FOR_APPROVAL"') && shown.includes('"currentStep": "APPROVAL"'),
         `the status query shows ${shown.slice(0, 300)}`);
       // The approval must name the gate the status shows open, as a person reading it would copy it.
-      const gate = /"gate": "([^"]+)"/.exec(shown);
+      const gate = /"gate": ?"([^"]+)"/.exec(await documentText(result));
       check(gate !== null && gate[1].startsWith('approval-'), `the status query shows no open gate: ${shown.slice(0, 300)}`);
       openGate = gate[1];
     }, {
