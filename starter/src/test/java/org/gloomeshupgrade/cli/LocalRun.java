@@ -11,6 +11,7 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import org.gloomeshupgrade.testkit.LocalTemporalServer;
+import org.gloomeshupgrade.worker.SearchAttributeRegistration;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
 import org.gloomeshupgrade.workflow.RunState;
@@ -33,6 +34,7 @@ final class LocalRun implements AutoCloseable {
   final GlooMeshUpgradeWorkflow workflow;
 
   LocalRun() throws Exception {
+    SearchAttributeRegistration.ensure(service, "default");
     var worker = workers.newWorker(UpgradeNames.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
     worker.registerActivitiesImplementations(new DryRunMesh());

@@ -51,6 +51,7 @@ public final class UpgradeWorker implements AutoCloseable {
     WorkflowClient client = WorkflowClient.newInstance(service,
         WorkflowClientOptions.newBuilder().setNamespace(settings.temporalNamespace()).build());
     KubernetesClients clients = new KubernetesClients(settings.kubeconfig(), settings.kubeContext());
+    SearchAttributeRegistration.ensure(service, settings.temporalNamespace());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     register(factory, settings.taskQueue(), activities(clients, settings.backupFolder()));
     factory.start();

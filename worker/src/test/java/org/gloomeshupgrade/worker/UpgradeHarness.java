@@ -20,6 +20,7 @@ import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.UpgradeNames;
+import org.gloomeshupgrade.workflow.UpgradeSearchAttributes;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
 
@@ -55,6 +56,7 @@ final class UpgradeHarness implements AutoCloseable {
     this.env = TestWorkflowEnvironment.newInstance(
         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     this.clients = new KubernetesClients(kubeconfig, "mgmt");
+    UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     UpgradeWorker.register(env.getWorkerFactory(), UpgradeNames.TASK_QUEUE, activities.apply(clients));
     env.start();
     this.client = env.getWorkflowClient();

@@ -73,6 +73,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   /** Change id of preflight's conformance check against the target's CRDs. */
   static final String PREFLIGHT_CONFORMANCE = "preflight-conformance";
   private static final int PROBLEMS_IN_MESSAGES = 10;
+  /** Change id of the search attributes a run keeps current. */
+  static final String SEARCH_ATTRIBUTES = "search-attributes";
   /** Change id of gate IDs on approvals and decisions, and of the approval reminder. */
   static final String GATES = "gates";
   /** Change id of step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
@@ -86,6 +88,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private PreflightReport preflight;
   private UpgradeActivities activities;
   private String rollbackCommand = "";
+  private String searchAttributesPublished = "";
   private boolean awaitingApproval;
   private Approval approval;
   private Approval rejection;
@@ -119,8 +122,16 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   }
 
   private UpgradeReport run(JsonNode rawRequest) {
+    // Runs recorded before the search attributes replay without their upserts.
+    boolean searchable = Workflow.getVersion(SEARCH_ATTRIBUTES, Workflow.DEFAULT_VERSION, 1) >= 1;
     // The Temporal UI's current details follow the run: where it is, what it waits for, how to answer.
-    book.onChange(() -> Workflow.setCurrentDetails(CurrentDetails.markdown(book.snapshot())));
+    book.onChange(() -> {
+      UpgradeStatus now = book.snapshot();
+      Workflow.setCurrentDetails(CurrentDetails.markdown(now));
+      if (searchable) {
+        publishSearchAttributes(now);
+      }
+    });
     try {
       request = UpgradeRequestParser.parse(rawRequest);
     } catch (InvalidRequestException e) {
@@ -1012,6 +1023,19 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     return new ControlPlaneInput(ctx, request.namespace(), request.installMethod(), request.helmRelease(),
         request.chart(), request.meshctlPath(), request.targetVersion(), request.discoveryDeployment(),
         request.networkingDeployment(), request.helmValuesFiles());
+  }
+
+  /** Upserts target, step and state when one of them changed: an upsert is a history event, a detail is not. */
+  private void publishSearchAttributes(UpgradeStatus now) {
+    String published = now.targetVersion() + "/" + now.currentStep() + "/" + now.state();
+    if (published.equals(searchAttributesPublished)) {
+      return;
+    }
+    searchAttributesPublished = published;
+    Workflow.upsertTypedSearchAttributes(
+        UpgradeSearchAttributes.TARGET_VERSION.valueSet(now.targetVersion()),
+        UpgradeSearchAttributes.STEP.valueSet(now.currentStep().name()),
+        UpgradeSearchAttributes.STATE.valueSet(now.state().name()));
   }
 
   /** The stubs with a summary the Temporal UI shows on each activity: the step and what it upgrades. */

@@ -36,6 +36,7 @@ class GlooMeshUpgradeWorkflowTest {
   @BeforeEach
   void start() {
     env = TestWorkflowEnvironment.newInstance();
+    UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
     mesh = new FakeMesh();
@@ -321,6 +322,7 @@ class GlooMeshUpgradeWorkflowTest {
     DeploymentFailingMesh failing = new DeploymentFailingMesh();
     env.close();
     env = TestWorkflowEnvironment.newInstance();
+    UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
     worker.registerActivitiesImplementations(failing);

@@ -43,6 +43,10 @@ class TemporalUiDetailsTest {
     rig.mesh.conformanceProblems.clear();
     wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "", stuck.gate()));
     UpgradeStatus waiting = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    var attributes = WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes();
+    assertThat(attributes.get(UpgradeSearchAttributes.STATE)).isEqualTo("WAITING_FOR_APPROVAL");
+    assertThat(attributes.get(UpgradeSearchAttributes.STEP)).isEqualTo("APPROVAL");
+    assertThat(attributes.get(UpgradeSearchAttributes.TARGET_VERSION)).isEqualTo("0.11.3");
     assertThat(currentDetails(wf)).contains("WAITING_FOR_APPROVAL").contains("Step 9 of 11, approval")
         .contains("temporal workflow signal --workflow-id " + UpgradeRig.ID + " --name approve")
         .contains("(gate `" + waiting.gate() + "`)").doesNotContain("Needs attention");

@@ -23,6 +23,7 @@ final class UpgradeRig implements AutoCloseable {
   final WorkflowClient client;
 
   UpgradeRig() {
+    UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
     worker.registerActivitiesImplementations(mesh);
