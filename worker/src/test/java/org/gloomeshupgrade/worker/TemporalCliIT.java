@@ -218,16 +218,22 @@ class TemporalCliIT {
       sim.faults("mgmt").clear();
       JsonNode events = JSON.readTree(temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json"))
           .path("events");
-      long scheduledDelete = 0;
+      // A reset goes to the completion of a workflow task: the last one before the failed step was scheduled
+      // (the run's search-attribute upserts may stand between the two).
+      long lastTaskCompleted = 0;
+      long resetTo = 0;
       for (JsonNode e : events) {
+        if (e.path("eventType").asText().equals("EVENT_TYPE_WORKFLOW_TASK_COMPLETED")) {
+          lastTaskCompleted = e.path("eventId").asLong();
+        }
         if (e.path("activityTaskScheduledEventAttributes").path("activityType").path("name").asText()
             .equals("DeleteDiscoveryResources")) {
-          scheduledDelete = e.path("eventId").asLong();
+          resetTo = lastTaskCompleted;
           break;
         }
       }
-      assertThat(scheduledDelete).isPositive();
-      temporal.run(0, "workflow", "reset", "--workflow-id", ID, "--event-id", String.valueOf(scheduledDelete - 1),
+      assertThat(resetTo).isPositive();
+      temporal.run(0, "workflow", "reset", "--workflow-id", ID, "--event-id", String.valueOf(resetTo),
           "--reason", "RBAC fixed, run the discovery delete again");
 
       awaitState("WAITING_FOR_APPROVAL");
