@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,68 +17,37 @@ import java.util.function.Predicate;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The workflow's logic over an in-memory mesh, with Temporal's time-skipping test server. */
 class GlooMeshUpgradeWorkflowTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String ID = "gloo-mesh-upgrade-mgmt";
+  private static final String ID = UpgradeRig.ID;
 
-  private TestWorkflowEnvironment env;
-  private WorkflowClient client;
-  private FakeMesh mesh;
-
-  @BeforeEach
-  void start() {
-    env = TestWorkflowEnvironment.newInstance();
-    UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
-    Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
-    mesh = new FakeMesh();
-    worker.registerActivitiesImplementations(mesh);
-    env.start();
-    client = env.getWorkflowClient();
-  }
+  private UpgradeRig rig = new UpgradeRig();
+  private TestWorkflowEnvironment env = rig.env;
+  private WorkflowClient client = rig.client;
+  private FakeMesh mesh = rig.mesh;
 
   @AfterEach
   void stop() {
-    env.close();
+    rig.close();
   }
 
   private GlooMeshUpgradeWorkflow startUpgrade(String requestJson) throws Exception {
-    GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
-    JsonNode request = JSON.readTree(requestJson);
-    WorkflowClient.start(wf::upgrade, request);
-    return wf;
+    return rig.start(requestJson);
   }
 
-  /** Queries until the status matches, moving workflow time on between queries. */
   private UpgradeStatus awaitStatus(GlooMeshUpgradeWorkflow wf, Predicate<UpgradeStatus> wanted) {
-    UpgradeStatus last = null;
-    for (int i = 0; i < 2000; i++) {
-      last = wf.status();
-      if (wanted.test(last)) {
-        return last;
-      }
-      if (last.state().finished()) {
-        break;
-      }
-      env.sleep(Duration.ofSeconds(1));
-    }
-    throw new AssertionError("status never matched; last: " + last);
+    return rig.await(wf, wanted);
   }
 
   private static UpgradeReport result(GlooMeshUpgradeWorkflow wf) {
-    return WorkflowStub.fromTyped(wf).getResult(UpgradeReport.class);
+    return UpgradeRig.result(wf);
   }
 
   private static ApplicationFailure failureOf(GlooMeshUpgradeWorkflow wf) {
-    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> result(wf));
-    assertThat(t).isInstanceOf(WorkflowFailedException.class);
-    assertThat(t.getCause()).isInstanceOf(ApplicationFailure.class);
-    return (ApplicationFailure) t.getCause();
+    return UpgradeRig.failureOf(wf);
   }
 
   @Test
@@ -319,16 +284,11 @@ class GlooMeshUpgradeWorkflowTest {
 
   @Test
   void scaleDownCannotBeSkipped() throws Exception {
-    DeploymentFailingMesh failing = new DeploymentFailingMesh();
-    env.close();
-    env = TestWorkflowEnvironment.newInstance();
-    UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
-    Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
-    worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
-    worker.registerActivitiesImplementations(failing);
-    env.start();
-    client = env.getWorkflowClient();
-    mesh = failing;
+    rig.close();
+    rig = new UpgradeRig(new DeploymentFailingMesh());
+    env = rig.env;
+    client = rig.client;
+    mesh = rig.mesh;
 
     GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);

@@ -19,10 +19,16 @@ final class UpgradeRig implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
-  final FakeMesh mesh = new FakeMesh();
+  final FakeMesh mesh;
   final WorkflowClient client;
 
   UpgradeRig() {
+    this(new FakeMesh());
+  }
+
+  /** Over a mesh that behaves otherwise, for example one whose deployments fail to scale. */
+  UpgradeRig(FakeMesh mesh) {
+    this.mesh = mesh;
     UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
