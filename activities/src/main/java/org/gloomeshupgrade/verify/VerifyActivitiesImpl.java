@@ -76,6 +76,38 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     return report;
   }
 
+  @Override
+  public EndState observeEndState(EndStateInput input) {
+    String context = clients.resolve(input.context());
+    KubernetesClient client = clients.forContext(context);
+    String ns = input.namespace();
+    String target = ImageVersions.normalize(input.targetVersion());
+    List<CustomResourceDefinition> crds = CrdKinds.all(client, context);
+    List<Deployment> deployments = KubernetesFailures.call("listing deployments in namespace " + ns, context,
+        () -> client.apps().deployments().inNamespace(ns).list().getItems());
+    Map<String, Integer> replicas = new TreeMap<>();
+    Map<String, Integer> available = new TreeMap<>();
+    for (Deployment d : deployments) {
+      String name = d.getMetadata().getName();
+      if (name.equals(input.discoveryDeployment()) || name.equals(input.networkingDeployment())) {
+        replicas.put(name, d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
+        Integer up = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
+        available.put(name, up == null ? 0 : up);
+      }
+    }
+    EndState seen = new EndState(replicas, available, crdsAtTarget(crds, target),
+        controlPlaneVersion(deployments, List.of(input.discoveryDeployment(), input.networkingDeployment()), ns,
+            target),
+        registeredClusters(client, context, crds, ns).fine(),
+        CrdKinds.count(client, context, CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY))),
+        networkingStatus(client, context, crds));
+    log.info("end state: cluster={} namespace={} replicas={} available={} crds={} control plane={} clusters={} "
+            + "discovery={} networking {} of {} accepted", context, ns, replicas, available, seen.crds().level(),
+        seen.controlPlane().level(), seen.registeredClusters(), seen.discovery(), seen.networking().accepted(),
+        seen.networking().total());
+    return seen;
+  }
+
   static NetworkingStatus networkingStatus(KubernetesClient client, String context, List<CustomResourceDefinition> crds) {
     int total = 0;
     int accepted = 0;
@@ -235,20 +267,37 @@ public class VerifyActivitiesImpl implements VerifyActivities {
   private static VerifyCheck clustersRegistered(KubernetesClient client, String context,
       List<CustomResourceDefinition> crds, String ns) {
     String name = "clusters registered";
+    Registrations found = registeredClusters(client, context, crds, ns);
+    if (!found.crdInstalled()) {
+      return new VerifyCheck(name, CheckLevel.RED, "no KubernetesCluster CRD installed",
+          "Apply the multicluster.solo.io CRDs (the CRD step) and re-register the clusters.");
+    }
+    if (found.fine().isEmpty() && found.broken().isEmpty()) {
+      return new VerifyCheck(name, CheckLevel.YELLOW, "no KubernetesCluster in " + ns,
+          "If this management plane should manage clusters, register them (meshctl cluster register).");
+    }
+    if (found.broken().isEmpty()) {
+      return new VerifyCheck(name, CheckLevel.GREEN, found.fine().size() + " cluster(s) with their secrets: "
+          + String.join(", ", found.fine()), "");
+    }
+    return new VerifyCheck(name, CheckLevel.RED, String.join("; ", found.broken()),
+        "Re-run the re-register step for these clusters.");
+  }
+
+  /** The KubernetesClusters whose Secret holds a kubeconfig, and the others with what is wrong. */
+  private record Registrations(boolean crdInstalled, List<String> fine, List<String> broken) {}
+
+  private static Registrations registeredClusters(KubernetesClient client, String context,
+      List<CustomResourceDefinition> crds, String ns) {
     List<CrdKind> kinds = CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.MULTICLUSTER)).stream()
         .filter(k -> k.kind().equals("KubernetesCluster")).toList();
     if (kinds.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.RED, "no KubernetesCluster CRD installed",
-          "Apply the multicluster.solo.io CRDs (the CRD step) and re-register the clusters.");
+      return new Registrations(false, List.of(), List.of());
     }
     CrdKind kind = kinds.get(0);
     List<GenericKubernetesResource> registered = KubernetesFailures.call(
         "listing KubernetesClusters in namespace " + ns, context,
         () -> client.genericKubernetesResources(kind.context()).inNamespace(ns).list().getItems());
-    if (registered.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.YELLOW, "no KubernetesCluster in " + ns,
-          "If this management plane should manage clusters, register them (meshctl cluster register).");
-    }
     List<String> broken = new ArrayList<>();
     List<String> fine = new ArrayList<>();
     for (GenericKubernetesResource cluster : registered) {
@@ -265,12 +314,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
         fine.add(clusterName);
       }
     }
-    if (broken.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.GREEN, fine.size() + " cluster(s) with their secrets: "
-          + String.join(", ", fine), "");
-    }
-    return new VerifyCheck(name, CheckLevel.RED, String.join("; ", broken),
-        "Re-run the re-register step for these clusters.");
+    return new Registrations(true, List.copyOf(fine), List.copyOf(broken));
   }
 
   /**

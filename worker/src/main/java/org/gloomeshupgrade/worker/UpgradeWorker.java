@@ -20,6 +20,8 @@ import org.gloomeshupgrade.discovery.DiscoveryActivitiesImpl;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.preflight.PreflightActivitiesImpl;
 import org.gloomeshupgrade.registration.RegistrationActivitiesImpl;
+import org.gloomeshupgrade.resume.ResumeActivities;
+import org.gloomeshupgrade.resume.ResumeActivitiesImpl;
 import org.gloomeshupgrade.verify.VerifyActivitiesImpl;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
 import org.slf4j.Logger;
@@ -66,11 +68,18 @@ public final class UpgradeWorker implements AutoCloseable {
     return register(factory, taskQueue, activities(clients));
   }
 
-  /** Registers the workflow and the given activity implementations (one per activity interface). */
+  /**
+   * Registers the workflow and the given activity implementations (one per activity interface), and the reading of
+   * earlier runs over the factory's own Temporal client unless one is given.
+   */
   public static Worker register(WorkerFactory factory, String taskQueue, List<Object> activities) {
     Worker worker = factory.newWorker(taskQueue);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class, GlooMeshRestoreWorkflowImpl.class);
-    worker.registerActivitiesImplementations(activities.toArray());
+    List<Object> all = new java.util.ArrayList<>(activities);
+    if (all.stream().noneMatch(ResumeActivities.class::isInstance)) {
+      all.add(new ResumeActivitiesImpl(factory.getWorkflowClient()));
+    }
+    worker.registerActivitiesImplementations(all.toArray());
     return worker;
   }
 

@@ -41,13 +41,19 @@ public record UpgradeRequest(
     List<String> approvers,
     String requestedBy,
     boolean allowSelfApproval,
-    Duration approvalReminder) {
+    Duration approvalReminder,
+    ResumeFrom resumeFrom) {
 
   public UpgradeRequest {
     clusters = List.copyOf(clusters);
     helmValuesFiles = List.copyOf(helmValuesFiles);
     clusterContexts = Map.copyOf(clusterContexts);
     approvers = List.copyOf(approvers);
+  }
+
+  /** Whether this run carries on an earlier run of the same upgrade ({@link #resumeFrom()} is then set). */
+  public boolean resumes() {
+    return resumeFrom != null;
   }
 
   /** The kubeconfig context of a registered cluster: as mapped in the request, else its name. */

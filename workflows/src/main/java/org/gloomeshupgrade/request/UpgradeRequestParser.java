@@ -30,7 +30,7 @@ public final class UpgradeRequestParser {
       "networkingDeployment", "discoveryPollInterval", "discoverySettleWindow", "discoveryTimeout",
       "networkingTimeout", "scaleTimeout", "requireApproval", "approvalTimeout", "attentionTimeout",
       "allowDowngrade", "dryRun", "registrationMethod", "registrationConcurrency", "agentCharts", "approvers",
-      "requestedBy", "allowSelfApproval", "approvalReminder");
+      "requestedBy", "allowSelfApproval", "approvalReminder", "resumeFrom");
 
   private final List<String> problems = new ArrayList<>();
   private final JsonNode root;
@@ -103,6 +103,7 @@ public final class UpgradeRequestParser {
     String requestedBy = text("requestedBy", RequestDefaults.REQUESTED_BY, v -> null);
     boolean allowSelfApproval = bool("allowSelfApproval", RequestDefaults.ALLOW_SELF_APPROVAL);
     Duration approvalReminder = duration("approvalReminder", RequestDefaults.APPROVAL_REMINDER, Duration.ofSeconds(1));
+    ResumeFrom resumeFrom = resumeFrom();
 
     if (poll != null && discoveryTimeout != null && discoveryTimeout.compareTo(poll) <= 0) {
       problems.add("discoveryTimeout: " + DurationText.format(discoveryTimeout)
@@ -135,6 +136,9 @@ public final class UpgradeRequestParser {
       problems.add("helmValuesFiles: only used with installMethod \"helm\" or \"manifests\", but installMethod is"
           + " \"meshctl\"");
     }
+    if (resumeFrom != null && dryRun) {
+      problems.add("resumeFrom: a dry run changes nothing, so it has nothing to carry on; remove dryRun or resumeFrom");
+    }
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(problems);
     }
@@ -143,7 +147,7 @@ public final class UpgradeRequestParser {
         networkingDeployment, poll, settle, discoveryTimeout, networkingTimeout, scaleTimeout, requireApproval,
         approvalTimeout, attentionTimeout, allowDowngrade, dryRun, registrationMethod, registrationConcurrency,
         agentCharts, approvers, requestedBy.trim(), allowSelfApproval,
-        approvalReminder == null ? RequestDefaults.APPROVAL_REMINDER : approvalReminder);
+        approvalReminder == null ? RequestDefaults.APPROVAL_REMINDER : approvalReminder, resumeFrom);
   }
 
   private static String suggestion(String unknown) {
@@ -392,5 +396,41 @@ public final class UpgradeRequestParser {
       }
     });
     return result;
+  }
+
+  /** The earlier run to carry on: {"workflowId": "...", "runId": "..."}, or the workflow ID alone. */
+  private ResumeFrom resumeFrom() {
+    JsonNode node = root.get("resumeFrom");
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.isTextual()) {
+      String id = node.asText().trim();
+      if (id.isEmpty()) {
+        problems.add("resumeFrom: must name the earlier run's workflow ID, got \"\"");
+        return null;
+      }
+      return new ResumeFrom(id, "");
+    }
+    if (!node.isObject()) {
+      problems.add("resumeFrom: must be {\"workflowId\": \"...\", \"runId\": \"...\"} or a workflow ID, got " + node);
+      return null;
+    }
+    node.fieldNames().forEachRemaining(name -> {
+      if (!name.equals("workflowId") && !name.equals("runId")) {
+        problems.add("resumeFrom." + name + ": unknown field (known: workflowId, runId)");
+      }
+    });
+    JsonNode id = node.get("workflowId");
+    if (id == null || !id.isTextual() || id.asText().isBlank()) {
+      problems.add("resumeFrom.workflowId: required, the earlier run's workflow ID, got " + (id == null ? "nothing" : id));
+      return null;
+    }
+    JsonNode run = node.get("runId");
+    if (run != null && !run.isNull() && !run.isTextual()) {
+      problems.add("resumeFrom.runId: must be a string, got " + run);
+      return null;
+    }
+    return new ResumeFrom(id.asText().trim(), run == null || run.isNull() ? "" : run.asText().trim());
   }
 }

@@ -47,9 +47,13 @@ import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.request.InvalidRequestException;
 import org.gloomeshupgrade.request.RegistrationMethod;
 import org.gloomeshupgrade.request.RequestDefaults;
+import org.gloomeshupgrade.request.ResumeFrom;
 import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
+import org.gloomeshupgrade.resume.PreviousRun;
 import org.gloomeshupgrade.verify.CheckLevel;
+import org.gloomeshupgrade.verify.EndState;
+import org.gloomeshupgrade.verify.EndStateInput;
 import org.gloomeshupgrade.verify.NetworkingStatus;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.gloomeshupgrade.verify.VerifyInput;
@@ -75,6 +79,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private static final int PROBLEMS_IN_MESSAGES = 10;
   /** Change id of the search attributes a run keeps current. */
   static final String SEARCH_ATTRIBUTES = "search-attributes";
+  /** Change id of the resume point kept in the memo. */
+  static final String RESUME_POINT = "resume-point";
   /** Change id of gate IDs on approvals and decisions, and of the approval reminder. */
   static final String GATES = "gates";
   /** Change id of step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
@@ -89,6 +95,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private UpgradeActivities activities;
   private String rollbackCommand = "";
   private String searchAttributesPublished = "";
+  private ResumePoint resumePointPublished;
   private boolean awaitingApproval;
   private Approval approval;
   private Approval rejection;
@@ -101,6 +108,12 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   /** Whether the step waiting for a decision stopped on conformance problems, which a person may ACCEPT. */
   private boolean reviewingConformance;
   private StepDecision decision;
+  /** What the backup is found by: this run's workflow ID, or the first run's when this one carries another on. */
+  private String backupId;
+  /** The earlier run this one carries on; null when it started afresh. */
+  private PreviousRun previous;
+  /** The steps the earlier run did whose end state still holds, which this run does not do again: what holds. */
+  private final Map<Step, String> carried = new EnumMap<>(Step.class);
 
   @Override
   public UpgradeReport upgrade(JsonNode rawRequest) {
@@ -124,12 +137,17 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private UpgradeReport run(JsonNode rawRequest) {
     // Runs recorded before the search attributes replay without their upserts.
     boolean searchable = Workflow.getVersion(SEARCH_ATTRIBUTES, Workflow.DEFAULT_VERSION, 1) >= 1;
+    // Runs recorded before resume replay without keeping a resume point in their memo.
+    boolean resumable = Workflow.getVersion(RESUME_POINT, Workflow.DEFAULT_VERSION, 1) >= 1;
     // The Temporal UI's current details follow the run: where it is, what it waits for, how to answer.
     book.onChange(() -> {
       UpgradeStatus now = book.snapshot();
       Workflow.setCurrentDetails(CurrentDetails.markdown(now));
       if (searchable) {
         publishSearchAttributes(now);
+      }
+      if (resumable) {
+        publishResumePoint();
       }
     });
     try {
@@ -144,6 +162,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     book.context(request.managementContext());
     UpgradeActivities act = new UpgradeActivities(request.scaleTimeout());
     activities = act;
+    backupId = Workflow.getInfo().getWorkflowId();
 
     PreflightReport pre = runStep(Step.PREFLIGHT, () -> preflight(act));
     preflight = pre;
@@ -176,13 +195,13 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
           + ", nothing was changed" + (tooling == null ? "" : " (" + tooling.detail() + ")"));
     }
 
-    runStep(Step.SCALE_DOWN, () -> {
+    runOrCarry(Step.SCALE_DOWN, () -> {
       // Before the first change, the configuration goes where it outlives the worker and this run.
       // Runs recorded before the backup existed replay without it.
       String saved = "";
       if (Workflow.getVersion(BACKUP, Workflow.DEFAULT_VERSION, 1) >= 1) {
-        BackupResult b = on(Step.SCALE_DOWN).backup.backup(new BackupInput(ctx, request.namespace(),
-            Workflow.getInfo().getWorkflowId(), request.discoveryDeployment()));
+        BackupResult b = on(Step.SCALE_DOWN).backup.backup(new BackupInput(ctx, request.namespace(), backupId,
+            request.discoveryDeployment()));
         book.backup(b.location());
         saved = "backup of " + b.resources() + " resources" + (b.helmValues() ? " and the Helm values" : "")
             + (b.keptExisting() ? " (kept from before)" : "") + "; ";
@@ -193,7 +212,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       return null;
     });
 
-    runStep(Step.DELETE_DISCOVERY, () -> {
+    runOrCarry(Step.DELETE_DISCOVERY, () -> {
       DiscoveryDeleteResult r = on(Step.DELETE_DISCOVERY).discovery.deleteAll(ctx);
       book.detail(Step.DELETE_DISCOVERY, "deleted " + r.deletedByKind() + " with " + r.collectionDeletes()
           + " collection deletes");
@@ -203,7 +222,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     if (meshctlAppliesCrds()) {
       book.skipped(Step.CRDS, now(), "meshctl " + request.targetVersion() + " applies the CRDs itself");
     } else {
-      runStep(Step.CRDS, () -> {
+      runOrCarry(Step.CRDS, () -> {
         CrdApplyResult r = on(Step.CRDS).crds.apply(crdInput(ctx));
         book.detail(Step.CRDS, r.created().size() + " created, " + r.updated().size() + " updated from " + r.source()
             + (r.convertedFromV1beta1() ? " (converted from v1beta1)" : ""));
@@ -211,7 +230,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       });
     }
 
-    runStep(Step.CONTROL_PLANE, () -> {
+    runOrCarry(Step.CONTROL_PLANE, () -> {
       ControlPlaneResult r = on(Step.CONTROL_PLANE).controlPlane.upgrade(controlPlaneInput(ctx));
       rollbackCommand = r.rollbackCommand();
       book.detail(Step.CONTROL_PLANE, r.method() + ": " + r.applied().size() + " objects"
@@ -231,12 +250,12 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       return review;
     });
 
-    runStep(Step.REREGISTER, () -> {
+    runOrCarry(Step.REREGISTER, () -> {
       reRegister(act, ctx, pre.clusters());
       return null;
     });
 
-    runStep(Step.DISCOVERY, () -> {
+    runOrCarry(Step.DISCOVERY, () -> {
       int replicas = Math.max(1, pre.originalReplicas().getOrDefault(request.discoveryDeployment(), 1));
       on(Step.DISCOVERY).deployments.scale(scale(ctx, request.discoveryDeployment(), replicas));
       awaitDiscovery(act, ctx, pre.discoveryInventory());
@@ -251,7 +270,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       return book.report(summary);
     }
 
-    runStep(Step.NETWORKING, () -> {
+    runOrCarry(Step.NETWORKING, () -> {
       int replicas = Math.max(1, pre.originalReplicas().getOrDefault(request.networkingDeployment(), 1));
       on(Step.NETWORKING).deployments.scale(scale(ctx, request.networkingDeployment(), replicas));
       awaitNetworking(act, ctx);
@@ -280,7 +299,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     CheckLevel overall = book.finalReportLevel();
     book.end(overall == CheckLevel.RED ? RunState.FINISHED_WITH_PROBLEMS : RunState.SUCCEEDED);
     String summary = "Gloo Mesh " + pre.runningVersion() + " to " + request.targetVersion() + " on " + ctx
-        + (overall == CheckLevel.RED ? ": finished with problems" : ": succeeded") + ", approved by " + approval.by()
+        + (overall == CheckLevel.RED ? ": finished with problems" : ": succeeded") + (previous == null ? ""
+            : ", carrying on run " + previous.describe() + (carried.isEmpty() ? "" : " (not done again: steps "
+                + carried.keySet().stream().map(st -> String.valueOf(st.number())).collect(Collectors.joining(", "))
+                + ")"))
+        + ", approved by " + approval.by()
         + "; final report " + FinalReportChecks.summary(book.verifyReport());
     log.info(summary);
     return book.report(summary);
@@ -317,9 +340,13 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   }
 
   private PreflightReport preflight(UpgradeActivities act) {
-    PreflightReport pre = on(Step.PREFLIGHT).preflight.preflight(new PreflightInput(request.managementContext(),
+    if (request.resumes()) {
+      readPreviousRun(request.resumeFrom());
+    }
+    PreflightReport found = on(Step.PREFLIGHT).preflight.preflight(new PreflightInput(request.managementContext(),
         request.namespace(), request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
         request.clusterContexts(), request.remoteNamespace(), agentChartsMethod()));
+    PreflightReport pre = carriedOn(found);
     book.context(pre.context());
     book.fromVersion(pre.runningVersion());
     pre.warnings().forEach(book::warn);
@@ -333,22 +360,310 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
     String detail = "running " + pre.runningVersion() + " on " + pre.context() + " (Kubernetes "
         + pre.kubernetesVersion() + "), replicas " + pre.originalReplicas() + ", discovery "
-        + pre.discoveryInventory() + ", " + pre.clusters().size() + " clusters, " + pre.permissionsChecked()
-        + " permissions checked";
+        + pre.discoveryInventory() + (pre == found ? "" : " (as run " + previous.describe()
+            + " found them before its first change)") + ", " + pre.clusters().size() + " clusters, "
+        + pre.permissionsChecked() + " permissions checked";
     book.detail(Step.PREFLIGHT, detail);
     // A problem found here stops the run while the old control plane still runs, and before a real API server
     // would hide the fields the new schemas prune. Runs recorded before this check replay without it.
     if (Workflow.getVersion(PREFLIGHT_CONFORMANCE, Workflow.DEFAULT_VERSION, 1) >= 1) {
       if (meshctlAppliesCrds()) {
-        book.detail(Step.PREFLIGHT, detail + "; conformance is checked at step 6 only: meshctl "
-            + request.targetVersion() + " brings its own CRDs");
+        detail = detail + "; conformance is checked at step 6 only: meshctl " + request.targetVersion()
+            + " brings its own CRDs";
+        book.detail(Step.PREFLIGHT, detail);
       } else {
         ConformanceReview review = reviewConformance(Step.PREFLIGHT, "the CRDs of " + request.targetVersion()
             + " from the CRD source", () -> on(Step.PREFLIGHT).conformance.checkAgainstTarget(crdInput(pre.context())));
-        book.detail(Step.PREFLIGHT, detail + "; " + describe(review));
+        detail = detail + "; " + describe(review);
+        book.detail(Step.PREFLIGHT, detail);
       }
     }
+    if (pre != found) {
+      book.detail(Step.PREFLIGHT, detail + "; " + planResume(pre));
+    }
     return pre;
+  }
+
+  // ---- carrying on an earlier run ----
+
+  /** Reads the earlier run; refuses, before anything changes, to carry on a run that is not this same upgrade. */
+  private void readPreviousRun(ResumeFrom from) {
+    PreviousRun p = on(Step.PREFLIGHT).resume.readPreviousRun(from);
+    String refusal = resumeRefusal(from, p);
+    if (refusal != null) {
+      book.failed(Step.PREFLIGHT, now(), refusal);
+      book.end(RunState.FAILED);
+      log.warn("request refused: {}", refusal);
+      throw ApplicationFailure.newNonRetryableFailure(refusal, FailureTypes.INVALID_REQUEST);
+    }
+    previous = p;
+    ResumePoint point = p.point();
+    book.resumedFrom(p.describe());
+    if (point.preflight() == null) {
+      book.warn("run " + p.describe() + " stopped before its first change: this run starts from the beginning");
+      return;
+    }
+    if (!point.backupId().isEmpty()) {
+      backupId = point.backupId();
+    }
+    if (point.backup() != null) {
+      book.backup(point.backup());
+    }
+    rollbackCommand = point.rollbackCommand();
+    // Problems a person accepted in the earlier run are not asked about again.
+    point.conformance().forEach(book::conformance);
+    log.info("resume: carrying on run {} ({}, state {})", p.describe(), p.status(), point.state());
+  }
+
+  /** Null when the earlier run is one this run may carry on; else why not, naming the field. */
+  private String resumeRefusal(ResumeFrom from, PreviousRun p) {
+    String run = "resumeFrom: run " + p.describe();
+    switch (p.status()) {
+      case PreviousRun.NOT_FOUND -> {
+        return "resumeFrom: there is no run " + from.describe() + " in this namespace";
+      }
+      case PreviousRun.NOT_AN_UPGRADE -> {
+        return run + " is not a Gloo Mesh upgrade (workflow type " + UpgradeNames.WORKFLOW_TYPE + ")";
+      }
+      case PreviousRun.SELF -> {
+        return "resumeFrom: " + from.describe() + " names this run itself; give resumeFrom.runId, the run ID of the "
+            + "earlier run (gmu resume does)";
+      }
+      case PreviousRun.RUNNING -> {
+        return run + " is still running: answer it, or terminate it, before carrying it on";
+      }
+      default -> {
+        // closed: judged below
+      }
+    }
+    ResumePoint point = p.point();
+    if (point == null) {
+      return run + " (" + p.status() + ") kept no resume point in its memo: it ran on a version of this workflow from "
+          + "before resume; start a new upgrade instead";
+    }
+    if (point.state() == RunState.SUCCEEDED || point.state() == RunState.DRY_RUN_COMPLETE) {
+      return run + " ended " + point.state() + ": there is nothing to carry on";
+    }
+    if (point.state() == RunState.ROLLED_BACK) {
+      return run + " was rolled back: start a new upgrade instead of carrying it on";
+    }
+    UpgradeRequest old;
+    try {
+      old = UpgradeRequestParser.parse(p.request());
+    } catch (InvalidRequestException e) {
+      return run + " was refused and changed nothing (" + e.getMessage() + "): start a new upgrade instead";
+    }
+    Map<String, List<Object>> fields = new LinkedHashMap<>();
+    fields.put("targetVersion", List.of(old.targetVersion(), request.targetVersion()));
+    fields.put("managementContext", List.of(old.managementContext(), request.managementContext()));
+    fields.put("namespace", List.of(old.namespace(), request.namespace()));
+    fields.put("installMethod", List.of(old.installMethod(), request.installMethod()));
+    fields.put("discoveryDeployment", List.of(old.discoveryDeployment(), request.discoveryDeployment()));
+    fields.put("networkingDeployment", List.of(old.networkingDeployment(), request.networkingDeployment()));
+    for (Map.Entry<String, List<Object>> f : fields.entrySet()) {
+      if (!f.getValue().get(0).equals(f.getValue().get(1))) {
+        return "resumeFrom: run " + p.describe() + " has " + f.getKey() + " \"" + f.getValue().get(0)
+            + "\" but this request has \"" + f.getValue().get(1) + "\": a run carries on the same upgrade only";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The facts from before the first change, as the first run found them: once networking is at 0 and discovery
+   * deleted, the cluster no longer shows the replica counts and inventory to restore.
+   */
+  private PreflightReport carriedOn(PreflightReport found) {
+    if (previous == null || previous.point().preflight() == null) {
+      return found;
+    }
+    PreflightReport before = previous.point().preflight();
+    if (!before.context().equals(found.context())) {
+      String refusal = "resumeFrom: run " + previous.describe() + " upgraded the management plane on context \""
+          + before.context() + "\", but this run's context is \"" + found.context() + "\": set managementContext";
+      book.failed(Step.PREFLIGHT, now(), refusal);
+      book.end(RunState.FAILED);
+      throw ApplicationFailure.newNonRetryableFailure(refusal, FailureTypes.INVALID_REQUEST);
+    }
+    return new PreflightReport(found.context(), found.kubernetesVersion(), before.runningVersion(),
+        before.deploymentVersions(), before.originalReplicas(), before.discoveryInventory(), found.clusters(),
+        found.permissionsChecked(), found.warnings());
+  }
+
+  /**
+   * Which steps of the earlier run this run does not do again: of the steps it finished, in order, those whose end
+   * state still holds on the cluster, up to the first that does not. That step and every step after it run again;
+   * each of them is safe to repeat. Conformance (6) is read-only and always checked again.
+   */
+  private String planResume(PreflightReport pre) {
+    ResumePoint point = previous.point();
+    Step last = null;
+    for (Step s : CARRIED_STEPS) {
+      if (!doneIn(point, s)) {
+        break;
+      }
+      last = s;
+    }
+    Step done = last;
+    if (last == null) {
+      return "run " + previous.describe() + " finished no step that changes the mesh: every step runs";
+    }
+    Step unfinished = CARRIED_STEPS.stream().filter(s -> s.compareTo(done) > 0).findFirst().orElse(Step.VERIFY);
+    EndState seen = on(Step.PREFLIGHT).verify.observeEndState(new EndStateInput(pre.context(), request.namespace(),
+        request.targetVersion(), request.discoveryDeployment(), request.networkingDeployment()));
+    Step from = null;
+    for (Step s : CARRIED_STEPS) {
+      if (s.compareTo(last) > 0) {
+        break;
+      }
+      String[] check = endState(s, unfinished, seen, pre, point);
+      if (check[1] != null) {
+        from = s;
+        book.warn("resume: step " + s.number() + " (" + s.title() + "), done by run " + previous.describe()
+            + ", no longer holds: " + check[1] + "; this run does it again, and every step after it");
+        break;
+      }
+      if (s != Step.CONFORMANCE) {
+        carried.put(s, check[0]);
+      }
+    }
+    Step next = from != null ? from : CARRIED_STEPS.stream().filter(s -> s.compareTo(carriedUpTo()) > 0)
+        .findFirst().orElse(Step.VERIFY);
+    String plan = "carrying on run " + previous.describe() + " (" + previous.status().toLowerCase(Locale.ROOT)
+        + "): " + (carried.isEmpty() ? "no step" : "steps " + carried.keySet().stream()
+            .map(s -> String.valueOf(s.number())).collect(Collectors.joining(", "))) + " still hold and are not done"
+        + " again; goes on from step " + next.number() + " (" + next.title() + ")";
+    log.info("resume: {}", plan);
+    return plan;
+  }
+
+  private Step carriedUpTo() {
+    return carried.keySet().stream().max(Step::compareTo).orElse(Step.TOOLING);
+  }
+
+  /** The steps whose end state a resumed run can find on the cluster, in order. */
+  private static final List<Step> CARRIED_STEPS = List.of(Step.SCALE_DOWN, Step.DELETE_DISCOVERY, Step.CRDS,
+      Step.CONTROL_PLANE, Step.CONFORMANCE, Step.REREGISTER, Step.DISCOVERY, Step.APPROVAL, Step.NETWORKING);
+
+  /** Whether the earlier run finished the step: succeeded, or skipped by this request's own policy. */
+  private boolean doneIn(ResumePoint point, Step s) {
+    StepState state = point.state(s);
+    return state == StepState.SUCCEEDED
+        || state == StepState.SKIPPED && (s == Step.CRDS && meshctlAppliesCrds()
+            || s == Step.APPROVAL && !request.requireApproval() && point.approval() != null);
+  }
+
+  /**
+   * The end state step {@code s} left, as later steps leave it: once step 8 is done, or is the step the earlier run
+   * stopped in ({@code unfinished}), discovery may be up, and networking once step 10 is; they are then checked by
+   * their own step or done again by it. Returns {what holds, null} or {null, what does not}.
+   */
+  private String[] endState(Step s, Step unfinished, EndState seen, PreflightReport pre, ResumePoint point) {
+    List<String> holds = new ArrayList<>();
+    List<String> wrong = new ArrayList<>();
+    String discovery = request.discoveryDeployment();
+    String networking = request.networkingDeployment();
+    switch (s) {
+      case SCALE_DOWN -> {
+        if (unfinished.compareTo(Step.NETWORKING) < 0) {
+          replicas(seen, networking, 0, holds, wrong);
+        }
+        if (unfinished.compareTo(Step.DISCOVERY) < 0) {
+          replicas(seen, discovery, 0, holds, wrong);
+        }
+        if (holds.isEmpty() && wrong.isEmpty()) {
+          holds.add("discovery and networking scaled up since, by steps 8 and 10");
+        }
+      }
+      case DELETE_DISCOVERY -> {
+        if (unfinished.compareTo(Step.DISCOVERY) >= 0) {
+          holds.add("discovery recreates its resources from step 8 on");
+        } else if (seen.discoveryTotal() == 0) {
+          holds.add("no discovery resources");
+        } else {
+          wrong.add(seen.discoveryTotal() + " discovery resources " + new TreeMap<>(seen.discovery()));
+        }
+      }
+      case CRDS -> {
+        if (meshctlAppliesCrds()) {
+          holds.add("meshctl applies the CRDs itself");
+        } else if (seen.crds().level() == CheckLevel.GREEN) {
+          holds.add(seen.crds().detail());
+        } else {
+          wrong.add(seen.crds().name() + " " + seen.crds().level() + ": " + seen.crds().detail());
+        }
+      }
+      case CONTROL_PLANE -> {
+        if (seen.controlPlane().level() == CheckLevel.GREEN) {
+          holds.add(seen.controlPlane().detail());
+        } else {
+          wrong.add(seen.controlPlane().detail());
+        }
+      }
+      case CONFORMANCE -> holds.add("checked again at step 6");
+      case REREGISTER -> {
+        List<String> missing = pre.clusters().stream().map(RegisteredCluster::name)
+            .filter(c -> !seen.registeredClusters().contains(c)).toList();
+        if (missing.isEmpty()) {
+          holds.add(pre.clusters().size() + " cluster(s) registered with their secrets");
+        } else {
+          wrong.add("not registered: " + missing);
+        }
+      }
+      case DISCOVERY -> {
+        replicas(seen, discovery, Math.max(1, pre.originalReplicas().getOrDefault(discovery, 1)), holds, wrong);
+        available(seen, discovery, holds, wrong);
+        if (covers(seen.discovery(), pre.discoveryInventory())) {
+          holds.add("discovery " + new TreeMap<>(seen.discovery()));
+        } else {
+          wrong.add("discovery " + new TreeMap<>(seen.discovery()) + " short of " + new TreeMap<>(
+              pre.discoveryInventory()));
+        }
+      }
+      case APPROVAL -> holds.add("approved by " + point.approval().by() + ": " + point.approval().reason());
+      case NETWORKING -> {
+        replicas(seen, networking, Math.max(1, pre.originalReplicas().getOrDefault(networking, 1)), holds, wrong);
+        available(seen, networking, holds, wrong);
+        if (seen.networking().steady()) {
+          holds.add(seen.networking().accepted() + " of " + seen.networking().total() + " networking resources "
+              + "ACCEPTED");
+        } else {
+          wrong.add("networking resources not ACCEPTED: " + String.join("; ", seen.networking().notAccepted()));
+        }
+      }
+      default -> throw new IllegalArgumentException("no end state for step " + s);
+    }
+    return wrong.isEmpty() ? new String[] {String.join(", ", holds), null}
+        : new String[] {null, String.join(", ", wrong)};
+  }
+
+  private static void replicas(EndState seen, String deployment, int want, List<String> holds, List<String> wrong) {
+    Integer now = seen.replicas().get(deployment);
+    if (now == null) {
+      wrong.add("deployment " + deployment + " not found");
+    } else if (now == want) {
+      holds.add(deployment + " at " + want + " replicas");
+    } else {
+      wrong.add(deployment + " at " + now + " replicas, not " + want);
+    }
+  }
+
+  private static void available(EndState seen, String deployment, List<String> holds, List<String> wrong) {
+    if (seen.available().getOrDefault(deployment, 0) < 1) {
+      wrong.add(deployment + " has no available replica");
+    }
+  }
+
+  /** A step the earlier run did and whose end state still holds is recorded as such; any other runs. */
+  private void runOrCarry(Step step, Supplier<?> body) {
+    String holds = carried.get(step);
+    if (holds == null) {
+      runStep(step, body);
+      return;
+    }
+    book.carried(step, now(), "done by run " + previous.describe() + "; still holds: " + holds);
+    log.info("step {} ({}): done by run {}, still holds: {}", step.number(), step.title(), previous.describe(),
+        holds);
   }
 
   private void reRegister(UpgradeActivities act, String ctx, List<RegisteredCluster> clusters) {
@@ -562,6 +877,12 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       book.skipped(step, now(), "approved by policy: requireApproval is false");
       return true;
     }
+    if (carried.containsKey(step)) {
+      approval = previous.point().approval();
+      book.approval(approval);
+      runOrCarry(step, () -> null);
+      return true;
+    }
     String id = Workflow.getInfo().getWorkflowId();
     String gate = openGate(step);
     String awaiting = "approval to scale networking up" + (gate.isEmpty() ? "" : " (gate " + gate + ")")
@@ -746,8 +1067,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     log.info("step {} ({}): rollback chosen by {}", step.number(), step.title(), d.by());
     try {
       if (book.backup() != null) {
-        RestoreResult restored = activities.about("rollback by " + d.by()).backup.restore(new RestoreInput(ctx, request.namespace(),
-            Workflow.getInfo().getWorkflowId()));
+        RestoreResult restored = activities.about("rollback by " + d.by()).backup.restore(new RestoreInput(ctx,
+            request.namespace(), backupId));
         done.add("configuration restored from the backup (" + restored.created().size() + " recreated, "
             + restored.updated().size() + " put back, " + restored.unchanged() + " already as saved)");
       }
@@ -891,6 +1212,33 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   @Override
   public UpgradeStatus status() {
     return book.snapshot();
+  }
+
+  /** What a later run needs to carry this one on, kept small: it is upserted to the memo whenever it changes. */
+  private ResumePoint resumePoint() {
+    Map<Step, StepState> done = new EnumMap<>(Step.class);
+    book.states().forEach((step, state) -> {
+      if (state == StepState.SUCCEEDED || state == StepState.SKIPPED) {
+        done.put(step, state);
+      }
+    });
+    PreflightReport facts = preflight == null ? null : new PreflightReport(preflight.context(),
+        preflight.kubernetesVersion(), preflight.runningVersion(), preflight.deploymentVersions(),
+        preflight.originalReplicas(), preflight.discoveryInventory(), List.of(), preflight.permissionsChecked(),
+        List.of());
+    return new ResumePoint(request == null ? "" : request.targetVersion(),
+        book.state().finished() ? book.state() : RunState.RUNNING, done, facts, backupId == null ? "" : backupId,
+        book.backup(), rollbackCommand, book.conformanceReviews().stream()
+            .filter(r -> r.outcome() == ConformanceReview.Outcome.ACCEPTED).toList(), book.snapshot().approval());
+  }
+
+  private void publishResumePoint() {
+    ResumePoint now = resumePoint();
+    if (now.equals(resumePointPublished)) {
+      return;
+    }
+    resumePointPublished = now;
+    Workflow.upsertMemo(Map.of(UpgradeNames.MEMO_RESUME_POINT, now));
   }
 
   /**

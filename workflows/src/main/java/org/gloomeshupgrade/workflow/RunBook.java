@@ -15,6 +15,7 @@ import org.gloomeshupgrade.verify.VerifyReport;
  */
 final class RunBook {
   private String backup;
+  private String resumedFrom = "";
   private final Map<Step, MutableStep> steps = new EnumMap<>(Step.class);
   /** Told after every change: the workflow republishes the UI's current details from it. */
   private Runnable onChange = () -> {};
@@ -97,6 +98,24 @@ final class RunBook {
 
   void succeeded(Step step, long now) {
     finish(step, StepState.SUCCEEDED, now);
+    changed();
+  }
+
+  /** A step an earlier run did, whose end state this run found still holds: not done again. */
+  void carried(Step step, long now, String detail) {
+    MutableStep s = steps.get(step);
+    current = step;
+    if (s.startedAt == 0) {
+      s.startedAt = now;
+    }
+    s.detail = detail;
+    finish(step, StepState.SUCCEEDED, now);
+    changed();
+  }
+
+  /** The earlier run this one carries on, as "workflowId/runId". */
+  void resumedFrom(String run) {
+    this.resumedFrom = run;
     changed();
   }
 
@@ -230,7 +249,7 @@ final class RunBook {
   UpgradeStatus snapshot() {
     return new UpgradeStatus(state, context, fromVersion, targetVersion, current, stepList(),
         discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, backup,
-        conformanceReviews(), networking, List.copyOf(registrations.values()), gate);
+        conformanceReviews(), networking, List.copyOf(registrations.values()), gate, resumedFrom);
   }
 
   String backup() {

@@ -11,6 +11,7 @@ import org.gloomeshupgrade.deployments.DeploymentActivities;
 import org.gloomeshupgrade.discovery.DiscoveryActivities;
 import org.gloomeshupgrade.preflight.PreflightActivities;
 import org.gloomeshupgrade.registration.RegistrationActivities;
+import org.gloomeshupgrade.resume.ResumeActivities;
 import org.gloomeshupgrade.verify.VerifyActivities;
 
 /** The workflow's activity stubs, each with its options from {@link UpgradeActivityOptions}. */
@@ -24,6 +25,7 @@ final class UpgradeActivities {
   final ConformanceActivities conformance;
   final RegistrationActivities registration;
   final VerifyActivities verify;
+  final ResumeActivities resume;
   /** Reads polled in loops, with short timeouts. */
   final Polls poll;
   private final Duration scaleTimeout;
@@ -43,6 +45,7 @@ final class UpgradeActivities {
     conformance = stub(ConformanceActivities.class, UpgradeActivityOptions.conformance(), summary);
     registration = stub(RegistrationActivities.class, UpgradeActivityOptions.reRegister(), summary);
     verify = stub(VerifyActivities.class, UpgradeActivityOptions.verify(), summary);
+    resume = stub(ResumeActivities.class, UpgradeActivityOptions.preflight(), summary);
     poll = new Polls(summary);
   }
 

@@ -13,6 +13,8 @@ public final class UpgradeNames {
   public static final String UPDATE_REJECT = "rejectNow";
   public static final String UPDATE_DECIDE = "decideNow";
   public static final String QUERY_STATUS = "status";
+  /** The memo key under which a run keeps what a later run needs to carry it on ({@link ResumePoint}). */
+  public static final String MEMO_RESUME_POINT = "resumePoint";
 
   private static final String WORKFLOW_ID_PREFIX = "gloo-mesh-upgrade-";
 

@@ -9,6 +9,7 @@ import org.gloomeshupgrade.verify.VerifyReport;
  * @param awaiting what the run waits for from a person, "" when nothing
  * @param attention the failure a person must act on, "" when none
  * @param gate the ID of the open gate (an approval or a decision awaited), "" when none; an answer must name it
+ * @param resumedFrom the earlier run this one carries on ("workflowId/runId"), "" when it started afresh
  */
 public record UpgradeStatus(
     RunState state,
@@ -28,7 +29,18 @@ public record UpgradeStatus(
     List<ConformanceReview> conformance,
     NetworkingProgress networking,
     List<ClusterRegistration> registrations,
-    String gate) {
+    String gate,
+    String resumedFrom) {
+
+  /** Without the run it carries on. */
+  public UpgradeStatus(RunState state, String managementContext, String fromVersion, String targetVersion,
+      Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
+      Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify, String backup,
+      List<ConformanceReview> conformance, NetworkingProgress networking, List<ClusterRegistration> registrations,
+      String gate) {
+    this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
+        approval, decisions, warnings, verify, backup, conformance, networking, registrations, gate, "");
+  }
 
   /**
    * Without conformance reviews and networking progress.
@@ -41,7 +53,7 @@ public record UpgradeStatus(
       Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
       Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify, String backup) {
     this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, backup, List.of(), null, List.of(), "");
+        approval, decisions, warnings, verify, backup, List.of(), null, List.of(), "", "");
   }
 
   /**
@@ -54,6 +66,6 @@ public record UpgradeStatus(
       Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
       Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify) {
     this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, null, List.of(), null, List.of(), "");
+        approval, decisions, warnings, verify, null, List.of(), null, List.of(), "", "");
   }
 }

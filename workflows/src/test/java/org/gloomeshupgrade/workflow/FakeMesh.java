@@ -38,6 +38,8 @@ import org.gloomeshupgrade.registration.ReRegisterInput;
 import org.gloomeshupgrade.registration.ReRegisterResult;
 import org.gloomeshupgrade.registration.RegistrationActivities;
 import org.gloomeshupgrade.verify.CheckLevel;
+import org.gloomeshupgrade.verify.EndState;
+import org.gloomeshupgrade.verify.EndStateInput;
 import org.gloomeshupgrade.verify.NetworkingStatus;
 import org.gloomeshupgrade.verify.VerifyActivities;
 import org.gloomeshupgrade.verify.VerifyCheck;
@@ -76,6 +78,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   /** Answers of the networking status once networking runs, one per poll; the last one stays. Empty: all ACCEPTED. */
   final java.util.concurrent.ConcurrentLinkedDeque<NetworkingStatus> networkingAnswers =
       new java.util.concurrent.ConcurrentLinkedDeque<>();
+  /** The version of the installed CRDs. */
+  volatile String crdsVersion = "0.10.10";
   /** When set, the CRD source check refuses with this message, as for an incomplete set. */
   volatile String crdSourceProblem;
 
@@ -86,7 +90,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   List<String> mutatingCalls() {
     return calls.stream().filter(c -> !c.startsWith("preflight") && !c.startsWith("tooling")
         && !c.startsWith("count") && !c.startsWith("networkingStatus") && !c.startsWith("verify")
-        && !c.startsWith("conformance") && !c.startsWith("crds check") && !c.startsWith("backup") && !c.contains(" dry run")).toList();
+        && !c.startsWith("conformance") && !c.startsWith("crds check") && !c.startsWith("endState") && !c.startsWith("backup") && !c.contains(" dry run")).toList();
   }
 
   @Override
@@ -154,6 +158,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   @Override
   public CrdApplyResult apply(CrdApplyInput input) {
     calls.add("crds " + input.targetVersion());
+    crdsVersion = input.targetVersion();
     return new CrdApplyResult("fake", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
   }
 
@@ -227,6 +232,24 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     }
     return running ? new NetworkingStatus(4, 4, List.of())
         : new NetworkingStatus(4, 0, List.of("TrafficPolicy gloo-mesh/tp: PENDING"));
+  }
+
+  @Override
+  public EndState observeEndState(EndStateInput input) {
+    calls.add("endState");
+    Map<String, Integer> now = new LinkedHashMap<>(replicas);
+    int discovered = replicas.getOrDefault("discovery", 0) > 0 && discoveryComesBack.get() ? discoveryFinds
+        : discoveryResources;
+    NetworkingStatus networking = replicas.getOrDefault("networking", 0) > 0 ? new NetworkingStatus(4, 4, List.of())
+        : new NetworkingStatus(4, 0, List.of("TrafficPolicy gloo-mesh/tp: PENDING"));
+    return new EndState(now, now,
+        new VerifyCheck("CRDs at target version", crdsVersion.equals(input.targetVersion()) ? CheckLevel.GREEN
+            : CheckLevel.RED, "12 Gloo Mesh CRD(s) at " + crdsVersion, ""),
+        new VerifyCheck("control plane version", runningVersion.equals(input.targetVersion()) ? CheckLevel.GREEN
+            : CheckLevel.RED, "discovery and networking run " + runningVersion, ""),
+        java.util.stream.IntStream.rangeClosed(1, clusterCount).mapToObj(i -> "cluster-" + i)
+            .filter(c -> !failingClusters.contains(c)).toList(),
+        Map.of("Mesh", Math.min(2, discovered), "Workload", Math.max(0, discovered - 2)), networking);
   }
 
   @Override

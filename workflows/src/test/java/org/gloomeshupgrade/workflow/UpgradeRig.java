@@ -12,6 +12,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.util.function.Predicate;
+import org.gloomeshupgrade.resume.ResumeActivitiesImpl;
 
 /** The workflow over a {@link FakeMesh} on Temporal's time-skipping test server, with the steps tests repeat. */
 final class UpgradeRig implements AutoCloseable {
@@ -32,14 +33,18 @@ final class UpgradeRig implements AutoCloseable {
     UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
-    worker.registerActivitiesImplementations(mesh);
-    env.start();
     client = env.getWorkflowClient();
+    worker.registerActivitiesImplementations(mesh, new ResumeActivitiesImpl(client));
+    env.start();
   }
 
   GlooMeshUpgradeWorkflow start(String requestJson) throws Exception {
+    return start(ID, requestJson);
+  }
+
+  GlooMeshUpgradeWorkflow start(String workflowId, String requestJson) throws Exception {
     GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+        WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
     WorkflowClient.start(wf::upgrade, JSON.readTree(requestJson));
     return wf;
   }

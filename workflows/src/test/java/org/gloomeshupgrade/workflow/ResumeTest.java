@@ -1,0 +1,170 @@
+package org.gloomeshupgrade.workflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.workflow.UpgradeRig.result;
+import static org.gloomeshupgrade.workflow.UpgradeRig.step;
+
+import io.temporal.client.WorkflowStub;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A run that carries on an earlier one ({@code resumeFrom}): steps whose end state still holds are not done again,
+ * the first that does not hold and everything after it are, and a run that is not the same upgrade is refused before
+ * anything changes.
+ */
+class ResumeTest {
+  private static final String REQUEST = "{\"targetVersion\":\"0.11.3\"}";
+
+  private final UpgradeRig rig = new UpgradeRig();
+  private final FakeMesh mesh = rig.mesh;
+
+  @AfterEach
+  void stop() {
+    rig.close();
+  }
+
+  /** Run 1 stops for a person at step 7 (after the CRDs and the control plane, before discovery), then is terminated. */
+  private String terminatedAtReRegistration() throws Exception {
+    mesh.replicas.put("discovery", 2);
+    mesh.replicas.put("networking", 3);
+    mesh.failingClusters.add("cluster-2");
+    GlooMeshUpgradeWorkflow first = rig.start(REQUEST);
+    rig.await(first, s -> s.state() == RunState.NEEDS_ATTENTION && s.currentStep() == Step.REREGISTER);
+    WorkflowStub stub = WorkflowStub.fromTyped(first);
+    stub.terminate("operator stopped the run to fix cluster-2's API server");
+    mesh.failingClusters.clear();
+    return stub.getExecution().getRunId();
+  }
+
+  private static String resuming(String runId) {
+    return "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"workflowId\":\"" + UpgradeRig.ID + "\",\"runId\":\""
+        + runId + "\"}}";
+  }
+
+  @Test
+  void aRunTerminatedAfterTheCrdsCarriesOnWithoutRepeatingTheMutatingStepsAndEndsGreen() throws Exception {
+    String firstRun = terminatedAtReRegistration();
+    assertThat(mesh.mutatingCalls()).contains("scale networking 0", "deleteDiscovery", "crds 0.11.3",
+        "controlPlane 0.11.3");
+    int before = mesh.calls.size();
+
+    GlooMeshUpgradeWorkflow second = rig.start(resuming(firstRun));
+    UpgradeStatus waiting = rig.await(second, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThat(waiting.resumedFrom()).isEqualTo(UpgradeRig.ID + "/" + firstRun);
+    assertThat(step(waiting, Step.PREFLIGHT).detail())
+        .contains("as run " + UpgradeRig.ID + "/" + firstRun + " found them before its first change")
+        .contains("steps 2, 3, 4, 5 still hold and are not done again; goes on from step 6 (conformance)");
+    for (Step done : List.of(Step.SCALE_DOWN, Step.DELETE_DISCOVERY, Step.CRDS, Step.CONTROL_PLANE)) {
+      assertThat(step(waiting, done).state()).isEqualTo(StepState.SUCCEEDED);
+      assertThat(step(waiting, done).detail()).startsWith("done by run " + UpgradeRig.ID + "/" + firstRun
+          + "; still holds: ");
+    }
+    assertThat(step(waiting, Step.SCALE_DOWN).detail()).contains("networking at 0 replicas", "discovery at 0 replicas");
+    assertThat(step(waiting, Step.CRDS).detail()).contains("at 0.11.3");
+    second.approve(new Approval("olga", "discovery back on 0.11.3", waiting.gate()));
+    UpgradeReport report = result(second);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    List<String> secondRun = mesh.calls.subList(before, mesh.calls.size());
+    assertThat(secondRun).doesNotContain("deleteDiscovery", "crds 0.11.3", "controlPlane 0.11.3",
+        "scale networking 0", "scale discovery 0", "backup " + UpgradeRig.ID);
+    assertThat(secondRun).filteredOn(c -> !c.startsWith("count") && !c.startsWith("networkingStatus")
+            && !c.startsWith("preflight") && !c.startsWith("tooling") && !c.startsWith("crds check")
+            && !c.startsWith("conformance") && !c.startsWith("verify"))
+        .containsExactlyInAnyOrder("endState", "reRegister cluster-1", "reRegister cluster-2", "scale discovery 2",
+            "scale networking 3");
+    assertThat(mesh.replicas).as("the replica counts from before run 1's first change")
+        .containsEntry("discovery", 2).containsEntry("networking", 3);
+    assertThat(report.summary()).contains("carrying on run " + UpgradeRig.ID + "/" + firstRun
+        + " (not done again: steps 2, 3, 4, 5)").contains("Gloo Mesh 0.10.10 to 0.11.3");
+    assertThat(report.backup()).as("the backup of run 1, taken before the first change").isNotNull();
+  }
+
+  @Test
+  void aStepWhoseEndStateNoLongerHoldsRunsAgainWithEveryStepAfterIt() throws Exception {
+    String firstRun = terminatedAtReRegistration();
+    // Someone scaled networking back up between the runs.
+    mesh.replicas.put("networking", 1);
+    int before = mesh.calls.size();
+
+    GlooMeshUpgradeWorkflow second = rig.start(resuming(firstRun));
+    UpgradeStatus waiting = rig.await(second, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+
+    assertThat(waiting.warnings()).anyMatch(w -> w.startsWith("resume: step 2 (scale down), done by run ")
+        && w.contains("no longer holds: networking at 1 replicas, not 0"));
+    assertThat(step(waiting, Step.PREFLIGHT).detail()).contains("no step still hold")
+        .contains("goes on from step 2 (scale down)");
+    assertThat(mesh.calls.subList(before, mesh.calls.size())).containsSubsequence("backup " + UpgradeRig.ID,
+        "scale networking 0", "scale discovery 0", "deleteDiscovery", "crds 0.11.3", "controlPlane 0.11.3");
+    second.approve(new Approval("olga", "ok", waiting.gate()));
+    assertThat(result(second).outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(mesh.replicas).containsEntry("networking", 3);
+  }
+
+  @Test
+  void anApprovalGivenInTheEarlierRunIsCarriedOnceDiscoveryStillHolds() throws Exception {
+    mesh.networkingAnswers.add(new org.gloomeshupgrade.verify.NetworkingStatus(4, 3,
+        List.of("TrafficPolicy gloo-mesh/tp: INVALID (no such destination)")));
+    GlooMeshUpgradeWorkflow first = rig.start("{\"targetVersion\":\"0.11.3\",\"networkingTimeout\":\"1h\"}");
+    UpgradeStatus waiting = rig.await(first, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    first.approve(new Approval("olga", "discovery is back", waiting.gate()));
+    rig.await(first, s -> s.currentStep() == Step.NETWORKING && s.networking() != null);
+    WorkflowStub stub = WorkflowStub.fromTyped(first);
+    stub.terminate("networking stuck on a TrafficPolicy; fixed by hand");
+    mesh.networkingAnswers.clear();
+    int before = mesh.calls.size();
+
+    GlooMeshUpgradeWorkflow second = rig.start("{\"targetVersion\":\"0.11.3\",\"networkingTimeout\":\"1h\","
+        + "\"resumeFrom\":{\"workflowId\":\"" + UpgradeRig.ID + "\",\"runId\":\"" + stub.getExecution().getRunId()
+        + "\"}}");
+    UpgradeReport report = result(second);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.approval().by()).isEqualTo("olga");
+    assertThat(step(report, Step.APPROVAL).detail()).contains("still holds: approved by olga: discovery is back");
+    assertThat(step(report, Step.DISCOVERY).detail()).startsWith("done by run");
+    assertThat(mesh.calls.subList(before, mesh.calls.size())).doesNotContain("scale discovery 1", "deleteDiscovery",
+        "crds 0.11.3").contains("scale networking 1");
+  }
+
+  @Test
+  void aRunThatIsNotTheSameUpgradeOrNotFinishedIsRefusedBeforeAnythingChanges() throws Exception {
+    GlooMeshUpgradeWorkflow done = rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false}");
+    assertThat(result(done).outcome()).isEqualTo(RunState.SUCCEEDED);
+    String doneRun = WorkflowStub.fromTyped(done).getExecution().getRunId();
+    mesh.calls.clear();
+
+    assertThat(refusal("other-1", resuming(doneRun))).contains("resumeFrom: run " + UpgradeRig.ID + "/" + doneRun
+        + " ended SUCCEEDED: there is nothing to carry on");
+    assertThat(refusal("other-2", "{\"targetVersion\":\"0.11.4\",\"resumeFrom\":{\"workflowId\":\"" + UpgradeRig.ID
+        + "\",\"runId\":\"" + doneRun + "\"}}")).contains("ended SUCCEEDED");
+    assertThat(refusal("other-3", "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":\"no-such-upgrade\"}"))
+        .contains("resumeFrom: there is no run no-such-upgrade in this namespace");
+    assertThat(refusal("other-4", "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":\"other-4\"}"))
+        .contains("names this run itself; give resumeFrom.runId");
+
+    GlooMeshUpgradeWorkflow running = rig.start("running-1", REQUEST);
+    rig.await(running, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThat(refusal("other-5", "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":\"running-1\"}"))
+        .contains("resumeFrom: run running-1/").contains("is still running: answer it, or "
+            + "terminate it, before carrying it on");
+    WorkflowStub.fromTyped(running).terminate("test");
+    String runningRun = WorkflowStub.fromTyped(running).getExecution().getRunId();
+    mesh.calls.clear();
+    assertThat(refusal("other-6", "{\"targetVersion\":\"0.11.4\",\"resumeFrom\":{\"workflowId\":\"running-1\","
+        + "\"runId\":\"" + runningRun + "\"}}"))
+        .contains("has targetVersion \"0.11.3\" but this request has \"0.11.4\": a run carries on the same upgrade");
+    assertThat(refusal("other-7", "{\"targetVersion\":\"0.11.3\",\"namespace\":\"mesh\",\"resumeFrom\":"
+        + "{\"workflowId\":\"running-1\",\"runId\":\"" + runningRun + "\"}}"))
+        .contains("has namespace \"gloo-mesh\" but this request has \"mesh\"");
+    assertThat(mesh.mutatingCalls()).as("no refused run changed anything").isEmpty();
+  }
+
+  private String refusal(String workflowId, String request) throws Exception {
+    var failure = UpgradeRig.failureOf(rig.start(workflowId, request));
+    assertThat(failure.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
+    return failure.getOriginalMessage();
+  }
+}
