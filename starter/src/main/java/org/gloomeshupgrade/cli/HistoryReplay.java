@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflowImpl;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
+import org.gloomeshupgrade.workflow.ReplayableHistory;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 
 /** Replays a recorded history against workflow code, and says whether, and where, the code no longer fits it. */
@@ -63,7 +64,7 @@ final class HistoryReplay {
    * crashing) is thrown as it is.
    */
   static Optional<Divergence> replay(String historyJson, Class<?> workflow) throws Exception {
-    WorkflowExecutionHistory history = parse(historyJson);
+    WorkflowExecutionHistory history = ReplayableHistory.of(parse(historyJson));
     try {
       WorkflowReplayer.replayWorkflowExecution(history, workflow);
       return Optional.empty();

@@ -5,6 +5,7 @@ import static org.gloomeshupgrade.workflow.UpgradeRig.result;
 import static org.gloomeshupgrade.workflow.UpgradeRig.step;
 
 import io.temporal.client.WorkflowStub;
+import io.temporal.testing.WorkflowReplayer;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,13 @@ class ResumeTest {
     assertThat(report.summary()).contains("carrying on run " + UpgradeRig.ID + "/" + firstRun
         + " (not done again: steps 2, 3, 4, 5)").contains("Gloo Mesh 0.10.10 to 0.11.3");
     assertThat(report.backup()).as("the backup of run 1, taken before the first change").isNotNull();
+
+    // Both histories replay on today's code: the terminated one, and the one that carried it on.
+    var terminated = rig.client.fetchHistory(UpgradeRig.ID, firstRun);
+    assertThat(ReplayableHistory.terminated(terminated)).isTrue();
+    WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(terminated), GlooMeshUpgradeWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(rig.client.fetchHistory(UpgradeRig.ID,
+        WorkflowStub.fromTyped(second).getExecution().getRunId()), GlooMeshUpgradeWorkflowImpl.class);
   }
 
   @Test
