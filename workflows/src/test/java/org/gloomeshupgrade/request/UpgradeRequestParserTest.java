@@ -192,4 +192,31 @@ class UpgradeRequestParserTest {
     assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"approvalReminder\":\"2d\"}").problems())
         .containsExactly("approvalReminder: 2d must be shorter than approvalTimeout (1d)");
   }
+
+  @Test
+  void resumeFromNamesTheEarlierRunByObjectOrByWorkflowId() throws Exception {
+    UpgradeRequest pinned = UpgradeRequestParser.parse(json(
+        "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"workflowId\":\"gloo-mesh-upgrade-mgmt\",\"runId\":\"r-1\"}}"));
+    UpgradeRequest latest = UpgradeRequestParser.parse(json(
+        "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":\"gloo-mesh-upgrade-mgmt\"}"));
+
+    assertThat(pinned.resumeFrom()).isEqualTo(new ResumeFrom("gloo-mesh-upgrade-mgmt", "r-1"));
+    assertThat(pinned.resumeFrom().describe()).isEqualTo("gloo-mesh-upgrade-mgmt/r-1");
+    assertThat(latest.resumeFrom()).isEqualTo(new ResumeFrom("gloo-mesh-upgrade-mgmt", ""));
+    assertThat(latest.resumes()).isTrue();
+    assertThat(UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).resumes()).isFalse();
+  }
+
+  @Test
+  void aBadResumeFromIsRefusedNamingItsField() throws Exception {
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"runId\":\"r-1\",\"colour\":1}}").problems())
+        .containsExactlyInAnyOrder("resumeFrom.colour: unknown field (known: workflowId, runId)",
+            "resumeFrom.workflowId: required, the earlier run's workflow ID, got nothing");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"resumeFrom\":[1]}").problems())
+        .singleElement().asString().startsWith("resumeFrom: must be {\"workflowId\"");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"workflowId\":\"w\",\"runId\":7}}")
+        .problems()).containsExactly("resumeFrom.runId: must be a string, got 7");
+    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"dryRun\":true,\"resumeFrom\":\"w\"}").problems())
+        .singleElement().asString().startsWith("resumeFrom: a dry run changes nothing");
+  }
 }
