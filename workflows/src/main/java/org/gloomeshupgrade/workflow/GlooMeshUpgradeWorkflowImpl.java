@@ -81,6 +81,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   static final String SEARCH_ATTRIBUTES = "search-attributes";
   /** Change id of the resume point kept in the memo. */
   static final String RESUME_POINT = "resume-point";
+  /** Change id of the search attribute GlooMeshApprovalOverdue, set by the approval reminder. */
+  static final String APPROVAL_OVERDUE = "approval-overdue";
   /** Change id of gate IDs on approvals and decisions, and of the approval reminder. */
   static final String GATES = "gates";
   /** Change id of step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
@@ -96,6 +98,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private String rollbackCommand = "";
   private String searchAttributesPublished = "";
   private ResumePoint resumePointPublished;
+  /** Whether this run keeps GlooMeshApprovalOverdue (runs recorded before it do not). */
+  private boolean overdueSearchable;
+  /** From the approval reminder until the approval wait ends. */
+  private boolean approvalOverdue;
   private boolean awaitingApproval;
   private Approval approval;
   private Approval rejection;
@@ -139,6 +145,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     boolean searchable = Workflow.getVersion(SEARCH_ATTRIBUTES, Workflow.DEFAULT_VERSION, 1) >= 1;
     // Runs recorded before resume replay without keeping a resume point in their memo.
     boolean resumable = Workflow.getVersion(RESUME_POINT, Workflow.DEFAULT_VERSION, 1) >= 1;
+    overdueSearchable = searchable && Workflow.getVersion(APPROVAL_OVERDUE, Workflow.DEFAULT_VERSION, 1) >= 1;
     // The Temporal UI's current details follow the run: where it is, what it waits for, how to answer.
     book.onChange(() -> {
       UpgradeStatus now = book.snapshot();
@@ -902,6 +909,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         String nudge = "reminder: approval awaited for " + DurationText.format(reminder) + "; the run ends, networking"
             + " still at 0, in " + DurationText.format(request.approvalTimeout().minus(reminder));
         log.warn("step {} ({}): {}: {}", step.number(), step.title(), nudge, awaiting);
+        approvalOverdue = true;
         book.warn(nudge);
         book.waitingForApproval(step, now(), nudge + ". " + awaiting);
         book.gate(gate);
@@ -912,6 +920,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       answered = Workflow.await(request.approvalTimeout(), () -> approval != null || rejection != null);
     }
     awaitingApproval = false;
+    approvalOverdue = false;
     openGate = "";
     book.doneWaiting();
     if (!answered) {
@@ -1375,15 +1384,20 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
 
   /** Upserts target, step and state when one of them changed: an upsert is a history event, a detail is not. */
   private void publishSearchAttributes(UpgradeStatus now) {
-    String published = now.targetVersion() + "/" + now.currentStep() + "/" + now.state();
+    String published = now.targetVersion() + "/" + now.currentStep() + "/" + now.state()
+        + (overdueSearchable ? "/" + approvalOverdue : "");
     if (published.equals(searchAttributesPublished)) {
       return;
     }
     searchAttributesPublished = published;
-    Workflow.upsertTypedSearchAttributes(
+    List<io.temporal.common.SearchAttributeUpdate<?>> updates = new ArrayList<>(List.of(
         UpgradeSearchAttributes.TARGET_VERSION.valueSet(now.targetVersion()),
         UpgradeSearchAttributes.STEP.valueSet(now.currentStep().name()),
-        UpgradeSearchAttributes.STATE.valueSet(now.state().name()));
+        UpgradeSearchAttributes.STATE.valueSet(now.state().name())));
+    if (overdueSearchable) {
+      updates.add(UpgradeSearchAttributes.APPROVAL_OVERDUE.valueSet(approvalOverdue));
+    }
+    Workflow.upsertTypedSearchAttributes(updates.toArray(io.temporal.common.SearchAttributeUpdate<?>[]::new));
   }
 
   /** The stubs with a summary the Temporal UI shows on each activity: the step and what it upgrades. */

@@ -87,15 +87,35 @@ class ApprovalGatesTest {
 
     rig.env.sleep(Duration.ofMinutes(119));
     assertThat(wf.status().warnings()).noneMatch(w -> w.startsWith("reminder"));
+    assertThat(overdue(wf)).isFalse();
     rig.env.sleep(Duration.ofMinutes(2));
     UpgradeStatus reminded = wf.status();
     assertThat(reminded.warnings()).contains("reminder: approval awaited for 2h; the run ends, networking still at 0,"
         + " in 4h");
     assertThat(reminded.awaiting()).startsWith("reminder: approval awaited for 2h");
     assertThat(reminded.state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
+    assertThat(overdue(wf)).as("GlooMeshApprovalOverdue after the reminder").isTrue();
 
     rig.env.sleep(Duration.ofHours(4));
     assertThat(UpgradeRig.failureOf(wf).getType()).isEqualTo(FailureTypes.APPROVAL_TIMEOUT);
     assertThat(mesh.replicas).containsEntry("networking", 0);
+    assertThat(overdue(wf)).as("no longer awaited").isFalse();
+  }
+
+  @Test
+  void anApprovalAfterTheReminderClearsTheOverdueSearchAttribute() throws Exception {
+    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"approvalReminder\":\"1h\"}");
+    rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    rig.env.sleep(Duration.ofMinutes(61));
+    assertThat(overdue(wf)).isTrue();
+
+    wf.approve(new Approval("olga", "late but fine", wf.status().gate()));
+    assertThat(UpgradeRig.result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(overdue(wf)).isFalse();
+  }
+
+  private static Boolean overdue(GlooMeshUpgradeWorkflow wf) {
+    return io.temporal.client.WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes()
+        .get(UpgradeSearchAttributes.APPROVAL_OVERDUE);
   }
 }
