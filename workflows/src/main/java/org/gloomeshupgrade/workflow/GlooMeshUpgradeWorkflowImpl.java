@@ -145,7 +145,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     boolean searchable = Workflow.getVersion(SEARCH_ATTRIBUTES, Workflow.DEFAULT_VERSION, 1) >= 1;
     // Runs recorded before resume replay without keeping a resume point in their memo.
     boolean resumable = Workflow.getVersion(RESUME_POINT, Workflow.DEFAULT_VERSION, 1) >= 1;
-    overdueSearchable = searchable && Workflow.getVersion(APPROVAL_OVERDUE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    overdueSearchable = searchable && overdueSearchAttributeApplies();
     // The Temporal UI's current details follow the run: where it is, what it waits for, how to answer.
     book.onChange(() -> {
       UpgradeStatus now = book.snapshot();
@@ -1271,6 +1271,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     gatesOpened++;
     openGate = step.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + gateToken + "-" + gatesOpened;
     return openGate;
+  }
+
+  /** Runs recorded before GlooMeshApprovalOverdue replay without it. Overridden by a replay test only. */
+  boolean overdueSearchAttributeApplies() {
+    return Workflow.getVersion(APPROVAL_OVERDUE, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
   /** Runs recorded before gates had IDs replay without them. Overridden by a replay test only. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.NonDeterministicException;
 import io.temporal.workflow.Workflow;
@@ -135,6 +136,23 @@ class ReplayTest {
     assertNonDeterministic(DRY_RUN_BEFORE_SERVER_SIDE, UnguardedDryRun.class);
   }
 
+  /** Run 1 terminated at step 7, then run 2 carrying it on, with an approval reminder: recorded before the overdue flag. */
+  private static final String TERMINATED_AT_STEP_7 = "/histories/terminated-at-step-7-before-approval-overdue.json";
+  private static final String RESUMED_WITH_REMINDER = "/histories/resumed-run-with-reminder-before-approval-overdue.json";
+
+  @Test
+  void aTerminatedRunAndTheRunThatCarriedItOnReplay() throws Exception {
+    WorkflowExecutionHistory terminated = WorkflowExecutionHistory.fromJson(history(TERMINATED_AT_STEP_7));
+    assertThat(ReplayableHistory.terminated(terminated)).isTrue();
+    WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(terminated), GlooMeshUpgradeWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(history(RESUMED_WITH_REMINDER), GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void theOverdueSearchAttributeWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
+    assertNonDeterministic(RESUMED_WITH_REMINDER, UnguardedOverdueSearchAttribute.class);
+  }
+
   @Test
   void aChangeInTheOrderOfStepsIsCaughtAsNonDeterministic() throws Exception {
     assertNonDeterministic(FULL_RUN, ToolingDroppedUpgrade.class);
@@ -253,6 +271,14 @@ class ReplayTest {
   public static class UnguardedRegistrationWindow extends GlooMeshUpgradeWorkflowImpl {
     @Override
     boolean registrationWindowApplies() {
+      return true;
+    }
+  }
+
+  /** GlooMeshApprovalOverdue with no getVersion around it: an upsert at the reminder the history does not have. */
+  public static class UnguardedOverdueSearchAttribute extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    boolean overdueSearchAttributeApplies() {
       return true;
     }
   }
