@@ -53,8 +53,26 @@ public final class SearchAttributeRegistration {
       log.info("worker: search attributes {} added to namespace {}", missing.keySet(), namespace);
     } catch (RuntimeException e) {
       throw new IllegalStateException("the search attributes " + missing.keySet() + " are missing in namespace "
-          + namespace + " and could not be added (" + e.getMessage() + "). Add each with: temporal operator "
-          + "search-attribute create --namespace " + namespace + " --name <name> --type Keyword", e);
+          + namespace + " and could not be added (" + e.getMessage() + "). Add them with: " + createCommand(namespace,
+              missing), e);
     }
+  }
+
+  /** The Temporal CLI command that adds them, each with its type. */
+  static String createCommand(String namespace, Map<String, IndexedValueType> attributes) {
+    StringBuilder command = new StringBuilder("temporal operator search-attribute create --namespace " + namespace);
+    attributes.forEach((name, type) -> command.append(" --name ").append(name).append(" --type ")
+        .append(cliType(type)));
+    return command.toString();
+  }
+
+  /** The Temporal CLI's name of a type: Keyword, Bool, Datetime, Int, Double, Text, KeywordList. */
+  private static String cliType(IndexedValueType type) {
+    String upper = type.name().replaceFirst("^INDEXED_VALUE_TYPE_", "");
+    StringBuilder name = new StringBuilder();
+    for (String word : upper.split("_")) {
+      name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return name.toString();
   }
 }

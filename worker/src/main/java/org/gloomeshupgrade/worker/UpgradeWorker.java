@@ -53,7 +53,13 @@ public final class UpgradeWorker implements AutoCloseable {
     WorkflowClient client = WorkflowClient.newInstance(service,
         WorkflowClientOptions.newBuilder().setNamespace(settings.temporalNamespace()).build());
     KubernetesClients clients = new KubernetesClients(settings.kubeconfig(), settings.kubeContext());
-    SearchAttributeRegistration.ensure(service, settings.temporalNamespace());
+    try {
+      SearchAttributeRegistration.ensure(service, settings.temporalNamespace());
+    } catch (RuntimeException refused) {
+      clients.close();
+      service.shutdown();
+      throw refused;
+    }
     WorkerFactory factory = WorkerFactory.newInstance(client);
     register(factory, settings.taskQueue(), activities(clients, settings.backupFolder()));
     factory.start();
