@@ -16,6 +16,10 @@ final class CurrentDetails {
     lines.add("**Gloo Mesh " + from + " → " + s.targetVersion() + " on "
         + (s.managementContext().isEmpty() ? "the worker's context" : s.managementContext()) + ": " + s.state()
         + "**");
+    if (s.resumedFrom() != null && !s.resumedFrom().isEmpty()) {
+      lines.add("");
+      lines.add("Carries on run `" + s.resumedFrom() + "`: steps it finished that still hold are not done again.");
+    }
     lines.add("");
     lines.add("Step " + s.currentStep().number() + " of " + Step.VERIFY.number() + ", " + s.currentStep().title());
     if (!s.attention().isEmpty()) {

@@ -355,6 +355,15 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         request.clusterContexts(), request.remoteNamespace(), agentChartsMethod()));
     PreflightReport pre = carriedOn(found);
     book.context(pre.context());
+    if (pre == found) {
+      for (String deployment : List.of(request.discoveryDeployment(), request.networkingDeployment())) {
+        if (found.originalReplicas().getOrDefault(deployment, 1) == 0) {
+          book.warn(deployment + " has 0 replicas before the upgrade: if an earlier run scaled it down, carry that run "
+              + "on instead (gmu resume, or resumeFrom) to keep the replica counts from before it; this run scales "
+              + deployment + " to 1");
+        }
+      }
+    }
     book.fromVersion(pre.runningVersion());
     pre.warnings().forEach(book::warn);
     try {
@@ -1223,22 +1232,33 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     return book.snapshot();
   }
 
-  /** What a later run needs to carry this one on, kept small: it is upserted to the memo whenever it changes. */
+  /**
+   * What a later run needs to carry this one on, kept small: it is upserted to the memo whenever it changes. A run
+   * that carries another on passes on what that one left for the steps it has not reached, so a chain of runs that
+   * stop early (a refusal, a terminate in preflight) never loses the first run's facts.
+   */
   private ResumePoint resumePoint() {
+    ResumePoint earlier = previous == null ? null : previous.point();
     Map<Step, StepState> done = new EnumMap<>(Step.class);
     book.states().forEach((step, state) -> {
       if (state == StepState.SUCCEEDED || state == StepState.SKIPPED) {
         done.put(step, state);
+      } else if (state == StepState.PENDING && earlier != null && earlier.steps().containsKey(step)) {
+        done.put(step, earlier.steps().get(step));
       }
     });
-    PreflightReport facts = preflight == null ? null : new PreflightReport(preflight.context(),
-        preflight.kubernetesVersion(), preflight.runningVersion(), preflight.deploymentVersions(),
-        preflight.originalReplicas(), preflight.discoveryInventory(), List.of(), preflight.permissionsChecked(),
-        List.of());
+    PreflightReport facts = preflight == null ? (earlier == null ? null : earlier.preflight())
+        : new PreflightReport(preflight.context(), preflight.kubernetesVersion(), preflight.runningVersion(),
+            preflight.deploymentVersions(), preflight.originalReplicas(), preflight.discoveryInventory(), List.of(),
+            preflight.permissionsChecked(), List.of());
+    Approval approved = book.snapshot().approval();
+    if (approved == null && earlier != null && book.state(Step.APPROVAL) == StepState.PENDING) {
+      approved = earlier.approval();
+    }
     return new ResumePoint(request == null ? "" : request.targetVersion(),
         book.state().finished() ? book.state() : RunState.RUNNING, done, facts, backupId == null ? "" : backupId,
         book.backup(), rollbackCommand, book.conformanceReviews().stream()
-            .filter(r -> r.outcome() == ConformanceReview.Outcome.ACCEPTED).toList(), book.snapshot().approval());
+            .filter(r -> r.outcome() == ConformanceReview.Outcome.ACCEPTED).toList(), approved);
   }
 
   private void publishResumePoint() {

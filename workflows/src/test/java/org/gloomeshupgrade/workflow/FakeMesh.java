@@ -78,6 +78,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   /** Answers of the networking status once networking runs, one per poll; the last one stays. Empty: all ACCEPTED. */
   final java.util.concurrent.ConcurrentLinkedDeque<NetworkingStatus> networkingAnswers =
       new java.util.concurrent.ConcurrentLinkedDeque<>();
+  /** How many preflights fail (non-retryable, 403) before they pass. */
+  final java.util.concurrent.atomic.AtomicInteger preflightFailures = new java.util.concurrent.atomic.AtomicInteger();
   /** The version of the installed CRDs. */
   volatile String crdsVersion = "0.10.10";
   /** When set, the CRD source check refuses with this message, as for an incomplete set. */
@@ -96,6 +98,9 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   @Override
   public PreflightReport preflight(PreflightInput input) {
     calls.add("preflight " + input.context());
+    if (preflightFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw ApplicationFailure.newNonRetryableFailure("permission denied: get deployments", FailureTypes.FORBIDDEN);
+    }
     String ctx = input.context().isEmpty() ? "mgmt" : input.context();
     return new PreflightReport(ctx, "v1.29.0", runningVersion,
         Map.of("discovery", runningVersion, "networking", runningVersion), new LinkedHashMap<>(replicas),

@@ -54,6 +54,9 @@ class ResumeTest {
     GlooMeshUpgradeWorkflow second = rig.start(resuming(firstRun));
     UpgradeStatus waiting = rig.await(second, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(waiting.resumedFrom()).isEqualTo(UpgradeRig.ID + "/" + firstRun);
+    assertThat(TemporalUiDetailsTest.currentDetails(second)).as("the Temporal UI's current details")
+        .contains("Carries on run `" + UpgradeRig.ID + "/" + firstRun + "`")
+        .contains("| 4 CRDs | SUCCEEDED | done by run " + UpgradeRig.ID + "/" + firstRun + "; still holds: ");
     assertThat(step(waiting, Step.PREFLIGHT).detail())
         .contains("as run " + UpgradeRig.ID + "/" + firstRun + " found them before its first change")
         .contains("steps 2, 3, 4, 5 still hold and are not done again; goes on from step 6 (conformance)");
@@ -168,6 +171,40 @@ class ResumeTest {
         + "{\"workflowId\":\"running-1\",\"runId\":\"" + runningRun + "\"}}"))
         .contains("has namespace \"gloo-mesh\" but this request has \"mesh\"");
     assertThat(mesh.mutatingCalls()).as("no refused run changed anything").isEmpty();
+  }
+
+  @Test
+  void aRunThatStoppedInPreflightPassesOnWhatTheRunItCarriedOnLeft() throws Exception {
+    String firstRun = terminatedAtReRegistration();
+    // Run 2 carries run 1 on but is terminated in preflight, at a failed permission check.
+    mesh.preflightFailures.set(1);
+    GlooMeshUpgradeWorkflow second = rig.start(resuming(firstRun));
+    rig.await(second, s -> s.state() == RunState.NEEDS_ATTENTION && s.currentStep() == Step.PREFLIGHT);
+    WorkflowStub stub = WorkflowStub.fromTyped(second);
+    stub.terminate("wrong kubeconfig on the worker");
+    int before = mesh.calls.size();
+
+    GlooMeshUpgradeWorkflow third = rig.start(resuming(stub.getExecution().getRunId()));
+    UpgradeStatus waiting = rig.await(third, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+
+    assertThat(step(waiting, Step.PREFLIGHT).detail()).contains("steps 2, 3, 4, 5 still hold");
+    assertThat(mesh.calls.subList(before, mesh.calls.size())).doesNotContain("deleteDiscovery", "crds 0.11.3");
+    third.approve(new Approval("olga", "ok", waiting.gate()));
+    assertThat(result(third).outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(mesh.replicas).as("run 1's counts, passed on by run 2").containsEntry("discovery", 2)
+        .containsEntry("networking", 3);
+  }
+
+  @Test
+  void aRunStartedAfreshOnAScaledDownMeshSaysToCarryOnTheEarlierRunInstead() throws Exception {
+    mesh.replicas.put("networking", 0);
+    GlooMeshUpgradeWorkflow wf = rig.start(REQUEST);
+
+    UpgradeStatus waiting = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+
+    assertThat(waiting.warnings()).contains("networking has 0 replicas before the upgrade: if an earlier run scaled "
+        + "it down, carry that run on instead (gmu resume, or resumeFrom) to keep the replica counts from before it; "
+        + "this run scales networking to 1");
   }
 
   private String refusal(String workflowId, String request) throws Exception {

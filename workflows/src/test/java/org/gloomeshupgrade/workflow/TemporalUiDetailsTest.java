@@ -20,7 +20,7 @@ class TemporalUiDetailsTest {
   }
 
   /** The UI reads current details through the SDK's built-in metadata query. */
-  private static String currentDetails(GlooMeshUpgradeWorkflow wf) {
+  static String currentDetails(GlooMeshUpgradeWorkflow wf) {
     return WorkflowStub.fromTyped(wf).query("__temporal_workflow_metadata", WorkflowMetadata.class)
         .getCurrentDetails();
   }
