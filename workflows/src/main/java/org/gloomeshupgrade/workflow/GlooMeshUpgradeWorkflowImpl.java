@@ -98,6 +98,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private String rollbackCommand = "";
   private String searchAttributesPublished = "";
   private ResumePoint resumePointPublished;
+  private boolean passesOnEarlierRun;
   /** Whether this run keeps GlooMeshApprovalOverdue (runs recorded before it do not). */
   private boolean overdueSearchable;
   /** From the approval reminder until the approval wait ends. */
@@ -143,8 +144,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private UpgradeReport run(JsonNode rawRequest) {
     // Runs recorded before the search attributes replay without their upserts.
     boolean searchable = Workflow.getVersion(SEARCH_ATTRIBUTES, Workflow.DEFAULT_VERSION, 1) >= 1;
-    // Runs recorded before resume replay without keeping a resume point in their memo.
-    boolean resumable = Workflow.getVersion(RESUME_POINT, Workflow.DEFAULT_VERSION, 1) >= 1;
+    // Runs recorded before resume replay without keeping a resume point in their memo; those recorded at version 1
+    // kept only their own steps in it, without passing on what the run they carried on left.
+    int resumePointVersion = resumePointVersion();
+    boolean resumable = resumePointVersion >= 1;
+    passesOnEarlierRun = resumePointVersion >= 2;
     overdueSearchable = searchable && overdueSearchAttributeApplies();
     // The Temporal UI's current details follow the run: where it is, what it waits for, how to answer.
     book.onChange(() -> {
@@ -1238,7 +1242,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
    * stop early (a refusal, a terminate in preflight) never loses the first run's facts.
    */
   private ResumePoint resumePoint() {
-    ResumePoint earlier = previous == null ? null : previous.point();
+    ResumePoint earlier = previous == null || !passesOnEarlierRun ? null : previous.point();
     Map<Step, StepState> done = new EnumMap<>(Step.class);
     book.states().forEach((step, state) -> {
       if (state == StepState.SUCCEEDED || state == StepState.SKIPPED) {
@@ -1291,6 +1295,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     gatesOpened++;
     openGate = step.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + gateToken + "-" + gatesOpened;
     return openGate;
+  }
+
+  /** 1: the resume point in the memo; 2: passing on the earlier run's. Overridden by a replay test only. */
+  int resumePointVersion() {
+    return Workflow.getVersion(RESUME_POINT, Workflow.DEFAULT_VERSION, 2);
   }
 
   /** Runs recorded before GlooMeshApprovalOverdue replay without it. Overridden by a replay test only. */

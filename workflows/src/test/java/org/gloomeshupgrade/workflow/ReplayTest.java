@@ -154,6 +154,11 @@ class ReplayTest {
   }
 
   @Test
+  void passingOnTheEarlierRunsResumePointWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
+    assertNonDeterministic(RESUMED_WITH_REMINDER, UnguardedResumePointPassing.class);
+  }
+
+  @Test
   void aChangeInTheOrderOfStepsIsCaughtAsNonDeterministic() throws Exception {
     assertNonDeterministic(FULL_RUN, ToolingDroppedUpgrade.class);
   }
@@ -272,6 +277,14 @@ class ReplayTest {
     @Override
     boolean registrationWindowApplies() {
       return true;
+    }
+  }
+
+  /** Version 2 of the resume point (passing on the earlier run's) taken for granted, as if unguarded. */
+  public static class UnguardedResumePointPassing extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    int resumePointVersion() {
+      return 2;
     }
   }
 
