@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /** {@code gmu}: start, watch and steer Gloo Mesh upgrades. */
 @Command(name = "gmu", mixinStandardHelpOptions = true, version = "gloo-mesh-upgrade 0.1.0",
     description = "Start, follow and steer Gloo Mesh management-plane upgrades run by Temporal.",
-    subcommands = {StartCommand.class, StatusCommand.class, WatchCommand.class, HistoryCommand.class, ReplayCommand.class, ApproveCommand.class, RejectCommand.class,
-        DecideCommand.class, RestoreCommand.class, DemoCommand.class})
+    subcommands = {StartCommand.class, ResumeCommand.class, StatusCommand.class, WatchCommand.class,
+        HistoryCommand.class, ReplayCommand.class, ApproveCommand.class, RejectCommand.class, DecideCommand.class,
+        RestoreCommand.class, DemoCommand.class})
 public final class GmuCli {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

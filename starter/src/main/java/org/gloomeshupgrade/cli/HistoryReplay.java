@@ -59,6 +59,11 @@ final class HistoryReplay {
     return workflow;
   }
 
+  /** Whether the history is of a terminated run, which the replayer takes without its last event. */
+  static boolean terminated(String historyJson) {
+    return ReplayableHistory.terminated(parse(historyJson));
+  }
+
   /**
    * Empty when the code replays the history; a failure that is not non-determinism (a broken history, the code
    * crashing) is thrown as it is.

@@ -58,17 +58,22 @@ final class ReplayCommand implements Callable<Integer> {
     }
     String type = HistoryReplay.workflowType(json);
     Optional<HistoryReplay.Divergence> divergence = HistoryReplay.replay(json, HistoryReplay.workflowFor(type));
-    System.out.println(render(source, type, divergence));
+    System.out.println(render(source, type, HistoryReplay.terminated(json), divergence));
     return divergence.isEmpty() ? 0 : NON_DETERMINISTIC;
   }
 
-  static String render(String source, String type, Optional<HistoryReplay.Divergence> divergence) {
+  /** @param terminated whether the run was terminated, whose last event is then not replayed */
+  static String render(String source, String type, boolean terminated,
+      Optional<HistoryReplay.Divergence> divergence) {
+    // The verdict covers the history up to the termination, and a reader should know the run did not end itself.
+    String remark = terminated ? "; the run was terminated (its termination, which no workflow code commands, is "
+        + "not replayed)" : "";
     if (divergence.isEmpty()) {
-      return "deterministic: " + source + " (" + type + ") replays against the current workflow code";
+      return "deterministic: " + source + " (" + type + ") replays against the current workflow code" + remark;
     }
     HistoryReplay.Divergence d = divergence.get();
     StringBuilder out = new StringBuilder("NON-DETERMINISTIC: " + source + " (" + type
-        + ") does not replay against the current workflow code");
+        + ") does not replay against the current workflow code" + remark);
     if (!d.event().isEmpty()) {
       out.append(System.lineSeparator()).append("  at ").append(d.event());
     }

@@ -29,7 +29,7 @@ final class StartCommand implements Callable<Integer> {
   String taskQueue;
 
   /** The management context the run will use, for people: the request's, else the one its workflow ID names. */
-  private static String contextOf(UpgradeRequest parsed, String workflowId) {
+  static String contextOf(UpgradeRequest parsed, String workflowId) {
     return !parsed.managementContext().isEmpty() ? parsed.managementContext()
         : workflowId.replaceFirst("^" + UpgradeNames.workflowId(""), "");
   }

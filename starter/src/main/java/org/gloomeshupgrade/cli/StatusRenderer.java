@@ -41,6 +41,9 @@ public final class StatusRenderer {
   public static String render(UpgradeStatus s, Instant now) {
     List<String> lines = new ArrayList<>();
     lines.add(headline(s));
+    if (s.resumedFrom() != null && !s.resumedFrom().isEmpty()) {
+      lines.add("carries on run " + s.resumedFrom());
+    }
     s.steps().forEach(step -> lines.add(stepLine(step, now)));
     if (s.discovery() != null && s.discovery().polls() > 0) {
       lines.add("discovery: " + s.discovery().current() + " of " + s.discovery().inventory() + " after "

@@ -6,12 +6,10 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.gloomeshupgrade.request.DurationText;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "watch", mixinStandardHelpOptions = true,
     description = {"Follow an upgrade as it runs: each step with its state and time, what is awaited, discovery and "
@@ -28,10 +26,7 @@ final class WatchCommand implements Callable<Integer> {
 
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;
-
-  @Option(names = "--interval", defaultValue = "1s", description = "How often to ask for the status (default "
-      + "${DEFAULT-VALUE}; 500ms, 5s, ...).")
-  String interval;
+  @Mixin WatchInterval interval;
 
   interface Pause {
     void sleep(Duration d) throws InterruptedException;
@@ -39,16 +34,19 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Duration every = DurationText.parse(interval).filter(d -> !d.isNegative() && !d.isZero())
-        .orElseThrow(() -> new IllegalArgumentException("--interval: not a duration: " + interval));
+    Duration every = interval.duration();
     String id = run.workflowId();
     try {
-      GlooMeshUpgradeWorkflow wf = temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, id);
-      return follow(wf::status, System.out, System.console() != null, every, Clock.systemUTC(),
-          d -> Thread.sleep(d.toMillis()));
+      return follow(temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, id), every);
     } finally {
       temporal.close();
     }
+  }
+
+  /** Follows a run on this process's standard output, redrawing when that is a terminal; returns the exit code. */
+  static int follow(GlooMeshUpgradeWorkflow run, Duration interval) throws InterruptedException {
+    return follow(run::status, System.out, System.console() != null, interval, Clock.systemUTC(),
+        d -> Thread.sleep(d.toMillis()));
   }
 
   /** Asks for the status until the run ends or needs a person, showing each change; returns the exit code. */

@@ -3,6 +3,7 @@ package org.gloomeshupgrade.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.gloomeshupgrade.cli.GmuRun.gmu;
 
+import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class ReplayCommandTest {
 
     assertThat(replay.exit()).as(replay.err()).isZero();
     assertThat(replay.out()).contains("deterministic: " + recorded + " (GlooMeshUpgrade) replays against the current "
-        + "workflow code");
+        + "workflow code").doesNotContain("terminated");
   }
 
   @Test
@@ -70,6 +71,20 @@ class ReplayCommandTest {
 
       assertThat(replay.exit()).as(replay.err()).isZero();
       assertThat(replay.out()).contains("deterministic: " + LocalRun.ID + " (GlooMeshUpgrade)");
+    }
+  }
+
+  @Test
+  void aTerminatedRunIsReplayedUpToItsTerminationAndReportedDeterministicSayingSo() throws Exception {
+    try (LocalRun run = new LocalRun()) {
+      WorkflowStub.fromTyped(run.workflow).terminate("operator stopped the run waiting in preflight");
+
+      GmuRun replay = gmu("replay", "--address", run.address(), "-w", LocalRun.ID);
+
+      assertThat(replay.exit()).as(replay.err()).isZero();
+      assertThat(replay.out()).contains("deterministic: " + LocalRun.ID + " (GlooMeshUpgrade) replays against the "
+          + "current workflow code; the run was terminated (its termination, which no workflow code commands, is not "
+          + "replayed)");
     }
   }
 }

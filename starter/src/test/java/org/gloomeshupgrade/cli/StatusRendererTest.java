@@ -98,4 +98,16 @@ class StatusRendererTest {
         .contains("  SKIPPED    west (context ctx-west, 2 run(s)): skipped by ops: gone")
         .doesNotContain("  REGISTERED east");
   }
+
+  @Test
+  void namesTheRunItCarriesOnUnderTheHeadline() {
+    Statuses resumed = Statuses.of(RunState.RUNNING, Step.CRDS, steps(Step.CRDS, StepState.RUNNING));
+    resumed.resumedFrom = "gloo-mesh-upgrade-mgmt/3f1c";
+
+    List<String> lines = StatusRenderer.render(resumed.build()).lines().toList();
+
+    assertThat(lines.get(1)).isEqualTo("carries on run gloo-mesh-upgrade-mgmt/3f1c");
+    assertThat(StatusRenderer.render(Statuses.of(RunState.RUNNING, Step.CRDS, steps(Step.CRDS, StepState.RUNNING))
+        .build())).doesNotContain("carries on");
+  }
 }

@@ -29,6 +29,7 @@ final class Statuses {
   List<String> decisions = new ArrayList<>();
   VerifyReport verify;
   NetworkingProgress networking;
+  String resumedFrom = "";
 
   /** A run from 0.10.10 to 0.11.3 on the management context {@code mgmt}. */
   static Statuses of(RunState state, Step currentStep, List<StepStatus> steps) {
@@ -62,6 +63,6 @@ final class Statuses {
   UpgradeStatus build() {
     return new UpgradeStatus(state, "mgmt", "0.10.10", "0.11.3", currentStep, List.copyOf(steps), discovery, awaiting,
         attention, approval, List.copyOf(decisions), List.of(), verify, null, List.of(), networking, List.of(),
-        awaiting.isEmpty() ? "" : "approval-0000-1");
+        awaiting.isEmpty() ? "" : "approval-0000-1", resumedFrom);
   }
 }
