@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.gloomeshupgrade.request.InvalidRequestException;
+import org.gloomeshupgrade.resume.EarlierRun;
 import org.gloomeshupgrade.request.ResumeFrom;
 import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.request.UpgradeRequestParser;

@@ -4,6 +4,7 @@ import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import org.gloomeshupgrade.resume.EarlierRun;
 import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 

@@ -11,7 +11,9 @@ import java.time.Duration;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import io.temporal.common.WorkflowExecutionHistory;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
+import org.gloomeshupgrade.workflow.ReplayableHistory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,11 +65,18 @@ class TemporalCliIT {
         + "\n--- server log tail:\n" + DevServer.tail(temporal.log()), e);
   }
 
+  private com.fasterxml.jackson.databind.node.ObjectNode request() {
+    return sim.upgradeRequest("0.11.3").put("discoveryPollInterval", "200ms")
+        .put("discoverySettleWindow", "2s").put("discoveryTimeout", "60s").put("scaleTimeout", "60s");
+  }
+
   private void startUpgrade() throws Exception {
-    String request = sim.upgradeRequest("0.11.3").put("discoveryPollInterval", "200ms")
-        .put("discoverySettleWindow", "2s").put("discoveryTimeout", "60s").put("scaleTimeout", "60s").toString();
+    startUpgrade(request());
+  }
+
+  private void startUpgrade(JsonNode request) throws Exception {
     temporal.run(0, "workflow", "start", "--type", "GlooMeshUpgrade", "--task-queue", "gloo-mesh-upgrade",
-        "--workflow-id", ID, "--input", request);
+        "--workflow-id", ID, "--input", request.toString());
   }
 
   private JsonNode status() throws Exception {
@@ -246,6 +255,53 @@ class TemporalCliIT {
 
       assertThat(result).contains("SUCCEEDED");
       assertNetworkingStayedAtZeroUntilApproved();
+      assertConfigurationUnchanged();
+    } catch (AssertionError | Exception e) {
+      throw withLogs(e);
+    }
+  }
+
+  @Test
+  void aRunTerminatedWithTheTemporalCliIsCarriedOnByARunStartedWithResumeFromAndEndsGreen() throws Exception {
+    simulate(Duration.ofMillis(100));
+    try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+      startUpgrade();
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .until(() -> status().path("currentStep").asText().equals("SCALE_DOWN"));
+      // Once past preflight the remote clusters answer 503 to everything: step 7 stops for a person.
+      sim.remoteClusters().forEach(c -> sim.faults(c).failNext("*", ".*", 503, 1_000_000));
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+          .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION")
+              && status().path("currentStep").asText().equals("REREGISTER"));
+      temporal.run(0, "workflow", "terminate", "--workflow-id", ID, "--reason", "remote API servers down");
+      JsonNode described = JSON.readTree(temporal.run(0, "workflow", "describe", "--workflow-id", ID,
+          "--output", "json"));
+      String firstRun = described.path("workflowExecutionInfo").path("execution").path("runId").asText();
+      assertThat(firstRun).isNotBlank();
+      assertThat(described.toString()).as("the resume point, kept in the terminated run's memo").contains("resumePoint");
+      String terminatedHistory = temporal.run(0, "workflow", "show", "--workflow-id", ID, "--run-id", firstRun,
+          "--output", "json");
+
+      sim.remoteClusters().forEach(c -> sim.faults(c).clear());
+      sim.journal("mgmt").clear();
+      var resuming = request();
+      resuming.putObject("resumeFrom").put("workflowId", ID).put("runId", firstRun);
+      startUpgrade(resuming);
+      awaitState("WAITING_FOR_APPROVAL");
+      assertThat(status().path("resumedFrom").asText()).isEqualTo(ID + "/" + firstRun);
+      String result = approveAndAwaitResult();
+
+      assertThat(result).contains("SUCCEEDED").contains("carrying on run " + ID + "/" + firstRun
+          + " (not done again: steps 2, 3, 4, 5)");
+      assertThat(sim.journal("mgmt").mutating())
+          .as("no CRD, discovery delete or scale-down by the run that carried the first one on")
+          .noneMatch(c -> c.path().contains("/apis/apiextensions.k8s.io/"))
+          .noneMatch(c -> c.method().equals("DELETE") && c.path().contains("/apis/discovery.mesh.gloo.solo.io/"));
+      assertThat(sim.journal("mgmt").replicaChanges("networking")).allSatisfy(c -> assertThat(c.replicas()).isEqualTo(1));
+      WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(WorkflowExecutionHistory.fromJson(
+          terminatedHistory)), GlooMeshUpgradeWorkflowImpl.class);
+      WorkflowReplayer.replayWorkflowExecution(temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output",
+          "json"), GlooMeshUpgradeWorkflowImpl.class);
       assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
       throw withLogs(e);

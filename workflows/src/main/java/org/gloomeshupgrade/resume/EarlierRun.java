@@ -1,4 +1,4 @@
-package org.gloomeshupgrade.cli;
+package org.gloomeshupgrade.resume;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,16 +17,17 @@ import org.gloomeshupgrade.workflow.ResumePoint;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 
 /**
- * The run {@code gmu resume} is asked to carry on, as Temporal describes it. Read by describe and the first history
- * event, not by a query: no worker can answer a query for a terminated run, whose history the SDK does not replay.
+ * An earlier run to carry on, as Temporal describes it, for {@code gmu resume} and for the run that carries it on.
+ * Read by describe and the first history event, not by a query: no worker can answer a query for a terminated run,
+ * whose history the SDK does not replay.
  *
  * @param point what the run left in its memo for a run that carries it on; null when it kept none
  */
-record EarlierRun(String workflowId, String runId, String workflowType, WorkflowExecutionStatus status,
+public record EarlierRun(String workflowId, String runId, String workflowType, WorkflowExecutionStatus status,
     ResumePoint point) {
 
   /** The run, or empty when there is none; {@code runId} empty names the latest run of the workflow ID. */
-  static Optional<EarlierRun> find(WorkflowClient client, String workflowId, String runId) {
+  public static Optional<EarlierRun> find(WorkflowClient client, String workflowId, String runId) {
     DescribeWorkflowExecutionResponse described;
     try {
       described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
@@ -48,32 +49,37 @@ record EarlierRun(String workflowId, String runId, String workflowType, Workflow
   }
 
   /** "workflowId/runId", as the workflow names the run it carries on. */
-  String name() {
+  public String name() {
     return resumeFrom().describe();
   }
 
-  ResumeFrom resumeFrom() {
+  public ResumeFrom resumeFrom() {
     return new ResumeFrom(workflowId, runId);
   }
 
   /** The run's status without the enum's prefix: RUNNING, TERMINATED, ... */
-  String statusName() {
+  public String statusName() {
     return status.name().replaceFirst("^WORKFLOW_EXECUTION_STATUS_", "");
   }
 
   /** The request exactly as the run was started with it: the input of its first history event. */
-  ObjectNode request(WorkflowClient client) {
-    var first = client.getWorkflowServiceStubs().blockingStub().getWorkflowExecutionHistory(
-        GetWorkflowExecutionHistoryRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
-            .setMaximumPageSize(1).build()).getHistory().getEvents(0);
-    var input = first.getWorkflowExecutionStartedEventAttributes().getInput();
-    JsonNode request = input.getPayloadsCount() == 0 ? null
-        : client.getOptions().getDataConverter().fromPayload(input.getPayloads(0), JsonNode.class, JsonNode.class);
+  public ObjectNode request(WorkflowClient client) {
+    JsonNode request = requestAsStarted(client);
     if (!(request instanceof ObjectNode object)) {
       throw new IllegalStateException("run " + name() + " was not started with a JSON object as its request: "
           + request);
     }
     return object;
+  }
+
+  /** The input of the run's first history event, whatever it is; null when it had none. */
+  public JsonNode requestAsStarted(WorkflowClient client) {
+    var first = client.getWorkflowServiceStubs().blockingStub().getWorkflowExecutionHistory(
+        GetWorkflowExecutionHistoryRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+            .setMaximumPageSize(1).build()).getHistory().getEvents(0);
+    var input = first.getWorkflowExecutionStartedEventAttributes().getInput();
+    return input.getPayloadsCount() == 0 ? null
+        : client.getOptions().getDataConverter().fromPayload(input.getPayloads(0), JsonNode.class, JsonNode.class);
   }
 }
