@@ -49,13 +49,13 @@ public class VerifyActivitiesImpl implements VerifyActivities {
 
   @Override
   public VerifyReport verify(VerifyInput input) {
-    String context = clients.resolve(input.context());
-    KubernetesClient client = clients.forContext(context);
+    ManagementPlane plane = read(input.context(), input.namespace());
+    String context = plane.context();
+    KubernetesClient client = plane.client();
     String ns = input.namespace();
     String target = ImageVersions.normalize(input.targetVersion());
-    List<CustomResourceDefinition> crds = CrdKinds.all(client, context);
-    List<Deployment> deployments = KubernetesFailures.call("listing deployments in namespace " + ns, context,
-        () -> client.apps().deployments().inNamespace(ns).list().getItems());
+    List<CustomResourceDefinition> crds = plane.crds();
+    List<Deployment> deployments = plane.deployments();
 
     List<VerifyCheck> checks = new ArrayList<>();
     checks.add(deploymentsAvailable(deployments, ns));
@@ -78,13 +78,13 @@ public class VerifyActivitiesImpl implements VerifyActivities {
 
   @Override
   public EndState observeEndState(EndStateInput input) {
-    String context = clients.resolve(input.context());
-    KubernetesClient client = clients.forContext(context);
+    ManagementPlane plane = read(input.context(), input.namespace());
+    String context = plane.context();
+    KubernetesClient client = plane.client();
     String ns = input.namespace();
     String target = ImageVersions.normalize(input.targetVersion());
-    List<CustomResourceDefinition> crds = CrdKinds.all(client, context);
-    List<Deployment> deployments = KubernetesFailures.call("listing deployments in namespace " + ns, context,
-        () -> client.apps().deployments().inNamespace(ns).list().getItems());
+    List<CustomResourceDefinition> crds = plane.crds();
+    List<Deployment> deployments = plane.deployments();
     Map<String, Integer> replicas = new TreeMap<>();
     Map<String, Integer> available = new TreeMap<>();
     for (Deployment d : deployments) {
@@ -106,6 +106,18 @@ public class VerifyActivitiesImpl implements VerifyActivities {
         seen.controlPlane().level(), seen.registeredClusters(), seen.discovery(), seen.networking().accepted(),
         seen.networking().total());
     return seen;
+  }
+
+  /** What verify and the end-state look both start from: the cluster, its CRDs and the namespace's deployments. */
+  private record ManagementPlane(String context, KubernetesClient client, List<CustomResourceDefinition> crds,
+      List<Deployment> deployments) {}
+
+  private ManagementPlane read(String requestedContext, String ns) {
+    String context = clients.resolve(requestedContext);
+    KubernetesClient client = clients.forContext(context);
+    return new ManagementPlane(context, client, CrdKinds.all(client, context), KubernetesFailures.call(
+        "listing deployments in namespace " + ns, context, () -> client.apps().deployments().inNamespace(ns).list()
+            .getItems()));
   }
 
   static NetworkingStatus networkingStatus(KubernetesClient client, String context, List<CustomResourceDefinition> crds) {

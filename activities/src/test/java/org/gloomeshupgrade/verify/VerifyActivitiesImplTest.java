@@ -285,6 +285,48 @@ class VerifyActivitiesImplTest {
     assertThat(meshctl.calls()).isEmpty();
   }
 
+  @Test
+  void theEndStateIsReadAsItIsForAResumedRunToJudge() {
+    mesh.glooMesh011Crds("0.11.3");
+    deployment("discovery", "gcr.io/gloo-mesh/discovery:0.11.3", 0);
+    deployment("networking", "gcr.io/gloo-mesh/networking:0.11.1", 2);
+    deployment("cert-manager", "quay.io/cert-manager:1.0", 1);
+    mesh.status(mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "p", Map.of()), "PENDING", 1L,
+        null);
+    mesh.resource(DISCOVERY, "v1alpha2", "Workload", NS, "reviews-v1", Map.of());
+    registeredCluster("cluster1", true);
+    registeredCluster("cluster2", false);
+    drainRequests();
+
+    EndState seen = activities.observeEndState(new EndStateInput("mgmt", NS, "0.11.3", "discovery", "networking"));
+
+    assertThat(seen.replicas()).containsExactly(Map.entry("discovery", 0), Map.entry("networking", 2));
+    assertThat(seen.available()).containsExactly(Map.entry("discovery", 0), Map.entry("networking", 2));
+    assertThat(seen.crds().level()).isEqualTo(CheckLevel.GREEN);
+    assertThat(seen.controlPlane().level()).isEqualTo(CheckLevel.RED);
+    assertThat(seen.controlPlane().detail()).contains("networking runs gcr.io/gloo-mesh/networking:0.11.1");
+    assertThat(seen.registeredClusters()).as("only those whose secret holds a kubeconfig").containsExactly("cluster1");
+    assertThat(seen.discovery()).containsEntry("Workload", 1);
+    assertThat(seen.discoveryTotal()).isEqualTo(1);
+    assertThat(seen.networking().steady()).isFalse();
+    assertThat(seen.networking().notAccepted()).singleElement().asString().startsWith("TrafficPolicy bookinfo/p");
+    assertThat(drainRequests()).as("read-only").isNotEmpty().allMatch("GET"::equals);
+  }
+
+  /** The methods of the requests the mock server received since the last drain. */
+  private List<String> drainRequests() {
+    List<String> methods = new java.util.ArrayList<>();
+    try {
+      for (var r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
+          r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        methods.add(r.getMethod());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return methods;
+  }
+
   private void healthy011() {
     mesh.glooMesh011Crds("0.11.3");
     deployment("discovery", "gcr.io/gloo-mesh/discovery:0.11.3", 1);
