@@ -32,8 +32,8 @@ import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.UpgradeReport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The replica invariant when the install starts the deployments: a stand-in for {@code helm upgrade} of a chart
@@ -41,26 +41,14 @@ import org.junit.jupiter.api.Test;
  * control-plane step scales them back in the same activity, so networking never gets a pod before the approval.
  */
 class ChartSetsReplicasTest {
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-  }
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
   @Test
   void networkingNeverRunsBeforeTheApprovalEvenWhenTheChartSetsReplicas() {
     // The simulated Deployment controller starts pods a second after a change: the step must undo Helm's within it.
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1")
-        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofSeconds(1)).discoveryDelay(Duration.ofMillis(300))
-        .build();
-    harness = new UpgradeHarness(sim, sim.kubeconfig(), clients -> {
+    SimulatedGlooMesh sim = simulation.simulate(
+        SimulatedUpgrade.mgmtAndCluster1().deploymentDelay(Duration.ofSeconds(1)));
+    UpgradeHarness harness = simulation.startHarness(sim.kubeconfig(), clients -> {
       List<Object> activities = new ArrayList<>(UpgradeWorker.activities(clients));
       activities.removeIf(a -> a instanceof ControlPlaneActivitiesImpl);
       Map<InstallMethod, ControlPlaneInstaller> installers = new EnumMap<>(InstallMethod.class);
@@ -98,11 +86,7 @@ class ChartSetsReplicasTest {
       }
     }
     // From the run's scale-down (its first change of networking) until the approval, no networking pod is made.
-    Instant scaledDown = sim.journal("mgmt").replicaChanges("networking").get(0).time();
-    assertThat(sim.journal("mgmt").replicaChanges("networking").get(0).replicas()).isZero();
-    assertThat(networkingPods.times()).as("networking ran after the approval").anyMatch(t -> t.isAfter(approvedAt))
-        .as("no networking pod was created between the scale-down and the approval")
-        .noneMatch(t -> t.isAfter(scaledDown) && t.isBefore(approvedAt));
+    networkingPods.assertNoneFromTheScaleDownUntilTheApproval(sim.journal("mgmt"), approvedAt);
     ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 

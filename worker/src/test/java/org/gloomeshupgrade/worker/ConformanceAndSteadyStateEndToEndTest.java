@@ -1,6 +1,8 @@
 package org.gloomeshupgrade.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.worker.FixtureResources.MGMT_RETRIES;
+import static org.gloomeshupgrade.worker.FixtureResources.TRAFFIC_POLICIES;
 import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 
@@ -12,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.ExpectedChange;
-import org.gloomeshupgrade.testkit.ResourceKey;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyCheck;
@@ -25,8 +26,8 @@ import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepDecision;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * On the simulated clusters: a resource the target's schema would prune stops the run in preflight, before any
@@ -34,31 +35,11 @@ import org.junit.jupiter.api.Test;
  * stays is reported red with its errors.
  */
 class ConformanceAndSteadyStateEndToEndTest {
-  private static final ResourceDefinitionContext TRAFFIC_POLICIES = new ResourceDefinitionContext.Builder()
-      .withGroup("networking.mesh.gloo.solo.io").withVersion("v1alpha2").withKind("TrafficPolicy")
-      .withPlural("trafficpolicies").withNamespaced(true).build();
   private static final String LOST_FIELD = "legacyRetryBudget";
-  private static final ResourceKey MGMT_RETRIES = ResourceKey.namespaced("networking.mesh.gloo.solo.io",
-      "TrafficPolicy", "gloo-mesh", "mgmt-retries");
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-  }
-
-  private void start() {
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1")
-        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
-        .build();
-    harness = new UpgradeHarness(sim);
+  private UpgradeHarness start() {
+    return simulation.start(SimulatedUpgrade.mgmtAndCluster1());
   }
 
   /** A field no schema of the target has: the API server would drop it on the next write. */
@@ -81,7 +62,8 @@ class ConformanceAndSteadyStateEndToEndTest {
 
   @Test
   void aFieldTheTargetWouldDropStopsTheRunBeforeAnyChangeUntilItIsFixedAndReChecked() {
-    start();
+    UpgradeHarness harness = start();
+    SimulatedGlooMesh sim = simulation.sim();
     KubernetesClient mgmt = sim.client("mgmt");
     addFieldTheTargetWouldPrune(mgmt);
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(mgmt);
@@ -124,7 +106,8 @@ class ConformanceAndSteadyStateEndToEndTest {
 
   @Test
   void anExplicitAcceptLetsTheRunGoOnAndIsInTheStatusAndTheFinalReport() {
-    start();
+    UpgradeHarness harness = start();
+    SimulatedGlooMesh sim = simulation.sim();
     addFieldTheTargetWouldPrune(sim.client("mgmt"));
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(sim.client("mgmt"));
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
@@ -151,7 +134,8 @@ class ConformanceAndSteadyStateEndToEndTest {
 
   @Test
   void networkingErrorsThatClearPassAndOneThatStaysIsReportedRedWithItsErrors() {
-    start();
+    UpgradeHarness harness = start();
+    SimulatedGlooMesh sim = simulation.sim();
     sim.networkingReportsErrors("TrafficPolicy", "gloo-mesh", "mgmt-retries", Duration.ofSeconds(2),
         "destination reviews.bookinfo not found on cluster-1");
     sim.networkingReportsErrors("VirtualMesh", "gloo-mesh", sim.client("mgmt").genericKubernetesResources(

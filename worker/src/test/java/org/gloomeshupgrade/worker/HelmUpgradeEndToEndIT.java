@@ -24,9 +24,9 @@ import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepStatus;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The default install method end to end: the control plane is a Helm release on real kube-apiservers, the request
@@ -36,30 +36,20 @@ import org.junit.jupiter.api.Test;
 class HelmUpgradeEndToEndIT {
   private static final String NS = "gloo-mesh";
 
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
   @BeforeEach
   void start() {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).installedWithHelm()
+    simulation.start(SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).installedWithHelm()
         .managementCluster("mgmt").remoteClusters("cluster-1").glooMeshVersion("0.10.10")
-        .deploymentDelay(Duration.ofSeconds(1)).discoveryDelay(Duration.ofMillis(300)).build();
-    harness = new UpgradeHarness(sim);
-  }
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
+        .deploymentDelay(Duration.ofSeconds(1)).discoveryDelay(Duration.ofMillis(300)));
   }
 
   @Test
   void upgradesTheHelmReleaseItFindsAndNetworkingWaitsForTheApproval() {
+    SimulatedGlooMesh sim = simulation.sim();
+    UpgradeHarness harness = simulation.harness();
     KubernetesClient mgmt = sim.client("mgmt");
     assertThat(revisions(mgmt)).as("the simulator's release before the run").containsOnlyKeys(1);
     ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
@@ -88,16 +78,14 @@ class HelmUpgradeEndToEndIT {
       assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     }
     // From the run's scale-down (its first change of networking) until the approval, no networking pod is made.
-    Instant scaledDown = sim.journal("mgmt").replicaChanges("networking").get(0).time();
-    assertThat(sim.journal("mgmt").replicaChanges("networking").get(0).replicas()).isZero();
-    assertThat(networkingPods.times()).as("networking ran after the approval").anyMatch(t -> t.isAfter(approvedAt))
-        .as("no networking pod was created between the scale-down and the approval")
-        .noneMatch(t -> t.isAfter(scaledDown) && t.isBefore(approvedAt));
+    networkingPods.assertNoneFromTheScaleDownUntilTheApproval(sim.journal("mgmt"), approvedAt);
     ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 
   @Test
   void aDryRunOfTheReleaseListsEachObjectsChangesAndChangesNothing() {
+    SimulatedGlooMesh sim = simulation.sim();
+    UpgradeHarness harness = simulation.harness();
     KubernetesClient mgmt = sim.client("mgmt");
     ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("dryRun", true));

@@ -18,8 +18,8 @@ import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepDecision;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Step 7 on simulated clusters: a remote that answers 500 twice is retried and registered; one that stops answering
@@ -27,18 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReRegistrationEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-  }
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
   private static ClusterRegistration registration(UpgradeStatus s, String cluster) {
     return s.registrations().stream().filter(r -> r.cluster().equals(cluster)).findFirst().orElseThrow();
@@ -46,10 +35,10 @@ class ReRegistrationEndToEndTest {
 
   @Test
   void aFlakyRemoteIsRetriedAndADeadOneWaitsForAPersonWhileTheOthersAreDone() {
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1", "cluster-2", "cluster-3")
-        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
-        .build();
-    harness = new UpgradeHarness(sim);
+    SimulatedGlooMesh sim = simulation.simulate(SimulatedGlooMesh.builder().managementCluster("mgmt")
+        .remoteClusters("cluster-1", "cluster-2", "cluster-3").glooMeshVersion("0.10.10")
+        .deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300)));
+    UpgradeHarness harness = simulation.startHarness();
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(sim.client("mgmt"));
     sim.faults("cluster-1").failNext("*", "/serviceaccounts", 500, 2);
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
@@ -86,9 +75,9 @@ class ReRegistrationEndToEndTest {
 
   @Test
   void anUnknownContextAndAnUnregisteredClusterAreEachRefusedInPreflightWithNoChange() {
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1", "cluster-2")
-        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).build();
-    harness = new UpgradeHarness(sim);
+    SimulatedGlooMesh sim = simulation.simulate(SimulatedGlooMesh.builder().managementCluster("mgmt")
+        .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)));
+    UpgradeHarness harness = simulation.startHarness();
 
     ObjectNode mapped = harness.request("0.11.3");
     mapped.set("clusters", JSON.createArrayNode().add("cluster-1"));

@@ -29,8 +29,8 @@ import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.ClusterRegistration;
 import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.UpgradeReport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Step 7 against real kube-apiservers, which authenticate the tokens: three remote clusters each get their identity,
@@ -42,27 +42,16 @@ class ReRegistrationOnApiServersIT {
       .withGroup("multicluster.solo.io").withVersion("v1alpha1").withKind("KubernetesCluster")
       .withPlural("kubernetesclusters").withNamespaced(true).build();
 
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-  }
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
   @Test
   void everyRemoteGetsItsIdentityEveryKubeconfigSecretReachesItsClusterAndASecondRunChangesNothing()
       throws Exception {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).managementCluster("mgmt")
-        .remoteClusters(REMOTES).glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100))
-        .discoveryDelay(Duration.ofMillis(300)).build();
-    harness = new UpgradeHarness(sim);
+    SimulatedGlooMesh sim = simulation.simulate(SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER)
+        .managementCluster("mgmt").remoteClusters(REMOTES).glooMeshVersion("0.10.10")
+        .deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300)));
+    UpgradeHarness harness = simulation.startHarness();
     KubernetesClient mgmt = sim.client("mgmt");
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(mgmt);
     String ns = sim.namespace();

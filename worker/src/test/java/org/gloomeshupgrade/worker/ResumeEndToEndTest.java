@@ -6,7 +6,6 @@ import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.temporal.client.WorkflowStub;
-import java.time.Duration;
 import java.util.List;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.RecordedCall;
@@ -19,33 +18,20 @@ import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepState;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Carrying on a terminated run on simulated clusters: the new run finds what the first one did still in place, does
  * not do it again, and finishes the upgrade.
  */
 class ResumeEndToEndTest {
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-  }
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
   @Test
   void aRunTerminatedAfterTheCrdsAndBeforeDiscoveryIsCarriedOnWithoutRepeatingWhatItChanged() {
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1")
-        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
-        .build();
-    harness = new UpgradeHarness(sim);
+    SimulatedGlooMesh sim = simulation.simulate(SimulatedUpgrade.mgmtAndCluster1());
+    UpgradeHarness harness = simulation.startHarness();
     KubernetesClient mgmt = sim.client("mgmt");
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(mgmt);
 

@@ -1,12 +1,11 @@
 package org.gloomeshupgrade.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.worker.FixtureResources.TRAFFIC_POLICIES;
 import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.time.Duration;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.Decision;
@@ -16,34 +15,17 @@ import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepDecision;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ROLLBACK on simulated clusters: what the run scaled down comes back up, and lost configuration comes back. */
 class RollbackEndToEndTest {
-  private static final ResourceDefinitionContext TRAFFIC_POLICIES = new ResourceDefinitionContext.Builder()
-      .withGroup("networking.mesh.gloo.solo.io").withVersion("v1alpha2").withKind("TrafficPolicy")
-      .withPlural("trafficpolicies").withNamespaced(true).build();
-
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
-  }
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
   @Test
   void aRollbackAfterAFailedStepPutsTheDeploymentsAndTheConfigurationBack() {
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1")
-        .glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300))
-        .build();
-    harness = new UpgradeHarness(sim);
+    SimulatedGlooMesh sim = simulation.simulate(SimulatedUpgrade.mgmtAndCluster1());
+    UpgradeHarness harness = simulation.startHarness();
     KubernetesClient mgmt = sim.client("mgmt");
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(mgmt);
     sim.faults("mgmt").failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 100);
@@ -69,6 +51,7 @@ class RollbackEndToEndTest {
   }
 
   private int replicas(KubernetesClient mgmt, String deployment) {
-    return mgmt.apps().deployments().inNamespace(sim.namespace()).withName(deployment).get().getSpec().getReplicas();
+    return mgmt.apps().deployments().inNamespace(simulation.sim().namespace()).withName(deployment).get().getSpec()
+        .getReplicas();
   }
 }

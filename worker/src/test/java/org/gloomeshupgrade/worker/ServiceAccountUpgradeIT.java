@@ -34,9 +34,9 @@ import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepState;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker as a ServiceAccount bound only to what deploy/rbac ships, on real API servers enforcing RBAC:
@@ -48,35 +48,28 @@ class ServiceAccountUpgradeIT {
   private static final String NAMESPACE = "gloo-mesh-upgrade";
   private static final String ACCOUNT = "gloo-mesh-upgrade-worker";
 
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
+
   /** Read as the administrator, not the worker's account, so the snapshot sees everything whatever is granted. */
   private ConfigurationSnapshot configurationBefore;
 
   @BeforeEach
   void start() {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).remoteClusters("cluster-1", "cluster-2")
-        .deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300)).build();
+    SimulatedGlooMesh sim = simulation.simulate(SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER)
+        .remoteClusters("cluster-1", "cluster-2").deploymentDelay(Duration.ofMillis(100))
+        .discoveryDelay(Duration.ofMillis(300)));
     configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
   }
 
   private void assertConfigurationUnchanged() {
-    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
-  }
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
+    ConfigurationSnapshot.assertUnchanged(configurationBefore,
+        ConfigurationSnapshot.capture(simulation.sim().client("mgmt")));
   }
 
   @Test
   void theShippedPermissionsAreEnoughForAWholeUpgrade() throws IOException {
+    SimulatedGlooMesh sim = simulation.sim();
     grant("mgmt", "management-cluster.yaml", rule -> true);
     for (String remote : sim.remoteClusters()) {
       grant(remote, "remote-cluster.yaml", rule -> true);
@@ -88,7 +81,7 @@ class ServiceAccountUpgradeIT {
           "TrafficPolicy").inNamespace("gloo-mesh").withName("mgmt-retries").delete())
           .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
     }
-    harness = new UpgradeHarness(sim, kubeconfig);
+    UpgradeHarness harness = simulation.startHarness(kubeconfig);
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
@@ -104,6 +97,7 @@ class ServiceAccountUpgradeIT {
 
   @Test
   void withoutAKindTheChartWritesTheToolingStepStopsNamingItBeforeAnyChange() throws IOException {
+    SimulatedGlooMesh sim = simulation.sim();
     // The shipped rule for core kinds, without services: preflight's own checks pass, the chart needs them.
     grant("mgmt", "management-cluster.yaml", rule -> {
       if (rule.path("resources").toString().contains("\"services\"")) {
@@ -120,7 +114,7 @@ class ServiceAccountUpgradeIT {
     for (String remote : sim.remoteClusters()) {
       grant(remote, "remote-cluster.yaml", rule -> true);
     }
-    harness = new UpgradeHarness(sim, sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
+    UpgradeHarness harness = simulation.startHarness(sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
@@ -136,11 +130,12 @@ class ServiceAccountUpgradeIT {
 
   @Test
   void withOneShippedRuleRemovedPreflightStopsNamingTheMissingPermissionBeforeAnyChange() throws IOException {
+    SimulatedGlooMesh sim = simulation.sim();
     grant("mgmt", "management-cluster.yaml", rule -> !rule.path("resources").toString().contains("deployments/scale"));
     for (String remote : sim.remoteClusters()) {
       grant(remote, "remote-cluster.yaml", rule -> true);
     }
-    harness = new UpgradeHarness(sim, sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
+    UpgradeHarness harness = simulation.startHarness(sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
@@ -159,7 +154,7 @@ class ServiceAccountUpgradeIT {
    * (it may also change the rule it is given).
    */
   private void grant(String cluster, String file, Predicate<JsonNode> keep) throws IOException {
-    KubernetesClient admin = sim.client(cluster);
+    KubernetesClient admin = simulation.sim().client(cluster);
     List<JsonNode> documents;
     try (var parser = YAML.getFactory().createParser(RBAC.resolve(file).toFile())) {
       documents = YAML.readValues(parser, JsonNode.class).readAll();

@@ -29,9 +29,9 @@ import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepState;
 import org.gloomeshupgrade.workflow.UpgradeReport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A whole upgrade, 0.10.10 to 0.11.3, by the real worker against simulated clusters; the safety
@@ -41,8 +41,7 @@ class UpgradeEndToEndTest {
   /** Set to a folder to (re)record the history that the replay test checks. */
   private static final String RECORD_HISTORY = System.getProperty("gmu.recordHistory");
 
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
   /** What serves the simulated clusters; the *IT subclass runs the same tests on real API servers. */
   ClusterBackend backend() {
@@ -51,24 +50,15 @@ class UpgradeEndToEndTest {
 
   @BeforeEach
   void start() {
-    sim = SimulatedGlooMesh.builder().backend(backend()).managementCluster("mgmt")
+    simulation.start(SimulatedGlooMesh.builder().backend(backend()).managementCluster("mgmt")
         .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100))
-        .discoveryDelay(Duration.ofMillis(300)).build();
-    harness = new UpgradeHarness(sim);
-  }
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
+        .discoveryDelay(Duration.ofMillis(300)));
   }
 
   @Test
   void aDryRunHasTheServerCheckTheCrdsAndControlPlaneAndChangesNothing() {
+    SimulatedGlooMesh sim = simulation.sim();
+    UpgradeHarness harness = simulation.harness();
     KubernetesClient mgmt = sim.client("mgmt");
     ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
 
@@ -99,6 +89,8 @@ class UpgradeEndToEndTest {
 
   @Test
   void upgradesTheManagementPlaneEndToEndAndKeepsEverySafetyProperty() throws Exception {
+    SimulatedGlooMesh sim = simulation.sim();
+    UpgradeHarness harness = simulation.harness();
     KubernetesClient mgmt = sim.client("mgmt");
     ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
     int discoveryBefore = DiscoveryResources.count(mgmt);

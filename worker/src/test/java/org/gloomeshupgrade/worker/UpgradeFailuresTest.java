@@ -29,13 +29,13 @@ import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepDecision;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rejections, bad input, retries and stuck steps, with the real worker against simulated clusters. */
 class UpgradeFailuresTest {
-  private SimulatedGlooMesh sim;
-  private UpgradeHarness harness;
+  @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
+
   /** Gloo Mesh outside discovery before the run started: no run here may leave it changed. */
   private ConfigurationSnapshot configurationBefore;
 
@@ -49,36 +49,28 @@ class UpgradeFailuresTest {
     assumeTrue(backend() == ClusterBackend.MOCK, "needs injected faults or the simulated authorizer");
   }
 
-  private void start(Duration discoveryDelay) {
-    sim = SimulatedGlooMesh.builder().backend(backend()).managementCluster("mgmt")
+  private UpgradeHarness start(Duration discoveryDelay) {
+    UpgradeHarness harness = simulation.start(SimulatedGlooMesh.builder().backend(backend()).managementCluster("mgmt")
         .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100))
-        .discoveryDelay(discoveryDelay).build();
-    harness = new UpgradeHarness(sim);
-    configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
-  }
-
-  @AfterEach
-  void stop() {
-    if (harness != null) {
-      harness.close();
-    }
-    if (sim != null) {
-      sim.close();
-    }
+        .discoveryDelay(discoveryDelay));
+    configurationBefore = ConfigurationSnapshot.capture(simulation.sim().client("mgmt"));
+    return harness;
   }
 
   private void assertConfigurationUnchanged() {
-    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
+    ConfigurationSnapshot.assertUnchanged(configurationBefore,
+        ConfigurationSnapshot.capture(simulation.sim().client("mgmt")));
   }
 
   private int networkingReplicas() {
-    return sim.client("mgmt").apps().deployments().inNamespace("gloo-mesh").withName("networking").get()
+    return simulation.sim().client("mgmt").apps().deployments().inNamespace("gloo-mesh").withName("networking").get()
         .getSpec().getReplicas();
   }
 
   @Test
   void aBadRequestIsRefusedNamingTheFieldBeforeAnyMutatingRequest() {
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("discoveryTimeout", "forever")
         .put("namespce", "gloo-mesh"));
 
@@ -96,7 +88,8 @@ class UpgradeFailuresTest {
 
   @Test
   void aDowngradeAndAZeroToOneUpgradeAreRefusedAtPreflightBeforeAnyMutatingRequest() {
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     for (String target : List.of("0.10.9", "1.0.4")) {
       GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("targetVersion", target));
 
@@ -116,7 +109,8 @@ class UpgradeFailuresTest {
 
   @Test
   void aTargetTheChartRepositoryLacksStopsTheRunAtToolingBeforeAnyChange() throws Exception {
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     com.sun.net.httpserver.HttpServer repository = com.sun.net.httpserver.HttpServer.create(
         new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
     byte[] index = ("apiVersion: v1\nentries:\n  gloo-mesh:\n  - name: gloo-mesh\n    version: 0.11.3\n"
@@ -147,7 +141,8 @@ class UpgradeFailuresTest {
 
   @Test
   void skippingAMinorLineIsAWarningThatDoesNotStopTheRun() {
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.12.8"));
 
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
@@ -168,7 +163,8 @@ class UpgradeFailuresTest {
   @Test
   void aMissingPermissionStopsTheRunAtPreflightNamingItBeforeAnyChange() {
     requireMock();
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     sim.authorizer("mgmt").deny("deletecollection", "discovery.mesh.gloo.solo.io", "traffictargets");
     sim.authorizer("cluster-2").deny("create", "rbac.authorization.k8s.io", "clusterrolebindings");
 
@@ -194,7 +190,8 @@ class UpgradeFailuresTest {
 
   @Test
   void aManagementContextTheKubeconfigLacksIsRefusedAtPreflight() {
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("managementContext", "prod-mgmt"));
 
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
@@ -209,7 +206,8 @@ class UpgradeFailuresTest {
 
   @Test
   void aRejectionKeepsNetworkingAtZeroAndEndsTheRunAsRejected() {
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
 
@@ -226,7 +224,8 @@ class UpgradeFailuresTest {
   @Test
   void aServerErrorIsRetriedWithBackoffAndTheRunCarriesOn() {
     requireMock();
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     sim.faults("mgmt").failNext("PATCH", ".*/deployments/networking/scale.*", 500, 2);
     sim.faults("mgmt").failNext("PUT", ".*/deployments/networking/scale.*", 500, 2);
 
@@ -244,7 +243,8 @@ class UpgradeFailuresTest {
   @Test
   void aForbiddenRequestFailsAtOnceWithAReadableMessageAndWaitsForAPerson() {
     requireMock();
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     sim.faults("mgmt").failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 100);
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
@@ -270,7 +270,7 @@ class UpgradeFailuresTest {
 
   @Test
   void discoveryThatSettlesLateIsWaitedForWithTimers() {
-    start(Duration.ofSeconds(3));
+    UpgradeHarness harness = start(Duration.ofSeconds(3));
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("requireApproval", false));
 
     UpgradeReport report = result(wf);
@@ -283,7 +283,8 @@ class UpgradeFailuresTest {
 
   @Test
   void discoveryThatNeverSettlesStopsForAPersonWithNetworkingAtZero() throws InterruptedException {
-    start(Duration.ofMillis(300));
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
     sim.pauseDiscovery(true);
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("discoveryTimeout", "3s")
         .put("discoverySettleWindow", "1s"));
