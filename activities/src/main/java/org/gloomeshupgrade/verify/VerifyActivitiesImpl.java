@@ -79,32 +79,27 @@ public class VerifyActivitiesImpl implements VerifyActivities {
   @Override
   public EndState observeEndState(EndStateInput input) {
     ManagementPlane plane = read(input.context(), input.namespace());
-    String context = plane.context();
-    KubernetesClient client = plane.client();
     String ns = input.namespace();
-    String target = ImageVersions.normalize(input.targetVersion());
-    List<CustomResourceDefinition> crds = plane.crds();
-    List<Deployment> deployments = plane.deployments();
+    List<String> controlPlane = List.of(input.discoveryDeployment(), input.networkingDeployment());
     Map<String, Integer> replicas = new TreeMap<>();
     Map<String, Integer> available = new TreeMap<>();
-    for (Deployment d : deployments) {
-      String name = d.getMetadata().getName();
-      if (name.equals(input.discoveryDeployment()) || name.equals(input.networkingDeployment())) {
-        replicas.put(name, d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
-        Integer up = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
-        available.put(name, up == null ? 0 : up);
-      }
-    }
-    EndState seen = new EndState(replicas, available, crdsAtTarget(crds, target),
-        controlPlaneVersion(deployments, List.of(input.discoveryDeployment(), input.networkingDeployment()), ns,
-            target),
-        registeredClusters(client, context, crds, ns).fine(),
-        CrdKinds.count(client, context, CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY))),
-        networkingStatus(client, context, crds));
+    plane.deployments().stream().filter(d -> controlPlane.contains(d.getMetadata().getName())).forEach(d -> {
+      replicas.put(d.getMetadata().getName(),
+          d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
+      Integer up = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
+      available.put(d.getMetadata().getName(), up == null ? 0 : up);
+    });
+    String target = ImageVersions.normalize(input.targetVersion());
+    EndState seen = new EndState(replicas, available, crdsAtTarget(plane.crds(), target),
+        controlPlaneVersion(plane.deployments(), controlPlane, ns, target),
+        registeredClusters(plane.client(), plane.context(), plane.crds(), ns).fine(),
+        CrdKinds.count(plane.client(), plane.context(), CrdKinds.ofGroups(plane.crds(),
+            List.of(GlooMeshGroups.DISCOVERY))),
+        networkingStatus(plane.client(), plane.context(), plane.crds()));
     log.info("end state: cluster={} namespace={} replicas={} available={} crds={} control plane={} clusters={} "
-            + "discovery={} networking {} of {} accepted", context, ns, replicas, available, seen.crds().level(),
-        seen.controlPlane().level(), seen.registeredClusters(), seen.discovery(), seen.networking().accepted(),
-        seen.networking().total());
+            + "discovery={} networking {} of {} accepted", plane.context(), ns, replicas, available,
+        seen.crds().level(), seen.controlPlane().level(), seen.registeredClusters(), seen.discovery(),
+        seen.networking().accepted(), seen.networking().total());
     return seen;
   }
 
