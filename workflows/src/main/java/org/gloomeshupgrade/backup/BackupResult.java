@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.backup;
 
 import java.util.Map;
+import org.gloomeshupgrade.messages.SortedCopy;
 
 /**
  * @param location where the backup is, for a person: the Secrets (and the worker's file, if any)
@@ -13,7 +14,7 @@ import java.util.Map;
 public record BackupResult(String backupId, String location, Map<String, Integer> resourcesByKind, int chunks,
     long bytes, boolean helmValues, boolean keptExisting) {
   public BackupResult {
-    resourcesByKind = resourcesByKind == null ? Map.of() : Map.copyOf(resourcesByKind);
+    resourcesByKind = resourcesByKind == null ? Map.of() : SortedCopy.of(resourcesByKind);
   }
 
   public int resources() {

@@ -3,6 +3,7 @@ package org.gloomeshupgrade.request;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.messages.SortedCopy;
 
 /**
  * A validated upgrade request. The wire form is a JSON object whose field names are these
@@ -47,7 +48,7 @@ public record UpgradeRequest(
   public UpgradeRequest {
     clusters = List.copyOf(clusters);
     helmValuesFiles = List.copyOf(helmValuesFiles);
-    clusterContexts = Map.copyOf(clusterContexts);
+    clusterContexts = SortedCopy.of(clusterContexts);
     approvers = List.copyOf(approvers);
   }
 

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.verify;
 
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.messages.SortedCopy;
 
 /**
  * The management plane as it is, read once, for a resumed run to judge which steps of the earlier run still hold.
@@ -19,10 +20,10 @@ public record EndState(Map<String, Integer> replicas, Map<String, Integer> avail
     VerifyCheck controlPlane, List<String> registeredClusters, Map<String, Integer> discovery, NetworkingStatus networking) {
 
   public EndState {
-    replicas = Map.copyOf(replicas);
-    available = Map.copyOf(available);
+    replicas = SortedCopy.of(replicas);
+    available = SortedCopy.of(available);
     registeredClusters = List.copyOf(registeredClusters);
-    discovery = Map.copyOf(discovery);
+    discovery = SortedCopy.of(discovery);
   }
 
   public int discoveryTotal() {

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.verify;
 
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.messages.SortedCopy;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.request.RequestDefaults;
 
@@ -21,7 +22,7 @@ public record VerifyInput(String context, String namespace, String targetVersion
     controlPlaneDeployments = controlPlaneDeployments == null || controlPlaneDeployments.isEmpty()
         ? List.of(RequestDefaults.DISCOVERY_DEPLOYMENT, RequestDefaults.NETWORKING_DEPLOYMENT)
         : List.copyOf(controlPlaneDeployments);
-    discoveryInventory = discoveryInventory == null ? null : Map.copyOf(discoveryInventory);
+    discoveryInventory = discoveryInventory == null ? null : SortedCopy.of(discoveryInventory);
   }
 
   /** Without the inventory of preflight. */

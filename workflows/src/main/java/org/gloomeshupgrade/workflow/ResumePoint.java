@@ -2,6 +2,7 @@ package org.gloomeshupgrade.workflow;
 
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.messages.SortedCopy;
 import org.gloomeshupgrade.preflight.PreflightReport;
 
 /**
@@ -33,7 +34,7 @@ public record ResumePoint(
     Approval approval) {
 
   public ResumePoint {
-    steps = Map.copyOf(steps);
+    steps = SortedCopy.of(steps);
     conformance = List.copyOf(conformance);
   }
 

@@ -1,0 +1,53 @@
+package org.gloomeshupgrade.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.gloomeshupgrade.backup.BackupResult;
+import org.gloomeshupgrade.verify.CheckLevel;
+import org.gloomeshupgrade.verify.EndState;
+import org.gloomeshupgrade.verify.VerifyCheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A message's maps come out in key order whatever order they went in: with {@code Map.copyOf} they came out in an
+ * order that changes from one JVM to the next (twenty-six keys make a lucky pass practically impossible).
+ */
+class MessageMapOrderTest {
+
+  private static final List<String> KEYS = IntStream.rangeClosed('a', 'z')
+      .mapToObj(c -> Character.toString((char) c) + "-kind").toList();
+
+  private static Map<String, Integer> scrambled() {
+    Map<String, Integer> map = new HashMap<>();
+    for (int i = KEYS.size() - 1; i >= 0; i--) {
+      map.put(KEYS.get(i), i);
+    }
+    return map;
+  }
+
+  @Test
+  void theEndStateListsDeploymentsAndKindsInNameOrder() {
+    VerifyCheck green = new VerifyCheck("x", CheckLevel.GREEN, "", "");
+    EndState seen = new EndState(scrambled(), scrambled(), green, green, List.of(), scrambled(), null);
+
+    assertThat(seen.replicas().keySet()).containsExactlyElementsOf(KEYS);
+    assertThat(seen.available().keySet()).containsExactlyElementsOf(KEYS);
+    assertThat(seen.discovery().keySet()).containsExactlyElementsOf(KEYS);
+  }
+
+  @Test
+  void aBackupCountsItsKindsInNameOrderAndSerializesThatWay() throws Exception {
+    BackupResult backup = new BackupResult("id", "location", scrambled(), 1, 10L, false, false);
+
+    assertThat(backup.resourcesByKind().keySet()).containsExactlyElementsOf(KEYS);
+    String json = new ObjectMapper().writeValueAsString(backup);
+    assertThat(json).contains(KEYS.stream().map(k -> "\"" + k + "\":" + KEYS.indexOf(k))
+        .collect(Collectors.joining(",", "{", "}")));
+  }
+}
