@@ -56,12 +56,14 @@ public final class RequestOptions {
   String networkingTimeout;
   @Option(names = "--approval-timeout", description = "e.g. 24h")
   String approvalTimeout;
-  @Option(names = "--approver", description = "Who may approve; repeatable (default: anyone).")
+  @Option(names = "--approver", description = "Who may approve, SKIP a failed step or ACCEPT conformance problems; repeatable "
+      + "(default: anyone).")
   List<String> approvers;
   @Option(names = "--requested-by", defaultValue = "${sys:user.name}",
-      description = "Who asks for the upgrade, who may then not approve it (default: your user name).")
+      description = "Who asks for the upgrade, who may then not approve it, SKIP or ACCEPT (default: your "
+      + "user name).")
   String requestedBy;
-  @Option(names = "--allow-self-approval", description = "Let the requester approve their own upgrade.")
+  @Option(names = "--allow-self-approval", description = "Let the requester approve their own upgrade, SKIP and ACCEPT.")
   Boolean allowSelfApproval;
   @Option(names = "--approval-reminder", description = "e.g. 1h: when to remind that an approval is awaited")
   String approvalReminder;

@@ -85,6 +85,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   static final String APPROVAL_OVERDUE = "approval-overdue";
   /** Change id of gate IDs on approvals and decisions, and of the approval reminder. */
   static final String GATES = "gates";
+  /** Change id of SKIP and ACCEPT held to the approval rules (approvers, allowSelfApproval). */
+  static final String DECISION_APPROVERS = "decision-approvers";
   /** Change id of step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
   static final String REGISTRATION_WINDOW = "registration-window";
   /** Before the window: fixed batches of this many clusters, and any failure failed the whole step. */
@@ -107,6 +109,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private Approval approval;
   private Approval rejection;
   private Step attentionStep;
+  /**
+   * Whether SKIP and ACCEPT need someone who may approve: null until the first decision is awaited (decided then,
+   * once, in the workflow's own thread, where a signal handler can rely on it).
+   */
+  private Boolean decisionsByApprovers;
   /** Whether answers must name the open gate: null until the first gate opens (decided then, once). */
   private Boolean gated;
   private int gatesOpened;
@@ -1130,7 +1137,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     String gate = openGate(step);
     String decide = "gmu decide --workflow-id " + id + " --step " + step.name()
         + (gate.isEmpty() ? "" : " --gate " + gate);
-    book.needsAttention(step, why, conformance
+    if (decisionsByApprovers == null) {
+      decisionsByApprovers = decisionApproversApply();
+    }
+    String awaited = conformance
         ? "a decision on the conformance problems of step " + step.name() + ": fix the resources, then re-check with "
             + decide + " --decision RETRY --by <you>; or accept them with " + decide
             + " --decision ACCEPT --by <you> --reason <why>" + (step.skippable() ? "; or SKIP" : "")
@@ -1138,7 +1148,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
         : "a decision for step " + step.name() + " (RETRY" + (step.skippable() ? ", SKIP" : "")
             + (step.compareTo(Step.SCALE_DOWN) >= 0 && !request.dryRun() ? ", ROLLBACK" : "") + " or ABORT"
             + (step == Step.REREGISTER ? "; RETRY re-registers only the failed clusters, SKIP leaves them "
-                + "as they are, recorded on each" : "") + "): " + decide + " --decision RETRY --by <you>");
+                + "as they are, recorded on each" : "") + "): " + decide + " --decision RETRY --by <you>";
+    book.needsAttention(step, why, awaited + (decisionsByApprovers ? bypassRule() : ""));
     book.gate(gate);
     attentionStep = step;
     reviewingConformance = conformance;
@@ -1307,6 +1318,24 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     return Workflow.getVersion(APPROVAL_OVERDUE, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
+  /** Runs recorded before SKIP and ACCEPT were held to the approval rules replay without them. */
+  boolean decisionApproversApply() {
+    return Workflow.getVersion(DECISION_APPROVERS, Workflow.DEFAULT_VERSION, 1) >= 1;
+  }
+
+  /** Who may SKIP or ACCEPT, for the awaited text; "" when anyone may. */
+  private String bypassRule() {
+    List<String> rules = new ArrayList<>();
+    if (!request.approvers().isEmpty()) {
+      rules.add("by one of " + request.approvers());
+    }
+    if (!request.allowSelfApproval() && !request.requestedBy().isBlank()) {
+      rules.add("not by " + request.requestedBy() + ", who requested the upgrade");
+    }
+    return rules.isEmpty() ? "" : ". SKIP and ACCEPT go past a failed check, so they are approvals: only "
+        + String.join(" and ", rules);
+  }
+
   /** Runs recorded before gates had IDs replay without them. Overridden by a replay test only. */
   boolean gatesApply() {
     return Workflow.getVersion(GATES, Workflow.DEFAULT_VERSION, 1) >= 1;
@@ -1345,13 +1374,19 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     if (gate != null) {
       return gate;
     }
-    String by = a.by().trim();
+    return approverRefusal(a.by(), approving, "approve it");
+  }
+
+  /** Null when {@code who} may approve (or, not {@code approving}, reject); else why not. */
+  private String approverRefusal(String who, boolean approving, String what) {
+    String by = who.trim();
     if (!request.approvers().isEmpty() && request.approvers().stream().noneMatch(by::equalsIgnoreCase)) {
       return by + " is not on the approver list " + request.approvers();
     }
     if (approving && !request.allowSelfApproval() && !request.requestedBy().isBlank()
         && request.requestedBy().equalsIgnoreCase(by)) {
-      return by + " requested this upgrade and may not approve it (allowSelfApproval is false): another approver must";
+      return by + " requested this upgrade and may not " + what + " (allowSelfApproval is false): another approver "
+          + "must";
     }
     return null;
   }
@@ -1393,6 +1428,13 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     }
     if (d.decision() != Decision.RETRY && (d.reason() == null || d.reason().isBlank())) {
       return "\"reason\" is required to " + d.decision();
+    }
+    if ((d.decision() == Decision.SKIP || d.decision() == Decision.ACCEPT) && Boolean.TRUE.equals(decisionsByApprovers)) {
+      String refusal = approverRefusal(d.by(), true, d.decision() + " past a failed check of it");
+      if (refusal != null) {
+        return refusal + " (" + d.decision() + " goes past a failed check, so it needs an approver; RETRY, ROLLBACK "
+            + "and ABORT are open to anyone)";
+      }
     }
     return null;
   }

@@ -56,6 +56,68 @@ class ApprovalGatesTest {
   }
 
   @Test
+  void skippingAFailedStepNeedsAnApproverWhileARetryIsOpenToAnyone() throws Exception {
+    mesh.failingClusters.add("cluster-1");
+    GlooMeshUpgradeWorkflow wf = rig.start(GUARDED);
+    UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+    assertThat(stuck.currentStep()).isEqualTo(Step.REREGISTER);
+    assertThat(stuck.awaiting()).endsWith(". SKIP and ACCEPT go past a failed check, so they are approvals: only by "
+        + "one of [alice, bob] and not by bob, who requested the upgrade");
+
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "mallory",
+        "cluster retired", stuck.gate()))).isInstanceOf(WorkflowUpdateException.class).rootCause()
+        .hasMessageContaining("mallory is not on the approver list [alice, bob] (SKIP goes past a failed check, so "
+            + "it needs an approver; RETRY, ROLLBACK and ABORT are open to anyone)");
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "bob", "cluster retired",
+        stuck.gate()))).rootCause().hasMessageContaining(
+        "bob requested this upgrade and may not SKIP past a failed check of it (allowSelfApproval is false)");
+    wf.decide(new StepDecision(Step.REREGISTER, Decision.SKIP, "mallory", "by signal", stuck.gate()));
+    assertThat(wf.status().warnings()).anySatisfy(w -> assertThat(w)
+        .startsWith("decide signal ignored: mallory is not on the approver list [alice, bob]"));
+    assertThat(wf.status().state()).isEqualTo(RunState.NEEDS_ATTENTION);
+
+    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.RETRY, "mallory", "", stuck.gate()));
+    UpgradeStatus again = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION
+        && !s.gate().equals(stuck.gate()));
+    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "Alice", "cluster-1 is being retired",
+        again.gate()));
+    String approval = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
+    wf.approveNow(new Approval("alice", "CHG-9", approval));
+
+    UpgradeReport report = result(wf);
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.decisions()).containsExactly("REREGISTER: RETRY by mallory",
+        "REREGISTER: SKIP by Alice (cluster-1 is being retired)");
+  }
+
+  @Test
+  void theRequesterMayNotAcceptConformanceProblemsOfTheirOwnUpgradeUnlessTheRequestAllowsIt() throws Exception {
+    mesh.conformanceProblems.add(new ConformanceProblem("TrafficPolicy", "a", "b", "$.spec.x", "unknown", "remove"));
+    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
+        + "\"requestedBy\":\"bob\"}");
+    String review = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
+    assertThat(wf.status().awaiting()).endsWith("only not by bob, who requested the upgrade");
+
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "bob", "mine", review)))
+        .rootCause().hasMessageContaining("bob requested this upgrade and may not ACCEPT past a failed check of it");
+    wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol", "field unused", review));
+    assertThat(result(wf).decisions()).containsExactly("CONFORMANCE: ACCEPT by carol (field unused)");
+  }
+
+  @Test
+  void withSelfApprovalAllowedAndNoApproverListAnyoneMaySkip() throws Exception {
+    mesh.failingClusters.add("cluster-1");
+    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
+        + "\"requestedBy\":\"bob\",\"allowSelfApproval\":true}");
+    UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+    assertThat(stuck.awaiting()).doesNotContain("approvals");
+
+    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "bob", "retired", stuck.gate()));
+
+    assertThat(result(wf).decisions()).containsExactly("REREGISTER: SKIP by bob (retired)");
+  }
+
+  @Test
   void anAnswerForAnEarlierGateIsRefusedAtALaterOne() throws Exception {
     mesh.conformanceProblems.add(new ConformanceProblem("TrafficPolicy", "a", "b", "$.spec.x", "unknown", "remove"));
     GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\"}");

@@ -109,6 +109,21 @@ class ReplayTest {
     WorkflowReplayer.replayWorkflowExecution(history(CONFORMANCE_BEFORE_REVIEW), GlooMeshUpgradeWorkflowImpl.class);
   }
 
+  /** Problems accepted by someone off the approver list: recorded before SKIP and ACCEPT needed an approver. */
+  private static final String ACCEPTED_BEFORE_DECISION_APPROVERS =
+      "/histories/conformance-accepted-by-non-approver-before-decision-approvers.json";
+
+  @Test
+  void problemsAcceptedByANonApproverBeforeDecisionsNeededOneReplay() throws Exception {
+    WorkflowReplayer.replayWorkflowExecution(history(ACCEPTED_BEFORE_DECISION_APPROVERS),
+        GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  @Test
+  void holdingDecisionsToTheApproverListWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
+    assertNonDeterministic(ACCEPTED_BEFORE_DECISION_APPROVERS, UnguardedDecisionApprovers.class);
+  }
+
   @Test
   void thePreflightConformanceCheckWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
     assertNonDeterministic(CONFORMANCE_BEFORE_REVIEW, UnguardedPreflightConformance.class);
@@ -285,6 +300,14 @@ class ReplayTest {
     @Override
     int resumePointVersion() {
       return 2;
+    }
+  }
+
+  /** SKIP and ACCEPT held to the approver list with no getVersion around it: the recorded ACCEPT would be ignored. */
+  public static class UnguardedDecisionApprovers extends GlooMeshUpgradeWorkflowImpl {
+    @Override
+    boolean decisionApproversApply() {
+      return true;
     }
   }
 
