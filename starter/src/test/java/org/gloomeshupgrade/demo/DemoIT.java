@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
+import org.gloomeshupgrade.testkit.FreePort;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class DemoIT {
       configurationBefore = ConfigurationSnapshot.capture(reference.client("mgmt"));
     }
     assertThat(configurationBefore.keys()).isNotEmpty();
-    String port = String.valueOf(freePort());
+    String port = String.valueOf(FreePort.pick());
     Path out = Files.createTempFile("demo-it", ".log");
     Process demo = new ProcessBuilder(gmu("demo", "--port", port)).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -91,8 +91,8 @@ class DemoIT {
     }
     assumeTrue(Files.isExecutable(cli), missing);
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    String port = String.valueOf(freePort());
-    String uiPort = String.valueOf(freePort());
+    String port = String.valueOf(FreePort.pick());
+    String uiPort = String.valueOf(FreePort.pick());
     Path out = Files.createTempFile("demo-it", ".log");
     Process demo = new ProcessBuilder(gmu("demo", "--port", port, "--dev-server", "--temporal-cli", cli.toString(),
         "--ui-port", uiPort, "--real-api-servers", "--auto-approve", "--remote-clusters", "1"))
@@ -158,11 +158,5 @@ class DemoIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(output).isEqualTo(code);
     return output;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

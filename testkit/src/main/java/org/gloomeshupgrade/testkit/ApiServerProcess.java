@@ -67,8 +67,10 @@ final class ApiServerProcess implements AutoCloseable {
       Path policy = folder.resolve("audit-policy.yaml");
       Files.writeString(policy, AUDIT_POLICY, StandardCharsets.UTF_8);
       Path auditLog = folder.resolve("audit.log");
+      // A server started again after losing its port starts with an empty audit log too.
+      Files.deleteIfExists(auditLog);
       Files.createFile(auditLog);
-      int port = ServerProcess.freePort();
+      int port = FreePort.pick();
       String issuer = "https://kubernetes.default.svc.cluster.local";
       ServerProcess process = ServerProcess.start("kube-apiserver of " + cluster, List.of(
           KubeServerBinaries.kubeApiserver().toString(),

@@ -22,20 +22,35 @@ final class EtcdProcess implements AutoCloseable {
     this.url = url;
   }
 
+  /** Ports are picked before etcd binds them; one lost to another process in between is picked again. */
+  private static final int ATTEMPTS = 3;
+
   static EtcdProcess start(Path folder) {
-    int clientPort = ServerProcess.freePort();
-    int peerPort = ServerProcess.freePort();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return start(folder, attempt == 1 ? "" : "-" + attempt);
+      } catch (IllegalStateException e) {
+        if (attempt == ATTEMPTS || !FreePort.lostItsPort(e.getMessage())) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static EtcdProcess start(Path folder, String attempt) {
+    int clientPort = FreePort.pick();
+    int peerPort = FreePort.pick();
     String url = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     ServerProcess process = ServerProcess.start("etcd", List.of(
         KubeServerBinaries.etcd().toString(),
         "--name", "gmu",
-        "--data-dir", folder.resolve("etcd-data").toString(),
+        "--data-dir", folder.resolve("etcd-data" + attempt).toString(),
         "--listen-client-urls", url, "--advertise-client-urls", url,
         "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
         "--initial-cluster", "gmu=" + peer,
         "--unsafe-no-fsync",
-        "--log-level", "warn"), folder.resolve("etcd.log"));
+        "--log-level", "warn"), folder.resolve("etcd" + attempt + ".log"));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     try {
       process.awaitReady(Duration.ofSeconds(30), () -> {

@@ -151,7 +151,19 @@ public final class SimulatedGlooMesh implements AutoCloseable {
             certificates, token));
       }
       for (Map.Entry<String, ApiServerProcess> server : servers.entrySet()) {
-        server.getValue().awaitReady(certificates.caPem, tokens.get(server.getKey()));
+        String name = server.getKey();
+        try {
+          server.getValue().awaitReady(certificates.caPem, tokens.get(name));
+        } catch (IllegalStateException e) {
+          if (!FreePort.lostItsPort(e.getMessage())) {
+            throw e;
+          }
+          // Its port was taken between pick and bind: once more, on another port.
+          server.getValue().close();
+          server.setValue(ApiServerProcess.start(name, directory.resolve("clusters").resolve(name), etcd,
+              certificates, tokens.get(name)));
+          server.getValue().awaitReady(certificates.caPem, tokens.get(name));
+        }
       }
     } catch (RuntimeException e) {
       servers.values().forEach(ApiServerProcess::close);

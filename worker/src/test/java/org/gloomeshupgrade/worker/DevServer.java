@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.testkit.FreePort;
 
 /**
  * `temporal server start-dev` with a database file, on a loopback port, and the `temporal` CLI
@@ -32,12 +32,12 @@ final class DevServer implements AutoCloseable {
   DevServer(Path dir) throws IOException {
     this.cli = installedCli();
     this.dir = dir;
-    this.port = freePort();
+    this.port = FreePort.pick();
   }
 
   /** Serves the web UI too, on its own free loopback port. */
   DevServer withUi() throws IOException {
-    uiPort = freePort();
+    uiPort = FreePort.pick();
     return this;
   }
 
@@ -78,11 +78,6 @@ final class DevServer implements AutoCloseable {
     return HttpClient.newHttpClient().send(settings, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   void stop() throws InterruptedException {
     server.destroy();
