@@ -19,6 +19,7 @@ import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,7 +72,7 @@ class DeploymentActivitiesImplTest {
     ScaleResult result = activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 10));
 
     assertThat(result).isEqualTo(new ScaleResult("networking", 1, 0, true, result.waitedMillis()));
-    assertThat(result.waitedMillis()).isGreaterThanOrEqualTo(400);
+    assertThat(result.waitedMillis()).as("the controller acts 600 ms after the scale").isGreaterThanOrEqualTo(400);
     assertThat(get("networking").getSpec().getReplicas()).isZero();
     assertThat(client.pods().inNamespace(NS).withName("networking-abc").get()).isNull();
     assertThat(client.pods().inNamespace(NS).withName("discovery-xyz").get()).isNotNull();
@@ -240,28 +241,37 @@ class DeploymentActivitiesImplTest {
 
   // --- a small stand-in for the deployment controller and kubelet ---
 
-  /** Deletes a scaled-down deployment's pods, and reports a scaled-up one available, each after a delay. */
+  /**
+   * Deletes a scaled-down deployment's pods, and reports a scaled-up one available, {@code delay} after it first sees
+   * the deployment's generation, as a slow Deployment controller would: the delay counts from the change, not from the
+   * test's start, so a slow machine cannot eat it up.
+   */
   private void fakeController(Duration delay) {
     controller = Executors.newSingleThreadScheduledExecutor();
-    long start = System.nanoTime();
+    Map<String, Long> changedAt = new HashMap<>();
     controller.scheduleWithFixedDelay(() -> {
-      if (System.nanoTime() - start < delay.toNanos()) {
-        return;
-      }
       try {
         for (Deployment d : client.apps().deployments().inNamespace(NS).list().getItems()) {
           String name = d.getMetadata().getName();
           int replicas = d.getSpec().getReplicas();
+          boolean settled = d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
+              && d.getStatus().getAvailableReplicas() == replicas
+              && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration());
+          if (settled && (replicas > 0 || client.pods().inNamespace(NS).withLabel("app", name).list().getItems()
+              .isEmpty())) {
+            continue;
+          }
+          long since = changedAt.computeIfAbsent(name + "@" + d.getMetadata().getGeneration(),
+              key -> System.nanoTime());
+          if (System.nanoTime() - since < delay.toNanos()) {
+            continue;
+          }
           if (replicas == 0) {
             client.pods().inNamespace(NS).withLabel("app", name).delete();
           }
-          if (d.getStatus() == null || d.getStatus().getAvailableReplicas() == null
-              || d.getStatus().getAvailableReplicas() != replicas
-              || !d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())) {
-            d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withAvailableReplicas(replicas)
-                .withObservedGeneration(d.getMetadata().getGeneration()).build());
-            client.apps().deployments().resource(d).updateStatus();
-          }
+          d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withAvailableReplicas(replicas)
+              .withObservedGeneration(d.getMetadata().getGeneration()).build());
+          client.apps().deployments().resource(d).updateStatus();
         }
       } catch (RuntimeException ignored) {
         // a conflict with the activity's write: the next round sees the new state

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
     description = {"Choose what happens to a failed step: RETRY, SKIP (with a reason), ROLLBACK (with a reason: the "
         + "configuration from the backup, then discovery and networking at their original replica counts) or ABORT.",
         "For conformance problems (step PREFLIGHT or CONFORMANCE): fix the resources and RETRY to re-check them, or "
-            + "ACCEPT them with a reason; who and why are recorded."})
+            + "ACCEPT them with a reason; who and why are recorded.",
+        "SKIP and ACCEPT go past a failed check, so they follow the approval rules: only one of the request's "
+            + "approvers, and not its requester unless it allows self-approval."})
 final class DecideCommand implements Callable<Integer> {
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;

@@ -37,9 +37,13 @@ class FakeControllersTest {
   }
 
   private SimulatedGlooMesh start(String version) {
+    return start(version, Duration.ofMillis(150));
+  }
+
+  private SimulatedGlooMesh start(String version, Duration deploymentDelay) {
     sim = SimulatedGlooMesh.builder()
         .glooMeshVersion(version)
-        .deploymentDelay(Duration.ofMillis(150))
+        .deploymentDelay(deploymentDelay)
         .discoveryDelay(Duration.ofMillis(200))
         .build();
     return sim;
@@ -47,7 +51,8 @@ class FakeControllersTest {
 
   @Test
   void scalingNetworkingToZeroRemovesItsPodsAndUpdatesStatusAfterTheDelay() {
-    start("0.10.10");
+    // Long enough that the two reads right after the scale come before it, however slow the machine.
+    start("0.10.10", Duration.ofSeconds(2));
     KubernetesClient mgmt = sim.client("mgmt");
     var networking = mgmt.apps().deployments().inNamespace(NS).withName("networking");
 

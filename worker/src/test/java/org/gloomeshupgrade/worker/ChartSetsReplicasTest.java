@@ -45,9 +45,10 @@ class ChartSetsReplicasTest {
 
   @Test
   void networkingNeverRunsBeforeTheApprovalEvenWhenTheChartSetsReplicas() {
-    // The simulated Deployment controller starts pods a second after a change: the step must undo Helm's within it.
+    // The simulated Deployment controller starts pods three seconds after a change: the step must undo Helm's within
+    // them (seconds, so that a slow machine, or Helm writing its release Secrets after the patch, cannot use them up).
     SimulatedGlooMesh sim = simulation.simulate(
-        SimulatedUpgrade.mgmtAndCluster1().deploymentDelay(Duration.ofSeconds(1)));
+        SimulatedUpgrade.mgmtAndCluster1().deploymentDelay(Duration.ofSeconds(3)));
     UpgradeHarness harness = simulation.startHarness(sim.kubeconfig(), clients -> {
       List<Object> activities = new ArrayList<>(UpgradeWorker.activities(clients));
       activities.removeIf(a -> a instanceof ControlPlaneActivitiesImpl);

@@ -43,7 +43,7 @@ class HelmUpgradeEndToEndIT {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
     simulation.start(SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).installedWithHelm()
         .managementCluster("mgmt").remoteClusters("cluster-1").glooMeshVersion("0.10.10")
-        .deploymentDelay(Duration.ofSeconds(1)).discoveryDelay(Duration.ofMillis(300)));
+        .deploymentDelay(Duration.ofSeconds(3)).discoveryDelay(Duration.ofMillis(300)));
   }
 
   @Test

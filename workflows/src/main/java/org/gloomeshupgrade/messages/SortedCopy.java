@@ -18,4 +18,9 @@ public final class SortedCopy {
   public static <K extends Comparable<K>, V> SortedMap<K, V> of(Map<K, V> map) {
     return Collections.unmodifiableSortedMap(new TreeMap<>(map));
   }
+
+  /** As {@link #of}, and null for null: for messages recorded in histories where a map could be absent. */
+  public static <K extends Comparable<K>, V> SortedMap<K, V> ofNullable(Map<K, V> map) {
+    return map == null ? null : of(map);
+  }
 }

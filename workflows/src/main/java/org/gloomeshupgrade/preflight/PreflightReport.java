@@ -2,6 +2,7 @@ package org.gloomeshupgrade.preflight;
 
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.messages.SortedCopy;
 
 /**
  * What the run found before changing anything.
@@ -23,4 +24,11 @@ public record PreflightReport(
     Map<String, Integer> discoveryInventory,
     List<RegisteredCluster> clusters,
     int permissionsChecked,
-    List<String> warnings) {}
+    List<String> warnings) {
+
+  public PreflightReport {
+    deploymentVersions = SortedCopy.ofNullable(deploymentVersions);
+    originalReplicas = SortedCopy.ofNullable(originalReplicas);
+    discoveryInventory = SortedCopy.ofNullable(discoveryInventory);
+  }
+}

@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.workflow;
 
 import java.util.Map;
+import org.gloomeshupgrade.messages.SortedCopy;
 
 /**
  * @param inventory kind to the count recorded in preflight
@@ -9,4 +10,10 @@ import java.util.Map;
  * @param settled how it settled ("inventory back", "stable for 2m"), "" while waiting
  */
 public record DiscoveryProgress(Map<String, Integer> inventory, Map<String, Integer> current, int polls,
-    String settled) {}
+    String settled) {
+
+  public DiscoveryProgress {
+    inventory = SortedCopy.ofNullable(inventory);
+    current = SortedCopy.ofNullable(current);
+  }
+}

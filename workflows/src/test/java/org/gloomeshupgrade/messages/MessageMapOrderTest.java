@@ -9,9 +9,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.gloomeshupgrade.backup.BackupResult;
+import org.gloomeshupgrade.discovery.DiscoveryCounts;
+import org.gloomeshupgrade.discovery.DiscoveryDeleteResult;
+import org.gloomeshupgrade.preflight.PreflightReport;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.EndState;
 import org.gloomeshupgrade.verify.VerifyCheck;
+import org.gloomeshupgrade.workflow.DiscoveryProgress;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +43,26 @@ class MessageMapOrderTest {
     assertThat(seen.replicas().keySet()).containsExactlyElementsOf(KEYS);
     assertThat(seen.available().keySet()).containsExactlyElementsOf(KEYS);
     assertThat(seen.discovery().keySet()).containsExactlyElementsOf(KEYS);
+  }
+
+  @Test
+  void preflightFactsAndDiscoveryCountsComeInNameOrder() {
+    PreflightReport pre = new PreflightReport("mgmt", "1.30", "0.10.10", Map.copyOf(scrambled()).entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> "0.10.10")), scrambled(), scrambled(), List.of(), 0, List.of());
+
+    assertThat(pre.deploymentVersions().keySet()).containsExactlyElementsOf(KEYS);
+    assertThat(pre.originalReplicas().keySet()).containsExactlyElementsOf(KEYS);
+    assertThat(pre.discoveryInventory().keySet()).containsExactlyElementsOf(KEYS);
+    assertThat(new DiscoveryCounts(scrambled()).byKind().keySet()).containsExactlyElementsOf(KEYS);
+    assertThat(new DiscoveryDeleteResult(scrambled(), 3).deletedByKind().keySet()).containsExactlyElementsOf(KEYS);
+    DiscoveryProgress progress = new DiscoveryProgress(scrambled(), scrambled(), 1, "");
+    assertThat(progress.inventory().keySet()).containsExactlyElementsOf(KEYS);
+    assertThat(progress.current().keySet()).containsExactlyElementsOf(KEYS);
+  }
+
+  @Test
+  void anAbsentMapStaysAbsent() {
+    assertThat(new DiscoveryCounts(null).byKind()).isNull();
   }
 
   @Test
