@@ -73,6 +73,11 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   final java.util.concurrent.atomic.AtomicInteger registering = new java.util.concurrent.atomic.AtomicInteger();
   /** The most registrations that ran at the same time. */
   final java.util.concurrent.atomic.AtomicInteger mostRegisteringAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Registrations (but cluster-1's) wait, up to 5 s, until this many have run at once: a test of concurrency then
+   * sees the overlap however slowly activities are dispatched.
+   */
+  volatile int awaitOverlapOf = 0;
   /** Problems against the target's CRDs, found in preflight. */
   final List<ConformanceProblem> targetConformanceProblems = new CopyOnWriteArrayList<>();
   /** Answers of the networking status once networking runs, one per poll; the last one stays. Empty: all ACCEPTED. */
@@ -212,6 +217,11 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     int now = registering.incrementAndGet();
     mostRegisteringAtOnce.accumulateAndGet(now, Math::max);
     try {
+      long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      while (!input.cluster().equals("cluster-1") && mostRegisteringAtOnce.get() < awaitOverlapOf
+          && System.nanoTime() < giveUp) {
+        Thread.sleep(5);
+      }
       // Long enough for registrations started together to overlap; the first cluster is quicker, so that the
       // completions come apart.
       Thread.sleep(input.cluster().equals("cluster-1") ? 10 : 250);
