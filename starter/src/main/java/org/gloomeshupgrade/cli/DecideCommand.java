@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
         + "configuration from the backup, then discovery and networking at their original replica counts) or ABORT.",
         "For conformance problems (step PREFLIGHT or CONFORMANCE): fix the resources and RETRY to re-check them, or "
             + "ACCEPT them with a reason; who and why are recorded.",
-        "SKIP and ACCEPT go past a failed check, so they follow the approval rules: only one of the request's "
-            + "approvers, and not its requester unless it allows self-approval."})
+        "SKIP and ACCEPT go past a failed check, and ROLLBACK scales networking back up without the approval, so "
+            + "they follow the approval rules: only one of the request's approvers, and not its requester unless it "
+            + "allows self-approval. RETRY and ABORT are open to anyone."})
 final class DecideCommand implements Callable<Integer> {
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;

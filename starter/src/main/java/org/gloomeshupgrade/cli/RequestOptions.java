@@ -56,14 +56,15 @@ public final class RequestOptions {
   String networkingTimeout;
   @Option(names = "--approval-timeout", description = "e.g. 24h")
   String approvalTimeout;
-  @Option(names = "--approver", description = "Who may approve, SKIP a failed step or ACCEPT conformance problems; repeatable "
-      + "(default: anyone).")
+  @Option(names = "--approver", description = "Who may approve, SKIP a failed step, ACCEPT conformance "
+      + "problems or ROLLBACK; repeatable (default: anyone).")
   List<String> approvers;
   @Option(names = "--requested-by", defaultValue = "${sys:user.name}",
-      description = "Who asks for the upgrade, who may then not approve it, SKIP or ACCEPT (default: your "
-      + "user name).")
+      description = "Who asks for the upgrade, who may then not approve it, SKIP, ACCEPT or ROLLBACK "
+      + "(default: your user name).")
   String requestedBy;
-  @Option(names = "--allow-self-approval", description = "Let the requester approve their own upgrade, SKIP and ACCEPT.")
+  @Option(names = "--allow-self-approval",
+      description = "Let the requester approve their own upgrade, SKIP, ACCEPT and ROLLBACK.")
   Boolean allowSelfApproval;
   @Option(names = "--approval-reminder", description = "e.g. 1h: when to remind that an approval is awaited")
   String approvalReminder;

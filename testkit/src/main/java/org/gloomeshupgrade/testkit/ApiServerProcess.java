@@ -56,6 +56,11 @@ final class ApiServerProcess implements AutoCloseable {
     this.auditLog = auditLog;
   }
 
+  /** Where the server started in {@code folder} logs. */
+  static Path log(Path folder) {
+    return folder.resolve("kube-apiserver.log");
+  }
+
   /** Starts the server; {@link #awaitReady} waits for it, so several can start at once. */
   static ApiServerProcess start(String cluster, Path folder, EtcdProcess etcd, ClusterCertificates certificates,
       String adminToken) {
@@ -94,7 +99,7 @@ final class ApiServerProcess implements AutoCloseable {
           // Nothing here needs request fairness or profiling, and both cost CPU on a small machine.
           "--enable-priority-and-fairness=false",
           "--profiling=false",
-          "--v=0"), folder.resolve("kube-apiserver.log"));
+          "--v=0"), log(folder));
       return new ApiServerProcess(process, "https://127.0.0.1:" + port, auditLog);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -85,7 +85,10 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   static final String APPROVAL_OVERDUE = "approval-overdue";
   /** Change id of gate IDs on approvals and decisions, and of the approval reminder. */
   static final String GATES = "gates";
-  /** Change id of SKIP and ACCEPT held to the approval rules (approvers, allowSelfApproval). */
+  /**
+   * Change id of SKIP, ACCEPT and ROLLBACK held to the approval rules (approvers, allowSelfApproval), and of an earlier
+   * run's approval and acceptances carried on only when their author may give them for this run.
+   */
   static final String DECISION_APPROVERS = "decision-approvers";
   /** Change id of step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
   static final String REGISTRATION_WINDOW = "registration-window";
@@ -110,8 +113,8 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private Approval rejection;
   private Step attentionStep;
   /**
-   * Whether SKIP and ACCEPT need someone who may approve: null until the first decision is awaited (decided then,
-   * once, in the workflow's own thread, where a signal handler can rely on it).
+   * Whether SKIP, ACCEPT and ROLLBACK need someone who may approve: null until first needed (decided then, once, in
+   * the workflow's own thread, before any gate opens, so a signal handler can rely on it).
    */
   private Boolean decisionsByApprovers;
   /** Whether answers must name the open gate: null until the first gate opens (decided then, once). */
@@ -437,8 +440,18 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
       book.backup(point.backup());
     }
     rollbackCommand = point.rollbackCommand();
-    // Problems a person accepted in the earlier run are not asked about again.
-    point.conformance().forEach(book::conformance);
+    // Problems a person accepted in the earlier run are not asked about again, if that person may accept them for
+    // this run: its request may name other approvers, and whoever carries it on is its requester.
+    for (ConformanceReview review : point.conformance()) {
+      String notHis = review.outcome() == ConformanceReview.Outcome.ACCEPTED && decisionsHeldToApprovers()
+          ? approverRefusal(review.decidedBy(), true, "answer ACCEPT") : null;
+      if (notHis == null) {
+        book.conformance(review);
+      } else {
+        book.warn("resume: the conformance problems accepted at step " + review.step().number() + " of run "
+            + p.describe() + " do not stand for this run (" + notHis + "): they are asked about again");
+      }
+    }
     log.info("resume: carrying on run {} ({}, state {})", p.describe(), p.status(), point.state());
   }
 
@@ -647,7 +660,16 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
               pre.discoveryInventory()));
         }
       }
-      case APPROVAL -> holds.add("approved by " + point.approval().by() + ": " + point.approval().reason());
+      case APPROVAL -> {
+        // Without requireApproval the approval is the policy's, now as then.
+        String refusal = request.requireApproval() && decisionsHeldToApprovers()
+            ? approverRefusal(point.approval().by(), true, "approve it") : null;
+        if (refusal == null) {
+          holds.add("approved by " + point.approval().by() + ": " + point.approval().reason());
+        } else {
+          wrong.add("the approval does not stand for this run: " + refusal);
+        }
+      }
       case NETWORKING -> {
         replicas(seen, networking, Math.max(1, pre.originalReplicas().getOrDefault(networking, 1)), holds, wrong);
         available(seen, networking, holds, wrong);
@@ -1137,9 +1159,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     String gate = openGate(step);
     String decide = "gmu decide --workflow-id " + id + " --step " + step.name()
         + (gate.isEmpty() ? "" : " --gate " + gate);
-    if (decisionsByApprovers == null) {
-      decisionsByApprovers = decisionApproversApply();
-    }
+    boolean heldToApprovers = decisionsHeldToApprovers();
     String awaited = conformance
         ? "a decision on the conformance problems of step " + step.name() + ": fix the resources, then re-check with "
             + decide + " --decision RETRY --by <you>; or accept them with " + decide
@@ -1149,7 +1169,7 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
             + (step.compareTo(Step.SCALE_DOWN) >= 0 && !request.dryRun() ? ", ROLLBACK" : "") + " or ABORT"
             + (step == Step.REREGISTER ? "; RETRY re-registers only the failed clusters, SKIP leaves them "
                 + "as they are, recorded on each" : "") + "): " + decide + " --decision RETRY --by <you>";
-    book.needsAttention(step, why, awaited + (decisionsByApprovers ? bypassRule() : ""));
+    book.needsAttention(step, why, awaited + (heldToApprovers ? approvalRule(step, conformance) : ""));
     book.gate(gate);
     attentionStep = step;
     reviewingConformance = conformance;
@@ -1318,22 +1338,64 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     return Workflow.getVersion(APPROVAL_OVERDUE, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
-  /** Runs recorded before SKIP and ACCEPT were held to the approval rules replay without them. */
+  /**
+   * Runs recorded before SKIP, ACCEPT and ROLLBACK were held to the approval rules replay without them. Overridden by
+   * a replay test only.
+   */
   boolean decisionApproversApply() {
     return Workflow.getVersion(DECISION_APPROVERS, Workflow.DEFAULT_VERSION, 1) >= 1;
   }
 
-  /** Who may SKIP or ACCEPT, for the awaited text; "" when anyone may. */
-  private String bypassRule() {
-    List<String> rules = new ArrayList<>();
+  private boolean decisionsHeldToApprovers() {
+    if (decisionsByApprovers == null) {
+      decisionsByApprovers = decisionApproversApply();
+    }
+    return decisionsByApprovers;
+  }
+
+  /** The choices at this gate that count as approvals, and who may make them, for the awaited text; "" for none. */
+  private String approvalRule(Step step, boolean conformance) {
+    List<String> who = new ArrayList<>();
     if (!request.approvers().isEmpty()) {
-      rules.add("by one of " + request.approvers());
+      who.add("only one of " + request.approvers());
     }
     if (!request.allowSelfApproval() && !request.requestedBy().isBlank()) {
-      rules.add("not by " + request.requestedBy() + ", who requested the upgrade");
+      who.add("not " + request.requestedBy() + ", who requested the upgrade");
     }
-    return rules.isEmpty() ? "" : ". SKIP and ACCEPT go past a failed check, so they are approvals: only "
-        + String.join(" and ", rules);
+    List<String> pastACheck = new ArrayList<>();
+    if (step.skippable()) {
+      pastACheck.add("SKIP");
+    }
+    if (conformance) {
+      pastACheck.add("ACCEPT");
+    }
+    boolean rollback = step.compareTo(Step.SCALE_DOWN) >= 0 && !request.dryRun();
+    List<String> choices = new ArrayList<>(pastACheck);
+    List<String> why = new ArrayList<>();
+    if (!pastACheck.isEmpty()) {
+      why.add(and(pastACheck) + (pastACheck.size() == 1 ? " goes" : " go") + " past a failed check");
+    }
+    if (rollback) {
+      choices.add("ROLLBACK");
+      why.add(decisionNeedsApprover(Decision.ROLLBACK));
+    }
+    return who.isEmpty() || choices.isEmpty() ? "" : ". " + and(choices) + (choices.size() == 1
+        ? " counts as an approval (" : " count as approvals (") + String.join("; ", why) + "): "
+        + String.join(", ", who);
+  }
+
+  private static String and(List<String> words) {
+    return words.size() == 1 ? words.get(0)
+        : String.join(", ", words.subList(0, words.size() - 1)) + " and " + words.get(words.size() - 1);
+  }
+
+  /** Why {@code d} needs an approver, when it does. */
+  private static String decisionNeedsApprover(Decision d) {
+    return switch (d) {
+      case SKIP, ACCEPT -> d + " goes past a failed check";
+      case ROLLBACK -> "ROLLBACK scales networking back up without the approval";
+      default -> null;
+    };
   }
 
   /** Runs recorded before gates had IDs replay without them. Overridden by a replay test only. */
@@ -1429,11 +1491,11 @@ public class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
     if (d.decision() != Decision.RETRY && (d.reason() == null || d.reason().isBlank())) {
       return "\"reason\" is required to " + d.decision();
     }
-    if ((d.decision() == Decision.SKIP || d.decision() == Decision.ACCEPT) && Boolean.TRUE.equals(decisionsByApprovers)) {
-      String refusal = approverRefusal(d.by(), true, d.decision() + " past a failed check of it");
+    String needsApprover = decisionNeedsApprover(d.decision());
+    if (needsApprover != null && Boolean.TRUE.equals(decisionsByApprovers)) {
+      String refusal = approverRefusal(d.by(), true, "answer " + d.decision());
       if (refusal != null) {
-        return refusal + " (" + d.decision() + " goes past a failed check, so it needs an approver; RETRY, ROLLBACK "
-            + "and ABORT are open to anyone)";
+        return refusal + " (" + needsApprover + ", so it needs an approver; RETRY and ABORT are open to anyone)";
       }
     }
     return null;

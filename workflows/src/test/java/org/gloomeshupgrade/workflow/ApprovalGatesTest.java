@@ -61,16 +61,22 @@ class ApprovalGatesTest {
     GlooMeshUpgradeWorkflow wf = rig.start(GUARDED);
     UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
     assertThat(stuck.currentStep()).isEqualTo(Step.REREGISTER);
-    assertThat(stuck.awaiting()).endsWith(". SKIP and ACCEPT go past a failed check, so they are approvals: only by "
-        + "one of [alice, bob] and not by bob, who requested the upgrade");
+    assertThat(stuck.awaiting()).endsWith(". SKIP and ROLLBACK count as approvals (SKIP goes past a failed check; "
+        + "ROLLBACK scales networking back up without the approval): only one of [alice, bob], not bob, who "
+        + "requested the upgrade");
 
     assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "mallory",
         "cluster retired", stuck.gate()))).isInstanceOf(WorkflowUpdateException.class).rootCause()
         .hasMessageContaining("mallory is not on the approver list [alice, bob] (SKIP goes past a failed check, so "
-            + "it needs an approver; RETRY, ROLLBACK and ABORT are open to anyone)");
+            + "it needs an approver; RETRY and ABORT are open to anyone)");
     assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "bob", "cluster retired",
         stuck.gate()))).rootCause().hasMessageContaining(
-        "bob requested this upgrade and may not SKIP past a failed check of it (allowSelfApproval is false)");
+        "bob requested this upgrade and may not answer SKIP (allowSelfApproval is false)");
+    // A rollback brings networking back up, which is what the approval guards.
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.REREGISTER, Decision.ROLLBACK, "mallory",
+        "back to how it was", stuck.gate()))).rootCause().hasMessageContaining(
+        "mallory is not on the approver list [alice, bob] (ROLLBACK scales networking back up without the approval, "
+            + "so it needs an approver; RETRY and ABORT are open to anyone)");
     wf.decide(new StepDecision(Step.REREGISTER, Decision.SKIP, "mallory", "by signal", stuck.gate()));
     assertThat(wf.status().warnings()).anySatisfy(w -> assertThat(w)
         .startsWith("decide signal ignored: mallory is not on the approver list [alice, bob]"));
@@ -96,10 +102,12 @@ class ApprovalGatesTest {
     GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
         + "\"requestedBy\":\"bob\"}");
     String review = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
-    assertThat(wf.status().awaiting()).endsWith("only not by bob, who requested the upgrade");
+    assertThat(wf.status().awaiting()).endsWith(". SKIP, ACCEPT and ROLLBACK count as approvals (SKIP and ACCEPT go "
+        + "past a failed check; ROLLBACK scales networking back up without the approval): not bob, who requested the "
+        + "upgrade");
 
     assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "bob", "mine", review)))
-        .rootCause().hasMessageContaining("bob requested this upgrade and may not ACCEPT past a failed check of it");
+        .rootCause().hasMessageContaining("bob requested this upgrade and may not answer ACCEPT");
     wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol", "field unused", review));
     assertThat(result(wf).decisions()).containsExactly("CONFORMANCE: ACCEPT by carol (field unused)");
   }
@@ -110,7 +118,7 @@ class ApprovalGatesTest {
     GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
         + "\"requestedBy\":\"bob\",\"allowSelfApproval\":true}");
     UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
-    assertThat(stuck.awaiting()).doesNotContain("approvals");
+    assertThat(stuck.awaiting()).doesNotContain("approval");
 
     wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "bob", "retired", stuck.gate()));
 

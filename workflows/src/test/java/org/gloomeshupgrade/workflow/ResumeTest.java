@@ -141,6 +141,62 @@ class ResumeTest {
   }
 
   @Test
+  void anEarlierApprovalByTheOneWhoCarriesTheRunOnDoesNotStandAndIsAskedForAgain() throws Exception {
+    GlooMeshUpgradeWorkflow first = rig.start("{\"targetVersion\":\"0.11.3\",\"requestedBy\":\"bob\"}");
+    UpgradeStatus waiting = rig.await(first, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    first.approve(new Approval("olga", "discovery is back", waiting.gate()));
+    rig.await(first, s -> s.currentStep() == Step.NETWORKING);
+    WorkflowStub stub = WorkflowStub.fromTyped(first);
+    stub.terminate("the worker's node is being drained");
+    int before = mesh.calls.size();
+
+    // olga carries the run on, so she is now its requester: her approval of bob's run is not one of her own run.
+    GlooMeshUpgradeWorkflow second = rig.start("{\"targetVersion\":\"0.11.3\",\"requestedBy\":\"olga\","
+        + "\"resumeFrom\":{\"workflowId\":\"" + UpgradeRig.ID + "\",\"runId\":\"" + stub.getExecution().getRunId()
+        + "\"}}");
+    UpgradeStatus again = rig.await(second, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThat(again.warnings()).anySatisfy(w -> assertThat(w).startsWith("resume: step 9 (approval)")
+        .contains("no longer holds: the approval does not stand for this run: olga requested this upgrade and may "
+            + "not approve it"));
+    assertThat(step(again, Step.DISCOVERY).detail()).startsWith("done by run");
+    second.approve(new Approval("peter", "CHG-11", again.gate()));
+    UpgradeReport report = result(second);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.approval().by()).isEqualTo("peter");
+    assertThat(mesh.calls.subList(before, mesh.calls.size())).doesNotContain("scale discovery 1", "deleteDiscovery")
+        .contains("scale networking 1");
+  }
+
+  @Test
+  void problemsAcceptedInTheEarlierRunBySomeoneOffTheApproverListAreAskedAboutAgain() throws Exception {
+    mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("TrafficPolicy", "bookinfo",
+        "reviews", "$.spec.x", "unknown field", "remove it"));
+    mesh.failingClusters.add("cluster-2");
+    GlooMeshUpgradeWorkflow first = rig.start(REQUEST);
+    String review = rig.await(first, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
+    first.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol", "field unused", review));
+    rig.await(first, s -> s.state() == RunState.NEEDS_ATTENTION && s.currentStep() == Step.REREGISTER);
+    WorkflowStub stub = WorkflowStub.fromTyped(first);
+    stub.terminate("cluster-2's API server is down");
+    mesh.failingClusters.clear();
+
+    GlooMeshUpgradeWorkflow second = rig.start("{\"targetVersion\":\"0.11.3\",\"approvers\":[\"alice\"],"
+        + "\"resumeFrom\":{\"workflowId\":\"" + UpgradeRig.ID + "\",\"runId\":\"" + stub.getExecution().getRunId()
+        + "\"}}");
+    UpgradeStatus stuck = rig.await(second, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.CONFORMANCE);
+    assertThat(stuck.warnings()).anySatisfy(w -> assertThat(w).isEqualTo("resume: the conformance problems accepted "
+        + "at step 6 of run " + UpgradeRig.ID + "/" + stub.getExecution().getRunId() + " do not stand for this run "
+        + "(carol is not on the approver list [alice]): they are asked about again"));
+    second.decideNow(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "alice", "field unused", stuck.gate()));
+    String approval = rig.await(second, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
+    second.approve(new Approval("alice", "CHG-12", approval));
+    assertThat(result(second).outcome()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
   void aRunThatIsNotTheSameUpgradeOrNotFinishedIsRefusedBeforeAnythingChanges() throws Exception {
     GlooMeshUpgradeWorkflow done = rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false}");
     assertThat(result(done).outcome()).isEqualTo(RunState.SUCCEEDED);
