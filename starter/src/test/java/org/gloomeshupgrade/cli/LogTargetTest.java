@@ -2,9 +2,6 @@ package org.gloomeshupgrade.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -13,20 +10,12 @@ class LogTargetTest {
 
   @Test
   void aWarningLoggedWhileACommandRunsGoesToStandardError() {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+    GmuRun logged = GmuRun.capturing(() -> {
       LoggerFactory.getLogger("org.gloomeshupgrade.worker.UpgradeWorker").warn("cluster=mgmt something to know");
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+      return 0;
+    });
 
-    assertThat(o.toString(StandardCharsets.UTF_8)).isEmpty();
-    assertThat(e.toString(StandardCharsets.UTF_8)).contains("WARN").contains("cluster=mgmt something to know");
+    assertThat(logged.out()).isEmpty();
+    assertThat(logged.err()).contains("WARN").contains("cluster=mgmt something to know");
   }
 }
