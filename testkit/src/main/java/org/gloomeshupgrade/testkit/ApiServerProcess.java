@@ -10,11 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -49,11 +52,17 @@ final class ApiServerProcess implements AutoCloseable {
   private final ServerProcess process;
   private final String url;
   private final Path auditLog;
+  private final Path folder;
+  /** The same server started again, on a new port. */
+  private final Supplier<ApiServerProcess> startAgain;
 
-  private ApiServerProcess(ServerProcess process, String url, Path auditLog) {
+  private ApiServerProcess(ServerProcess process, String url, Path auditLog, Path folder,
+      Supplier<ApiServerProcess> startAgain) {
     this.process = process;
     this.url = url;
     this.auditLog = auditLog;
+    this.folder = folder;
+    this.startAgain = startAgain;
   }
 
   /** Where the server started in {@code folder} logs. */
@@ -64,6 +73,12 @@ final class ApiServerProcess implements AutoCloseable {
   /** Starts the server; {@link #awaitReady} waits for it, so several can start at once. */
   static ApiServerProcess start(String cluster, Path folder, EtcdProcess etcd, ClusterCertificates certificates,
       String adminToken) {
+    return start(cluster, folder, etcd, certificates, adminToken, FreePort::pick);
+  }
+
+  /** As above, its port from {@code ports}, and from there again when it is started again. */
+  static ApiServerProcess start(String cluster, Path folder, EtcdProcess etcd, ClusterCertificates certificates,
+      String adminToken, IntSupplier ports) {
     try {
       Files.createDirectories(folder);
       Path tokens = folder.resolve("tokens.csv");
@@ -75,7 +90,7 @@ final class ApiServerProcess implements AutoCloseable {
       // A server started again after losing its port starts with an empty audit log too.
       Files.deleteIfExists(auditLog);
       Files.createFile(auditLog);
-      int port = FreePort.pick();
+      int port = ports.getAsInt();
       String issuer = "https://kubernetes.default.svc.cluster.local";
       ServerProcess process = ServerProcess.start("kube-apiserver of " + cluster, List.of(
           KubeServerBinaries.kubeApiserver().toString(),
@@ -100,14 +115,48 @@ final class ApiServerProcess implements AutoCloseable {
           "--enable-priority-and-fairness=false",
           "--profiling=false",
           "--v=0"), log(folder));
-      return new ApiServerProcess(process, "https://127.0.0.1:" + port, auditLog);
+      return new ApiServerProcess(process, "https://127.0.0.1:" + port, auditLog, folder,
+          () -> start(cluster, folder, etcd, certificates, adminToken, ports));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Waits until /readyz answers ok: storage reachable and the built-in RBAC roles written. */
+  /**
+   * Waits until /readyz answers ok: storage reachable and the built-in RBAC roles written. A server that lost its
+   * port to another process between pick and bind is started again on another, its log kept apart; use the server
+   * this returns.
+   */
   ApiServerProcess awaitReady(String caPem, String adminToken) {
+    ApiServerProcess[] current = {this};
+    try {
+      return FreePort.retryingLostPort(n -> {
+        if (n > 1) {
+          current[0].close();
+          keepLogApart(n - 1);
+          current[0] = current[0].startAgain.get();
+        }
+        return current[0].awaitReadyOnce(caPem, adminToken);
+      });
+    } catch (RuntimeException e) {
+      if (current[0] != this) {
+        current[0].close();
+      }
+      throw e;
+    }
+  }
+
+  private void keepLogApart(int attempt) {
+    Path log = log(folder);
+    try {
+      Files.move(log, log.resolveSibling("kube-apiserver-lost-port-" + attempt + ".log"),
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private ApiServerProcess awaitReadyOnce(String caPem, String adminToken) {
     HttpClient http = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(2))
         .build();
     process.awaitReady(Duration.ofSeconds(90), () -> {

@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * One etcd on loopback for all API servers of a simulation, each under its own key prefix: one process
@@ -22,24 +23,18 @@ final class EtcdProcess implements AutoCloseable {
     this.url = url;
   }
 
-  /** Ports are picked before etcd binds them; one lost to another process in between is picked again. */
-  private static final int ATTEMPTS = 3;
-
   static EtcdProcess start(Path folder) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return start(folder, attempt == 1 ? "" : "-" + attempt);
-      } catch (IllegalStateException e) {
-        if (attempt == ATTEMPTS || !FreePort.lostItsPort(e.getMessage())) {
-          throw e;
-        }
-      }
-    }
+    return start(folder, FreePort::pick);
   }
 
-  private static EtcdProcess start(Path folder, String attempt) {
-    int clientPort = FreePort.pick();
-    int peerPort = FreePort.pick();
+  /** Ports from {@code ports}; a port lost to another process before etcd binds it, another start on new ones. */
+  static EtcdProcess start(Path folder, IntSupplier ports) {
+    return FreePort.retryingLostPort(n -> start(folder, n == 1 ? "" : "-" + n, ports));
+  }
+
+  private static EtcdProcess start(Path folder, String attempt, IntSupplier ports) {
+    int clientPort = ports.getAsInt();
+    int peerPort = ports.getAsInt();
     String url = "http://127.0.0.1:" + clientPort;
     String peer = "http://127.0.0.1:" + peerPort;
     ServerProcess process = ServerProcess.start("etcd", List.of(

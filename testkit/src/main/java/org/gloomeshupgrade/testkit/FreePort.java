@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntFunction;
 
 /**
  * A loopback port for a server a test starts as a child process. Not {@code new ServerSocket(0)}: that hands out a port
@@ -57,7 +58,26 @@ public final class FreePort {
 
   /** Whether {@code log} tells of a server that lost its port to another process between pick and bind. */
   static boolean lostItsPort(String log) {
-    return log.contains("address already in use");
+    return log != null && log.contains("address already in use");
+  }
+
+  /** How many times a server is started in all, when it keeps losing its port between pick and bind. */
+  static final int ATTEMPTS = 3;
+
+  /**
+   * Runs {@code attempt} (numbered from 1), again while the server it starts loses its port to another process
+   * between pick and bind, up to {@link #ATTEMPTS} in all; any other failure, or the last, is thrown.
+   */
+  static <T> T retryingLostPort(IntFunction<T> attempt) {
+    for (int n = 1; ; n++) {
+      try {
+        return attempt.apply(n);
+      } catch (IllegalStateException e) {
+        if (n == ATTEMPTS || !lostItsPort(e.getMessage())) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static boolean bindable(int port) {

@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -152,26 +151,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
             certificates, token));
       }
       for (Map.Entry<String, ApiServerProcess> server : servers.entrySet()) {
-        String name = server.getKey();
-        try {
-          server.getValue().awaitReady(certificates.caPem, tokens.get(name));
-        } catch (IllegalStateException e) {
-          if (!FreePort.lostItsPort(e.getMessage())) {
-            throw e;
-          }
-          // Its port was taken between pick and bind: once more, on another port, with a log of its own.
-          server.getValue().close();
-          Path log = ApiServerProcess.log(directory.resolve("clusters").resolve(name));
-          try {
-            Files.move(log, log.resolveSibling("kube-apiserver-lost-port.log"), StandardCopyOption.REPLACE_EXISTING);
-          } catch (IOException moveFailed) {
-            e.addSuppressed(moveFailed);
-            throw e;
-          }
-          server.setValue(ApiServerProcess.start(name, directory.resolve("clusters").resolve(name), etcd,
-              certificates, tokens.get(name)));
-          server.getValue().awaitReady(certificates.caPem, tokens.get(name));
-        }
+        server.setValue(server.getValue().awaitReady(certificates.caPem, tokens.get(server.getKey())));
       }
     } catch (RuntimeException e) {
       servers.values().forEach(ApiServerProcess::close);
