@@ -11,6 +11,10 @@ import io.temporal.workflow.Workflow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import java.time.Duration;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivities;
 import org.gloomeshupgrade.deployments.DeploymentActivities;
@@ -20,6 +24,8 @@ import org.gloomeshupgrade.preflight.PreflightInput;
 import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Old histories must keep replaying against the current workflow code. The histories here were
@@ -44,6 +50,23 @@ class ReplayTest {
     try (InputStream in = ReplayTest.class.getResourceAsStream(resource)) {
       assertThat(in).as("recorded history " + resource).isNotNull();
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Every fixture, whatever path it was recorded on (RecordedPathsTest records the newer ones). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("fixtures")
+  void everyRecordedHistoryReplays(String fixture) throws Exception {
+    WorkflowExecutionHistory recorded = WorkflowExecutionHistory.fromJson(history("/histories/" + fixture));
+    WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(recorded), GlooMeshUpgradeWorkflowImpl.class);
+  }
+
+  static Stream<String> fixtures() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of(ReplayTest.class.getResource("/histories").toURI()))) {
+      List<String> names = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted()
+          .toList();
+      assertThat(names).hasSizeGreaterThanOrEqualTo(19);
+      return names.stream();
     }
   }
 
