@@ -17,8 +17,12 @@ import org.gloomeshupgrade.preflight.PreflightActivities;
 import org.gloomeshupgrade.preflight.PreflightInput;
 import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
+import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
+import org.gloomeshupgrade.workflow.StepDecision;
 import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.gloomeshupgrade.workflow.UpgradeStatus;
 import org.junit.jupiter.api.Test;
 
 class HistoryReplayTest {
@@ -61,17 +65,59 @@ class HistoryReplayTest {
         .hasMessage("workflow type OtherTeamsWorkflow is not one of ours (GlooMeshRestore, GlooMeshUpgrade)");
   }
 
-  /** The runbook reordered: the scale-down straight after preflight, before preflight's conformance check and tooling. */
-  public static class ScaleDownAfterPreflight extends GlooMeshUpgradeWorkflowImpl {
+  /**
+   * The runbook reordered: the scale-down straight after preflight, before preflight's conformance check and tooling.
+   * It never gets as far as a person's answer, so it takes none.
+   */
+  public static class ScaleDownAfterPreflight implements GlooMeshUpgradeWorkflow {
     @Override
     public UpgradeReport upgrade(JsonNode raw) {
       UpgradeRequest request = UpgradeRequestParser.parse(raw);
       ActivityOptions options = ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build();
       var pre = Workflow.newActivityStub(PreflightActivities.class, options).preflight(new PreflightInput(
           request.managementContext(), request.namespace(), request.discoveryDeployment(),
-          request.networkingDeployment(), request.clusters(), request.clusterContexts(), request.remoteNamespace()));
+          request.networkingDeployment(), request.clusters(), request.clusterContexts(), request.remoteNamespace(),
+          null));
       Workflow.newActivityStub(DeploymentActivities.class, options)
           .scale(new ScaleInput(pre.context(), request.namespace(), request.networkingDeployment(), 0, 60));
+      return null;
+    }
+
+    @Override
+    public void approve(Approval approval) {}
+
+    @Override
+    public void reject(Approval rejection) {}
+
+    @Override
+    public void decide(StepDecision decision) {}
+
+    @Override
+    public String approveNow(Approval approval) {
+      return "";
+    }
+
+    @Override
+    public void validateApproveNow(Approval approval) {}
+
+    @Override
+    public String rejectNow(Approval rejection) {
+      return "";
+    }
+
+    @Override
+    public void validateRejectNow(Approval rejection) {}
+
+    @Override
+    public String decideNow(StepDecision decision) {
+      return "";
+    }
+
+    @Override
+    public void validateDecideNow(StepDecision decision) {}
+
+    @Override
+    public UpgradeStatus status() {
       return null;
     }
   }

@@ -26,18 +26,18 @@ public class ResumeActivitiesImpl implements ResumeActivities {
     Optional<EarlierRun> found = EarlierRun.find(client, from.workflowId(), from.runId());
     if (found.isEmpty()) {
       log.info("resume: run {} not found in namespace {}", from.describe(), client.getOptions().getNamespace());
-      return new PreviousRun(from.workflowId(), from.runId(), PreviousRun.NOT_FOUND, null, null);
+      return new PreviousRun(from.workflowId(), from.runId(), PreviousRun.Status.NOT_FOUND, null, null);
     }
     EarlierRun run = found.get();
     if (!UpgradeNames.WORKFLOW_TYPE.equals(run.workflowType())) {
-      return new PreviousRun(from.workflowId(), run.runId(), PreviousRun.NOT_AN_UPGRADE, null, null);
+      return new PreviousRun(from.workflowId(), run.runId(), PreviousRun.Status.NOT_AN_UPGRADE, null, null);
     }
     if (run.runId().equals(Activity.getExecutionContext().getInfo().getWorkflowRunId())) {
-      return new PreviousRun(from.workflowId(), run.runId(), PreviousRun.SELF, null, null);
+      return new PreviousRun(from.workflowId(), run.runId(), PreviousRun.Status.SELF, null, null);
     }
     log.info("resume: run {} is {}{}", run.name(), run.statusName(), run.point() == null
         ? ", with no resume point" : " at state " + run.point().state() + ", steps done " + run.point().steps());
-    return new PreviousRun(from.workflowId(), run.runId(), run.statusName(), run.requestAsStarted(client),
+    return new PreviousRun(from.workflowId(), run.runId(), PreviousRun.Status.of(run.statusName()), run.requestAsStarted(client),
         run.point());
   }
 }

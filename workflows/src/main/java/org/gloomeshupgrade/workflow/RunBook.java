@@ -6,14 +6,17 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyReport;
 
 /**
- * The run's record of what happened, kept by the workflow and read by the status query. Every time
- * comes from the caller (workflow time), so this stays deterministic.
+ * The run's record of what happened, kept by the workflow and read by the status query. Every time comes from the
+ * clock it is given (workflow time in a run), so this stays deterministic. Every change tells the listener, which
+ * publishes the run (current details, search attributes, memo): the order of changes is part of the recorded history.
  */
 final class RunBook {
+  private final LongSupplier clock;
   private String backup;
   private String resumedFrom = "";
   private final Map<Step, MutableStep> steps = new EnumMap<>(Step.class);
@@ -36,7 +39,8 @@ final class RunBook {
   private final Map<String, ClusterRegistration> registrations = new LinkedHashMap<>();
   private DiscoveryProgress discovery = new DiscoveryProgress(Map.of(), Map.of(), 0, "");
 
-  RunBook() {
+  RunBook(LongSupplier clock) {
+    this.clock = clock;
     for (Step s : Step.values()) {
       steps.put(s, new MutableStep(s));
     }
@@ -78,7 +82,8 @@ final class RunBook {
     changed();
   }
 
-  void running(Step step, long now) {
+  void running(Step step) {
+    long now = clock.getAsLong();
     MutableStep s = steps.get(step);
     current = step;
     state = RunState.RUNNING;
@@ -96,13 +101,14 @@ final class RunBook {
     changed();
   }
 
-  void succeeded(Step step, long now) {
-    finish(step, StepState.SUCCEEDED, now);
+  void succeeded(Step step) {
+    finish(step, StepState.SUCCEEDED, clock.getAsLong());
     changed();
   }
 
   /** A step an earlier run did, whose end state this run found still holds: not done again. */
-  void carried(Step step, long now, String detail) {
+  void carried(Step step, String detail) {
+    long now = clock.getAsLong();
     MutableStep s = steps.get(step);
     current = step;
     if (s.startedAt == 0) {
@@ -119,7 +125,8 @@ final class RunBook {
     changed();
   }
 
-  void skipped(Step step, long now, String why) {
+  void skipped(Step step, String why) {
+    long now = clock.getAsLong();
     MutableStep s = steps.get(step);
     if (s.startedAt == 0) {
       s.startedAt = now;
@@ -129,9 +136,9 @@ final class RunBook {
     changed();
   }
 
-  void failed(Step step, long now, String why) {
+  void failed(Step step, String why) {
     steps.get(step).detail = why;
-    finish(step, StepState.FAILED, now);
+    finish(step, StepState.FAILED, clock.getAsLong());
     changed();
   }
 
@@ -140,13 +147,13 @@ final class RunBook {
     s.state = StepState.NEEDS_ATTENTION;
     s.detail = why;
     state = RunState.NEEDS_ATTENTION;
-    attention = "step " + step.number() + " (" + step.title() + ") failed: " + why;
+    attention = "%s failed: %s".formatted(step.label(), why);
     awaiting = awaitingText;
     changed();
   }
 
-  void waitingForApproval(Step step, long now, String awaitingText) {
-    running(step, now);
+  void waitingForApproval(Step step, String awaitingText) {
+    running(step);
     steps.get(step).state = StepState.WAITING;
     state = RunState.WAITING_FOR_APPROVAL;
     awaiting = awaitingText;

@@ -1,6 +1,6 @@
 package org.gloomeshupgrade.workflow;
 
-/** The runbook's steps, made safe (DESIGN.md). */
+/** The runbook's steps, made safe (docs/runbook.md). */
 public enum Step {
   PREFLIGHT(0, "preflight", false),
   TOOLING(1, "tooling", true),
@@ -31,6 +31,11 @@ public enum Step {
 
   public String title() {
     return title;
+  }
+
+  /** "step 7 (re-register)": how messages and logs name the step. */
+  public String label() {
+    return "step %d (%s)".formatted(number, title);
   }
 
   /** Whether a person may skip this step after it failed: never for the steps that keep the mesh safe. */

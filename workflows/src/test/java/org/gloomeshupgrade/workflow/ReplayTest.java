@@ -4,19 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.NonDeterministicException;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import io.temporal.workflow.Workflow;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import java.time.Duration;
-import org.gloomeshupgrade.controlplane.ControlPlaneActivities;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.deployments.DeploymentActivities;
 import org.gloomeshupgrade.deployments.ScaleInput;
 import org.gloomeshupgrade.preflight.PreflightActivities;
@@ -25,188 +36,174 @@ import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Old histories must keep replaying against the current workflow code. The histories here were
- * recorded from real runs (the worker's end-to-end test writes them with -Dgmu.recordHistory=DIR).
+ * Every recorded history must keep replaying against the current workflow code, and each guarded change without its
+ * guard must break a history recorded before it: the proof that the guard is needed. Variants are registered on a
+ * replay worker through an implementation factory, so the production class carries no test hook. The fixtures were
+ * recorded from real runs (the worker's end-to-end test, with -Dgmu.recordHistory=DIR) and from the paths of
+ * {@link RecordedPathsTest}; docs/design.md keeps the register of change IDs and their fixtures.
  */
 class ReplayTest {
-  private static final String FULL_RUN = "/histories/full-upgrade-0.10.10-to-0.11.3.json";
-  private static final String FULL_RUN_BEFORE_CRD_SOURCE_CHECK =
-      "/histories/full-upgrade-0.10.10-to-0.11.3-before-crd-source-check.json";
-  /** Recorded with the backup and preflight's conformance check against the target's CRDs (167 events). */
-  private static final String FULL_RUN_CURRENT =
-      "/histories/full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance.json";
-  /** Seven clusters in fixed batches of five, one failing then retried: recorded before the window of step 7. */
-  private static final String SEVEN_CLUSTERS_IN_BATCHES =
-      "/histories/7-clusters-one-failed-then-retried-in-batches-before-window.json";
-  /** Conformance problems at step 6, a re-check, then a skip: recorded before the review (re-check or accept). */
-  private static final String CONFORMANCE_BEFORE_REVIEW =
-      "/histories/conformance-recheck-then-skip-before-review.json";
-  private static final String DRY_RUN_BEFORE_SERVER_SIDE = "/histories/dry-run-0.11.3-before-server-side-checks.json";
+  /** Every fixture under src/test/resources/histories, each kept for the path it was recorded on. */
+  static final List<String> FIXTURES = List.of(
+      "7-clusters-one-failed-then-retried-in-batches-before-window",
+      "aborted-at-step-8-after-a-retry",
+      "approval-timed-out-after-the-reminder",
+      "carried-on-from-step-7",
+      "conformance-accepted-by-non-approver-before-decision-approvers",
+      "conformance-recheck-then-skip-before-review",
+      "dry-run-0.11.3-before-server-side-checks",
+      "dry-run-with-server-side-checks",
+      "every-kind-of-answer-on-the-way-to-green",
+      "full-upgrade-0.10.10-to-0.11.3",
+      "full-upgrade-0.10.10-to-0.11.3-before-crd-source-check",
+      "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
+      "meshctl-0.12-brings-its-own-crds",
+      "registration-failed-retried-then-skipped",
+      "rejected-at-approval",
+      "resumed-run-with-reminder-before-approval-overdue",
+      "rollback-at-step-8-by-update",
+      "terminated-at-step-7",
+      "terminated-at-step-7-before-approval-overdue");
 
-  private static String history(String resource) throws IOException {
-    try (InputStream in = ReplayTest.class.getResourceAsStream(resource)) {
-      assertThat(in).as("recorded history " + resource).isNotNull();
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
+  /** For each guarded change, histories recorded before it (or at an older version of it). */
+  static final Map<Change, List<String>> RECORDED_BEFORE = new EnumMap<>(Map.of(
+      Change.SERVER_SIDE_DRY_RUN, List.of("dry-run-0.11.3-before-server-side-checks"),
+      Change.CRD_SOURCE_CHECK, List.of("full-upgrade-0.10.10-to-0.11.3-before-crd-source-check"),
+      Change.BACKUP, List.of("full-upgrade-0.10.10-to-0.11.3"),
+      Change.PREFLIGHT_CONFORMANCE, List.of("conformance-recheck-then-skip-before-review"),
+      Change.SEARCH_ATTRIBUTES, List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance"),
+      Change.RESUME_POINT, List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
+          "resumed-run-with-reminder-before-approval-overdue"),
+      Change.APPROVAL_OVERDUE, List.of("resumed-run-with-reminder-before-approval-overdue"),
+      Change.GATES, List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance"),
+      Change.DECISION_APPROVERS, List.of("conformance-accepted-by-non-approver-before-decision-approvers"),
+      Change.REGISTRATION_WINDOW, List.of("7-clusters-one-failed-then-retried-in-batches-before-window")));
 
-  /** Every fixture, whatever path it was recorded on (RecordedPathsTest records the newer ones). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void everyRecordedHistoryReplays(String fixture) throws Exception {
-    WorkflowExecutionHistory recorded = WorkflowExecutionHistory.fromJson(history("/histories/" + fixture));
-    WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(recorded), GlooMeshUpgradeWorkflowImpl.class);
-  }
-
-  static Stream<String> fixtures() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of(ReplayTest.class.getResource("/histories").toURI()))) {
-      List<String> names = files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted()
-          .toList();
-      assertThat(names).hasSizeGreaterThanOrEqualTo(19);
-      return names.stream();
-    }
-  }
-
-  @Test
-  void aRecordedFullUpgradeReplaysAgainstTheCurrentCode() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN), GlooMeshUpgradeWorkflowImpl.class);
-  }
-
-  /** Recorded before the tooling step checked the CRD source (getVersion guards it). */
-  @Test
-  void aFullUpgradeRecordedBeforeTheCrdSourceCheckReplaysWithoutIt() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN_BEFORE_CRD_SOURCE_CHECK),
+    WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(history(fixture)),
         GlooMeshUpgradeWorkflowImpl.class);
   }
 
-  @Test
-  void aFullUpgradeRecordedWithTheBackupAndPreflightConformanceReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(FULL_RUN_CURRENT), GlooMeshUpgradeWorkflowImpl.class);
+  static Stream<String> fixtures() {
+    return FIXTURES.stream();
   }
 
   @Test
-  void droppingTheToolingStepIsCaughtOnTheCurrentHistoryToo() throws Exception {
-    assertNonDeterministic(FULL_RUN_CURRENT, ToolingDroppedUpgrade.class);
+  void everyFixtureOnDiskIsListedAndEveryListedOneIsThere() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of(ReplayTest.class.getResource("/histories").toURI()))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrderElementsOf(FIXTURES.stream().map(f -> f + ".json").toList());
+    }
   }
 
-  @Test
-  void sevenClustersWithAFailureRegisteredInBatchesBeforeTheWindowReplay() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(SEVEN_CLUSTERS_IN_BATCHES), GlooMeshUpgradeWorkflowImpl.class);
+  /** The change taken for granted at its newest version, as the code would look without its getVersion. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Change.class)
+  void eachChangeWithoutItsGuardBreaksAHistoryRecordedBeforeIt(Change change) throws Exception {
+    assertThat(RECORDED_BEFORE).as("a history recorded before " + change.id()).containsKey(change);
+    for (String fixture : RECORDED_BEFORE.get(change)) {
+      WorkflowExecutionHistory recorded = history(fixture);
+      assertThat(recordedVersion(recorded, change)).as(fixture + " was recorded before " + change.id())
+          .isLessThan(change.newest());
+      // The control: the same factory with the versions production asks for replays the history.
+      replay(ReplayableHistory.of(recorded), () -> new GlooMeshUpgradeWorkflowImpl(ChangeVersions.RECORDED));
+
+      assertNonDeterministic(recorded, () -> new GlooMeshUpgradeWorkflowImpl(unguarded(change)));
+    }
   }
 
+  /** The register in docs/design.md names every change ID the code has. */
   @Test
-  void theRegistrationWindowWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
-    assertNonDeterministic(SEVEN_CLUSTERS_IN_BATCHES, UnguardedRegistrationWindow.class);
-  }
+  void theDesignDocumentsRegisterNamesEveryChangeId() throws Exception {
+    String design = Files.readString(Path.of("..", "docs", "design.md"));
 
-  @Test
-  void gateIdsWithoutTheirVersionGuardWouldBreakRunsApprovedBeforeThem() throws Exception {
-    assertNonDeterministic(FULL_RUN_CURRENT, UnguardedGates.class);
+    assertThat(Arrays.stream(Change.values()).map(c -> "| `" + c.id() + "`"))
+        .allSatisfy(row -> assertThat(design).contains(row));
   }
 
   /** Today's code, with a gate of each kind answered: its own history replays offline, where IDs are placeholders. */
   @Test
   void aRunOfTodaysCodeWithEveryKindOfAnswerReplays() throws Exception {
-    String history;
+    WorkflowExecutionHistory history;
     try (UpgradeRig rig = new UpgradeRig()) {
-      rig.mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("TrafficPolicy", "a",
+      rig.mesh.conformanceProblems.add(new ConformanceProblem("TrafficPolicy", "a",
           "b", "$.spec.x", "unknown", "remove it"));
-      GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"approvalReminder\":\"1h\"}");
+      GlooMeshUpgradeWorkflow wf = rig.start("""
+          {"targetVersion":"0.11.3","approvalReminder":"1h"}""");
       String review = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
       wf.decide(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol", "known", review));
       String approval = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
       rig.env.sleep(Duration.ofMinutes(90));
       wf.approve(new Approval("carol", "CHG-1", approval));
       assertThat(UpgradeRig.result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
-      history = rig.client.fetchHistory(UpgradeRig.ID).toJson(true);
+      history = rig.client.fetchHistory(UpgradeRig.ID);
     }
 
     WorkflowReplayer.replayWorkflowExecution(history, GlooMeshUpgradeWorkflowImpl.class);
   }
 
   @Test
-  void aConformanceReCheckAndSkipRecordedBeforeTheReviewReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(CONFORMANCE_BEFORE_REVIEW), GlooMeshUpgradeWorkflowImpl.class);
-  }
+  void aTerminatedRunReplaysWithoutItsTermination() throws Exception {
+    WorkflowExecutionHistory terminated = history("terminated-at-step-7");
 
-  /** Problems accepted by someone off the approver list: recorded before SKIP and ACCEPT needed an approver. */
-  private static final String ACCEPTED_BEFORE_DECISION_APPROVERS =
-      "/histories/conformance-accepted-by-non-approver-before-decision-approvers.json";
-
-  @Test
-  void problemsAcceptedByANonApproverBeforeDecisionsNeededOneReplay() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(ACCEPTED_BEFORE_DECISION_APPROVERS),
-        GlooMeshUpgradeWorkflowImpl.class);
-  }
-
-  @Test
-  void holdingDecisionsToTheApproverListWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
-    assertNonDeterministic(ACCEPTED_BEFORE_DECISION_APPROVERS, UnguardedDecisionApprovers.class);
-  }
-
-  @Test
-  void thePreflightConformanceCheckWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
-    assertNonDeterministic(CONFORMANCE_BEFORE_REVIEW, UnguardedPreflightConformance.class);
-  }
-
-  @Test
-  void theBackupWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
-    assertNonDeterministic(FULL_RUN, UnguardedBackup.class);
-  }
-
-  @Test
-  void theCrdSourceCheckWithoutItsVersionGuardWouldBreakOldRuns() throws Exception {
-    assertNonDeterministic(FULL_RUN_BEFORE_CRD_SOURCE_CHECK, UnguardedCrdSourceCheck.class);
-  }
-
-  /** Recorded before the dry run asked the API server to check the CRDs and the control plane (getVersion guards it). */
-  @Test
-  void aDryRunRecordedBeforeTheServerSideChecksReplaysWithoutThem() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(DRY_RUN_BEFORE_SERVER_SIDE),
-        GlooMeshUpgradeWorkflowImpl.class);
-  }
-
-  @Test
-  void theServerSideChecksWithoutTheirVersionGuardWouldBreakOldDryRuns() throws Exception {
-    assertNonDeterministic(DRY_RUN_BEFORE_SERVER_SIDE, UnguardedDryRun.class);
-  }
-
-  /** Run 1 terminated at step 7, then run 2 carrying it on, with an approval reminder: recorded before the overdue flag. */
-  private static final String TERMINATED_AT_STEP_7 = "/histories/terminated-at-step-7-before-approval-overdue.json";
-  private static final String RESUMED_WITH_REMINDER = "/histories/resumed-run-with-reminder-before-approval-overdue.json";
-
-  @Test
-  void aTerminatedRunAndTheRunThatCarriedItOnReplay() throws Exception {
-    WorkflowExecutionHistory terminated = WorkflowExecutionHistory.fromJson(history(TERMINATED_AT_STEP_7));
     assertThat(ReplayableHistory.terminated(terminated)).isTrue();
     WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(terminated), GlooMeshUpgradeWorkflowImpl.class);
-    WorkflowReplayer.replayWorkflowExecution(history(RESUMED_WITH_REMINDER), GlooMeshUpgradeWorkflowImpl.class);
-  }
-
-  @Test
-  void theOverdueSearchAttributeWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
-    assertNonDeterministic(RESUMED_WITH_REMINDER, UnguardedOverdueSearchAttribute.class);
-  }
-
-  @Test
-  void passingOnTheEarlierRunsResumePointWithoutItsVersionGuardWouldBreakRunsRecordedBeforeIt() throws Exception {
-    assertNonDeterministic(RESUMED_WITH_REMINDER, UnguardedResumePointPassing.class);
   }
 
   @Test
   void aChangeInTheOrderOfStepsIsCaughtAsNonDeterministic() throws Exception {
-    assertNonDeterministic(FULL_RUN, ToolingDroppedUpgrade.class);
+    for (String fixture : List.of("full-upgrade-0.10.10-to-0.11.3",
+        "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance", "every-kind-of-answer-on-the-way-to-green")) {
+      assertNonDeterministic(history(fixture), ToolingDroppedUpgrade::new);
+    }
   }
 
-  private static void assertNonDeterministic(String historyResource, Class<?> workflow) throws IOException {
-    String recorded = history(historyResource);
+  private static ChangeVersions unguarded(Change change) {
+    return c -> c == change ? c.newest() : ChangeVersions.RECORDED.version(c);
+  }
 
-    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, workflow))
+  /** The version of {@code change} the history recorded; DEFAULT_VERSION (-1) when it has no marker for it. */
+  private static int recordedVersion(WorkflowExecutionHistory history, Change change) {
+    for (HistoryEvent e : history.getEvents()) {
+      if (!e.hasMarkerRecordedEventAttributes()
+          || !e.getMarkerRecordedEventAttributes().getMarkerName().equals("Version")) {
+        continue;
+      }
+      Map<String, Payloads> details = e.getMarkerRecordedEventAttributes().getDetailsMap();
+      if (change.id().equals(decode(details.get("changeId"), String.class))) {
+        return decode(details.get("version"), Integer.class);
+      }
+    }
+    return Workflow.DEFAULT_VERSION;
+  }
+
+  private static <T> T decode(Payloads payloads, Class<T> type) {
+    return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0, Optional.ofNullable(payloads), type, type);
+  }
+
+  private static void assertNonDeterministic(WorkflowExecutionHistory recorded,
+      Supplier<GlooMeshUpgradeWorkflow> workflow) {
+    assertThatThrownBy(() -> replay(ReplayableHistory.of(recorded), workflow))
         .isInstanceOf(RuntimeException.class)
         .satisfies(e -> assertThat(rootOrSelfIsNonDeterministic(e)).as(e.toString()).isTrue());
+  }
+
+  /** Replays on a worker whose workflow comes from {@code workflow}. */
+  private static void replay(WorkflowExecutionHistory history, Supplier<GlooMeshUpgradeWorkflow> workflow)
+      throws Exception {
+    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+      // A cold JVM on a busy machine can take more than the default second over the first workflow task.
+      Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE, WorkerOptions.newBuilder()
+          .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis()).build());
+      worker.registerWorkflowImplementationFactory(GlooMeshUpgradeWorkflow.class, workflow::get);
+      WorkflowReplayer.replayWorkflowExecution(history, worker);
+    }
   }
 
   private static boolean rootOrSelfIsNonDeterministic(Throwable e) {
@@ -219,134 +216,64 @@ class ReplayTest {
     return false;
   }
 
-  /** A dry run that calls the server-side checks unconditionally, as the change would look without getVersion. */
-  public static class UnguardedDryRun extends GlooMeshUpgradeWorkflowImpl {
-    @Override
-    public UpgradeReport upgrade(JsonNode raw) {
-      UpgradeRequest request = UpgradeRequestParser.parse(raw);
-      PreflightActivities preflight = Workflow.newActivityStub(PreflightActivities.class,
-          UpgradeActivityOptions.preflight());
-      ControlPlaneActivities controlPlane = Workflow.newActivityStub(ControlPlaneActivities.class,
-          UpgradeActivityOptions.controlPlane());
-      var pre = preflight.preflight(new PreflightInput(request.managementContext(), request.namespace(),
-          request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
-          request.clusterContexts(), request.remoteNamespace()));
-      var input = new org.gloomeshupgrade.controlplane.ControlPlaneInput(pre.context(), request.namespace(),
-          request.installMethod(), request.helmRelease(), request.chart(), request.meshctlPath(), request.targetVersion(),
-          request.discoveryDeployment(), request.networkingDeployment());
-      controlPlane.resolveTooling(input);
-      controlPlane.dryRun(input);
-      return null;
+  static WorkflowExecutionHistory history(String fixture) throws IOException {
+    String resource = "/histories/" + fixture + ".json";
+    try (InputStream in = ReplayTest.class.getResourceAsStream(resource)) {
+      assertThat(in).as("recorded history " + resource).isNotNull();
+      return WorkflowExecutionHistory.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 
   /** The upgrade as someone might "simplify" it: the tooling step dropped, scaling down right after preflight. */
-  public static class ToolingDroppedUpgrade extends GlooMeshUpgradeWorkflowImpl {
-    @Override
-    public UpgradeReport upgrade(JsonNode raw) {
-      UpgradeRequest request = UpgradeRequestParser.parse(raw);
-      PreflightActivities preflight = Workflow.newActivityStub(PreflightActivities.class,
-          UpgradeActivityOptions.preflight());
-      DeploymentActivities deployments = Workflow.newActivityStub(DeploymentActivities.class,
-          UpgradeActivityOptions.scale(Duration.ofMinutes(1)));
-      var pre = preflight.preflight(new PreflightInput(request.managementContext(), request.namespace(),
-          request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
-          request.clusterContexts(), request.remoteNamespace()));
-      deployments.scale(new ScaleInput(pre.context(), request.namespace(), "networking", 0, 60));
-      Workflow.newActivityStub(ControlPlaneActivities.class, UpgradeActivityOptions.controlPlane());
-      return null;
-    }
-  }
-
-  /** The CRD source check added to the tooling step with no getVersion around it. */
-  public static class UnguardedCrdSourceCheck extends GlooMeshUpgradeWorkflowImpl {
-    @Override
-    public UpgradeReport upgrade(JsonNode raw) {
-      UpgradeRequest request = UpgradeRequestParser.parse(raw);
-      PreflightActivities preflight = Workflow.newActivityStub(PreflightActivities.class,
-          UpgradeActivityOptions.preflight());
-      ControlPlaneActivities controlPlane = Workflow.newActivityStub(ControlPlaneActivities.class,
-          UpgradeActivityOptions.controlPlane());
-      org.gloomeshupgrade.crds.CrdActivities crds = Workflow.newActivityStub(
-          org.gloomeshupgrade.crds.CrdActivities.class, UpgradeActivityOptions.crds());
-      var pre = preflight.preflight(new PreflightInput(request.managementContext(), request.namespace(),
-          request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
-          request.clusterContexts(), request.remoteNamespace()));
-      controlPlane.resolveTooling(new org.gloomeshupgrade.controlplane.ControlPlaneInput(pre.context(),
-          request.namespace(), request.installMethod(), request.helmRelease(), request.chart(), request.meshctlPath(),
-          request.targetVersion(), request.discoveryDeployment(), request.networkingDeployment()));
-      crds.check(new org.gloomeshupgrade.crds.CrdApplyInput(pre.context(), request.crdSource(),
-          request.targetVersion(), 60, request.chart()));
-      return null;
-    }
-  }
-
-  /** The backup added before the scale-down with no getVersion around it. */
-  public static class UnguardedBackup extends UnguardedCrdSourceCheck {
-    @Override
-    public UpgradeReport upgrade(JsonNode raw) {
-      super.upgrade(raw);
-      UpgradeRequest request = UpgradeRequestParser.parse(raw);
-      Workflow.newActivityStub(org.gloomeshupgrade.backup.BackupActivities.class, UpgradeActivityOptions.backup())
-          .backup(new org.gloomeshupgrade.backup.BackupInput(request.managementContext(), request.namespace(),
-              Workflow.getInfo().getWorkflowId(), request.discoveryDeployment()));
-      return null;
-    }
-  }
-
-  /** Preflight's conformance check against the target's CRDs with no getVersion around it. */
-  public static class UnguardedPreflightConformance extends GlooMeshUpgradeWorkflowImpl {
+  static final class ToolingDroppedUpgrade implements GlooMeshUpgradeWorkflow {
     @Override
     public UpgradeReport upgrade(JsonNode raw) {
       UpgradeRequest request = UpgradeRequestParser.parse(raw);
       var pre = Workflow.newActivityStub(PreflightActivities.class, UpgradeActivityOptions.preflight())
           .preflight(new PreflightInput(request.managementContext(), request.namespace(),
               request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
-              request.clusterContexts(), request.remoteNamespace()));
-      Workflow.newActivityStub(org.gloomeshupgrade.conformance.ConformanceActivities.class,
-          UpgradeActivityOptions.conformance()).checkAgainstTarget(new org.gloomeshupgrade.crds.CrdApplyInput(
-              pre.context(), request.crdSource(), request.targetVersion(), 60, request.chart()));
+              request.clusterContexts(), request.remoteNamespace(), null));
+      Workflow.newActivityStub(DeploymentActivities.class, UpgradeActivityOptions.scale(Duration.ofMinutes(1)))
+          .scale(new ScaleInput(pre.context(), request.namespace(), "networking", 0, 60));
       return null;
     }
-  }
 
-  /** The registration window with no getVersion around it: what step 7 would do if the guard were dropped. */
-  public static class UnguardedRegistrationWindow extends GlooMeshUpgradeWorkflowImpl {
     @Override
-    boolean registrationWindowApplies() {
-      return true;
+    public void approve(Approval approval) {}
+
+    @Override
+    public void reject(Approval rejection) {}
+
+    @Override
+    public void decide(StepDecision decision) {}
+
+    @Override
+    public String approveNow(Approval approval) {
+      return "";
     }
-  }
 
-  /** Version 2 of the resume point (passing on the earlier run's) taken for granted, as if unguarded. */
-  public static class UnguardedResumePointPassing extends GlooMeshUpgradeWorkflowImpl {
     @Override
-    int resumePointVersion() {
-      return 2;
+    public void validateApproveNow(Approval approval) {}
+
+    @Override
+    public String rejectNow(Approval rejection) {
+      return "";
     }
-  }
 
-  /** SKIP and ACCEPT held to the approver list with no getVersion around it: the recorded ACCEPT would be ignored. */
-  public static class UnguardedDecisionApprovers extends GlooMeshUpgradeWorkflowImpl {
     @Override
-    boolean decisionApproversApply() {
-      return true;
+    public void validateRejectNow(Approval rejection) {}
+
+    @Override
+    public String decideNow(StepDecision decision) {
+      return "";
     }
-  }
 
-  /** GlooMeshApprovalOverdue with no getVersion around it: an upsert at the reminder the history does not have. */
-  public static class UnguardedOverdueSearchAttribute extends GlooMeshUpgradeWorkflowImpl {
     @Override
-    boolean overdueSearchAttributeApplies() {
-      return true;
-    }
-  }
+    public void validateDecideNow(StepDecision decision) {}
 
-  /** Gate IDs with no getVersion around them: the recorded approval names no gate, so it would be refused. */
-  public static class UnguardedGates extends GlooMeshUpgradeWorkflowImpl {
     @Override
-    boolean gatesApply() {
-      return true;
+    public UpgradeStatus status() {
+      return null;
     }
   }
 }
