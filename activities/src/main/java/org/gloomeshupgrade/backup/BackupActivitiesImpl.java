@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -229,8 +230,8 @@ public class BackupActivitiesImpl implements BackupActivities {
       Path target = file(backupId);
       Path partial = Files.createTempFile(folder, ".backup-", ".part");
       Files.write(partial, data);
-      Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw ApplicationFailure.newFailure("cannot write the backup to the worker's folder " + folder + ": "
           + e.getMessage(), FailureTypes.TOOLING);

@@ -4,16 +4,19 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.temporal.failure.ApplicationFailure;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.gloomeshupgrade.kube.ConflictRetry;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.workflow.FailureTypes;
@@ -69,7 +72,7 @@ final class BackupSecrets {
               CHUNKS_ANNOTATION, String.valueOf(count), SHA256_ANNOTATION, digest))
           .endMetadata()
           .withType(TYPE)
-          .addToData(DATA_KEY, java.util.Base64.getEncoder().encodeToString(part))
+          .addToData(DATA_KEY, Base64.getEncoder().encodeToString(part))
           .build();
       KubernetesFailures.call("writing backup Secret " + namespace + "/" + secret.getMetadata().getName(), context,
           () -> ConflictRetry.onConflict(() -> client.secrets().inNamespace(namespace).resource(secret)
@@ -95,14 +98,14 @@ final class BackupSecrets {
     String digest = annotation(chunks.get(0), SHA256_ANNOTATION);
     List<Integer> indexes = chunks.stream().map(s -> Integer.parseInt(annotation(s, CHUNK_ANNOTATION))).toList();
     boolean complete = chunks.size() == expected
-        && indexes.equals(java.util.stream.IntStream.range(0, expected).boxed().toList())
+        && indexes.equals(IntStream.range(0, expected).boxed().toList())
         && chunks.stream().allMatch(s -> digest.equals(annotation(s, SHA256_ANNOTATION)));
     if (!complete) {
       throw incomplete(namespace, backupId, "it has chunks " + indexes + " of " + expected);
     }
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Secret chunk : chunks) {
-      out.writeBytes(java.util.Base64.getDecoder().decode(chunk.getData().get(DATA_KEY)));
+      out.writeBytes(Base64.getDecoder().decode(chunk.getData().get(DATA_KEY)));
     }
     byte[] data = out.toByteArray();
     if (!digest.equals(sha256(data))) {

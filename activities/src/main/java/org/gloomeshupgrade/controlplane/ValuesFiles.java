@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The request's Helm values files, read on the worker. They stay files: values can hold secrets, and only their
@@ -36,7 +37,7 @@ final class ValuesFiles {
       }
       if (values != null && !values.isMissingNode() && !values.isNull() && !values.isObject()) {
         throw ChartResolver.tooling(where + ": Helm values must be a mapping of keys, not a "
-            + values.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+            + values.getNodeType().toString().toLowerCase(Locale.ROOT));
       }
       files.add(file.toAbsolutePath());
     }

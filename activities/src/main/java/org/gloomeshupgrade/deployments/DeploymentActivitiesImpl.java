@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
@@ -133,6 +134,6 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
   }
 
   private static String seconds(long millis) {
-    return String.format(java.util.Locale.ROOT, "%.1f", millis / 1000.0);
+    return String.format(Locale.ROOT, "%.1f", millis / 1000.0);
   }
 }

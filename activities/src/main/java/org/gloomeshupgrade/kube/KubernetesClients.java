@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.temporal.failure.ApplicationFailure;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ public final class KubernetesClients implements AutoCloseable {
   public static Path defaultKubeconfig() {
     String env = System.getenv("KUBECONFIG");
     if (env != null && !env.isBlank()) {
-      return Path.of(env.split(java.io.File.pathSeparator)[0]);
+      return Path.of(env.split(File.pathSeparator)[0]);
     }
     return Path.of(System.getProperty("user.home"), ".kube", "config");
   }

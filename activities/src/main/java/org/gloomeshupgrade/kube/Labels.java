@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.kube;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,7 +14,7 @@ public final class Labels {
   private Labels() {}
 
   /** Whether Helm's ownership marks are on the object: its release rewrites it on upgrade. */
-  public static boolean ownedByHelm(io.fabric8.kubernetes.api.model.ObjectMeta metadata) {
+  public static boolean ownedByHelm(ObjectMeta metadata) {
     Map<String, String> annotations = metadata.getAnnotations();
     Map<String, String> labels = metadata.getLabels();
     return annotations != null && annotations.containsKey(HELM_RELEASE_NAME)

@@ -28,6 +28,7 @@ import org.gloomeshupgrade.kube.PermissionReviews;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.workflow.FailureTypes;
+import org.semver4j.Semver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,42 +283,18 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     return known.iterator().next();
   }
 
-  /** Orders "0.10.8" < "0.11.3" < "1.0.0-beta7" < "1.0.0"; text that is not a version sorts by its text. */
-  static final Comparator<String> VERSION_ORDER = (a, b) -> {
-    String[] pa = a.split("-", 2);
-    String[] pb = b.split("-", 2);
-    String[] na = pa[0].split("\\.");
-    String[] nb = pb[0].split("\\.");
-    for (int i = 0; i < Math.max(na.length, nb.length); i++) {
-      long x = i < na.length ? number(na[i]) : 0;
-      long y = i < nb.length ? number(nb[i]) : 0;
-      if (x != y) {
-        return Long.compare(x, y);
-      }
-    }
-    if (pa.length != pb.length) {
-      return pa.length > pb.length ? -1 : 1; // a pre-release comes before its release
-    }
-    return pa.length == 1 ? a.compareTo(b) : comparePreRelease(pa[1], pb[1]);
-  };
+  /**
+   * Orders "0.10.8" < "0.11.3" < "1.0.0-beta7" < "1.0.0-beta10" < "1.0.0" by semantic-version precedence, a leading
+   * "v" ignored. Tags that are not versions ("latest") come before every version, in the order of their text. Versions
+   * of equal precedence ("0.11.3", "v0.11.3") are ordered by their text too, so only equal strings compare equal.
+   */
+  static final Comparator<String> VERSION_ORDER = Comparator
+      .comparing(PreflightActivitiesImpl::semver, Comparator.nullsFirst(Comparator.<Semver>naturalOrder()))
+      .thenComparing(Comparator.naturalOrder());
 
-  private static int comparePreRelease(String a, String b) {
-    String da = a.replaceAll("\\D", "");
-    String db = b.replaceAll("\\D", "");
-    String ta = a.replaceAll("\\d", "");
-    String tb = b.replaceAll("\\d", "");
-    if (ta.equals(tb) && !da.isEmpty() && !db.isEmpty()) {
-      return Long.compare(number(da), number(db));
-    }
-    return a.compareTo(b);
-  }
-
-  private static long number(String s) {
-    try {
-      return Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+  /** The version a tag names, or null when it names none. */
+  private static Semver semver(String tag) {
+    return Semver.parse(ImageVersions.normalize(tag));
   }
 
   @SuppressWarnings("unchecked")

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -242,7 +243,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     T merged = merge.apply(existing, desired);
     if (merged == null) {
       KubernetesFailures.call("replacing " + what, context, () -> {
-        handle.apply(existing).withTimeout(30, java.util.concurrent.TimeUnit.SECONDS).delete();
+        handle.apply(existing).withTimeout(30, TimeUnit.SECONDS).delete();
         return handle.apply(desired).create();
       });
       log.info("re-register: cluster={} context={} {}: replaced (a field that cannot change in place differed)",

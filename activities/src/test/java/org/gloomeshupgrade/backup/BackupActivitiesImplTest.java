@@ -11,9 +11,11 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.gloomeshupgrade.kube.KubernetesClients;
@@ -97,14 +99,14 @@ class BackupActivitiesImplTest {
   @Test
   void aBackupLargerThanOneMebibyteIsSplitAndRestoredWhole() {
     // Incompressible annotations, so the compressed backup really is larger than 1 MiB.
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     IntStream.range(0, 60).forEach(i -> {
       byte[] noise = new byte[24 * 1024];
       random.nextBytes(noise);
       mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace(NS).resource(new GenericKubernetesResourceBuilder()
           .withApiVersion("networking.mesh.gloo.solo.io/v1alpha2").withKind("TrafficPolicy")
           .withNewMetadata().withName("bulk-" + i).withNamespace(NS)
-          .addToAnnotations("payload", java.util.Base64.getEncoder().encodeToString(noise)).endMetadata()
+          .addToAnnotations("payload", Base64.getEncoder().encodeToString(noise)).endMetadata()
           .addToAdditionalProperties("spec", Map.of("retries", Map.of("attempts", i)))
           .build()).create();
     });
@@ -117,7 +119,7 @@ class BackupActivitiesImplTest {
     List<Secret> chunks = mgmt.secrets().inNamespace(NS).withLabel(BackupSecrets.BACKUP_LABEL, BackupSecrets.label(ID))
         .list().getItems();
     assertThat(chunks).hasSize(backup.chunks()).hasSizeGreaterThan(1)
-        .allSatisfy(s -> assertThat(java.util.Base64.getDecoder().decode(s.getData().get(BackupSecrets.DATA_KEY)))
+        .allSatisfy(s -> assertThat(Base64.getDecoder().decode(s.getData().get(BackupSecrets.DATA_KEY)))
             .hasSizeLessThanOrEqualTo(BackupSecrets.DEFAULT_CHUNK_BYTES));
 
     IntStream.range(0, 60).forEach(i ->

@@ -9,15 +9,21 @@ import static org.gloomeshupgrade.mesh.GlooMeshGroups.SETTINGS;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.crds.CrdApplyInput;
+import org.gloomeshupgrade.crds.PublishedCrds;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.kube.MockKubeconfig;
 import org.junit.jupiter.api.AfterEach;
@@ -88,11 +94,11 @@ class ConformanceActivitiesImplTest {
   @Test
   void beforeTheUpgradeResourcesAreCheckedAgainstTheTargetCrdsFromTheSource() {
     PublishedSchemas installed = PublishedSchemas.of("0.11.3");
-    Path target = org.gloomeshupgrade.crds.PublishedCrds.management("0.12.0");
+    Path target = PublishedCrds.management("0.12.0");
     assumeTrue(installed != null && target != null,
         "the published 0.11.3 and 0.12.0 CRDs (shared/gloo-mesh-crds) are not on this machine");
     client.apiextensions().v1().customResourceDefinitions().resource(installed.crd("Settings")).createOr(
-        io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+        NonDeletingOperation::update);
     // Fits 0.11.3; 0.12.0 moved spec.istio to spec.discovery.istio, so its schema prunes the old field.
     mesh.resource(SETTINGS, "v1alpha2", "Settings", "gloo-mesh", "settings",
         Map.of("mtls", Map.of("istio", Map.of("tlsMode", "ISTIO_MUTUAL")),
@@ -100,7 +106,7 @@ class ConformanceActivitiesImplTest {
 
     ConformanceReport installedCheck = activities.check("mgmt");
     ConformanceReport targetCheck = activities.checkAgainstTarget(
-        new org.gloomeshupgrade.crds.CrdApplyInput("mgmt", target.toString(), "0.12.0", 60));
+        new CrdApplyInput("mgmt", target.toString(), "0.12.0", 60));
 
     assertThat(installedCheck.problems()).as("fits the installed 0.11.3 schema").isEmpty();
     assertThat(targetCheck.resourcesChecked()).isEqualTo(1);
@@ -114,22 +120,22 @@ class ConformanceActivitiesImplTest {
   @Test
   void beforeTheUpgradeProblemsOfObjectsTheChartOwnsAreLeftToTheChartWhichRewritesThem() {
     PublishedSchemas installed = PublishedSchemas.of("0.11.3");
-    Path target = org.gloomeshupgrade.crds.PublishedCrds.management("0.12.0");
+    Path target = PublishedCrds.management("0.12.0");
     assumeTrue(installed != null && target != null,
         "the published 0.11.3 and 0.12.0 CRDs (shared/gloo-mesh-crds) are not on this machine");
     client.apiextensions().v1().customResourceDefinitions().resource(installed.crd("Settings")).createOr(
-        io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+        NonDeletingOperation::update);
     Map<String, Object> oldShape = Map.of("istio", Map.of("ingressGatewayDetectors", Map.of()));
     GenericKubernetesResource chartOwned = mesh.resource(SETTINGS, "v1alpha2", "Settings", "gloo-mesh", "settings",
         oldShape);
-    chartOwned.getMetadata().setLabels(Map.of(org.gloomeshupgrade.kube.Labels.MANAGED_BY, "Helm"));
-    chartOwned.getMetadata().setAnnotations(Map.of(org.gloomeshupgrade.kube.Labels.HELM_RELEASE_NAME, "gloo-mesh"));
+    chartOwned.getMetadata().setLabels(Map.of(Labels.MANAGED_BY, "Helm"));
+    chartOwned.getMetadata().setAnnotations(Map.of(Labels.HELM_RELEASE_NAME, "gloo-mesh"));
     client.genericKubernetesResources(MeshFixtures.context(SETTINGS, "v1alpha2", "Settings")).resource(chartOwned)
         .update();
     mesh.resource(SETTINGS, "v1alpha2", "Settings", "team-a", "made-by-hand", oldShape);
 
     ConformanceReport report = activities.checkAgainstTarget(
-        new org.gloomeshupgrade.crds.CrdApplyInput("mgmt", target.toString(), "0.12.0", 60));
+        new CrdApplyInput("mgmt", target.toString(), "0.12.0", 60));
 
     assertThat(report.problems()).extracting(ConformanceProblem::namespace, ConformanceProblem::path)
         .containsExactly(tuple("team-a", "$.spec.istio"));
@@ -140,13 +146,13 @@ class ConformanceActivitiesImplTest {
 
   @Test
   void aKindTheTargetNoLongerHasIsReportedAgainstTheTargetVersion() {
-    Path target = org.gloomeshupgrade.crds.PublishedCrds.management("0.11.3");
+    Path target = PublishedCrds.management("0.11.3");
     assumeTrue(target != null, "the published 0.11.3 CRDs (shared/gloo-mesh-crds) are not on this machine");
     mesh.crd(NETWORKING, "RetiredPolicy", "v1alpha2", TRAFFIC_POLICY_SCHEMA, "0.10.10");
     mesh.resource(NETWORKING, "v1alpha2", "RetiredPolicy", "bookinfo", "old", Map.of("destinationSelector", List.of()));
 
     ConformanceReport report = activities.checkAgainstTarget(
-        new org.gloomeshupgrade.crds.CrdApplyInput("mgmt", target.toString(), "0.11.3", 60));
+        new CrdApplyInput("mgmt", target.toString(), "0.11.3", 60));
 
     assertThat(report.problems()).extracting(ConformanceProblem::name, ConformanceProblem::problem)
         .contains(tuple("old", "kind RetiredPolicy of group networking.mesh.gloo.solo.io has no 0.11.3 CRD"));
@@ -296,7 +302,7 @@ class ConformanceActivitiesImplTest {
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     // what a real API server answers for a version its CRD does not list
     server.expect().get().withPath("/apis/networking.mesh.gloo.solo.io/v1alpha1/virtualmeshes")
-        .andReturn(404, new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(404).withReason("NotFound")
+        .andReturn(404, new StatusBuilder().withCode(404).withReason("NotFound")
             .withMessage("the server could not find the requested resource").build()).always();
 
     ConformanceReport report = activities.check("mgmt");
@@ -312,7 +318,7 @@ class ConformanceActivitiesImplTest {
   void reportsObjectsWhoseKindHasNoInstalledCrd() {
     // An object left under the CRD's path with a kind the new CRDs no longer define.
     client.genericKubernetesResources(MeshFixtures.context(NETWORKING, "v1alpha2", "TrafficPolicy"))
-        .resource(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+        .resource(new GenericKubernetesResourceBuilder()
             .withApiVersion(NETWORKING + "/v1alpha2").withKind("FailoverService")
             .withNewMetadata().withName("failover").withNamespace("bookinfo").endMetadata().build())
         .create();

@@ -14,7 +14,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.awaitility.Awaitility;
+import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.PublishedCrds;
 import org.gloomeshupgrade.kube.CrdKind;
 import org.gloomeshupgrade.kube.CrdKinds;
@@ -183,7 +187,7 @@ class ConformanceOnApiServerIT {
         .filter(r -> ns.equals(r.getMetadata().getNamespace())).toList();
 
     ConformanceReport early = new ConformanceActivitiesImpl(clients).checkAgainstTarget(
-        new org.gloomeshupgrade.crds.CrdApplyInput("mgmt", PublishedCrds.management(TARGET).toString(), TARGET, 60));
+        new CrdApplyInput("mgmt", PublishedCrds.management(TARGET).toString(), TARGET, 60));
     Set<String> predicted = new TreeSet<>();
     early.problems().stream().filter(p -> ns.equals(p.namespace()) && p.hint().contains("would drop"))
         .forEach(p -> predicted.add(p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()));
@@ -288,7 +292,7 @@ class ConformanceOnApiServerIT {
         with(conforming, "", "template", "{\"apiVersion\": \"v1\", \"spec\": {}}"));
     cases.put("map-value", with(conforming, "", "labels", "{\"app\": 1}"));
     // Let the server serve the new kind before asking it anything.
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
         .until(() -> DryRunRefusals.fields(client, context, example(ns, "probe", conforming)) != null);
 
     Map<String, Set<String>> reported = new TreeMap<>();
@@ -336,7 +340,7 @@ class ConformanceOnApiServerIT {
   private static JsonNode read(String json) {
     try {
       return JSON.readTree(json);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException(json, e);
     }
   }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ final class CrdSwitch {
           if (GlooMeshGroups.USER_CONFIGURATION.stream()
               .noneMatch(g -> file.getFileName().toString().startsWith(g + "_"))) {
             // The other groups as published: the CRD step only applies a version's complete set.
-            Files.copy(file, folder.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(file, folder.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             continue;
           }
           StringBuilder out = new StringBuilder();

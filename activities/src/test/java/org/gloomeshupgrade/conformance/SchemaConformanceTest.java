@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,9 +88,9 @@ class SchemaConformanceTest {
     assertThat(check("""
         {"port": true, "maxSurge": false}
         """, schema)).extracting(ConformanceProblem::path, ConformanceProblem::problem).containsExactlyInAnyOrder(
-        org.assertj.core.groups.Tuple.tuple("$.spec.port",
+        Tuple.tuple("$.spec.port",
             "spec.port is a boolean (true), but the v1 schema wants an integer or string"),
-        org.assertj.core.groups.Tuple.tuple("$.spec.maxSurge",
+        Tuple.tuple("$.spec.maxSurge",
             "spec.maxSurge is a boolean (false), which fits none of the forms the v1 schema allows (boolean found, "
                 + "integer expected; boolean found, string expected)"));
   }
@@ -236,11 +239,11 @@ class SchemaConformanceTest {
     assertThat(check("""
         {"empty": {"x": 1}, "known": {"n": 1, "old": "gone"}, "removed": {"deep": true}}
         """, schema)).extracting(ConformanceProblem::path, ConformanceProblem::problem).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("$.spec.empty.x",
+        Tuple.tuple("$.spec.empty.x",
             "field spec.empty.x would be lost: it is not in the v1 schema of Example"),
-        org.assertj.core.groups.Tuple.tuple("$.spec.known.old",
+        Tuple.tuple("$.spec.known.old",
             "field spec.known.old would be lost: it is not in the v1 schema of Example"),
-        org.assertj.core.groups.Tuple.tuple("$.spec.removed",
+        Tuple.tuple("$.spec.removed",
             "field spec.removed would be lost: it is not in the v1 schema of Example"));
   }
 
@@ -277,7 +280,7 @@ class SchemaConformanceTest {
     ObjectNode spec = (ObjectNode) root.at("/properties/spec");
     spec.set("properties", read(specProperties));
     if (required.length > 0) {
-      spec.putArray("required").addAll(java.util.Arrays.stream(required).map(JSON::valueToTree)
+      spec.putArray("required").addAll(Arrays.stream(required).map(JSON::valueToTree)
           .map(JsonNode.class::cast).toList());
     }
     return root;
@@ -298,7 +301,7 @@ class SchemaConformanceTest {
   private static ObjectNode read(String json) {
     try {
       return (ObjectNode) JSON.readTree(json);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException(json, e);
     }
   }

@@ -15,8 +15,11 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -180,8 +183,8 @@ class ControlPlaneActivitiesImplTest {
     TestChart.registerSettingsCrd(client);
     FakeMeshctl fake = FakeMeshctl.installIn(tmp.resolve("bin"));
     MeshctlInstaller meshctl = new MeshctlInstaller(
-        new MeshctlRunner(clients, fake.dir().toString(), java.time.Duration.ofSeconds(20)),
-        java.time.Duration.ofSeconds(20), clients, new ChartResolver());
+        new MeshctlRunner(clients, fake.dir().toString(), Duration.ofSeconds(20)),
+        Duration.ofSeconds(20), clients, new ChartResolver());
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
         Map.of(InstallMethod.MESHCTL, meshctl));
     ControlPlaneInput input = input(InstallMethod.MESHCTL, TestChart.folder().toString(), "0.11.3");
@@ -338,8 +341,8 @@ class ControlPlaneActivitiesImplTest {
   private Path mkdir(String name) {
     try {
       return Files.createDirectories(tmp.resolve(name));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

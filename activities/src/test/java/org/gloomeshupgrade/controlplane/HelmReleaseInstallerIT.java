@@ -135,16 +135,16 @@ class HelmReleaseInstallerIT {
   }
 
   @Test
-  void theRequestsValuesFilesGoOverTheReleasesValuesInOrder(@org.junit.jupiter.api.io.TempDir Path dir)
+  void theRequestsValuesFilesGoOverTheReleasesValuesInOrder(@TempDir Path dir)
       throws IOException {
     String context = target.context();
     String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
     KubernetesClient client = target.clients().forContext(context);
     boolean settings = servesSettings(client);
     String namespace = freshNamespace();
-    Path first = java.nio.file.Files.writeString(dir.resolve("first.yaml"),
+    Path first = Files.writeString(dir.resolve("first.yaml"),
         "discovery:\n  image:\n    registry: first.example\nnetworking:\n  image:\n    registry: net.example\n");
-    Path second = java.nio.file.Files.writeString(dir.resolve("second.yaml"),
+    Path second = Files.writeString(dir.resolve("second.yaml"),
         "discovery:\n  image:\n    registry: site.example\n");
     try {
       Helm.install(chart("0.11.3", settings).toString()).withName(RELEASE).withNamespace(namespace)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.temporal.failure.ApplicationFailure;
+import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ class MeshctlInstallerTest {
     meshctl = FakeMeshctl.installIn(tmp.resolve("bin"));
     // No API server is contacted: meshctl only gets the kubeconfig's path.
     clients = new MockKubeconfig().with("mgmt", "https://127.0.0.1:6443").clients(tmp);
-    String path = tmp.resolve("empty").toString() + java.io.File.pathSeparator + meshctl.dir();
+    String path = tmp.resolve("empty").toString() + File.pathSeparator + meshctl.dir();
     installer = new MeshctlInstaller(clients, path, Duration.ofSeconds(20), Duration.ofSeconds(20));
   }
 

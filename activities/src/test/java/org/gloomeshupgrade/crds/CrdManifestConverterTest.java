@@ -12,11 +12,14 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,12 +74,12 @@ class CrdManifestConverterTest {
 
     assertThat(v1.getSpec().getVersions()).extracting(CustomResourceDefinitionVersion::getName,
         CustomResourceDefinitionVersion::getServed, CustomResourceDefinitionVersion::getStorage)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("v1alpha1", true, true));
+        .containsExactly(Tuple.tuple("v1alpha1", true, true));
     CustomResourceDefinitionVersion version = v1.getSpec().getVersions().get(0);
     assertThat(version.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName,
         CustomResourceColumnDefinition::getJsonPath)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("Replicas", ".spec.replicas"),
-            org.assertj.core.groups.Tuple.tuple("Age", ".metadata.creationTimestamp"));
+        .containsExactly(Tuple.tuple("Replicas", ".spec.replicas"),
+            Tuple.tuple("Age", ".metadata.creationTimestamp"));
     assertThat(version.getAdditionalPrinterColumns().get(1).getPriority()).isEqualTo(1);
     assertThat(version.getAdditionalPrinterColumns().get(1).getDescription()).isEqualTo("Time since creation");
     assertThat(tree.toString()).doesNotContain("JSONPath");
@@ -113,9 +116,9 @@ class CrdManifestConverterTest {
     assertThat(v1.getSpec().getScope()).isEqualTo("Cluster");
     assertThat(v1.getSpec().getVersions()).extracting(CustomResourceDefinitionVersion::getName,
         CustomResourceDefinitionVersion::getServed, CustomResourceDefinitionVersion::getStorage)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("v1alpha1", true, false),
-            org.assertj.core.groups.Tuple.tuple("v1beta1", true, true),
-            org.assertj.core.groups.Tuple.tuple("v1beta2", false, false));
+        .containsExactly(Tuple.tuple("v1alpha1", true, false),
+            Tuple.tuple("v1beta1", true, true),
+            Tuple.tuple("v1beta2", false, false));
     JsonNode topSchema = gadgets.at("/spec/validation/openAPIV3Schema");
     JsonNode ownSchema = gadgets.at("/spec/versions/1/schema/openAPIV3Schema");
     assertThat(tree.at("/spec/versions/0/schema/openAPIV3Schema")).isEqualTo(topSchema);
@@ -166,7 +169,7 @@ class CrdManifestConverterTest {
   @Test
   void refusesWhatIsNotACrd() {
     ObjectNode configMap = SERIALIZATION.convertValue(
-        java.util.Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", java.util.Map.of("name", "x")),
+        Map.of("apiVersion", "v1", "kind", "ConfigMap", "metadata", Map.of("name", "x")),
         ObjectNode.class);
     assertThatThrownBy(() -> CrdManifestConverter.toV1(configMap))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ConfigMap");
@@ -230,7 +233,7 @@ class CrdManifestConverterTest {
   static Path resource(String name) {
     try {
       return Path.of(CrdManifestConverterTest.class.getResource("/crds/" + name).toURI());
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }

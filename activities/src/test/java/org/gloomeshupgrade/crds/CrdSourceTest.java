@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import com.marcnuri.helm.Helm;
@@ -148,7 +149,7 @@ class CrdSourceTest {
       return files.filter(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".tgz"))
           .findFirst().orElseThrow();
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionCondition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.gloomeshupgrade.kube.KubernetesClients;
@@ -27,6 +30,7 @@ import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.semver4j.Semver;
@@ -116,7 +120,7 @@ class PublishedCrdsOnApiServerIT {
     }
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void unknownFieldsAV1beta1CrdKeptAreStillKeptAtEveryDepthAfterConversion() {
     CrdActivitiesImpl activities = new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
     // Hand-written CRDs of another group, not a management plane's set: they skip the set check.
@@ -124,8 +128,8 @@ class PublishedCrdsOnApiServerIT {
     activities.write("mgmt", "0.11.3", new CrdSource().load(legacy, "0.11.3"), false, 60);
     var widgets = sim.client("mgmt").genericKubernetesResources("example.gloo-mesh-upgrade.io/v1alpha1", "Widget")
         .inNamespace("default");
-    io.fabric8.kubernetes.api.model.GenericKubernetesResource widget =
-        new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+    GenericKubernetesResource widget =
+        new GenericKubernetesResourceBuilder()
             .withApiVersion("example.gloo-mesh-upgrade.io/v1alpha1").withKind("Widget")
             .withNewMetadata().withName("w").withNamespace("default").endMetadata()
             .addToAdditionalProperties("spec", Map.of("replicas", 1, "extra", Map.of("nested", "kept")))
@@ -135,7 +139,7 @@ class PublishedCrdsOnApiServerIT {
     await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
         && (k.getCode() == 429 || k.getCode() == 404)).until(() -> widgets.resource(widget).create() != null);
 
-    io.fabric8.kubernetes.api.model.GenericKubernetesResource stored = widgets.withName("w").get();
+    GenericKubernetesResource stored = widgets.withName("w").get();
     assertThat(stored.<String>get("spec", "extra", "nested")).isEqualTo("kept");
     assertThat(stored.getAdditionalProperties()).containsEntry("topLevel", "kept too");
   }
@@ -148,7 +152,7 @@ class PublishedCrdsOnApiServerIT {
 
   /** CRD name to manifest, from every YAML document of the folder. */
   private static Map<String, JsonNode> manifests(Path folder) throws IOException {
-    Map<String, JsonNode> byName = new java.util.TreeMap<>();
+    Map<String, JsonNode> byName = new TreeMap<>();
     try (Stream<Path> files = Files.list(folder)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
         try (var parser = YAML.getFactory().createParser(file.toFile())) {

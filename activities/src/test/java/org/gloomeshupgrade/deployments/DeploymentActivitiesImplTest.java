@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -308,7 +309,7 @@ class DeploymentActivitiesImplTest {
     return requests;
   }
 
-  private static io.fabric8.kubernetes.api.model.Status status(int code, String reason, String message) {
+  private static Status status(int code, String reason, String message) {
     return new StatusBuilder().withCode(code).withReason(reason).withMessage(message).withStatus("Failure").build();
   }
 }

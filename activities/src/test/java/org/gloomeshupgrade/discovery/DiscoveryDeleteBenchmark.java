@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 
@@ -66,7 +67,7 @@ public final class DiscoveryDeleteBenchmark {
           .withApiVersion("discovery.mesh.gloo.solo.io/v1alpha2").withKind("Workload")
           .withNewMetadata().withName("bench-" + i).withNamespace(NS)
           .addToLabels("cluster.discovery.mesh.gloo.solo.io", "cluster-1").endMetadata()
-          .addToAdditionalProperties("spec", java.util.Map.of("kubernetes", java.util.Map.of("serviceAccountName", "sa")))
+          .addToAdditionalProperties("spec", Map.of("kubernetes", Map.of("serviceAccountName", "sa")))
           .build();
       client.genericKubernetesResources(WORKLOADS).inNamespace(NS).resource(r).create();
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,6 +14,8 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivitiesImpl;
@@ -150,8 +153,8 @@ class ServerSideDryRunIT {
   private static Map<String, JsonNode> withoutResourceVersions(Map<String, JsonNode> state) {
     Map<String, JsonNode> copy = new TreeMap<>();
     state.forEach((key, node) -> {
-      com.fasterxml.jackson.databind.node.ObjectNode c = node.deepCopy();
-      ((com.fasterxml.jackson.databind.node.ObjectNode) c.path("metadata")).remove("resourceVersion");
+      ObjectNode c = node.deepCopy();
+      ((ObjectNode) c.path("metadata")).remove("resourceVersion");
       copy.put(key, c);
     });
     return copy;
@@ -198,16 +201,16 @@ class ServerSideDryRunIT {
   }
 
   private static JsonNode comparable(Object resource) {
-    com.fasterxml.jackson.databind.node.ObjectNode node = JSON.valueToTree(resource);
+    ObjectNode node = JSON.valueToTree(resource);
     node.remove("status");
-    com.fasterxml.jackson.databind.node.ObjectNode metadata = (com.fasterxml.jackson.databind.node.ObjectNode)
+    ObjectNode metadata = (ObjectNode)
         node.path("metadata");
-    metadata.remove(java.util.List.of("managedFields", "creationTimestamp"));
+    metadata.remove(List.of("managedFields", "creationTimestamp"));
     return node;
   }
 
-  private static java.util.List<String> concat(java.util.List<String> a, java.util.List<String> b) {
-    java.util.List<String> all = new java.util.ArrayList<>(a);
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
   }

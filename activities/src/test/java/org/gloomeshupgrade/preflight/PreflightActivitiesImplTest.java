@@ -227,7 +227,7 @@ class PreflightActivitiesImplTest {
   @Test
   void refusesAManagementContextTheWorkerLacks() {
     ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.preflight(
-        new PreflightInput("prod", NS, "discovery", "networking", List.of(), Map.of(), NS)));
+        new PreflightInput("prod", NS, "discovery", "networking", List.of(), Map.of(), NS, null)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.UNKNOWN_CONTEXT);
     assertThat(failure.getOriginalMessage()).contains("\"prod\"");
@@ -238,7 +238,7 @@ class PreflightActivitiesImplTest {
     answerReviews(r -> true);
 
     ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.preflight(
-        new PreflightInput("", NS, "discovery", "enterprise-networking", List.of("cluster1"), Map.of(), NS)));
+        new PreflightInput("", NS, "discovery", "enterprise-networking", List.of("cluster1"), Map.of(), NS, null)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.NOT_FOUND);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -256,9 +256,9 @@ class PreflightActivitiesImplTest {
     deployment("extra", "registry.local:5000/gloo-mesh/extra@sha256:0123abcd", 1);
 
     PreflightReport report = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
-        List.of("cluster1"), Map.of(), NS));
+        List.of("cluster1"), Map.of(), NS, null));
     PreflightReport digest = activities.preflight(new PreflightInput("mgmt", NS, "extra", "extra",
-        List.of("cluster1"), Map.of(), NS));
+        List.of("cluster1"), Map.of(), NS, null));
 
     assertThat(report.runningVersion()).isEqualTo("0.10.8");
     assertThat(report.warnings()).singleElement().asString().contains("different versions", "0.10.8");
@@ -289,8 +289,34 @@ class PreflightActivitiesImplTest {
     assertThat(versions).containsExactly("0.10.8", "0.10.10", "0.11.3", "1.0.0-beta7", "1.0.0-beta10", "1.0.0");
   }
 
+  @Test
+  void aLeadingVIsNotPartOfTheVersionAndTagsThatAreNotVersionsComeFirstByTheirText() {
+    List<String> versions = new ArrayList<>(List.of("V1.0.0", "0.11.3", "main", "v0.10.10", "latest", "0.10.8",
+        "v0.11.3"));
+    versions.sort(PreflightActivitiesImpl.VERSION_ORDER);
+
+    assertThat(versions).containsExactly("latest", "main", "0.10.8", "v0.10.10", "0.11.3", "v0.11.3", "V1.0.0");
+    assertThat(PreflightActivitiesImpl.VERSION_ORDER.compare("v0.11.3", "v0.11.3")).isZero();
+  }
+
+  @Test
+  void aTagThatIsNotAVersionIsTakenAsTheRunningVersionBesideOneThatIs() {
+    answerReviews(r -> true);
+    client.apps().deployments().inNamespace(NS).withName("networking").delete();
+    client.apps().deployments().inNamespace(NS).withName("discovery").delete();
+    deployment("discovery", "gcr.io/gloo-mesh/discovery:v0.11.3", 1);
+    deployment("networking", "gcr.io/gloo-mesh/networking:latest", 1);
+
+    PreflightReport report = activities.preflight(input(List.of("cluster1"), Map.of()));
+
+    assertThat(report.deploymentVersions()).containsExactlyInAnyOrderEntriesOf(Map.of("discovery", "0.11.3",
+        "networking", "latest"));
+    assertThat(report.runningVersion()).isEqualTo("latest");
+    assertThat(report.warnings()).singleElement().asString().contains("different versions", "taking the oldest, latest");
+  }
+
   private PreflightInput input(List<String> clusters, Map<String, String> contexts) {
-    return new PreflightInput("mgmt", NS, "discovery", "networking", clusters, contexts, NS);
+    return new PreflightInput("mgmt", NS, "discovery", "networking", clusters, contexts, NS, null);
   }
 
   /** Answers every review: allowed when the predicate holds for its resource attributes. Records what was asked. */

@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.gloomeshupgrade.registration.ReRegisterInputs.nativeObjectsOnly;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -138,7 +139,7 @@ class AgentChartRegistrationTest {
     charts("0.12.8");
     ReRegisterResult none = activities.reRegister(input("0.12.8", "none"));
     ReRegisterResult older = activities.reRegister(
-        new ReRegisterInput("mgmt", "gloo-mesh", "cluster1", "cluster1-ctx", "gloo-mesh", ""));
+        nativeObjectsOnly("mgmt", "gloo-mesh", "cluster1", "cluster1-ctx", "gloo-mesh", ""));
 
     assertThat(remote.apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
     assertThat(remote.serviceAccounts().inNamespace("gloo-mesh").withName("cert-agent").get()).isNull();

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.registration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.gloomeshupgrade.registration.ReRegisterInputs.nativeObjectsOnly;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,7 +56,7 @@ class RegistrationActivitiesImplTest {
   private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.the-remote-service-account-token";
   private static final String CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIB-remote-ca\n-----END CERTIFICATE-----\n";
   private static final ReRegisterInput INPUT =
-      new ReRegisterInput("mgmt", "gloo-mesh", "cluster1", "cluster1-ctx", "gloo-mesh", "");
+      nativeObjectsOnly("mgmt", "gloo-mesh", "cluster1", "cluster1-ctx", "gloo-mesh", "");
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -183,7 +185,7 @@ class RegistrationActivitiesImplTest {
         "cluster1", Map.of("secretName", "old-secret", "clusterDomain", "old.local"));
 
     ReRegisterResult result = activities.reRegister(
-        new ReRegisterInput("mgmt", "gloo-mesh", "cluster1", "cluster1-ctx", "gloo-mesh", "mesh.internal"));
+        nativeObjectsOnly("mgmt", "gloo-mesh", "cluster1", "cluster1-ctx", "gloo-mesh", "mesh.internal"));
 
     assertThat(result.updated()).containsExactly(
         "ClusterRole gloomesh-remote-access@cluster1-ctx",
@@ -201,7 +203,7 @@ class RegistrationActivitiesImplTest {
   @Test
   void replacesABindingAndATokenSecretThatCannotBeChangedInPlace() {
     startTokenController();
-    remote.rbac().clusterRoleBindings().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder()
+    remote.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder()
         .withNewMetadata().withName("cluster1-gloomesh-remote-access-clusterrole-binding").endMetadata()
         .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName("view").endRoleRef()
         .addNewSubject().withKind("ServiceAccount").withName("cluster1").withNamespace("gloo-mesh").endSubject()
@@ -251,7 +253,7 @@ class RegistrationActivitiesImplTest {
     startTokenController(client);
 
     ReRegisterResult result = activities.reRegister(
-        new ReRegisterInput("mgmt", "gloo-mesh", "mgmt-cluster", "mgmt", "gloo-mesh-remote", null));
+        nativeObjectsOnly("mgmt", "gloo-mesh", "mgmt-cluster", "mgmt", "gloo-mesh-remote", null));
 
     assertThat(result.apiServer()).startsWith("https://");
     Secret secret = client.secrets().inNamespace("gloo-mesh").withName("mgmt-cluster").get();
@@ -278,7 +280,7 @@ class RegistrationActivitiesImplTest {
   @Test
   void refusesARemoteContextTheWorkerDoesNotHaveNamingTheCluster() {
     ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.reRegister(
-        new ReRegisterInput("mgmt", "gloo-mesh", "cluster2", "", "gloo-mesh", "")));
+        nativeObjectsOnly("mgmt", "gloo-mesh", "cluster2", "", "gloo-mesh", "")));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.UNKNOWN_CONTEXT);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -288,7 +290,7 @@ class RegistrationActivitiesImplTest {
   @Test
   void refusesAnInvalidClusterName() {
     ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.reRegister(
-        new ReRegisterInput("mgmt", "gloo-mesh", "Cluster_1", "cluster1-ctx", "gloo-mesh", "")));
+        nativeObjectsOnly("mgmt", "gloo-mesh", "Cluster_1", "cluster1-ctx", "gloo-mesh", "")));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
     assertThat(failure.isNonRetryable()).isTrue();

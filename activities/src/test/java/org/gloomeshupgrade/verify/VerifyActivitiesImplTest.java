@@ -16,8 +16,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.time.Duration;
@@ -73,7 +75,7 @@ class VerifyActivitiesImplTest {
     mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod", Map.of());
     registeredCluster("cluster1", true);
 
-    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "v0.11.3", null));
+    VerifyReport report = activities.verify(input("v0.11.3"));
 
     assertThat(report.checks()).extracting(VerifyCheck::name).containsExactly(
         "deployments available", "networking resources accepted", "CRDs at target version",
@@ -159,7 +161,7 @@ class VerifyActivitiesImplTest {
     registeredCluster("cluster1", true);
     registeredCluster("cluster2", false);
 
-    Map<String, VerifyCheck> checks = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null)));
+    Map<String, VerifyCheck> checks = byName(activities.verify(input("0.11.3")));
 
     assertThat(checks.get("deployments available").level()).isEqualTo(CheckLevel.RED);
     assertThat(checks.get("deployments available").detail()).contains("networking (0 available of 0)")
@@ -204,7 +206,7 @@ class VerifyActivitiesImplTest {
     // a CRD of another project is not looked at
     mesh.crd("security.istio.io", "AuthorizationPolicy", "v1beta1", null, null);
 
-    VerifyCheck crds = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null))).get("CRDs at target version");
+    VerifyCheck crds = byName(activities.verify(input("0.11.3"))).get("CRDs at target version");
 
     assertThat(crds.level()).isEqualTo(CheckLevel.YELLOW);
     assertThat(crds.detail()).contains("settings.settings.mesh.gloo.solo.io").doesNotContain("istio");
@@ -216,7 +218,7 @@ class VerifyActivitiesImplTest {
     deployment("discovery", "gcr.io/gloo-mesh/discovery@sha256:abcdef", 1);
     deployment("networking", "localhost:5000/networking", 1);
 
-    VerifyCheck version = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null))).get("control plane version");
+    VerifyCheck version = byName(activities.verify(input("0.11.3"))).get("control plane version");
 
     assertThat(version.level()).isEqualTo(CheckLevel.RED);
     assertThat(version.detail()).contains("discovery runs gcr.io/gloo-mesh/discovery@sha256:abcdef",
@@ -230,7 +232,7 @@ class VerifyActivitiesImplTest {
     deployment("networking", "gcr.io/gloo-mesh/networking:0.10.10", 1);
 
     VerifyCheck version = byName(activities.verify(new VerifyInput("mgmt", NS, "0.11.3",
-        java.util.List.of("enterprise-networking")))).get("control plane version");
+        List.of("enterprise-networking"), null, null, null))).get("control plane version");
 
     assertThat(version.level()).isEqualTo(CheckLevel.GREEN);
     assertThat(version.detail()).isEqualTo("enterprise-networking run 0.11.3");
@@ -240,7 +242,8 @@ class VerifyActivitiesImplTest {
   void withMeshctlInstalledTheReportEndsWithMeshctlsOwnVerdict() {
     healthy011();
 
-    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "v0.11.3", null, InstallMethod.MESHCTL, ""));
+    VerifyReport report = activities.verify(
+        new VerifyInput("mgmt", NS, "v0.11.3", null, InstallMethod.MESHCTL, "", null));
 
     assertThat(report.checks()).extracting(VerifyCheck::name).endsWith("discovery present", "meshctl check");
     assertThat(report.checks().get(report.checks().size() - 1).level()).isEqualTo(CheckLevel.GREEN);
@@ -254,7 +257,8 @@ class VerifyActivitiesImplTest {
     healthy011();
     meshctl.prints("check", "check-0.11-failed.out");
 
-    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null, InstallMethod.MESHCTL, null));
+    VerifyReport report = activities.verify(
+        new VerifyInput("mgmt", NS, "0.11.3", null, InstallMethod.MESHCTL, null, null));
 
     VerifyCheck meshctlCheck = byName(report).get("meshctl check");
     assertThat(meshctlCheck.level()).isEqualTo(CheckLevel.RED);
@@ -269,7 +273,7 @@ class VerifyActivitiesImplTest {
   void otherInstallMethodsNeverCallMeshctl(InstallMethod method) {
     healthy011();
 
-    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null, method, ""));
+    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null, method, "", null));
 
     assertThat(report.checks()).extracting(VerifyCheck::name).doesNotContain("meshctl check");
     assertThat(meshctl.calls()).isEmpty();
@@ -279,7 +283,8 @@ class VerifyActivitiesImplTest {
   void anInputFromBeforeTheInstallMethodWasPassedRunsNoMeshctlCheck() {
     healthy011();
 
-    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null));
+    // an input recorded before the install method (and preflight's inventory) existed
+    VerifyReport report = activities.verify(new VerifyInput("mgmt", NS, "0.11.3", null, null, null, null));
 
     assertThat(report.checks()).extracting(VerifyCheck::name).doesNotContain("meshctl check");
     assertThat(meshctl.calls()).isEmpty();
@@ -315,16 +320,21 @@ class VerifyActivitiesImplTest {
 
   /** The methods of the requests the mock server received since the last drain. */
   private List<String> drainRequests() {
-    List<String> methods = new java.util.ArrayList<>();
+    List<String> methods = new ArrayList<>();
     try {
-      for (var r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS); r != null;
-          r = server.takeRequest(10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      for (var r = server.takeRequest(10, TimeUnit.MILLISECONDS); r != null;
+          r = server.takeRequest(10, TimeUnit.MILLISECONDS)) {
         methods.add(r.getMethod());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return methods;
+  }
+
+  /** Verify {@code targetVersion} on mgmt: the default control-plane deployments, no meshctl check, no inventory. */
+  private static VerifyInput input(String targetVersion) {
+    return new VerifyInput("mgmt", NS, targetVersion, null, null, null, null);
   }
 
   private void healthy011() {

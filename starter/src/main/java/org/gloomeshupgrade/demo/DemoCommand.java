@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.demo;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -11,6 +12,8 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.gloomeshupgrade.cli.StatusRenderer;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
 import org.gloomeshupgrade.testkit.ClusterBackend;
@@ -30,6 +34,7 @@ import org.gloomeshupgrade.worker.WorkerSettings;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.StepState;
 import org.gloomeshupgrade.workflow.StepStatus;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 import org.gloomeshupgrade.workflow.UpgradePlan;
@@ -38,6 +43,7 @@ import org.gloomeshupgrade.workflow.UpgradeStatus;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * A full upgrade on this machine: Temporal's test server, simulated Gloo Mesh clusters and the real
@@ -82,9 +88,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (verbose) {
-      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.gloomeshupgrade")).setLevel(Level.INFO);
+      ((Logger) LoggerFactory.getLogger("org.gloomeshupgrade")).setLevel(Level.INFO);
     }
-    List<String> remotes = java.util.stream.IntStream.rangeClosed(1, remoteClusters)
+    List<String> remotes = IntStream.rangeClosed(1, remoteClusters)
         .mapToObj(i -> "cluster-" + i).toList();
     Optional<Path> cli = devServer ? Optional.of(temporalCli()) : Optional.empty();
     if (cli.isEmpty() && onPath("temporal").isPresent()) {
@@ -159,7 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
       UpgradeStatus now = wf.status();
       for (StepStatus step : now.steps()) {
         StepStatus before = last == null ? null : last.steps().get(step.step().ordinal());
-        if (before == null ? step.state() != org.gloomeshupgrade.workflow.StepState.PENDING
+        if (before == null ? step.state() != StepState.PENDING
             : before.state() != step.state() || !before.detail().equals(step.detail())) {
           System.out.println(StatusRenderer.stepLine(step));
         }
@@ -206,13 +212,13 @@ public final class DemoCommand implements Callable<Integer> {
   private Path temporalCli() {
     if (temporalCli != null) {
       if (!Files.isExecutable(temporalCli)) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+        throw new CommandLine.ParameterException(new CommandLine(this),
             "--temporal-cli: " + temporalCli + " is not an executable");
       }
       return temporalCli;
     }
-    return onPath("temporal").orElseThrow(() -> new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "--dev-server: no `temporal` on the PATH; install it with"
+    return onPath("temporal").orElseThrow(() -> new CommandLine.ParameterException(
+        new CommandLine(this), "--dev-server: no `temporal` on the PATH; install it with"
             + " scripts/install-temporal-cli.sh and pass it with --temporal-cli"));
   }
 
@@ -221,7 +227,7 @@ public final class DemoCommand implements Callable<Integer> {
     if (path == null) {
       return Optional.empty();
     }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       Path candidate = Path.of(dir, command);
       if (!dir.isEmpty() && Files.isExecutable(candidate)) {
         return Optional.of(candidate);
@@ -233,7 +239,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static String readLine() {
     try {
       return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return null;
     }
   }

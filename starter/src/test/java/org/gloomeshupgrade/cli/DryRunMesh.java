@@ -53,7 +53,7 @@ final class DryRunMesh implements PreflightActivities, ConformanceActivities, Co
 
   @Override
   public ControlPlaneResult dryRun(ControlPlaneInput input) {
-    return new ControlPlaneResult("helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed");
+    return new ControlPlaneResult("helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed", "");
   }
 
   @Override

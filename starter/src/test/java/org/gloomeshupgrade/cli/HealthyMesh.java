@@ -122,7 +122,8 @@ final class HealthyMesh implements PreflightActivities, BackupActivities, Deploy
   @Override
   public ControlPlaneResult upgrade(ControlPlaneInput input) {
     controlPlane = input.targetVersion();
-    return new ControlPlaneResult("manifests", 0, 0, List.of("Deployment gloo-mesh/discovery"), List.of(), "applied");
+    return new ControlPlaneResult("manifests", 0, 0, List.of("Deployment gloo-mesh/discovery"), List.of(), "applied",
+        "");
   }
 
   @Override
@@ -142,8 +143,9 @@ final class HealthyMesh implements PreflightActivities, BackupActivities, Deploy
 
   @Override
   public ReRegisterResult reRegister(ReRegisterInput input) {
+    // method and detail null, as in results recorded before the agent charts and meshctl registration
     return new ReRegisterResult(input.cluster(), List.of(), List.of("Secret gloo-mesh/" + input.cluster()),
-        "https://" + input.cluster());
+        "https://" + input.cluster(), null, List.of(), null);
   }
 
   @Override

@@ -18,7 +18,6 @@ import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.Step;
 import org.gloomeshupgrade.workflow.StepState;
 import org.gloomeshupgrade.workflow.StepStatus;
-import org.gloomeshupgrade.workflow.UpgradeStatus;
 import org.junit.jupiter.api.Test;
 
 class StatusRendererTest {
@@ -34,12 +33,13 @@ class StatusRendererTest {
 
   @Test
   void showsEachStepWithItsStateTimeAndWhatIsAwaited() {
-    UpgradeStatus waiting = new UpgradeStatus(RunState.WAITING_FOR_APPROVAL, "mgmt", "0.10.10", "0.11.3",
-        Step.APPROVAL, steps(Step.APPROVAL, StepState.WAITING),
-        new DiscoveryProgress(Map.of("Mesh", 2), Map.of("Mesh", 2), 3, "inventory back: {Mesh=2}"),
-        "approval to scale networking up: gmu approve ...", "", null, List.of(), List.of("skipping minor lines"), null);
+    Statuses waiting = Statuses.of(RunState.WAITING_FOR_APPROVAL, Step.APPROVAL,
+        steps(Step.APPROVAL, StepState.WAITING));
+    waiting.discovery = new DiscoveryProgress(Map.of("Mesh", 2), Map.of("Mesh", 2), 3, "inventory back: {Mesh=2}");
+    waiting.awaiting = "approval to scale networking up: gmu approve ...";
+    waiting.warnings.add("skipping minor lines");
 
-    String text = StatusRenderer.render(waiting);
+    String text = StatusRenderer.render(waiting.build());
 
     assertThat(text.lines().findFirst().orElseThrow())
         .isEqualTo("Gloo Mesh 0.10.10 -> 0.11.3 on mgmt: WAITING_FOR_APPROVAL at step 9 (approval)");
@@ -52,14 +52,15 @@ class StatusRendererTest {
 
   @Test
   void showsTheFailureAndTheVerifyReportWithHints() {
-    UpgradeStatus stuck = new UpgradeStatus(RunState.NEEDS_ATTENTION, "mgmt", "0.10.10", "0.11.3", Step.VERIFY,
-        steps(Step.VERIFY, StepState.NEEDS_ATTENTION), new DiscoveryProgress(Map.of(), Map.of(), 0, ""), "a decision",
-        "step 11 (verify) failed: networking not accepted", new Approval("alice", "CHG-1"),
-        List.of("CONFORMANCE: SKIP by bob (unused field)"), List.of(),
-        new VerifyReport(List.of(new VerifyCheck("networking resources accepted", CheckLevel.RED, "6 of 7",
-            "read status.errors"))));
+    Statuses stuck = Statuses.of(RunState.NEEDS_ATTENTION, Step.VERIFY, steps(Step.VERIFY, StepState.NEEDS_ATTENTION));
+    stuck.awaiting = "a decision";
+    stuck.attention = "step 11 (verify) failed: networking not accepted";
+    stuck.approval = new Approval("alice", "CHG-1");
+    stuck.decisions.add("CONFORMANCE: SKIP by bob (unused field)");
+    stuck.verify = new VerifyReport(List.of(new VerifyCheck("networking resources accepted", CheckLevel.RED, "6 of 7",
+        "read status.errors")));
 
-    String text = StatusRenderer.render(stuck);
+    String text = StatusRenderer.render(stuck.build());
 
     assertThat(text).contains("  !!     11 verify")
         .contains("NEEDS ATTENTION: step 11 (verify) failed: networking not accepted")
@@ -74,18 +75,20 @@ class StatusRendererTest {
   void showsEachConformanceCheckWithItsProblemsAndWhoAcceptedThem() {
     ConformanceProblem pruned = new ConformanceProblem("TrafficPolicy", "bookinfo", "reviews", "$.spec.retries.x",
         "would be lost", "move it to spec.policy");
-    UpgradeStatus accepted = new UpgradeStatus(RunState.RUNNING, "mgmt", "0.10.10", "0.11.3", Step.REREGISTER,
-        steps(Step.REREGISTER, StepState.RUNNING), null, "", "", null, List.of(), List.of(), null, null,
-        List.of(new ConformanceReview(Step.PREFLIGHT, "the CRDs of 0.11.3 from the CRD source", 1, 10, List.of(),
-                ConformanceReview.Outcome.CLEAN, "", "", List.of()),
-            new ConformanceReview(Step.CONFORMANCE, "the installed CRDs", 2, 10, List.of(pruned),
-                ConformanceReview.Outcome.ACCEPTED, "carol", "CHG-7", List.of())),
-        new NetworkingProgress(4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2, ""),
-        List.of(new ClusterRegistration("east", "ctx-east", ClusterRegistration.State.REGISTERED, 1, "5 updated"),
-            new ClusterRegistration("west", "ctx-west", ClusterRegistration.State.SKIPPED, 2, "skipped by ops: gone")),
+    Statuses accepted = Statuses.of(RunState.RUNNING, Step.REREGISTER, steps(Step.REREGISTER, StepState.RUNNING));
+    accepted.discovery = null;
+    accepted.conformance = List.of(
+        new ConformanceReview(Step.PREFLIGHT, "the CRDs of 0.11.3 from the CRD source", 1, 10, List.of(),
+            ConformanceReview.Outcome.CLEAN, "", "", List.of()),
+        new ConformanceReview(Step.CONFORMANCE, "the installed CRDs", 2, 10, List.of(pruned),
+            ConformanceReview.Outcome.ACCEPTED, "carol", "CHG-7", List.of()));
+    accepted.networking = new NetworkingProgress(4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2,
         "");
+    accepted.registrations = List.of(
+        new ClusterRegistration("east", "ctx-east", ClusterRegistration.State.REGISTERED, 1, "5 updated"),
+        new ClusterRegistration("west", "ctx-west", ClusterRegistration.State.SKIPPED, 2, "skipped by ops: gone"));
 
-    String text = StatusRenderer.render(accepted);
+    String text = StatusRenderer.render(accepted.build());
 
     assertThat(text).contains("conformance at step 0 (preflight) against the CRDs of 0.11.3 from the CRD source: "
             + "CLEAN, 10 resource(s), 0 problem(s), 1 check(s)")

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.verify.VerifyReport;
 import org.gloomeshupgrade.workflow.Approval;
+import org.gloomeshupgrade.workflow.ClusterRegistration;
+import org.gloomeshupgrade.workflow.ConformanceReview;
 import org.gloomeshupgrade.workflow.DiscoveryProgress;
 import org.gloomeshupgrade.workflow.NetworkingProgress;
 import org.gloomeshupgrade.workflow.RunState;
@@ -27,8 +29,11 @@ final class Statuses {
   String attention = "";
   Approval approval;
   List<String> decisions = new ArrayList<>();
+  List<String> warnings = new ArrayList<>();
   VerifyReport verify;
+  List<ConformanceReview> conformance = new ArrayList<>();
   NetworkingProgress networking;
+  List<ClusterRegistration> registrations = new ArrayList<>();
   String resumedFrom = "";
 
   /** A run from 0.10.10 to 0.11.3 on the management context {@code mgmt}. */
@@ -62,7 +67,7 @@ final class Statuses {
 
   UpgradeStatus build() {
     return new UpgradeStatus(state, "mgmt", "0.10.10", "0.11.3", currentStep, List.copyOf(steps), discovery, awaiting,
-        attention, approval, List.copyOf(decisions), List.of(), verify, null, List.of(), networking, List.of(),
-        awaiting.isEmpty() ? "" : "approval-0000-1", resumedFrom);
+        attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, null, List.copyOf(conformance),
+        networking, List.copyOf(registrations), awaiting.isEmpty() ? "" : "approval-0000-1", resumedFrom);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +47,7 @@ class DemoIT {
     String port = String.valueOf(FreePort.pick());
     Path out = Files.createTempFile("demo-it", ".log");
     Process demo = new ProcessBuilder(gmu("demo", "--port", port)).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(out.toFile()).start();
     try {
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
@@ -96,7 +97,7 @@ class DemoIT {
     Path out = Files.createTempFile("demo-it", ".log");
     Process demo = new ProcessBuilder(gmu("demo", "--port", port, "--dev-server", "--temporal-cli", cli.toString(),
         "--ui-port", uiPort, "--real-api-servers", "--auto-approve", "--remote-clusters", "1"))
-        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
         .redirectOutput(out.toFile()).start();
     try {
       String ui = "http://127.0.0.1:" + uiPort;

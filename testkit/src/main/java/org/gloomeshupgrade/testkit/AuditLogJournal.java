@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,7 +64,7 @@ final class AuditLogJournal {
         }
       }
       // An event the server is still writing is completed by the next read.
-      partial = java.util.Arrays.copyOfRange(read, start, read.length);
+      partial = Arrays.copyOfRange(read, start, read.length);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the audit log " + log, e);
     }

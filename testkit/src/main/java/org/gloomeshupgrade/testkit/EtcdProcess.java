@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.testkit;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,7 +54,7 @@ final class EtcdProcess implements AutoCloseable {
           HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(url + "/health"))
               .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
           return health.statusCode() == 200 && health.body().contains("\"true\"");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           return false;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.testkit;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.temporal.internal.testservice.TestServicesStarter;
@@ -30,7 +31,7 @@ public final class LocalTemporalServer implements AutoCloseable {
     for (BindableService service : services.getServices()) {
       builder.addService(service);
       health.setStatus(service.bindService().getServiceDescriptor().getName(),
-          io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+          HealthCheckResponse.ServingStatus.SERVING);
     }
     builder.addService(health.getHealthService());
     try {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /** Writes the state of a running, healthy Gloo Mesh installation into freshly started simulated clusters. */
 final class Seeder {
@@ -51,7 +52,7 @@ final class Seeder {
     for (SimulatedKind kind : kinds) {
       client.apiextensions().v1().customResourceDefinitions().withName(CrdManifests.v1Crd(kind).getMetadata().getName())
           .waitUntilCondition(c -> c != null && c.getStatus() != null
-              && CrdController.established(c.getStatus().getConditions()), 60, java.util.concurrent.TimeUnit.SECONDS);
+              && CrdController.established(c.getStatus().getConditions()), 60, TimeUnit.SECONDS);
     }
     namespaces(client, List.of("default", "kube-system", namespace, GlooMeshFixtures.APP_NAMESPACE));
 

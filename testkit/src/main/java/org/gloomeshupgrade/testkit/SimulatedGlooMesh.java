@@ -1,10 +1,14 @@
 package org.gloomeshupgrade.testkit;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.vertx.core.net.SelfSignedCertificate;
+import java.util.logging.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,7 +259,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     Map<String, String> tokens = new LinkedHashMap<>();
     for (String name : allClusters()) {
       tokens.put(name, client(name).serviceAccounts().inNamespace(serviceAccountNamespace).withName(serviceAccount)
-          .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+          .tokenRequest(new TokenRequestBuilder().withNewSpec()
               .withExpirationSeconds(24L * 3600).endSpec().build())
           .getStatus().getToken());
     }
@@ -291,8 +295,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
    * and CRDs from this simulator, with the chart applied through the API (no Helm release here).
    * Callers add the timings they want.
    */
-  public com.fasterxml.jackson.databind.node.ObjectNode upgradeRequest(String targetVersion) {
-    com.fasterxml.jackson.databind.node.ObjectNode request = Json.JSON.createObjectNode()
+  public ObjectNode upgradeRequest(String targetVersion) {
+    ObjectNode request = Json.JSON.createObjectNode()
         .put("targetVersion", targetVersion)
         .put("managementContext", managementCluster());
     if (!helmRelease) {
@@ -310,7 +314,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
    * requests are not the code under test: the journal forgets them.
    */
   private void installHelmRelease() {
-    com.marcnuri.helm.Helm.install(chartFolder(version).toString())
+    Helm.install(chartFolder(version).toString())
         .withName(Seeder.RELEASE_NAME)
         .withNamespace(namespace)
         // The CRDs are seeded as v1; the chart's crds/ are v1beta1, which a current API server does not serve.
@@ -488,7 +492,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   private static java.util.logging.Logger quietMockWebServerLog() {
     java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
     if (log.getLevel() == null) {
-      log.setLevel(java.util.logging.Level.WARNING);
+      log.setLevel(Level.WARNING);
     }
     return log;
   }

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.semver4j.Semver;
 
 import static org.gloomeshupgrade.testkit.Schemas.array;
 import static org.gloomeshupgrade.testkit.Schemas.bool;
@@ -116,17 +117,13 @@ public final class SimulatedVersions {
     }
   }
 
-  /** Compares a dotted version with major.minor.patch; suffixes such as -beta are not simulated. */
+  /** Whether {@code version} is major.minor.patch or later; throws for text that is not a version. */
   static boolean atLeast(String version, int major, int minor, int patch) {
-    int[] parts = Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
-    int[] wanted = {major, minor, patch};
-    for (int i = 0; i < 3; i++) {
-      int have = i < parts.length ? parts[i] : 0;
-      if (have != wanted[i]) {
-        return have > wanted[i];
-      }
+    Semver parsed = Semver.parse(version);
+    if (parsed == null) {
+      throw new IllegalArgumentException("not a version: '" + version + "'");
     }
-    return true;
+    return parsed.isGreaterThanOrEqualTo(Semver.of(major, minor, patch));
   }
 
   private static SimulatedKind kind(String group, String version, String kind, String plural, ObjectNode schema) {

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -51,7 +53,7 @@ class ApiServerBackendIT {
 
   @Test
   void scalingADeploymentIsFollowedByItsPodsAndIsInTheJournal() throws Exception {
-    Config config = new io.fabric8.kubernetes.client.ConfigBuilder(sim.config("mgmt")).withUserAgent("journal-check")
+    Config config = new ConfigBuilder(sim.config("mgmt")).withUserAgent("journal-check")
         .build();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       client.apps().deployments().inNamespace("gloo-mesh").withName("networking").scale(0);
@@ -77,11 +79,11 @@ class ApiServerBackendIT {
   @Test
   void enforcesRbacForOtherIdentities() throws Exception {
     KubernetesClient mgmt = sim.client("mgmt");
-    mgmt.serviceAccounts().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+    mgmt.serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder()
         .withNewMetadata().withName("nobody").endMetadata().build()).create();
     for (String remote : sim.remoteClusters()) {
       sim.client(remote).serviceAccounts().inNamespace("default").resource(
-          new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName("nobody")
+          new ServiceAccountBuilder().withNewMetadata().withName("nobody")
               .endMetadata().build()).create();
     }
     var kubeconfig = sim.serviceAccountKubeconfig("default", "nobody");

@@ -3,6 +3,8 @@ package org.gloomeshupgrade.testkit;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -199,10 +201,10 @@ class RequestJournalTest {
     assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getAllowed()).isTrue();
   }
 
-  private io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatus review(String verb, String group,
+  private SubjectAccessReviewStatus review(String verb, String group,
       String resource) {
     return client.authorization().v1().selfSubjectAccessReview().create(
-        new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder()
+        new SelfSubjectAccessReviewBuilder()
             .withNewMetadata().withGenerateName("test-").endMetadata()
             .withNewSpec().withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource)
             .endResourceAttributes().endSpec().build()).getStatus();

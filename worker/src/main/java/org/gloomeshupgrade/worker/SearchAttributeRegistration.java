@@ -8,6 +8,7 @@ import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.gloomeshupgrade.workflow.UpgradeSearchAttributes;
@@ -71,7 +72,7 @@ public final class SearchAttributeRegistration {
     String upper = type.name().replaceFirst("^INDEXED_VALUE_TYPE_", "");
     StringBuilder name = new StringBuilder();
     for (String word : upper.split("_")) {
-      name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+      name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
     }
     return name.toString();
   }

@@ -8,7 +8,9 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import java.time.Duration;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.conformance.ConformanceActivitiesImpl;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivitiesImpl;
 import org.gloomeshupgrade.controlplane.HelmSignals;
@@ -81,7 +83,7 @@ public final class UpgradeWorker implements AutoCloseable {
   public static Worker register(WorkerFactory factory, String taskQueue, List<Object> activities) {
     Worker worker = factory.newWorker(taskQueue);
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class, GlooMeshRestoreWorkflowImpl.class);
-    List<Object> all = new java.util.ArrayList<>(activities);
+    List<Object> all = new ArrayList<>(activities);
     if (all.stream().noneMatch(ResumeActivities.class::isInstance)) {
       all.add(new ResumeActivitiesImpl(factory.getWorkflowClient()));
     }
@@ -117,7 +119,7 @@ public final class UpgradeWorker implements AutoCloseable {
   public void close() {
     log.info("worker: shutting down, waiting up to {}s for running tasks", SHUTDOWN_GRACE.toSeconds());
     factory.shutdown();
-    factory.awaitTermination(SHUTDOWN_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    factory.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS);
     service.shutdown();
     clients.close();
     log.info("worker: stopped");

@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.worker;
 
+import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -58,7 +59,7 @@ public final class WorkerMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
-    } catch (io.grpc.StatusRuntimeException e) {
+    } catch (StatusRuntimeException e) {
       System.err.println("error: cannot reach Temporal at " + temporalAddress + " (" + e.getStatus().getCode()
           + "): check --temporal-address / TEMPORAL_ADDRESS and that the namespace " + temporalNamespace + " exists");
       return 3;

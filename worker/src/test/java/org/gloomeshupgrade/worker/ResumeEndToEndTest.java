@@ -11,6 +11,7 @@ import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.ReplicaChange;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
@@ -65,7 +66,7 @@ class ResumeEndToEndTest {
           assertThat(s.detail()).startsWith("done by run " + UpgradeHarness.ID + "/" + firstRun + "; still holds");
         });
     assertThat(report.verify().overall()).as(report.verify().toString())
-        .isEqualTo(org.gloomeshupgrade.verify.CheckLevel.GREEN);
+        .isEqualTo(CheckLevel.GREEN);
 
     // What run 2 sent to the management cluster: no CRD, no control-plane image, no discovery delete, no scale down.
     List<RecordedCall> writes = sim.journal("mgmt").mutating();

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
@@ -107,7 +108,7 @@ class ServiceAccountUpgradeIT {
             resources.add(r);
           }
         });
-        ((com.fasterxml.jackson.databind.node.ObjectNode) rule).set("resources", resources);
+        ((ObjectNode) rule).set("resources", resources);
       }
       return true;
     });
@@ -170,7 +171,7 @@ class ServiceAccountUpgradeIT {
             kept.add(rule);
           }
         });
-        ((com.fasterxml.jackson.databind.node.ObjectNode) document).set("rules", kept);
+        ((ObjectNode) document).set("rules", kept);
       }
       HasMetadata resource = admin.getKubernetesSerialization().unmarshal(
           new ByteArrayInputStream(YAML.writeValueAsBytes(document)));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ class TemporalCliIT {
         + "\n--- server log tail:\n" + DevServer.tail(temporal.log()), e);
   }
 
-  private com.fasterxml.jackson.databind.node.ObjectNode request() {
+  private ObjectNode request() {
     return sim.upgradeRequest("0.11.3").put("discoveryPollInterval", "200ms")
         .put("discoverySettleWindow", "2s").put("discoveryTimeout", "60s").put("scaleTimeout", "60s");
   }

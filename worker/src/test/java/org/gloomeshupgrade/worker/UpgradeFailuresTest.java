@@ -6,10 +6,14 @@ import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -111,10 +115,10 @@ class UpgradeFailuresTest {
   void aTargetTheChartRepositoryLacksStopsTheRunAtToolingBeforeAnyChange() throws Exception {
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
-    com.sun.net.httpserver.HttpServer repository = com.sun.net.httpserver.HttpServer.create(
-        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer repository = HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     byte[] index = ("apiVersion: v1\nentries:\n  gloo-mesh:\n  - name: gloo-mesh\n    version: 0.11.3\n"
-        + "    urls: [gloo-mesh-0.11.3.tgz]\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        + "    urls: [gloo-mesh-0.11.3.tgz]\n").getBytes(StandardCharsets.UTF_8);
     repository.createContext("/gloo-mesh/index.yaml", exchange -> {
       exchange.sendResponseHeaders(200, index.length);
       exchange.getResponseBody().write(index);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -51,7 +52,7 @@ final class UpgradeHarness implements AutoCloseable {
    *     stand-ins, e.g. a control plane whose installer behaves like a chart that sets replicas
    */
   UpgradeHarness(SimulatedGlooMesh sim, Path kubeconfig,
-      java.util.function.Function<KubernetesClients, List<Object>> activities) {
+      Function<KubernetesClients, List<Object>> activities) {
     this.sim = sim;
     this.env = TestWorkflowEnvironment.newInstance(
         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());

@@ -20,12 +20,6 @@ public record ControlPlaneResult(
     String output,
     String release) {
 
-  /** Without a Helm release. */
-  public ControlPlaneResult(String method, int revisionBefore, int revisionAfter, List<String> applied,
-      List<String> replicasReset, String output) {
-    this(method, revisionBefore, revisionAfter, applied, replicasReset, output, "");
-  }
-
   /** The command that puts the release back as it was before the upgrade, or "" when there is none. */
   public String rollbackCommand() {
     if (release == null || release.isBlank() || revisionBefore <= 0) {

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.preflight;
 
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.request.InstallMethod;
 
 /**
  * @param context management cluster context ("" for the worker's default)
@@ -18,12 +19,4 @@ public record PreflightInput(
     List<String> clusters,
     Map<String, String> clusterContexts,
     String remoteNamespace,
-    org.gloomeshupgrade.request.InstallMethod agentCharts) {
-
-  /** Without agent charts. */
-  public PreflightInput(String context, String namespace, String discoveryDeployment, String networkingDeployment,
-      List<String> clusters, Map<String, String> clusterContexts, String remoteNamespace) {
-    this(context, namespace, discoveryDeployment, networkingDeployment, clusters, clusterContexts, remoteNamespace,
-        null);
-  }
-}
+    InstallMethod agentCharts) {}

@@ -26,12 +26,4 @@ public record ReRegisterInput(
     InstallMethod agentInstallMethod,
     String agentCharts,
     String chart,
-    String meshctlPath) {
-
-  /** Native registration of the objects only, as before the agent charts and meshctl registration. */
-  public ReRegisterInput(String managementContext, String namespace, String cluster, String remoteContext,
-      String remoteNamespace, String clusterDomain) {
-    this(managementContext, namespace, cluster, remoteContext, remoteNamespace, clusterDomain, null, null, null, null,
-        null, null);
-  }
-}
+    String meshctlPath) {}

@@ -17,9 +17,4 @@ public record ReRegisterResult(String cluster, List<String> created, List<String
   public ReRegisterResult {
     agentReleases = agentReleases == null ? List.of() : List.copyOf(agentReleases);
   }
-
-  /** Native registration of the objects only, as recorded before the agent charts and meshctl registration. */
-  public ReRegisterResult(String cluster, List<String> created, List<String> updated, String apiServer) {
-    this(cluster, created, updated, apiServer, null, List.of(), null);
-  }
 }

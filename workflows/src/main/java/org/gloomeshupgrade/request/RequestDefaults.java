@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.request;
 
 import java.time.Duration;
+import java.util.List;
 
 /** The one place for request defaults. */
 public final class RequestDefaults {
@@ -41,7 +42,7 @@ public final class RequestDefaults {
   /** After this long waiting for approval, a reminder: a log line, the status and the UI's current details. */
   public static final Duration APPROVAL_REMINDER = Duration.ofHours(1);
   /** Empty: anyone may approve. */
-  public static final java.util.List<String> APPROVERS = java.util.List.of();
+  public static final List<String> APPROVERS = List.of();
   /** Empty: not known, so the rule against approving one's own upgrade cannot apply. */
   public static final String REQUESTED_BY = "";
   public static final boolean ALLOW_SELF_APPROVAL = false;

@@ -25,17 +25,6 @@ public record VerifyInput(String context, String namespace, String targetVersion
     discoveryInventory = discoveryInventory == null ? null : SortedCopy.of(discoveryInventory);
   }
 
-  /** Without the inventory of preflight. */
-  public VerifyInput(String context, String namespace, String targetVersion, List<String> controlPlaneDeployments,
-      InstallMethod installMethod, String meshctlPath) {
-    this(context, namespace, targetVersion, controlPlaneDeployments, installMethod, meshctlPath, null);
-  }
-
-  /** Without an install method: no meshctl check. */
-  public VerifyInput(String context, String namespace, String targetVersion, List<String> controlPlaneDeployments) {
-    this(context, namespace, targetVersion, controlPlaneDeployments, null, null, null);
-  }
-
   public boolean runsMeshctlCheck() {
     return installMethod == InstallMethod.MESHCTL;
   }

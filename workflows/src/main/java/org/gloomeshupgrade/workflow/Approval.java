@@ -9,7 +9,10 @@ package org.gloomeshupgrade.workflow;
  */
 public record Approval(String by, String reason, String gate) {
 
-  /** Without a gate: refused by runs that have gates; kept for histories recorded before. */
+  /**
+   * Without a gate: an approval that answers no open gate, such as the request's own when requireApproval is false.
+   * A person's answer without a gate is refused by runs that have gates.
+   */
   public Approval(String by, String reason) {
     this(by, reason, null);
   }

@@ -6,10 +6,4 @@ package org.gloomeshupgrade.workflow;
  * @param gate the ID of the gate this answers, as the status shows it while the run waits; null in signals recorded
  *     before gates had IDs
  */
-public record StepDecision(Step step, Decision decision, String by, String reason, String gate) {
-
-  /** Without a gate: refused by runs that have gates; kept for histories recorded before. */
-  public StepDecision(Step step, Decision decision, String by, String reason) {
-    this(step, decision, by, reason, null);
-  }
-}
+public record StepDecision(Step step, Decision decision, String by, String reason, String gate) {}

@@ -8,6 +8,11 @@ import org.gloomeshupgrade.verify.VerifyReport;
  *
  * @param awaiting what the run waits for from a person, "" when nothing
  * @param attention the failure a person must act on, "" when none
+ * @param backup where the configuration saved before the first change is; null until then, and in runs recorded
+ *     before backups existed
+ * @param conformance each conformance check and what became of its problems; empty before the first
+ * @param networking step 10's wait for a steady state; null before it starts
+ * @param registrations each cluster's re-registration in step 7, empty before it starts
  * @param gate the ID of the open gate (an approval or a decision awaited), "" when none; an answer must name it
  * @param resumedFrom the earlier run this one carries on ("workflowId/runId"), "" when it started afresh
  */
@@ -30,42 +35,4 @@ public record UpgradeStatus(
     NetworkingProgress networking,
     List<ClusterRegistration> registrations,
     String gate,
-    String resumedFrom) {
-
-  /** Without the run it carries on. */
-  public UpgradeStatus(RunState state, String managementContext, String fromVersion, String targetVersion,
-      Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
-      Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify, String backup,
-      List<ConformanceReview> conformance, NetworkingProgress networking, List<ClusterRegistration> registrations,
-      String gate) {
-    this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, backup, conformance, networking, registrations, gate, "");
-  }
-
-  /**
-   * Without conformance reviews and networking progress.
-   *
-   * @see #conformance() each conformance check and what became of its problems; empty before the first
-   * @see #networking() step 10's wait for a steady state; null before it starts
-   * @see #registrations() each cluster's re-registration in step 7, empty before it starts
-   */
-  public UpgradeStatus(RunState state, String managementContext, String fromVersion, String targetVersion,
-      Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
-      Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify, String backup) {
-    this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, backup, List.of(), null, List.of(), "", "");
-  }
-
-  /**
-   * Without a backup location.
-   *
-   * @see #backup() where the configuration saved before the first change is; null until then, and in runs recorded
-   *     before backups existed
-   */
-  public UpgradeStatus(RunState state, String managementContext, String fromVersion, String targetVersion,
-      Step currentStep, List<StepStatus> steps, DiscoveryProgress discovery, String awaiting, String attention,
-      Approval approval, List<String> decisions, List<String> warnings, VerifyReport verify) {
-    this(state, managementContext, fromVersion, targetVersion, currentStep, steps, discovery, awaiting, attention,
-        approval, decisions, warnings, verify, null, List.of(), null, List.of(), "", "");
-  }
-}
+    String resumedFrom) {}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.gloomeshupgrade.workflow.UpgradeRig.result;
 
+import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import java.time.Duration;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
@@ -131,7 +132,8 @@ class ApprovalGatesTest {
     GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\"}");
     String review = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
     assertThat(review).startsWith("conformance-");
-    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "")))
+    // an answer that names no gate, as a signal from before gates had IDs
+    assertThatThrownBy(() -> wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "", null)))
         .rootCause().hasMessageContaining("\"gate\" is required: the open gate is " + review);
     mesh.conformanceProblems.clear();
     wf.decideNow(new StepDecision(Step.CONFORMANCE, Decision.RETRY, "carol", "", review));
@@ -185,7 +187,7 @@ class ApprovalGatesTest {
   }
 
   private static Boolean overdue(GlooMeshUpgradeWorkflow wf) {
-    return io.temporal.client.WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes()
+    return WorkflowStub.fromTyped(wf).describe().getTypedSearchAttributes()
         .get(UpgradeSearchAttributes.APPROVAL_OVERDUE);
   }
 }

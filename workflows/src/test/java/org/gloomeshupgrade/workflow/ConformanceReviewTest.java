@@ -6,7 +6,9 @@ import static org.gloomeshupgrade.workflow.UpgradeRig.result;
 import static org.gloomeshupgrade.workflow.UpgradeRig.step;
 
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.testing.TestWorkflowEnvironment;
 import java.time.Duration;
+import java.util.List;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyCheck;
@@ -156,7 +158,7 @@ class ConformanceReviewTest {
   @Test
   void aProblemNotAcceptedInPreflightStopsTheRunAfterTheNewCrds() throws Exception {
     mesh.targetConformanceProblems.add(PRUNED);
-    mesh.conformanceProblems.addAll(java.util.List.of(PRUNED, new ConformanceProblem("Settings", "gloo-mesh",
+    mesh.conformanceProblems.addAll(List.of(PRUNED, new ConformanceProblem("Settings", "gloo-mesh",
         "settings", "$.spec.mtls", "wrong type", "make it an object")));
     GlooMeshUpgradeWorkflow wf = rig.start(NO_APPROVAL);
     rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
@@ -193,7 +195,7 @@ class ConformanceReviewTest {
     assertThat(mesh.calls).doesNotContain("tooling HELM");
   }
 
-  private io.temporal.testing.TestWorkflowEnvironment env() {
+  private TestWorkflowEnvironment env() {
     return rig.env;
   }
 }

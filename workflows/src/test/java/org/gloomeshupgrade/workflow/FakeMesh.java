@@ -5,9 +5,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.gloomeshupgrade.conformance.ConformanceActivities;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.conformance.ConformanceReport;
@@ -69,10 +74,10 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   /** How many registered clusters preflight finds: cluster-1, cluster-2, ... */
   volatile int clusterCount = 2;
   /** Clusters whose registration fails (non-retryable, so no retry waits), until removed. */
-  final java.util.Set<String> failingClusters = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  final java.util.concurrent.atomic.AtomicInteger registering = new java.util.concurrent.atomic.AtomicInteger();
+  final Set<String> failingClusters = ConcurrentHashMap.newKeySet();
+  final AtomicInteger registering = new AtomicInteger();
   /** The most registrations that ran at the same time. */
-  final java.util.concurrent.atomic.AtomicInteger mostRegisteringAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+  final AtomicInteger mostRegisteringAtOnce = new AtomicInteger();
   /**
    * Registrations (but cluster-1's) wait, up to 5 s, until this many have run at once: a test of concurrency then
    * sees the overlap however slowly activities are dispatched.
@@ -81,10 +86,10 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   /** Problems against the target's CRDs, found in preflight. */
   final List<ConformanceProblem> targetConformanceProblems = new CopyOnWriteArrayList<>();
   /** Answers of the networking status once networking runs, one per poll; the last one stays. Empty: all ACCEPTED. */
-  final java.util.concurrent.ConcurrentLinkedDeque<NetworkingStatus> networkingAnswers =
-      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  final ConcurrentLinkedDeque<NetworkingStatus> networkingAnswers =
+      new ConcurrentLinkedDeque<>();
   /** How many preflights fail (non-retryable, 403) before they pass. */
-  final java.util.concurrent.atomic.AtomicInteger preflightFailures = new java.util.concurrent.atomic.AtomicInteger();
+  final AtomicInteger preflightFailures = new AtomicInteger();
   /** The version of the installed CRDs. */
   volatile String crdsVersion = "0.10.10";
   /** When set, the CRD source check refuses with this message, as for an incomplete set. */
@@ -109,7 +114,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     String ctx = input.context().isEmpty() ? "mgmt" : input.context();
     return new PreflightReport(ctx, "v1.29.0", runningVersion,
         Map.of("discovery", runningVersion, "networking", runningVersion), new LinkedHashMap<>(replicas),
-        Map.of("Mesh", 2, "Workload", 4), java.util.stream.IntStream.rangeClosed(1, clusterCount)
+        Map.of("Mesh", 2, "Workload", 4), IntStream.rangeClosed(1, clusterCount)
             .mapToObj(i -> new RegisteredCluster("cluster-" + i, "cluster-" + i, "cluster-" + i, "cluster.local"))
             .toList(), 42, List.of());
   }
@@ -159,7 +164,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   public CrdSourceReport check(CrdApplyInput input) {
     calls.add("crds check " + input.targetVersion());
     if (crdSourceProblem != null) {
-      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(crdSourceProblem,
+      throw ApplicationFailure.newNonRetryableFailure(crdSourceProblem,
           FailureTypes.CRD_SOURCE);
     }
     return new CrdSourceReport("fake", 12, List.of("networking.mesh.gloo.solo.io"));
@@ -182,7 +187,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   @Override
   public ControlPlaneResult dryRun(ControlPlaneInput input) {
     calls.add("controlPlane dry run " + input.targetVersion());
-    return new ControlPlaneResult("helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed");
+    return new ControlPlaneResult("helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed", "");
   }
 
   @Override
@@ -217,7 +222,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     int now = registering.incrementAndGet();
     mostRegisteringAtOnce.accumulateAndGet(now, Math::max);
     try {
-      long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!input.cluster().equals("cluster-1") && mostRegisteringAtOnce.get() < awaitOverlapOf
           && System.nanoTime() < giveUp) {
         Thread.sleep(5);
@@ -262,7 +267,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
             : CheckLevel.RED, "12 Gloo Mesh CRD(s) at " + crdsVersion, ""),
         new VerifyCheck("control plane version", runningVersion.equals(input.targetVersion()) ? CheckLevel.GREEN
             : CheckLevel.RED, "discovery and networking run " + runningVersion, ""),
-        java.util.stream.IntStream.rangeClosed(1, clusterCount).mapToObj(i -> "cluster-" + i)
+        IntStream.rangeClosed(1, clusterCount).mapToObj(i -> "cluster-" + i)
             .filter(c -> !failingClusters.contains(c)).toList(),
         Map.of("Mesh", Math.min(2, discovered), "Workload", Math.max(0, discovered - 2)), networking);
   }

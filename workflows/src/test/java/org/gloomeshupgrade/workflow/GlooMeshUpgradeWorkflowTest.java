@@ -14,6 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.gloomeshupgrade.deployments.ScaleInput;
+import org.gloomeshupgrade.deployments.ScaleResult;
+import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.junit.jupiter.api.AfterEach;
@@ -188,7 +192,7 @@ class GlooMeshUpgradeWorkflowTest {
 
   @Test
   void skippingAFailedStepIsRecordedAndAbortEndsTheRunLeavingNetworkingAtZero() throws Exception {
-    mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("Settings", "gloo-mesh",
+    mesh.conformanceProblems.add(new ConformanceProblem("Settings", "gloo-mesh",
         "settings", "$.spec.istio", "not in the new schema", "move it to spec.discovery.istio"));
     GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
 
@@ -257,7 +261,7 @@ class GlooMeshUpgradeWorkflowTest {
 
   @Test
   void updatesRefuseWhatDoesNotFitTheCurrentStateWithAReason() throws Exception {
-    mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("TrafficPolicy", "a", "b",
+    mesh.conformanceProblems.add(new ConformanceProblem("TrafficPolicy", "a", "b",
         "$.spec.x", "unknown", "remove it"));
     GlooMeshUpgradeWorkflow wf = startUpgrade("{\"targetVersion\":\"0.11.3\"}");
     awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
@@ -358,7 +362,7 @@ class GlooMeshUpgradeWorkflowTest {
     result(wf);
 
     assertThat(mesh.verifyInputs).singleElement().satisfies(input -> {
-      assertThat(input.installMethod()).isEqualTo(org.gloomeshupgrade.request.InstallMethod.MESHCTL);
+      assertThat(input.installMethod()).isEqualTo(InstallMethod.MESHCTL);
       assertThat(input.meshctlPath()).isEqualTo("/opt/meshctl-0.12.8/meshctl");
       assertThat(input.runsMeshctlCheck()).isTrue();
     });
@@ -367,7 +371,7 @@ class GlooMeshUpgradeWorkflowTest {
   /** A mesh whose networking deployment is missing, so scale-down fails without retries. */
   static final class DeploymentFailingMesh extends FakeMesh {
     @Override
-    public org.gloomeshupgrade.deployments.ScaleResult scale(org.gloomeshupgrade.deployments.ScaleInput input) {
+    public ScaleResult scale(ScaleInput input) {
       calls.add("scale " + input.deployment() + " " + input.replicas());
       throw notFound(input.deployment());
     }

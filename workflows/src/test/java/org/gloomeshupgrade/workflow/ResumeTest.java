@@ -7,6 +7,8 @@ import static org.gloomeshupgrade.workflow.UpgradeRig.step;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.WorkflowReplayer;
 import java.util.List;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.gloomeshupgrade.verify.NetworkingStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +118,7 @@ class ResumeTest {
 
   @Test
   void anApprovalGivenInTheEarlierRunIsCarriedOnceDiscoveryStillHolds() throws Exception {
-    mesh.networkingAnswers.add(new org.gloomeshupgrade.verify.NetworkingStatus(4, 3,
+    mesh.networkingAnswers.add(new NetworkingStatus(4, 3,
         List.of("TrafficPolicy gloo-mesh/tp: INVALID (no such destination)")));
     GlooMeshUpgradeWorkflow first = rig.start("{\"targetVersion\":\"0.11.3\",\"networkingTimeout\":\"1h\"}");
     UpgradeStatus waiting = rig.await(first, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
@@ -170,7 +172,7 @@ class ResumeTest {
 
   @Test
   void problemsAcceptedInTheEarlierRunBySomeoneOffTheApproverListAreAskedAboutAgain() throws Exception {
-    mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("TrafficPolicy", "bookinfo",
+    mesh.conformanceProblems.add(new ConformanceProblem("TrafficPolicy", "bookinfo",
         "reviews", "$.spec.x", "unknown field", "remove it"));
     mesh.failingClusters.add("cluster-2");
     GlooMeshUpgradeWorkflow first = rig.start(REQUEST);

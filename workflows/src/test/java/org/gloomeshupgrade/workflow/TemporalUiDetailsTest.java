@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.api.sdk.v1.WorkflowMetadata;
 import io.temporal.client.WorkflowStub;
+import java.util.List;
+import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +29,7 @@ class TemporalUiDetailsTest {
 
   @Test
   void currentDetailsFollowTheRunAndSayHowToAnswerWhatItWaitsFor() throws Exception {
-    rig.mesh.conformanceProblems.add(new org.gloomeshupgrade.conformance.ConformanceProblem("TrafficPolicy", "a", "b",
+    rig.mesh.conformanceProblems.add(new ConformanceProblem("TrafficPolicy", "a", "b",
         "$.spec.x", "unknown", "remove it"));
     GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\"}");
 
@@ -54,7 +56,7 @@ class TemporalUiDetailsTest {
     wf.approve(new Approval("carol", "CHG-1", waiting.gate()));
     UpgradeRig.result(wf);
     // Every activity carries a summary the UI shows: its step and what it upgrades.
-    java.util.List<String> summaries = rig.client.fetchHistory(UpgradeRig.ID).getEvents().stream()
+    List<String> summaries = rig.client.fetchHistory(UpgradeRig.ID).getEvents().stream()
         .filter(e -> e.hasActivityTaskScheduledEventAttributes())
         .map(e -> e.getUserMetadata().getSummary().getData().toStringUtf8()).toList();
     assertThat(summaries).isNotEmpty().allSatisfy(summary -> assertThat(summary).contains("step "));

@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.temporal.client.WorkflowClient;
@@ -70,7 +71,7 @@ final class UpgradeRig implements AutoCloseable {
   }
 
   static ApplicationFailure failureOf(GlooMeshUpgradeWorkflow wf) {
-    Throwable t = org.assertj.core.api.Assertions.catchThrowable(() -> result(wf));
+    Throwable t = catchThrowable(() -> result(wf));
     assertThat(t).isInstanceOf(WorkflowFailedException.class);
     assertThat(t.getCause()).isInstanceOf(ApplicationFailure.class);
     return (ApplicationFailure) t.getCause();
