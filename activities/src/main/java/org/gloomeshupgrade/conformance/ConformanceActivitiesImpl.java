@@ -63,7 +63,8 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
     String context = clients.resolve(input.context());
     KubernetesClient client = clients.forContext(context);
     CrdSource.Loaded loaded = source.load(input.source(), input.targetVersion(), input.chart());
-    // The target's CRDs as the API server will hold them: v1beta1 manifests are read in their v1 form.
+    // The target's CRDs as the API server will hold
+    // them: v1beta1 manifests are read in their v1 form.
     List<CustomResourceDefinition> target = loaded.crds().stream()
         .map(c -> JSON.convertValue(CrdManifestConverter.toV1(c.manifest()), CustomResourceDefinition.class))
         .toList();

@@ -111,7 +111,8 @@ final class CrdSchemaValidator {
     Error first = group.get(0);
     NodePath instance = first.getInstanceLocation();
     if (!origin.alternative() || ALTERNATIVES.contains(first.getKeyword())) {
-      // An error of its own, or a oneOf error followed by its branches' errors, which it stands for.
+      // An error of its own, or a oneOf error followed
+      // by its branches' errors, which it stands for.
       String path = path(instance, instance.getNameCount());
       if ("required".equals(first.getKeyword()) && first.getProperty() != null) {
         path = JsonPaths.field(path, first.getProperty());

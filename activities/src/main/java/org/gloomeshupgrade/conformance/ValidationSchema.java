@@ -52,7 +52,8 @@ final class ValidationSchema {
   }
 
   private static void asTheServerReadsIt(ObjectNode schema) {
-    // With an anyOf (or allOf) of integer and string, the form structural schemas allow, that already says it.
+    // With an anyOf (or allOf) of integer and string, the
+    // form structural schemas allow, that already says it.
     if (schema.path(INT_OR_STRING).asBoolean(false) && !schema.has("anyOf") && !schema.has("allOf")) {
       schema.putArray("type").add("integer").add("string");
     }

@@ -125,8 +125,9 @@ public class AgentChartInstaller {
     Release release;
     try (ChartResolver.LocalChart local = charts.fetch(chart)) {
       String path = local.path().toString();
-      // install when there is no release rather than upgrade --install: helm-java's upgrade --install loses the
-      // kubeconfig contents on its install path and talks to localhost. CRDs skipped: applied above, converted.
+      // install when there is no release rather than upgrade --install:
+      // helm-java's upgrade --install loses the kubeconfig contents on its install
+      // path and talks to localhost. CRDs skipped: applied above, converted.
       release = HelmReleaseInstaller.helm((current.isEmpty() ? "installing" : "upgrading") + " release " + namespace
           + "/" + name, context, () -> current.isEmpty()
           ? Helm.install(path).withName(name).withNamespace(namespace).skipCrds().withKubeConfigContents(kubeconfig)

@@ -124,7 +124,8 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
     requireText(input.networkingDeployment(), "networkingDeployment");
     String context = clients.resolve(input.context());
     InstallSpec spec = InstallSpec.of(input, context, target.getVersion());
-    // helm finds an unnamed release in the cluster; the rendered manifests only need a name to render with.
+    // helm finds an unnamed release in the cluster; the
+    // rendered manifests only need a name to render with.
     if (input.installMethod() == InstallMethod.MANIFESTS && spec.release().isBlank()) {
       spec = spec.withRelease(RequestDefaults.RENDERED_RELEASE);
     }

@@ -105,7 +105,8 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
         .values().withNamespace(upgraded.namespace()).withKubeConfigContents(kubeconfig).call());
     Path file = null;
     try {
-      // The release's values may hold secrets: a file only the worker's user can read, deleted right after.
+      // The release's values may hold secrets: a file only
+      // the worker's user can read, deleted right after.
       file = Files.createTempFile("gmu-release-values-", ".yaml",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, userValues(values));
@@ -152,11 +153,13 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
       UpgradeCommand command = Helm.upgrade(chart.path().toString())
           .withName(located.name())
           .withNamespace(located.namespace())
-          // The values the operator gave the release, over the new chart's defaults. Not --reuse-values: it
-          // renders the new chart with the old chart's defaults, so whatever a new version changed there is lost.
+          // The values the operator gave the release, over the new chart's
+          // defaults. Not --reuse-values: it renders the new chart with the old
+          // chart's defaults, so whatever a new version changed there is lost.
           .resetThenReuseValues()
           .withDryRunOption(dryRun)
-          // Waiting for readiness makes no sense: discovery and networking stay at 0 replicas until later steps.
+          // Waiting for readiness makes no sense: discovery and
+          // networking stay at 0 replicas until later steps.
           .withKubeConfigContents(kubeconfig);
       for (Path file : ValuesFiles.read(spec)) {
         command = command.withValuesFile(file);

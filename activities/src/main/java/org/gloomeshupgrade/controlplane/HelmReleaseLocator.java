@@ -49,7 +49,8 @@ final class HelmReleaseLocator {
       return new Located(annotatedName, annotatedNamespace.isBlank() ? spec.namespace() : annotatedNamespace,
           "found from the Helm annotations of deployment " + deployment);
     }
-    // The Gloo Mesh namespace first: the worker's Role covers it; all namespaces only when nothing is there.
+    // The Gloo Mesh namespace first: the worker's Role
+    // covers it; all namespaces only when nothing is there.
     List<HelmReleaseStorage.Revision> candidates = HelmReleaseStorage.deployed(
         clients.forContext(spec.context()), spec.context(), ChartResolver.CHART_NAME, spec.namespace());
     if (candidates.isEmpty()) {

@@ -93,7 +93,8 @@ final class HelmReleaseStorage {
       return JSON.missingNode();
     }
     try {
-      // The API's base64, then Helm's own base64, then gzip (Helm also reads bodies that were not gzipped).
+      // The API's base64, then Helm's own base64, then gzip
+      // (Helm also reads bodies that were not gzipped).
       byte[] encoded = Base64.getDecoder().decode(data);
       byte[] release = Base64.getDecoder().decode(new String(encoded, StandardCharsets.US_ASCII).trim());
       boolean gzipped = release.length > 2 && (release[0] & 0xff) == 0x1f && (release[1] & 0xff) == 0x8b;

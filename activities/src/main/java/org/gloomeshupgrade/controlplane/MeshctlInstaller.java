@@ -118,7 +118,8 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
     if (Semver.parse(spec.targetVersion()).isGreaterThanOrEqualTo(COMMUNITY_SUBCOMMAND_FROM)) {
       command.add("community");
     }
-    // Always name the version: without it some meshctl versions pick the first entry of the chart index.
+    // Always name the version: without it some meshctl
+    // versions pick the first entry of the chart index.
     command.add("--version");
     command.add(Semver.parse(spec.targetVersion()).getVersion());
     command.add("--kubecontext");

@@ -144,7 +144,8 @@ public class MeshctlRunner {
    */
   public Run run(List<String> command, Duration timeout, Consumer<String> eachLine) {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    // meshctl reads the worker's kubeconfig; the path goes through the environment, not through the arguments.
+    // meshctl reads the worker's kubeconfig; the path goes
+    // through the environment, not through the arguments.
     builder.environment().put("KUBECONFIG", clients.kubeconfig().toAbsolutePath().toString());
     Process process;
     try {

@@ -189,7 +189,8 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       return "CRDs are applied by the CRD step";
     }
     if (document.path("metadata").path("annotations").hasNonNull("helm.sh/hook")) {
-      // Hooks are jobs Helm runs around its own operations; applied as plain objects they would run at random.
+      // Hooks are jobs Helm runs around its own operations;
+      // applied as plain objects they would run at random.
       return "Helm hook " + document.path("metadata").path("annotations").path("helm.sh/hook").asText();
     }
     return null;

@@ -243,7 +243,8 @@ public class CrdActivitiesImpl implements CrdActivities {
       api.resource(desired).dryRun(dryRun).create();
       return true;
     }
-    // Keep labels and annotations that others (Helm, GitOps tools) put on the CRD; the manifest's win.
+    // Keep labels and annotations that others (Helm,
+    // GitOps tools) put on the CRD; the manifest's win.
     ObjectMeta meta = desired.getMetadata();
     meta.setLabels(Labels.merged(existing.getMetadata().getLabels(), meta.getLabels()));
     meta.setAnnotations(Labels.merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));

@@ -103,7 +103,8 @@ public final class CrdManifestConverter {
     JsonNode topSchema = spec.path("validation").path("openAPIV3Schema");
     JsonNode topSubresources = spec.path("subresources");
     JsonNode topColumns = spec.path("additionalPrinterColumns");
-    // v1beta1 defaults preserveUnknownFields to true: only an explicit false means "prune unknown fields".
+    // v1beta1 defaults preserveUnknownFields to true: only
+    // an explicit false means "prune unknown fields".
     boolean preserveUnknown = !spec.has("preserveUnknownFields") || spec.get("preserveUnknownFields").asBoolean(true);
 
     ArrayNode out = NODES.arrayNode();
@@ -142,7 +143,8 @@ public final class CrdManifestConverter {
 
   private static ObjectNode schema(JsonNode schema, boolean preserveUnknown) {
     if (!schema.isObject()) {
-      // v1 needs a schema on every version; this one accepts anything, as a schema-less v1beta1 CRD did.
+      // v1 needs a schema on every version; this one
+      // accepts anything, as a schema-less v1beta1 CRD did.
       ObjectNode open = NODES.objectNode();
       open.put("type", "object");
       open.put(PRESERVE_UNKNOWN_FIELDS, true);

@@ -99,7 +99,8 @@ public final class KubernetesClients implements AutoCloseable {
           "kubeconfig context \"" + context + "\" could not be loaded (got \"" + got + "\")",
           FailureTypes.UNKNOWN_CONTEXT);
     }
-    // Temporal's retry policy, visible in the workflow history, decides about retries; not the client.
+    // Temporal's retry policy, visible in the workflow
+    // history, decides about retries; not the client.
     Config tuned = new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build();
     return new KubernetesClientBuilder().withConfig(tuned).build();
   }

@@ -173,8 +173,8 @@ public class PreflightActivitiesImpl implements PreflightActivities {
   private static List<PermissionReview> remotePermissions(String context, String remoteNs, InstallMethod agentCharts) {
     List<PermissionReview> r = new ArrayList<>();
     if (agentCharts != null) {
-      // The agent charts: their CRDs through the API, then cert-agent's Deployment and ServiceAccount; Helm also
-      // patches and deletes what a new chart version changes or drops.
+      // The agent charts: their CRDs through the API, then cert-agent's Deployment and
+      // ServiceAccount; Helm also patches and deletes what a new chart version changes or drops.
       for (String verb : List.of("create", "get", "update")) {
         r.add(PermissionReview.clusterWide(context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
       }

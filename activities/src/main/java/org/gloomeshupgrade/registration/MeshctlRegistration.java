@@ -72,7 +72,8 @@ final class MeshctlRegistration {
     }
     log.info("re-register: cluster={} method=meshctl mgmt={} remote={}: registered by meshctl {}", target.cluster(),
         target.mgmtContext(), target.remoteContext(), version.getVersion());
-    // meshctl does not say which objects it created or updated, nor what Helm did with the agent charts.
+    // meshctl does not say which objects it created or
+    // updated, nor what Helm did with the agent charts.
     return new ReRegisterResult(target.cluster(), List.of(), List.of(), target.apiServer(), "meshctl", List.of(),
         "meshctl " + version.getVersion() + " cluster register (it installs the agent charts itself, from its own"
             + " chart locations); output:\n" + output);

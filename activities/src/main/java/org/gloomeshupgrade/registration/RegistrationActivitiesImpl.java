@@ -167,13 +167,14 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
             .addToAnnotations(SA_ANNOTATION, cluster).endMetadata().withType(TOKEN_TYPE).build(),
         s -> remote.secrets().inNamespace(remoteNs).resource(s),
         (have, want) -> TOKEN_TYPE.equals(have.getType()) && cluster.equals(annotation(have, SA_ANNOTATION)),
-        // A Secret's type cannot change in place, and a token issued for another account must not be
-        // reused: replace the Secret so the token controller issues a fresh token for this one.
+        // A Secret's type cannot change in place, and a token issued for another account must not
+        // be reused: replace the Secret so the token controller issues a fresh token for this one.
         (have, want) -> null);
 
     Secret tokenSecret = awaitToken(remote, remoteContext, remoteNs, tokenSecretName);
     String apiServer = apiServer(remote);
-    // From here on the token is in memory: every failure message is scrubbed of it before it leaves.
+    // From here on the token is in memory: every failure
+    // message is scrubbed of it before it leaves.
     Redactor redactor = new Redactor(tokenSecret);
     List<String> agentOutcomes = agentReleases;
     return redactor.guard(() -> {

@@ -80,7 +80,8 @@ final class MeshctlCheckOutput {
     } else if (text.equals("Hints:")) {
       inHints = true;
     } else if (!Character.isWhitespace(raw.charAt(0))) {
-      // meshctl indents errors and hints; unindented lines are its agents table or client-go log lines.
+      // meshctl indents errors and hints; unindented lines
+      // are its agents table or client-go log lines.
       inHints = false;
     } else if (inHints) {
       current.hints().add(text.startsWith("* ") ? text.substring(2) : text);

@@ -65,7 +65,8 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     checks.add(clustersRegistered(client, context, crds, ns));
     checks.add(discoveryComplete(client, context, crds, input.discoveryInventory()));
     if (input.runsMeshctlCheck()) {
-      // The checks above are meshctl check's own, done directly; with meshctl installed, its verdict counts too.
+      // The checks above are meshctl check's own, done directly;
+      // with meshctl installed, its verdict counts too.
       checks.add(meshctlCheck.run(context, ns, input.targetVersion(), input.meshctlPath()));
     }
     VerifyReport report = new VerifyReport(List.copyOf(checks));

@@ -72,7 +72,8 @@ class BackupActivitiesImplTest {
     assertThat(backup.location()).contains("Secrets gloo-mesh/gmu-backup-", "on mgmt", "backups");
     assertThat(Files.exists(tmp.resolve("backups").resolve(ID + ".json.gz"))).isTrue();
 
-    // The loss: a TrafficPolicy and the Settings deleted, the VirtualMesh changed in spec, labels and annotations.
+    // The loss: a TrafficPolicy and the Settings deleted, the
+    // VirtualMesh changed in spec, labels and annotations.
     mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace(NS).withName("mgmt-retries").delete();
     mgmt.genericKubernetesResources(SETTINGS).inNamespace(NS).withName("settings").delete();
     mgmt.genericKubernetesResources(VIRTUAL_MESHES).inNamespace(NS).withName("virtual-mesh").edit(vm -> {

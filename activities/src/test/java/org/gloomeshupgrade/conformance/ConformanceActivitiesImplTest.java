@@ -99,7 +99,8 @@ class ConformanceActivitiesImplTest {
         "the published 0.11.3 and 0.12.0 CRDs (shared/gloo-mesh-crds) are not on this machine");
     client.apiextensions().v1().customResourceDefinitions().resource(installed.crd("Settings")).createOr(
         NonDeletingOperation::update);
-    // Fits 0.11.3; 0.12.0 moved spec.istio to spec.discovery.istio, so its schema prunes the old field.
+    // Fits 0.11.3; 0.12.0 moved spec.istio to
+    // spec.discovery.istio, so its schema prunes the old field.
     mesh.resource(SETTINGS, "v1alpha2", "Settings", "gloo-mesh", "settings",
         Map.of("mtls", Map.of("istio", Map.of("tlsMode", "ISTIO_MUTUAL")),
             "istio", Map.of("ingressGatewayDetectors", Map.of())));

@@ -86,8 +86,9 @@ class ConformanceOnApiServerIT {
     sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).remoteClusters().build();
     clients = new KubernetesClients(sim.kubeconfig(), "mgmt");
     client = sim.client("mgmt");
-    // Where an upgrade stands at the conformance step. It matters here too: running networking writes status
-    // on every networking and settings object, and any write stores the object as the server now reads it.
+    // Where an upgrade stands at the conformance step. It matters here too:
+    // running networking writes status on every networking and settings
+    // object, and any write stores the object as the server now reads it.
     for (String deployment : List.of("networking", "discovery")) {
       client.apps().deployments().inNamespace(sim.namespace()).withName(deployment).scale(0);
     }
@@ -109,7 +110,8 @@ class ConformanceOnApiServerIT {
     crds.installSchemaless(BEFORE);
     String ns = namespace("pruning");
     Fixtures.create(client, ns);
-    // Every user-configuration object, the seeded ones too: the comparison covers all the check reads.
+    // Every user-configuration object, the seeded ones
+    // too: the comparison covers all the check reads.
     List<GenericKubernetesResource> stored = userConfiguration();
 
     crds.installPublished(TARGET);
@@ -121,7 +123,8 @@ class ConformanceOnApiServerIT {
       ConformanceActivitiesImpl.check(before, installed).stream()
           .filter(p -> p.hint().contains("would drop"))
           .forEach(p -> predicted.add(p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()));
-      // The user applies the object again as it was: the server prunes it with the new schema and stores it.
+      // The user applies the object again as it was: the
+      // server prunes it with the new schema and stores it.
       RemovedFields diff = RemovedFields.between(JSON.valueToTree(before), JSON.valueToTree(rewrite(before)));
       diff.removed().forEach(path -> dropped.add(id(before) + " " + path));
       diff.addedOrChanged().forEach(path -> addedOrChanged.add(id(before) + " " + path));
@@ -147,7 +150,8 @@ class ConformanceOnApiServerIT {
     crds.installSchemaless(BEFORE);
     assertThat(settingsSpec(ns)).containsKey("istio");
 
-    // Any write stores the object as read: kubectl annotate, a controller's status update, a helm upgrade.
+    // Any write stores the object as read: kubectl annotate,
+    // a controller's status update, a helm upgrade.
     crds.installPublished(TARGET);
     settings(ns).edit(s -> {
       s.getMetadata().setAnnotations(Map.of("touched-by", "conformance-it"));
@@ -170,7 +174,8 @@ class ConformanceOnApiServerIT {
     List<CrdKind> installed = CrdKinds.ofGroups(client, "mgmt", GlooMeshGroups.ALL);
     ConformanceReport late = new ConformanceActivitiesImpl(clients).check("mgmt");
 
-    // The workflow checks conformance after its CRD step; by then the server serves every object pruned.
+    // The workflow checks conformance after its CRD step;
+    // by then the server serves every object pruned.
     assertThat(late.problems()).noneMatch(p -> ns.equals(p.namespace()));
     assertThat(stored).flatMap(r -> ConformanceActivitiesImpl.check(r, installed))
         .extracting(ConformanceProblem::path).contains("$.spec.istio", "$.spec.retries.retryOn");
@@ -224,7 +229,8 @@ class ConformanceOnApiServerIT {
     cases.put("type", new Case("TrafficPolicy", with(policy, "/retries", "attempts", "\"three\"")));
     cases.put("minimum", new Case("TrafficPolicy", with(policy, "/trafficShift/destinations/0", "weight", "-1")));
     cases.put("oneof", new Case("TrafficPolicy", with(policy, "/httpRequestMatchers/0", "exact", "\"/r\"")));
-    // allowCredentials is nullable; attempts is not, and the server drops its null before validating.
+    // allowCredentials is nullable; attempts is not,
+    // and the server drops its null before validating.
     cases.put("nulls", new Case("TrafficPolicy",
         with(with(policy, "/corsPolicy", "allowCredentials", "null"), "/retries", "attempts", "null")));
     // permissive has maxProperties: 0; the server prunes x first.

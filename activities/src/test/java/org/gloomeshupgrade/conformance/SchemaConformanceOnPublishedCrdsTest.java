@@ -135,7 +135,8 @@ class SchemaConformanceOnPublishedCrdsTest {
     List<ConformanceProblem> problems = check(crds, "TrafficPolicy", with(TRAFFIC_POLICY,
         "/httpRequestMatchers/0", "exact", "\"/reviews/1\""));
 
-    // The oneOf's branches fail too ("required property regex not found"): they must not be reported.
+    // The oneOf's branches fail too ("required property
+    // regex not found"): they must not be reported.
     assertThat(problems).singleElement().satisfies(p -> {
       assertThat(p.path()).isEqualTo("$.spec.httpRequestMatchers[0]");
       assertThat(p.problem()).contains("prefix", "exact", "only one");
@@ -147,7 +148,8 @@ class SchemaConformanceOnPublishedCrdsTest {
   @FieldSource("VERSIONS")
   void aMissingRequiredFieldIsReportedAtItsOwnPath(String version) {
     PublishedSchemas crds = published(version);
-    // No published CRD requires a field outside a oneOf: the real TrafficPolicy schema, with one required list.
+    // No published CRD requires a field outside a oneOf: the
+    // real TrafficPolicy schema, with one required list.
     ObjectNode schema = (ObjectNode) crds.schema("TrafficPolicy").deepCopy();
     ((ObjectNode) schema.at("/properties/spec")).putArray("required").add("destinationSelector");
     ObjectNode resource = resource(crds, "TrafficPolicy", TRAFFIC_POLICY);
@@ -164,7 +166,8 @@ class SchemaConformanceOnPublishedCrdsTest {
   @FieldSource("VERSIONS")
   void aValueNotMatchingAPatternIsReportedAtItsPath(String version) {
     PublishedSchemas crds = published(version);
-    // No published CRD has a pattern: the real TrafficPolicy schema, with one added to a duration field.
+    // No published CRD has a pattern: the real TrafficPolicy
+    // schema, with one added to a duration field.
     ObjectNode schema = (ObjectNode) crds.schema("TrafficPolicy").deepCopy();
     ((ObjectNode) schema.at("/properties/spec/properties/requestTimeout")).put("pattern", "^[0-9]+(ms|s|m|h)$");
 
@@ -183,7 +186,8 @@ class SchemaConformanceOnPublishedCrdsTest {
   void nullsCauseNoFalseErrorWhetherTheFieldIsNullableOrNot(String version) {
     PublishedSchemas crds = published(version);
 
-    // corsPolicy.allowCredentials is nullable: true; retries.attempts is not, and the server drops its null.
+    // corsPolicy.allowCredentials is nullable: true;
+    // retries.attempts is not, and the server drops its null.
     String nulls = with(with(TRAFFIC_POLICY, "/corsPolicy", "allowCredentials", "null"),
         "/retries", "attempts", "null");
 
@@ -206,7 +210,8 @@ class SchemaConformanceOnPublishedCrdsTest {
   void aFieldInsideAnEmptyMessageIsPrunedNotAMaxPropertiesError(String version) {
     PublishedSchemas crds = published(version);
 
-    // federation.permissive is {type: object, maxProperties: 0}: the server prunes x, then validates {}.
+    // federation.permissive is {type: object, maxProperties:
+    // 0}: the server prunes x, then validates {}.
     List<ConformanceProblem> problems = check(crds, "VirtualMesh", with(VIRTUAL_MESH,
         "/federation/permissive", "x", "1"));
 

@@ -38,7 +38,8 @@ class SchemaConformanceTest {
          "other": {"type": "string", "enum": ["A", null], "nullable": true}}
         """);
 
-    // What a kube-apiserver answers: nullable lets the type be null, the enum is checked as written.
+    // What a kube-apiserver answers: nullable lets the
+    // type be null, the enum is checked as written.
     assertThat(check("""
         {"mode": null, "other": null}
         """, schema)).singleElement().satisfies(p -> {
@@ -235,7 +236,8 @@ class SchemaConformanceTest {
          "known": {"type": "object", "properties": {"n": {"type": "integer"}}}}
         """);
 
-    // The server prunes before it validates: "empty" is {} by then, and "known.old" is gone, not a string.
+    // The server prunes before it validates: "empty" is
+    // {} by then, and "known.old" is gone, not a string.
     assertThat(check("""
         {"empty": {"x": 1}, "known": {"n": 1, "old": "gone"}, "removed": {"deep": true}}
         """, schema)).extracting(ConformanceProblem::path, ConformanceProblem::problem).containsExactly(

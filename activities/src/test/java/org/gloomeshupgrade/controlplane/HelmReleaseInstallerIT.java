@@ -69,7 +69,8 @@ class HelmReleaseInstallerIT {
           .withName(RELEASE)
           .withNamespace(namespace)
           .createNamespace()
-          // Its crds/ are v1beta1, which current API servers do not serve; installing CRDs is the CRD step's job.
+          // Its crds/ are v1beta1, which current API servers do
+          // not serve; installing CRDs is the CRD step's job.
           .skipCrds()
           // A value the operator chose: the upgrades must keep it.
           .set("discovery.image.registry", MIRROR)
@@ -115,7 +116,8 @@ class HelmReleaseInstallerIT {
     try {
       Helm.install(chart("0.11.3", true).toString()).withName(RELEASE).withNamespace(namespace).createNamespace()
           .skipCrds().set("discovery.image.registry", MIRROR).withKubeConfigContents(kubeconfig).call();
-      // As the workflow does: the CRD step, then the control plane. 0.12.0 moved Settings' istio under discovery.
+      // As the workflow does: the CRD step, then the control
+      // plane. 0.12.0 moved Settings' istio under discovery.
       Path chart0120 = chart("0.12.0", true);
       new CrdActivitiesImpl(target.clients()).apply(
           new CrdApplyInput(context, chart0120.resolve("crds").toString(), "0.12.0", 60));

@@ -29,7 +29,8 @@ final class HelmReleaseSecrets {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    // Helm base64-encodes the gzipped JSON; the Secret's data is that text, base64-encoded again by the API.
+    // Helm base64-encodes the gzipped JSON; the Secret's
+    // data is that text, base64-encoded again by the API.
     String helmEncoded = Base64.getEncoder().encodeToString(gzipped.toByteArray());
     client.secrets().inNamespace(namespace).resource(new SecretBuilder()
         .withNewMetadata().withNamespace(namespace).withName("sh.helm.release.v1." + name + ".v" + revision)

@@ -82,7 +82,8 @@ class CrdActivitiesImplTest {
     });
     assertThat(client.apiextensions().v1().customResourceDefinitions().list().getItems()).hasSize(13);
 
-    // Someone else's label on a CRD, and a newer target: the second run replaces the twelve, keeps the label.
+    // Someone else's label on a CRD, and a newer target:
+    // the second run replaces the twelve, keeps the label.
     client.apiextensions().v1().customResourceDefinitions().withName("trafficpolicies.networking.mesh.gloo.solo.io")
         .edit(crd -> {
           crd.getMetadata().getLabels().put("owner", "platform-team");

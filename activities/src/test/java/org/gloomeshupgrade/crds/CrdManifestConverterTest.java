@@ -85,7 +85,8 @@ class CrdManifestConverterTest {
     assertThat(tree.toString()).doesNotContain("JSONPath");
     assertThat(version.getSubresources().getScale().getSpecReplicasPath()).isEqualTo(".spec.replicas");
 
-    // v1 has no spec-level switch: unknown fields are kept by the schema root instead, which also needs a type.
+    // v1 has no spec-level switch: unknown fields are kept
+    // by the schema root instead, which also needs a type.
     JsonNode schema = tree.at("/spec/versions/0/schema/openAPIV3Schema");
     assertThat(schema.path(CrdManifestConverter.PRESERVE_UNKNOWN_FIELDS).asBoolean()).isTrue();
     assertThat(schema.path("type").asText()).isEqualTo("object");
@@ -180,7 +181,8 @@ class CrdManifestConverterTest {
     String name = original.at("/metadata/name").asText();
     JsonNode spec = original.path("spec");
     ObjectNode tree = CrdManifestConverter.toV1(original);
-    // Through the typed model, as the activity sends it: nothing of the schema may be lost on the way.
+    // Through the typed model, as the activity sends
+    // it: nothing of the schema may be lost on the way.
     CustomResourceDefinition v1 = SERIALIZATION.convertValue(tree, CustomResourceDefinition.class);
     JsonNode sent = SERIALIZATION.convertValue(v1, JsonNode.class);
 

@@ -93,7 +93,8 @@ class PublishedCrdsOnApiServerIT {
     assertThat(published).isNotEmpty();
     CrdActivitiesImpl activities = new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
 
-    // The agent CRDs are not a management plane's set: they skip the set check, not the conversion and the server.
+    // The agent CRDs are not a management plane's set: they
+    // skip the set check, not the conversion and the server.
     CrdApplyResult result = folder.getFileName().toString().equals("agent")
         ? activities.write("mgmt", version, new CrdSource().load(folder.toString(), version), false, 60)
         : activities.apply(new CrdApplyInput("mgmt", folder.toString(), version, 60));
@@ -109,8 +110,8 @@ class PublishedCrdsOnApiServerIT {
       assertThat(condition(crd, "Established")).as(manifest.getKey() + " Established").isEqualTo("True");
       assertThat(crd.getSpec().getVersions().stream().map(CustomResourceDefinitionVersion::getName))
           .as(manifest.getKey() + " versions").containsExactlyInAnyOrderElementsOf(versionsOf(manifest.getValue()));
-      // The server serves the kind: listing it works. Right after establishing, a real server may answer
-      // 429 "storage is (re)initializing" for a moment, which clients are expected to retry.
+      // The server serves the kind: listing it works. Right after establishing, a real server may
+      // answer 429 "storage is (re)initializing" for a moment, which clients are expected to retry.
       String served = crd.getSpec().getVersions().stream().filter(CustomResourceDefinitionVersion::getServed)
           .findFirst().orElseThrow().getName();
       await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k

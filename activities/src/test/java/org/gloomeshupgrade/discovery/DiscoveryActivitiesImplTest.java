@@ -119,7 +119,8 @@ class DiscoveryActivitiesImplTest {
 
   @Test
   void failsRetryablyWhenResourcesAreStillThereAfterTheDeletes() {
-    // A server that accepts the delete but keeps the objects, like a finalizer or a running discovery would.
+    // A server that accepts the delete but keeps the objects,
+    // like a finalizer or a running discovery would.
     server.expect().delete().withPath("/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/istio-system/meshes")
         .andReturn(200, new StatusBuilder().withStatus("Success").build()).always();
 

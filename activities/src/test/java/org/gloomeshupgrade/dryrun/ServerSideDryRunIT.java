@@ -82,7 +82,8 @@ class ServerSideDryRunIT {
     assertThat(crdResult.updated()).isNotEmpty();
     assertThat(crdResult.convertedFromV1beta1()).isTrue();
     assertThat(planeResult.applied()).contains("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
-    // The diff is the server's own answer against the live object: the image change, no defaulting noise.
+    // The diff is the server's own answer against the
+    // live object: the image change, no defaulting noise.
     assertThat(planeResult.output()).containsPattern("Deployment gloo-mesh/networking would be updated: [^\\n]*replace "
         + "/spec/template/spec/containers/0/image: \"[^\"]*networking:0\\.10\\.10\" -> \"[^\"]*networking:0\\.11\\.3\"")
         .contains("Settings gloo-mesh/settings would be unchanged")
@@ -98,8 +99,8 @@ class ServerSideDryRunIT {
   @Test
   void aDryRunTheServerRefusesFailsNamingTheObjectAndChangesNothing() throws IOException {
     KubernetesClient mgmt = sim.client("mgmt");
-    // The complete set as the cluster has it, with one CRD that no longer lists the version its objects are
-    // stored in: a real server refuses it.
+    // The complete set as the cluster has it, with one CRD that no longer
+    // lists the version its objects are stored in: a real server refuses it.
     Path folder = Files.createDirectories(tmp.resolve("bad-crds"));
     for (CustomResourceDefinition crd : mgmt.apiextensions().v1().customResourceDefinitions().list().getItems()) {
       if (!GlooMeshGroups.isGlooMeshGroup(crd.getSpec().getGroup())) {
@@ -145,8 +146,8 @@ class ServerSideDryRunIT {
             .path(GlooMeshGroups.CRD_VERSION_ANNOTATION).asText()).isEqualTo("0.11.3"));
     Deployment networking = mgmt.apps().deployments().inNamespace("gloo-mesh").withName("networking").get();
     assertThat(networking.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.11.3");
-    // The fake controllers write status (and so resourceVersion) on their own; a second write of ours would
-    // change generation, labels or annotations.
+    // The fake controllers write status (and so resourceVersion) on their own;
+    // a second write of ours would change generation, labels or annotations.
     assertUnchanged(withoutResourceVersions(afterFirst), withoutResourceVersions(state(mgmt)));
   }
 

@@ -54,7 +54,8 @@ class PreflightActivitiesImplTest {
 
   @BeforeEach
   void setUp() {
-    // every context reaches the same mock: remote clusters differ only by the context they are named by
+    // every context reaches the same mock: remote clusters
+    // differ only by the context they are named by
     clients = new MockKubeconfig().with("mgmt", client).with("cluster1", client).with("cluster2-ctx", client)
         .clients(tmp);
     activities = new PreflightActivitiesImpl(clients);
@@ -138,7 +139,8 @@ class PreflightActivitiesImplTest {
 
   @Test
   void withAgentChartsTheirPermissionsOnEachRemoteAreCheckedToo() {
-    // Only the agent charts ask these: the management cluster's own checks never create or delete deployments.
+    // Only the agent charts ask these: the management
+    // cluster's own checks never create or delete deployments.
     answerReviews(r -> !(r.getVerb().equals("create") && r.getResource().equals("deployments"))
         && !(r.getVerb().equals("delete") && r.getResource().equals("deployments")));
 
@@ -167,8 +169,9 @@ class PreflightActivitiesImplTest {
     PreflightReport helm = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
         List.of("cluster1"), Map.of(), NS, InstallMethod.HELM));
 
-    // CRDs create, get, update; deployments create, get, update (Helm: patch and delete too); service accounts update
-    // (Helm: patch and delete too), create and get being asked for registration already.
+    // CRDs create, get, update; deployments create, get, update (Helm:
+    // patch and delete too); service accounts update (Helm: patch and
+    // delete too), create and get being asked for registration already.
     assertThat(applied.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15 + 3 + 3 + 1);
     assertThat(helm.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15 + 3 + 5 + 3);
   }

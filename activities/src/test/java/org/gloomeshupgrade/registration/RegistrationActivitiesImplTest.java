@@ -227,7 +227,8 @@ class RegistrationActivitiesImplTest {
   @Test
   void theTokenNeverLeavesTheActivity() {
     startTokenController();
-    // An API server that echoes the refused object in its message, which the worker must not pass on.
+    // An API server that echoes the refused object in
+    // its message, which the worker must not pass on.
     server.expect().post().withPath("/api/v1/namespaces/gloo-mesh/secrets")
         .andReply(422, request -> new StatusBuilder().withCode(422).withReason("Invalid").withStatus("Failure")
             .withMessage("Secret is invalid: " + request.getBody().readUtf8()).build())

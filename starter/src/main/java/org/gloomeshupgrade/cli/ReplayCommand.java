@@ -65,7 +65,8 @@ final class ReplayCommand implements Callable<Integer> {
   /** @param terminated whether the run was terminated, whose last event is then not replayed */
   static String render(String source, String type, boolean terminated,
       Optional<HistoryReplay.Divergence> divergence) {
-    // The verdict covers the history up to the termination, and a reader should know the run did not end itself.
+    // The verdict covers the history up to the termination,
+    // and a reader should know the run did not end itself.
     String remark = terminated ? "; the run was terminated (its termination, which no workflow code commands, is "
         + "not replayed)" : "";
     if (divergence.isEmpty()) {

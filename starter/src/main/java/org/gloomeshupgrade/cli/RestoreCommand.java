@@ -32,7 +32,8 @@ final class RestoreCommand implements Callable<Integer> {
       WorkflowClient client = temporal.client();
       String context = run.context;
       if (context == null || context.isBlank()) {
-        // The upgrade's own status says which cluster it ran on; a run past retention leaves the worker's default.
+        // The upgrade's own status says which cluster it ran
+        // on; a run past retention leaves the worker's default.
         context = managementContextOf(client, upgradeId);
       }
       GlooMeshRestoreWorkflow restore = client.newWorkflowStub(GlooMeshRestoreWorkflow.class,

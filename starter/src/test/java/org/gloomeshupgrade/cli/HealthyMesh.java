@@ -143,7 +143,8 @@ final class HealthyMesh implements PreflightActivities, BackupActivities, Deploy
 
   @Override
   public ReRegisterResult reRegister(ReRegisterInput input) {
-    // method and detail null, as in results recorded before the agent charts and meshctl registration
+    // method and detail null, as in results recorded
+    // before the agent charts and meshctl registration
     return new ReRegisterResult(input.cluster(), List.of(), List.of("Secret gloo-mesh/" + input.cluster()),
         "https://" + input.cluster(), null, List.of(), null);
   }

@@ -36,8 +36,9 @@ class DemoIT {
   @Test
   void theDemoRunsAFullUpgradeApprovedFromASecondTerminal() throws Exception {
     assertThat(JAR).as("built by mvn package").exists();
-    // The demo starts its run as soon as its clusters exist, so the configuration before the run is read from a
-    // simulation built as the demo builds its own (its defaults); seeding is deterministic.
+    // The demo starts its run as soon as its clusters exist, so the
+    // configuration before the run is read from a simulation built as
+    // the demo builds its own (its defaults); seeding is deterministic.
     ConfigurationSnapshot configurationBefore;
     try (SimulatedGlooMesh reference = SimulatedGlooMesh.builder().managementCluster("mgmt")
         .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").build()) {
@@ -58,8 +59,9 @@ class DemoIT {
 
       String status = run(gmu("status", "-w", "gloo-mesh-upgrade-mgmt", "--address", "127.0.0.1:" + port));
       assertThat(status).contains("WAITING_FOR_APPROVAL").contains("0.10.10 -> 0.11.3 on mgmt");
-      // The demo closes its clusters as soon as the run ends: the wait for approval is the last time they can be read,
-      // and by then the CRDs and the control plane are upgraded and discovery deleted and written anew.
+      // The demo closes its clusters as soon as the run ends: the wait for
+      // approval is the last time they can be read, and by then the CRDs and
+      // the control plane are upgraded and discovery deleted and written anew.
       try (KubernetesClient mgmt = client(demoKubeconfig(Files.readString(out)), "mgmt")) {
         ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
       }
@@ -86,7 +88,8 @@ class DemoIT {
     Path cli = given != null && !given.isBlank() ? Path.of(given)
         : Path.of(System.getProperty("user.home"), ".cache", "gloo-mesh-upgrade", "tools", "bin", "temporal");
     String missing = "no Temporal CLI at " + cli + ": run scripts/install-temporal-cli.sh";
-    // Passed in (as .ci/run does), it is required: a broken install must not pass as a skipped test.
+    // Passed in (as .ci/run does), it is required: a
+    // broken install must not pass as a skipped test.
     if (given != null && !given.isBlank()) {
       assertThat(Files.isExecutable(cli)).as(missing).isTrue();
     }

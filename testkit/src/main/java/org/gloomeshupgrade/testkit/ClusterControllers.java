@@ -134,7 +134,8 @@ final class ClusterControllers implements AutoCloseable {
       if (stopping || Thread.currentThread().isInterrupted()) {
         return null;
       }
-      // A controller loop must survive anything; one warning per controller every few seconds is enough.
+      // A controller loop must survive anything; one
+      // warning per controller every few seconds is enough.
       long now = System.nanoTime();
       Long last = lastWarning.get(name);
       if (last == null || now - last > WARN_INTERVAL_NANOS) {

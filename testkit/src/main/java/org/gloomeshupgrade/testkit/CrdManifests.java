@@ -117,7 +117,8 @@ public final class CrdManifests {
   private static ObjectNode metadata(SimulatedKind kind) {
     ObjectNode metadata = Json.object();
     ObjectNode labels = metadata.putObject("labels");
-    // The multicluster CRD comes from skv2 itself, the rest from Gloo Mesh, as in the published files.
+    // The multicluster CRD comes from skv2 itself, the
+    // rest from Gloo Mesh, as in the published files.
     String app = kind.group().equals(SimulatedVersions.MULTICLUSTER_GROUP) ? "skv2" : "gloo-mesh";
     labels.put("app", app);
     labels.put("app.kubernetes.io/name", app);

@@ -39,7 +39,8 @@ public final class ExpectedChange {
     if (jsonPointer.isEmpty()) {
       throw new IllegalArgumentException("the whole resource is not a field: use resourceAdded or resourceRemoved");
     }
-    // Rejects what is not a JSON Pointer (no leading slash, a bad ~ escape) rather than never matching.
+    // Rejects what is not a JSON Pointer (no leading
+    // slash, a bad ~ escape) rather than never matching.
     JsonPointer.compile(jsonPointer);
     return new ExpectedChange(resource, jsonPointer, Optional.empty(), Optional.empty());
   }

@@ -94,7 +94,8 @@ public final class HelmChart {
       {{- end -}}
       """;
 
-  // One template per component, kept literal so the rendered output is easy to compare with a cluster.
+  // One template per component, kept literal so the
+  // rendered output is easy to compare with a cluster.
   private static final String COMPONENT_TEMPLATE = """
       {{- $c := .Values.COMPONENT }}
       apiVersion: v1

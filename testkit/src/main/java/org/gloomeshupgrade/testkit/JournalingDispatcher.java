@@ -36,7 +36,8 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
-    // getBytes() leaves the buffer readable; readUtf8() would empty it before the CRUD handler sees it.
+    // getBytes() leaves the buffer readable; readUtf8()
+    // would empty it before the CRUD handler sees it.
     Buffer buffer = request.getBody();
     byte[] bytes = buffer == null ? new byte[0] : buffer.getBytes();
     String userAgent = request.getHeader("User-Agent");
@@ -47,7 +48,8 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
       response = authorizer.answer(call.body());
     }
     if (response == null && call.isDryRun() && call.isMutating()) {
-      // The CRUD mock ignores dryRun and would store the object: answer as a server does, storing nothing.
+      // The CRUD mock ignores dryRun and would store the
+      // object: answer as a server does, storing nothing.
       response = new MockResponse().setResponseCode(call.method().equals("POST") ? 201 : 200)
           .setHeader("Content-Type", "application/json").setBody(call.method().equals("DELETE") ? "{\"kind\":\"Status\",\"status\":\"Success\"}" : call.body());
     }

@@ -180,7 +180,8 @@ public final class RequestJournal {
     }
     JsonNode replicas = node.path("spec").path("replicas");
     if ("Scale".equals(node.path("kind").asText()) && node.path("spec").isObject() && replicas.isMissingNode()) {
-      // A real server's audit log re-encodes the request, and Go leaves a Scale's zero replicas out.
+      // A real server's audit log re-encodes the request,
+      // and Go leaves a Scale's zero replicas out.
       return OptionalInt.of(0);
     }
     return replicas.isNumber() && replicas.canConvertToInt() ? OptionalInt.of(replicas.asInt()) : OptionalInt.empty();

@@ -97,7 +97,8 @@ final class Seeder {
     for (GenericKubernetesResource resource : GlooMeshFixtures.configuration(version, namespace, clusters)) {
       InstalledKind kind = byKind.get(resource.getKind());
       boolean networking = NetworkingController.GROUPS.contains(kind.group());
-      // RoleBinding declares no status fields: a real server would prune whatever was written there.
+      // RoleBinding declares no status fields: a real
+      // server would prune whatever was written there.
       boolean hasStatus = !resource.getKind().equals("RoleBinding");
       create(client, kind, resource, networking && kind.statusHasState() ? NetworkingController.ACCEPTED : null,
           hasStatus);

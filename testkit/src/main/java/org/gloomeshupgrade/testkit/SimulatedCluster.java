@@ -71,8 +71,9 @@ final class SimulatedCluster implements AutoCloseable {
         faults, authorizer, writes);
     this.mockServer = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false,
         kubernetesVersion);
-    // Deployments have a status subresource on a real server; the mock knows that only of CRDs
-    // unless told. Without it a PUT of a Deployment, or of its scale with a stale copy, rewrites status.
+    // Deployments have a status subresource on a real server; the
+    // mock knows that only of CRDs unless told. Without it a PUT of a
+    // Deployment, or of its scale with a stale copy, rewrites status.
     dispatcher.expectCustomResource(new CustomResourceDefinitionContext.Builder()
         .withGroup("apps").withVersion("v1").withKind("Deployment").withPlural("deployments")
         .withScope("Namespaced").withStatusSubresource(true)

@@ -317,7 +317,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     Helm.install(chartFolder(version).toString())
         .withName(Seeder.RELEASE_NAME)
         .withNamespace(namespace)
-        // The CRDs are seeded as v1; the chart's crds/ are v1beta1, which a current API server does not serve.
+        // The CRDs are seeded as v1; the chart's crds/ are
+        // v1beta1, which a current API server does not serve.
         .skipCrds()
         .withKubeConfig(kubeconfig)
         .call();
@@ -327,7 +328,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   public synchronized Path chartFolder(String glooMeshVersion) {
     SimulatedVersions.requireSupported(glooMeshVersion);
     return chartFolders.computeIfAbsent(glooMeshVersion, v -> {
-      // The agent charts sit beside the control-plane chart, where registration looks for them by default.
+      // The agent charts sit beside the control-plane chart,
+      // where registration looks for them by default.
       AgentCharts.write(v, directory.resolve("charts-" + v));
       return HelmChart.write(v, directory.resolve("charts-" + v).resolve(HelmChart.CHART_NAME));
     });

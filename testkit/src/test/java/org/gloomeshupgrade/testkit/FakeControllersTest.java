@@ -51,7 +51,8 @@ class FakeControllersTest {
 
   @Test
   void scalingNetworkingToZeroRemovesItsPodsAndUpdatesStatusAfterTheDelay() {
-    // Long enough that the two reads right after the scale come before it, however slow the machine.
+    // Long enough that the two reads right after the
+    // scale come before it, however slow the machine.
     start("0.10.10", Duration.ofSeconds(2));
     KubernetesClient mgmt = sim.client("mgmt");
     var networking = mgmt.apps().deployments().inNamespace(NS).withName("networking");

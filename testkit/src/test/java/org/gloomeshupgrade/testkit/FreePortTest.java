@@ -31,7 +31,8 @@ class FreePortTest {
 
   @Test
   void aPortSomethingListensOnIsPassedOver() throws Exception {
-    // Below the ports pick() hands out, which the other test has taken from and this JVM will not hand out again.
+    // Below the ports pick() hands out, which the other test
+    // has taken from and this JVM will not hand out again.
     int from = 14000 + ThreadLocalRandom.current().nextInt(100) * 10;
     List<ServerSocket> held = new ArrayList<>();
     try {

@@ -171,7 +171,8 @@ class ManifestsTest {
         .orElseThrow();
     assertThat(settings.path("apiVersion").asText()).isEqualTo("settings.mesh.gloo.solo.io/v1alpha2");
     assertThat(settings.path("spec").path("discovery").path("istio").isObject()).isTrue();
-    // An upgrade through the chart must not change the seeded Settings beyond what the new version's spec changes.
+    // An upgrade through the chart must not change the seeded
+    // Settings beyond what the new version's spec changes.
     assertThat(YAML.convertValue(settings.path("metadata").path("labels"), Map.class))
         .isEqualTo(GlooMeshFixtures.settings("0.12.0", "gloo-mesh").getMetadata().getLabels());
     assertThat(YAML.convertValue(settings.path("spec"), Map.class))

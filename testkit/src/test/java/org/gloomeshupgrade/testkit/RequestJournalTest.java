@@ -34,7 +34,8 @@ class RequestJournalTest {
 
   @BeforeAll
   static void startSimulation() {
-    // Deployments never converge during these tests, so the controller never races a client's read-modify-write.
+    // Deployments never converge during these tests, so the
+    // controller never races a client's read-modify-write.
     sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMinutes(5)).build();
   }
 

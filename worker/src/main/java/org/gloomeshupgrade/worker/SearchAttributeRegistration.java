@@ -33,7 +33,8 @@ public final class SearchAttributeRegistration {
         missing.keySet().removeAll(operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest
             .newBuilder().setNamespace(namespace).build()).getCustomAttributesMap().keySet());
       } catch (StatusRuntimeException e) {
-        // Temporal's Java test server can add search attributes but not list them: add them all there.
+        // Temporal's Java test server can add search
+        // attributes but not list them: add them all there.
         if (e.getStatus().getCode() != Status.Code.UNIMPLEMENTED) {
           throw e;
         }

@@ -45,8 +45,9 @@ class ChartSetsReplicasTest {
 
   @Test
   void networkingNeverRunsBeforeTheApprovalEvenWhenTheChartSetsReplicas() {
-    // The simulated Deployment controller starts pods three seconds after a change: the step must undo Helm's within
-    // them (seconds, so that a slow machine, or Helm writing its release Secrets after the patch, cannot use them up).
+    // The simulated Deployment controller starts pods three seconds after a change:
+    // the step must undo Helm's within them (seconds, so that a slow machine, or
+    // Helm writing its release Secrets after the patch, cannot use them up).
     SimulatedGlooMesh sim = simulation.simulate(
         SimulatedUpgrade.mgmtAndCluster1().deploymentDelay(Duration.ofSeconds(3)));
     UpgradeHarness harness = simulation.startHarness(sim.kubeconfig(), clients -> {
@@ -62,7 +63,8 @@ class ChartSetsReplicasTest {
     ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
     PodCreations networkingPods = PodCreations.of(mgmt, "gloo-mesh", "networking");
 
-    // Helm cannot talk to the mock API server, so the agent charts, which helm would install, are left out here.
+    // Helm cannot talk to the mock API server, so the agent
+    // charts, which helm would install, are left out here.
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("installMethod", "helm")
         .put("helmRelease", "gloo-mesh").put("agentCharts", "none"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
@@ -86,7 +88,8 @@ class ChartSetsReplicasTest {
         assertThat(beforeApproval.get(i + 1).replicas()).as("the next change of networking").isZero();
       }
     }
-    // From the run's scale-down (its first change of networking) until the approval, no networking pod is made.
+    // From the run's scale-down (its first change of networking)
+    // until the approval, no networking pod is made.
     networkingPods.assertNoneFromTheScaleDownUntilTheApproval(sim.journal("mgmt"), approvedAt);
     ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }

@@ -121,7 +121,8 @@ class ConformanceAndSteadyStateEndToEndTest {
       assertThat(r.decidedBy()).isEqualTo("dave");
       assertThat(r.reason()).isEqualTo("the budget is re-added by CHG-2");
     });
-    // The simulated API server keeps the field, so step 6 finds it again: already accepted, it does not stop.
+    // The simulated API server keeps the field, so step 6
+    // finds it again: already accepted, it does not stop.
     assertThat(review(waiting, Step.CONFORMANCE).outcome()).isEqualTo(ConformanceReview.Outcome.ACCEPTED);
     assertThat(waiting.decisions()).containsExactly("PREFLIGHT: ACCEPT by dave (the budget is re-added by CHG-2)");
     wf.approve(new Approval("dave", "CHG-1", wf.status().gate()));

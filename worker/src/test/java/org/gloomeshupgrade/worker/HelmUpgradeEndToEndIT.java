@@ -77,7 +77,8 @@ class HelmUpgradeEndToEndIT {
       assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.11.3");
       assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     }
-    // From the run's scale-down (its first change of networking) until the approval, no networking pod is made.
+    // From the run's scale-down (its first change of networking)
+    // until the approval, no networking pod is made.
     networkingPods.assertNoneFromTheScaleDownUntilTheApproval(sim.journal("mgmt"), approvedAt);
     ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }

@@ -42,7 +42,8 @@ class ReRegistrationEndToEndTest {
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(sim.client("mgmt"));
     sim.faults("cluster-1").failNext("*", "/serviceaccounts", 500, 2);
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
-    // cluster-3 answered preflight, then its API server goes away: every request fails from here on.
+    // cluster-3 answered preflight, then its API server
+    // goes away: every request fails from here on.
     awaitStatus(wf, s -> s.currentStep().compareTo(Step.SCALE_DOWN) >= 0);
     sim.faults("cluster-3").failNext("*", ".*", 503, 1_000_000);
 

@@ -76,7 +76,8 @@ class ReRegistrationOnApiServersIT {
       assertThat(kubeconfigSecret.getType()).isEqualTo("solo.io/kubeconfig");
       String kubeconfig = new String(Base64.getDecoder().decode(kubeconfigSecret.getData().get("kubeconfig")),
           StandardCharsets.UTF_8);
-      // What Gloo Mesh does with the Secret: a client from the kubeconfig alone, which the server authenticates.
+      // What Gloo Mesh does with the Secret: a client from
+      // the kubeconfig alone, which the server authenticates.
       try (KubernetesClient asGlooMesh = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig))
           .build()) {
         assertThat(asGlooMesh.namespaces().withName("gloo-mesh").get()).as("reached " + remote).isNotNull();
@@ -97,7 +98,8 @@ class ReRegistrationOnApiServersIT {
     }
     ConfigurationSnapshot.assertUnchanged(before, ConfigurationSnapshot.capture(mgmt));
 
-    // The step again, with the inputs the workflow gave it: nothing to create or update, no write anywhere.
+    // The step again, with the inputs the workflow gave
+    // it: nothing to create or update, no write anywhere.
     sim.clusters().forEach(c -> sim.journal(c).clear());
     try (KubernetesClients clients = new KubernetesClients(sim.kubeconfig(), "mgmt")) {
       RegistrationActivitiesImpl registration = new RegistrationActivitiesImpl(clients);

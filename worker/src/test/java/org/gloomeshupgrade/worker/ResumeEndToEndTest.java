@@ -36,9 +36,10 @@ class ResumeEndToEndTest {
     KubernetesClient mgmt = sim.client("mgmt");
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(mgmt);
 
-    // Run 1: cluster-1's API server answers 503 to everything but preflight's permission reviews, so step 7 stops
-    // for a person, after the CRDs and the control plane; the operator terminates the run. (Set before the start: a
-    // fault set once the run is under way could come after step 7.)
+    // Run 1: cluster-1's API server answers 503 to everything but preflight's
+    // permission reviews, so step 7 stops for a person, after the CRDs and
+    // the control plane; the operator terminates the run. (Set before the
+    // start: a fault set once the run is under way could come after step 7.)
     sim.faults("cluster-1").failNext("*", "^(?!/apis/authorization\\.k8s\\.io/)", 503, 1_000_000);
     GlooMeshUpgradeWorkflow first = harness.start(harness.request("0.11.3"));
     UpgradeStatus stuck = awaitStatus(first, s -> s.state() == RunState.NEEDS_ATTENTION);
@@ -68,7 +69,8 @@ class ResumeEndToEndTest {
     assertThat(report.verify().overall()).as(report.verify().toString())
         .isEqualTo(CheckLevel.GREEN);
 
-    // What run 2 sent to the management cluster: no CRD, no control-plane image, no discovery delete, no scale down.
+    // What run 2 sent to the management cluster: no CRD, no
+    // control-plane image, no discovery delete, no scale down.
     List<RecordedCall> writes = sim.journal("mgmt").mutating();
     assertThat(writes).noneMatch(c -> c.path().contains("/apis/apiextensions.k8s.io/"))
         .noneMatch(c -> c.method().equals("DELETE") && c.path().contains("/apis/discovery.mesh.gloo.solo.io/"))

@@ -99,7 +99,8 @@ class ServiceAccountUpgradeIT {
   @Test
   void withoutAKindTheChartWritesTheToolingStepStopsNamingItBeforeAnyChange() throws IOException {
     SimulatedGlooMesh sim = simulation.sim();
-    // The shipped rule for core kinds, without services: preflight's own checks pass, the chart needs them.
+    // The shipped rule for core kinds, without services:
+    // preflight's own checks pass, the chart needs them.
     grant("mgmt", "management-cluster.yaml", rule -> {
       if (rule.path("resources").toString().contains("\"services\"")) {
         ArrayNode resources = YAML.createArrayNode();

@@ -98,7 +98,8 @@ class TemporalCliIT {
   private String approveAndAwaitResult() throws Exception {
     // Every request numbered below this one reached the server before the approval was sent.
     approvalAt = sim.journal("mgmt").all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
-    // The approval names the gate the status shows open, as a person copying the awaited command would.
+    // The approval names the gate the status shows open,
+    // as a person copying the awaited command would.
     String gate = status().path("gate").asText();
     assertThat(gate).startsWith("approval-");
     temporal.run(0, "workflow", "signal", "--workflow-id", ID, "--name", "approve",
@@ -142,8 +143,9 @@ class TemporalCliIT {
     try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
       temporal.run(0, "workflow", "start", "--type", "GlooMeshUpgrade", "--task-queue", "gloo-mesh-upgrade",
           "--workflow-id", ID, "--input", "{\"targetVersion\":\"0.11.3\"}");
-      // The request alone is complete: it is read, defaults and all, and the run is under way (here it stops in
-      // preflight for a person, as the default CRD source, the public repository, is out of this machine's reach).
+      // The request alone is complete: it is read, defaults and all, and the run
+      // is under way (here it stops in preflight for a person, as the default
+      // CRD source, the public repository, is out of this machine's reach).
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
           .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION"));
       assertThat(status().path("targetVersion").asText()).isEqualTo("0.11.3");
@@ -228,8 +230,8 @@ class TemporalCliIT {
       sim.faults("mgmt").clear();
       JsonNode events = JSON.readTree(temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json"))
           .path("events");
-      // A reset goes to the completion of a workflow task: the last one before the failed step was scheduled
-      // (the run's search-attribute upserts may stand between the two).
+      // A reset goes to the completion of a workflow task: the last one before the failed
+      // step was scheduled (the run's search-attribute upserts may stand between the two).
       long lastTaskCompleted = 0;
       long resetTo = 0;
       for (JsonNode e : events) {
@@ -269,7 +271,8 @@ class TemporalCliIT {
       startUpgrade();
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
           .until(() -> status().path("currentStep").asText().equals("SCALE_DOWN"));
-      // Once past preflight the remote clusters answer 503 to everything: step 7 stops for a person.
+      // Once past preflight the remote clusters answer
+      // 503 to everything: step 7 stops for a person.
       sim.remoteClusters().forEach(c -> sim.faults(c).failNext("*", ".*", 503, 1_000_000));
       await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
           .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION")

@@ -50,7 +50,8 @@ class TemporalUiIT {
       assertThat(exit).as("the UI script failed (screenshots in %s)\n%s\n--- worker log tail:\n%s\n"
           + "--- server log tail:\n%s", SCREENSHOTS, DevServer.tail(scriptLog()),
           DevServer.tail(dir.resolve("worker.log")), DevServer.tail(temporal.log())).isZero();
-      // What the UI showed is what the server holds: the run the UI started, completed, approved from the UI.
+      // What the UI showed is what the server holds: the run
+      // the UI started, completed, approved from the UI.
       JsonNode described = JSON.readTree(temporal.run(0, "workflow", "describe", "--workflow-id", ID,
           "--output", "json"));
       assertThat(described.at("/workflowExecutionInfo/status").asText())

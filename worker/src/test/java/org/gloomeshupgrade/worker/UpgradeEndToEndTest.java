@@ -110,7 +110,8 @@ class UpgradeEndToEndTest {
     assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).as(s.toString()).isEqualTo(StepState.SUCCEEDED));
     assertThat(report.verify().checks()).allSatisfy(c -> assertThat(c.level()).as(c.toString()).isEqualTo(CheckLevel.GREEN));
 
-    // The cluster afterwards: CRDs at the target, both deployments at 1 and available at the target image
+    // The cluster afterwards: CRDs at the target, both
+    // deployments at 1 and available at the target image
     List<CustomResourceDefinition> crds = mgmt.apiextensions().v1().customResourceDefinitions().list().getItems();
     assertThat(crds.stream().filter(c -> GlooMeshGroups.isGlooMeshGroup(c.getSpec().getGroup())))
         .isNotEmpty()

@@ -153,8 +153,8 @@ class UpgradeFailuresTest {
 
     assertThat(waiting.warnings()).anyMatch(w -> w.contains("skipping minor lines (0.10.10 to 0.12.8)")
         && w.contains("changelogs"));
-    // By the approval the 0.12.8 chart is applied, with its own Settings object: Gloo Mesh 0.12 moved spec.istio to
-    // spec.discovery.istio and added spec.relay. Nothing else may change.
+    // By the approval the 0.12.8 chart is applied, with its own Settings object: Gloo Mesh 0.12
+    // moved spec.istio to spec.discovery.istio and added spec.relay. Nothing else may change.
     ResourceKey settings = ResourceKey.namespaced(GlooMeshGroups.SETTINGS, "Settings", "gloo-mesh", "settings");
     Map<String, Object> target = GlooMeshFixtures.settingsSpec("0.12.8");
     ConfigurationSnapshot.assertChangedExactly(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")),

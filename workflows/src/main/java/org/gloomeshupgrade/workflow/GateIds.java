@@ -31,8 +31,9 @@ final class GateIds {
       return open;
     }
     if (token == null) {
-      // Recorded in the history, so every replay (a worker's, a reset's, `gmu replay`'s) sees the same IDs; the run
-      // ID would not do: a reset replays under a new one, and the offline replayer under a placeholder.
+      // Recorded in the history, so every replay (a worker's, a reset's, `gmu
+      // replay`'s) sees the same IDs; the run ID would not do: a reset replays
+      // under a new one, and the offline replayer under a placeholder.
       token = Workflow.sideEffect(String.class, () -> UUID.randomUUID().toString().substring(0, 8));
     }
     opened++;

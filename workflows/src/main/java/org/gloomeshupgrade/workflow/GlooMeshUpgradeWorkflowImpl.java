@@ -116,7 +116,8 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
     return book.report(summary);
   }
 
-  // Signals note a refusal in the run's warnings; updates refuse in their validators. Handlers only record.
+  // Signals note a refusal in the run's warnings; updates
+  // refuse in their validators. Handlers only record.
 
   @Override
   public void approve(Approval a) {

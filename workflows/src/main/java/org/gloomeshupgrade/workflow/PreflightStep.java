@@ -28,7 +28,7 @@ final class PreflightStep {
     }
     PreflightReport found = run.on(Step.PREFLIGHT).preflight.preflight(run.preflightInput());
     PreflightReport pre = resume.carriedOn(found);
-    boolean carried = pre != found;
+    boolean carried = resume.keepsEarlierFacts();
     book.context(pre.context());
     if (!carried) {
       warnIfScaledDown(found);
@@ -48,8 +48,9 @@ final class PreflightStep {
             pre.discoveryInventory(), carried ? " (as run %s found them before its first change)".formatted(
                 resume.previous().describe()) : "", pre.clusters().size(), pre.permissionsChecked());
     book.detail(Step.PREFLIGHT, detail);
-    // A problem found here stops the run while the old control plane still runs, and before a real API server
-    // would hide the fields the new schemas prune. Runs recorded before this check replay without it.
+    // A problem found here stops the run while the old control plane still
+    // runs, and before a real API server would hide the fields the new
+    // schemas prune. Runs recorded before this check replay without it.
     if (run.versions.applies(Change.PREFLIGHT_CONFORMANCE)) {
       detail = detail + "; " + checkConformance(pre);
       book.detail(Step.PREFLIGHT, detail);

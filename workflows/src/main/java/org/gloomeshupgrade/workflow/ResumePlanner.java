@@ -52,6 +52,11 @@ final class ResumePlanner {
     return carried.containsKey(step);
   }
 
+  /** Whether preflight keeps the earlier run's facts from before its first change, instead of what it found. */
+  boolean keepsEarlierFacts() {
+    return previous != null && previous.point().preflight() != null;
+  }
+
   Approval earlierApproval() {
     return previous.point().approval();
   }
@@ -92,8 +97,9 @@ final class ResumePlanner {
       book.backup(point.backup());
     }
     run.rollbackCommand(point.rollbackCommand());
-    // Problems a person accepted in the earlier run are not asked about again, if that person may accept them for
-    // this run: its request may name other approvers, and whoever carries it on is its requester.
+    // Problems a person accepted in the earlier run are not asked about
+    // again, if that person may accept them for this run: its request may
+    // name other approvers, and whoever carries it on is its requester.
     for (ConformanceReview review : point.conformance()) {
       String notHis = review.outcome() == ConformanceReview.Outcome.ACCEPTED && run.decisionsHeldToApprovers()
           ? run.approvers().refusal(review.decidedBy(), true, "answer ACCEPT") : null;
@@ -177,7 +183,7 @@ final class ResumePlanner {
    * deleted, the cluster no longer shows the replica counts and inventory to restore.
    */
   PreflightReport carriedOn(PreflightReport found) {
-    if (previous == null || previous.point().preflight() == null) {
+    if (!keepsEarlierFacts()) {
       return found;
     }
     PreflightReport before = previous.point().preflight();

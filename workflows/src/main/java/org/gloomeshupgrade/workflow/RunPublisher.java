@@ -37,8 +37,9 @@ final class RunPublisher {
     ChangeVersions versions = run.versions;
     // Runs recorded before the search attributes replay without their upserts.
     searchable = versions.applies(Change.SEARCH_ATTRIBUTES);
-    // Runs recorded before resume replay without a resume point in their memo; those recorded at version 1 kept only
-    // their own steps in it, without passing on what the run they carried on left.
+    // Runs recorded before resume replay without a resume point in
+    // their memo; those recorded at version 1 kept only their own steps
+    // in it, without passing on what the run they carried on left.
     int resumePointVersion = versions.version(Change.RESUME_POINT);
     resumable = resumePointVersion >= 1;
     passesOnEarlierRun = resumePointVersion >= 2;

@@ -227,8 +227,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
           && System.nanoTime() < giveUp) {
         Thread.sleep(5);
       }
-      // Long enough for registrations started together to overlap; the first cluster is quicker, so that the
-      // completions come apart.
+      // Long enough for registrations started together to overlap; the
+      // first cluster is quicker, so that the completions come apart.
       Thread.sleep(input.cluster().equals("cluster-1") ? 10 : 250);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -203,7 +203,8 @@ class ReplayTest {
   private static void replay(WorkflowExecutionHistory history, Supplier<GlooMeshUpgradeWorkflow> workflow)
       throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      // A cold JVM on a busy machine can take more than the default second over the first workflow task.
+      // A cold JVM on a busy machine can take more than
+      // the default second over the first workflow task.
       Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE, WorkerOptions.newBuilder()
           .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis()).build());
       worker.registerWorkflowImplementationFactory(GlooMeshUpgradeWorkflow.class, workflow::get);

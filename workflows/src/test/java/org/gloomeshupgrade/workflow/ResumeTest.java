@@ -152,7 +152,8 @@ class ResumeTest {
     stub.terminate("the worker's node is being drained");
     int before = mesh.calls.size();
 
-    // olga carries the run on, so she is now its requester: her approval of bob's run is not one of her own run.
+    // olga carries the run on, so she is now its requester:
+    // her approval of bob's run is not one of her own run.
     GlooMeshUpgradeWorkflow second = rig.start("{\"targetVersion\":\"0.11.3\",\"requestedBy\":\"olga\","
         + "\"resumeFrom\":{\"workflowId\":\"" + UpgradeRig.ID + "\",\"runId\":\"" + stub.getExecution().getRunId()
         + "\"}}");
