@@ -40,13 +40,16 @@ import org.slf4j.LoggerFactory;
 public class BackupActivitiesImpl implements BackupActivities {
   private static final Logger log = LoggerFactory.getLogger(BackupActivitiesImpl.class);
   private static final ObjectMapper JSON = Serialization.jsonMapper();
+
   /** Discovery output is rebuilt by discovery; everything else is someone's configuration. */
-  static final List<String> GROUPS = GlooMeshGroups.ALL.stream()
-      .filter(g -> !g.equals(GlooMeshGroups.DISCOVERY)).toList();
+  static final List<String> GROUPS =
+      GlooMeshGroups.ALL.stream().filter(g -> !g.equals(GlooMeshGroups.DISCOVERY)).toList();
+
   private static final int FORMAT = 1;
 
   private final KubernetesClients clients;
   private final BackupSecrets secrets;
+
   /** Where a copy of each backup is written on the worker, or null. */
   private final Path folder;
 
@@ -68,10 +71,17 @@ public class BackupActivitiesImpl implements BackupActivities {
     Optional<byte[]> existing = secrets.read(client, context, namespace, input.backupId());
     if (existing.isPresent()) {
       ObjectNode kept = parse(existing.get());
-      log.info("backup: cluster={} backup={} already complete in {}: kept as it was", context, input.backupId(),
+      log.info(
+          "backup: cluster={} backup={} already complete in {}: kept as it was",
+          context,
+          input.backupId(),
           namespace);
-      return result(input.backupId(), location(context, namespace, input.backupId()), kept,
-          existing.get(), true);
+      return result(
+          input.backupId(),
+          location(context, namespace, input.backupId()),
+          kept,
+          existing.get(),
+          true);
     }
 
     ObjectNode document = JSON.createObjectNode();
@@ -88,15 +98,20 @@ public class BackupActivitiesImpl implements BackupActivities {
         entry.put("namespaced", kind.namespaced());
         entry.set("object", saved(item));
       }
-      log.info("backup: cluster={} kind={} {} resource(s) saved", context, kind.describe(), items.size());
+      log.info(
+          "backup: cluster={} kind={} {} resource(s) saved",
+          context,
+          kind.describe(),
+          items.size());
       Heartbeats.beat("saved " + kind.kind());
     }
-    Optional<HelmReleaseValues.Found> helm = HelmReleaseValues.of(clients, context, namespace,
-        input.discoveryDeployment());
-    helm.ifPresent(found -> {
-      document.put("helmRelease", found.release());
-      document.set("helmValues", found.values());
-    });
+    Optional<HelmReleaseValues.Found> helm =
+        HelmReleaseValues.of(clients, context, namespace, input.discoveryDeployment());
+    helm.ifPresent(
+        found -> {
+          document.put("helmRelease", found.release());
+          document.set("helmValues", found.values());
+        });
 
     byte[] data = gzip(document);
     List<String> names = secrets.write(client, context, namespace, input.backupId(), data);
@@ -104,9 +119,15 @@ public class BackupActivitiesImpl implements BackupActivities {
       writeFile(input.backupId(), data);
     }
     String location = location(context, namespace, input.backupId());
-    log.info("backup: cluster={} backup={} {} resource(s){}, {} bytes in {} Secret(s): {}", context, input.backupId(),
-        resources.size(), helm.map(f -> " and the values of Helm release " + f.release()).orElse(""), data.length,
-        names.size(), location);
+    log.info(
+        "backup: cluster={} backup={} {} resource(s){}, {} bytes in {} Secret(s): {}",
+        context,
+        input.backupId(),
+        resources.size(),
+        helm.map(f -> " and the values of Helm release " + f.release()).orElse(""),
+        data.length,
+        names.size(),
+        location);
     return result(input.backupId(), location, document, data, false);
   }
 
@@ -114,21 +135,41 @@ public class BackupActivitiesImpl implements BackupActivities {
   public RestoreResult restore(RestoreInput input) {
     String context = clients.resolve(input.context());
     KubernetesClient client = clients.forContext(context);
-    byte[] data = secrets.read(client, context, input.namespace(), input.backupId()).orElseThrow(() ->
-        ApplicationFailure.newNonRetryableFailure("no backup of " + input.backupId() + " in namespace "
-            + input.namespace() + " on cluster " + context, FailureTypes.NOT_FOUND));
+    byte[] data =
+        secrets
+            .read(client, context, input.namespace(), input.backupId())
+            .orElseThrow(
+                () ->
+                    ApplicationFailure.newNonRetryableFailure(
+                        "no backup of "
+                            + input.backupId()
+                            + " in namespace "
+                            + input.namespace()
+                            + " on cluster "
+                            + context,
+                        FailureTypes.NOT_FOUND));
     ObjectNode document = parse(data);
     List<String> created = new ArrayList<>();
     List<String> updated = new ArrayList<>();
     int unchanged = 0;
     for (JsonNode entry : document.path("resources")) {
-      GenericKubernetesResource wanted = JSON.convertValue(entry.path("object"), GenericKubernetesResource.class);
-      ResourceDefinitionContext kind = contextOf(wanted, entry.path("plural").asText(),
-          entry.path("namespaced").asBoolean(true));
-      String id = wanted.getKind() + " " + (wanted.getMetadata().getNamespace() == null ? ""
-          : wanted.getMetadata().getNamespace() + "/") + wanted.getMetadata().getName();
-      String outcome = KubernetesFailures.call("restoring " + id, context,
-          () -> ConflictRetry.onConflict(() -> restoreOne(client, kind, wanted)));
+      GenericKubernetesResource wanted =
+          JSON.convertValue(entry.path("object"), GenericKubernetesResource.class);
+      ResourceDefinitionContext kind =
+          contextOf(
+              wanted, entry.path("plural").asText(), entry.path("namespaced").asBoolean(true));
+      String id =
+          wanted.getKind()
+              + " "
+              + (wanted.getMetadata().getNamespace() == null
+                  ? ""
+                  : wanted.getMetadata().getNamespace() + "/")
+              + wanted.getMetadata().getName();
+      String outcome =
+          KubernetesFailures.call(
+              "restoring " + id,
+              context,
+              () -> ConflictRetry.onConflict(() -> restoreOne(client, kind, wanted)));
       switch (outcome) {
         case "created" -> created.add(id);
         case "updated" -> updated.add(id);
@@ -139,18 +180,25 @@ public class BackupActivitiesImpl implements BackupActivities {
       }
       Heartbeats.beat("restored " + id);
     }
-    log.info("restore: cluster={} backup={} {} created, {} updated, {} unchanged", context, input.backupId(),
-        created.size(), updated.size(), unchanged);
+    log.info(
+        "restore: cluster={} backup={} {} created, {} updated, {} unchanged",
+        context,
+        input.backupId(),
+        created.size(),
+        updated.size(),
+        unchanged);
     return new RestoreResult(input.backupId(), created, updated, unchanged);
   }
 
   /** Spec, labels and annotations back as saved; everything else the live object has stays. */
-  private static String restoreOne(KubernetesClient client, ResourceDefinitionContext kind,
-      GenericKubernetesResource wanted) {
+  private static String restoreOne(
+      KubernetesClient client, ResourceDefinitionContext kind, GenericKubernetesResource wanted) {
     var api = client.genericKubernetesResources(kind);
-    var resource = wanted.getMetadata().getNamespace() == null
-        ? api.withName(wanted.getMetadata().getName())
-        : api.inNamespace(wanted.getMetadata().getNamespace()).withName(wanted.getMetadata().getName());
+    var resource =
+        wanted.getMetadata().getNamespace() == null
+            ? api.withName(wanted.getMetadata().getName())
+            : api.inNamespace(wanted.getMetadata().getNamespace())
+                .withName(wanted.getMetadata().getName());
     GenericKubernetesResource live = resource.get();
     if (live == null) {
       api.resource(wanted).create();
@@ -158,10 +206,14 @@ public class BackupActivitiesImpl implements BackupActivities {
     }
     Map<String, Object> savedFields = withoutMetadata(wanted);
     Map<String, Object> liveFields = withoutMetadata(live);
-    boolean same = Objects.equals(savedFields, liveFields)
-        && Objects.equals(nonEmpty(wanted.getMetadata().getLabels()), nonEmpty(live.getMetadata().getLabels()))
-        && Objects.equals(nonEmpty(wanted.getMetadata().getAnnotations()),
-            nonEmpty(live.getMetadata().getAnnotations()));
+    boolean same =
+        Objects.equals(savedFields, liveFields)
+            && Objects.equals(
+                nonEmpty(wanted.getMetadata().getLabels()),
+                nonEmpty(live.getMetadata().getLabels()))
+            && Objects.equals(
+                nonEmpty(wanted.getMetadata().getAnnotations()),
+                nonEmpty(live.getMetadata().getAnnotations()));
     if (same) {
       return "unchanged";
     }
@@ -173,8 +225,10 @@ public class BackupActivitiesImpl implements BackupActivities {
     if (status != null) {
       live.getAdditionalProperties().put("status", status);
     }
-    (live.getMetadata().getNamespace() == null ? api.resource(live) : api.inNamespace(
-        live.getMetadata().getNamespace()).resource(live)).update();
+    (live.getMetadata().getNamespace() == null
+            ? api.resource(live)
+            : api.inNamespace(live.getMetadata().getNamespace()).resource(live))
+        .update();
     return "updated";
   }
 
@@ -197,7 +251,8 @@ public class BackupActivitiesImpl implements BackupActivities {
     return map == null || map.isEmpty() ? null : map;
   }
 
-  private static ResourceDefinitionContext contextOf(GenericKubernetesResource r, String plural, boolean namespaced) {
+  private static ResourceDefinitionContext contextOf(
+      GenericKubernetesResource r, String plural, boolean namespaced) {
     return new ResourceDefinitionContext.Builder()
         .withGroup(r.getApiVersion().substring(0, r.getApiVersion().indexOf('/')))
         .withVersion(r.getApiVersion().substring(r.getApiVersion().indexOf('/') + 1))
@@ -207,16 +262,28 @@ public class BackupActivitiesImpl implements BackupActivities {
         .build();
   }
 
-  private BackupResult result(String backupId, String location, ObjectNode document, byte[] data, boolean kept) {
+  private BackupResult result(
+      String backupId, String location, ObjectNode document, byte[] data, boolean kept) {
     Map<String, Integer> byKind = new TreeMap<>();
-    document.path("resources").forEach(r -> byKind.merge(r.path("object").path("kind").asText(), 1, Integer::sum));
+    document
+        .path("resources")
+        .forEach(r -> byKind.merge(r.path("object").path("kind").asText(), 1, Integer::sum));
     int chunks = Math.max(1, (int) Math.ceil(data.length / (double) secrets.chunkBytes()));
-    return new BackupResult(backupId, location, byKind, chunks, data.length, document.has("helmValues"), kept);
+    return new BackupResult(
+        backupId, location, byKind, chunks, data.length, document.has("helmValues"), kept);
   }
 
   private String location(String context, String namespace, String backupId) {
-    return "Secrets " + namespace + "/" + BackupSecrets.secretName(backupId, 0).replaceAll("-0$", "-*")
-        + " (label " + BackupSecrets.BACKUP_LABEL + "=" + BackupSecrets.label(backupId) + ") on " + context
+    return "Secrets "
+        + namespace
+        + "/"
+        + BackupSecrets.secretName(backupId, 0).replaceAll("-0$", "-*")
+        + " (label "
+        + BackupSecrets.BACKUP_LABEL
+        + "="
+        + BackupSecrets.label(backupId)
+        + ") on "
+        + context
         + (folder == null ? "" : ", and " + file(backupId) + " on the worker");
   }
 
@@ -230,11 +297,12 @@ public class BackupActivitiesImpl implements BackupActivities {
       Path target = file(backupId);
       Path partial = Files.createTempFile(folder, ".backup-", ".part");
       Files.write(partial, data);
-      Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw ApplicationFailure.newFailure("cannot write the backup to the worker's folder " + folder + ": "
-          + e.getMessage(), FailureTypes.TOOLING);
+      throw ApplicationFailure.newFailure(
+          "cannot write the backup to the worker's folder " + folder + ": " + e.getMessage(),
+          FailureTypes.TOOLING);
     }
   }
 
@@ -252,8 +320,8 @@ public class BackupActivitiesImpl implements BackupActivities {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
       return (ObjectNode) JSON.readTree(in);
     } catch (IOException | ClassCastException e) {
-      throw ApplicationFailure.newNonRetryableFailure("the backup cannot be read: " + e.getMessage(),
-          FailureTypes.BACKUP_INVALID);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the backup cannot be read: " + e.getMessage(), FailureTypes.BACKUP_INVALID);
     }
   }
 }

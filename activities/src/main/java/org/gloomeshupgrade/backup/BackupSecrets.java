@@ -19,13 +19,14 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import org.gloomeshupgrade.kube.ConflictRetry;
 import org.gloomeshupgrade.kube.KubernetesFailures;
-import org.gloomeshupgrade.workflow.FailureTypes;
 import org.gloomeshupgrade.kube.Labels;
+import org.gloomeshupgrade.workflow.FailureTypes;
 
 /**
- * A backup's bytes in Secrets of the Gloo Mesh namespace, split so that each stays well below the API server's
- * 1 MiB limit. Secrets rather than ConfigMaps: the Helm values may hold a license key. Each chunk names its index,
- * the count and the digest of the whole, so a partial or mixed set is refused on read.
+ * A backup's bytes in Secrets of the Gloo Mesh namespace, split so that each stays well below the
+ * API server's 1 MiB limit. Secrets rather than ConfigMaps: the Helm values may hold a license key.
+ * Each chunk names its index, the count and the digest of the whole, so a partial or mixed set is
+ * refused on read.
  */
 final class BackupSecrets {
   static final String TYPE = "gloo-mesh-upgrade.io/backup";
@@ -35,6 +36,7 @@ final class BackupSecrets {
   static final String CHUNKS_ANNOTATION = "gloo-mesh-upgrade.io/chunks";
   static final String SHA256_ANNOTATION = "gloo-mesh-upgrade.io/sha256";
   static final String DATA_KEY = "backup.json.gz";
+
   /** Below 1 MiB with room for the Secret's own metadata. */
   static final int DEFAULT_CHUNK_BYTES = 768 * 1024;
 
@@ -48,7 +50,10 @@ final class BackupSecrets {
     return chunkBytes;
   }
 
-  /** The label value for a backup ID: IDs may be longer than a label allows or hold other characters. */
+  /**
+   * The label value for a backup ID: IDs may be longer than a label allows or hold other
+   * characters.
+   */
   static String label(String backupId) {
     return "b-" + sha256(backupId.getBytes(StandardCharsets.UTF_8)).substring(0, 40);
   }
@@ -58,48 +63,84 @@ final class BackupSecrets {
   }
 
   /** Writes the chunks (create, or replace one left by an earlier attempt); returns their names. */
-  List<String> write(KubernetesClient client, String context, String namespace, String backupId, byte[] data) {
+  List<String> write(
+      KubernetesClient client, String context, String namespace, String backupId, byte[] data) {
     int count = Math.max(1, (data.length + chunkBytes - 1) / chunkBytes);
     String digest = sha256(data);
     List<String> names = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      byte[] part = Arrays.copyOfRange(data, i * chunkBytes, Math.min(data.length, (i + 1) * chunkBytes));
-      Secret secret = new SecretBuilder()
-          .withNewMetadata().withName(secretName(backupId, i)).withNamespace(namespace)
-          .addToLabels(BACKUP_LABEL, label(backupId))
-          .addToLabels(Labels.MANAGED_BY, "gloo-mesh-upgrade")
-          .addToAnnotations(Map.of(WORKFLOW_ID_ANNOTATION, backupId, CHUNK_ANNOTATION, String.valueOf(i),
-              CHUNKS_ANNOTATION, String.valueOf(count), SHA256_ANNOTATION, digest))
-          .endMetadata()
-          .withType(TYPE)
-          .addToData(DATA_KEY, Base64.getEncoder().encodeToString(part))
-          .build();
-      KubernetesFailures.call("writing backup Secret " + namespace + "/" + secret.getMetadata().getName(), context,
-          () -> ConflictRetry.onConflict(() -> client.secrets().inNamespace(namespace).resource(secret)
-              .createOr(existing -> existing.update())));
+      byte[] part =
+          Arrays.copyOfRange(data, i * chunkBytes, Math.min(data.length, (i + 1) * chunkBytes));
+      Secret secret =
+          new SecretBuilder()
+              .withNewMetadata()
+              .withName(secretName(backupId, i))
+              .withNamespace(namespace)
+              .addToLabels(BACKUP_LABEL, label(backupId))
+              .addToLabels(Labels.MANAGED_BY, "gloo-mesh-upgrade")
+              .addToAnnotations(
+                  Map.of(
+                      WORKFLOW_ID_ANNOTATION,
+                      backupId,
+                      CHUNK_ANNOTATION,
+                      String.valueOf(i),
+                      CHUNKS_ANNOTATION,
+                      String.valueOf(count),
+                      SHA256_ANNOTATION,
+                      digest))
+              .endMetadata()
+              .withType(TYPE)
+              .addToData(DATA_KEY, Base64.getEncoder().encodeToString(part))
+              .build();
+      KubernetesFailures.call(
+          "writing backup Secret " + namespace + "/" + secret.getMetadata().getName(),
+          context,
+          () ->
+              ConflictRetry.onConflict(
+                  () ->
+                      client
+                          .secrets()
+                          .inNamespace(namespace)
+                          .resource(secret)
+                          .createOr(existing -> existing.update())));
       names.add(secret.getMetadata().getName());
     }
     return names;
   }
 
-  /** The whole backup, if every chunk is there and the digest matches; empty when there is none at all. */
-  Optional<byte[]> read(KubernetesClient client, String context, String namespace, String backupId) {
-    List<Secret> chunks = KubernetesFailures.call("reading the backup Secrets in " + namespace, context,
-        () -> client.secrets().inNamespace(namespace).withLabel(BACKUP_LABEL, label(backupId)).list().getItems())
-        .stream()
-        .filter(s -> TYPE.equals(s.getType()))
-        .filter(s -> backupId.equals(annotation(s, WORKFLOW_ID_ANNOTATION)))
-        .sorted(Comparator.comparingInt(s -> Integer.parseInt(annotation(s, CHUNK_ANNOTATION))))
-        .toList();
+  /**
+   * The whole backup, if every chunk is there and the digest matches; empty when there is none at
+   * all.
+   */
+  Optional<byte[]> read(
+      KubernetesClient client, String context, String namespace, String backupId) {
+    List<Secret> chunks =
+        KubernetesFailures.call(
+                "reading the backup Secrets in " + namespace,
+                context,
+                () ->
+                    client
+                        .secrets()
+                        .inNamespace(namespace)
+                        .withLabel(BACKUP_LABEL, label(backupId))
+                        .list()
+                        .getItems())
+            .stream()
+            .filter(s -> TYPE.equals(s.getType()))
+            .filter(s -> backupId.equals(annotation(s, WORKFLOW_ID_ANNOTATION)))
+            .sorted(Comparator.comparingInt(s -> Integer.parseInt(annotation(s, CHUNK_ANNOTATION))))
+            .toList();
     if (chunks.isEmpty()) {
       return Optional.empty();
     }
     int expected = Integer.parseInt(annotation(chunks.get(0), CHUNKS_ANNOTATION));
     String digest = annotation(chunks.get(0), SHA256_ANNOTATION);
-    List<Integer> indexes = chunks.stream().map(s -> Integer.parseInt(annotation(s, CHUNK_ANNOTATION))).toList();
-    boolean complete = chunks.size() == expected
-        && indexes.equals(IntStream.range(0, expected).boxed().toList())
-        && chunks.stream().allMatch(s -> digest.equals(annotation(s, SHA256_ANNOTATION)));
+    List<Integer> indexes =
+        chunks.stream().map(s -> Integer.parseInt(annotation(s, CHUNK_ANNOTATION))).toList();
+    boolean complete =
+        chunks.size() == expected
+            && indexes.equals(IntStream.range(0, expected).boxed().toList())
+            && chunks.stream().allMatch(s -> digest.equals(annotation(s, SHA256_ANNOTATION)));
     if (!complete) {
       throw incomplete(namespace, backupId, "it has chunks " + indexes + " of " + expected);
     }
@@ -109,14 +150,21 @@ final class BackupSecrets {
     }
     byte[] data = out.toByteArray();
     if (!digest.equals(sha256(data))) {
-      throw incomplete(namespace, backupId, "its content does not match the digest it was written with");
+      throw incomplete(
+          namespace, backupId, "its content does not match the digest it was written with");
     }
     return Optional.of(data);
   }
 
   private static ApplicationFailure incomplete(String namespace, String backupId, String why) {
-    return ApplicationFailure.newNonRetryableFailure("the backup of " + backupId + " in " + namespace
-        + " is incomplete: " + why + ". Restore it from the worker's backup folder, if one was configured.",
+    return ApplicationFailure.newNonRetryableFailure(
+        "the backup of "
+            + backupId
+            + " in "
+            + namespace
+            + " is incomplete: "
+            + why
+            + ". Restore it from the worker's backup folder, if one was configured.",
         FailureTypes.BACKUP_INVALID);
   }
 

@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.gloomeshupgrade.crds.CrdApplyInput;
@@ -28,14 +27,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the user's networking, settings and rbac resources and checks them against the installed
- * (new) CRDs: what the API server would refuse or silently drop on the next write. It checks that the kind
- * still exists and its version is served, then, with {@link SchemaConformance}, every schema error (type, enum,
- * required, pattern...) and every field, at any depth, that the schema would prune.
+ * (new) CRDs: what the API server would refuse or silently drop on the next write. It checks that
+ * the kind still exists and its version is served, then, with {@link SchemaConformance}, every
+ * schema error (type, enum, required, pattern...) and every field, at any depth, that the schema
+ * would prune.
  */
 public class ConformanceActivitiesImpl implements ConformanceActivities {
   private static final Logger log = LoggerFactory.getLogger(ConformanceActivitiesImpl.class);
   private static final ObjectMapper JSON = Serialization.jsonMapper();
-
 
   private final KubernetesClients clients;
   private final CrdSource source;
@@ -44,7 +43,9 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
     this(clients, new CrdSource());
   }
 
-  /** @param source reads the target's CRDs for the check before the upgrade */
+  /**
+   * @param source reads the target's CRDs for the check before the upgrade
+   */
   public ConformanceActivitiesImpl(KubernetesClients clients, CrdSource source) {
     this.clients = clients;
     this.source = source;
@@ -55,7 +56,8 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
     String context = clients.resolve(requestedContext);
     KubernetesClient client = clients.forContext(context);
     List<CustomResourceDefinition> crds = CrdKinds.all(client, context);
-    return check(client, context, crds, CrdKinds.ofGroups(crds, GlooMeshGroups.ALL), "installed", false);
+    return check(
+        client, context, crds, CrdKinds.ofGroups(crds, GlooMeshGroups.ALL), "installed", false);
   }
 
   @Override
@@ -65,24 +67,44 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
     CrdSource.Loaded loaded = source.load(input.source(), input.targetVersion(), input.chart());
     // The target's CRDs as the API server will hold
     // them: v1beta1 manifests are read in their v1 form.
-    List<CustomResourceDefinition> target = loaded.crds().stream()
-        .map(c -> JSON.convertValue(CrdManifestConverter.toV1(c.manifest()), CustomResourceDefinition.class))
-        .toList();
-    log.info("conformance: cluster={} checking against the {} CRDs of {} from {}", context, target.size(),
-        input.targetVersion(), loaded.source());
-    return check(client, context, CrdKinds.all(client, context), CrdKinds.ofGroups(target, GlooMeshGroups.ALL),
-        input.targetVersion(), true);
+    List<CustomResourceDefinition> target =
+        loaded.crds().stream()
+            .map(
+                c ->
+                    JSON.convertValue(
+                        CrdManifestConverter.toV1(c.manifest()), CustomResourceDefinition.class))
+            .toList();
+    log.info(
+        "conformance: cluster={} checking against the {} CRDs of {} from {}",
+        context,
+        target.size(),
+        input.targetVersion(),
+        loaded.source());
+    return check(
+        client,
+        context,
+        CrdKinds.all(client, context),
+        CrdKinds.ofGroups(target, GlooMeshGroups.ALL),
+        input.targetVersion(),
+        true);
   }
 
   /**
-   * Reads every user resource through the installed CRDs (at each version objects may be stored at) and checks it
-   * against {@code against}: the installed kinds after the upgrade, or the target's before it.
+   * Reads every user resource through the installed CRDs (at each version objects may be stored at)
+   * and checks it against {@code against}: the installed kinds after the upgrade, or the target's
+   * before it.
    *
-   * @param leaveChartOwned before the upgrade: the problems of objects the control-plane chart owns go apart, since
-   *     the control-plane step rewrites those objects from the new chart (Settings moved spec.istio in 0.12 that way)
+   * @param leaveChartOwned before the upgrade: the problems of objects the control-plane chart owns
+   *     go apart, since the control-plane step rewrites those objects from the new chart (Settings
+   *     moved spec.istio in 0.12 that way)
    */
-  private ConformanceReport check(KubernetesClient client, String context, List<CustomResourceDefinition> crds,
-      List<CrdKind> against, String which, boolean leaveChartOwned) {
+  private ConformanceReport check(
+      KubernetesClient client,
+      String context,
+      List<CustomResourceDefinition> crds,
+      List<CrdKind> against,
+      String which,
+      boolean leaveChartOwned) {
     List<ConformanceProblem> problems = new ArrayList<>();
     List<ConformanceProblem> leftToChart = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -92,50 +114,94 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
       for (String version : kind.knownVersions()) {
         Optional<List<GenericKubernetesResource>> items = list(client, context, kind, version);
         if (items.isEmpty()) {
-          problems.add(new ConformanceProblem(kind.kind(), "", "", "$",
-              "objects stored as " + kind.group() + "/" + version + " cannot be read: the installed CRD "
-                  + kind.crd().getMetadata().getName() + " does not serve that version",
-              "Put the old version back in the CRD (served: true), migrate the objects to "
-                  + kind.version() + ", then remove it."));
+          problems.add(
+              new ConformanceProblem(
+                  kind.kind(),
+                  "",
+                  "",
+                  "$",
+                  "objects stored as "
+                      + kind.group()
+                      + "/"
+                      + version
+                      + " cannot be read: the installed CRD "
+                      + kind.crd().getMetadata().getName()
+                      + " does not serve that version",
+                  "Put the old version back in the CRD (served: true), migrate the objects to "
+                      + kind.version()
+                      + ", then remove it."));
           continue;
         }
         for (GenericKubernetesResource r : items.get()) {
-          String key = kind.group() + "/" + r.getKind() + "/" + r.getMetadata().getNamespace() + "/"
-              + r.getMetadata().getName();
+          String key =
+              kind.group()
+                  + "/"
+                  + r.getKind()
+                  + "/"
+                  + r.getMetadata().getNamespace()
+                  + "/"
+                  + r.getMetadata().getName();
           // A real API server returns every object at each served version; check each object once.
           if (seen.add(key)) {
-            (leaveChartOwned && Labels.ownedByHelm(r.getMetadata()) ? leftToChart : problems).addAll(check(r, against, which));
+            (leaveChartOwned && Labels.ownedByHelm(r.getMetadata()) ? leftToChart : problems)
+                .addAll(check(r, against, which));
           }
         }
       }
-      log.info("conformance: cluster={} kind={}: {} resource(s) checked, {} problem(s)", context, kind.describe(),
-          seen.size() - before, problems.size() - problemsBefore);
+      log.info(
+          "conformance: cluster={} kind={}: {} resource(s) checked, {} problem(s)",
+          context,
+          kind.describe(),
+          seen.size() - before,
+          problems.size() - problemsBefore);
       Heartbeats.beat("checked " + kind.kind());
     }
-    log.info("conformance: cluster={} against={}: {} resource(s) checked, {} problem(s){}", context, which,
-        seen.size(), problems.size(), problems.isEmpty() ? "" : ": " + problems.stream()
-            .map(p -> p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()).toList());
+    log.info(
+        "conformance: cluster={} against={}: {} resource(s) checked, {} problem(s){}",
+        context,
+        which,
+        seen.size(),
+        problems.size(),
+        problems.isEmpty()
+            ? ""
+            : ": "
+                + problems.stream()
+                    .map(p -> p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path())
+                    .toList());
     if (!leftToChart.isEmpty()) {
-      log.info("conformance: cluster={} against={}: {} problem(s) of chart-owned resources left to the control-plane "
-          + "step, checked again after it: {}", context, which, leftToChart.size(), leftToChart.stream()
-              .map(p -> p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()).toList());
+      log.info(
+          "conformance: cluster={} against={}: {} problem(s) of chart-owned resources left to the control-plane "
+              + "step, checked again after it: {}",
+          context,
+          which,
+          leftToChart.size(),
+          leftToChart.stream()
+              .map(p -> p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path())
+              .toList());
     }
     return new ConformanceReport(seen.size(), problems, leftToChart);
   }
 
   /** Empty when the server does not serve that version of the kind (404). */
-  private static Optional<List<GenericKubernetesResource>> list(KubernetesClient client, String context, CrdKind kind,
-      String version) {
+  private static Optional<List<GenericKubernetesResource>> list(
+      KubernetesClient client, String context, CrdKind kind, String version) {
     try {
-      return Optional.of(kind.namespaced()
-          ? client.genericKubernetesResources(kind.context(version)).inAnyNamespace().list().getItems()
-          : client.genericKubernetesResources(kind.context(version)).list().getItems());
+      return Optional.of(
+          kind.namespaced()
+              ? client
+                  .genericKubernetesResources(kind.context(version))
+                  .inAnyNamespace()
+                  .list()
+                  .getItems()
+              : client.genericKubernetesResources(kind.context(version)).list().getItems());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
         return Optional.empty();
       }
-      throw KubernetesFailures.translate(e, "listing " + kind.plural() + "." + kind.group() + "/" + version
-          + " in all namespaces", context);
+      throw KubernetesFailures.translate(
+          e,
+          "listing " + kind.plural() + "." + kind.group() + "/" + version + " in all namespaces",
+          context);
     }
   }
 
@@ -143,8 +209,11 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
     return check(r, installed, "installed");
   }
 
-  /** @param which names the CRDs in messages: "installed", or the target version's "0.11.3" */
-  static List<ConformanceProblem> check(GenericKubernetesResource r, List<CrdKind> installed, String which) {
+  /**
+   * @param which names the CRDs in messages: "installed", or the target version's "0.11.3"
+   */
+  static List<ConformanceProblem> check(
+      GenericKubernetesResource r, List<CrdKind> installed, String which) {
     String apiVersion = r.getApiVersion() == null ? "" : r.getApiVersion();
     int slash = apiVersion.indexOf('/');
     String group = slash < 0 ? "" : apiVersion.substring(0, slash);
@@ -154,31 +223,63 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
     String kindName = r.getKind();
     List<ConformanceProblem> problems = new ArrayList<>();
 
-    Optional<CrdKind> kind = installed.stream()
-        .filter(k -> k.group().equals(group) && k.kind().equals(kindName)).findFirst();
+    Optional<CrdKind> kind =
+        installed.stream()
+            .filter(k -> k.group().equals(group) && k.kind().equals(kindName))
+            .findFirst();
     if (kind.isEmpty()) {
-      problems.add(new ConformanceProblem(kindName, ns, name, "$",
-          "kind " + kindName + " of group " + group + " has no " + which + " CRD"
-              + ("installed".equals(which) ? " any more" : ""),
-          "The new version dropped or renamed this kind; recreate its configuration as the kind that replaces it "
-              + "(see the changelog), then delete this object."));
+      problems.add(
+          new ConformanceProblem(
+              kindName,
+              ns,
+              name,
+              "$",
+              "kind "
+                  + kindName
+                  + " of group "
+                  + group
+                  + " has no "
+                  + which
+                  + " CRD"
+                  + ("installed".equals(which) ? " any more" : ""),
+              "The new version dropped or renamed this kind; recreate its configuration as the kind that replaces it "
+                  + "(see the changelog), then delete this object."));
       return problems;
     }
     CrdKind crd = kind.get();
-    Optional<CustomResourceDefinitionVersion> served = crd.versionSpec(version)
-        .filter(v -> Boolean.TRUE.equals(v.getServed()));
+    Optional<CustomResourceDefinitionVersion> served =
+        crd.versionSpec(version).filter(v -> Boolean.TRUE.equals(v.getServed()));
     if (served.isEmpty()) {
-      problems.add(new ConformanceProblem(kindName, ns, name, "$.apiVersion",
-          "apiVersion " + apiVersion + " is not served by the " + which + " CRD (served: " + crd.servedVersions() + ")",
-          "Rewrite it as " + crd.group() + "/" + crd.version() + " following the changelog and apply it again."));
+      problems.add(
+          new ConformanceProblem(
+              kindName,
+              ns,
+              name,
+              "$.apiVersion",
+              "apiVersion "
+                  + apiVersion
+                  + " is not served by the "
+                  + which
+                  + " CRD (served: "
+                  + crd.servedVersions()
+                  + ")",
+              "Rewrite it as "
+                  + crd.group()
+                  + "/"
+                  + crd.version()
+                  + " following the changelog and apply it again."));
       return problems;
     }
     if (served.get().getSchema() == null || served.get().getSchema().getOpenAPIV3Schema() == null) {
       return problems;
     }
-    boolean crdKeepsEverything = Boolean.TRUE.equals(crd.crd().getSpec().getPreserveUnknownFields());
-    problems.addAll(SchemaConformance.check(JSON.valueToTree(r),
-        JSON.valueToTree(served.get().getSchema().getOpenAPIV3Schema()), crdKeepsEverything));
+    boolean crdKeepsEverything =
+        Boolean.TRUE.equals(crd.crd().getSpec().getPreserveUnknownFields());
+    problems.addAll(
+        SchemaConformance.check(
+            JSON.valueToTree(r),
+            JSON.valueToTree(served.get().getSchema().getOpenAPIV3Schema()),
+            crdKeepsEverything));
     return problems;
   }
 }

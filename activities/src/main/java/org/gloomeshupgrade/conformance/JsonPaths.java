@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Paths into an object as the conformance report writes them: {@code $.spec.retries.attempts},
- * {@code $.spec.filters[0].rootId}, {@code $.spec.labels['app.kubernetes.io/name']}. One format for every
- * problem, whether the schema validator or the pruning walk found it.
+ * {@code $.spec.filters[0].rootId}, {@code $.spec.labels['app.kubernetes.io/name']}. One format for
+ * every problem, whether the schema validator or the pruning walk found it.
  */
 final class JsonPaths {
   static final String ROOT = "$";
@@ -14,15 +14,20 @@ final class JsonPaths {
   private JsonPaths() {}
 
   static String field(String parent, String key) {
-    return parent + (PLAIN_KEY.matcher(key).matches() ? "." + key
-        : "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']");
+    return parent
+        + (PLAIN_KEY.matcher(key).matches()
+            ? "." + key
+            : "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']");
   }
 
   static String index(String parent, int index) {
     return parent + "[" + index + "]";
   }
 
-  /** The path without its leading {@code $.}, as a problem text names the field: {@code spec.retries}. */
+  /**
+   * The path without its leading {@code $.}, as a problem text names the field: {@code
+   * spec.retries}.
+   */
   static String name(String path) {
     if (path.startsWith(ROOT + ".")) {
       return path.substring(2);

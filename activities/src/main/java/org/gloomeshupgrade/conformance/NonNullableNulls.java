@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Before it validates, the API server removes every null whose schema is not {@code nullable: true} (defaulting
- * it where the schema has a default, whose value the server checked when the CRD was written). Such a null is
- * neither refused nor lost data, so the object is validated as the server sees it: without them.
+ * Before it validates, the API server removes every null whose schema is not {@code nullable: true}
+ * (defaulting it where the schema has a default, whose value the server checked when the CRD was
+ * written). Such a null is neither refused nor lost data, so the object is validated as the server
+ * sees it: without them.
  */
 final class NonNullableNulls {
   private NonNullableNulls() {}

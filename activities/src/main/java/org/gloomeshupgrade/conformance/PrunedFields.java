@@ -9,25 +9,29 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The fields the API server prunes when it stores or reads an object with a structural schema, as paths like
- * {@code $.spec.retries.retryOn}, {@code $.spec.filters[0].x} or {@code $.spec.m['*'].y}. Status is left out: it
- * belongs to the controllers, which write it again. This is the server's own walk: a field no schema describes
- * goes, unless its object preserves unknown fields, which keeps only that object's own unknown fields and not
- * those inside its described ones; {@code additionalProperties: true} keeps the keys but prunes inside their
- * values.
+ * The fields the API server prunes when it stores or reads an object with a structural schema, as
+ * paths like {@code $.spec.retries.retryOn}, {@code $.spec.filters[0].x} or {@code
+ * $.spec.m['*'].y}. Status is left out: it belongs to the controllers, which write it again. This
+ * is the server's own walk: a field no schema describes goes, unless its object preserves unknown
+ * fields, which keeps only that object's own unknown fields and not those inside its described
+ * ones; {@code additionalProperties: true} keeps the keys but prunes inside their values.
  */
 final class PrunedFields {
   static final String PRESERVE_UNKNOWN = "x-kubernetes-preserve-unknown-fields";
   static final String EMBEDDED_RESOURCE = "x-kubernetes-embedded-resource";
+
   /** Never pruned at the root; status is the controllers' to write. */
-  static final Set<String> ROOT_FIELDS_NOT_CHECKED = Set.of("apiVersion", "kind", "metadata", "status");
-  private static final Set<String> EMBEDDED_RESOURCE_FIELDS = Set.of("apiVersion", "kind", "metadata");
+  static final Set<String> ROOT_FIELDS_NOT_CHECKED =
+      Set.of("apiVersion", "kind", "metadata", "status");
+
+  private static final Set<String> EMBEDDED_RESOURCE_FIELDS =
+      Set.of("apiVersion", "kind", "metadata");
 
   private PrunedFields() {}
 
   /**
-   * Removes from {@code object} what the server would prune, leaving it as the server validates and stores it,
-   * and returns the paths of what was removed.
+   * Removes from {@code object} what the server would prune, leaving it as the server validates and
+   * stores it, and returns the paths of what was removed.
    */
   static List<String> removeFrom(ObjectNode object, JsonNode rootSchema) {
     List<String> paths = new ArrayList<>();
@@ -35,7 +39,8 @@ final class PrunedFields {
     List<String> pruned = new ArrayList<>();
     for (Map.Entry<String, JsonNode> field : object.properties()) {
       if (!ROOT_FIELDS_NOT_CHECKED.contains(field.getKey())
-          && pruneField(field.getKey(), field.getValue(), rootSchema, keepUnknown, JsonPaths.ROOT, paths)) {
+          && pruneField(
+              field.getKey(), field.getValue(), rootSchema, keepUnknown, JsonPaths.ROOT, paths)) {
         pruned.add(field.getKey());
       }
     }
@@ -43,7 +48,8 @@ final class PrunedFields {
     return paths;
   }
 
-  private static void prune(JsonNode value, JsonNode schema, boolean keepUnknown, String path, List<String> out) {
+  private static void prune(
+      JsonNode value, JsonNode schema, boolean keepUnknown, String path, List<String> out) {
     boolean keep = keepUnknown || schema.path(PRESERVE_UNKNOWN).asBoolean(false);
     if (value.isArray()) {
       for (int i = 0; i < value.size(); i++) {
@@ -64,7 +70,12 @@ final class PrunedFields {
   }
 
   /** True when the field itself goes; its own pruned content is removed from it either way. */
-  private static boolean pruneField(String key, JsonNode value, JsonNode parent, boolean keepUnknown, String path,
+  private static boolean pruneField(
+      String key,
+      JsonNode value,
+      JsonNode parent,
+      boolean keepUnknown,
+      String path,
       List<String> out) {
     String child = JsonPaths.field(path, key);
     JsonNode known = parent.path("properties").get(key);

@@ -7,16 +7,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A CRD's {@code openAPIV3Schema} rewritten so that a JSON-schema validator checks what the API server checks:
+ * A CRD's {@code openAPIV3Schema} rewritten so that a JSON-schema validator checks what the API
+ * server checks:
+ *
  * <ul>
- *   <li>the root's {@code apiVersion}, {@code kind}, {@code metadata} and {@code status} are left out, as they are
- *       left out of the object checked (a schema requiring one of them would otherwise find it missing);</li>
- *   <li>{@code x-kubernetes-int-or-string: true} becomes {@code type: [integer, string]}, which is what the API
- *       server turns it into before validating, unless an {@code anyOf} already says so;</li>
- *   <li>{@code nullable: true} becomes null added to the field's type, which is all it means to the API server:
- *       an enum still refuses null unless it lists it (the validator's own nullable would let it pass);</li>
- *   <li>{@code x-kubernetes-embedded-resource: true} requires {@code apiVersion} and {@code kind}, as the API
- *       server does of an embedded object.</li>
+ *   <li>the root's {@code apiVersion}, {@code kind}, {@code metadata} and {@code status} are left
+ *       out, as they are left out of the object checked (a schema requiring one of them would
+ *       otherwise find it missing);
+ *   <li>{@code x-kubernetes-int-or-string: true} becomes {@code type: [integer, string]}, which is
+ *       what the API server turns it into before validating, unless an {@code anyOf} already says
+ *       so;
+ *   <li>{@code nullable: true} becomes null added to the field's type, which is all it means to the
+ *       API server: an enum still refuses null unless it lists it (the validator's own nullable
+ *       would let it pass);
+ *   <li>{@code x-kubernetes-embedded-resource: true} requires {@code apiVersion} and {@code kind},
+ *       as the API server does of an embedded object.
  * </ul>
  */
 final class ValidationSchema {
@@ -36,11 +41,12 @@ final class ValidationSchema {
     }
     if (copy.get("required") instanceof ArrayNode required) {
       ArrayNode kept = copy.arrayNode();
-      required.forEach(r -> {
-        if (!PrunedFields.ROOT_FIELDS_NOT_CHECKED.contains(r.asText())) {
-          kept.add(r);
-        }
-      });
+      required.forEach(
+          r -> {
+            if (!PrunedFields.ROOT_FIELDS_NOT_CHECKED.contains(r.asText())) {
+              kept.add(r);
+            }
+          });
       if (kept.isEmpty()) {
         copy.remove("required");
       } else {
@@ -54,17 +60,21 @@ final class ValidationSchema {
   private static void asTheServerReadsIt(ObjectNode schema) {
     // With an anyOf (or allOf) of integer and string, the
     // form structural schemas allow, that already says it.
-    if (schema.path(INT_OR_STRING).asBoolean(false) && !schema.has("anyOf") && !schema.has("allOf")) {
+    if (schema.path(INT_OR_STRING).asBoolean(false)
+        && !schema.has("anyOf")
+        && !schema.has("allOf")) {
       schema.putArray("type").add("integer").add("string");
     }
     JsonNode type = schema.get("type");
     if (schema.path(NULLABLE).asBoolean(false) && type != null) {
-      ArrayNode types = type.isArray() ? (ArrayNode) type : schema.putArray("type").add(type.asText());
+      ArrayNode types =
+          type.isArray() ? (ArrayNode) type : schema.putArray("type").add(type.asText());
       types.add("null");
     }
     schema.remove(NULLABLE);
     if (schema.path(PrunedFields.EMBEDDED_RESOURCE).asBoolean(false)) {
-      ArrayNode required = schema.get("required") instanceof ArrayNode r ? r : schema.putArray("required");
+      ArrayNode required =
+          schema.get("required") instanceof ArrayNode r ? r : schema.putArray("required");
       for (String field : List.of("apiVersion", "kind")) {
         if (required.valueStream().noneMatch(r -> field.equals(r.asText()))) {
           required.add(field);
@@ -77,18 +87,22 @@ final class ValidationSchema {
       }
     }
     if (schema.get("properties") instanceof ObjectNode properties) {
-      properties.forEach(child -> {
-        if (child instanceof ObjectNode o) {
-          asTheServerReadsIt(o);
-        }
-      });
+      properties.forEach(
+          child -> {
+            if (child instanceof ObjectNode o) {
+              asTheServerReadsIt(o);
+            }
+          });
     }
     for (String list : SCHEMA_LISTS) {
-      schema.path(list).forEach(child -> {
-        if (child instanceof ObjectNode o) {
-          asTheServerReadsIt(o);
-        }
-      });
+      schema
+          .path(list)
+          .forEach(
+              child -> {
+                if (child instanceof ObjectNode o) {
+                  asTheServerReadsIt(o);
+                }
+              });
     }
   }
 }

@@ -29,17 +29,20 @@ import org.gloomeshupgrade.workflow.FailureTypes;
 import org.semver4j.Semver;
 
 /**
- * Finds the target version of the Gloo Mesh chart: in a chart repository (through its {@code index.yaml}), at an
- * archive URL, or on the worker's disk (a .tgz or a chart folder), and makes it a local file Helm can load.
+ * Finds the target version of the Gloo Mesh chart: in a chart repository (through its {@code
+ * index.yaml}), at an archive URL, or on the worker's disk (a .tgz or a chart folder), and makes it
+ * a local file Helm can load.
  *
- * <p>Charts from a repository are downloaded here, over java.net.http, rather than through {@code helm repo add}:
- * helm-java has no repository option on upgrade or template, and a repository entry would need a writable
- * repository configuration and cache on the worker.
+ * <p>Charts from a repository are downloaded here, over java.net.http, rather than through {@code
+ * helm repo add}: helm-java has no repository option on upgrade or template, and a repository entry
+ * would need a writable repository configuration and cache on the worker.
  */
 public class ChartResolver {
   public static final String CHART_NAME = "gloo-mesh";
+
   /** From 0.12.1 the management-plane CRDs are published as their own chart. */
   public static final String CRDS_CHART_NAME = "gloo-mesh-crds";
+
   /** Failure type for a repository that did not answer; retrying may help. */
   public static final String UNREACHABLE = FailureTypes.CHART_REPOSITORY_UNREACHABLE;
 
@@ -49,10 +52,11 @@ public class ChartResolver {
   private final HttpClient http;
 
   public ChartResolver() {
-    this(HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(15))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build());
+    this(
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(15))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build());
   }
 
   public ChartResolver(HttpClient http) {
@@ -67,7 +71,8 @@ public class ChartResolver {
    * @param archiveUrl the chart archive to download, or null for a local chart
    * @param digest the sha256 the repository index gives for the archive, or null
    */
-  public record ResolvedChart(String location, Path localPath, URI archiveUrl, String digest, String version) {}
+  public record ResolvedChart(
+      String location, Path localPath, URI archiveUrl, String digest, String version) {}
 
   /** A chart Helm can load from disk; closing it deletes what was downloaded for it. */
   public static final class LocalChart implements AutoCloseable {
@@ -94,18 +99,22 @@ public class ChartResolver {
   /** Chart.yaml's name and version. */
   public record ChartMetadata(String name, String version) {}
 
-  /** Finds the target version's chart, refusing (non-retryable {@link FailureTypes#TOOLING}) when it is absent. */
+  /**
+   * Finds the target version's chart, refusing (non-retryable {@link FailureTypes#TOOLING}) when it
+   * is absent.
+   */
   public ResolvedChart resolve(String chart, String targetVersion) {
     return resolve(CHART_NAME, chart, targetVersion);
   }
 
   /**
-   * The same for a named chart: {@code chartName} picks the entry of a repository index; an archive or a local
-   * chart is taken as it is, its version checked.
+   * The same for a named chart: {@code chartName} picks the entry of a repository index; an archive
+   * or a local chart is taken as it is, its version checked.
    */
   public ResolvedChart resolve(String chartName, String chart, String targetVersion) {
     Semver target = Semver.parse(targetVersion);
-    String reference = chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY : chart.trim();
+    String reference =
+        chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY : chart.trim();
     String lower = reference.toLowerCase(Locale.ROOT);
     if (lower.startsWith("http://") || lower.startsWith("https://")) {
       if (lower.endsWith(".tgz")) {
@@ -115,11 +124,16 @@ public class ChartResolver {
         }
         return new ResolvedChart(reference, null, archive, null, target.getVersion());
       }
-      return fromRepository(reference.endsWith("/") ? reference.substring(0, reference.length() - 1) : reference,
-          chartName, target);
+      return fromRepository(
+          reference.endsWith("/") ? reference.substring(0, reference.length() - 1) : reference,
+          chartName,
+          target);
     }
     if (lower.contains("://")) {
-      throw tooling("chart " + reference + " is neither an http(s) repository or archive URL nor a local path");
+      throw tooling(
+          "chart "
+              + reference
+              + " is neither an http(s) repository or archive URL nor a local path");
     }
     Path path = Path.of(reference).toAbsolutePath().normalize();
     if (!Files.exists(path)) {
@@ -155,8 +169,9 @@ public class ChartResolver {
 
   /** True for a chart reference that names a repository (an http(s) URL that is not an archive). */
   public static boolean isRepository(String chart) {
-    String lower = (chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY : chart.trim())
-        .toLowerCase(Locale.ROOT);
+    String lower =
+        (chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY : chart.trim())
+            .toLowerCase(Locale.ROOT);
     return (lower.startsWith("http://") || lower.startsWith("https://")) && !lower.endsWith(".tgz");
   }
 
@@ -182,7 +197,14 @@ public class ChartResolver {
       if (version.isEqualTo(target)) {
         JsonNode urls = entry.path("urls");
         if (!urls.isArray() || urls.isEmpty()) {
-          throw tooling("chart " + chartName + " " + version.getVersion() + " in " + indexUrl + " lists no download URL");
+          throw tooling(
+              "chart "
+                  + chartName
+                  + " "
+                  + version.getVersion()
+                  + " in "
+                  + indexUrl
+                  + " lists no download URL");
         }
         // Index URLs may be relative to the repository.
         URI archive = URI.create(repository + "/").resolve(urls.get(0).asText());
@@ -190,11 +212,20 @@ public class ChartResolver {
         return new ResolvedChart(archive.toString(), null, archive, digest, version.getVersion());
       }
     }
-    List<String> sameMinor = available.stream()
-        .filter(v -> v.getMajor() == target.getMajor() && v.getMinor() == target.getMinor())
-        .sorted(Comparator.reverseOrder()).map(Semver::getVersion).toList();
-    throw tooling("chart repository " + repository + " has no " + chartName + " " + target.getVersion()
-        + (sameMinor.isEmpty() ? "" : " (it has " + sameMinor + ")"));
+    List<String> sameMinor =
+        available.stream()
+            .filter(v -> v.getMajor() == target.getMajor() && v.getMinor() == target.getMinor())
+            .sorted(Comparator.reverseOrder())
+            .map(Semver::getVersion)
+            .toList();
+    throw tooling(
+        "chart repository "
+            + repository
+            + " has no "
+            + chartName
+            + " "
+            + target.getVersion()
+            + (sameMinor.isEmpty() ? "" : " (it has " + sameMinor + ")"));
   }
 
   private LocalChart download(URI archive, String digest) {
@@ -204,16 +235,26 @@ public class ChartResolver {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a temporary folder for the chart", e);
     }
-    String name = archive.getPath() == null ? "" : archive.getPath().substring(archive.getPath().lastIndexOf('/') + 1);
-    Path file = folder.resolve(name.toLowerCase(Locale.ROOT).endsWith(".tgz") ? name : CHART_NAME + ".tgz");
+    String name =
+        archive.getPath() == null
+            ? ""
+            : archive.getPath().substring(archive.getPath().lastIndexOf('/') + 1);
+    Path file =
+        folder.resolve(name.toLowerCase(Locale.ROOT).endsWith(".tgz") ? name : CHART_NAME + ".tgz");
     try {
-      HttpResponse<Path> response = send(archive, HttpResponse.BodyHandlers.ofFile(file), "the chart archive");
+      HttpResponse<Path> response =
+          send(archive, HttpResponse.BodyHandlers.ofFile(file), "the chart archive");
       check(response.statusCode(), archive, "the chart archive");
       if (digest != null && !digest.isBlank()) {
         String actual = sha256(file);
         if (!actual.equalsIgnoreCase(digest)) {
-          throw tooling("chart archive " + archive + " has sha256 " + actual + " but the repository index says "
-              + digest);
+          throw tooling(
+              "chart archive "
+                  + archive
+                  + " has sha256 "
+                  + actual
+                  + " but the repository index says "
+                  + digest);
         }
       }
       return new LocalChart(file, folder);
@@ -224,7 +265,8 @@ public class ChartResolver {
   }
 
   private String get(URI uri, String what) {
-    HttpResponse<String> response = send(uri, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what);
+    HttpResponse<String> response =
+        send(uri, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what);
     check(response.statusCode(), uri, what);
     return response.body();
   }
@@ -233,7 +275,8 @@ public class ChartResolver {
     try {
       return http.send(HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).GET().build(), handler);
     } catch (IOException e) {
-      throw ApplicationFailure.newFailure("could not fetch " + what + " " + uri + ": " + e + ". Retrying with backoff.",
+      throw ApplicationFailure.newFailure(
+          "could not fetch " + what + " " + uri + ": " + e + ". Retrying with backoff.",
           UNREACHABLE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -246,8 +289,8 @@ public class ChartResolver {
       return;
     }
     if (status >= 500 || status == 429) {
-      throw ApplicationFailure.newFailure(what + " " + uri + " answered HTTP " + status + ". Retrying with backoff.",
-          UNREACHABLE);
+      throw ApplicationFailure.newFailure(
+          what + " " + uri + " answered HTTP " + status + ". Retrying with backoff.", UNREACHABLE);
     }
     throw tooling(what + " " + uri + " answered HTTP " + status);
   }
@@ -255,8 +298,15 @@ public class ChartResolver {
   private static void checkVersion(ChartMetadata metadata, Semver target, String reference) {
     Semver version = Semver.parse(metadata.version());
     if (version == null || !version.isEqualTo(target)) {
-      throw tooling("chart " + reference + " is " + metadata.name() + " version " + metadata.version()
-          + ", not the target " + target.getVersion());
+      throw tooling(
+          "chart "
+              + reference
+              + " is "
+              + metadata.name()
+              + " version "
+              + metadata.version()
+              + ", not the target "
+              + target.getVersion());
     }
   }
 
@@ -281,13 +331,15 @@ public class ChartResolver {
 
   private static void deleteRecursively(Path folder) {
     try (Stream<Path> walk = Files.walk(folder)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // Best effort: a leftover temporary file holds a public chart, nothing secret.
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                  // Best effort: a leftover temporary file holds a public chart, nothing secret.
+                }
+              });
     } catch (IOException ignored) {
       // Same as above.
     }

@@ -19,7 +19,10 @@ import org.semver4j.Semver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Steps 1 and 5: delegates to the installer of the request's method, then holds discovery and networking at 0. */
+/**
+ * Steps 1 and 5: delegates to the installer of the request's method, then holds discovery and
+ * networking at 0.
+ */
 public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneActivitiesImpl.class);
 
@@ -31,17 +34,22 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
     this(clients, defaultInstallers(clients));
   }
 
-  public ControlPlaneActivitiesImpl(KubernetesClients clients, Map<InstallMethod, ControlPlaneInstaller> installers) {
+  public ControlPlaneActivitiesImpl(
+      KubernetesClients clients, Map<InstallMethod, ControlPlaneInstaller> installers) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.installers = Map.copyOf(installers);
   }
 
-  /** The same as {@link #ControlPlaneActivitiesImpl(KubernetesClients)}, for callers that prefer a factory. */
+  /**
+   * The same as {@link #ControlPlaneActivitiesImpl(KubernetesClients)}, for callers that prefer a
+   * factory.
+   */
   public static ControlPlaneActivitiesImpl withDefaultInstallers(KubernetesClients clients) {
     return new ControlPlaneActivitiesImpl(clients);
   }
 
-  public static Map<InstallMethod, ControlPlaneInstaller> defaultInstallers(KubernetesClients clients) {
+  public static Map<InstallMethod, ControlPlaneInstaller> defaultInstallers(
+      KubernetesClients clients) {
     ChartResolver charts = new ChartResolver();
     Map<InstallMethod, ControlPlaneInstaller> installers = new EnumMap<>(InstallMethod.class);
     installers.put(InstallMethod.HELM, new HelmReleaseInstaller(clients, charts));
@@ -61,47 +69,82 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
     InstallSpec spec = spec(input);
     InstallOutcome outcome = installer(input.installMethod()).upgrade(spec);
     List<String> reset = holdAtZero(spec);
-    log.info("control-plane: cluster={} method={} upgraded to {}{}", spec.context(),
-        input.installMethod().wireName(), spec.targetVersion(),
+    log.info(
+        "control-plane: cluster={} method={} upgraded to {}{}",
+        spec.context(),
+        input.installMethod().wireName(),
+        spec.targetVersion(),
         reset.isEmpty() ? "; discovery and networking still at 0" : "; scaled back to 0: " + reset);
-    return new ControlPlaneResult(input.installMethod().wireName(), outcome.revisionBefore(), outcome.revisionAfter(),
-        outcome.applied(), reset, outcome.output(), outcome.release());
+    return new ControlPlaneResult(
+        input.installMethod().wireName(),
+        outcome.revisionBefore(),
+        outcome.revisionAfter(),
+        outcome.applied(),
+        reset,
+        outcome.output(),
+        outcome.release());
   }
 
   @Override
   public ControlPlaneResult dryRun(ControlPlaneInput input) {
     InstallSpec spec = spec(input);
     InstallOutcome outcome = installer(input.installMethod()).dryRun(spec);
-    log.info("control-plane: cluster={} method={} dry run of {}: {} objects accepted, nothing changed", spec.context(),
-        input.installMethod().wireName(), spec.targetVersion(), outcome.applied().size());
-    return new ControlPlaneResult(input.installMethod().wireName(), outcome.revisionBefore(), outcome.revisionAfter(),
-        outcome.applied(), List.of(), outcome.output(), outcome.release());
+    log.info(
+        "control-plane: cluster={} method={} dry run of {}: {} objects accepted, nothing changed",
+        spec.context(),
+        input.installMethod().wireName(),
+        spec.targetVersion(),
+        outcome.applied().size());
+    return new ControlPlaneResult(
+        input.installMethod().wireName(),
+        outcome.revisionBefore(),
+        outcome.revisionAfter(),
+        outcome.applied(),
+        List.of(),
+        outcome.output(),
+        outcome.release());
   }
 
   /**
-   * Scales discovery and networking back to 0 if the install started them: until the CRDs are current and a
-   * person approved, neither may run.
+   * Scales discovery and networking back to 0 if the install started them: until the CRDs are
+   * current and a person approved, neither may run.
    */
   private List<String> holdAtZero(InstallSpec spec) {
     KubernetesClient client = clients.forContext(spec.context());
     List<String> reset = new ArrayList<>();
     for (String name : List.of(spec.discoveryDeployment(), spec.networkingDeployment())) {
       String id = spec.namespace() + "/" + name;
-      Deployment deployment = KubernetesFailures.call("reading deployment " + id, spec.context(),
-          () -> client.apps().deployments().inNamespace(spec.namespace()).withName(name).get());
+      Deployment deployment =
+          KubernetesFailures.call(
+              "reading deployment " + id,
+              spec.context(),
+              () -> client.apps().deployments().inNamespace(spec.namespace()).withName(name).get());
       if (deployment == null) {
-        log.warn("control-plane: cluster={} deployment={} not found after the upgrade", spec.context(), id);
+        log.warn(
+            "control-plane: cluster={} deployment={} not found after the upgrade",
+            spec.context(),
+            id);
         continue;
       }
       Integer replicas = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
       // An unset count means 1 to Kubernetes.
       int effective = replicas == null ? 1 : replicas;
       if (effective > 0) {
-        KubernetesFailures.call("scaling deployment " + id + " to 0", spec.context(),
-            () -> client.apps().deployments().inNamespace(spec.namespace()).withName(name)
-                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":0}}"));
-        log.warn("control-plane: cluster={} deployment={} had replicas={} after the upgrade; scaled back to 0",
-            spec.context(), id, effective);
+        KubernetesFailures.call(
+            "scaling deployment " + id + " to 0",
+            spec.context(),
+            () ->
+                client
+                    .apps()
+                    .deployments()
+                    .inNamespace(spec.namespace())
+                    .withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":0}}"));
+        log.warn(
+            "control-plane: cluster={} deployment={} had replicas={} after the upgrade; scaled back to 0",
+            spec.context(),
+            id,
+            effective);
         reset.add(id);
       }
     }
@@ -117,7 +160,10 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
     }
     Semver target = input.targetVersion() == null ? null : Semver.parse(input.targetVersion());
     if (target == null) {
-      throw invalid("targetVersion \"" + input.targetVersion() + "\" is not a semantic version (for example 0.11.3)");
+      throw invalid(
+          "targetVersion \""
+              + input.targetVersion()
+              + "\" is not a semantic version (for example 0.11.3)");
     }
     requireText(input.namespace(), "namespace");
     requireText(input.discoveryDeployment(), "discoveryDeployment");
@@ -135,8 +181,9 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
   private ControlPlaneInstaller installer(InstallMethod method) {
     ControlPlaneInstaller installer = installers.get(method);
     if (installer == null) {
-      throw ApplicationFailure.newNonRetryableFailure("this worker has no installer for install method "
-          + method.wireName(), FailureTypes.TOOLING);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "this worker has no installer for install method " + method.wireName(),
+          FailureTypes.TOOLING);
     }
     return installer;
   }

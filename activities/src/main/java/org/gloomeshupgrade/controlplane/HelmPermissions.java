@@ -6,24 +6,36 @@ import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.PermissionReview;
 
 /**
- * What a Helm upgrade of the chart writes, whether helm-java runs it or meshctl (which upgrades the same chart with
- * Helm inside): three-way merge patches, creates and deletes of the chart's objects, and the release's revisions.
+ * What a Helm upgrade of the chart writes, whether helm-java runs it or meshctl (which upgrades the
+ * same chart with Helm inside): three-way merge patches, creates and deletes of the chart's
+ * objects, and the release's revisions.
  */
 final class HelmPermissions {
   private static final List<String> CHART_VERBS = List.of("get", "create", "patch", "delete");
-  /** Helm lists a release's revision Secrets, writes the new one, marks the old superseded, prunes past its limit. */
-  private static final List<String> RELEASE_STORAGE_VERBS = List.of("get", "list", "create", "update", "delete");
+
+  /**
+   * Helm lists a release's revision Secrets, writes the new one, marks the old superseded, prunes
+   * past its limit.
+   */
+  private static final List<String> RELEASE_STORAGE_VERBS =
+      List.of("get", "list", "create", "update", "delete");
 
   private HelmPermissions() {}
 
   /** Checks every permission, naming each missing one; the spec's release names the render only. */
-  static ChartPermissions.Checked check(KubernetesClients clients, ChartResolver charts, InstallSpec spec,
-      String releaseNamespace) {
+  static ChartPermissions.Checked check(
+      KubernetesClients clients, ChartResolver charts, InstallSpec spec, String releaseNamespace) {
     List<PermissionReview> releaseStorage = new ArrayList<>();
     for (String verb : RELEASE_STORAGE_VERBS) {
-      releaseStorage.add(PermissionReview.namespaced(spec.context(), verb, "", "secrets", "", releaseNamespace));
+      releaseStorage.add(
+          PermissionReview.namespaced(spec.context(), verb, "", "secrets", "", releaseNamespace));
     }
-    return ChartPermissions.check(clients.forContext(spec.context()), spec.context(), spec.namespace(),
-        RenderedManifestInstaller.render(charts, spec), CHART_VERBS, releaseStorage);
+    return ChartPermissions.check(
+        clients.forContext(spec.context()),
+        spec.context(),
+        spec.namespace(),
+        RenderedManifestInstaller.render(charts, spec),
+        CHART_VERBS,
+        releaseStorage);
   }
 }

@@ -10,15 +10,18 @@ import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.workflow.FailureTypes;
 
 /**
- * Which Helm release holds the Gloo Mesh control plane: the one the request names, else the one Helm stamped on
- * the discovery deployment ({@code meta.helm.sh/release-name} and {@code -namespace}, Helm 3.2 and later), else the
- * only deployed release of chart {@code gloo-mesh} in the Gloo Mesh namespace, else in the cluster. Several candidates and no name: refused, listed.
+ * Which Helm release holds the Gloo Mesh control plane: the one the request names, else the one
+ * Helm stamped on the discovery deployment ({@code meta.helm.sh/release-name} and {@code
+ * -namespace}, Helm 3.2 and later), else the only deployed release of chart {@code gloo-mesh} in
+ * the Gloo Mesh namespace, else in the cluster. Several candidates and no name: refused, listed.
  */
 final class HelmReleaseLocator {
   static final String RELEASE_NAME_ANNOTATION = Labels.HELM_RELEASE_NAME;
   static final String RELEASE_NAMESPACE_ANNOTATION = Labels.HELM_RELEASE_NAMESPACE;
 
-  /** @param how how it was found, for the person reading the tooling report */
+  /**
+   * @param how how it was found, for the person reading the tooling report
+   */
   record Located(String name, String namespace, String how) {
     String id() {
       return namespace + "/" + name;
@@ -33,45 +36,85 @@ final class HelmReleaseLocator {
 
   Located locate(InstallSpec spec) {
     String deployment = spec.namespace() + "/" + spec.discoveryDeployment();
-    Deployment discovery = KubernetesFailures.call("reading deployment " + deployment, spec.context(),
-        () -> clients.forContext(spec.context()).apps().deployments().inNamespace(spec.namespace())
-            .withName(spec.discoveryDeployment()).get());
-    Map<String, String> annotations = discovery == null || discovery.getMetadata().getAnnotations() == null
-        ? Map.of() : discovery.getMetadata().getAnnotations();
+    Deployment discovery =
+        KubernetesFailures.call(
+            "reading deployment " + deployment,
+            spec.context(),
+            () ->
+                clients
+                    .forContext(spec.context())
+                    .apps()
+                    .deployments()
+                    .inNamespace(spec.namespace())
+                    .withName(spec.discoveryDeployment())
+                    .get());
+    Map<String, String> annotations =
+        discovery == null || discovery.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : discovery.getMetadata().getAnnotations();
     String annotatedName = annotations.getOrDefault(RELEASE_NAME_ANNOTATION, "");
     String annotatedNamespace = annotations.getOrDefault(RELEASE_NAMESPACE_ANNOTATION, "");
 
     if (!spec.release().isBlank()) {
       boolean same = spec.release().equals(annotatedName) && !annotatedNamespace.isBlank();
-      return new Located(spec.release(), same ? annotatedNamespace : spec.namespace(), "named in the request");
+      return new Located(
+          spec.release(), same ? annotatedNamespace : spec.namespace(), "named in the request");
     }
     if (!annotatedName.isBlank()) {
-      return new Located(annotatedName, annotatedNamespace.isBlank() ? spec.namespace() : annotatedNamespace,
+      return new Located(
+          annotatedName,
+          annotatedNamespace.isBlank() ? spec.namespace() : annotatedNamespace,
           "found from the Helm annotations of deployment " + deployment);
     }
     // The Gloo Mesh namespace first: the worker's Role
     // covers it; all namespaces only when nothing is there.
-    List<HelmReleaseStorage.Revision> candidates = HelmReleaseStorage.deployed(
-        clients.forContext(spec.context()), spec.context(), ChartResolver.CHART_NAME, spec.namespace());
+    List<HelmReleaseStorage.Revision> candidates =
+        HelmReleaseStorage.deployed(
+            clients.forContext(spec.context()),
+            spec.context(),
+            ChartResolver.CHART_NAME,
+            spec.namespace());
     if (candidates.isEmpty()) {
-      candidates = HelmReleaseStorage.deployed(clients.forContext(spec.context()), spec.context(),
-          ChartResolver.CHART_NAME, null);
+      candidates =
+          HelmReleaseStorage.deployed(
+              clients.forContext(spec.context()), spec.context(), ChartResolver.CHART_NAME, null);
     }
     if (candidates.size() == 1) {
       HelmReleaseStorage.Revision only = candidates.get(0);
-      return new Located(only.name(), only.namespace(), "the only deployed release of chart "
-          + ChartResolver.CHART_NAME + " (" + only.chartVersion() + ")");
+      return new Located(
+          only.name(),
+          only.namespace(),
+          "the only deployed release of chart "
+              + ChartResolver.CHART_NAME
+              + " ("
+              + only.chartVersion()
+              + ")");
     }
     if (candidates.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("no Helm release of chart " + ChartResolver.CHART_NAME
-          + " is deployed on cluster " + spec.context() + " (deployment " + deployment + (discovery == null
-              ? " does not exist" : " carries no " + RELEASE_NAME_ANNOTATION + " annotation")
-          + "): the helm method upgrades an existing release. Name it in helmRelease, or use installMethod"
-          + " manifests or meshctl.", FailureTypes.NOT_FOUND);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "no Helm release of chart "
+              + ChartResolver.CHART_NAME
+              + " is deployed on cluster "
+              + spec.context()
+              + " (deployment "
+              + deployment
+              + (discovery == null
+                  ? " does not exist"
+                  : " carries no " + RELEASE_NAME_ANNOTATION + " annotation")
+              + "): the helm method upgrades an existing release. Name it in helmRelease, or use installMethod"
+              + " manifests or meshctl.",
+          FailureTypes.NOT_FOUND);
     }
-    throw ApplicationFailure.newNonRetryableFailure("cluster " + spec.context() + " has " + candidates.size()
-        + " deployed releases of chart " + ChartResolver.CHART_NAME + ": " + candidates.stream()
-            .map(r -> r.id() + " (" + r.chartVersion() + ")").toList()
-        + ". Name the one to upgrade in helmRelease (and its namespace in namespace).", FailureTypes.INVALID_REQUEST);
+    throw ApplicationFailure.newNonRetryableFailure(
+        "cluster "
+            + spec.context()
+            + " has "
+            + candidates.size()
+            + " deployed releases of chart "
+            + ChartResolver.CHART_NAME
+            + ": "
+            + candidates.stream().map(r -> r.id() + " (" + r.chartVersion() + ")").toList()
+            + ". Name the one to upgrade in helmRelease (and its namespace in namespace).",
+        FailureTypes.INVALID_REQUEST);
   }
 }

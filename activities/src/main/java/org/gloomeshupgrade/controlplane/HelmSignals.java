@@ -13,9 +13,9 @@ import sun.misc.Signal;
 /**
  * helm-java's Helm is Go code, and its install and template actions register Go signal handlers for
  * SIGTERM and SIGINT the first time they run. From then on the JVM never sees those signals: no
- * shutdown hooks, no graceful stop, Ctrl-C ignored. A process that will use Helm calls
- * {@link #keepJvmShutdown()} once at start-up: it runs that first render on an empty chart, then
- * hands both signals back to the JVM's orderly shutdown. Later renders do not take them again.
+ * shutdown hooks, no graceful stop, Ctrl-C ignored. A process that will use Helm calls {@link
+ * #keepJvmShutdown()} once at start-up: it runs that first render on an empty chart, then hands
+ * both signals back to the JVM's orderly shutdown. Later renders do not take them again.
  */
 public final class HelmSignals {
   private static boolean done;
@@ -29,7 +29,8 @@ public final class HelmSignals {
     Path chart = null;
     try {
       chart = Files.createTempDirectory("gmu-helm-warm-up");
-      Files.writeString(chart.resolve("Chart.yaml"), "apiVersion: v2\nname: warm-up\nversion: 0.0.1\n");
+      Files.writeString(
+          chart.resolve("Chart.yaml"), "apiVersion: v2\nname: warm-up\nversion: 0.0.1\n");
       Helm.template(chart.toString()).withName("warm-up").call();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the Helm warm-up chart", e);

@@ -10,10 +10,11 @@ import java.util.List;
  * @param applied objects created or updated, as "Kind namespace/name"
  * @param output the tool's output, already trimmed for the history
  */
-public record InstallOutcome(int revisionBefore, int revisionAfter, List<String> applied, String output,
-    String release) {
+public record InstallOutcome(
+    int revisionBefore, int revisionAfter, List<String> applied, String output, String release) {
   /**
-   * @param release the Helm release upgraded, as "namespace/name", or "" when the method does not use one
+   * @param release the Helm release upgraded, as "namespace/name", or "" when the method does not
+   *     use one
    */
   public InstallOutcome {
     applied = List.copyOf(applied);
@@ -21,7 +22,8 @@ public record InstallOutcome(int revisionBefore, int revisionAfter, List<String>
   }
 
   /** Without a Helm release. */
-  public InstallOutcome(int revisionBefore, int revisionAfter, List<String> applied, String output) {
+  public InstallOutcome(
+      int revisionBefore, int revisionAfter, List<String> applied, String output) {
     this(revisionBefore, revisionAfter, applied, output, "");
   }
 }

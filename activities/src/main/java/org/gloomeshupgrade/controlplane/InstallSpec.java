@@ -3,11 +3,13 @@ package org.gloomeshupgrade.controlplane;
 import java.util.List;
 
 /**
- * What an installer needs to know, with the kubeconfig context already checked against the worker's kubeconfig.
+ * What an installer needs to know, with the kubeconfig context already checked against the worker's
+ * kubeconfig.
  *
  * @param chart chart repository URL, chart archive URL, local .tgz or local chart folder
  * @param meshctlPath meshctl binary, or "" for the one on the worker's PATH
- * @param valuesFiles Helm values files on the worker, applied in order over the release's own values
+ * @param valuesFiles Helm values files on the worker, applied in order over the release's own
+ *     values
  */
 public record InstallSpec(
     String context,
@@ -25,21 +27,51 @@ public record InstallSpec(
   }
 
   /** Without values files. */
-  public InstallSpec(String context, String namespace, String release, String chart, String meshctlPath,
-      String targetVersion, String discoveryDeployment, String networkingDeployment) {
-    this(context, namespace, release, chart, meshctlPath, targetVersion, discoveryDeployment, networkingDeployment,
+  public InstallSpec(
+      String context,
+      String namespace,
+      String release,
+      String chart,
+      String meshctlPath,
+      String targetVersion,
+      String discoveryDeployment,
+      String networkingDeployment) {
+    this(
+        context,
+        namespace,
+        release,
+        chart,
+        meshctlPath,
+        targetVersion,
+        discoveryDeployment,
+        networkingDeployment,
         List.of());
   }
 
   /** The same with another release name. */
   public InstallSpec withRelease(String name) {
-    return new InstallSpec(context, namespace, name, chart, meshctlPath, targetVersion, discoveryDeployment,
-        networkingDeployment, valuesFiles);
+    return new InstallSpec(
+        context,
+        namespace,
+        name,
+        chart,
+        meshctlPath,
+        targetVersion,
+        discoveryDeployment,
+        networkingDeployment,
+        valuesFiles);
   }
 
   static InstallSpec of(ControlPlaneInput input, String context, String targetVersion) {
-    return new InstallSpec(context, input.namespace(), input.release() == null ? "" : input.release(), input.chart(),
-        input.meshctlPath() == null ? "" : input.meshctlPath(), targetVersion, input.discoveryDeployment(),
-        input.networkingDeployment(), input.valuesFiles());
+    return new InstallSpec(
+        context,
+        input.namespace(),
+        input.release() == null ? "" : input.release(),
+        input.chart(),
+        input.meshctlPath() == null ? "" : input.meshctlPath(),
+        targetVersion,
+        input.discoveryDeployment(),
+        input.networkingDeployment(),
+        input.valuesFiles());
   }
 }

@@ -14,16 +14,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code meshctl install --version <target>}, which upgrades an existing installation (there is no
- * {@code meshctl upgrade}). The binary must be the target version: meshctl installs the chart it was built for.
+ * {@code meshctl upgrade}). The binary must be the target version: meshctl installs the chart it
+ * was built for.
  */
 public class MeshctlInstaller implements ControlPlaneInstaller {
   private static final Logger log = LoggerFactory.getLogger(MeshctlInstaller.class);
 
   /** Failure type when meshctl ran and failed. */
   public static final String INSTALL_FAILED = FailureTypes.MESHCTL_INSTALL_FAILED;
+
   /**
-   * From 1.0 the community install is a subcommand; plain {@code install} only prints help there. Which 1.0.0 beta
-   * introduced it is not known here, so betas get the 0.x form.
+   * From 1.0 the community install is a subcommand; plain {@code install} only prints help there.
+   * Which 1.0.0 beta introduced it is not known here, so betas get the 0.x form.
    */
   private static final Semver COMMUNITY_SUBCOMMAND_FROM = Semver.of(1, 0, 0);
 
@@ -32,8 +34,10 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
 
   private final MeshctlRunner meshctl;
   private final Duration installTimeout;
+
   /** To check, in the tooling step, what Helm inside meshctl will write; null: not checked. */
   private final KubernetesClients clients;
+
   private final ChartResolver charts;
 
   public MeshctlInstaller(KubernetesClients clients) {
@@ -41,22 +45,35 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
     this(MeshctlRunner.onPath(clients), Duration.ofMinutes(15), clients, new ChartResolver());
   }
 
-  /** @param searchPath where to look for {@code meshctl} when the request names no binary (PATH syntax) */
-  public MeshctlInstaller(KubernetesClients clients, String searchPath, Duration versionTimeout,
+  /**
+   * @param searchPath where to look for {@code meshctl} when the request names no binary (PATH
+   *     syntax)
+   */
+  public MeshctlInstaller(
+      KubernetesClients clients,
+      String searchPath,
+      Duration versionTimeout,
       Duration installTimeout) {
     this(new MeshctlRunner(clients, searchPath, versionTimeout), installTimeout);
   }
 
-  /** Without the permission check of the tooling step: for a worker that cannot read the chart meshctl installs. */
+  /**
+   * Without the permission check of the tooling step: for a worker that cannot read the chart
+   * meshctl installs.
+   */
   public MeshctlInstaller(MeshctlRunner meshctl, Duration installTimeout) {
     this(meshctl, installTimeout, null, null);
   }
 
   /**
-   * @param charts finds the target's chart (the request's {@code chart}, by default the public repository), whose
-   *     objects and release Secrets the tooling step checks the worker may write, as Helm inside meshctl will
+   * @param charts finds the target's chart (the request's {@code chart}, by default the public
+   *     repository), whose objects and release Secrets the tooling step checks the worker may
+   *     write, as Helm inside meshctl will
    */
-  public MeshctlInstaller(MeshctlRunner meshctl, Duration installTimeout, KubernetesClients clients,
+  public MeshctlInstaller(
+      MeshctlRunner meshctl,
+      Duration installTimeout,
+      KubernetesClients clients,
       ChartResolver charts) {
     this.meshctl = Objects.requireNonNull(meshctl, "meshctl");
     this.installTimeout = installTimeout;
@@ -70,19 +87,27 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
     String version = meshctl.checkedVersion(binary, spec.targetVersion());
     String permissions = "";
     if (charts != null) {
-      permissions = "; " + HelmPermissions.check(clients, charts, spec.withRelease(RELEASE), spec.namespace())
-          .describe();
+      permissions =
+          "; "
+              + HelmPermissions.check(clients, charts, spec.withRelease(RELEASE), spec.namespace())
+                  .describe();
     }
-    log.info("control-plane: cluster={} method=meshctl binary={} version={} matches the target{}", spec.context(),
-        binary, version, permissions);
+    log.info(
+        "control-plane: cluster={} method=meshctl binary={} version={} matches the target{}",
+        spec.context(),
+        binary,
+        version,
+        permissions);
     return new ToolingReport("meshctl", "", version, "meshctl at " + binary + permissions);
   }
 
   @Override
   public InstallOutcome dryRun(InstallSpec spec) {
-    log.info("control-plane: cluster={} method=meshctl dry run: meshctl has no server-side dry run, not checked",
+    log.info(
+        "control-plane: cluster={} method=meshctl dry run: meshctl has no server-side dry run, not checked",
         spec.context());
-    return new InstallOutcome(0, 0, List.of(), "meshctl has no server-side dry run: the control plane was not checked");
+    return new InstallOutcome(
+        0, 0, List.of(), "meshctl has no server-side dry run: the control plane was not checked");
   }
 
   @Override
@@ -91,25 +116,41 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
     meshctl.checkedVersion(binary, spec.targetVersion());
     List<String> command = installCommand(binary, spec);
     log.info("control-plane: cluster={} method=meshctl running {}", spec.context(), command);
-    MeshctlRunner.Run run = meshctl.run(command, installTimeout, line -> log.info("meshctl: {}", line));
+    MeshctlRunner.Run run =
+        meshctl.run(command, installTimeout, line -> log.info("meshctl: {}", line));
     if (run.timedOut()) {
-      throw ApplicationFailure.newFailure("meshctl install did not finish within " + installTimeout.toMinutes()
-          + " minutes on cluster " + spec.context() + "; last output:\n" + run.output(), INSTALL_FAILED);
+      throw ApplicationFailure.newFailure(
+          "meshctl install did not finish within "
+              + installTimeout.toMinutes()
+              + " minutes on cluster "
+              + spec.context()
+              + "; last output:\n"
+              + run.output(),
+          INSTALL_FAILED);
     }
     if (run.exitCode() != 0) {
-      throw ApplicationFailure.newFailure("meshctl install exited with " + run.exitCode() + " on cluster "
-          + spec.context() + "; last output:\n" + run.output(), INSTALL_FAILED);
+      throw ApplicationFailure.newFailure(
+          "meshctl install exited with "
+              + run.exitCode()
+              + " on cluster "
+              + spec.context()
+              + "; last output:\n"
+              + run.output(),
+          INSTALL_FAILED);
     }
-    log.info("control-plane: cluster={} method=meshctl installed {} in namespace {}", spec.context(),
-        spec.targetVersion(), spec.namespace());
+    log.info(
+        "control-plane: cluster={} method=meshctl installed {} in namespace {}",
+        spec.context(),
+        spec.targetVersion(),
+        spec.namespace());
     return new InstallOutcome(0, 0, List.of(), run.output());
   }
 
   /**
-   * The exact argument list, never a shell string: nothing in the request can become shell syntax. The flags are
-   * those of meshctl's CLI reference in solo-io/gloo-mesh: 0.10 to 0.12 {@code meshctl install} has
-   * {@code --version}, {@code --kubecontext} and {@code --namespace} (default gloo-mesh); 1.0
-   * {@code meshctl install community} inherits the same three from {@code install}.
+   * The exact argument list, never a shell string: nothing in the request can become shell syntax.
+   * The flags are those of meshctl's CLI reference in solo-io/gloo-mesh: 0.10 to 0.12 {@code
+   * meshctl install} has {@code --version}, {@code --kubecontext} and {@code --namespace} (default
+   * gloo-mesh); 1.0 {@code meshctl install community} inherits the same three from {@code install}.
    */
   static List<String> installCommand(Path binary, InstallSpec spec) {
     List<String> command = new ArrayList<>();

@@ -1,6 +1,9 @@
 package org.gloomeshupgrade.controlplane;
 
-/** The last few kilobytes of a tool's output: enough for a person reading the history, small enough to keep there. */
+/**
+ * The last few kilobytes of a tool's output: enough for a person reading the history, small enough
+ * to keep there.
+ */
 final class OutputTail {
   static final int LIMIT = 4096;
 
@@ -31,7 +34,8 @@ final class OutputTail {
     }
     String tail = all.substring(Math.max(0, all.length() - LIMIT));
     int firstLine = tail.indexOf('\n');
-    return "[...]\n" + (firstLine >= 0 && firstLine < tail.length() - 1 ? tail.substring(firstLine + 1) : tail);
+    return "[...]\n"
+        + (firstLine >= 0 && firstLine < tail.length() - 1 ? tail.substring(firstLine + 1) : tail);
   }
 
   static String of(String output) {

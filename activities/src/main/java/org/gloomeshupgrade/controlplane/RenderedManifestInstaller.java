@@ -1,14 +1,11 @@
 package org.gloomeshupgrade.controlplane;
 
-import org.gloomeshupgrade.kube.Labels;
-import org.gloomeshupgrade.kube.Heartbeats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
-import java.nio.file.Path;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -22,26 +19,31 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.ConflictRetry;
+import org.gloomeshupgrade.kube.Heartbeats;
+import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Renders the chart with Helm ({@code helm template}, no cluster involved) and applies each object through the
- * Kubernetes API, create-or-update. The discovery and networking Deployments keep their live replica counts, so
- * the upgrade never starts them early; the chart's {@code crds/} are left to the CRD step.
+ * Renders the chart with Helm ({@code helm template}, no cluster involved) and applies each object
+ * through the Kubernetes API, create-or-update. The discovery and networking Deployments keep their
+ * live replica counts, so the upgrade never starts them early; the chart's {@code crds/} are left
+ * to the CRD step.
  */
 public class RenderedManifestInstaller implements ControlPlaneInstaller {
   private static final Logger log = LoggerFactory.getLogger(RenderedManifestInstaller.class);
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
   /** What create-or-update sends for each rendered object. */
   private static final List<String> WRITE_VERBS = List.of("get", "create", "update");
 
@@ -60,15 +62,34 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     try {
       helm = Helm.version().call();
     } catch (IllegalStateException e) {
-      throw ChartResolver.tooling("the Helm library does not load on this worker: " + e.getMessage());
+      throw ChartResolver.tooling(
+          "the Helm library does not load on this worker: " + e.getMessage());
     }
-    ChartPermissions.Checked permissions = ChartPermissions.check(clients.forContext(spec.context()),
-        spec.context(), spec.namespace(), render(spec), WRITE_VERBS, List.of());
-    log.info("control-plane: cluster={} method=manifests chart={} version={} resolved (helm {}), {}", spec.context(),
-        chart.location(), chart.version(), helm, permissions.describe());
-    return new ToolingReport("helm", chart.location(), helm, "chart " + ChartResolver.CHART_NAME + " "
-        + chart.version() + " rendered by helm template and applied through the Kubernetes API; "
-        + permissions.describe());
+    ChartPermissions.Checked permissions =
+        ChartPermissions.check(
+            clients.forContext(spec.context()),
+            spec.context(),
+            spec.namespace(),
+            render(spec),
+            WRITE_VERBS,
+            List.of());
+    log.info(
+        "control-plane: cluster={} method=manifests chart={} version={} resolved (helm {}), {}",
+        spec.context(),
+        chart.location(),
+        chart.version(),
+        helm,
+        permissions.describe());
+    return new ToolingReport(
+        "helm",
+        chart.location(),
+        helm,
+        "chart "
+            + ChartResolver.CHART_NAME
+            + " "
+            + chart.version()
+            + " rendered by helm template and applied through the Kubernetes API; "
+            + permissions.describe());
   }
 
   @Override
@@ -86,8 +107,9 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
   }
 
   /**
-   * Creates or updates each rendered object (CRDs and hooks skipped, discovery and networking replicas kept); with
-   * {@code dryRun} the server only validates and answers, and the outcome lists what would change, field by field.
+   * Creates or updates each rendered object (CRDs and hooks skipped, discovery and networking
+   * replicas kept); with {@code dryRun} the server only validates and answers, and the outcome
+   * lists what would change, field by field.
    *
    * @param method what the log lines name: the install method on whose behalf this runs
    */
@@ -103,22 +125,38 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       String name = document.path("metadata").path("name").asText();
       String skip = skipReason(document);
       if (skip != null) {
-        log.info("control-plane: cluster={} method={} {} {} skipped ({})", spec.context(), method, kind, name, skip);
+        log.info(
+            "control-plane: cluster={} method={} {} {} skipped ({})",
+            spec.context(),
+            method,
+            kind,
+            name,
+            skip);
         output.line("skipped " + kind + " " + name + ": " + skip);
         continue;
       }
       HasMetadata object = serialization.unmarshal(document.toString());
       boolean namespaced = namespaced(client, spec.context(), object, namespacedByKind);
-      if (namespaced && (object.getMetadata().getNamespace() == null || object.getMetadata().getNamespace().isBlank())) {
+      if (namespaced
+          && (object.getMetadata().getNamespace() == null
+              || object.getMetadata().getNamespace().isBlank())) {
         object.getMetadata().setNamespace(spec.namespace());
       }
       String id = kind + " " + (namespaced ? object.getMetadata().getNamespace() + "/" : "") + name;
       String note = keepReplicas(client, spec, object);
-      Written written = KubernetesFailures.call((dryRun ? "dry-running " : "applying ") + id, spec.context(),
-          () -> ConflictRetry.onConflict(() -> createOrUpdate(client, object, dryRun)));
-      String outcome = written.created() ? "created" : written.changes().isEmpty() ? "unchanged"
-          : "updated: " + ObjectDiff.summary(written.changes());
-      String line = id + (dryRun ? " would be " : " ") + outcome + (dryRun ? " (server dry run)" : "") + note;
+      Written written =
+          KubernetesFailures.call(
+              (dryRun ? "dry-running " : "applying ") + id,
+              spec.context(),
+              () -> ConflictRetry.onConflict(() -> createOrUpdate(client, object, dryRun)));
+      String outcome =
+          written.created()
+              ? "created"
+              : written.changes().isEmpty()
+                  ? "unchanged"
+                  : "updated: " + ObjectDiff.summary(written.changes());
+      String line =
+          id + (dryRun ? " would be " : " ") + outcome + (dryRun ? " (server dry run)" : "") + note;
       log.info("control-plane: cluster={} method={} {}", spec.context(), method, line);
       output.line(line);
       // A dry run reports what would change; a real run, everything it wrote.
@@ -130,7 +168,9 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     return new InstallOutcome(0, 0, applied, output.toString());
   }
 
-  /** @param changes what the write changed (or, in a dry run, would change) in an existing object */
+  /**
+   * @param changes what the write changed (or, in a dry run, would change) in an existing object
+   */
   private record Written(boolean created, List<String> changes) {}
 
   /** The chart's templates as rendered by Helm, one JSON tree per non-empty document. */
@@ -142,36 +182,58 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     return render(charts, spec, List.of());
   }
 
-  /** @param valuesFirst values files applied before the request's own (a release's current values) */
+  /**
+   * @param valuesFirst values files applied before the request's own (a release's current values)
+   */
   static List<JsonNode> render(ChartResolver charts, InstallSpec spec, List<Path> valuesFirst) {
     List<Path> values = new ArrayList<>(valuesFirst);
     values.addAll(ValuesFiles.read(spec));
-    return render(charts, charts.resolve(spec.chart(), spec.targetVersion()), spec.release(), spec.namespace(), values);
+    return render(
+        charts,
+        charts.resolve(spec.chart(), spec.targetVersion()),
+        spec.release(),
+        spec.namespace(),
+        values);
   }
 
-  /** A resolved chart rendered as release {@code release} in {@code namespace}, CRDs included, values files in order. */
-  static List<JsonNode> render(ChartResolver charts, ChartResolver.ResolvedChart resolved, String release,
-      String namespace, List<Path> valuesFiles) {
+  /**
+   * A resolved chart rendered as release {@code release} in {@code namespace}, CRDs included,
+   * values files in order.
+   */
+  static List<JsonNode> render(
+      ChartResolver charts,
+      ChartResolver.ResolvedChart resolved,
+      String release,
+      String namespace,
+      List<Path> valuesFiles) {
     String rendered;
     try (ChartResolver.LocalChart chart = charts.fetch(resolved)) {
-      TemplateCommand command = Helm.template(chart.path().toString())
-          .withName(release)
-          .withNamespace(namespace);
+      TemplateCommand command =
+          Helm.template(chart.path().toString()).withName(release).withNamespace(namespace);
       for (Path file : valuesFiles) {
         command = command.withValuesFile(file);
       }
-      rendered = Objects.requireNonNullElse(command.call(), ""); // a chart without templates renders nothing
+      rendered =
+          Objects.requireNonNullElse(
+              command.call(), ""); // a chart without templates renders nothing
     } catch (IllegalStateException e) {
-      throw ChartResolver.tooling("helm template of chart " + resolved.location() + " failed: "
-          + OutputTail.of(e.getMessage()));
+      throw ChartResolver.tooling(
+          "helm template of chart "
+              + resolved.location()
+              + " failed: "
+              + OutputTail.of(e.getMessage()));
     }
     return documents(rendered, "chart " + resolved.location() + " renders");
   }
 
-  /** The non-empty documents of a multi-document YAML text; {@code what} names its source in a refusal. */
+  /**
+   * The non-empty documents of a multi-document YAML text; {@code what} names its source in a
+   * refusal.
+   */
   static List<JsonNode> documents(String yaml, String what) {
     List<JsonNode> documents = new ArrayList<>();
-    try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(yaml == null ? "" : yaml)) {
+    try (MappingIterator<JsonNode> docs =
+        YAML.readerFor(JsonNode.class).readValues(yaml == null ? "" : yaml)) {
       while (docs.hasNextValue()) {
         JsonNode doc = docs.nextValue();
         if (doc != null && doc.isObject() && doc.hasNonNull("kind")) {
@@ -191,16 +253,19 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     if (document.path("metadata").path("annotations").hasNonNull("helm.sh/hook")) {
       // Hooks are jobs Helm runs around its own operations;
       // applied as plain objects they would run at random.
-      return "Helm hook " + document.path("metadata").path("annotations").path("helm.sh/hook").asText();
+      return "Helm hook "
+          + document.path("metadata").path("annotations").path("helm.sh/hook").asText();
     }
     return null;
   }
 
   /**
-   * For the discovery and networking Deployments, the replica count of the live Deployment (0 during the upgrade;
-   * 0 too when there is none yet): the chart's count would start them before the workflow means to.
+   * For the discovery and networking Deployments, the replica count of the live Deployment (0
+   * during the upgrade; 0 too when there is none yet): the chart's count would start them before
+   * the workflow means to.
    */
-  private static String keepReplicas(KubernetesClient client, InstallSpec spec, HasMetadata object) {
+  private static String keepReplicas(
+      KubernetesClient client, InstallSpec spec, HasMetadata object) {
     if (!(object instanceof Deployment deployment)) {
       return "";
     }
@@ -209,39 +274,60 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       return "";
     }
     String namespace = deployment.getMetadata().getNamespace();
-    Deployment live = KubernetesFailures.call("reading deployment " + namespace + "/" + name, spec.context(),
-        () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
-    Integer replicas = live == null || live.getSpec() == null ? Integer.valueOf(0) : live.getSpec().getReplicas();
+    Deployment live =
+        KubernetesFailures.call(
+            "reading deployment " + namespace + "/" + name,
+            spec.context(),
+            () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+    Integer replicas =
+        live == null || live.getSpec() == null ? Integer.valueOf(0) : live.getSpec().getReplicas();
     int kept = replicas == null ? 1 : replicas;
     deployment.getSpec().setReplicas(kept);
     return " (replicas kept at " + kept + ")";
   }
 
-  private static boolean namespaced(KubernetesClient client, String context, HasMetadata object,
-      Map<String, Boolean> cache) {
+  private static boolean namespaced(
+      KubernetesClient client, String context, HasMetadata object, Map<String, Boolean> cache) {
     if (!(object instanceof GenericKubernetesResource)) {
       return object instanceof Namespaced;
     }
     String key = object.getApiVersion() + "/" + object.getKind();
-    return cache.computeIfAbsent(key, k -> {
-      APIResourceList resources = KubernetesFailures.call("discovering " + object.getApiVersion(), context,
-          () -> client.getApiResources(object.getApiVersion()));
-      if (resources == null || resources.getResources() == null) {
-        throw ApplicationFailure.newNonRetryableFailure("the chart renders a " + object.getKind() + " ("
-            + object.getApiVersion() + ") but cluster " + context + " does not serve that API: apply the target's"
-            + " CRDs first", FailureTypes.INVALID_OBJECT);
-      }
-      return resources.getResources().stream()
-          .filter(r -> object.getKind().equals(r.getKind()) && !r.getName().contains("/"))
-          .map(APIResource::getNamespaced).filter(Objects::nonNull).findFirst().orElse(true);
-    });
+    return cache.computeIfAbsent(
+        key,
+        k -> {
+          APIResourceList resources =
+              KubernetesFailures.call(
+                  "discovering " + object.getApiVersion(),
+                  context,
+                  () -> client.getApiResources(object.getApiVersion()));
+          if (resources == null || resources.getResources() == null) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the chart renders a "
+                    + object.getKind()
+                    + " ("
+                    + object.getApiVersion()
+                    + ") but cluster "
+                    + context
+                    + " does not serve that API: apply the target's"
+                    + " CRDs first",
+                FailureTypes.INVALID_OBJECT);
+          }
+          return resources.getResources().stream()
+              .filter(r -> object.getKind().equals(r.getKind()) && !r.getName().contains("/"))
+              .map(APIResource::getNamespaced)
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(true);
+        });
   }
 
   /**
-   * Creates or replaces the object, carrying over what the API server or others own. A dry run is sent with
-   * dryRun=All: the server validates, answers with the object as it would store it, and changes nothing.
+   * Creates or replaces the object, carrying over what the API server or others own. A dry run is
+   * sent with dryRun=All: the server validates, answers with the object as it would store it, and
+   * changes nothing.
    */
-  private static Written createOrUpdate(KubernetesClient client, HasMetadata desired, boolean dryRun) {
+  private static Written createOrUpdate(
+      KubernetesClient client, HasMetadata desired, boolean dryRun) {
     HasMetadata existing = client.resource(desired).get();
     if (existing == null) {
       client.resource(desired).dryRun(dryRun).create();
@@ -249,10 +335,13 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     }
     ObjectMeta meta = desired.getMetadata();
     meta.setLabels(Labels.merged(existing.getMetadata().getLabels(), meta.getLabels()));
-    meta.setAnnotations(Labels.merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
+    meta.setAnnotations(
+        Labels.merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
     meta.setResourceVersion(existing.getMetadata().getResourceVersion());
-    if (desired instanceof Service service && existing instanceof Service live
-        && service.getSpec() != null && live.getSpec() != null) {
+    if (desired instanceof Service service
+        && existing instanceof Service live
+        && service.getSpec() != null
+        && live.getSpec() != null) {
       // The cluster IP is assigned once and cannot change; a chart never names it.
       if (service.getSpec().getClusterIP() == null) {
         service.getSpec().setClusterIP(live.getSpec().getClusterIP());
@@ -267,7 +356,10 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     }
     HasMetadata stored = client.resource(desired).dryRun(dryRun).update();
     KubernetesSerialization serialization = client.getKubernetesSerialization();
-    return new Written(false, ObjectDiff.changes(serialization.convertValue(existing, JsonNode.class),
-        serialization.convertValue(stored, JsonNode.class)));
+    return new Written(
+        false,
+        ObjectDiff.changes(
+            serialization.convertValue(existing, JsonNode.class),
+            serialization.convertValue(stored, JsonNode.class)));
   }
 }

@@ -11,15 +11,18 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The request's Helm values files, read on the worker. They stay files: values can hold secrets, and only their
- * paths pass through the workflow's history.
+ * The request's Helm values files, read on the worker. They stay files: values can hold secrets,
+ * and only their paths pass through the workflow's history.
  */
 final class ValuesFiles {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private ValuesFiles() {}
 
-  /** Each file checked to be a readable YAML mapping, in the request's order; fails naming the first bad one. */
+  /**
+   * Each file checked to be a readable YAML mapping, in the request's order; fails naming the first
+   * bad one.
+   */
   static List<Path> read(InstallSpec spec) {
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < spec.valuesFiles().size(); i++) {
@@ -36,8 +39,10 @@ final class ValuesFiles {
         throw ChartResolver.tooling(where + ": not valid YAML: " + e.getMessage());
       }
       if (values != null && !values.isMissingNode() && !values.isNull() && !values.isObject()) {
-        throw ChartResolver.tooling(where + ": Helm values must be a mapping of keys, not a "
-            + values.getNodeType().toString().toLowerCase(Locale.ROOT));
+        throw ChartResolver.tooling(
+            where
+                + ": Helm values must be a mapping of keys, not a "
+                + values.getNodeType().toString().toLowerCase(Locale.ROOT));
       }
       files.add(file.toAbsolutePath());
     }

@@ -1,6 +1,5 @@
 package org.gloomeshupgrade.crds;
 
-import org.gloomeshupgrade.kube.Labels;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.APIGroup;
@@ -20,16 +19,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.ConflictRetry;
+import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.semver4j.Semver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Step 4: reads the target version's CRDs, converts them when the cluster needs v1, applies and waits. */
+/**
+ * Step 4: reads the target version's CRDs, converts them when the cluster needs v1, applies and
+ * waits.
+ */
 public class CrdActivitiesImpl implements CrdActivities {
   private static final Logger log = LoggerFactory.getLogger(CrdActivitiesImpl.class);
 
@@ -54,9 +57,14 @@ public class CrdActivitiesImpl implements CrdActivities {
   public CrdSourceReport check(CrdApplyInput input) {
     String target = checkedTarget(input);
     CrdSource.Loaded loaded = loadComplete(input, target);
-    List<String> groups = loaded.crds().stream().map(CrdSource.Crd::group).distinct().sorted().toList();
-    log.info("crds: source={} holds the complete set of Gloo Mesh {}: {} CRDs in {} groups", loaded.source(), target,
-        loaded.crds().size(), groups.size());
+    List<String> groups =
+        loaded.crds().stream().map(CrdSource.Crd::group).distinct().sorted().toList();
+    log.info(
+        "crds: source={} holds the complete set of Gloo Mesh {}: {} CRDs in {} groups",
+        loaded.source(),
+        target,
+        loaded.crds().size(),
+        groups.size());
     return new CrdSourceReport(loaded.source(), loaded.crds().size(), groups);
   }
 
@@ -72,11 +80,15 @@ public class CrdActivitiesImpl implements CrdActivities {
 
   private static String checkedTarget(CrdApplyInput input) {
     if (input == null) {
-      throw ApplicationFailure.newNonRetryableFailure("CrdApplyInput is missing", FailureTypes.INVALID_REQUEST);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "CrdApplyInput is missing", FailureTypes.INVALID_REQUEST);
     }
     if (input.targetVersion() == null || Semver.parse(input.targetVersion()) == null) {
-      throw ApplicationFailure.newNonRetryableFailure("targetVersion \"" + input.targetVersion()
-          + "\" is not a semantic version (for example 0.11.3)", FailureTypes.INVALID_REQUEST);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "targetVersion \""
+              + input.targetVersion()
+              + "\" is not a semantic version (for example 0.11.3)",
+          FailureTypes.INVALID_REQUEST);
     }
     return Semver.parse(input.targetVersion()).getVersion();
   }
@@ -93,22 +105,34 @@ public class CrdActivitiesImpl implements CrdActivities {
 
     // Everything is read and checked before the first request that changes the cluster.
     CrdSource.Loaded loaded = loadComplete(input, target);
-    log.info("crds: cluster={} source={} read {} CRDs from {} files", context, loaded.source(),
-        loaded.crds().size(), loaded.files());
+    log.info(
+        "crds: cluster={} source={} read {} CRDs from {} files",
+        context,
+        loaded.source(),
+        loaded.crds().size(),
+        loaded.files());
     return write(context, target, loaded, dryRun, input.establishTimeoutSeconds());
   }
 
   /**
-   * Creates or updates each CRD read, then waits for Established. The set is not checked here: the activities
-   * check it first; tests of sets that are not a management plane's (the agent CRDs) call this directly.
+   * Creates or updates each CRD read, then waits for Established. The set is not checked here: the
+   * activities check it first; tests of sets that are not a management plane's (the agent CRDs)
+   * call this directly.
    */
-  CrdApplyResult write(String context, String target, CrdSource.Loaded loaded, boolean dryRun,
+  CrdApplyResult write(
+      String context,
+      String target,
+      CrdSource.Loaded loaded,
+      boolean dryRun,
       long establishTimeoutSeconds) {
 
     KubernetesClient client = clients.forContext(context);
     KubernetesSerialization serialization = client.getKubernetesSerialization();
-    boolean servesV1beta1 = KubernetesFailures.call("reading the API group " + CrdManifestConverter.GROUP, context,
-        () -> servesV1beta1(client.getApiGroup(CrdManifestConverter.GROUP)));
+    boolean servesV1beta1 =
+        KubernetesFailures.call(
+            "reading the API group " + CrdManifestConverter.GROUP,
+            context,
+            () -> servesV1beta1(client.getApiGroup(CrdManifestConverter.GROUP)));
 
     List<String> created = new ArrayList<>();
     List<String> updated = new ArrayList<>();
@@ -116,35 +140,60 @@ public class CrdActivitiesImpl implements CrdActivities {
     boolean converted = false;
     for (CrdSource.Crd crd : loaded.crds()) {
       boolean convert = crd.isV1beta1() && !servesV1beta1;
-      ObjectNode manifest = applicable(convert ? CrdManifestConverter.toV1(crd.manifest()) : crd.manifest());
+      ObjectNode manifest =
+          applicable(convert ? CrdManifestConverter.toV1(crd.manifest()) : crd.manifest());
       converted |= convert;
-      ObjectNode annotations = manifest.withObjectProperty("metadata").withObjectProperty("annotations");
+      ObjectNode annotations =
+          manifest.withObjectProperty("metadata").withObjectProperty("annotations");
       annotations.put(GlooMeshGroups.CRD_VERSION_ANNOTATION, target);
 
       boolean v1 = !CrdManifestConverter.isV1beta1(manifest);
       String name = crd.name();
-      boolean wasCreated = KubernetesFailures.call((dryRun ? "dry-running CRD " : "applying CRD ") + name, context,
-          () -> ConflictRetry.onConflict(() -> v1
-          ? upsert(client.apiextensions().v1().customResourceDefinitions(), serialization.convertValue(manifest,
-              io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class), dryRun)
-          : upsert(client.apiextensions().v1beta1().customResourceDefinitions(), serialization.convertValue(manifest,
-              io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceDefinition.class), dryRun)));
+      boolean wasCreated =
+          KubernetesFailures.call(
+              (dryRun ? "dry-running CRD " : "applying CRD ") + name,
+              context,
+              () ->
+                  ConflictRetry.onConflict(
+                      () ->
+                          v1
+                              ? upsert(
+                                  client.apiextensions().v1().customResourceDefinitions(),
+                                  serialization.convertValue(
+                                      manifest,
+                                      io.fabric8.kubernetes.api.model.apiextensions.v1
+                                          .CustomResourceDefinition.class),
+                                  dryRun)
+                              : upsert(
+                                  client.apiextensions().v1beta1().customResourceDefinitions(),
+                                  serialization.convertValue(
+                                      manifest,
+                                      io.fabric8.kubernetes.api.model.apiextensions.v1beta1
+                                          .CustomResourceDefinition.class),
+                                  dryRun)));
       (wasCreated ? created : updated).add(name);
       appliedAsV1.put(name, v1);
-      log.info("crds: cluster={} crd={} {}{}", context, name,
-          dryRun ? (wasCreated ? "would be created" : "would be updated") + " (server dry run)"
+      log.info(
+          "crds: cluster={} crd={} {}{}",
+          context,
+          name,
+          dryRun
+              ? (wasCreated ? "would be created" : "would be updated") + " (server dry run)"
               : wasCreated ? "created" : "updated",
           convert ? " (converted v1beta1->v1)" : "");
       heartbeat((dryRun ? "dry-ran " : "applied ") + name);
     }
     if (dryRun) {
-      return new CrdApplyResult(loaded.source(), List.copyOf(created), List.copyOf(updated), converted);
+      return new CrdApplyResult(
+          loaded.source(), List.copyOf(created), List.copyOf(updated), converted);
     }
 
     long timeoutSeconds = establishTimeoutSeconds;
-    Duration timeout = timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : DEFAULT_ESTABLISH_TIMEOUT;
+    Duration timeout =
+        timeoutSeconds > 0 ? Duration.ofSeconds(timeoutSeconds) : DEFAULT_ESTABLISH_TIMEOUT;
     awaitEstablished(client, context, appliedAsV1, timeout);
-    return new CrdApplyResult(loaded.source(), List.copyOf(created), List.copyOf(updated), converted);
+    return new CrdApplyResult(
+        loaded.source(), List.copyOf(created), List.copyOf(updated), converted);
   }
 
   /**
@@ -152,17 +201,35 @@ public class CrdActivitiesImpl implements CrdActivities {
    *
    * @param crds CRD name to whether it is read through apiextensions.k8s.io/v1 (else v1beta1)
    */
-  void awaitEstablished(KubernetesClient client, String context, Map<String, Boolean> crds, Duration timeout) {
+  void awaitEstablished(
+      KubernetesClient client, String context, Map<String, Boolean> crds, Duration timeout) {
     KubernetesSerialization serialization = client.getKubernetesSerialization();
     Map<String, String> pending = new LinkedHashMap<>();
     crds.keySet().forEach(name -> pending.put(name, "not read yet"));
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       for (String name : List.copyOf(pending.keySet())) {
-        HasMetadata current = KubernetesFailures.call("reading CRD " + name, context, () -> crds.get(name)
-            ? client.apiextensions().v1().customResourceDefinitions().withName(name).get()
-            : client.apiextensions().v1beta1().customResourceDefinitions().withName(name).get());
-        String waiting = waitingFor(current == null ? null : serialization.convertValue(current, JsonNode.class));
+        HasMetadata current =
+            KubernetesFailures.call(
+                "reading CRD " + name,
+                context,
+                () ->
+                    crds.get(name)
+                        ? client
+                            .apiextensions()
+                            .v1()
+                            .customResourceDefinitions()
+                            .withName(name)
+                            .get()
+                        : client
+                            .apiextensions()
+                            .v1beta1()
+                            .customResourceDefinitions()
+                            .withName(name)
+                            .get());
+        String waiting =
+            waitingFor(
+                current == null ? null : serialization.convertValue(current, JsonNode.class));
         if (waiting == null) {
           pending.remove(name);
           log.info("crds: cluster={} crd={} established", context, name);
@@ -174,16 +241,23 @@ public class CrdActivitiesImpl implements CrdActivities {
         return;
       }
       if (System.nanoTime() - deadline > 0) {
-        throw ApplicationFailure.newFailure(pending.size() + " CRDs not Established on cluster " + context
-            + " after " + timeout.toSeconds() + "s: " + pending, FailureTypes.WAIT_TIMED_OUT);
+        throw ApplicationFailure.newFailure(
+            pending.size()
+                + " CRDs not Established on cluster "
+                + context
+                + " after "
+                + timeout.toSeconds()
+                + "s: "
+                + pending,
+            FailureTypes.WAIT_TIMED_OUT);
       }
       heartbeat("waiting for Established: " + pending.keySet());
       try {
         Thread.sleep(pollInterval.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw ApplicationFailure.newFailure("interrupted while waiting for CRDs " + pending.keySet(),
-            FailureTypes.WAIT_TIMED_OUT);
+        throw ApplicationFailure.newFailure(
+            "interrupted while waiting for CRDs " + pending.keySet(), FailureTypes.WAIT_TIMED_OUT);
       }
     }
   }
@@ -201,20 +275,30 @@ public class CrdActivitiesImpl implements CrdActivities {
         return null;
       }
       if (!"True".equals(status)) {
-        reasons += (reasons.isEmpty() ? "" : "; ") + type + "=" + status
-            + (condition.hasNonNull("message") ? " (" + condition.get("message").asText() + ")" : "");
+        reasons +=
+            (reasons.isEmpty() ? "" : "; ")
+                + type
+                + "="
+                + status
+                + (condition.hasNonNull("message")
+                    ? " (" + condition.get("message").asText() + ")"
+                    : "");
       }
     }
     return reasons.isEmpty() ? "no Established condition yet" : reasons;
   }
 
-  /** The cluster serves v1beta1 CRDs only if its discovery says so; no answer means a current (v1-only) cluster. */
+  /**
+   * The cluster serves v1beta1 CRDs only if its discovery says so; no answer means a current
+   * (v1-only) cluster.
+   */
   static boolean servesV1beta1(APIGroup group) {
     if (group == null || group.getVersions() == null) {
       return false;
     }
     for (GroupVersionForDiscovery version : group.getVersions()) {
-      if (CrdManifestConverter.V1BETA1.equals(version.getGroupVersion()) || "v1beta1".equals(version.getVersion())) {
+      if (CrdManifestConverter.V1BETA1.equals(version.getGroupVersion())
+          || "v1beta1".equals(version.getVersion())) {
         return true;
       }
     }
@@ -222,8 +306,8 @@ public class CrdActivitiesImpl implements CrdActivities {
   }
 
   /**
-   * A copy without what the API server owns: a manifest exported from a cluster carries a resourceVersion, uid
-   * and status, and a create with a resourceVersion is refused.
+   * A copy without what the API server owns: a manifest exported from a cluster carries a
+   * resourceVersion, uid and status, and a create with a resourceVersion is refused.
    */
   static ObjectNode applicable(ObjectNode manifest) {
     ObjectNode copy = manifest.deepCopy();
@@ -235,9 +319,12 @@ public class CrdActivitiesImpl implements CrdActivities {
     return copy;
   }
 
-  /** Creates the CRD, or replaces the existing one; true when it was (or in a dry run would be) created. */
-  private static <T extends HasMetadata> boolean upsert(NonNamespaceOperation<T, ?, Resource<T>> api, T desired,
-      boolean dryRun) {
+  /**
+   * Creates the CRD, or replaces the existing one; true when it was (or in a dry run would be)
+   * created.
+   */
+  private static <T extends HasMetadata> boolean upsert(
+      NonNamespaceOperation<T, ?, Resource<T>> api, T desired, boolean dryRun) {
     T existing = api.withName(desired.getMetadata().getName()).get();
     if (existing == null) {
       api.resource(desired).dryRun(dryRun).create();
@@ -247,7 +334,8 @@ public class CrdActivitiesImpl implements CrdActivities {
     // GitOps tools) put on the CRD; the manifest's win.
     ObjectMeta meta = desired.getMetadata();
     meta.setLabels(Labels.merged(existing.getMetadata().getLabels(), meta.getLabels()));
-    meta.setAnnotations(Labels.merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
+    meta.setAnnotations(
+        Labels.merged(existing.getMetadata().getAnnotations(), meta.getAnnotations()));
     meta.setResourceVersion(existing.getMetadata().getResourceVersion());
     api.resource(desired).dryRun(dryRun).update();
     return false;

@@ -9,12 +9,12 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Rewrites an {@code apiextensions.k8s.io/v1beta1} CustomResourceDefinition as {@code apiextensions.k8s.io/v1},
- * the way the API server itself maps the two versions. Kubernetes 1.22 and later only serve v1, and every
- * Gloo Mesh CRD up to 1.0 is published as v1beta1.
+ * Rewrites an {@code apiextensions.k8s.io/v1beta1} CustomResourceDefinition as {@code
+ * apiextensions.k8s.io/v1}, the way the API server itself maps the two versions. Kubernetes 1.22
+ * and later only serve v1, and every Gloo Mesh CRD up to 1.0 is published as v1beta1.
  *
- * <p>The work is done on the JSON tree rather than on the two fabric8 models: the schema must come out
- * exactly as it went in, and a tree copy cannot drop or reshape a field the models do not know.
+ * <p>The work is done on the JSON tree rather than on the two fabric8 models: the schema must come
+ * out exactly as it went in, and a tree copy cannot drop or reshape a field the models do not know.
  */
 public final class CrdManifestConverter {
   public static final String GROUP = "apiextensions.k8s.io";
@@ -30,7 +30,8 @@ public final class CrdManifestConverter {
 
   /** True for a CustomResourceDefinition manifest of either apiextensions version. */
   public static boolean isCrd(JsonNode manifest) {
-    return manifest != null && manifest.isObject()
+    return manifest != null
+        && manifest.isObject()
         && KIND.equals(manifest.path("kind").asText())
         && manifest.path("apiVersion").asText().startsWith(GROUP + "/");
   }
@@ -43,18 +44,22 @@ public final class CrdManifestConverter {
   public static io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition convert(
       io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceDefinition crd) {
     JsonNode tree = SERIALIZATION.convertValue(crd, JsonNode.class);
-    return SERIALIZATION.convertValue(toV1(tree),
+    return SERIALIZATION.convertValue(
+        toV1(tree),
         io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
   }
 
   /**
-   * Returns the v1 form of a CRD manifest. A v1 manifest comes back as an unchanged copy; anything that is
-   * not a CRD is refused.
+   * Returns the v1 form of a CRD manifest. A v1 manifest comes back as an unchanged copy; anything
+   * that is not a CRD is refused.
    */
   public static ObjectNode toV1(JsonNode manifest) {
     if (!isCrd(manifest)) {
-      throw new IllegalArgumentException("not a CustomResourceDefinition: apiVersion="
-          + manifest.path("apiVersion").asText() + " kind=" + manifest.path("kind").asText());
+      throw new IllegalArgumentException(
+          "not a CustomResourceDefinition: apiVersion="
+              + manifest.path("apiVersion").asText()
+              + " kind="
+              + manifest.path("kind").asText());
     }
     if (!isV1beta1(manifest)) {
       return ((ObjectNode) manifest).deepCopy();
@@ -79,7 +84,10 @@ public final class CrdManifestConverter {
     return out;
   }
 
-  /** Only what identifies and describes the CRD; server-owned fields would make the write fail or conflict. */
+  /**
+   * Only what identifies and describes the CRD; server-owned fields would make the write fail or
+   * conflict.
+   */
   private static ObjectNode metadata(JsonNode metadata) {
     ObjectNode out = NODES.objectNode();
     copy(metadata, out, "name");
@@ -95,9 +103,14 @@ public final class CrdManifestConverter {
     } else if (spec.hasNonNull("version")) {
       // Before spec.versions existed the single spec.version was both served and stored.
       declared = NODES.arrayNode();
-      declared.addObject().put("name", spec.get("version").asText()).put("served", true).put("storage", true);
+      declared
+          .addObject()
+          .put("name", spec.get("version").asText())
+          .put("served", true)
+          .put("storage", true);
     } else {
-      throw new IllegalArgumentException("CRD " + crdName + " names no version (spec.versions and spec.version are empty)");
+      throw new IllegalArgumentException(
+          "CRD " + crdName + " names no version (spec.versions and spec.version are empty)");
     }
 
     JsonNode topSchema = spec.path("validation").path("openAPIV3Schema");
@@ -105,7 +118,8 @@ public final class CrdManifestConverter {
     JsonNode topColumns = spec.path("additionalPrinterColumns");
     // v1beta1 defaults preserveUnknownFields to true: only
     // an explicit false means "prune unknown fields".
-    boolean preserveUnknown = !spec.has("preserveUnknownFields") || spec.get("preserveUnknownFields").asBoolean(true);
+    boolean preserveUnknown =
+        !spec.has("preserveUnknownFields") || spec.get("preserveUnknownFields").asBoolean(true);
 
     ArrayNode out = NODES.arrayNode();
     for (JsonNode version : declared) {
@@ -122,13 +136,16 @@ public final class CrdManifestConverter {
       }
       v.putObject("schema").set("openAPIV3Schema", schema(schema, preserveUnknown));
 
-      JsonNode subresources = version.path("subresources").isObject() ? version.get("subresources") : topSubresources;
+      JsonNode subresources =
+          version.path("subresources").isObject() ? version.get("subresources") : topSubresources;
       if (subresources.isObject()) {
         v.set("subresources", subresources.deepCopy());
       }
 
-      JsonNode columns = version.path("additionalPrinterColumns").isArray()
-          ? version.get("additionalPrinterColumns") : topColumns;
+      JsonNode columns =
+          version.path("additionalPrinterColumns").isArray()
+              ? version.get("additionalPrinterColumns")
+              : topColumns;
       if (columns.isArray()) {
         v.set("additionalPrinterColumns", printerColumns((ArrayNode) columns));
       }
@@ -161,27 +178,31 @@ public final class CrdManifestConverter {
   }
 
   /**
-   * v1beta1's preserveUnknownFields kept unknown fields at every depth; in v1 the marker keeps them only at the
-   * level it is on, and a real server prunes below it. So every object-typed level gets it.
+   * v1beta1's preserveUnknownFields kept unknown fields at every depth; in v1 the marker keeps them
+   * only at the level it is on, and a real server prunes below it. So every object-typed level gets
+   * it.
    */
   private static void preserveAtEveryLevel(ObjectNode node) {
     if ("object".equals(node.path("type").asText()) || node.has("properties")) {
       node.put(PRESERVE_UNKNOWN_FIELDS, true);
     }
-    node.path("properties").forEach(child -> {
-      if (child instanceof ObjectNode o) {
-        preserveAtEveryLevel(o);
-      }
-    });
+    node.path("properties")
+        .forEach(
+            child -> {
+              if (child instanceof ObjectNode o) {
+                preserveAtEveryLevel(o);
+              }
+            });
     JsonNode items = node.path("items");
     if (items instanceof ObjectNode o) {
       preserveAtEveryLevel(o);
     } else if (items.isArray()) {
-      items.forEach(item -> {
-        if (item instanceof ObjectNode o) {
-          preserveAtEveryLevel(o);
-        }
-      });
+      items.forEach(
+          item -> {
+            if (item instanceof ObjectNode o) {
+              preserveAtEveryLevel(o);
+            }
+          });
     }
     if (node.path("additionalProperties") instanceof ObjectNode o) {
       preserveAtEveryLevel(o);
@@ -195,7 +216,9 @@ public final class CrdManifestConverter {
       Iterator<Map.Entry<String, JsonNode>> fields = column.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
-        c.set("JSONPath".equals(field.getKey()) ? "jsonPath" : field.getKey(), field.getValue().deepCopy());
+        c.set(
+            "JSONPath".equals(field.getKey()) ? "jsonPath" : field.getKey(),
+            field.getValue().deepCopy());
       }
       out.add(c);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.marcnuri.helm.Helm;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.net.URI;
@@ -22,17 +23,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import com.marcnuri.helm.Helm;
 import org.gloomeshupgrade.controlplane.ChartResolver;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.semver4j.Semver;
 
 /**
- * Where the target version's CRD manifests come from: a local folder or file (air-gapped sites); a chart (a .tgz,
- * local or http(s), or a chart folder), whose {@code crds/} are read; {@code chart}, the CRDs of the chart the
- * control-plane step installs ({@code gloo-mesh} up to 0.12.0, {@code gloo-mesh-crds} of the same repository from
- * 0.12.1); an http(s) base URL holding the published file names; or, for an empty source, the public Gloo Mesh
- * repository at the target's tag.
+ * Where the target version's CRD manifests come from: a local folder or file (air-gapped sites); a
+ * chart (a .tgz, local or http(s), or a chart folder), whose {@code crds/} are read; {@code chart},
+ * the CRDs of the chart the control-plane step installs ({@code gloo-mesh} up to 0.12.0, {@code
+ * gloo-mesh-crds} of the same repository from 0.12.1); an http(s) base URL holding the published
+ * file names; or, for an empty source, the public Gloo Mesh repository at the target's tag.
  */
 public final class CrdSource {
   /** Failure type for a download that may work when retried (server error, no answer). */
@@ -53,10 +53,11 @@ public final class CrdSource {
   private final ChartResolver charts;
 
   public CrdSource() {
-    this(HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(15))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build());
+    this(
+        HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(15))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build());
   }
 
   public CrdSource(HttpClient http) {
@@ -80,7 +81,8 @@ public final class CrdSource {
   }
 
   /**
-   * @param source the folder, file or URL actually read (the public URL when the request named none)
+   * @param source the folder, file or URL actually read (the public URL when the request named
+   *     none)
    * @param files how many files were read
    */
   public record Loaded(String source, int files, List<Crd> crds) {
@@ -95,12 +97,13 @@ public final class CrdSource {
   }
 
   /**
-   * Reads every CRD of the source. Refuses, before anything is written anywhere, a source that is missing,
-   * unreadable, or holds no CRD.
+   * Reads every CRD of the source. Refuses, before anything is written anywhere, a source that is
+   * missing, unreadable, or holds no CRD.
    *
-   * @param targetVersion picks the file names and the tag of URL sources, and is the version a chart must have
-   * @param chart the control-plane chart (repository URL, archive or folder; "" for the default repository),
-   *     read only when the source is {@value #FROM_CHART}
+   * @param targetVersion picks the file names and the tag of URL sources, and is the version a
+   *     chart must have
+   * @param chart the control-plane chart (repository URL, archive or folder; "" for the default
+   *     repository), read only when the source is {@value #FROM_CHART}
    */
   public Loaded load(String source, String targetVersion, String chart) {
     String trimmed = source == null ? "" : source.trim();
@@ -119,45 +122,61 @@ public final class CrdSource {
       if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
         return collect(trimmed, 1, parse(fetch(trimmed), trimmed));
       }
-      return fromUrls(trimmed.endsWith("/") ? trimmed : trimmed + "/", version(targetVersion, trimmed));
+      return fromUrls(
+          trimmed.endsWith("/") ? trimmed : trimmed + "/", version(targetVersion, trimmed));
     }
     return fromPath(Path.of(trimmed), trimmed);
   }
 
   /**
-   * The CRDs that belong with the control-plane chart: its own {@code crds/} up to 0.12.0; from 0.12.1 the
-   * {@code gloo-mesh-crds} chart, which only a repository can be asked for.
+   * The CRDs that belong with the control-plane chart: its own {@code crds/} up to 0.12.0; from
+   * 0.12.1 the {@code gloo-mesh-crds} chart, which only a repository can be asked for.
    */
   private Loaded fromControlPlaneChart(String chart, Semver version) {
     if (version.isLowerThan(SEPARATE_CRD_CHART_FROM)) {
       return fromChart(ChartResolver.CHART_NAME, chart, version);
     }
     if (!ChartResolver.isRepository(chart)) {
-      throw ApplicationFailure.newNonRetryableFailure("crdSource \"chart\": from Gloo Mesh 0.12.1 the CRDs are in the "
-          + ChartResolver.CRDS_CHART_NAME + " chart, and chart " + chart + " is a single chart, not a repository."
-          + " Set crdSource to the " + ChartResolver.CRDS_CHART_NAME + " " + version.getVersion()
-          + " chart (.tgz or folder).", FailureTypes.CRD_SOURCE);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "crdSource \"chart\": from Gloo Mesh 0.12.1 the CRDs are in the "
+              + ChartResolver.CRDS_CHART_NAME
+              + " chart, and chart "
+              + chart
+              + " is a single chart, not a repository."
+              + " Set crdSource to the "
+              + ChartResolver.CRDS_CHART_NAME
+              + " "
+              + version.getVersion()
+              + " chart (.tgz or folder).",
+          FailureTypes.CRD_SOURCE);
     }
     return fromChart(ChartResolver.CRDS_CHART_NAME, chart, version);
   }
 
-  /** The {@code crds/} of a chart, read by Helm ({@code helm show crds}); the chart must be the target version. */
+  /**
+   * The {@code crds/} of a chart, read by Helm ({@code helm show crds}); the chart must be the
+   * target version.
+   */
   private Loaded fromChart(String chartName, String reference, Semver version) {
-    ChartResolver.ResolvedChart resolved = charts.resolve(chartName, reference, version.getVersion());
+    ChartResolver.ResolvedChart resolved =
+        charts.resolve(chartName, reference, version.getVersion());
     String yaml;
     try (ChartResolver.LocalChart local = charts.fetch(resolved)) {
       yaml = Helm.show(local.path().toString()).crds().call();
     } catch (IllegalStateException e) {
-      throw ApplicationFailure.newNonRetryableFailure("the CRDs of chart " + resolved.location()
-          + " cannot be read by Helm: " + e.getMessage(), FailureTypes.CRD_SOURCE);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the CRDs of chart " + resolved.location() + " cannot be read by Helm: " + e.getMessage(),
+          FailureTypes.CRD_SOURCE);
     }
     return collect(resolved.location(), 1, parse(yaml, resolved.location()));
   }
 
   /** The public repository folder holding the management-plane CRDs of a version, ending in "/". */
   public static String publicBaseUrl(Semver version) {
-    String folder = version.isLowerThan(SEPARATE_CRD_CHART_FROM)
-        ? "install/helm/gloo-mesh/crds/" : "install/helm/gloo-mesh-crds/crds/";
+    String folder =
+        version.isLowerThan(SEPARATE_CRD_CHART_FROM)
+            ? "install/helm/gloo-mesh/crds/"
+            : "install/helm/gloo-mesh-crds/crds/";
     return PUBLIC_REPOSITORY + "v" + version.getVersion() + "/" + folder;
   }
 
@@ -167,8 +186,8 @@ public final class CrdSource {
   }
 
   /**
-   * Every CRD document of a multi-document YAML text, in order. Empty documents and documents of other kinds
-   * are skipped: chart folders and hand-made bundles often carry both.
+   * Every CRD document of a multi-document YAML text, in order. Empty documents and documents of
+   * other kinds are skipped: chart folders and hand-made bundles often carry both.
    */
   public static List<Crd> parse(String yaml, String origin) {
     List<Crd> crds = new ArrayList<>();
@@ -181,7 +200,8 @@ public final class CrdSource {
       }
     } catch (IOException | RuntimeException e) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "CRD source " + origin + " is not valid YAML: " + rootMessage(e), FailureTypes.CRD_SOURCE);
+          "CRD source " + origin + " is not valid YAML: " + rootMessage(e),
+          FailureTypes.CRD_SOURCE);
     }
     return crds;
   }
@@ -204,16 +224,19 @@ public final class CrdSource {
     List<Path> files;
     if (Files.isDirectory(path)) {
       try (Stream<Path> list = Files.list(path)) {
-        files = list.filter(Files::isRegularFile)
-            .filter(p -> {
-              String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-              return n.endsWith(".yaml") || n.endsWith(".yml");
-            })
-            .sorted()
-            .toList();
+        files =
+            list.filter(Files::isRegularFile)
+                .filter(
+                    p -> {
+                      String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                      return n.endsWith(".yaml") || n.endsWith(".yml");
+                    })
+                .sorted()
+                .toList();
       } catch (IOException e) {
         throw ApplicationFailure.newNonRetryableFailure(
-            "CRD source folder " + source + " cannot be listed: " + rootMessage(e), FailureTypes.CRD_SOURCE);
+            "CRD source folder " + source + " cannot be listed: " + rootMessage(e),
+            FailureTypes.CRD_SOURCE);
       }
     } else {
       files = List.of(path);
@@ -247,8 +270,17 @@ public final class CrdSource {
       Crd earlier = byName.putIfAbsent(crd.name(), crd);
       if (earlier != null) {
         // Two different definitions of one CRD: which one wins would be an accident of file order.
-        throw ApplicationFailure.newNonRetryableFailure("CRD " + crd.name() + " is defined twice in source "
-            + source + " (" + earlier.origin() + " and " + crd.origin() + ")", FailureTypes.CRD_SOURCE);
+        throw ApplicationFailure.newNonRetryableFailure(
+            "CRD "
+                + crd.name()
+                + " is defined twice in source "
+                + source
+                + " ("
+                + earlier.origin()
+                + " and "
+                + crd.origin()
+                + ")",
+            FailureTypes.CRD_SOURCE);
       }
     }
     return new Loaded(source, files, crds);
@@ -260,14 +292,20 @@ public final class CrdSource {
       request = HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build();
     } catch (IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "CRD source URL " + url + " is not a valid URL: " + e.getMessage(), FailureTypes.CRD_SOURCE);
+          "CRD source URL " + url + " is not a valid URL: " + e.getMessage(),
+          FailureTypes.CRD_SOURCE);
     }
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw ApplicationFailure.newFailure(
-          "CRD source " + url + " could not be fetched: " + rootMessage(e) + ". Retrying with backoff.", UNREACHABLE);
+          "CRD source "
+              + url
+              + " could not be fetched: "
+              + rootMessage(e)
+              + ". Retrying with backoff.",
+          UNREACHABLE);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure("interrupted while fetching " + url, UNREACHABLE);
@@ -278,18 +316,29 @@ public final class CrdSource {
     }
     if (status >= 500 || status == 429) {
       throw ApplicationFailure.newFailure(
-          "CRD source " + url + " answered HTTP " + status + ". Retrying with backoff.", UNREACHABLE);
+          "CRD source " + url + " answered HTTP " + status + ". Retrying with backoff.",
+          UNREACHABLE);
     }
-    throw ApplicationFailure.newNonRetryableFailure("CRD source " + url + " answered HTTP " + status
-        + (status == 404 ? " (no such file at that version: check the target version or set crdSource)" : ""),
+    throw ApplicationFailure.newNonRetryableFailure(
+        "CRD source "
+            + url
+            + " answered HTTP "
+            + status
+            + (status == 404
+                ? " (no such file at that version: check the target version or set crdSource)"
+                : ""),
         FailureTypes.CRD_SOURCE);
   }
 
   private static Semver version(String targetVersion, String what) {
     Semver version = targetVersion == null ? null : Semver.parse(targetVersion);
     if (version == null) {
-      throw ApplicationFailure.newNonRetryableFailure("targetVersion \"" + targetVersion
-          + "\" is not a semantic version; it is needed to read CRDs from " + what, FailureTypes.INVALID_REQUEST);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "targetVersion \""
+              + targetVersion
+              + "\" is not a semantic version; it is needed to read CRDs from "
+              + what,
+          FailureTypes.INVALID_REQUEST);
     }
     return version;
   }

@@ -44,38 +44,78 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
     boolean changed = previous != input.replicas();
     if (changed) {
       // The scale subresource changes nothing but the count, whatever else the deployment carries.
-      KubernetesFailures.call("scaling " + where + " to " + input.replicas(), context,
+      KubernetesFailures.call(
+          "scaling " + where + " to " + input.replicas(),
+          context,
           () -> client.apps().deployments().inNamespace(ns).withName(name).scale(input.replicas()));
-      log.info("scale: cluster={} deployment={}/{} replicas {} -> {}: written, waiting up to {}s",
-          context, ns, name, previous, input.replicas(), input.timeoutSeconds());
+      log.info(
+          "scale: cluster={} deployment={}/{} replicas {} -> {}: written, waiting up to {}s",
+          context,
+          ns,
+          name,
+          previous,
+          input.replicas(),
+          input.timeoutSeconds());
     } else {
-      log.info("scale: cluster={} deployment={}/{} already at {} replicas: not written, checking pods",
-          context, ns, name, previous);
+      log.info(
+          "scale: cluster={} deployment={}/{} already at {} replicas: not written, checking pods",
+          context,
+          ns,
+          name,
+          previous);
     }
 
     long started = System.nanoTime();
     long deadline = started + Duration.ofSeconds(Math.max(0, input.timeoutSeconds())).toNanos();
     while (true) {
-      String seen = input.replicas() == 0
-          ? podsLeft(client, context, ns, name)
-          : notAvailable(client, context, ns, name, input.replicas());
+      String seen =
+          input.replicas() == 0
+              ? podsLeft(client, context, ns, name)
+              : notAvailable(client, context, ns, name, input.replicas());
       long waited = Duration.ofNanos(System.nanoTime() - started).toMillis();
       if (seen == null) {
-        log.info("scale: cluster={} deployment={}/{} replicas {} -> {}: {} after {}s",
-            context, ns, name, previous, input.replicas(),
-            input.replicas() == 0 ? "no pods left" : input.replicas() + " available", seconds(waited));
+        log.info(
+            "scale: cluster={} deployment={}/{} replicas {} -> {}: {} after {}s",
+            context,
+            ns,
+            name,
+            previous,
+            input.replicas(),
+            input.replicas() == 0 ? "no pods left" : input.replicas() + " available",
+            seconds(waited));
         return new ScaleResult(name, previous, input.replicas(), changed, waited);
       }
       if (System.nanoTime() >= deadline) {
-        String waitedFor = input.replicas() == 0
-            ? "every pod of " + where + " to go away"
-            : where + " to have " + input.replicas() + " available replicas at its current generation";
-        log.warn("scale: cluster={} deployment={}/{} replicas {} -> {}: gave up after {}s, {}",
-            context, ns, name, previous, input.replicas(), seconds(waited), seen);
+        String waitedFor =
+            input.replicas() == 0
+                ? "every pod of " + where + " to go away"
+                : where
+                    + " to have "
+                    + input.replicas()
+                    + " available replicas at its current generation";
+        log.warn(
+            "scale: cluster={} deployment={}/{} replicas {} -> {}: gave up after {}s, {}",
+            context,
+            ns,
+            name,
+            previous,
+            input.replicas(),
+            seconds(waited),
+            seen);
         throw ApplicationFailure.newFailure(
-            "Timed out after " + seconds(waited) + "s on cluster " + context + " waiting for " + waitedFor
-                + "; last seen: " + seen + ". Look at the deployment's events and pods (kubectl -n " + ns
-                + " describe deployment " + name + "), then retry the step.",
+            "Timed out after "
+                + seconds(waited)
+                + "s on cluster "
+                + context
+                + " waiting for "
+                + waitedFor
+                + "; last seen: "
+                + seen
+                + ". Look at the deployment's events and pods (kubectl -n "
+                + ns
+                + " describe deployment "
+                + name
+                + "), then retry the step.",
             FailureTypes.WAIT_TIMED_OUT);
       }
       Heartbeats.pause(POLL, where + " -> " + input.replicas() + ": " + seen);
@@ -83,11 +123,19 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
   }
 
   private static Deployment read(KubernetesClient client, String context, String ns, String name) {
-    Deployment d = KubernetesFailures.call("reading deployment " + ns + "/" + name, context,
-        () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+    Deployment d =
+        KubernetesFailures.call(
+            "reading deployment " + ns + "/" + name,
+            context,
+            () -> client.apps().deployments().inNamespace(ns).withName(name).get());
     if (d == null) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "404 Not Found while reading deployment " + ns + "/" + name + " on cluster " + context
+          "404 Not Found while reading deployment "
+              + ns
+              + "/"
+              + name
+              + " on cluster "
+              + context
               + ": no such deployment. Check the namespace and deployment names in the request and retry the step.",
           FailureTypes.NOT_FOUND);
     }
@@ -107,22 +155,32 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
     if (selector == null) {
       return null;
     }
-    Map<String, String> matchLabels = selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
-    List<Pod> pods = KubernetesFailures.call("listing pods of deployment " + ns + "/" + name, context,
-        () -> client.pods().inNamespace(ns).withLabels(matchLabels).list().getItems());
-    List<String> left = pods.stream()
-        .filter(p -> LabelSelectors.matches(selector, p.getMetadata().getLabels()))
-        .map(p -> p.getMetadata().getName())
-        .sorted()
-        .toList();
+    Map<String, String> matchLabels =
+        selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
+    List<Pod> pods =
+        KubernetesFailures.call(
+            "listing pods of deployment " + ns + "/" + name,
+            context,
+            () -> client.pods().inNamespace(ns).withLabels(matchLabels).list().getItems());
+    List<String> left =
+        pods.stream()
+            .filter(p -> LabelSelectors.matches(selector, p.getMetadata().getLabels()))
+            .map(p -> p.getMetadata().getName())
+            .sorted()
+            .toList();
     return left.isEmpty() ? null : left.size() + " pod(s) left " + left;
   }
 
-  /** Null when the deployment has the replicas available at its current generation; otherwise what it has. */
-  private static String notAvailable(KubernetesClient client, String context, String ns, String name, int wanted) {
+  /**
+   * Null when the deployment has the replicas available at its current generation; otherwise what
+   * it has.
+   */
+  private static String notAvailable(
+      KubernetesClient client, String context, String ns, String name, int wanted) {
     Deployment d = read(client, context, ns, name);
     var status = d.getStatus();
-    int available = status == null || status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas();
+    int available =
+        status == null || status.getAvailableReplicas() == null ? 0 : status.getAvailableReplicas();
     Long generation = d.getMetadata().getGeneration();
     Long observed = status == null ? null : status.getObservedGeneration();
     // Without a generation the server does not track them, and there is nothing to compare with.
@@ -130,7 +188,13 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
     if (available >= wanted && current) {
       return null;
     }
-    return available + " of " + wanted + " available, observedGeneration " + observed + " of generation " + generation;
+    return available
+        + " of "
+        + wanted
+        + " available, observedGeneration "
+        + observed
+        + " of generation "
+        + generation;
   }
 
   private static String seconds(long millis) {

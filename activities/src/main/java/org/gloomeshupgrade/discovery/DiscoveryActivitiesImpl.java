@@ -32,7 +32,9 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
     this(clients, DEFAULT_CONFIRM);
   }
 
-  /** @param confirmTimeout how long deleted resources may take to disappear (finalizers) */
+  /**
+   * @param confirmTimeout how long deleted resources may take to disappear (finalizers)
+   */
   public DiscoveryActivitiesImpl(KubernetesClients clients, Duration confirmTimeout) {
     this.clients = clients;
     this.confirmTimeout = confirmTimeout;
@@ -49,29 +51,49 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
     for (CrdKind kind : kinds) {
       List<GenericKubernetesResource> items = CrdKinds.list(client, context, kind);
       deleted.put(kind.kind(), items.size());
-      Map<String, Long> byNamespace = items.stream().collect(Collectors.groupingBy(
-          r -> r.getMetadata().getNamespace() == null ? "" : r.getMetadata().getNamespace(),
-          TreeMap::new, Collectors.counting()));
+      Map<String, Long> byNamespace =
+          items.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      r ->
+                          r.getMetadata().getNamespace() == null
+                              ? ""
+                              : r.getMetadata().getNamespace(),
+                      TreeMap::new,
+                      Collectors.counting()));
       for (var entry : byNamespace.entrySet()) {
         String ns = entry.getKey();
         long started = System.nanoTime();
-        KubernetesFailures.call("deleting every " + kind.describe() + " in namespace " + ns, context, () ->
-            kind.namespaced()
-                ? client.genericKubernetesResources(kind.context()).inNamespace(ns).delete()
-                : client.genericKubernetesResources(kind.context()).delete());
+        KubernetesFailures.call(
+            "deleting every " + kind.describe() + " in namespace " + ns,
+            context,
+            () ->
+                kind.namespaced()
+                    ? client.genericKubernetesResources(kind.context()).inNamespace(ns).delete()
+                    : client.genericKubernetesResources(kind.context()).delete());
         collectionDeletes++;
-        log.info("delete discovery: cluster={} kind={} namespace={}: collection delete of {} resource(s) sent in {}ms",
-            context, kind.describe(), ns.isEmpty() ? "(cluster)" : ns, entry.getValue(),
+        log.info(
+            "delete discovery: cluster={} kind={} namespace={}: collection delete of {} resource(s) sent in {}ms",
+            context,
+            kind.describe(),
+            ns.isEmpty() ? "(cluster)" : ns,
+            entry.getValue(),
             Duration.ofNanos(System.nanoTime() - started).toMillis());
         Heartbeats.beat("deleted " + kind.kind() + " in " + ns);
       }
       if (items.isEmpty()) {
-        log.info("delete discovery: cluster={} kind={}: none found, nothing to delete", context, kind.describe());
+        log.info(
+            "delete discovery: cluster={} kind={}: none found, nothing to delete",
+            context,
+            kind.describe());
       }
     }
     confirmEmpty(client, context, kinds);
-    log.info("delete discovery: cluster={}: {} collection delete(s), deleted {}, every list empty",
-        context, collectionDeletes, deleted);
+    log.info(
+        "delete discovery: cluster={}: {} collection delete(s), deleted {}, every list empty",
+        context,
+        collectionDeletes,
+        deleted);
     return new DiscoveryDeleteResult(deleted, collectionDeletes);
   }
 
@@ -105,13 +127,29 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
         return;
       }
       if (System.nanoTime() >= deadline) {
-        String summary = left.entrySet().stream()
-            .map(e -> e.getKey() + " " + e.getValue().size() + " left (" + first(e.getValue()) + ")")
-            .collect(Collectors.joining("; "));
-        log.warn("delete discovery: cluster={}: still there after {}s: {}", context, confirmTimeout.toSeconds(), summary);
+        String summary =
+            left.entrySet().stream()
+                .map(
+                    e ->
+                        e.getKey()
+                            + " "
+                            + e.getValue().size()
+                            + " left ("
+                            + first(e.getValue())
+                            + ")")
+                .collect(Collectors.joining("; "));
+        log.warn(
+            "delete discovery: cluster={}: still there after {}s: {}",
+            context,
+            confirmTimeout.toSeconds(),
+            summary);
         throw ApplicationFailure.newFailure(
-            "Discovery resources are still present on cluster " + context + " " + confirmTimeout.toSeconds()
-                + "s after their collection deletes: " + summary
+            "Discovery resources are still present on cluster "
+                + context
+                + " "
+                + confirmTimeout.toSeconds()
+                + "s after their collection deletes: "
+                + summary
                 + ". Is discovery still running (it recreates them), or does a finalizer hold them? The step retries.",
             FailureTypes.WAIT_TIMED_OUT);
       }
@@ -120,6 +158,8 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
   }
 
   private static String first(List<String> names) {
-    return names.size() <= 5 ? String.join(", ", names) : String.join(", ", names.subList(0, 5)) + ", ...";
+    return names.size() <= 5
+        ? String.join(", ", names)
+        : String.join(", ", names.subList(0, 5)) + ", ...";
   }
 }

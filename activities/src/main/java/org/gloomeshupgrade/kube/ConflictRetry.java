@@ -4,8 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.function.Supplier;
 
 /**
- * Runs a read-modify-write again when the API server answers 409 Conflict: on a real cluster controllers write
- * the status of Deployments and CRDs all the time, so the copy read a moment ago is often stale by the write.
+ * Runs a read-modify-write again when the API server answers 409 Conflict: on a real cluster
+ * controllers write the status of Deployments and CRDs all the time, so the copy read a moment ago
+ * is often stale by the write.
  */
 public final class ConflictRetry {
   static final int ATTEMPTS = 5;

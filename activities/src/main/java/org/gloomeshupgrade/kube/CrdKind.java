@@ -36,11 +36,23 @@ public record CrdKind(
         storage = v.getName();
       }
     }
-    String version = storage != null ? storage : served.isEmpty() ? spec.getVersions().get(0).getName() : served.get(0);
-    List<String> stored = crd.getStatus() == null || crd.getStatus().getStoredVersions() == null
-        ? List.of() : List.copyOf(crd.getStatus().getStoredVersions());
-    return new CrdKind(spec.getGroup(), spec.getNames().getKind(), spec.getNames().getPlural(), version,
-        List.copyOf(served), stored, !"Cluster".equals(spec.getScope()), crd);
+    String version =
+        storage != null
+            ? storage
+            : served.isEmpty() ? spec.getVersions().get(0).getName() : served.get(0);
+    List<String> stored =
+        crd.getStatus() == null || crd.getStatus().getStoredVersions() == null
+            ? List.of()
+            : List.copyOf(crd.getStatus().getStoredVersions());
+    return new CrdKind(
+        spec.getGroup(),
+        spec.getNames().getKind(),
+        spec.getNames().getPlural(),
+        version,
+        List.copyOf(served),
+        stored,
+        !"Cluster".equals(spec.getScope()),
+        crd);
   }
 
   public ResourceDefinitionContext context() {
@@ -49,11 +61,18 @@ public record CrdKind(
 
   public ResourceDefinitionContext context(String apiVersion) {
     return new ResourceDefinitionContext.Builder()
-        .withGroup(group).withVersion(apiVersion).withPlural(plural).withKind(kind).withNamespaced(namespaced)
+        .withGroup(group)
+        .withVersion(apiVersion)
+        .withPlural(plural)
+        .withKind(kind)
+        .withNamespaced(namespaced)
         .build();
   }
 
-  /** The versions objects of this kind may exist at: those the cluster stored, then those the CRD lists. */
+  /**
+   * The versions objects of this kind may exist at: those the cluster stored, then those the CRD
+   * lists.
+   */
   public List<String> knownVersions() {
     LinkedHashSet<String> all = new LinkedHashSet<>();
     all.add(version);

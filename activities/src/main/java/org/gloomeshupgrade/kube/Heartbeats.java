@@ -9,12 +9,16 @@ import org.gloomeshupgrade.workflow.FailureTypes;
 
 /**
  * Heartbeats for activities that wait. Outside an activity (unit tests, the local demo calling an
- * implementation directly) there is nobody to report to, so the heartbeat is skipped instead of failing.
+ * implementation directly) there is nobody to report to, so the heartbeat is skipped instead of
+ * failing.
  */
 public final class Heartbeats {
   private Heartbeats() {}
 
-  /** Reports progress to Temporal; a cancelled or timed-out activity learns it here and stops waiting. */
+  /**
+   * Reports progress to Temporal; a cancelled or timed-out activity learns it here and stops
+   * waiting.
+   */
   public static void beat(Object details) {
     current().ifPresent(context -> context.heartbeat(details));
   }
@@ -25,7 +29,8 @@ public final class Heartbeats {
       Thread.sleep(interval.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw ApplicationFailure.newFailure("interrupted while waiting: " + details, FailureTypes.WAIT_TIMED_OUT);
+      throw ApplicationFailure.newFailure(
+          "interrupted while waiting: " + details, FailureTypes.WAIT_TIMED_OUT);
     }
     beat(details);
   }

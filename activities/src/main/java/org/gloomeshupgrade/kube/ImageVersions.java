@@ -10,8 +10,8 @@ public final class ImageVersions {
   private ImageVersions() {}
 
   /**
-   * "gcr.io/gloo-mesh/networking:v0.11.3" gives "0.11.3". Empty for an image pinned only by digest or
-   * without a tag: those say nothing about the version.
+   * "gcr.io/gloo-mesh/networking:v0.11.3" gives "0.11.3". Empty for an image pinned only by digest
+   * or without a tag: those say nothing about the version.
    */
   public static Optional<String> version(String image) {
     if (image == null || image.isBlank()) {
@@ -40,9 +40,12 @@ public final class ImageVersions {
     return v.startsWith("v") || v.startsWith("V") ? v.substring(1) : v;
   }
 
-  /** The container that carries the component: the one named like the deployment, else the first. */
+  /**
+   * The container that carries the component: the one named like the deployment, else the first.
+   */
   public static Optional<Container> mainContainer(Deployment deployment) {
-    if (deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+    if (deployment.getSpec() == null
+        || deployment.getSpec().getTemplate() == null
         || deployment.getSpec().getTemplate().getSpec() == null) {
       return Optional.empty();
     }
@@ -51,7 +54,11 @@ public final class ImageVersions {
       return Optional.empty();
     }
     String name = deployment.getMetadata().getName();
-    return Optional.of(containers.stream().filter(c -> name.equals(c.getName())).findFirst().orElse(containers.get(0)));
+    return Optional.of(
+        containers.stream()
+            .filter(c -> name.equals(c.getName()))
+            .findFirst()
+            .orElse(containers.get(0)));
   }
 
   public static String image(Deployment deployment) {

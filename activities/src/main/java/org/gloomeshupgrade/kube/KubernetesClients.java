@@ -31,27 +31,39 @@ public final class KubernetesClients implements AutoCloseable {
 
   /**
    * @param kubeconfig the kubeconfig file
-   * @param defaultContext the context for requests that name none; null for the file's current-context
+   * @param defaultContext the context for requests that name none; null for the file's
+   *     current-context
    */
   public KubernetesClients(Path kubeconfig, String defaultContext) {
     this.kubeconfig = Objects.requireNonNull(kubeconfig, "kubeconfig");
     try {
       this.kubeconfigContents = Files.readString(kubeconfig);
-      io.fabric8.kubernetes.api.model.Config parsed = KubeConfigUtils.parseConfigFromString(kubeconfigContents);
-      this.contexts = parsed.getContexts() == null ? List.of()
-          : parsed.getContexts().stream().map(NamedContext::getName).toList();
+      io.fabric8.kubernetes.api.model.Config parsed =
+          KubeConfigUtils.parseConfigFromString(kubeconfigContents);
+      this.contexts =
+          parsed.getContexts() == null
+              ? List.of()
+              : parsed.getContexts().stream().map(NamedContext::getName).toList();
       String current = parsed.getCurrentContext();
-      this.defaultContext = defaultContext != null && !defaultContext.isBlank() ? defaultContext : current;
+      this.defaultContext =
+          defaultContext != null && !defaultContext.isBlank() ? defaultContext : current;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
     }
     if (this.defaultContext == null || this.defaultContext.isBlank()) {
-      throw new IllegalArgumentException("kubeconfig " + kubeconfig
-          + " has no current-context; name the management context (--context or GMU_KUBE_CONTEXT)");
+      throw new IllegalArgumentException(
+          "kubeconfig "
+              + kubeconfig
+              + " has no current-context; name the management context (--context or GMU_KUBE_CONTEXT)");
     }
     if (!contexts.contains(this.defaultContext)) {
-      throw new IllegalArgumentException("kubeconfig " + kubeconfig + " has no context \"" + this.defaultContext
-          + "\"; it has " + contexts);
+      throw new IllegalArgumentException(
+          "kubeconfig "
+              + kubeconfig
+              + " has no context \""
+              + this.defaultContext
+              + "\"; it has "
+              + contexts);
     }
   }
 
@@ -77,7 +89,10 @@ public final class KubernetesClients implements AutoCloseable {
     String name = context == null || context.isBlank() ? defaultContext : context;
     if (!contexts.contains(name)) {
       throw ApplicationFailure.newNonRetryableFailure(
-          "kubeconfig context \"" + name + "\" is not in the worker's kubeconfig (it has " + contexts
+          "kubeconfig context \""
+              + name
+              + "\" is not in the worker's kubeconfig (it has "
+              + contexts
               + "). Name a context the worker knows, or add it to the worker's kubeconfig.",
           FailureTypes.UNKNOWN_CONTEXT);
     }

@@ -16,31 +16,54 @@ public final class KubernetesFailures {
    * @param action what was being done, for example "scaling deployment gloo-mesh/networking"
    * @param context the kubeconfig context of the cluster
    */
-  public static ApplicationFailure translate(KubernetesClientException e, String action, String context) {
+  public static ApplicationFailure translate(
+      KubernetesClientException e, String action, String context) {
     int code = e.getCode();
     String server = serverMessage(e);
     String where = action + " on cluster " + context;
     return switch (code) {
-      case 401 -> ApplicationFailure.newNonRetryableFailure(
-          "401 Unauthorized while " + where + ": the credentials of context " + context
-              + " were refused. Refresh the worker's kubeconfig (expired token or certificate?) and retry the step.",
-          FailureTypes.UNAUTHORIZED);
-      case 403 -> ApplicationFailure.newNonRetryableFailure(
-          "403 Forbidden while " + where + ": the worker's identity lacks a permission (" + server
-              + "). Grant it (see deploy/rbac in the README) and retry the step.",
-          FailureTypes.FORBIDDEN);
-      case 404 -> ApplicationFailure.newNonRetryableFailure(
-          "404 Not Found while " + where + ": " + server
-              + ". Check the name and namespace in the request (namespace, deployment names) and retry the step.",
-          FailureTypes.NOT_FOUND);
-      case 400, 422 -> ApplicationFailure.newNonRetryableFailure(
-          code + " Invalid while " + where + ": the API server refused the object (" + server
-              + "). Fix the object or its source and retry the step.",
-          FailureTypes.INVALID_OBJECT);
-      default -> ApplicationFailure.newFailure(
-          (code == 0 ? "No answer" : code + " error") + " while " + where + ": " + server
-              + ". Retrying with backoff.",
-          FailureTypes.SERVER_ERROR);
+      case 401 ->
+          ApplicationFailure.newNonRetryableFailure(
+              "401 Unauthorized while "
+                  + where
+                  + ": the credentials of context "
+                  + context
+                  + " were refused. Refresh the worker's kubeconfig (expired token or certificate?) and retry the step.",
+              FailureTypes.UNAUTHORIZED);
+      case 403 ->
+          ApplicationFailure.newNonRetryableFailure(
+              "403 Forbidden while "
+                  + where
+                  + ": the worker's identity lacks a permission ("
+                  + server
+                  + "). Grant it (see deploy/rbac in the README) and retry the step.",
+              FailureTypes.FORBIDDEN);
+      case 404 ->
+          ApplicationFailure.newNonRetryableFailure(
+              "404 Not Found while "
+                  + where
+                  + ": "
+                  + server
+                  + ". Check the name and namespace in the request (namespace, deployment names) and retry the step.",
+              FailureTypes.NOT_FOUND);
+      case 400, 422 ->
+          ApplicationFailure.newNonRetryableFailure(
+              code
+                  + " Invalid while "
+                  + where
+                  + ": the API server refused the object ("
+                  + server
+                  + "). Fix the object or its source and retry the step.",
+              FailureTypes.INVALID_OBJECT);
+      default ->
+          ApplicationFailure.newFailure(
+              (code == 0 ? "No answer" : code + " error")
+                  + " while "
+                  + where
+                  + ": "
+                  + server
+                  + ". Retrying with backoff.",
+              FailureTypes.SERVER_ERROR);
     };
   }
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Evaluates a label selector locally. Listing by matchLabels on the server and then checking the whole
- * selector here gives the same answer on every API server, including test servers that ignore
+ * Evaluates a label selector locally. Listing by matchLabels on the server and then checking the
+ * whole selector here gives the same answer on every API server, including test servers that ignore
  * matchExpressions.
  */
 public final class LabelSelectors {

@@ -14,16 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Permissions asked of API servers with SelfSubjectAccessReview, with their answers: the reviews of one cluster and
- * those merged into it. Used before anything changes, so that a person grants everything missing in one go.
+ * Permissions asked of API servers with SelfSubjectAccessReview, with their answers: the reviews of
+ * one cluster and those merged into it. Used before anything changes, so that a person grants
+ * everything missing in one go.
  */
 public final class PermissionReviews {
   private static final Logger log = LoggerFactory.getLogger(PermissionReviews.class);
 
   private final KubernetesClient client;
   private final String context;
+
   /** true: allowed, false: denied, null: the server did not answer. */
   private final Map<PermissionReview, Boolean> answers = new LinkedHashMap<>();
+
   private final Map<PermissionReview, String> reasons = new LinkedHashMap<>();
 
   public PermissionReviews(KubernetesClient client, String context) {
@@ -37,16 +40,30 @@ public final class PermissionReviews {
         continue;
       }
       // No metadata at all: a real API server refuses a review that carries any (422 Invalid).
-      SelfSubjectAccessReview review = new SelfSubjectAccessReviewBuilder()
-          .withNewSpec().withNewResourceAttributes()
-          .withVerb(r.verb()).withGroup(r.group()).withResource(r.resource())
-          .withSubresource(r.subresource().isEmpty() ? null : r.subresource())
-          .withNamespace(r.namespace().isEmpty() ? null : r.namespace())
-          .endResourceAttributes().endSpec().build();
-      SelfSubjectAccessReview answer = KubernetesFailures.call("reviewing permission to " + r.describe(), context,
-          () -> client.authorization().v1().selfSubjectAccessReview().create(review));
+      SelfSubjectAccessReview review =
+          new SelfSubjectAccessReviewBuilder()
+              .withNewSpec()
+              .withNewResourceAttributes()
+              .withVerb(r.verb())
+              .withGroup(r.group())
+              .withResource(r.resource())
+              .withSubresource(r.subresource().isEmpty() ? null : r.subresource())
+              .withNamespace(r.namespace().isEmpty() ? null : r.namespace())
+              .endResourceAttributes()
+              .endSpec()
+              .build();
+      SelfSubjectAccessReview answer =
+          KubernetesFailures.call(
+              "reviewing permission to " + r.describe(),
+              context,
+              () -> client.authorization().v1().selfSubjectAccessReview().create(review));
       var status = answer == null ? null : answer.getStatus();
-      answers.put(r, status == null ? null : Boolean.TRUE.equals(status.getAllowed()) && !Boolean.TRUE.equals(status.getDenied()));
+      answers.put(
+          r,
+          status == null
+              ? null
+              : Boolean.TRUE.equals(status.getAllowed())
+                  && !Boolean.TRUE.equals(status.getDenied()));
       if (status != null && status.getReason() != null && !status.getReason().isBlank()) {
         reasons.put(r, status.getReason());
       }
@@ -61,8 +78,12 @@ public final class PermissionReviews {
 
   public boolean allowedOrUnknown(String context, String verb, String group, String resource) {
     return answers.entrySet().stream()
-        .filter(e -> e.getKey().context().equals(context) && e.getKey().verb().equals(verb)
-            && e.getKey().group().equals(group) && e.getKey().resource().equals(resource))
+        .filter(
+            e ->
+                e.getKey().context().equals(context)
+                    && e.getKey().verb().equals(verb)
+                    && e.getKey().group().equals(group)
+                    && e.getKey().resource().equals(resource))
         .noneMatch(e -> Boolean.FALSE.equals(e.getValue()));
   }
 
@@ -71,15 +92,25 @@ public final class PermissionReviews {
   }
 
   public void failIfDenied() {
-    List<String> denied = answers.entrySet().stream().filter(e -> Boolean.FALSE.equals(e.getValue()))
-        .map(e -> e.getKey().describe() + (reasons.containsKey(e.getKey()) ? " (" + reasons.get(e.getKey()) + ")" : ""))
-        .toList();
+    List<String> denied =
+        answers.entrySet().stream()
+            .filter(e -> Boolean.FALSE.equals(e.getValue()))
+            .map(
+                e ->
+                    e.getKey().describe()
+                        + (reasons.containsKey(e.getKey())
+                            ? " (" + reasons.get(e.getKey()) + ")"
+                            : ""))
+            .toList();
     if (denied.isEmpty()) {
       return;
     }
-    log.warn("permissions: {} of {} denied on {}: {}", denied.size(), answers.size(), context, denied);
+    log.warn(
+        "permissions: {} of {} denied on {}: {}", denied.size(), answers.size(), context, denied);
     throw ApplicationFailure.newNonRetryableFailure(
-        "The worker's identity lacks " + denied.size() + " permission(s) the upgrade needs:\n  - "
+        "The worker's identity lacks "
+            + denied.size()
+            + " permission(s) the upgrade needs:\n  - "
             + String.join("\n  - ", denied)
             + "\nGrant them to the worker's user or service account on those clusters (see deploy/rbac in the "
             + "README) and retry the step. Nothing was changed.",
@@ -87,14 +118,27 @@ public final class PermissionReviews {
   }
 
   public List<String> unansweredWarnings() {
-    Map<String, Long> unanswered = answers.entrySet().stream().filter(e -> e.getValue() == null)
-        .collect(Collectors.groupingBy(e -> e.getKey().context(), TreeMap::new, Collectors.counting()));
-    Map<String, Long> total = answers.keySet().stream()
-        .collect(Collectors.groupingBy(PermissionReview::context, TreeMap::new, Collectors.counting()));
+    Map<String, Long> unanswered =
+        answers.entrySet().stream()
+            .filter(e -> e.getValue() == null)
+            .collect(
+                Collectors.groupingBy(
+                    e -> e.getKey().context(), TreeMap::new, Collectors.counting()));
+    Map<String, Long> total =
+        answers.keySet().stream()
+            .collect(
+                Collectors.groupingBy(
+                    PermissionReview::context, TreeMap::new, Collectors.counting()));
     return unanswered.entrySet().stream()
-        .map(e -> e.getValue() + " of " + total.get(e.getKey()) + " permission reviews on " + e.getKey()
-            + " came back without an answer (no status): those permissions are unconfirmed, and a missing one "
-            + "will stop the step that needs it")
+        .map(
+            e ->
+                e.getValue()
+                    + " of "
+                    + total.get(e.getKey())
+                    + " permission reviews on "
+                    + e.getKey()
+                    + " came back without an answer (no status): those permissions are unconfirmed, and a missing one "
+                    + "will stop the step that needs it")
         .toList();
   }
 }

@@ -19,7 +19,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.gloomeshupgrade.kube.CrdKind;
 import org.gloomeshupgrade.kube.CrdKinds;
-import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.ImageVersions;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
@@ -50,8 +49,12 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     KubernetesClient client = clients.forContext(context);
     String ns = orDefault(input.namespace(), DEFAULT_NAMESPACE);
     String remoteNs = orDefault(input.remoteNamespace(), ns);
-    List<String> deploymentNames = new ArrayList<>(new LinkedHashSet<>(List.of(
-        orDefault(input.discoveryDeployment(), "discovery"), orDefault(input.networkingDeployment(), "networking"))));
+    List<String> deploymentNames =
+        new ArrayList<>(
+            new LinkedHashSet<>(
+                List.of(
+                    orDefault(input.discoveryDeployment(), "discovery"),
+                    orDefault(input.networkingDeployment(), "networking"))));
     List<String> warnings = new ArrayList<>();
 
     String kubernetesVersion = kubernetesVersion(client, context, warnings);
@@ -60,20 +63,26 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     PermissionReviews reviews = new PermissionReviews(client, context);
     reviews.check(managementPermissions(context, ns));
     List<CustomResourceDefinition> crds = null;
-    if (reviews.allowedOrUnknown(context, "list", "apiextensions.k8s.io", "customresourcedefinitions")) {
+    if (reviews.allowedOrUnknown(
+        context, "list", "apiextensions.k8s.io", "customresourcedefinitions")) {
       crds = CrdKinds.all(client, context);
       reviews.check(kindPermissions(context, crds));
     } else {
-      warnings.add("CRDs cannot be listed on " + context
-          + ", so the permissions on the discovery, networking, settings and rbac kinds were not reviewed");
+      warnings.add(
+          "CRDs cannot be listed on "
+              + context
+              + ", so the permissions on the discovery, networking, settings and rbac kinds were not reviewed");
     }
     List<RegisteredCluster> clusters = List.of();
-    if (crds != null && reviews.allowedOrUnknown(context, "list", GlooMeshGroups.MULTICLUSTER, "kubernetesclusters")) {
+    if (crds != null
+        && reviews.allowedOrUnknown(
+            context, "list", GlooMeshGroups.MULTICLUSTER, "kubernetesclusters")) {
       clusters = registeredClusters(client, context, ns, crds, input, warnings);
       Set<String> remoteContexts = new LinkedHashSet<>();
       clusters.forEach(c -> remoteContexts.add(c.context()));
       for (String remote : remoteContexts) {
-        PermissionReviews remotePermissionReviews = new PermissionReviews(clients.forContext(remote), remote);
+        PermissionReviews remotePermissionReviews =
+            new PermissionReviews(clients.forContext(remote), remote);
         remotePermissionReviews.check(remotePermissions(remote, remoteNs, input.agentCharts()));
         reviews.add(remotePermissionReviews);
       }
@@ -89,8 +98,14 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       String image = ImageVersions.image(d);
       Optional<String> version = ImageVersions.version(image);
       if (version.isEmpty()) {
-        warnings.add("deployment " + ns + "/" + entry.getKey() + " runs image \"" + image
-            + "\" without a version tag (digest only?): its version cannot be read from the image");
+        warnings.add(
+            "deployment "
+                + ns
+                + "/"
+                + entry.getKey()
+                + " runs image \""
+                + image
+                + "\" without a version tag (digest only?): its version cannot be read from the image");
       }
       deploymentVersions.put(entry.getKey(), version.orElse(UNKNOWN));
       Integer replicas = d.getSpec() == null ? null : d.getSpec().getReplicas();
@@ -98,19 +113,40 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     }
     String runningVersion = runningVersion(deploymentVersions, warnings);
 
-    Map<String, Integer> inventory = crds == null ? Map.of()
-        : CrdKinds.count(client, context, CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY)));
+    Map<String, Integer> inventory =
+        crds == null
+            ? Map.of()
+            : CrdKinds.count(
+                client, context, CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY)));
 
-    log.info("preflight: cluster={} kubernetes={} namespace={} running={} versions={} replicas={} discovery={} "
-            + "clusters={} permissions reviewed={}, {} warning(s)", context, kubernetesVersion, ns, runningVersion,
-        deploymentVersions, originalReplicas, inventory,
-        clusters.stream().map(c -> c.name() + "@" + c.context()).toList(), reviews.count(), warnings.size());
+    log.info(
+        "preflight: cluster={} kubernetes={} namespace={} running={} versions={} replicas={} discovery={} "
+            + "clusters={} permissions reviewed={}, {} warning(s)",
+        context,
+        kubernetesVersion,
+        ns,
+        runningVersion,
+        deploymentVersions,
+        originalReplicas,
+        inventory,
+        clusters.stream().map(c -> c.name() + "@" + c.context()).toList(),
+        reviews.count(),
+        warnings.size());
     warnings.forEach(w -> log.warn("preflight: cluster={}: {}", context, w));
-    return new PreflightReport(context, kubernetesVersion, runningVersion, deploymentVersions, originalReplicas,
-        inventory, clusters, reviews.count(), List.copyOf(warnings));
+    return new PreflightReport(
+        context,
+        kubernetesVersion,
+        runningVersion,
+        deploymentVersions,
+        originalReplicas,
+        inventory,
+        clusters,
+        reviews.count(),
+        List.copyOf(warnings));
   }
 
-  private static String kubernetesVersion(KubernetesClient client, String context, List<String> warnings) {
+  private static String kubernetesVersion(
+      KubernetesClient client, String context, List<String> warnings) {
     try {
       VersionInfo v = client.getKubernetesVersion();
       if (v != null && v.getGitVersion() != null && !v.getGitVersion().isBlank()) {
@@ -122,7 +158,8 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       warnings.add("cluster " + context + " did not report its Kubernetes version");
     } catch (RuntimeException e) {
       // Some servers and proxies do not answer /version; the run does not depend on it.
-      warnings.add("cluster " + context + " did not report its Kubernetes version: " + e.getMessage());
+      warnings.add(
+          "cluster " + context + " did not report its Kubernetes version: " + e.getMessage());
     }
     return UNKNOWN;
   }
@@ -139,18 +176,23 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     }
     r.add(PermissionReview.namespaced(context, "list", "", "pods", "", ns));
     for (String verb : List.of("get", "list", "create", "update", "patch")) {
-      r.add(PermissionReview.clusterWide(context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
+      r.add(
+          PermissionReview.clusterWide(
+              context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
     }
     for (String verb : List.of("get", "create", "update")) {
       r.add(PermissionReview.namespaced(context, verb, "", "secrets", "", ns));
     }
     for (String verb : List.of("get", "list", "create", "update")) {
-      r.add(PermissionReview.namespaced(context, verb, GlooMeshGroups.MULTICLUSTER, "kubernetesclusters", "", ns));
+      r.add(
+          PermissionReview.namespaced(
+              context, verb, GlooMeshGroups.MULTICLUSTER, "kubernetesclusters", "", ns));
     }
     return r;
   }
 
-  private static List<PermissionReview> kindPermissions(String context, List<CustomResourceDefinition> crds) {
+  private static List<PermissionReview> kindPermissions(
+      String context, List<CustomResourceDefinition> crds) {
     List<PermissionReview> r = new ArrayList<>();
     for (CrdKind kind : CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY))) {
       for (String verb : List.of("list", "delete", "deletecollection")) {
@@ -166,20 +208,26 @@ public class PreflightActivitiesImpl implements PreflightActivities {
   }
 
   /**
-   * Exactly what re-registration does on a remote cluster: it creates the namespace and service account
-   * when missing and never changes them; it updates the ClusterRole; it updates or, when a field cannot
-   * change in place (a binding's roleRef, a Secret's type), deletes and recreates the binding and the token Secret.
+   * Exactly what re-registration does on a remote cluster: it creates the namespace and service
+   * account when missing and never changes them; it updates the ClusterRole; it updates or, when a
+   * field cannot change in place (a binding's roleRef, a Secret's type), deletes and recreates the
+   * binding and the token Secret.
    */
-  private static List<PermissionReview> remotePermissions(String context, String remoteNs, InstallMethod agentCharts) {
+  private static List<PermissionReview> remotePermissions(
+      String context, String remoteNs, InstallMethod agentCharts) {
     List<PermissionReview> r = new ArrayList<>();
     if (agentCharts != null) {
       // The agent charts: their CRDs through the API, then cert-agent's Deployment and
       // ServiceAccount; Helm also patches and deletes what a new chart version changes or drops.
       for (String verb : List.of("create", "get", "update")) {
-        r.add(PermissionReview.clusterWide(context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
+        r.add(
+            PermissionReview.clusterWide(
+                context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
       }
-      List<String> verbs = agentCharts == InstallMethod.HELM ? List.of("create", "get", "update", "patch", "delete")
-          : List.of("create", "get", "update");
+      List<String> verbs =
+          agentCharts == InstallMethod.HELM
+              ? List.of("create", "get", "update", "patch", "delete")
+              : List.of("create", "get", "update");
       for (String verb : verbs) {
         r.add(PermissionReview.namespaced(context, verb, "apps", "deployments", "", remoteNs));
         r.add(PermissionReview.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
@@ -190,10 +238,13 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       r.add(PermissionReview.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
     }
     for (String verb : List.of("create", "get", "update")) {
-      r.add(PermissionReview.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterroles"));
+      r.add(
+          PermissionReview.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterroles"));
     }
     for (String verb : List.of("create", "get", "update", "delete")) {
-      r.add(PermissionReview.clusterWide(context, verb, "rbac.authorization.k8s.io", "clusterrolebindings"));
+      r.add(
+          PermissionReview.clusterWide(
+              context, verb, "rbac.authorization.k8s.io", "clusterrolebindings"));
       r.add(PermissionReview.namespaced(context, verb, "", "secrets", "", remoteNs));
     }
     return r;
@@ -201,28 +252,56 @@ public class PreflightActivitiesImpl implements PreflightActivities {
 
   // --- clusters ---
 
-  private List<RegisteredCluster> registeredClusters(KubernetesClient client, String context, String ns,
-      List<CustomResourceDefinition> crds, PreflightInput input, List<String> warnings) {
+  private List<RegisteredCluster> registeredClusters(
+      KubernetesClient client,
+      String context,
+      String ns,
+      List<CustomResourceDefinition> crds,
+      PreflightInput input,
+      List<String> warnings) {
     List<String> wanted = input.clusters() == null ? List.of() : input.clusters();
-    Optional<CrdKind> kind = CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.MULTICLUSTER)).stream()
-        .filter(k -> k.kind().equals("KubernetesCluster")).findFirst();
-    List<GenericKubernetesResource> registered = kind.isEmpty() ? List.of()
-        : KubernetesFailures.call("listing KubernetesClusters in namespace " + ns, context,
-            () -> client.genericKubernetesResources(kind.get().context()).inNamespace(ns).list().getItems());
+    Optional<CrdKind> kind =
+        CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.MULTICLUSTER)).stream()
+            .filter(k -> k.kind().equals("KubernetesCluster"))
+            .findFirst();
+    List<GenericKubernetesResource> registered =
+        kind.isEmpty()
+            ? List.of()
+            : KubernetesFailures.call(
+                "listing KubernetesClusters in namespace " + ns,
+                context,
+                () ->
+                    client
+                        .genericKubernetesResources(kind.get().context())
+                        .inNamespace(ns)
+                        .list()
+                        .getItems());
     if (kind.isEmpty()) {
       warnings.add("no KubernetesCluster CRD on " + context + ": no cluster is registered");
     }
-    Map<String, GenericKubernetesResource> byName = registered.stream()
-        .collect(Collectors.toMap(r -> r.getMetadata().getName(), r -> r, (a, b) -> a, TreeMap::new));
+    Map<String, GenericKubernetesResource> byName =
+        registered.stream()
+            .collect(
+                Collectors.toMap(
+                    r -> r.getMetadata().getName(), r -> r, (a, b) -> a, TreeMap::new));
     List<String> names = wanted.isEmpty() ? List.copyOf(byName.keySet()) : wanted;
     List<String> notRegistered = names.stream().filter(n -> !byName.containsKey(n)).toList();
     if (!notRegistered.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("clusters " + notRegistered + " are not registered: no "
-              + "KubernetesCluster of that name in namespace " + ns + " on " + context + " (registered: "
-              + byName.keySet() + "). Fix the request's clusters field, or leave it empty for every registered cluster.",
+      throw ApplicationFailure.newNonRetryableFailure(
+          "clusters "
+              + notRegistered
+              + " are not registered: no "
+              + "KubernetesCluster of that name in namespace "
+              + ns
+              + " on "
+              + context
+              + " (registered: "
+              + byName.keySet()
+              + "). Fix the request's clusters field, or leave it empty for every registered cluster.",
           FailureTypes.INVALID_REQUEST);
     }
-    Map<String, String> contexts = input.clusterContexts() == null ? Map.of() : input.clusterContexts();
+    Map<String, String> contexts =
+        input.clusterContexts() == null ? Map.of() : input.clusterContexts();
     List<RegisteredCluster> clusters = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     for (String name : names) {
@@ -232,12 +311,20 @@ public class PreflightActivitiesImpl implements PreflightActivities {
         continue;
       }
       Map<String, Object> spec = spec(byName.get(name));
-      clusters.add(new RegisteredCluster(name, clients.resolve(clusterContext),
-          orDefault(string(spec.get("secretName")), name), orDefault(string(spec.get("clusterDomain")), "cluster.local")));
+      clusters.add(
+          new RegisteredCluster(
+              name,
+              clients.resolve(clusterContext),
+              orDefault(string(spec.get("secretName")), name),
+              orDefault(string(spec.get("clusterDomain")), "cluster.local")));
     }
     if (!unknown.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("no kubeconfig context for " + String.join(", ", unknown)
-              + " in the worker's kubeconfig (it has " + clients.contexts() + "). Map each cluster to a context in "
+      throw ApplicationFailure.newNonRetryableFailure(
+          "no kubeconfig context for "
+              + String.join(", ", unknown)
+              + " in the worker's kubeconfig (it has "
+              + clients.contexts()
+              + "). Map each cluster to a context in "
               + "the request's clusterContexts, or add the context to the worker's kubeconfig.",
           FailureTypes.UNKNOWN_CONTEXT);
     }
@@ -246,13 +333,16 @@ public class PreflightActivitiesImpl implements PreflightActivities {
 
   // --- deployments and versions ---
 
-  private static Map<String, Deployment> deployments(KubernetesClient client, String context, String ns,
-      List<String> names) {
+  private static Map<String, Deployment> deployments(
+      KubernetesClient client, String context, String ns, List<String> names) {
     Map<String, Deployment> found = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     for (String name : names) {
-      Deployment d = KubernetesFailures.call("reading deployment " + ns + "/" + name, context,
-          () -> client.apps().deployments().inNamespace(ns).withName(name).get());
+      Deployment d =
+          KubernetesFailures.call(
+              "reading deployment " + ns + "/" + name,
+              context,
+              () -> client.apps().deployments().inNamespace(ns).withName(name).get());
       if (d == null) {
         missing.add(ns + "/" + name);
       } else {
@@ -260,37 +350,52 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       }
     }
     if (!missing.isEmpty()) {
-      throw ApplicationFailure.newNonRetryableFailure("404 Not Found while reading deployment(s) "
-              + String.join(", ", missing) + " on cluster " + context + ": no such deployment. Check the request's "
+      throw ApplicationFailure.newNonRetryableFailure(
+          "404 Not Found while reading deployment(s) "
+              + String.join(", ", missing)
+              + " on cluster "
+              + context
+              + ": no such deployment. Check the request's "
               + "namespace and deployment names (Gloo Mesh Enterprise names them differently) and retry the step.",
           FailureTypes.NOT_FOUND);
     }
     return found;
   }
 
-  /** The oldest version the deployments run: the version policy must judge the upgrade from there. */
+  /**
+   * The oldest version the deployments run: the version policy must judge the upgrade from there.
+   */
   private static String runningVersion(Map<String, String> versions, List<String> warnings) {
-    Set<String> known = versions.values().stream().filter(v -> !UNKNOWN.equals(v))
-        .collect(Collectors.toCollection(() -> new TreeSet<>(VERSION_ORDER)));
+    Set<String> known =
+        versions.values().stream()
+            .filter(v -> !UNKNOWN.equals(v))
+            .collect(Collectors.toCollection(() -> new TreeSet<>(VERSION_ORDER)));
     if (known.isEmpty()) {
       warnings.add("no deployment image carries a version tag: the running version is unknown");
       return UNKNOWN;
     }
     if (known.size() > 1) {
-      warnings.add("the deployments run different versions " + versions + "; taking the oldest, " + known.iterator().next()
-          + ", as the running version");
+      warnings.add(
+          "the deployments run different versions "
+              + versions
+              + "; taking the oldest, "
+              + known.iterator().next()
+              + ", as the running version");
     }
     return known.iterator().next();
   }
 
   /**
-   * Orders "0.10.8" < "0.11.3" < "1.0.0-beta7" < "1.0.0-beta10" < "1.0.0" by semantic-version precedence, a leading
-   * "v" ignored. Tags that are not versions ("latest") come before every version, in the order of their text. Versions
-   * of equal precedence ("0.11.3", "v0.11.3") are ordered by their text too, so only equal strings compare equal.
+   * Orders "0.10.8" < "0.11.3" < "1.0.0-beta7" < "1.0.0-beta10" < "1.0.0" by semantic-version
+   * precedence, a leading "v" ignored. Tags that are not versions ("latest") come before every
+   * version, in the order of their text. Versions of equal precedence ("0.11.3", "v0.11.3") are
+   * ordered by their text too, so only equal strings compare equal.
    */
-  static final Comparator<String> VERSION_ORDER = Comparator
-      .comparing(PreflightActivitiesImpl::semver, Comparator.nullsFirst(Comparator.<Semver>naturalOrder()))
-      .thenComparing(Comparator.naturalOrder());
+  static final Comparator<String> VERSION_ORDER =
+      Comparator.comparing(
+              PreflightActivitiesImpl::semver,
+              Comparator.nullsFirst(Comparator.<Semver>naturalOrder()))
+          .thenComparing(Comparator.naturalOrder());
 
   /** The version a tag names, or null when it names none. */
   private static Semver semver(String tag) {

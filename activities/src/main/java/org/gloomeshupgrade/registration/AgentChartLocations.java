@@ -10,33 +10,46 @@ import org.gloomeshupgrade.controlplane.AgentChartInstaller.AgentChart;
 import org.gloomeshupgrade.request.RequestDefaults;
 
 /**
- * Where the agent charts come from, from the request's {@code agentCharts} and {@code chart}. A base is a URL under
- * which each chart is a repository of its own ({@code <base>/agent-crds/index.yaml}, as the public Gloo Mesh
- * repositories are laid out), or a local folder holding each chart as {@code <name>-<version>.tgz}, as a chart folder
- * {@code <name>/}, or as {@code <name>/<name>-<version>.tgz}.
+ * Where the agent charts come from, from the request's {@code agentCharts} and {@code chart}. A
+ * base is a URL under which each chart is a repository of its own ({@code
+ * <base>/agent-crds/index.yaml}, as the public Gloo Mesh repositories are laid out), or a local
+ * folder holding each chart as {@code <name>-<version>.tgz}, as a chart folder {@code <name>/}, or
+ * as {@code <name>/<name>-<version>.tgz}.
  */
 final class AgentChartLocations {
   private AgentChartLocations() {}
 
-  /** The charts to install, or empty when the agents are left alone ("none", or null in an older history). */
+  /**
+   * The charts to install, or empty when the agents are left alone ("none", or null in an older
+   * history).
+   */
   static Optional<List<AgentChart>> of(String agentCharts, String chart, String version) {
-    if (agentCharts == null || agentCharts.trim().equalsIgnoreCase(RequestDefaults.AGENT_CHARTS_NONE)) {
+    if (agentCharts == null
+        || agentCharts.trim().equalsIgnoreCase(RequestDefaults.AGENT_CHARTS_NONE)) {
       return Optional.empty();
     }
-    String base = agentCharts.isBlank() ? besideControlPlaneChart(chart) : withoutTrailingSlash(agentCharts.trim());
-    return Optional.of(AgentChartInstaller.CHARTS.stream()
-        .map(name -> new AgentChart(name, reference(base, name, version))).toList());
+    String base =
+        agentCharts.isBlank()
+            ? besideControlPlaneChart(chart)
+            : withoutTrailingSlash(agentCharts.trim());
+    return Optional.of(
+        AgentChartInstaller.CHARTS.stream()
+            .map(name -> new AgentChart(name, reference(base, name, version)))
+            .toList());
   }
 
   /**
-   * The parent of the control-plane chart's repository: {@code https://.../gloo-mesh/gloo-mesh} gives
-   * {@code https://.../gloo-mesh} (an archive URL is in its repository first); a local chart gives its folder.
+   * The parent of the control-plane chart's repository: {@code https://.../gloo-mesh/gloo-mesh}
+   * gives {@code https://.../gloo-mesh} (an archive URL is in its repository first); a local chart
+   * gives its folder.
    */
   static String besideControlPlaneChart(String chart) {
-    String reference = withoutTrailingSlash(chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY
-        : chart.trim());
+    String reference =
+        withoutTrailingSlash(
+            chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY : chart.trim());
     if (isUrl(reference)) {
-      String repository = reference.toLowerCase(Locale.ROOT).endsWith(".tgz") ? parent(reference) : reference;
+      String repository =
+          reference.toLowerCase(Locale.ROOT).endsWith(".tgz") ? parent(reference) : reference;
       return parent(repository);
     }
     Path parent = Path.of(reference).toAbsolutePath().normalize().getParent();
@@ -48,8 +61,10 @@ final class AgentChartLocations {
       return base + "/" + name;
     }
     Path folder = Path.of(base);
-    for (Path candidate : List.of(folder.resolve(name + "-" + version + ".tgz"),
-        folder.resolve(name).resolve(name + "-" + version + ".tgz"))) {
+    for (Path candidate :
+        List.of(
+            folder.resolve(name + "-" + version + ".tgz"),
+            folder.resolve(name).resolve(name + "-" + version + ".tgz"))) {
       if (Files.isRegularFile(candidate)) {
         return candidate.toString();
       }

@@ -51,9 +51,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@code meshctl cluster register} does, as upserts: each object is created when missing, updated when it
- * differs, and left alone when it already matches, so a second run writes nothing. With method meshctl, runs
- * {@code meshctl cluster register} itself instead.
+ * What {@code meshctl cluster register} does, as upserts: each object is created when missing,
+ * updated when it differs, and left alone when it already matches, so a second run writes nothing.
+ * With method meshctl, runs {@code meshctl cluster register} itself instead.
  */
 public class RegistrationActivitiesImpl implements RegistrationActivities {
   private static final Logger log = LoggerFactory.getLogger(RegistrationActivitiesImpl.class);
@@ -65,9 +65,14 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
   static final String TOKEN_TYPE = "kubernetes.io/service-account-token";
   static final String KUBECONFIG_TYPE = "solo.io/kubeconfig";
   static final String SA_ANNOTATION = "kubernetes.io/service-account.name";
-  static final ResourceDefinitionContext KUBERNETES_CLUSTER = new ResourceDefinitionContext.Builder()
-      .withGroup(GlooMeshGroups.MULTICLUSTER).withVersion("v1alpha1").withPlural("kubernetesclusters")
-      .withKind("KubernetesCluster").withNamespaced(true).build();
+  static final ResourceDefinitionContext KUBERNETES_CLUSTER =
+      new ResourceDefinitionContext.Builder()
+          .withGroup(GlooMeshGroups.MULTICLUSTER)
+          .withVersion("v1alpha1")
+          .withPlural("kubernetesclusters")
+          .withKind("KubernetesCluster")
+          .withNamespaced(true)
+          .build();
 
   /** Shorter than the activity's own limit, so a hung meshctl still reports its output. */
   private static final Duration DEFAULT_MESHCTL_TIMEOUT = Duration.ofMinutes(10);
@@ -81,7 +86,9 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     this(clients, DEFAULT_TOKEN_TIMEOUT);
   }
 
-  /** @param tokenTimeout how long the remote token controller may take to fill the token Secret */
+  /**
+   * @param tokenTimeout how long the remote token controller may take to fill the token Secret
+   */
   public RegistrationActivitiesImpl(KubernetesClients clients, Duration tokenTimeout) {
     this(clients, tokenTimeout, MeshctlRunner.onPath(clients), DEFAULT_MESHCTL_TIMEOUT);
   }
@@ -90,7 +97,10 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
    * @param meshctl runs meshctl for method meshctl
    * @param meshctlTimeout how long {@code meshctl cluster register} may run
    */
-  public RegistrationActivitiesImpl(KubernetesClients clients, Duration tokenTimeout, MeshctlRunner meshctl,
+  public RegistrationActivitiesImpl(
+      KubernetesClients clients,
+      Duration tokenTimeout,
+      MeshctlRunner meshctl,
       Duration meshctlTimeout) {
     this.clients = clients;
     this.tokenTimeout = tokenTimeout;
@@ -102,47 +112,90 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
   public ReRegisterResult reRegister(ReRegisterInput input) {
     String cluster = input.cluster();
     if (cluster == null || !DNS_LABEL.matcher(cluster).matches()) {
-      throw ApplicationFailure.newNonRetryableFailure("cluster \"" + cluster
-          + "\" is not a valid cluster name (lower-case letters, digits and '-', at most 63)", FailureTypes.INVALID_REQUEST);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "cluster \""
+              + cluster
+              + "\" is not a valid cluster name (lower-case letters, digits and '-', at most 63)",
+          FailureTypes.INVALID_REQUEST);
     }
     requireNonBlank(input.namespace(), "namespace");
     requireNonBlank(input.remoteNamespace(), "remoteNamespace");
     String mgmtContext = clients.resolve(input.managementContext());
-    String remoteName = input.remoteContext() == null || input.remoteContext().isBlank() ? cluster : input.remoteContext();
+    String remoteName =
+        input.remoteContext() == null || input.remoteContext().isBlank()
+            ? cluster
+            : input.remoteContext();
     String remoteContext = resolveRemote(cluster, remoteName);
     KubernetesClient mgmt = clients.forContext(mgmtContext);
     KubernetesClient remote = clients.forContext(remoteContext);
-    String clusterDomain = input.clusterDomain() == null || input.clusterDomain().isBlank()
-        ? "cluster.local" : input.clusterDomain();
+    String clusterDomain =
+        input.clusterDomain() == null || input.clusterDomain().isBlank()
+            ? "cluster.local"
+            : input.clusterDomain();
     String ns = input.namespace();
     String remoteNs = input.remoteNamespace();
     if (input.method() == RegistrationMethod.MESHCTL) {
-      return meshctl.register(new MeshctlRegistration.Target(cluster, mgmtContext, remoteContext, ns, remoteNs,
-          clusterDomain, apiServer(remote)), input.targetVersion(), input.meshctlPath(), mgmt, remote);
+      return meshctl.register(
+          new MeshctlRegistration.Target(
+              cluster, mgmtContext, remoteContext, ns, remoteNs, clusterDomain, apiServer(remote)),
+          input.targetVersion(),
+          input.meshctlPath(),
+          mgmt,
+          remote);
     }
     Changes changes = new Changes(cluster);
 
     // On the remote cluster: the identity the management plane uses there.
-    upsert(remote, remoteContext, changes, "Namespace " + remoteNs,
+    upsert(
+        remote,
+        remoteContext,
+        changes,
+        "Namespace " + remoteNs,
         new NamespaceBuilder().withNewMetadata().withName(remoteNs).endMetadata().build(),
-        ns1 -> remote.namespaces().resource(ns1), (have, want) -> true, null);
-    Optional<List<AgentChart>> agentCharts = AgentChartLocations.of(input.agentCharts(), input.chart(),
-        input.targetVersion());
+        ns1 -> remote.namespaces().resource(ns1),
+        (have, want) -> true,
+        null);
+    Optional<List<AgentChart>> agentCharts =
+        AgentChartLocations.of(input.agentCharts(), input.chart(), input.targetVersion());
     List<String> agentReleases = List.of();
     String agentNote;
     if (agentCharts.isPresent()) {
-      agentReleases = agents.install(remoteContext, remoteNs, agentCharts.get(), input.targetVersion(),
-          input.agentInstallMethod());
+      agentReleases =
+          agents.install(
+              remoteContext,
+              remoteNs,
+              agentCharts.get(),
+              input.targetVersion(),
+              input.agentInstallMethod());
       agentNote = "";
     } else {
-      agentNote = input.agentCharts() == null ? "agent charts left alone (the run's input names none)"
-          : "agent charts left alone (agentCharts \"none\")";
-      log.info("re-register: cluster={} context={} agent charts: {}", cluster, remoteContext, agentNote);
+      agentNote =
+          input.agentCharts() == null
+              ? "agent charts left alone (the run's input names none)"
+              : "agent charts left alone (agentCharts \"none\")";
+      log.info(
+          "re-register: cluster={} context={} agent charts: {}", cluster, remoteContext, agentNote);
     }
-    upsert(remote, remoteContext, changes, "ServiceAccount " + remoteNs + "/" + cluster,
-        new ServiceAccountBuilder().withNewMetadata().withName(cluster).withNamespace(remoteNs).endMetadata().build(),
-        sa -> remote.serviceAccounts().inNamespace(remoteNs).resource(sa), (have, want) -> true, null);
-    upsert(remote, remoteContext, changes, "ClusterRole " + CLUSTER_ROLE, clusterRole(),
+    upsert(
+        remote,
+        remoteContext,
+        changes,
+        "ServiceAccount " + remoteNs + "/" + cluster,
+        new ServiceAccountBuilder()
+            .withNewMetadata()
+            .withName(cluster)
+            .withNamespace(remoteNs)
+            .endMetadata()
+            .build(),
+        sa -> remote.serviceAccounts().inNamespace(remoteNs).resource(sa),
+        (have, want) -> true,
+        null);
+    upsert(
+        remote,
+        remoteContext,
+        changes,
+        "ClusterRole " + CLUSTER_ROLE,
+        clusterRole(),
         cr -> remote.rbac().clusterRoles().resource(cr),
         (have, want) -> rules(have).equals(rules(want)),
         (have, want) -> {
@@ -150,10 +203,15 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
           return have;
         });
     String bindingName = cluster + "-" + CLUSTER_ROLE + "-clusterrole-binding";
-    upsert(remote, remoteContext, changes, "ClusterRoleBinding " + bindingName,
+    upsert(
+        remote,
+        remoteContext,
+        changes,
+        "ClusterRoleBinding " + bindingName,
         clusterRoleBinding(bindingName, cluster, remoteNs),
         b -> remote.rbac().clusterRoleBindings().resource(b),
-        (have, want) -> roleRef(have).equals(roleRef(want)) && subjects(have).equals(subjects(want)),
+        (have, want) ->
+            roleRef(have).equals(roleRef(want)) && subjects(have).equals(subjects(want)),
         (have, want) -> {
           if (!roleRef(have).equals(roleRef(want))) {
             return null; // roleRef cannot change in place: replace the binding
@@ -162,11 +220,22 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
           return have;
         });
     String tokenSecretName = cluster + "-token";
-    upsert(remote, remoteContext, changes, "Secret " + remoteNs + "/" + tokenSecretName,
-        new SecretBuilder().withNewMetadata().withName(tokenSecretName).withNamespace(remoteNs)
-            .addToAnnotations(SA_ANNOTATION, cluster).endMetadata().withType(TOKEN_TYPE).build(),
+    upsert(
+        remote,
+        remoteContext,
+        changes,
+        "Secret " + remoteNs + "/" + tokenSecretName,
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName(tokenSecretName)
+            .withNamespace(remoteNs)
+            .addToAnnotations(SA_ANNOTATION, cluster)
+            .endMetadata()
+            .withType(TOKEN_TYPE)
+            .build(),
         s -> remote.secrets().inNamespace(remoteNs).resource(s),
-        (have, want) -> TOKEN_TYPE.equals(have.getType()) && cluster.equals(annotation(have, SA_ANNOTATION)),
+        (have, want) ->
+            TOKEN_TYPE.equals(have.getType()) && cluster.equals(annotation(have, SA_ANNOTATION)),
         // A Secret's type cannot change in place, and a token issued for another account must not
         // be reused: replace the Secret so the token controller issues a fresh token for this one.
         (have, want) -> null);
@@ -177,60 +246,100 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     // message is scrubbed of it before it leaves.
     Redactor redactor = new Redactor(tokenSecret);
     List<String> agentOutcomes = agentReleases;
-    return redactor.guard(() -> {
-      String kubeconfig = kubeconfig(cluster, apiServer, tokenSecret, remote);
-      redactor.add(kubeconfig);
-      String encoded = Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8));
-      redactor.add(encoded);
+    return redactor.guard(
+        () -> {
+          String kubeconfig = kubeconfig(cluster, apiServer, tokenSecret, remote);
+          redactor.add(kubeconfig);
+          String encoded =
+              Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8));
+          redactor.add(encoded);
 
-      // On the management cluster: how Gloo Mesh reaches the remote cluster.
-      upsert(mgmt, mgmtContext, changes, "Secret " + ns + "/" + cluster,
-          new SecretBuilder().withNewMetadata().withName(cluster).withNamespace(ns).endMetadata()
-              .withType(KUBECONFIG_TYPE).addToData("kubeconfig", encoded).build(),
-          s -> mgmt.secrets().inNamespace(ns).resource(s),
-          (have, want) -> KUBECONFIG_TYPE.equals(have.getType()) && Objects.equals(have.getData(), want.getData()),
-          (have, want) -> {
-            if (!KUBECONFIG_TYPE.equals(have.getType())) {
-              return null;
-            }
-            have.setData(want.getData());
-            return have;
-          });
-      upsert(mgmt, mgmtContext, changes, "KubernetesCluster " + ns + "/" + cluster,
-          kubernetesCluster(cluster, ns, clusterDomain),
-          kc -> mgmt.genericKubernetesResources(KUBERNETES_CLUSTER).inNamespace(ns).resource(kc),
-          (have, want) -> cluster.equals(spec(have).get("secretName"))
-              && clusterDomain.equals(spec(have).get("clusterDomain")),
-          (have, want) -> {
-            Map<String, Object> spec = new LinkedHashMap<>(spec(have));
-            spec.putAll(spec(want));
-            have.setAdditionalProperty("spec", spec);
-            return have;
-          });
-      log.info("re-register: cluster={} mgmt={} remote={} apiServer={}: created {}, updated {}", cluster, mgmtContext,
-          remoteContext, apiServer, changes.created.size(), changes.updated.size());
-      return new ReRegisterResult(cluster, List.copyOf(changes.created), List.copyOf(changes.updated), apiServer,
-          RegistrationMethod.NATIVE.wireName(), agentOutcomes, agentNote);
-    });
+          // On the management cluster: how Gloo Mesh reaches the remote cluster.
+          upsert(
+              mgmt,
+              mgmtContext,
+              changes,
+              "Secret " + ns + "/" + cluster,
+              new SecretBuilder()
+                  .withNewMetadata()
+                  .withName(cluster)
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .withType(KUBECONFIG_TYPE)
+                  .addToData("kubeconfig", encoded)
+                  .build(),
+              s -> mgmt.secrets().inNamespace(ns).resource(s),
+              (have, want) ->
+                  KUBECONFIG_TYPE.equals(have.getType())
+                      && Objects.equals(have.getData(), want.getData()),
+              (have, want) -> {
+                if (!KUBECONFIG_TYPE.equals(have.getType())) {
+                  return null;
+                }
+                have.setData(want.getData());
+                return have;
+              });
+          upsert(
+              mgmt,
+              mgmtContext,
+              changes,
+              "KubernetesCluster " + ns + "/" + cluster,
+              kubernetesCluster(cluster, ns, clusterDomain),
+              kc ->
+                  mgmt.genericKubernetesResources(KUBERNETES_CLUSTER).inNamespace(ns).resource(kc),
+              (have, want) ->
+                  cluster.equals(spec(have).get("secretName"))
+                      && clusterDomain.equals(spec(have).get("clusterDomain")),
+              (have, want) -> {
+                Map<String, Object> spec = new LinkedHashMap<>(spec(have));
+                spec.putAll(spec(want));
+                have.setAdditionalProperty("spec", spec);
+                return have;
+              });
+          log.info(
+              "re-register: cluster={} mgmt={} remote={} apiServer={}: created {}, updated {}",
+              cluster,
+              mgmtContext,
+              remoteContext,
+              apiServer,
+              changes.created.size(),
+              changes.updated.size());
+          return new ReRegisterResult(
+              cluster,
+              List.copyOf(changes.created),
+              List.copyOf(changes.updated),
+              apiServer,
+              RegistrationMethod.NATIVE.wireName(),
+              agentOutcomes,
+              agentNote);
+        });
   }
 
   private String resolveRemote(String cluster, String context) {
     try {
       return clients.resolve(context);
     } catch (ApplicationFailure f) {
-      throw ApplicationFailure.newNonRetryableFailure("cluster " + cluster + ": " + f.getOriginalMessage(),
-          FailureTypes.UNKNOWN_CONTEXT);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "cluster " + cluster + ": " + f.getOriginalMessage(), FailureTypes.UNKNOWN_CONTEXT);
     }
   }
 
   /**
    * Creates the object when missing; when present and not up to date, writes the merge of both, or
-   * deletes and recreates it when merge says the difference cannot be changed in place (returns null).
+   * deletes and recreates it when merge says the difference cannot be changed in place (returns
+   * null).
    */
-  private static <T extends HasMetadata> void upsert(KubernetesClient client, String context, Changes changes,
-      String what, T desired, Function<T, Resource<T>> handle, BiPredicate<T, T> upToDate,
+  private static <T extends HasMetadata> void upsert(
+      KubernetesClient client,
+      String context,
+      Changes changes,
+      String what,
+      T desired,
+      Function<T, Resource<T>> handle,
+      BiPredicate<T, T> upToDate,
       BiFunction<T, T, T> merge) {
-    T existing = KubernetesFailures.call("reading " + what, context, () -> handle.apply(desired).get());
+    T existing =
+        KubernetesFailures.call("reading " + what, context, () -> handle.apply(desired).get());
     if (existing == null) {
       KubernetesFailures.call("creating " + what, context, () -> handle.apply(desired).create());
       changes.created.add(what + "@" + context);
@@ -238,17 +347,27 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
       return;
     }
     if (upToDate.test(existing, desired)) {
-      log.info("re-register: cluster={} context={} {}: already up to date, not written", changes.cluster, context, what);
+      log.info(
+          "re-register: cluster={} context={} {}: already up to date, not written",
+          changes.cluster,
+          context,
+          what);
       return;
     }
     T merged = merge.apply(existing, desired);
     if (merged == null) {
-      KubernetesFailures.call("replacing " + what, context, () -> {
-        handle.apply(existing).withTimeout(30, TimeUnit.SECONDS).delete();
-        return handle.apply(desired).create();
-      });
-      log.info("re-register: cluster={} context={} {}: replaced (a field that cannot change in place differed)",
-          changes.cluster, context, what);
+      KubernetesFailures.call(
+          "replacing " + what,
+          context,
+          () -> {
+            handle.apply(existing).withTimeout(30, TimeUnit.SECONDS).delete();
+            return handle.apply(desired).create();
+          });
+      log.info(
+          "re-register: cluster={} context={} {}: replaced (a field that cannot change in place differed)",
+          changes.cluster,
+          context,
+          what);
     } else {
       KubernetesFailures.call("updating " + what, context, () -> handle.apply(merged).update());
       log.info("re-register: cluster={} context={} {}: updated", changes.cluster, context, what);
@@ -260,21 +379,46 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     long started = System.nanoTime();
     long deadline = started + tokenTimeout.toNanos();
     while (true) {
-      Secret s = KubernetesFailures.call("reading Secret " + ns + "/" + name, context,
-          () -> remote.secrets().inNamespace(ns).withName(name).get());
-      boolean filled = s != null && s.getData() != null && s.getData().get("token") != null
-          && !s.getData().get("token").isBlank();
+      Secret s =
+          KubernetesFailures.call(
+              "reading Secret " + ns + "/" + name,
+              context,
+              () -> remote.secrets().inNamespace(ns).withName(name).get());
+      boolean filled =
+          s != null
+              && s.getData() != null
+              && s.getData().get("token") != null
+              && !s.getData().get("token").isBlank();
       if (filled) {
-        log.info("re-register: context={} Secret {}/{}: token present after {}ms", context, ns, name,
+        log.info(
+            "re-register: context={} Secret {}/{}: token present after {}ms",
+            context,
+            ns,
+            name,
             Duration.ofNanos(System.nanoTime() - started).toMillis());
         return s;
       }
       if (System.nanoTime() >= deadline) {
-        log.warn("re-register: context={} Secret {}/{}: no token after {}s", context, ns, name, tokenTimeout.toSeconds());
-        throw ApplicationFailure.newFailure("The token Secret " + ns + "/" + name + " on cluster " + context
-            + " has no token after " + tokenTimeout.toSeconds() + "s" + (s == null ? " (the Secret is gone)" : "")
-            + ". The cluster's token controller (kube-controller-manager) fills it; check that it runs and that "
-            + "the ServiceAccount exists. The step retries.", FailureTypes.WAIT_TIMED_OUT);
+        log.warn(
+            "re-register: context={} Secret {}/{}: no token after {}s",
+            context,
+            ns,
+            name,
+            tokenTimeout.toSeconds());
+        throw ApplicationFailure.newFailure(
+            "The token Secret "
+                + ns
+                + "/"
+                + name
+                + " on cluster "
+                + context
+                + " has no token after "
+                + tokenTimeout.toSeconds()
+                + "s"
+                + (s == null ? " (the Secret is gone)" : "")
+                + ". The cluster's token controller (kube-controller-manager) fills it; check that it runs and that "
+                + "the ServiceAccount exists. The step retries.",
+            FailureTypes.WAIT_TIMED_OUT);
       }
       Heartbeats.pause(POLL, "waiting for token in Secret " + ns + "/" + name + " on " + context);
     }
@@ -283,11 +427,18 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
   /** The bearer token; a Secret whose token is not base64 is refused without quoting it. */
   private static String decodedToken(Secret tokenSecret) {
     try {
-      return new String(Base64.getDecoder().decode(tokenSecret.getData().get("token").trim()), StandardCharsets.UTF_8);
+      return new String(
+          Base64.getDecoder().decode(tokenSecret.getData().get("token").trim()),
+          StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure("Secret " + tokenSecret.getMetadata().getNamespace() + "/"
-          + tokenSecret.getMetadata().getName() + " holds a token that is not base64; delete the Secret so the "
-          + "token controller makes a new one, then retry the step.", FailureTypes.INVALID_OBJECT);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "Secret "
+              + tokenSecret.getMetadata().getNamespace()
+              + "/"
+              + tokenSecret.getMetadata().getName()
+              + " holds a token that is not base64; delete the Secret so the "
+              + "token controller makes a new one, then retry the step.",
+          FailureTypes.INVALID_OBJECT);
     }
   }
 
@@ -297,23 +448,45 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  private static String kubeconfig(String cluster, String apiServer, Secret tokenSecret, KubernetesClient remote) {
+  private static String kubeconfig(
+      String cluster, String apiServer, Secret tokenSecret, KubernetesClient remote) {
     String token = decodedToken(tokenSecret);
     boolean plainHttp = apiServer.startsWith("http:");
     String ca = plainHttp ? null : caData(tokenSecret, remote);
-    Config config = new ConfigBuilder()
-        .withApiVersion("v1").withKind("Config").withCurrentContext(cluster)
-        .addNewCluster().withName(cluster).withNewCluster()
-        .withServer(apiServer).withCertificateAuthorityData(ca)
-        .withInsecureSkipTlsVerify(plainHttp ? Boolean.TRUE : null)
-        .endCluster().endCluster()
-        .addNewContext().withName(cluster).withNewContext().withCluster(cluster).withUser(cluster).endContext().endContext()
-        .addNewUser().withName(cluster).withNewUser().withToken(token).endUser().endUser()
-        .build();
+    Config config =
+        new ConfigBuilder()
+            .withApiVersion("v1")
+            .withKind("Config")
+            .withCurrentContext(cluster)
+            .addNewCluster()
+            .withName(cluster)
+            .withNewCluster()
+            .withServer(apiServer)
+            .withCertificateAuthorityData(ca)
+            .withInsecureSkipTlsVerify(plainHttp ? Boolean.TRUE : null)
+            .endCluster()
+            .endCluster()
+            .addNewContext()
+            .withName(cluster)
+            .withNewContext()
+            .withCluster(cluster)
+            .withUser(cluster)
+            .endContext()
+            .endContext()
+            .addNewUser()
+            .withName(cluster)
+            .withNewUser()
+            .withToken(token)
+            .endUser()
+            .endUser()
+            .build();
     return Serialization.asYaml(config);
   }
 
-  /** The CA the token controller put next to the token, else the one the worker trusts for that cluster. */
+  /**
+   * The CA the token controller put next to the token, else the one the worker trusts for that
+   * cluster.
+   */
   private static String caData(Secret tokenSecret, KubernetesClient remote) {
     String fromSecret = tokenSecret.getData().get("ca.crt");
     if (fromSecret != null && !fromSecret.isBlank()) {
@@ -325,26 +498,44 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     }
     if (config.getCaCertFile() != null) {
       try {
-        return Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(config.getCaCertFile())));
+        return Base64.getEncoder()
+            .encodeToString(Files.readAllBytes(Path.of(config.getCaCertFile())));
       } catch (IOException e) {
         log.warn("re-register: cannot read CA file {}: {}", config.getCaCertFile(), e.toString());
       }
     }
-    log.warn("re-register: no CA for {}: the kubeconfig Secret relies on the system's trusted CAs", remote.getMasterUrl());
+    log.warn(
+        "re-register: no CA for {}: the kubeconfig Secret relies on the system's trusted CAs",
+        remote.getMasterUrl());
     return null;
   }
 
   private static ClusterRole clusterRole() {
-    return new ClusterRoleBuilder().withNewMetadata().withName(CLUSTER_ROLE).endMetadata()
-        .withRules(new PolicyRuleBuilder().withApiGroups("*").withResources("*").withVerbs("*").build())
+    return new ClusterRoleBuilder()
+        .withNewMetadata()
+        .withName(CLUSTER_ROLE)
+        .endMetadata()
+        .withRules(
+            new PolicyRuleBuilder().withApiGroups("*").withResources("*").withVerbs("*").build())
         .build();
   }
 
-  private static ClusterRoleBinding clusterRoleBinding(String name, String cluster, String remoteNs) {
-    return new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(CLUSTER_ROLE)
+  private static ClusterRoleBinding clusterRoleBinding(
+      String name, String cluster, String remoteNs) {
+    return new ClusterRoleBindingBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewRoleRef()
+        .withApiGroup("rbac.authorization.k8s.io")
+        .withKind("ClusterRole")
+        .withName(CLUSTER_ROLE)
         .endRoleRef()
-        .addNewSubject().withKind("ServiceAccount").withName(cluster).withNamespace(remoteNs).endSubject()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(cluster)
+        .withNamespace(remoteNs)
+        .endSubject()
         .build();
   }
 
@@ -354,9 +545,13 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     List<List<String>> out = new ArrayList<>();
     if (role.getRules() != null) {
       for (var r : role.getRules()) {
-        out.add(List.of(String.join(",", orEmpty(r.getApiGroups())), String.join(",", orEmpty(r.getResources())),
-            String.join(",", orEmpty(r.getVerbs())), String.join(",", orEmpty(r.getResourceNames())),
-            String.join(",", orEmpty(r.getNonResourceURLs()))));
+        out.add(
+            List.of(
+                String.join(",", orEmpty(r.getApiGroups())),
+                String.join(",", orEmpty(r.getResources())),
+                String.join(",", orEmpty(r.getVerbs())),
+                String.join(",", orEmpty(r.getResourceNames())),
+                String.join(",", orEmpty(r.getNonResourceURLs()))));
       }
     }
     return out;
@@ -364,23 +559,34 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
 
   private static List<String> roleRef(ClusterRoleBinding b) {
     var ref = b.getRoleRef();
-    return ref == null ? List.of() : List.of(String.valueOf(ref.getKind()), String.valueOf(ref.getName()));
+    return ref == null
+        ? List.of()
+        : List.of(String.valueOf(ref.getKind()), String.valueOf(ref.getName()));
   }
 
   private static List<String> subjects(ClusterRoleBinding b) {
-    return b.getSubjects() == null ? List.of() : b.getSubjects().stream()
-        .map(s -> s.getKind() + "/" + s.getNamespace() + "/" + s.getName()).toList();
+    return b.getSubjects() == null
+        ? List.of()
+        : b.getSubjects().stream()
+            .map(s -> s.getKind() + "/" + s.getNamespace() + "/" + s.getName())
+            .toList();
   }
 
   private static List<String> orEmpty(List<String> list) {
     return list == null ? List.of() : list;
   }
 
-  private static GenericKubernetesResource kubernetesCluster(String cluster, String ns, String clusterDomain) {
-    GenericKubernetesResource kc = new GenericKubernetesResourceBuilder()
-        .withApiVersion(GlooMeshGroups.MULTICLUSTER + "/v1alpha1").withKind("KubernetesCluster")
-        .withNewMetadata().withName(cluster).withNamespace(ns).endMetadata()
-        .build();
+  private static GenericKubernetesResource kubernetesCluster(
+      String cluster, String ns, String clusterDomain) {
+    GenericKubernetesResource kc =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion(GlooMeshGroups.MULTICLUSTER + "/v1alpha1")
+            .withKind("KubernetesCluster")
+            .withNewMetadata()
+            .withName(cluster)
+            .withNamespace(ns)
+            .endMetadata()
+            .build();
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("secretName", cluster);
     spec.put("clusterDomain", clusterDomain);
@@ -401,7 +607,8 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
 
   private static void requireNonBlank(String value, String field) {
     if (value == null || value.isBlank()) {
-      throw ApplicationFailure.newNonRetryableFailure(field + " must not be empty", FailureTypes.INVALID_REQUEST);
+      throw ApplicationFailure.newNonRetryableFailure(
+          field + " must not be empty", FailureTypes.INVALID_REQUEST);
     }
   }
 
@@ -446,12 +653,21 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         return body.get();
       } catch (ApplicationFailure f) {
         // rebuilt without a cause: a cause's message or stack could carry what was scrubbed here
-        throw ApplicationFailure.newBuilder().setMessage(scrub(f.getOriginalMessage())).setType(f.getType())
-            .setNonRetryable(f.isNonRetryable()).build();
+        throw ApplicationFailure.newBuilder()
+            .setMessage(scrub(f.getOriginalMessage()))
+            .setType(f.getType())
+            .setNonRetryable(f.isNonRetryable())
+            .build();
       } catch (RuntimeException e) {
         throw ApplicationFailure.newBuilder()
-            .setMessage(scrub("re-registration failed: " + e.getClass().getSimpleName() + ": " + e.getMessage()))
-            .setType(FailureTypes.SERVER_ERROR).build();
+            .setMessage(
+                scrub(
+                    "re-registration failed: "
+                        + e.getClass().getSimpleName()
+                        + ": "
+                        + e.getMessage()))
+            .setType(FailureTypes.SERVER_ERROR)
+            .build();
       }
     }
   }

@@ -31,7 +31,10 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     this(clients, MeshctlCheck.onPath(clients));
   }
 
-  /** @param meshctlCheck runs {@code meshctl check} when the control plane was installed with meshctl */
+  /**
+   * @param meshctlCheck runs {@code meshctl check} when the control plane was installed with
+   *     meshctl
+   */
   public VerifyActivitiesImpl(KubernetesClients clients, MeshctlCheck meshctlCheck) {
     this.clients = clients;
     this.meshctlCheck = meshctlCheck;
@@ -42,8 +45,12 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     String context = clients.resolve(requestedContext);
     KubernetesClient client = clients.forContext(context);
     NetworkingStatus status = networkingStatus(client, context, CrdKinds.all(client, context));
-    log.info("networking status: cluster={}: {} of {} accepted at their current generation{}", context,
-        status.accepted(), status.total(), status.notAccepted().isEmpty() ? "" : "; not yet: " + status.notAccepted());
+    log.info(
+        "networking status: cluster={}: {} of {} accepted at their current generation{}",
+        context,
+        status.accepted(),
+        status.total(),
+        status.notAccepted().isEmpty() ? "" : "; not yet: " + status.notAccepted());
     return status;
   }
 
@@ -73,7 +80,12 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     for (VerifyCheck c : checks) {
       log.info("verify: cluster={} check=\"{}\" {}: {}", context, c.name(), c.level(), c.detail());
     }
-    log.info("verify: cluster={} namespace={} target={}: overall {}", context, ns, target, report.overall());
+    log.info(
+        "verify: cluster={} namespace={} target={}: overall {}",
+        context,
+        ns,
+        target,
+        report.overall());
     return report;
   }
 
@@ -84,39 +96,72 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     List<String> controlPlane = List.of(input.discoveryDeployment(), input.networkingDeployment());
     Map<String, Integer> replicas = new TreeMap<>();
     Map<String, Integer> available = new TreeMap<>();
-    plane.deployments().stream().filter(d -> controlPlane.contains(d.getMetadata().getName())).forEach(d -> {
-      replicas.put(d.getMetadata().getName(),
-          d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
-      Integer up = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
-      available.put(d.getMetadata().getName(), up == null ? 0 : up);
-    });
+    plane.deployments().stream()
+        .filter(d -> controlPlane.contains(d.getMetadata().getName()))
+        .forEach(
+            d -> {
+              replicas.put(
+                  d.getMetadata().getName(),
+                  d.getSpec() == null || d.getSpec().getReplicas() == null
+                      ? 1
+                      : d.getSpec().getReplicas());
+              Integer up = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
+              available.put(d.getMetadata().getName(), up == null ? 0 : up);
+            });
     String target = ImageVersions.normalize(input.targetVersion());
-    EndState seen = new EndState(replicas, available, crdsAtTarget(plane.crds(), target),
-        controlPlaneVersion(plane.deployments(), controlPlane, ns, target),
-        registeredClusters(plane.client(), plane.context(), plane.crds(), ns).fine(),
-        CrdKinds.count(plane.client(), plane.context(), CrdKinds.ofGroups(plane.crds(),
-            List.of(GlooMeshGroups.DISCOVERY))),
-        networkingStatus(plane.client(), plane.context(), plane.crds()));
-    log.info("end state: cluster={} namespace={} replicas={} available={} crds={} control plane={} clusters={} "
-            + "discovery={} networking {} of {} accepted", plane.context(), ns, replicas, available,
-        seen.crds().level(), seen.controlPlane().level(), seen.registeredClusters(), seen.discovery(),
-        seen.networking().accepted(), seen.networking().total());
+    EndState seen =
+        new EndState(
+            replicas,
+            available,
+            crdsAtTarget(plane.crds(), target),
+            controlPlaneVersion(plane.deployments(), controlPlane, ns, target),
+            registeredClusters(plane.client(), plane.context(), plane.crds(), ns).fine(),
+            CrdKinds.count(
+                plane.client(),
+                plane.context(),
+                CrdKinds.ofGroups(plane.crds(), List.of(GlooMeshGroups.DISCOVERY))),
+            networkingStatus(plane.client(), plane.context(), plane.crds()));
+    log.info(
+        "end state: cluster={} namespace={} replicas={} available={} crds={} control plane={} clusters={} "
+            + "discovery={} networking {} of {} accepted",
+        plane.context(),
+        ns,
+        replicas,
+        available,
+        seen.crds().level(),
+        seen.controlPlane().level(),
+        seen.registeredClusters(),
+        seen.discovery(),
+        seen.networking().accepted(),
+        seen.networking().total());
     return seen;
   }
 
-  /** What verify and the end-state look both start from: the cluster, its CRDs and the namespace's deployments. */
-  private record ManagementPlane(String context, KubernetesClient client, List<CustomResourceDefinition> crds,
+  /**
+   * What verify and the end-state look both start from: the cluster, its CRDs and the namespace's
+   * deployments.
+   */
+  private record ManagementPlane(
+      String context,
+      KubernetesClient client,
+      List<CustomResourceDefinition> crds,
       List<Deployment> deployments) {}
 
   private ManagementPlane read(String requestedContext, String ns) {
     String context = clients.resolve(requestedContext);
     KubernetesClient client = clients.forContext(context);
-    return new ManagementPlane(context, client, CrdKinds.all(client, context), KubernetesFailures.call(
-        "listing deployments in namespace " + ns, context, () -> client.apps().deployments().inNamespace(ns).list()
-            .getItems()));
+    return new ManagementPlane(
+        context,
+        client,
+        CrdKinds.all(client, context),
+        KubernetesFailures.call(
+            "listing deployments in namespace " + ns,
+            context,
+            () -> client.apps().deployments().inNamespace(ns).list().getItems()));
   }
 
-  static NetworkingStatus networkingStatus(KubernetesClient client, String context, List<CustomResourceDefinition> crds) {
+  static NetworkingStatus networkingStatus(
+      KubernetesClient client, String context, List<CustomResourceDefinition> crds) {
     int total = 0;
     int accepted = 0;
     List<String> notAccepted = new ArrayList<>();
@@ -127,8 +172,14 @@ public class VerifyActivitiesImpl implements VerifyActivities {
         if (problem.isEmpty()) {
           accepted++;
         } else {
-          notAccepted.add(kind.kind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName()
-              + ": " + problem.get());
+          notAccepted.add(
+              kind.kind()
+                  + " "
+                  + r.getMetadata().getNamespace()
+                  + "/"
+                  + r.getMetadata().getName()
+                  + ": "
+                  + problem.get());
         }
       }
     }
@@ -140,8 +191,9 @@ public class VerifyActivitiesImpl implements VerifyActivities {
    * metadata.generation unset does not track generations, so only the state counts there; every
    * real API server sets it on custom resources.
    *
-   * <p>Some kinds have no state field (WasmDeployment reports {@code observedGeneration}, {@code error}
-   * and per-workload states): those count as accepted once observed at their generation without an error.
+   * <p>Some kinds have no state field (WasmDeployment reports {@code observedGeneration}, {@code
+   * error} and per-workload states): those count as accepted once observed at their generation
+   * without an error.
    */
   static Optional<String> notAcceptedReason(GenericKubernetesResource r) {
     Map<String, Object> status = map(r.getAdditionalProperties().get("status"));
@@ -153,19 +205,31 @@ public class VerifyActivitiesImpl implements VerifyActivities {
       if (error != null && !String.valueOf(error).isBlank()) {
         return Optional.of("error: " + error);
       }
-      return current ? Optional.empty() : Optional.of("observedGeneration " + observed + " but generation is "
-          + generation + " (not processed since its last change)");
+      return current
+          ? Optional.empty()
+          : Optional.of(
+              "observedGeneration "
+                  + observed
+                  + " but generation is "
+                  + generation
+                  + " (not processed since its last change)");
     }
     String state = status.get("state") == null ? "NO STATUS" : String.valueOf(status.get("state"));
-    List<String> errors = status.get("errors") instanceof List<?> l
-        ? l.stream().map(String::valueOf).toList() : List.of();
+    List<String> errors =
+        status.get("errors") instanceof List<?> l
+            ? l.stream().map(String::valueOf).toList()
+            : List.of();
     if ("ACCEPTED".equals(state) && current) {
       return Optional.empty();
     }
     String detail = state;
     if ("ACCEPTED".equals(state)) {
-      detail += " at observedGeneration " + observed + " but generation is " + generation
-          + " (not processed since its last change)";
+      detail +=
+          " at observedGeneration "
+              + observed
+              + " but generation is "
+              + generation
+              + " (not processed since its last change)";
     }
     if (!errors.isEmpty()) {
       detail += " (" + String.join("; ", errors) + ")";
@@ -176,33 +240,57 @@ public class VerifyActivitiesImpl implements VerifyActivities {
   private static VerifyCheck deploymentsAvailable(List<Deployment> deployments, String ns) {
     String name = "deployments available";
     if (deployments.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.RED, "no deployments in namespace " + ns,
-          "Is Gloo Mesh installed in namespace " + ns + "? Check the request's namespace and the Helm release.");
+      return new VerifyCheck(
+          name,
+          CheckLevel.RED,
+          "no deployments in namespace " + ns,
+          "Is Gloo Mesh installed in namespace "
+              + ns
+              + "? Check the request's namespace and the Helm release.");
     }
     List<String> down = new ArrayList<>();
     for (Deployment d : deployments) {
       Integer available = d.getStatus() == null ? null : d.getStatus().getAvailableReplicas();
       if (available == null || available < 1) {
-        down.add(d.getMetadata().getName() + " (" + (available == null ? 0 : available) + " available of "
-            + (d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas()) + ")");
+        down.add(
+            d.getMetadata().getName()
+                + " ("
+                + (available == null ? 0 : available)
+                + " available of "
+                + (d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas())
+                + ")");
       }
     }
     if (down.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.GREEN, deployments.size() + " deployment(s) in " + ns
-          + " have available replicas", "");
+      return new VerifyCheck(
+          name,
+          CheckLevel.GREEN,
+          deployments.size() + " deployment(s) in " + ns + " have available replicas",
+          "");
     }
-    return new VerifyCheck(name, CheckLevel.RED, "not available: " + String.join(", ", down),
+    return new VerifyCheck(
+        name,
+        CheckLevel.RED,
+        "not available: " + String.join(", ", down),
         "kubectl -n " + ns + " describe deployment <name> and look at its pods' logs and events.");
   }
 
   private static VerifyCheck networkingAccepted(NetworkingStatus status) {
     String name = "networking resources accepted";
     if (status.steady()) {
-      return new VerifyCheck(name, CheckLevel.GREEN,
-          status.accepted() + " of " + status.total() + " ACCEPTED at their current generation", "");
+      return new VerifyCheck(
+          name,
+          CheckLevel.GREEN,
+          status.accepted() + " of " + status.total() + " ACCEPTED at their current generation",
+          "");
     }
-    return new VerifyCheck(name, CheckLevel.RED,
-        (status.total() - status.accepted()) + " of " + status.total() + " not accepted: "
+    return new VerifyCheck(
+        name,
+        CheckLevel.RED,
+        (status.total() - status.accepted())
+            + " of "
+            + status.total()
+            + " not accepted: "
             + String.join("; ", status.notAccepted()),
         "Read status.errors of each resource and the networking pod's logs; the new version may need a "
             + "changed field (see the changelog's BREAKING_CHANGE entries).");
@@ -219,7 +307,8 @@ public class VerifyActivitiesImpl implements VerifyActivities {
       }
       count++;
       Map<String, String> annotations = crd.getMetadata().getAnnotations();
-      String version = annotations == null ? null : annotations.get(GlooMeshGroups.CRD_VERSION_ANNOTATION);
+      String version =
+          annotations == null ? null : annotations.get(GlooMeshGroups.CRD_VERSION_ANNOTATION);
       if (version == null) {
         missing.add(crd.getMetadata().getName());
       } else if (!ImageVersions.normalize(version).equals(target)) {
@@ -227,28 +316,46 @@ public class VerifyActivitiesImpl implements VerifyActivities {
       }
     }
     if (count == 0) {
-      return new VerifyCheck(name, CheckLevel.RED, "no Gloo Mesh CRDs installed",
+      return new VerifyCheck(
+          name,
+          CheckLevel.RED,
+          "no Gloo Mesh CRDs installed",
           "Apply the CRDs of version " + target + " (the CRD step) and verify again.");
     }
     if (!other.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.RED, "at another version: " + String.join(", ", other)
-          + (missing.isEmpty() ? "" : "; without version annotation: " + String.join(", ", missing)),
+      return new VerifyCheck(
+          name,
+          CheckLevel.RED,
+          "at another version: "
+              + String.join(", ", other)
+              + (missing.isEmpty()
+                  ? ""
+                  : "; without version annotation: " + String.join(", ", missing)),
           "Re-run the CRD step for version " + target + ".");
     }
     if (!missing.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.YELLOW,
-          "without the " + GlooMeshGroups.CRD_VERSION_ANNOTATION + " annotation: " + String.join(", ", missing),
+      return new VerifyCheck(
+          name,
+          CheckLevel.YELLOW,
+          "without the "
+              + GlooMeshGroups.CRD_VERSION_ANNOTATION
+              + " annotation: "
+              + String.join(", ", missing),
           "These CRDs were not applied by this tool, so their version is unknown; compare them with the "
-              + target + " CRDs or re-run the CRD step.");
+              + target
+              + " CRDs or re-run the CRD step.");
     }
     return new VerifyCheck(name, CheckLevel.GREEN, count + " Gloo Mesh CRD(s) at " + target, "");
   }
 
-  private static VerifyCheck controlPlaneVersion(List<Deployment> deployments, List<String> controlPlane, String ns,
-      String target) {
+  private static VerifyCheck controlPlaneVersion(
+      List<Deployment> deployments, List<String> controlPlane, String ns, String target) {
     String name = "control plane version";
-    Map<String, Deployment> byName = deployments.stream()
-        .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d, (a, b) -> a, TreeMap::new));
+    Map<String, Deployment> byName =
+        deployments.stream()
+            .collect(
+                Collectors.toMap(
+                    d -> d.getMetadata().getName(), d -> d, (a, b) -> a, TreeMap::new));
     List<String> wrong = new ArrayList<>();
     List<String> right = new ArrayList<>();
     for (String deployment : controlPlane) {
@@ -266,54 +373,86 @@ public class VerifyActivitiesImpl implements VerifyActivities {
       }
     }
     if (wrong.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.GREEN, String.join(" and ", right) + " run " + target, "");
+      return new VerifyCheck(
+          name, CheckLevel.GREEN, String.join(" and ", right) + " run " + target, "");
     }
-    return new VerifyCheck(name, CheckLevel.RED, String.join("; ", wrong) + " (want " + target + ")",
-        "Check the Helm release (helm -n " + ns + " history <release>) and re-run the control plane step.");
+    return new VerifyCheck(
+        name,
+        CheckLevel.RED,
+        String.join("; ", wrong) + " (want " + target + ")",
+        "Check the Helm release (helm -n "
+            + ns
+            + " history <release>) and re-run the control plane step.");
   }
 
-  private static VerifyCheck clustersRegistered(KubernetesClient client, String context,
-      List<CustomResourceDefinition> crds, String ns) {
+  private static VerifyCheck clustersRegistered(
+      KubernetesClient client, String context, List<CustomResourceDefinition> crds, String ns) {
     String name = "clusters registered";
     Registrations found = registeredClusters(client, context, crds, ns);
     if (!found.crdInstalled()) {
-      return new VerifyCheck(name, CheckLevel.RED, "no KubernetesCluster CRD installed",
+      return new VerifyCheck(
+          name,
+          CheckLevel.RED,
+          "no KubernetesCluster CRD installed",
           "Apply the multicluster.solo.io CRDs (the CRD step) and re-register the clusters.");
     }
     if (found.fine().isEmpty() && found.broken().isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.YELLOW, "no KubernetesCluster in " + ns,
+      return new VerifyCheck(
+          name,
+          CheckLevel.YELLOW,
+          "no KubernetesCluster in " + ns,
           "If this management plane should manage clusters, register them (meshctl cluster register).");
     }
     if (found.broken().isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.GREEN, found.fine().size() + " cluster(s) with their secrets: "
-          + String.join(", ", found.fine()), "");
+      return new VerifyCheck(
+          name,
+          CheckLevel.GREEN,
+          found.fine().size()
+              + " cluster(s) with their secrets: "
+              + String.join(", ", found.fine()),
+          "");
     }
-    return new VerifyCheck(name, CheckLevel.RED, String.join("; ", found.broken()),
+    return new VerifyCheck(
+        name,
+        CheckLevel.RED,
+        String.join("; ", found.broken()),
         "Re-run the re-register step for these clusters.");
   }
 
   /** The KubernetesClusters whose Secret holds a kubeconfig, and the others with what is wrong. */
   private record Registrations(boolean crdInstalled, List<String> fine, List<String> broken) {}
 
-  private static Registrations registeredClusters(KubernetesClient client, String context,
-      List<CustomResourceDefinition> crds, String ns) {
-    List<CrdKind> kinds = CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.MULTICLUSTER)).stream()
-        .filter(k -> k.kind().equals("KubernetesCluster")).toList();
+  private static Registrations registeredClusters(
+      KubernetesClient client, String context, List<CustomResourceDefinition> crds, String ns) {
+    List<CrdKind> kinds =
+        CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.MULTICLUSTER)).stream()
+            .filter(k -> k.kind().equals("KubernetesCluster"))
+            .toList();
     if (kinds.isEmpty()) {
       return new Registrations(false, List.of(), List.of());
     }
     CrdKind kind = kinds.get(0);
-    List<GenericKubernetesResource> registered = KubernetesFailures.call(
-        "listing KubernetesClusters in namespace " + ns, context,
-        () -> client.genericKubernetesResources(kind.context()).inNamespace(ns).list().getItems());
+    List<GenericKubernetesResource> registered =
+        KubernetesFailures.call(
+            "listing KubernetesClusters in namespace " + ns,
+            context,
+            () ->
+                client
+                    .genericKubernetesResources(kind.context())
+                    .inNamespace(ns)
+                    .list()
+                    .getItems());
     List<String> broken = new ArrayList<>();
     List<String> fine = new ArrayList<>();
     for (GenericKubernetesResource cluster : registered) {
       String clusterName = cluster.getMetadata().getName();
       Object secretName = map(cluster.getAdditionalProperties().get("spec")).get("secretName");
       String secret = secretName == null ? clusterName : String.valueOf(secretName);
-      Secret found = KubernetesFailures.call("reading secret " + ns + "/" + secret, context,
-          () -> client.secrets().inNamespace(ns).withName(secret).get());
+      Secret found =
+          KubernetesFailures.call(
+              "reading secret " + ns + "/" + secret,
+              context,
+              () -> client.secrets().inNamespace(ns).withName(secret).get());
       if (found == null) {
         broken.add(clusterName + " (secret " + ns + "/" + secret + " missing)");
       } else if (found.getData() == null || !found.getData().containsKey("kubeconfig")) {
@@ -326,29 +465,42 @@ public class VerifyActivitiesImpl implements VerifyActivities {
   }
 
   /**
-   * With the inventory of preflight, complete when every kind is back to its count; without it (histories recorded
-   * before), present when there is any discovery resource.
+   * With the inventory of preflight, complete when every kind is back to its count; without it
+   * (histories recorded before), present when there is any discovery resource.
    */
-  private static VerifyCheck discoveryComplete(KubernetesClient client, String context,
-      List<CustomResourceDefinition> crds, Map<String, Integer> inventory) {
-    Map<String, Integer> counts = CrdKinds.count(client, context,
-        CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY)));
+  private static VerifyCheck discoveryComplete(
+      KubernetesClient client,
+      String context,
+      List<CustomResourceDefinition> crds,
+      Map<String, Integer> inventory) {
+    Map<String, Integer> counts =
+        CrdKinds.count(client, context, CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY)));
     if (inventory == null) {
       return discoveryPresent(counts);
     }
     String name = "discovery complete";
     Map<String, String> shortOf = new TreeMap<>();
-    inventory.forEach((kind, before) -> {
-      int now = counts.getOrDefault(kind, 0);
-      if (now < before) {
-        shortOf.put(kind, now + " of " + before);
-      }
-    });
+    inventory.forEach(
+        (kind, before) -> {
+          int now = counts.getOrDefault(kind, 0);
+          if (now < before) {
+            shortOf.put(kind, now + " of " + before);
+          }
+        });
     if (shortOf.isEmpty()) {
-      return new VerifyCheck(name, CheckLevel.GREEN, "every kind back to its count before the upgrade: " + counts, "");
+      return new VerifyCheck(
+          name, CheckLevel.GREEN, "every kind back to its count before the upgrade: " + counts, "");
     }
-    return new VerifyCheck(name, CheckLevel.YELLOW, "fewer than before the upgrade: " + shortOf + " (now " + counts
-        + ", before " + new TreeMap<>(inventory) + ")",
+    return new VerifyCheck(
+        name,
+        CheckLevel.YELLOW,
+        "fewer than before the upgrade: "
+            + shortOf
+            + " (now "
+            + counts
+            + ", before "
+            + new TreeMap<>(inventory)
+            + ")",
         "A remote cluster's agent may not have reported yet, or a cluster or workload is gone: look at the discovery "
             + "pod's logs and the agents on the remote clusters, then compare with what should exist.");
   }
@@ -357,7 +509,10 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     String name = "discovery present";
     int total = counts.values().stream().mapToInt(Integer::intValue).sum();
     if (total == 0) {
-      return new VerifyCheck(name, CheckLevel.YELLOW, "no discovery resources" + (counts.isEmpty() ? " (no discovery CRDs)" : ""),
+      return new VerifyCheck(
+          name,
+          CheckLevel.YELLOW,
+          "no discovery resources" + (counts.isEmpty() ? " (no discovery CRDs)" : ""),
           "Discovery may still be starting; look at the discovery pod's logs, and at the remote clusters' agents.");
     }
     return new VerifyCheck(name, CheckLevel.GREEN, total + " discovery resource(s): " + counts, "");

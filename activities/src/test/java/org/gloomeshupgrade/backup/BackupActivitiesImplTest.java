@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 class BackupActivitiesImplTest {
   private static final String NS = "gloo-mesh";
   private static final String ID = "gloo-mesh-upgrade-mgmt";
-  private static final ResourceDefinitionContext TRAFFIC_POLICIES = kind("networking.mesh.gloo.solo.io", "v1alpha2",
-      "TrafficPolicy", "trafficpolicies");
-  private static final ResourceDefinitionContext VIRTUAL_MESHES = kind("networking.mesh.gloo.solo.io", "v1alpha2",
-      "VirtualMesh", "virtualmeshes");
-  private static final ResourceDefinitionContext SETTINGS = kind("settings.mesh.gloo.solo.io", "v1alpha2",
-      "Settings", "settings");
+  private static final ResourceDefinitionContext TRAFFIC_POLICIES =
+      kind("networking.mesh.gloo.solo.io", "v1alpha2", "TrafficPolicy", "trafficpolicies");
+  private static final ResourceDefinitionContext VIRTUAL_MESHES =
+      kind("networking.mesh.gloo.solo.io", "v1alpha2", "VirtualMesh", "virtualmeshes");
+  private static final ResourceDefinitionContext SETTINGS =
+      kind("settings.mesh.gloo.solo.io", "v1alpha2", "Settings", "settings");
 
   @TempDir Path tmp;
   private SimulatedGlooMesh sim;
@@ -43,8 +43,12 @@ class BackupActivitiesImplTest {
 
   @BeforeEach
   void start() {
-    sim = SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1")
-        .glooMeshVersion("0.10.10").build();
+    sim =
+        SimulatedGlooMesh.builder()
+            .managementCluster("mgmt")
+            .remoteClusters("cluster-1")
+            .glooMeshVersion("0.10.10")
+            .build();
     clients = new KubernetesClients(sim.kubeconfig(), "mgmt");
     mgmt = sim.client("mgmt");
   }
@@ -67,27 +71,37 @@ class BackupActivitiesImplTest {
     BackupResult backup = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
 
     assertThat(backup.keptExisting()).isFalse();
-    assertThat(backup.resourcesByKind()).containsKeys("TrafficPolicy", "VirtualMesh", "Settings", "KubernetesCluster")
+    assertThat(backup.resourcesByKind())
+        .containsKeys("TrafficPolicy", "VirtualMesh", "Settings", "KubernetesCluster")
         .doesNotContainKeys("Mesh", "Workload", "TrafficTarget");
     assertThat(backup.location()).contains("Secrets gloo-mesh/gmu-backup-", "on mgmt", "backups");
     assertThat(Files.exists(tmp.resolve("backups").resolve(ID + ".json.gz"))).isTrue();
 
     // The loss: a TrafficPolicy and the Settings deleted, the
     // VirtualMesh changed in spec, labels and annotations.
-    mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace(NS).withName("mgmt-retries").delete();
+    mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
+        .inNamespace(NS)
+        .withName("mgmt-retries")
+        .delete();
     mgmt.genericKubernetesResources(SETTINGS).inNamespace(NS).withName("settings").delete();
-    mgmt.genericKubernetesResources(VIRTUAL_MESHES).inNamespace(NS).withName("virtual-mesh").edit(vm -> {
-      vm.getAdditionalProperties().put("spec", Map.of("federation", Map.of("mode", "PERMISSIVE")));
-      vm.getMetadata().setLabels(Map.of("changed", "by-hand"));
-      vm.getMetadata().setAnnotations(Map.of("note", "oops"));
-      return vm;
-    });
+    mgmt.genericKubernetesResources(VIRTUAL_MESHES)
+        .inNamespace(NS)
+        .withName("virtual-mesh")
+        .edit(
+            vm -> {
+              vm.getAdditionalProperties()
+                  .put("spec", Map.of("federation", Map.of("mode", "PERMISSIVE")));
+              vm.getMetadata().setLabels(Map.of("changed", "by-hand"));
+              vm.getMetadata().setAnnotations(Map.of("note", "oops"));
+              return vm;
+            });
     assertThat(configuration()).isNotEqualTo(before);
 
     RestoreResult first = backups.restore(new RestoreInput("mgmt", NS, ID));
 
-    assertThat(first.created()).containsExactlyInAnyOrder("TrafficPolicy gloo-mesh/mgmt-retries",
-        "Settings gloo-mesh/settings");
+    assertThat(first.created())
+        .containsExactlyInAnyOrder(
+            "TrafficPolicy gloo-mesh/mgmt-retries", "Settings gloo-mesh/settings");
     assertThat(first.updated()).containsExactly("VirtualMesh gloo-mesh/virtual-mesh");
     assertThat(configuration()).isEqualTo(before);
 
@@ -101,30 +115,54 @@ class BackupActivitiesImplTest {
   void aBackupLargerThanOneMebibyteIsSplitAndRestoredWhole() {
     // Incompressible annotations, so the compressed backup really is larger than 1 MiB.
     Random random = new Random(7);
-    IntStream.range(0, 60).forEach(i -> {
-      byte[] noise = new byte[24 * 1024];
-      random.nextBytes(noise);
-      mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace(NS).resource(new GenericKubernetesResourceBuilder()
-          .withApiVersion("networking.mesh.gloo.solo.io/v1alpha2").withKind("TrafficPolicy")
-          .withNewMetadata().withName("bulk-" + i).withNamespace(NS)
-          .addToAnnotations("payload", Base64.getEncoder().encodeToString(noise)).endMetadata()
-          .addToAdditionalProperties("spec", Map.of("retries", Map.of("attempts", i)))
-          .build()).create();
-    });
+    IntStream.range(0, 60)
+        .forEach(
+            i -> {
+              byte[] noise = new byte[24 * 1024];
+              random.nextBytes(noise);
+              mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
+                  .inNamespace(NS)
+                  .resource(
+                      new GenericKubernetesResourceBuilder()
+                          .withApiVersion("networking.mesh.gloo.solo.io/v1alpha2")
+                          .withKind("TrafficPolicy")
+                          .withNewMetadata()
+                          .withName("bulk-" + i)
+                          .withNamespace(NS)
+                          .addToAnnotations("payload", Base64.getEncoder().encodeToString(noise))
+                          .endMetadata()
+                          .addToAdditionalProperties(
+                              "spec", Map.of("retries", Map.of("attempts", i)))
+                          .build())
+                  .create();
+            });
     Map<String, Map<String, Object>> before = configuration();
     BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null);
 
     BackupResult backup = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
 
     assertThat(backup.bytes()).isGreaterThan(1024 * 1024);
-    List<Secret> chunks = mgmt.secrets().inNamespace(NS).withLabel(BackupSecrets.BACKUP_LABEL, BackupSecrets.label(ID))
-        .list().getItems();
-    assertThat(chunks).hasSize(backup.chunks()).hasSizeGreaterThan(1)
-        .allSatisfy(s -> assertThat(Base64.getDecoder().decode(s.getData().get(BackupSecrets.DATA_KEY)))
-            .hasSizeLessThanOrEqualTo(BackupSecrets.DEFAULT_CHUNK_BYTES));
+    List<Secret> chunks =
+        mgmt.secrets()
+            .inNamespace(NS)
+            .withLabel(BackupSecrets.BACKUP_LABEL, BackupSecrets.label(ID))
+            .list()
+            .getItems();
+    assertThat(chunks)
+        .hasSize(backup.chunks())
+        .hasSizeGreaterThan(1)
+        .allSatisfy(
+            s ->
+                assertThat(Base64.getDecoder().decode(s.getData().get(BackupSecrets.DATA_KEY)))
+                    .hasSizeLessThanOrEqualTo(BackupSecrets.DEFAULT_CHUNK_BYTES));
 
-    IntStream.range(0, 60).forEach(i ->
-        mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace(NS).withName("bulk-" + i).delete());
+    IntStream.range(0, 60)
+        .forEach(
+            i ->
+                mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
+                    .inNamespace(NS)
+                    .withName("bulk-" + i)
+                    .delete());
     RestoreResult restored = backups.restore(new RestoreInput("mgmt", NS, ID));
 
     assertThat(restored.created()).hasSize(60);
@@ -136,7 +174,10 @@ class BackupActivitiesImplTest {
     BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 512);
     BackupResult first = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
     assertThat(first.chunks()).isGreaterThan(1);
-    mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace(NS).withName("mgmt-retries").delete();
+    mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
+        .inNamespace(NS)
+        .withName("mgmt-retries")
+        .delete();
 
     BackupResult again = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
 
@@ -144,15 +185,23 @@ class BackupActivitiesImplTest {
     assertThat(again.resourcesByKind()).isEqualTo(first.resourcesByKind());
 
     mgmt.secrets().inNamespace(NS).withName(BackupSecrets.secretName(ID, 1)).delete();
-    ApplicationFailure partial = catchThrowableOfType(ApplicationFailure.class,
-        () -> backups.restore(new RestoreInput("mgmt", NS, ID)));
+    ApplicationFailure partial =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> backups.restore(new RestoreInput("mgmt", NS, ID)));
     assertThat(partial.getType()).isEqualTo(FailureTypes.BACKUP_INVALID);
     assertThat(partial.getOriginalMessage()).contains("incomplete", "of " + first.chunks());
-    assertThat(mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace(NS).withName("mgmt-retries").get())
-        .as("nothing restored from a partial backup").isNull();
+    assertThat(
+            mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
+                .inNamespace(NS)
+                .withName("mgmt-retries")
+                .get())
+        .as("nothing restored from a partial backup")
+        .isNull();
 
-    ApplicationFailure none = catchThrowableOfType(ApplicationFailure.class,
-        () -> backups.restore(new RestoreInput("mgmt", NS, "another-run")));
+    ApplicationFailure none =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> backups.restore(new RestoreInput("mgmt", NS, "another-run")));
     assertThat(none.getType()).isEqualTo(FailureTypes.NOT_FOUND);
   }
 
@@ -160,21 +209,32 @@ class BackupActivitiesImplTest {
   private Map<String, Map<String, Object>> configuration() {
     Map<String, Map<String, Object>> all = new TreeMap<>();
     for (ResourceDefinitionContext kind : List.of(TRAFFIC_POLICIES, VIRTUAL_MESHES, SETTINGS)) {
-      for (GenericKubernetesResource r : mgmt.genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
+      for (GenericKubernetesResource r :
+          mgmt.genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("spec", r.getAdditionalProperties().get("spec"));
-        fields.put("labels", r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels());
-        fields.put("annotations", r.getMetadata().getAnnotations() == null ? Map.of()
-            : r.getMetadata().getAnnotations());
-        all.put(r.getKind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), fields);
+        fields.put(
+            "labels", r.getMetadata().getLabels() == null ? Map.of() : r.getMetadata().getLabels());
+        fields.put(
+            "annotations",
+            r.getMetadata().getAnnotations() == null ? Map.of() : r.getMetadata().getAnnotations());
+        all.put(
+            r.getKind() + " " + r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(),
+            fields);
       }
     }
     assertThat(all).isNotEmpty();
     return all;
   }
 
-  private static ResourceDefinitionContext kind(String group, String version, String kind, String plural) {
-    return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
-        .withPlural(plural).withNamespaced(true).build();
+  private static ResourceDefinitionContext kind(
+      String group, String version, String kind, String plural) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(group)
+        .withVersion(version)
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(true)
+        .build();
   }
 }

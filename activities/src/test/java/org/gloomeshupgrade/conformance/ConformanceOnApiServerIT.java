@@ -41,20 +41,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The conformance check's prediction of pruned fields against what a real kube-apiserver prunes, with the
- * published Gloo Mesh CRDs: objects are stored while the CRDs keep every field, the published 0.12.8 CRDs
- * go on through our CRD step, and the server then rewrites each object. It also pins down when the server
- * prunes: on every read as soon as the new CRD is served, and for good on the next write; so a check that reads
- * the objects after the CRD step, as the workflow's conformance step does, no longer sees what will be lost.
- * And it holds the schema errors the check reports against what the server refuses in a dry run, field by field.
+ * The conformance check's prediction of pruned fields against what a real kube-apiserver prunes,
+ * with the published Gloo Mesh CRDs: objects are stored while the CRDs keep every field, the
+ * published 0.12.8 CRDs go on through our CRD step, and the server then rewrites each object. It
+ * also pins down when the server prunes: on every read as soon as the new CRD is served, and for
+ * good on the next write; so a check that reads the objects after the CRD step, as the workflow's
+ * conformance step does, no longer sees what will be lost. And it holds the schema errors the check
+ * reports against what the server refuses in a dry run, field by field.
  */
 class ConformanceOnApiServerIT {
   private static final ObjectMapper JSON = Serialization.jsonMapper();
   private static final String TARGET = "0.12.8";
   private static final String BEFORE = "0.11.3";
 
-  /** What a structural schema has that plain JSON Schema reads otherwise, in one schema of our own. */
-  private static final String STRUCTURAL_SPECIFICS = """
+  /**
+   * What a structural schema has that plain JSON Schema reads otherwise, in one schema of our own.
+   */
+  private static final String STRUCTURAL_SPECIFICS =
+      """
       {"type": "object",
        "properties": {
          "spec": {"type": "object", "required": ["name"], "properties": {
@@ -82,7 +86,9 @@ class ConformanceOnApiServerIT {
   @BeforeAll
   static void start() {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    assumeTrue(PublishedCrds.folder() != null, "the published CRDs (shared/gloo-mesh-crds) are not on this machine");
+    assumeTrue(
+        PublishedCrds.folder() != null,
+        "the published CRDs (shared/gloo-mesh-crds) are not on this machine");
     sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).remoteClusters().build();
     clients = new KubernetesClients(sim.kubeconfig(), "mgmt");
     client = sim.client("mgmt");
@@ -122,10 +128,12 @@ class ConformanceOnApiServerIT {
     for (GenericKubernetesResource before : stored) {
       ConformanceActivitiesImpl.check(before, installed).stream()
           .filter(p -> p.hint().contains("would drop"))
-          .forEach(p -> predicted.add(p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()));
+          .forEach(
+              p -> predicted.add(p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()));
       // The user applies the object again as it was: the
       // server prunes it with the new schema and stores it.
-      RemovedFields diff = RemovedFields.between(JSON.valueToTree(before), JSON.valueToTree(rewrite(before)));
+      RemovedFields diff =
+          RemovedFields.between(JSON.valueToTree(before), JSON.valueToTree(rewrite(before)));
       diff.removed().forEach(path -> dropped.add(id(before) + " " + path));
       diff.addedOrChanged().forEach(path -> addedOrChanged.add(id(before) + " " + path));
     }
@@ -153,10 +161,12 @@ class ConformanceOnApiServerIT {
     // Any write stores the object as read: kubectl annotate,
     // a controller's status update, a helm upgrade.
     crds.installPublished(TARGET);
-    settings(ns).edit(s -> {
-      s.getMetadata().setAnnotations(Map.of("touched-by", "conformance-it"));
-      return s;
-    });
+    settings(ns)
+        .edit(
+            s -> {
+              s.getMetadata().setAnnotations(Map.of("touched-by", "conformance-it"));
+              return s;
+            });
     crds.installSchemaless(BEFORE);
     assertThat(settingsSpec(ns)).containsKey("mtls").doesNotContainKey("istio");
   }
@@ -167,8 +177,10 @@ class ConformanceOnApiServerIT {
     crds.installSchemaless(BEFORE);
     String ns = namespace("late-check");
     Fixtures.create(client, ns);
-    List<GenericKubernetesResource> stored = userConfiguration().stream()
-        .filter(r -> ns.equals(r.getMetadata().getNamespace())).toList();
+    List<GenericKubernetesResource> stored =
+        userConfiguration().stream()
+            .filter(r -> ns.equals(r.getMetadata().getNamespace()))
+            .toList();
 
     crds.installPublished(TARGET);
     List<CrdKind> installed = CrdKinds.ofGroups(client, "mgmt", GlooMeshGroups.ALL);
@@ -177,30 +189,42 @@ class ConformanceOnApiServerIT {
     // The workflow checks conformance after its CRD step;
     // by then the server serves every object pruned.
     assertThat(late.problems()).noneMatch(p -> ns.equals(p.namespace()));
-    assertThat(stored).flatMap(r -> ConformanceActivitiesImpl.check(r, installed))
-        .extracting(ConformanceProblem::path).contains("$.spec.istio", "$.spec.retries.retryOn");
+    assertThat(stored)
+        .flatMap(r -> ConformanceActivitiesImpl.check(r, installed))
+        .extracting(ConformanceProblem::path)
+        .contains("$.spec.istio", "$.spec.retries.retryOn");
   }
 
-  /** What preflight does instead: the target's CRDs read from the CRD source, the objects as still stored. */
+  /**
+   * What preflight does instead: the target's CRDs read from the CRD source, the objects as still
+   * stored.
+   */
   @Test
   void theCheckBeforeTheUpgradeReportsExactlyWhatTheServerDropsAfterIt() {
     CrdSwitch crds = new CrdSwitch(clients, "mgmt", scratch);
     crds.installSchemaless(BEFORE);
     String ns = namespace("preflight-check");
     Fixtures.create(client, ns);
-    List<GenericKubernetesResource> stored = userConfiguration().stream()
-        .filter(r -> ns.equals(r.getMetadata().getNamespace())).toList();
+    List<GenericKubernetesResource> stored =
+        userConfiguration().stream()
+            .filter(r -> ns.equals(r.getMetadata().getNamespace()))
+            .toList();
 
-    ConformanceReport early = new ConformanceActivitiesImpl(clients).checkAgainstTarget(
-        new CrdApplyInput("mgmt", PublishedCrds.management(TARGET).toString(), TARGET, 60));
+    ConformanceReport early =
+        new ConformanceActivitiesImpl(clients)
+            .checkAgainstTarget(
+                new CrdApplyInput("mgmt", PublishedCrds.management(TARGET).toString(), TARGET, 60));
     Set<String> predicted = new TreeSet<>();
-    early.problems().stream().filter(p -> ns.equals(p.namespace()) && p.hint().contains("would drop"))
-        .forEach(p -> predicted.add(p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()));
+    early.problems().stream()
+        .filter(p -> ns.equals(p.namespace()) && p.hint().contains("would drop"))
+        .forEach(
+            p -> predicted.add(p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path()));
 
     crds.installPublished(TARGET);
     Set<String> dropped = new TreeSet<>();
     for (GenericKubernetesResource before : stored) {
-      RemovedFields.between(JSON.valueToTree(before), JSON.valueToTree(rewrite(before))).removed()
+      RemovedFields.between(JSON.valueToTree(before), JSON.valueToTree(rewrite(before)))
+          .removed()
           .forEach(path -> dropped.add(id(before) + " " + path));
     }
     assertThat(dropped).containsAll(Fixtures.dropped(ns));
@@ -213,7 +237,8 @@ class ConformanceOnApiServerIT {
     crds.installPublished(TARGET);
     String ns = namespace("schema-checks");
     List<CrdKind> installed = CrdKinds.ofGroups(client, "mgmt", GlooMeshGroups.ALL);
-    String policy = """
+    String policy =
+        """
         {"destinationSelector": [{"kubeServiceRefs": {"services": [{"name": "reviews", "namespace": "bookinfo"}]}}],
          "httpRequestMatchers": [{"prefix": "/reviews", "method": {"method": "GET"}}],
          "retries": {"attempts": 3, "perTryTimeout": "2s"},
@@ -224,37 +249,79 @@ class ConformanceOnApiServerIT {
     record Case(String kind, String spec) {}
     Map<String, Case> cases = new LinkedHashMap<>();
     cases.put("conforming", new Case("TrafficPolicy", policy));
-    cases.put("enum", new Case("TrafficPolicy",
-        with(policy, "/httpRequestMatchers/0/method", "method", "\"FETCH\"")));
+    cases.put(
+        "enum",
+        new Case(
+            "TrafficPolicy", with(policy, "/httpRequestMatchers/0/method", "method", "\"FETCH\"")));
     cases.put("type", new Case("TrafficPolicy", with(policy, "/retries", "attempts", "\"three\"")));
-    cases.put("minimum", new Case("TrafficPolicy", with(policy, "/trafficShift/destinations/0", "weight", "-1")));
-    cases.put("oneof", new Case("TrafficPolicy", with(policy, "/httpRequestMatchers/0", "exact", "\"/r\"")));
+    cases.put(
+        "minimum",
+        new Case("TrafficPolicy", with(policy, "/trafficShift/destinations/0", "weight", "-1")));
+    cases.put(
+        "oneof",
+        new Case("TrafficPolicy", with(policy, "/httpRequestMatchers/0", "exact", "\"/r\"")));
     // allowCredentials is nullable; attempts is not,
     // and the server drops its null before validating.
-    cases.put("nulls", new Case("TrafficPolicy",
-        with(with(policy, "/corsPolicy", "allowCredentials", "null"), "/retries", "attempts", "null")));
+    cases.put(
+        "nulls",
+        new Case(
+            "TrafficPolicy",
+            with(
+                with(policy, "/corsPolicy", "allowCredentials", "null"),
+                "/retries",
+                "attempts",
+                "null")));
     // permissive has maxProperties: 0; the server prunes x first.
-    cases.put("pruned-then-valid", new Case("VirtualMesh", """
+    cases.put(
+        "pruned-then-valid",
+        new Case(
+            "VirtualMesh",
+            """
         {"federation": {"permissive": {"x": 1}}}"""));
-    cases.put("virtual-mesh-enum", new Case("VirtualMesh", """
+    cases.put(
+        "virtual-mesh-enum",
+        new Case(
+            "VirtualMesh",
+            """
         {"globalAccessPolicy": "ON"}"""));
-    cases.put("settings-enum", new Case("Settings", """
+    cases.put(
+        "settings-enum",
+        new Case(
+            "Settings",
+            """
         {"mtls": {"istio": {"tlsMode": "STRICT"}}}"""));
-    cases.put("oneof-in-allof", new Case("WasmDeployment", """
+    cases.put(
+        "oneof-in-allof",
+        new Case(
+            "WasmDeployment",
+            """
         {"filters": [{"localPathSource": "/a.wasm", "httpUriSource": {"uri": "https://example.com/a.wasm"}}]}"""));
 
     Map<String, Set<String>> reported = new TreeMap<>();
     Map<String, Set<String>> refused = new TreeMap<>();
-    cases.forEach((name, c) -> {
-      CrdKind kind = installed.stream().filter(k -> k.kind().equals(c.kind())).findFirst().orElseThrow();
-      GenericKubernetesResource r = new GenericKubernetesResourceBuilder()
-          .withApiVersion(kind.group() + "/" + kind.version()).withKind(kind.kind())
-          .withNewMetadata().withName(name).withNamespace(ns).endMetadata().build();
-      r.setAdditionalProperty("spec", JSON.convertValue(read(c.spec()), Map.class));
-      reported.put(name, new TreeSet<>(ConformanceActivitiesImpl.check(r, installed).stream()
-          .filter(p -> !p.hint().contains("would drop")).map(p -> JsonPaths.name(p.path())).toList()));
-      refused.put(name, DryRunRefusals.fields(client, kind.context(), r));
-    });
+    cases.forEach(
+        (name, c) -> {
+          CrdKind kind =
+              installed.stream().filter(k -> k.kind().equals(c.kind())).findFirst().orElseThrow();
+          GenericKubernetesResource r =
+              new GenericKubernetesResourceBuilder()
+                  .withApiVersion(kind.group() + "/" + kind.version())
+                  .withKind(kind.kind())
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(ns)
+                  .endMetadata()
+                  .build();
+          r.setAdditionalProperty("spec", JSON.convertValue(read(c.spec()), Map.class));
+          reported.put(
+              name,
+              new TreeSet<>(
+                  ConformanceActivitiesImpl.check(r, installed).stream()
+                      .filter(p -> !p.hint().contains("would drop"))
+                      .map(p -> JsonPaths.name(p.path()))
+                      .toList()));
+          refused.put(name, DryRunRefusals.fields(client, kind.context(), r));
+        });
 
     assertThat(reported).isEqualTo(refused);
     assertThat(refused.get("conforming")).isEmpty();
@@ -266,19 +333,31 @@ class ConformanceOnApiServerIT {
   @Test
   void theServerAgreesOnWhatStructuralSchemasMeanBeyondPlainJsonSchema() {
     String group = "schema-checks.gloo-mesh-upgrade.test";
-    CustomResourceDefinition crd = JSON.convertValue(read("""
+    CustomResourceDefinition crd =
+        JSON.convertValue(
+            read(
+                """
         {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
          "metadata": {"name": "examples.%s"},
          "spec": {"group": "%s", "scope": "Namespaced",
                   "names": {"kind": "Example", "plural": "examples", "singular": "example", "listKind": "ExampleList"},
                   "versions": [{"name": "v1", "served": true, "storage": true,
                                 "subresources": {"status": {}}, "schema": {"openAPIV3Schema": %s}}]}}
-        """.formatted(group, group, STRUCTURAL_SPECIFICS)), CustomResourceDefinition.class);
+        """
+                    .formatted(group, group, STRUCTURAL_SPECIFICS)),
+            CustomResourceDefinition.class);
     client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-    ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(group).withVersion("v1")
-        .withPlural("examples").withKind("Example").withNamespaced(true).build();
+    ResourceDefinitionContext context =
+        new ResourceDefinitionContext.Builder()
+            .withGroup(group)
+            .withVersion("v1")
+            .withPlural("examples")
+            .withKind("Example")
+            .withNamespaced(true)
+            .build();
     String ns = namespace("structural-specifics");
-    String conforming = """
+    String conforming =
+        """
         {"name": "web", "port": 8080, "surge": "25%", "mode": "A", "optional": null, "ratio": 0.5,
          "timeout": "1h30m", "since": "2021-03-04T05:06:07Z", "count": 99999999999,
          "template": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"any": 1}},
@@ -294,23 +373,44 @@ class ConformanceOnApiServerIT {
     cases.put("null-in-a-nullable-enum", with(conforming, "", "mode", "null"));
     cases.put("null-not-nullable", with(conforming, "", "ratio", "null"));
     cases.put("exclusive-maximum", with(conforming, "", "ratio", "1"));
-    cases.put("embedded-without-kind",
+    cases.put(
+        "embedded-without-kind",
         with(conforming, "", "template", "{\"apiVersion\": \"v1\", \"spec\": {}}"));
     cases.put("map-value", with(conforming, "", "labels", "{\"app\": 1}"));
     // Let the server serve the new kind before asking it anything.
-    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> DryRunRefusals.fields(client, context, example(ns, "probe", conforming)) != null);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> DryRunRefusals.fields(client, context, example(ns, "probe", conforming)) != null);
 
     Map<String, Set<String>> reported = new TreeMap<>();
     Map<String, Set<String>> refused = new TreeMap<>();
-    JsonNode schema = JSON.valueToTree(client.apiextensions().v1().customResourceDefinitions()
-        .withName("examples." + group).get().getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema());
-    cases.forEach((name, spec) -> {
-      GenericKubernetesResource r = example(ns, name, spec);
-      reported.put(name, new TreeSet<>(SchemaConformance.check(JSON.valueToTree(r), schema, false).stream()
-          .filter(p -> !p.hint().contains("would drop")).map(p -> JsonPaths.name(p.path())).toList()));
-      refused.put(name, DryRunRefusals.fields(client, context, r));
-    });
+    JsonNode schema =
+        JSON.valueToTree(
+            client
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .withName("examples." + group)
+                .get()
+                .getSpec()
+                .getVersions()
+                .get(0)
+                .getSchema()
+                .getOpenAPIV3Schema());
+    cases.forEach(
+        (name, spec) -> {
+          GenericKubernetesResource r = example(ns, name, spec);
+          reported.put(
+              name,
+              new TreeSet<>(
+                  SchemaConformance.check(JSON.valueToTree(r), schema, false).stream()
+                      .filter(p -> !p.hint().contains("would drop"))
+                      .map(p -> JsonPaths.name(p.path()))
+                      .toList()));
+          refused.put(name, DryRunRefusals.fields(client, context, r));
+        });
 
     assertThat(reported).isEqualTo(refused);
     assertThat(refused.get("conforming")).isEmpty();
@@ -318,15 +418,22 @@ class ConformanceOnApiServerIT {
     assertThat(refused.get("null-in-a-nullable-enum")).containsExactly("spec.mode");
     assertThat(refused.get("null-not-nullable")).isEmpty();
     // The one known difference: formats only annotate here, and the server does check date-time.
-    GenericKubernetesResource noZone = example(ns, "no-zone", with(conforming, "", "since", "\"2021-03-04T05:06:07\""));
+    GenericKubernetesResource noZone =
+        example(ns, "no-zone", with(conforming, "", "since", "\"2021-03-04T05:06:07\""));
     assertThat(DryRunRefusals.fields(client, context, noZone)).containsExactly("spec.since");
     assertThat(SchemaConformance.check(JSON.valueToTree(noZone), schema, false)).isEmpty();
   }
 
   private static GenericKubernetesResource example(String ns, String name, String spec) {
-    GenericKubernetesResource r = new GenericKubernetesResourceBuilder()
-        .withApiVersion("schema-checks.gloo-mesh-upgrade.test/v1").withKind("Example")
-        .withNewMetadata().withName(name).withNamespace(ns).endMetadata().build();
+    GenericKubernetesResource r =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("schema-checks.gloo-mesh-upgrade.test/v1")
+            .withKind("Example")
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(ns)
+            .endMetadata()
+            .build();
     r.setAdditionalProperty("spec", JSON.convertValue(read(spec), Map.class));
     return r;
   }
@@ -352,8 +459,11 @@ class ConformanceOnApiServerIT {
   }
 
   private static Resource<GenericKubernetesResource> settings(String ns) {
-    return client.genericKubernetesResources(MeshFixtures.context(GlooMeshGroups.SETTINGS, "v1alpha2", "Settings"))
-        .inNamespace(ns).withName(Fixtures.SETTINGS_NAME);
+    return client
+        .genericKubernetesResources(
+            MeshFixtures.context(GlooMeshGroups.SETTINGS, "v1alpha2", "Settings"))
+        .inNamespace(ns)
+        .withName(Fixtures.SETTINGS_NAME);
   }
 
   @SuppressWarnings("unchecked")
@@ -362,11 +472,15 @@ class ConformanceOnApiServerIT {
   }
 
   private static GenericKubernetesResource rewrite(GenericKubernetesResource before) {
-    GenericKubernetesResource again = JSON.convertValue(JSON.valueToTree(before), GenericKubernetesResource.class);
+    GenericKubernetesResource again =
+        JSON.convertValue(JSON.valueToTree(before), GenericKubernetesResource.class);
     again.getMetadata().setResourceVersion(null);
     again.getMetadata().setManagedFields(null);
-    return client.genericKubernetesResources(contextOf(before)).inNamespace(before.getMetadata().getNamespace())
-        .resource(again).update();
+    return client
+        .genericKubernetesResources(contextOf(before))
+        .inNamespace(before.getMetadata().getNamespace())
+        .resource(again)
+        .update();
   }
 
   private static List<GenericKubernetesResource> userConfiguration() {
@@ -379,8 +493,13 @@ class ConformanceOnApiServerIT {
 
   private static ResourceDefinitionContext contextOf(GenericKubernetesResource r) {
     return CrdKinds.ofGroups(client, "mgmt", GlooMeshGroups.USER_CONFIGURATION).stream()
-        .filter(k -> (k.group() + "/" + k.version()).equals(r.getApiVersion()) && k.kind().equals(r.getKind()))
-        .findFirst().orElseThrow().context();
+        .filter(
+            k ->
+                (k.group() + "/" + k.version()).equals(r.getApiVersion())
+                    && k.kind().equals(r.getKind()))
+        .findFirst()
+        .orElseThrow()
+        .context();
   }
 
   private static String id(GenericKubernetesResource r) {
@@ -388,7 +507,9 @@ class ConformanceOnApiServerIT {
   }
 
   private static String namespace(String name) {
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .create();
     return name;
   }

@@ -27,9 +27,10 @@ import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 
 /**
- * Puts the published CRDs of a Gloo Mesh version on the cluster through our CRD step, either as published or
- * without their schemas (as CRDs installed without validation, which keep every field), and waits until the
- * API server serves them: it swaps a CRD's storage some moments after the CRD is written, not at once.
+ * Puts the published CRDs of a Gloo Mesh version on the cluster through our CRD step, either as
+ * published or without their schemas (as CRDs installed without validation, which keep every
+ * field), and waits until the API server serves them: it swaps a CRD's storage some moments after
+ * the CRD is written, not at once.
  */
 final class CrdSwitch {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -55,7 +56,8 @@ final class CrdSwitch {
           if (GlooMeshGroups.USER_CONFIGURATION.stream()
               .noneMatch(g -> file.getFileName().toString().startsWith(g + "_"))) {
             // The other groups as published: the CRD step only applies a version's complete set.
-            Files.copy(file, folder.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                file, folder.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             continue;
           }
           StringBuilder out = new StringBuilder();
@@ -82,24 +84,38 @@ final class CrdSwitch {
   }
 
   private void install(Path folder, String version, boolean keepsEveryField) {
-    new CrdActivitiesImpl(clients).apply(new CrdApplyInput(context, folder.toString(), version, 60));
+    new CrdActivitiesImpl(clients)
+        .apply(new CrdApplyInput(context, folder.toString(), version, 60));
     KubernetesClient client = clients.forContext(context);
     List<CrdKind> kinds = CrdKinds.ofGroups(client, context, GlooMeshGroups.USER_CONFIGURATION);
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> kinds.stream()
-        .allMatch(kind -> keepsCanaryField(client, kind) == keepsEveryField));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                kinds.stream().allMatch(kind -> keepsCanaryField(client, kind) == keepsEveryField));
   }
 
-  /** Asks the server, in a dry run, to create an object with a field no schema has, and sees if it kept it. */
+  /**
+   * Asks the server, in a dry run, to create an object with a field no schema has, and sees if it
+   * kept it.
+   */
   private static boolean keepsCanaryField(KubernetesClient client, CrdKind kind) {
-    GenericKubernetesResource canary = new GenericKubernetesResourceBuilder()
-        .withApiVersion(kind.group() + "/" + kind.version()).withKind(kind.kind())
-        .withNewMetadata().withName("canary").withNamespace(kind.namespaced() ? "default" : null).endMetadata()
-        .build();
+    GenericKubernetesResource canary =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion(kind.group() + "/" + kind.version())
+            .withKind(kind.kind())
+            .withNewMetadata()
+            .withName("canary")
+            .withNamespace(kind.namespaced() ? "default" : null)
+            .endMetadata()
+            .build();
     canary.setAdditionalProperty("spec", Map.of(CANARY_FIELD, true));
     var operation = client.genericKubernetesResources(kind.context());
-    GenericKubernetesResource answer = kind.namespaced()
-        ? operation.inNamespace("default").resource(canary).dryRun().create()
-        : operation.resource(canary).dryRun().create();
+    GenericKubernetesResource answer =
+        kind.namespaced()
+            ? operation.inNamespace("default").resource(canary).dryRun().create()
+            : operation.resource(canary).dryRun().create();
     Object spec = answer.getAdditionalProperties().get("spec");
     return spec instanceof Map<?, ?> map && map.containsKey(CANARY_FIELD);
   }

@@ -10,7 +10,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** What a real API server refuses in an object: the fields it names when a server-side dry-run create fails. */
+/**
+ * What a real API server refuses in an object: the fields it names when a server-side dry-run
+ * create fails.
+ */
 final class DryRunRefusals {
   /** oneOf and allOf failures come with no field ("<nil>") and name it in their message. */
   private static final Pattern FIELD_IN_MESSAGE = Pattern.compile("\"([^\"]+)\" must validate ");
@@ -18,10 +21,15 @@ final class DryRunRefusals {
   private DryRunRefusals() {}
 
   /** Empty when the server accepts the object; the fields it names otherwise (422). */
-  static Set<String> fields(KubernetesClient client, ResourceDefinitionContext context, GenericKubernetesResource r) {
+  static Set<String> fields(
+      KubernetesClient client, ResourceDefinitionContext context, GenericKubernetesResource r) {
     try {
-      client.genericKubernetesResources(context).inNamespace(r.getMetadata().getNamespace()).resource(r)
-          .dryRun().create();
+      client
+          .genericKubernetesResources(context)
+          .inNamespace(r.getMetadata().getNamespace())
+          .resource(r)
+          .dryRun()
+          .create();
       return new TreeSet<>();
     } catch (KubernetesClientException e) {
       if (e.getCode() != 422) {

@@ -17,9 +17,9 @@ import org.gloomeshupgrade.crds.PublishedCrds;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 
 /**
- * The user-configuration CRDs of a published Gloo Mesh version, as the conformance step gets them: converted to
- * {@code apiextensions.k8s.io/v1} by our converter, read into the fabric8 model, and the served version's schema
- * taken back out of it.
+ * The user-configuration CRDs of a published Gloo Mesh version, as the conformance step gets them:
+ * converted to {@code apiextensions.k8s.io/v1} by our converter, read into the fabric8 model, and
+ * the served version's schema taken back out of it.
  */
 final class PublishedSchemas {
   static final String[] VERSIONS = {"0.10.10", "0.11.3", "0.12.0", "0.12.8"};
@@ -42,8 +42,9 @@ final class PublishedSchemas {
       for (Path file : files.sorted().toList()) {
         for (CrdSource.Crd crd : CrdSource.parse(Files.readString(file), file.toString())) {
           if (GlooMeshGroups.USER_CONFIGURATION.contains(crd.group())) {
-            CustomResourceDefinition v1 = JSON.convertValue(CrdManifestConverter.toV1(crd.manifest()),
-                CustomResourceDefinition.class);
+            CustomResourceDefinition v1 =
+                JSON.convertValue(
+                    CrdManifestConverter.toV1(crd.manifest()), CustomResourceDefinition.class);
             byKind.put(v1.getSpec().getNames().getKind(), v1);
           }
         }
@@ -61,18 +62,22 @@ final class PublishedSchemas {
   CustomResourceDefinition crd(String kind) {
     CustomResourceDefinition crd = byKind.get(kind);
     if (crd == null) {
-      throw new IllegalArgumentException("no published CRD of kind " + kind + ": " + byKind.keySet());
+      throw new IllegalArgumentException(
+          "no published CRD of kind " + kind + ": " + byKind.keySet());
     }
     return crd;
   }
 
   /** "networking.mesh.gloo.solo.io/v1alpha2" for TrafficPolicy. */
   String apiVersion(String kind) {
-    return crd(kind).getSpec().getGroup() + "/" + crd(kind).getSpec().getVersions().get(0).getName();
+    return crd(kind).getSpec().getGroup()
+        + "/"
+        + crd(kind).getSpec().getVersions().get(0).getName();
   }
 
   JsonNode schema(String kind) {
-    return JSON.valueToTree(crd(kind).getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema());
+    return JSON.valueToTree(
+        crd(kind).getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema());
   }
 
   boolean preservesUnknownFields(String kind) {

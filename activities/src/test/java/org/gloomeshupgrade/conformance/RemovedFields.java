@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the API server did to an object, from its JSON before and after: the fields it removed, and anything it
- * added or changed (which pruning never does). Paths are written as the conformance check writes them, and
- * metadata and status, which the server and the controllers own, are left out.
+ * What the API server did to an object, from its JSON before and after: the fields it removed, and
+ * anything it added or changed (which pruning never does). Paths are written as the conformance
+ * check writes them, and metadata and status, which the server and the controllers own, are left
+ * out.
  */
 record RemovedFields(List<String> removed, List<String> addedOrChanged) {
   private static final Set<String> NOT_COMPARED = Set.of("metadata", "status");
@@ -23,11 +24,14 @@ record RemovedFields(List<String> removed, List<String> addedOrChanged) {
         diff.compare(field.getValue(), after.get(field.getKey()), "$" + segment(field.getKey()));
       }
     }
-    after.fieldNames().forEachRemaining(name -> {
-      if (!NOT_COMPARED.contains(name) && !before.has(name)) {
-        diff.addedOrChanged.add("$" + segment(name));
-      }
-    });
+    after
+        .fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!NOT_COMPARED.contains(name) && !before.has(name)) {
+                diff.addedOrChanged.add("$" + segment(name));
+              }
+            });
     return diff;
   }
 
@@ -35,12 +39,18 @@ record RemovedFields(List<String> removed, List<String> addedOrChanged) {
     if (after == null) {
       removed.add(path);
     } else if (before.isObject() && after.isObject()) {
-      before.fields().forEachRemaining(f -> compare(f.getValue(), after.get(f.getKey()), path + segment(f.getKey())));
-      after.fieldNames().forEachRemaining(name -> {
-        if (!before.has(name)) {
-          addedOrChanged.add(path + segment(name));
-        }
-      });
+      before
+          .fields()
+          .forEachRemaining(
+              f -> compare(f.getValue(), after.get(f.getKey()), path + segment(f.getKey())));
+      after
+          .fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (!before.has(name)) {
+                  addedOrChanged.add(path + segment(name));
+                }
+              });
     } else if (before.isArray() && after.isArray() && before.size() == after.size()) {
       for (int i = 0; i < before.size(); i++) {
         compare(before.get(i), after.get(i), path + "[" + i + "]");
@@ -51,7 +61,8 @@ record RemovedFields(List<String> removed, List<String> addedOrChanged) {
   }
 
   private static String segment(String key) {
-    return key.matches("[A-Za-z_][A-Za-z0-9_]*") ? "." + key
+    return key.matches("[A-Za-z_][A-Za-z0-9_]*")
+        ? "." + key
         : "['" + key.replace("\\", "\\\\").replace("'", "\\'") + "']";
   }
 }

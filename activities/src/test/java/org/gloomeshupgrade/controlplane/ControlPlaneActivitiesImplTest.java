@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.Config;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
-import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -42,6 +42,7 @@ class ControlPlaneActivitiesImplTest {
 
   KubernetesClient client;
   KubernetesMockServer server;
+
   /** "verb resource" pairs the simulated RBAC denies; everything else is allowed. */
   private final Set<String> denied = new HashSet<>();
 
@@ -51,16 +52,34 @@ class ControlPlaneActivitiesImplTest {
   @BeforeEach
   void setUp() {
     clients = MockKubeconfig.context("mgmt", client).clients(tmp);
-    server.expect().post().withPath(SSAR_PATH).andReply(201, request -> {
-      SelfSubjectAccessReview review = Serialization.unmarshal(request.getBody().readUtf8(),
-          SelfSubjectAccessReview.class);
-      ResourceAttributes asked = review.getSpec().getResourceAttributes();
-      review.setStatus(new SubjectAccessReviewStatusBuilder()
-          .withAllowed(!denied.contains(asked.getVerb() + " " + asked.getResource())).build());
-      return review;
-    }).always();
-    client.apps().deployments().resource(RenderedManifestInstallerTest.deployment("discovery", "0.11.2", 0)).create();
-    client.apps().deployments().resource(RenderedManifestInstallerTest.deployment("networking", "0.11.2", 0)).create();
+    server
+        .expect()
+        .post()
+        .withPath(SSAR_PATH)
+        .andReply(
+            201,
+            request -> {
+              SelfSubjectAccessReview review =
+                  Serialization.unmarshal(
+                      request.getBody().readUtf8(), SelfSubjectAccessReview.class);
+              ResourceAttributes asked = review.getSpec().getResourceAttributes();
+              review.setStatus(
+                  new SubjectAccessReviewStatusBuilder()
+                      .withAllowed(!denied.contains(asked.getVerb() + " " + asked.getResource()))
+                      .build());
+              return review;
+            })
+        .always();
+    client
+        .apps()
+        .deployments()
+        .resource(RenderedManifestInstallerTest.deployment("discovery", "0.11.2", 0))
+        .create();
+    client
+        .apps()
+        .deployments()
+        .resource(RenderedManifestInstallerTest.deployment("networking", "0.11.2", 0))
+        .create();
     HelmReleaseSecrets.seed(client, NS, "gloo-mesh", "gloo-mesh", "0.11.2", 4, "deployed");
   }
 
@@ -71,10 +90,12 @@ class ControlPlaneActivitiesImplTest {
 
   @Test
   void scalesBackWhatTheInstallStarted() {
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
-        Map.of(InstallMethod.HELM, new ScalingUpInstaller(client, 1)));
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(
+            clients, Map.of(InstallMethod.HELM, new ScalingUpInstaller(client, 1)));
 
-    ControlPlaneResult result = activities.upgrade(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+    ControlPlaneResult result =
+        activities.upgrade(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
 
     assertThat(result.method()).isEqualTo("helm");
     assertThat(result.revisionBefore()).isEqualTo(3);
@@ -82,36 +103,56 @@ class ControlPlaneActivitiesImplTest {
     assertThat(result.output()).isEqualTo("chart installed");
     assertThat(result.replicasReset()).containsExactly(NS + "/discovery", NS + "/networking");
     for (String name : List.of("discovery", "networking")) {
-      assertThat(client.apps().deployments().inNamespace(NS).withName(name).get().getSpec().getReplicas())
-          .as(name).isZero();
+      assertThat(
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(NS)
+                  .withName(name)
+                  .get()
+                  .getSpec()
+                  .getReplicas())
+          .as(name)
+          .isZero();
     }
   }
 
   @Test
   void reportsNothingWhenBothStayedAtZero() {
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
-        Map.of(InstallMethod.MANIFESTS, new ScalingUpInstaller(client, 0)));
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(
+            clients, Map.of(InstallMethod.MANIFESTS, new ScalingUpInstaller(client, 0)));
     ControlPlaneResult result = activities.upgrade(input(InstallMethod.MANIFESTS, "", "0.11.3"));
     assertThat(result.method()).isEqualTo("manifests");
     assertThat(result.replicasReset()).isEmpty();
-    assertThat(result.applied()).containsExactly("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
+    assertThat(result.applied())
+        .containsExactly("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
   }
 
   @Test
   void helmResolvesALocalChartOfTheTargetVersion() {
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
-    ToolingReport report = activities.resolveTooling(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+    ToolingReport report =
+        activities.resolveTooling(
+            input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
     assertThat(report.tool()).isEqualTo("helm");
     assertThat(report.resolvedChart()).isEqualTo(TestChart.folder().toAbsolutePath().toString());
     assertThat(report.toolVersion()).startsWith("v3.");
 
     Path archive = TestChart.packageInto(mkdir("pkg"));
-    ToolingReport fromArchive = activities.resolveTooling(input(InstallMethod.MANIFESTS, archive.toString(), "0.11.3"));
+    ToolingReport fromArchive =
+        activities.resolveTooling(input(InstallMethod.MANIFESTS, archive.toString(), "0.11.3"));
     assertThat(fromArchive.resolvedChart()).isEqualTo(archive.toAbsolutePath().toString());
 
-    assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.4")),
+    assertTooling(
+        () ->
+            activities.resolveTooling(
+                input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.4")),
         "version 0.11.3, not the target 0.11.4");
-    assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, tmp.resolve("nope").toString(), "0.11.3")),
+    assertTooling(
+        () ->
+            activities.resolveTooling(
+                input(InstallMethod.HELM, tmp.resolve("nope").toString(), "0.11.3")),
         "does not exist on the worker");
   }
 
@@ -119,16 +160,19 @@ class ControlPlaneActivitiesImplTest {
   void toolingChecksThePermissionsTheChartsObjectsNeedAndNamesEveryMissingOne() {
     TestChart.registerSettingsCrd(client);
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
-    ControlPlaneInput manifests = input(InstallMethod.MANIFESTS, TestChart.folder().toString(), "0.11.3");
+    ControlPlaneInput manifests =
+        input(InstallMethod.MANIFESTS, TestChart.folder().toString(), "0.11.3");
 
-    assertThat(activities.resolveTooling(manifests).detail()).contains("permission(s) to write its objects confirmed")
+    assertThat(activities.resolveTooling(manifests).detail())
+        .contains("permission(s) to write its objects confirmed")
         .doesNotContain("not checked");
 
     denied.addAll(List.of("update deployments", "create settings"));
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.resolveTooling(manifests));
+    ApplicationFailure failure =
+        catchThrowableOfType(ApplicationFailure.class, () -> activities.resolveTooling(manifests));
     assertThat(failure.getType()).isEqualTo(FailureTypes.MISSING_PERMISSIONS);
-    assertThat(failure.getOriginalMessage()).contains("lacks 2 permission(s)")
+    assertThat(failure.getOriginalMessage())
+        .contains("lacks 2 permission(s)")
         .contains("update apps/deployments in gloo-mesh on mgmt")
         .contains("create settings.mesh.gloo.solo.io/settings in gloo-mesh on mgmt")
         .contains("Nothing was changed");
@@ -139,14 +183,34 @@ class ControlPlaneActivitiesImplTest {
     TestChart.registerSettingsCrd(client);
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
 
-    ToolingReport named = activities.resolveTooling(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
-    ToolingReport found = activities.resolveTooling(new ControlPlaneInput("mgmt", NS, InstallMethod.HELM, "",
-        TestChart.folder().toString(), "", "0.11.3", "discovery", "networking"));
+    ToolingReport named =
+        activities.resolveTooling(
+            input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+    ToolingReport found =
+        activities.resolveTooling(
+            new ControlPlaneInput(
+                "mgmt",
+                NS,
+                InstallMethod.HELM,
+                "",
+                TestChart.folder().toString(),
+                "",
+                "0.11.3",
+                "discovery",
+                "networking"));
 
-    assertThat(named.detail()).startsWith("helm upgrade of release " + NS + "/gloo-mesh at revision 4 (named in the"
-        + " request) to chart gloo-mesh 0.11.3");
-    assertThat(found.detail()).startsWith("helm upgrade of release " + NS + "/gloo-mesh at revision 4 (the only"
-        + " deployed release of chart gloo-mesh (0.11.2))");
+    assertThat(named.detail())
+        .startsWith(
+            "helm upgrade of release "
+                + NS
+                + "/gloo-mesh at revision 4 (named in the"
+                + " request) to chart gloo-mesh 0.11.3");
+    assertThat(found.detail())
+        .startsWith(
+            "helm upgrade of release "
+                + NS
+                + "/gloo-mesh at revision 4 (the only"
+                + " deployed release of chart gloo-mesh (0.11.2))");
   }
 
   @Test
@@ -154,14 +218,30 @@ class ControlPlaneActivitiesImplTest {
     TestChart.registerSettingsCrd(client);
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.resolveTooling(
-        new ControlPlaneInput("mgmt", NS, InstallMethod.HELM, "gloo-mesh-old", TestChart.folder().toString(), "",
-            "0.11.3", "discovery", "networking")));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.resolveTooling(
+                    new ControlPlaneInput(
+                        "mgmt",
+                        NS,
+                        InstallMethod.HELM,
+                        "gloo-mesh-old",
+                        TestChart.folder().toString(),
+                        "",
+                        "0.11.3",
+                        "discovery",
+                        "networking")));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.NOT_FOUND);
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(failure.getOriginalMessage()).contains("Helm release " + NS + "/gloo-mesh-old (named in the request)"
-        + " does not exist on cluster mgmt");
+    assertThat(failure.getOriginalMessage())
+        .contains(
+            "Helm release "
+                + NS
+                + "/gloo-mesh-old (named in the request)"
+                + " does not exist on cluster mgmt");
   }
 
   @Test
@@ -170,11 +250,16 @@ class ControlPlaneActivitiesImplTest {
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
     denied.addAll(List.of("delete secrets", "patch deployments"));
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.resolveTooling(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3")));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.resolveTooling(
+                    input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3")));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.MISSING_PERMISSIONS);
-    assertThat(failure.getOriginalMessage()).contains("delete secrets in gloo-mesh on mgmt")
+    assertThat(failure.getOriginalMessage())
+        .contains("delete secrets in gloo-mesh on mgmt")
         .contains("patch apps/deployments in gloo-mesh on mgmt");
   }
 
@@ -182,22 +267,29 @@ class ControlPlaneActivitiesImplTest {
   void meshctlToolingChecksWhatHelmInsideMeshctlWillWriteBeforeAnythingChanges() {
     TestChart.registerSettingsCrd(client);
     FakeMeshctl fake = FakeMeshctl.installIn(tmp.resolve("bin"));
-    MeshctlInstaller meshctl = new MeshctlInstaller(
-        new MeshctlRunner(clients, fake.dir().toString(), Duration.ofSeconds(20)),
-        Duration.ofSeconds(20), clients, new ChartResolver());
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
-        Map.of(InstallMethod.MESHCTL, meshctl));
+    MeshctlInstaller meshctl =
+        new MeshctlInstaller(
+            new MeshctlRunner(clients, fake.dir().toString(), Duration.ofSeconds(20)),
+            Duration.ofSeconds(20),
+            clients,
+            new ChartResolver());
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, meshctl));
     ControlPlaneInput input = input(InstallMethod.MESHCTL, TestChart.folder().toString(), "0.11.3");
 
-    assertThat(activities.resolveTooling(input).detail()).contains("permission(s) to write its objects confirmed");
+    assertThat(activities.resolveTooling(input).detail())
+        .contains("permission(s) to write its objects confirmed");
 
     denied.addAll(List.of("update secrets", "patch deployments"));
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.resolveTooling(input));
+    ApplicationFailure failure =
+        catchThrowableOfType(ApplicationFailure.class, () -> activities.resolveTooling(input));
     assertThat(failure.getType()).isEqualTo(FailureTypes.MISSING_PERMISSIONS);
-    assertThat(failure.getOriginalMessage()).contains("update secrets in gloo-mesh on mgmt")
+    assertThat(failure.getOriginalMessage())
+        .contains("update secrets in gloo-mesh on mgmt")
         .contains("patch apps/deployments in gloo-mesh on mgmt");
-    assertThat(fake.calls()).as("meshctl only asked for its version").allSatisfy(call ->
-        assertThat(call).containsExactly("version"));
+    assertThat(fake.calls())
+        .as("meshctl only asked for its version")
+        .allSatisfy(call -> assertThat(call).containsExactly("version"));
   }
 
   @Test
@@ -205,23 +297,39 @@ class ControlPlaneActivitiesImplTest {
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
     String absent = tmp.resolve("absent.yaml").toString();
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.resolveTooling(
-        new ControlPlaneInput("mgmt", NS, InstallMethod.HELM, "gloo-mesh", TestChart.folder().toString(), "", "0.11.3",
-            "discovery", "networking", List.of(absent))));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.resolveTooling(
+                    new ControlPlaneInput(
+                        "mgmt",
+                        NS,
+                        InstallMethod.HELM,
+                        "gloo-mesh",
+                        TestChart.folder().toString(),
+                        "",
+                        "0.11.3",
+                        "discovery",
+                        "networking",
+                        List.of(absent))));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.TOOLING);
-    assertThat(failure.getOriginalMessage()).isEqualTo("helmValuesFiles[0] " + absent
-        + ": no readable file there on the worker");
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("helmValuesFiles[0] " + absent + ": no readable file there on the worker");
   }
 
   @Test
   void kindsNotServedYetAreSaidToBeUnchecked() {
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
 
-    ToolingReport report = activities.resolveTooling(
-        input(InstallMethod.MANIFESTS, TestChart.folder().toString(), "0.11.3"));
+    ToolingReport report =
+        activities.resolveTooling(
+            input(InstallMethod.MANIFESTS, TestChart.folder().toString(), "0.11.3"));
 
-    assertThat(report.detail()).contains("not checked, served only after the CRD step: [Settings (settings.mesh.gloo.solo.io/");
+    assertThat(report.detail())
+        .contains(
+            "not checked, served only after the CRD step: [Settings (settings.mesh.gloo.solo.io/");
   }
 
   @Test
@@ -229,22 +337,33 @@ class ControlPlaneActivitiesImplTest {
     Path archive = TestChart.packageInto(mkdir("pkg"));
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
     try (LocalHttpServer http = new LocalHttpServer()) {
-      http.serve("/gloo-mesh/index.yaml", TestChart.index("gloo-mesh-0.11.3.tgz", TestChart.sha256(archive),
-          "0.11.2", "0.11.1", "0.12.0"));
+      http.serve(
+          "/gloo-mesh/index.yaml",
+          TestChart.index(
+              "gloo-mesh-0.11.3.tgz", TestChart.sha256(archive), "0.11.2", "0.11.1", "0.12.0"));
       http.serve("/gloo-mesh/gloo-mesh-0.11.3.tgz", Files.readAllBytes(archive));
 
-      ToolingReport report = activities.resolveTooling(input(InstallMethod.HELM, http.url() + "/gloo-mesh", "0.11.3"));
+      ToolingReport report =
+          activities.resolveTooling(input(InstallMethod.HELM, http.url() + "/gloo-mesh", "0.11.3"));
       assertThat(report.resolvedChart()).isEqualTo(http.url() + "/gloo-mesh/gloo-mesh-0.11.3.tgz");
       assertThat(report.detail()).contains("gloo-mesh/gloo-mesh", "0.11.3");
 
-      assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, http.url() + "/gloo-mesh/", "0.11.4")),
+      assertTooling(
+          () ->
+              activities.resolveTooling(
+                  input(InstallMethod.HELM, http.url() + "/gloo-mesh/", "0.11.4")),
           "has no gloo-mesh 0.11.4 (it has [0.11.3, 0.11.2, 0.11.1])");
-      assertTooling(() -> activities.resolveTooling(input(InstallMethod.HELM, http.url() + "/elsewhere", "0.11.3")),
+      assertTooling(
+          () ->
+              activities.resolveTooling(
+                  input(InstallMethod.HELM, http.url() + "/elsewhere", "0.11.3")),
           http.url() + "/elsewhere/index.yaml answered HTTP 404");
 
-      ToolingReport byArchiveUrl = activities.resolveTooling(
-          input(InstallMethod.HELM, http.url() + "/gloo-mesh/gloo-mesh-0.11.3.tgz", "0.11.3"));
-      assertThat(byArchiveUrl.resolvedChart()).isEqualTo(http.url() + "/gloo-mesh/gloo-mesh-0.11.3.tgz");
+      ToolingReport byArchiveUrl =
+          activities.resolveTooling(
+              input(InstallMethod.HELM, http.url() + "/gloo-mesh/gloo-mesh-0.11.3.tgz", "0.11.3"));
+      assertThat(byArchiveUrl.resolvedChart())
+          .isEqualTo(http.url() + "/gloo-mesh/gloo-mesh-0.11.3.tgz");
     }
   }
 
@@ -254,53 +373,98 @@ class ControlPlaneActivitiesImplTest {
     Path archive = TestChart.packageInto(mkdir("pkg"));
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
     try (LocalHttpServer http = new LocalHttpServer()) {
-      http.serve("/good/index.yaml", TestChart.index(http.url() + "/good/gloo-mesh-0.11.3.tgz",
-          TestChart.sha256(archive)));
+      http.serve(
+          "/good/index.yaml",
+          TestChart.index(http.url() + "/good/gloo-mesh-0.11.3.tgz", TestChart.sha256(archive)));
       http.serve("/good/gloo-mesh-0.11.3.tgz", Files.readAllBytes(archive));
       http.serve("/bad/index.yaml", TestChart.index("gloo-mesh-0.11.3.tgz", "0".repeat(64)));
       http.serve("/bad/gloo-mesh-0.11.3.tgz", Files.readAllBytes(archive));
 
-      ControlPlaneResult result = activities.upgrade(input(InstallMethod.MANIFESTS, http.url() + "/good", "0.11.3"));
-      assertThat(result.applied()).contains("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
+      ControlPlaneResult result =
+          activities.upgrade(input(InstallMethod.MANIFESTS, http.url() + "/good", "0.11.3"));
+      assertThat(result.applied())
+          .contains("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
       assertThat(result.replicasReset()).isEmpty();
-      assertThat(client.apps().deployments().inNamespace(NS).withName("networking").get()
-          .getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+      assertThat(
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(NS)
+                  .withName("networking")
+                  .get()
+                  .getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getImage())
           .isEqualTo("gcr.io/gloo-mesh/networking:0.11.3");
 
-      assertTooling(() -> activities.upgrade(input(InstallMethod.MANIFESTS, http.url() + "/bad", "0.11.3")),
+      assertTooling(
+          () -> activities.upgrade(input(InstallMethod.MANIFESTS, http.url() + "/bad", "0.11.3")),
           "sha256");
     }
   }
 
   @Test
   void badInputIsRefusedNamingTheField() {
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients,
-        Map.of(InstallMethod.HELM, new ScalingUpInstaller(client, 1)));
-    ApplicationFailure noMethod = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.upgrade(input(null, "", "0.11.3")));
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(
+            clients, Map.of(InstallMethod.HELM, new ScalingUpInstaller(client, 1)));
+    ApplicationFailure noMethod =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.upgrade(input(null, "", "0.11.3")));
     assertThat(noMethod.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
     assertThat(noMethod.getOriginalMessage()).contains("installMethod");
 
-    ApplicationFailure badVersion = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.upgrade(input(InstallMethod.HELM, "", "latest")));
+    ApplicationFailure badVersion =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.upgrade(input(InstallMethod.HELM, "", "latest")));
     assertThat(badVersion.getOriginalMessage()).contains("targetVersion", "latest");
 
-    ApplicationFailure noInstaller = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.resolveTooling(input(InstallMethod.MESHCTL, "", "0.11.3")));
+    ApplicationFailure noInstaller =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.resolveTooling(input(InstallMethod.MESHCTL, "", "0.11.3")));
     assertThat(noInstaller.getType()).isEqualTo(FailureTypes.TOOLING);
 
-    ApplicationFailure unknownContext = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.upgrade(new ControlPlaneInput("other", NS, InstallMethod.HELM, "gloo-mesh", "", "", "0.11.3",
-            "discovery", "networking")));
+    ApplicationFailure unknownContext =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.upgrade(
+                    new ControlPlaneInput(
+                        "other",
+                        NS,
+                        InstallMethod.HELM,
+                        "gloo-mesh",
+                        "",
+                        "",
+                        "0.11.3",
+                        "discovery",
+                        "networking")));
     assertThat(unknownContext.getType()).isEqualTo(FailureTypes.UNKNOWN_CONTEXT);
-    assertThat(client.apps().deployments().inNamespace(NS).withName("networking").get().getSpec().getReplicas())
-        .as("nothing ran").isZero();
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("networking")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .as("nothing ran")
+        .isZero();
   }
 
   @Test
   void helmGetsOnlyItsContextMadeCurrentWithAbsolutePaths() throws Exception {
     Path dir = mkdir("kube");
-    Path kubeconfig = Files.writeString(dir.resolve("config"), """
+    Path kubeconfig =
+        Files.writeString(
+            dir.resolve("config"),
+            """
         apiVersion: v1
         kind: Config
         current-context: other
@@ -327,14 +491,22 @@ class ControlPlaneActivitiesImplTest {
     Config config = KubeConfigUtils.parseConfigFromString(contents);
     assertThat(config.getCurrentContext()).isEqualTo("mgmt");
     assertThat(config.getContexts()).extracting(c -> c.getName()).containsExactly("mgmt");
-    assertThat(config.getClusters()).singleElement().satisfies(c -> {
-      assertThat(c.getCluster().getServer()).isEqualTo("https://mgmt.example:6443");
-      assertThat(c.getCluster().getCertificateAuthority()).isEqualTo(dir.resolve("certs/ca.crt").toString());
-    });
-    assertThat(config.getUsers()).singleElement().satisfies(u -> {
-      assertThat(u.getUser().getClientCertificate()).isEqualTo(dir.resolve("certs/client.crt").toString());
-      assertThat(u.getUser().getClientKey()).isEqualTo("/abs/client.key");
-    });
+    assertThat(config.getClusters())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getCluster().getServer()).isEqualTo("https://mgmt.example:6443");
+              assertThat(c.getCluster().getCertificateAuthority())
+                  .isEqualTo(dir.resolve("certs/ca.crt").toString());
+            });
+    assertThat(config.getUsers())
+        .singleElement()
+        .satisfies(
+            u -> {
+              assertThat(u.getUser().getClientCertificate())
+                  .isEqualTo(dir.resolve("certs/client.crt").toString());
+              assertThat(u.getUser().getClientKey()).isEqualTo("/abs/client.key");
+            });
     assertThat(contents).doesNotContain("other-token");
   }
 
@@ -355,7 +527,8 @@ class ControlPlaneActivitiesImplTest {
   }
 
   private static ControlPlaneInput input(InstallMethod method, String chart, String version) {
-    return new ControlPlaneInput("mgmt", NS, method, "gloo-mesh", chart, "", version, "discovery", "networking");
+    return new ControlPlaneInput(
+        "mgmt", NS, method, "gloo-mesh", chart, "", version, "discovery", "networking");
   }
 
   /** An install that, like a chart with replicas: 1, leaves both deployments at the given count. */
@@ -376,10 +549,19 @@ class ControlPlaneActivitiesImplTest {
     @Override
     public InstallOutcome upgrade(InstallSpec spec) {
       for (String name : List.of(spec.discoveryDeployment(), spec.networkingDeployment())) {
-        client.apps().deployments().inNamespace(spec.namespace()).withName(name)
-            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+        client
+            .apps()
+            .deployments()
+            .inNamespace(spec.namespace())
+            .withName(name)
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"spec\":{\"replicas\":" + replicas + "}}");
       }
-      return new InstallOutcome(3, 4, List.of("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking"),
+      return new InstallOutcome(
+          3,
+          4,
+          List.of("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking"),
           "chart installed");
     }
 

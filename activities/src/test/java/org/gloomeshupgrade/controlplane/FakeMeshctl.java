@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The fake meshctl of the test resources, installed in a folder of its own, and what it was asked to do. */
+/**
+ * The fake meshctl of the test resources, installed in a folder of its own, and what it was asked
+ * to do.
+ */
 public final class FakeMeshctl {
   private final Path dir;
 
@@ -44,7 +47,10 @@ public final class FakeMeshctl {
     return dir.resolve("meshctl");
   }
 
-  /** Makes the fake print a fixture of {@code meshctl/} for a command: {@code "version"} or {@code "check"}. */
+  /**
+   * Makes the fake print a fixture of {@code meshctl/} for a command: {@code "version"} or {@code
+   * "check"}.
+   */
   public FakeMeshctl prints(String command, String fixture) {
     try (InputStream in = resource("/meshctl/" + fixture)) {
       Files.copy(in, dir.resolve(command + ".out"), StandardCopyOption.REPLACE_EXISTING);

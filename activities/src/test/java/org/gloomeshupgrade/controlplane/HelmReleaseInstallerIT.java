@@ -29,17 +29,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real {@code helm upgrade}s of the test kit's Gloo Mesh chart through helm-java and our installer, 0.11.3 to
- * 0.12.0 to 0.12.8, on a real API server (see {@link HelmTarget}). Each test works in a namespace of its own and
- * removes it afterwards. On an outside cluster it installs no CRD, and leaves the chart's Settings out where the
- * cluster has no Settings CRD; the test that needs the CRD step runs on the test kit only.
+ * Real {@code helm upgrade}s of the test kit's Gloo Mesh chart through helm-java and our installer,
+ * 0.11.3 to 0.12.0 to 0.12.8, on a real API server (see {@link HelmTarget}). Each test works in a
+ * namespace of its own and removes it afterwards. On an outside cluster it installs no CRD, and
+ * leaves the chart's Settings out where the cluster has no Settings CRD; the test that needs the
+ * CRD step runs on the test kit only.
  */
 class HelmReleaseInstallerIT {
   private static final String RELEASE = "gloo-mesh";
   private static final String MIRROR = "registry.example.com/gloo-mesh-mirror";
-  private static final ResourceDefinitionContext SETTINGS = new ResourceDefinitionContext.Builder()
-      .withGroup("settings.mesh.gloo.solo.io").withVersion("v1alpha2").withPlural("settings").withKind("Settings")
-      .withNamespaced(true).build();
+  private static final ResourceDefinitionContext SETTINGS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("settings.mesh.gloo.solo.io")
+          .withVersion("v1alpha2")
+          .withPlural("settings")
+          .withKind("Settings")
+          .withNamespaced(true)
+          .build();
 
   private static HelmTarget target;
 
@@ -76,7 +82,8 @@ class HelmReleaseInstallerIT {
           .set("discovery.image.registry", MIRROR)
           .withKubeConfigContents(kubeconfig)
           .call();
-      HelmReleaseInstaller installer = new HelmReleaseInstaller(target.clients(), new ChartResolver());
+      HelmReleaseInstaller installer =
+          new HelmReleaseInstaller(target.clients(), new ChartResolver());
 
       InstallSpec to0120 = spec(context, namespace, chart("0.12.0", settings), "0.12.0");
       assertThat(installer.resolveTooling(to0120).resolvedChart()).isEqualTo(to0120.chart());
@@ -88,20 +95,26 @@ class HelmReleaseInstallerIT {
       assertThat(List.of(first.revisionBefore(), first.revisionAfter())).containsExactly(1, 2);
       assertDeploymentsAt(client, namespace, "0.12.0");
 
-      InstallOutcome second = installer.upgrade(spec(context, namespace, chart("0.12.8", settings), "0.12.8"));
+      InstallOutcome second =
+          installer.upgrade(spec(context, namespace, chart("0.12.8", settings), "0.12.8"));
       assertThat(List.of(second.revisionBefore(), second.revisionAfter())).containsExactly(2, 3);
       assertDeploymentsAt(client, namespace, "0.12.8");
 
-      List<ReleaseHistory> history = Helm.history(RELEASE).withNamespace(namespace)
-          .withKubeConfigContents(kubeconfig).call();
+      List<ReleaseHistory> history =
+          Helm.history(RELEASE).withNamespace(namespace).withKubeConfigContents(kubeconfig).call();
       assertThat(history)
-          .extracting(ReleaseHistory::getRevision, ReleaseHistory::getChart, ReleaseHistory::getStatus)
+          .extracting(
+              ReleaseHistory::getRevision, ReleaseHistory::getChart, ReleaseHistory::getStatus)
           .containsExactly(
               tuple(1, "gloo-mesh-0.11.3", "superseded"),
               tuple(2, "gloo-mesh-0.12.0", "superseded"),
               tuple(3, "gloo-mesh-0.12.8", "deployed"));
     } finally {
-      Helm.uninstall(RELEASE).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
+      Helm.uninstall(RELEASE)
+          .withNamespace(namespace)
+          .ignoreNotFound()
+          .withKubeConfigContents(kubeconfig)
+          .call();
       client.namespaces().withName(namespace).delete();
     }
   }
@@ -114,56 +127,115 @@ class HelmReleaseInstallerIT {
     KubernetesClient client = target.clients().forContext(context);
     String namespace = freshNamespace();
     try {
-      Helm.install(chart("0.11.3", true).toString()).withName(RELEASE).withNamespace(namespace).createNamespace()
-          .skipCrds().set("discovery.image.registry", MIRROR).withKubeConfigContents(kubeconfig).call();
+      Helm.install(chart("0.11.3", true).toString())
+          .withName(RELEASE)
+          .withNamespace(namespace)
+          .createNamespace()
+          .skipCrds()
+          .set("discovery.image.registry", MIRROR)
+          .withKubeConfigContents(kubeconfig)
+          .call();
       // As the workflow does: the CRD step, then the control
       // plane. 0.12.0 moved Settings' istio under discovery.
       Path chart0120 = chart("0.12.0", true);
-      new CrdActivitiesImpl(target.clients()).apply(
-          new CrdApplyInput(context, chart0120.resolve("crds").toString(), "0.12.0", 60));
+      new CrdActivitiesImpl(target.clients())
+          .apply(new CrdApplyInput(context, chart0120.resolve("crds").toString(), "0.12.0", 60));
       awaitSettingsSchemaWith(client, "discovery");
 
       new HelmReleaseInstaller(target.clients(), new ChartResolver())
           .upgrade(spec(context, namespace, chart0120, "0.12.0"));
 
-      GenericKubernetesResource settings = client.genericKubernetesResources(SETTINGS).inNamespace(namespace)
-          .withName("settings").get();
-      assertThat(settings.getAdditionalProperties().get("spec")).isEqualTo(GlooMeshFixtures.settingsSpec("0.12.0"));
+      GenericKubernetesResource settings =
+          client
+              .genericKubernetesResources(SETTINGS)
+              .inNamespace(namespace)
+              .withName("settings")
+              .get();
+      assertThat(settings.getAdditionalProperties().get("spec"))
+          .isEqualTo(GlooMeshFixtures.settingsSpec("0.12.0"));
       assertDeploymentsAt(client, namespace, "0.12.0");
     } finally {
-      Helm.uninstall(RELEASE).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
+      Helm.uninstall(RELEASE)
+          .withNamespace(namespace)
+          .ignoreNotFound()
+          .withKubeConfigContents(kubeconfig)
+          .call();
       client.namespaces().withName(namespace).delete();
     }
   }
 
   @Test
-  void theRequestsValuesFilesGoOverTheReleasesValuesInOrder(@TempDir Path dir)
-      throws IOException {
+  void theRequestsValuesFilesGoOverTheReleasesValuesInOrder(@TempDir Path dir) throws IOException {
     String context = target.context();
     String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
     KubernetesClient client = target.clients().forContext(context);
     boolean settings = servesSettings(client);
     String namespace = freshNamespace();
-    Path first = Files.writeString(dir.resolve("first.yaml"),
-        "discovery:\n  image:\n    registry: first.example\nnetworking:\n  image:\n    registry: net.example\n");
-    Path second = Files.writeString(dir.resolve("second.yaml"),
-        "discovery:\n  image:\n    registry: site.example\n");
+    Path first =
+        Files.writeString(
+            dir.resolve("first.yaml"),
+            "discovery:\n  image:\n    registry: first.example\nnetworking:\n  image:\n    registry: net.example\n");
+    Path second =
+        Files.writeString(
+            dir.resolve("second.yaml"), "discovery:\n  image:\n    registry: site.example\n");
     try {
-      Helm.install(chart("0.11.3", settings).toString()).withName(RELEASE).withNamespace(namespace)
-          .createNamespace().skipCrds().set("discovery.image.registry", MIRROR).withKubeConfigContents(kubeconfig)
+      Helm.install(chart("0.11.3", settings).toString())
+          .withName(RELEASE)
+          .withNamespace(namespace)
+          .createNamespace()
+          .skipCrds()
+          .set("discovery.image.registry", MIRROR)
+          .withKubeConfigContents(kubeconfig)
           .call();
       InstallSpec plain = spec(context, namespace, chart("0.12.0", settings), "0.12.0");
-      InstallSpec withFiles = new InstallSpec(plain.context(), plain.namespace(), plain.release(), plain.chart(), "",
-          plain.targetVersion(), "discovery", "networking", List.of(first.toString(), second.toString()));
+      InstallSpec withFiles =
+          new InstallSpec(
+              plain.context(),
+              plain.namespace(),
+              plain.release(),
+              plain.chart(),
+              "",
+              plain.targetVersion(),
+              "discovery",
+              "networking",
+              List.of(first.toString(), second.toString()));
 
       new HelmReleaseInstaller(target.clients(), new ChartResolver()).upgrade(withFiles);
 
-      assertThat(client.apps().deployments().inNamespace(namespace).withName("discovery").get().getSpec()
-          .getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("site.example/discovery:0.12.0");
-      assertThat(client.apps().deployments().inNamespace(namespace).withName("networking").get().getSpec()
-          .getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("net.example/networking:0.12.0");
+      assertThat(
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(namespace)
+                  .withName("discovery")
+                  .get()
+                  .getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getImage())
+          .isEqualTo("site.example/discovery:0.12.0");
+      assertThat(
+              client
+                  .apps()
+                  .deployments()
+                  .inNamespace(namespace)
+                  .withName("networking")
+                  .get()
+                  .getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getImage())
+          .isEqualTo("net.example/networking:0.12.0");
     } finally {
-      Helm.uninstall(RELEASE).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
+      Helm.uninstall(RELEASE)
+          .withNamespace(namespace)
+          .ignoreNotFound()
+          .withKubeConfigContents(kubeconfig)
+          .call();
       client.namespaces().withName(namespace).delete();
     }
   }
@@ -177,51 +249,89 @@ class HelmReleaseInstallerIT {
     String namespace = freshNamespace();
     String name = "mesh-" + namespace.substring(7);
     try {
-      Helm.install(chart("0.11.3", settings).toString()).withName(name).withNamespace(namespace).createNamespace()
-          .skipCrds().set("discovery.image.registry", MIRROR).withKubeConfigContents(kubeconfig).call();
-      Helm.upgrade(chart("0.11.3", settings).toString()).withName(name).withNamespace(namespace)
-          .resetThenReuseValues().withKubeConfigContents(kubeconfig).call();
-      HelmReleaseInstaller installer = new HelmReleaseInstaller(target.clients(), new ChartResolver());
-      InstallSpec unnamed = spec(context, namespace, chart("0.12.0", settings), "0.12.0").withRelease("");
+      Helm.install(chart("0.11.3", settings).toString())
+          .withName(name)
+          .withNamespace(namespace)
+          .createNamespace()
+          .skipCrds()
+          .set("discovery.image.registry", MIRROR)
+          .withKubeConfigContents(kubeconfig)
+          .call();
+      Helm.upgrade(chart("0.11.3", settings).toString())
+          .withName(name)
+          .withNamespace(namespace)
+          .resetThenReuseValues()
+          .withKubeConfigContents(kubeconfig)
+          .call();
+      HelmReleaseInstaller installer =
+          new HelmReleaseInstaller(target.clients(), new ChartResolver());
+      InstallSpec unnamed =
+          spec(context, namespace, chart("0.12.0", settings), "0.12.0").withRelease("");
 
       // What Helm itself stored, read through the API: the revision its history shows.
-      assertThat(HelmReleaseStorage.latest(client, context, namespace, name)).hasValueSatisfying(r -> {
-        assertThat(r.revision()).isEqualTo(2);
-        assertThat(r.chart()).isEqualTo("gloo-mesh");
-        assertThat(r.chartVersion()).isEqualTo("0.11.3");
-        assertThat(r.status()).isEqualTo("deployed");
-      });
-      assertThat(installer.resolveTooling(unnamed).detail()).contains("release " + namespace + "/" + name
-          + " at revision 2 (found from the Helm annotations of deployment " + namespace + "/discovery)");
+      assertThat(HelmReleaseStorage.latest(client, context, namespace, name))
+          .hasValueSatisfying(
+              r -> {
+                assertThat(r.revision()).isEqualTo(2);
+                assertThat(r.chart()).isEqualTo("gloo-mesh");
+                assertThat(r.chartVersion()).isEqualTo("0.11.3");
+                assertThat(r.status()).isEqualTo("deployed");
+              });
+      assertThat(installer.resolveTooling(unnamed).detail())
+          .contains(
+              "release "
+                  + namespace
+                  + "/"
+                  + name
+                  + " at revision 2 (found from the Helm annotations of deployment "
+                  + namespace
+                  + "/discovery)");
 
       InstallOutcome dryRun = installer.dryRun(unnamed);
 
       assertThat(dryRun.release()).isEqualTo(namespace + "/" + name);
       assertThat(List.of(dryRun.revisionBefore(), dryRun.revisionAfter())).containsExactly(2, 2);
-      assertThat(dryRun.applied()).contains("Deployment " + namespace + "/discovery",
-          "Deployment " + namespace + "/networking");
+      assertThat(dryRun.applied())
+          .contains(
+              "Deployment " + namespace + "/discovery", "Deployment " + namespace + "/networking");
       assertThat(dryRun.output())
           .contains("Deployment " + namespace + "/discovery would be updated: ")
           .as("the release's own value is kept in the diff: only the tag changes")
-          .contains("replace /spec/template/spec/containers/0/image: \"" + MIRROR + "/discovery:0.11.3\" -> \""
-              + MIRROR + "/discovery:0.12.0\"")
+          .contains(
+              "replace /spec/template/spec/containers/0/image: \""
+                  + MIRROR
+                  + "/discovery:0.11.3\" -> \""
+                  + MIRROR
+                  + "/discovery:0.12.0\"")
           .contains("(server dry run)");
       assertDeploymentsAt(client, namespace, "0.11.3");
-      assertThat(HelmReleaseStorage.latest(client, context, namespace, name).orElseThrow().revision()).isEqualTo(2);
+      assertThat(
+              HelmReleaseStorage.latest(client, context, namespace, name).orElseThrow().revision())
+          .isEqualTo(2);
 
       InstallOutcome upgraded = installer.upgrade(unnamed);
       assertThat(upgraded.release()).isEqualTo(namespace + "/" + name);
-      assertThat(List.of(upgraded.revisionBefore(), upgraded.revisionAfter())).containsExactly(2, 3);
+      assertThat(List.of(upgraded.revisionBefore(), upgraded.revisionAfter()))
+          .containsExactly(2, 3);
       assertDeploymentsAt(client, namespace, "0.12.0");
     } finally {
-      Helm.uninstall(name).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig).call();
+      Helm.uninstall(name)
+          .withNamespace(namespace)
+          .ignoreNotFound()
+          .withKubeConfigContents(kubeconfig)
+          .call();
       client.namespaces().withName(namespace).delete();
     }
   }
 
   private static boolean servesSettings(KubernetesClient client) {
-    return client.apiextensions().v1().customResourceDefinitions()
-        .withName("settings.settings.mesh.gloo.solo.io").get() != null;
+    return client
+            .apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .withName("settings.settings.mesh.gloo.solo.io")
+            .get()
+        != null;
   }
 
   /** Each test works in a namespace of its own. */
@@ -229,21 +339,41 @@ class HelmReleaseInstallerIT {
     return "gmu-it-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  /** The API server swaps a CRD's schema a moment after the CRD changes; Established says nothing about it. */
+  /**
+   * The API server swaps a CRD's schema a moment after the CRD changes; Established says nothing
+   * about it.
+   */
   private static void awaitSettingsSchemaWith(KubernetesClient client, String field) {
-    GenericKubernetesResource probe = new GenericKubernetesResourceBuilder()
-        .withApiVersion("settings.mesh.gloo.solo.io/v1alpha2").withKind("Settings")
-        .withNewMetadata().withName("schema-probe").withNamespace("default").endMetadata()
-        .withAdditionalProperties(Map.of("spec", Map.of(field, Map.of()))).build();
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      GenericKubernetesResource answer = client.genericKubernetesResources(SETTINGS).inNamespace("default")
-          .resource(probe).dryRun().create();
-      return answer.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.containsKey(field);
-    });
+    GenericKubernetesResource probe =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("settings.mesh.gloo.solo.io/v1alpha2")
+            .withKind("Settings")
+            .withNewMetadata()
+            .withName("schema-probe")
+            .withNamespace("default")
+            .endMetadata()
+            .withAdditionalProperties(Map.of("spec", Map.of(field, Map.of())))
+            .build();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              GenericKubernetesResource answer =
+                  client
+                      .genericKubernetesResources(SETTINGS)
+                      .inNamespace("default")
+                      .resource(probe)
+                      .dryRun()
+                      .create();
+              return answer.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec
+                  && spec.containsKey(field);
+            });
   }
 
   /** What the chart of that version renders, with the registry chosen at install for discovery. */
-  private static void assertDeploymentsAt(KubernetesClient client, String namespace, String version) {
+  private static void assertDeploymentsAt(
+      KubernetesClient client, String namespace, String version) {
     for (String component : HelmChart.COMPONENTS) {
       Deployment d = client.apps().deployments().inNamespace(namespace).withName(component).get();
       String registry = component.equals("discovery") ? MIRROR : HelmChart.DEFAULT_REGISTRY;
@@ -255,10 +385,14 @@ class HelmReleaseInstallerIT {
   }
 
   private static InstallSpec spec(String context, String namespace, Path chart, String version) {
-    return new InstallSpec(context, namespace, RELEASE, chart.toString(), "", version, "discovery", "networking");
+    return new InstallSpec(
+        context, namespace, RELEASE, chart.toString(), "", version, "discovery", "networking");
   }
 
-  /** The test kit's chart of that version; without its Settings template where the cluster has no Settings CRD. */
+  /**
+   * The test kit's chart of that version; without its Settings template where the cluster has no
+   * Settings CRD.
+   */
   private Path chart(String version, boolean withSettings) throws IOException {
     Path chart = HelmChart.write(version, charts.resolve(version).resolve(HelmChart.CHART_NAME));
     if (!withSettings) {

@@ -49,15 +49,20 @@ class HelmReleaseLocatorTest {
 
   @Test
   void anUnnamedReleaseIsTheOneHelmStampedOnTheDiscoveryDeployment() {
-    discovery(Map.of(HelmReleaseLocator.RELEASE_NAME_ANNOTATION, "gm-prod",
-        HelmReleaseLocator.RELEASE_NAMESPACE_ANNOTATION, "platform"));
+    discovery(
+        Map.of(
+            HelmReleaseLocator.RELEASE_NAME_ANNOTATION,
+            "gm-prod",
+            HelmReleaseLocator.RELEASE_NAMESPACE_ANNOTATION,
+            "platform"));
 
     HelmReleaseLocator.Located located = locator.locate(TestChart.spec().withRelease(""));
 
     assertThat(located.id()).isEqualTo("platform/gm-prod");
     assertThat(located.how()).contains("Helm annotations of deployment " + NS + "/discovery");
     assertThat(locator.locate(TestChart.spec().withRelease("gm-prod")).id())
-        .as("the named release's namespace, when Helm stamped the same name").isEqualTo("platform/gm-prod");
+        .as("the named release's namespace, when Helm stamped the same name")
+        .isEqualTo("platform/gm-prod");
   }
 
   @Test
@@ -66,7 +71,8 @@ class HelmReleaseLocatorTest {
     HelmReleaseSecrets.seed(client, NS, "mesh", "gloo-mesh", "0.10.10", 1, "superseded");
     HelmReleaseSecrets.seed(client, NS, "mesh", "gloo-mesh", "0.10.10", 2, "deployed");
     HelmReleaseSecrets.seed(client, NS, "mesh-crds", "gloo-mesh-crds", "0.10.10", 1, "deployed");
-    HelmReleaseSecrets.seed(client, "other", "cert-manager", "cert-manager", "1.4.0", 1, "deployed");
+    HelmReleaseSecrets.seed(
+        client, "other", "cert-manager", "cert-manager", "1.4.0", 1, "deployed");
 
     HelmReleaseLocator.Located located = locator.locate(TestChart.spec().withRelease(""));
 
@@ -77,24 +83,35 @@ class HelmReleaseLocatorTest {
   @Test
   void noReleaseOrSeveralAreRefusedSayingWhatToSet() {
     discovery(Map.of());
-    ApplicationFailure none = catchThrowableOfType(ApplicationFailure.class,
-        () -> locator.locate(TestChart.spec().withRelease("")));
+    ApplicationFailure none =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> locator.locate(TestChart.spec().withRelease("")));
     assertThat(none.getType()).isEqualTo(FailureTypes.NOT_FOUND);
     assertThat(none.isNonRetryable()).isTrue();
-    assertThat(none.getOriginalMessage()).contains("no Helm release of chart gloo-mesh is deployed on cluster mgmt",
-        "carries no meta.helm.sh/release-name annotation", "helmRelease", "manifests or meshctl");
+    assertThat(none.getOriginalMessage())
+        .contains(
+            "no Helm release of chart gloo-mesh is deployed on cluster mgmt",
+            "carries no meta.helm.sh/release-name annotation",
+            "helmRelease",
+            "manifests or meshctl");
 
     HelmReleaseSecrets.seed(client, "prod", "blue", "gloo-mesh", "0.10.10", 3, "deployed");
     HelmReleaseSecrets.seed(client, "staging", "green", "gloo-mesh", "0.11.3", 1, "deployed");
-    ApplicationFailure several = catchThrowableOfType(ApplicationFailure.class,
-        () -> locator.locate(TestChart.spec().withRelease("")));
+    ApplicationFailure several =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> locator.locate(TestChart.spec().withRelease("")));
     assertThat(several.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
-    assertThat(several.getOriginalMessage()).contains("2 deployed releases of chart gloo-mesh",
-        "prod/blue (0.10.10)", "staging/green (0.11.3)", "Name the one to upgrade in helmRelease");
+    assertThat(several.getOriginalMessage())
+        .contains(
+            "2 deployed releases of chart gloo-mesh",
+            "prod/blue (0.10.10)",
+            "staging/green (0.11.3)",
+            "Name the one to upgrade in helmRelease");
 
     HelmReleaseSecrets.seed(client, NS, "mesh", "gloo-mesh", "0.10.10", 1, "deployed");
     assertThat(locator.locate(TestChart.spec().withRelease("")).id())
-        .as("the one in the Gloo Mesh namespace, before the others").isEqualTo(NS + "/mesh");
+        .as("the one in the Gloo Mesh namespace, before the others")
+        .isEqualTo(NS + "/mesh");
   }
 
   @Test
@@ -103,9 +120,12 @@ class HelmReleaseLocatorTest {
     HelmReleaseSecrets.seed(client, NS, "mesh", "gloo-mesh", "0.10.10", 12, "deployed");
     HelmReleaseSecrets.seed(client, NS, "mesh", "gloo-mesh", "0.10.10", 2, "superseded");
 
-    HelmReleaseStorage.Revision latest = HelmReleaseStorage.latest(client, "mgmt", NS, "mesh").orElseThrow();
+    HelmReleaseStorage.Revision latest =
+        HelmReleaseStorage.latest(client, "mgmt", NS, "mesh").orElseThrow();
 
-    assertThat(latest).isEqualTo(new HelmReleaseStorage.Revision(NS, "mesh", 12, "deployed", "gloo-mesh", "0.10.10"));
+    assertThat(latest)
+        .isEqualTo(
+            new HelmReleaseStorage.Revision(NS, "mesh", 12, "deployed", "gloo-mesh", "0.10.10"));
     assertThat(HelmReleaseStorage.latest(client, "mgmt", NS, "absent")).isEmpty();
   }
 

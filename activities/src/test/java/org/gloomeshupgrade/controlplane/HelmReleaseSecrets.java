@@ -11,18 +11,37 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
-/** Writes a release revision the way Helm 3's Secrets driver stores it, for tests on the mock API server. */
+/**
+ * Writes a release revision the way Helm 3's Secrets driver stores it, for tests on the mock API
+ * server.
+ */
 final class HelmReleaseSecrets {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HelmReleaseSecrets() {}
 
-  static void seed(KubernetesClient client, String namespace, String name, String chart, String chartVersion,
-      int revision, String status) {
-    Map<String, Object> release = Map.of("name", name, "namespace", namespace, "version", revision,
-        "info", Map.of("status", status),
-        "chart", Map.of("metadata", Map.of("name", chart, "version", chartVersion)),
-        "config", Map.of("discovery", Map.of("image", Map.of("registry", "registry.example.com"))));
+  static void seed(
+      KubernetesClient client,
+      String namespace,
+      String name,
+      String chart,
+      String chartVersion,
+      int revision,
+      String status) {
+    Map<String, Object> release =
+        Map.of(
+            "name",
+            name,
+            "namespace",
+            namespace,
+            "version",
+            revision,
+            "info",
+            Map.of("status", status),
+            "chart",
+            Map.of("metadata", Map.of("name", chart, "version", chartVersion)),
+            "config",
+            Map.of("discovery", Map.of("image", Map.of("registry", "registry.example.com"))));
     ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
     try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
       out.write(JSON.writeValueAsBytes(release));
@@ -32,12 +51,31 @@ final class HelmReleaseSecrets {
     // Helm base64-encodes the gzipped JSON; the Secret's
     // data is that text, base64-encoded again by the API.
     String helmEncoded = Base64.getEncoder().encodeToString(gzipped.toByteArray());
-    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-        .withNewMetadata().withNamespace(namespace).withName("sh.helm.release.v1." + name + ".v" + revision)
-        .addToLabels(Map.of("owner", "helm", "name", name, "version", String.valueOf(revision), "status", status))
-        .endMetadata()
-        .withType(HelmReleaseStorage.SECRET_TYPE)
-        .addToData("release", Base64.getEncoder().encodeToString(helmEncoded.getBytes(StandardCharsets.US_ASCII)))
-        .build()).create();
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(namespace)
+                .withName("sh.helm.release.v1." + name + ".v" + revision)
+                .addToLabels(
+                    Map.of(
+                        "owner",
+                        "helm",
+                        "name",
+                        name,
+                        "version",
+                        String.valueOf(revision),
+                        "status",
+                        status))
+                .endMetadata()
+                .withType(HelmReleaseStorage.SECRET_TYPE)
+                .addToData(
+                    "release",
+                    Base64.getEncoder()
+                        .encodeToString(helmEncoded.getBytes(StandardCharsets.US_ASCII)))
+                .build())
+        .create();
   }
 }

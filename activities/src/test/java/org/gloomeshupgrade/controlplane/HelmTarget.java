@@ -9,9 +9,10 @@ import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 
 /**
- * The cluster a Helm IT runs against: the one {@code GMU_IT_KUBECONFIG} names ({@code GMU_IT_CONTEXT} picks the
- * context, else its current one), else the management cluster of the test kit on a real kube-apiserver. Helm
- * needs a real API server: the CRUD mock answers its requests in ways Helm cannot use.
+ * The cluster a Helm IT runs against: the one {@code GMU_IT_KUBECONFIG} names ({@code
+ * GMU_IT_CONTEXT} picks the context, else its current one), else the management cluster of the test
+ * kit on a real kube-apiserver. Helm needs a real API server: the CRUD mock answers its requests in
+ * ways Helm cannot use.
  */
 final class HelmTarget implements AutoCloseable {
   static final String KUBECONFIG_VARIABLE = "GMU_IT_KUBECONFIG";
@@ -31,11 +32,16 @@ final class HelmTarget implements AutoCloseable {
   static HelmTarget open(String glooMeshVersion) {
     String kubeconfig = System.getenv(KUBECONFIG_VARIABLE);
     if (kubeconfig != null && !kubeconfig.isBlank()) {
-      return new HelmTarget(null, new KubernetesClients(Path.of(kubeconfig), System.getenv(CONTEXT_VARIABLE)));
+      return new HelmTarget(
+          null, new KubernetesClients(Path.of(kubeconfig), System.getenv(CONTEXT_VARIABLE)));
     }
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    SimulatedGlooMesh sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER)
-        .glooMeshVersion(glooMeshVersion).remoteClusters().build();
+    SimulatedGlooMesh sim =
+        SimulatedGlooMesh.builder()
+            .backend(ClusterBackend.API_SERVER)
+            .glooMeshVersion(glooMeshVersion)
+            .remoteClusters()
+            .build();
     try {
       return new HelmTarget(sim, new KubernetesClients(sim.kubeconfig(), sim.managementCluster()));
     } catch (RuntimeException e) {
@@ -44,7 +50,9 @@ final class HelmTarget implements AutoCloseable {
     }
   }
 
-  /** True when it runs on the test kit, where the test may change cluster-wide things such as CRDs. */
+  /**
+   * True when it runs on the test kit, where the test may change cluster-wide things such as CRDs.
+   */
   boolean simulated() {
     return sim != null;
   }

@@ -31,9 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RenderedManifestInstallerTest {
   static final String NAMESPACE = "gloo-mesh";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ResourceDefinitionContext SETTINGS = new ResourceDefinitionContext.Builder()
-      .withGroup("settings.mesh.gloo.solo.io").withVersion("v1alpha2").withKind("Settings").withPlural("settings")
-      .withNamespaced(true).build();
+  private static final ResourceDefinitionContext SETTINGS =
+      new ResourceDefinitionContext.Builder()
+          .withGroup("settings.mesh.gloo.solo.io")
+          .withVersion("v1alpha2")
+          .withKind("Settings")
+          .withPlural("settings")
+          .withNamespaced(true)
+          .build();
 
   KubernetesMockServer server;
   KubernetesClient client;
@@ -61,38 +66,51 @@ class RenderedManifestInstallerTest {
     drainRequests();
 
     InstallOutcome first = installer.upgrade(TestChart.spec());
-    assertThat(first.applied()).containsExactly(
-        "ServiceAccount gloo-mesh/discovery",
-        "ServiceAccount gloo-mesh/networking",
-        "Deployment gloo-mesh/discovery",
-        "Deployment gloo-mesh/networking",
-        "Settings gloo-mesh/settings");
-    assertThat(first.output()).contains("Deployment gloo-mesh/networking updated: replace "
-            + "/spec/template/spec/containers/0/image: \"gcr.io/gloo-mesh/networking:0.11.2\" -> "
-            + "\"gcr.io/gloo-mesh/networking:0.11.3\"",
-        "(replicas kept at 0)", "Settings gloo-mesh/settings created");
+    assertThat(first.applied())
+        .containsExactly(
+            "ServiceAccount gloo-mesh/discovery",
+            "ServiceAccount gloo-mesh/networking",
+            "Deployment gloo-mesh/discovery",
+            "Deployment gloo-mesh/networking",
+            "Settings gloo-mesh/settings");
+    assertThat(first.output())
+        .contains(
+            "Deployment gloo-mesh/networking updated: replace "
+                + "/spec/template/spec/containers/0/image: \"gcr.io/gloo-mesh/networking:0.11.2\" -> "
+                + "\"gcr.io/gloo-mesh/networking:0.11.3\"",
+            "(replicas kept at 0)",
+            "Settings gloo-mesh/settings created");
     assertThat(first.revisionBefore()).isZero();
     assertDeployment("discovery", "gcr.io/gloo-mesh/discovery:0.11.3", 0);
     assertDeployment("networking", "gcr.io/gloo-mesh/networking:0.11.3", 0);
-    GenericKubernetesResource settings = client.genericKubernetesResources(SETTINGS).inNamespace(NAMESPACE)
-        .withName("settings").get();
+    GenericKubernetesResource settings =
+        client
+            .genericKubernetesResources(SETTINGS)
+            .inNamespace(NAMESPACE)
+            .withName("settings")
+            .get();
     assertThat(settings.<String>get("spec", "mtls", "istio", "tlsMode")).isEqualTo("ISTIO_MUTUAL");
 
     InstallOutcome second = installer.upgrade(TestChart.spec());
     assertThat(second.applied()).isEqualTo(first.applied());
-    assertThat(second.output()).doesNotContain("created")
+    assertThat(second.output())
+        .doesNotContain("created")
         .contains("Deployment gloo-mesh/networking unchanged (replicas kept at 0)");
     assertThat(client.apps().deployments().inNamespace(NAMESPACE).list().getItems()).hasSize(2);
     assertThat(client.serviceAccounts().inNamespace(NAMESPACE).list().getItems()).hasSize(2);
 
-    List<RecordedRequest> writes = drainRequests().stream().filter(r -> !"GET".equals(r.getMethod())).toList();
+    List<RecordedRequest> writes =
+        drainRequests().stream().filter(r -> !"GET".equals(r.getMethod())).toList();
     assertThat(writes).isNotEmpty();
     for (RecordedRequest write : writes) {
-      assertThat(write.getPath()).as("the chart's crds/ are the CRD step's business")
+      assertThat(write.getPath())
+          .as("the chart's crds/ are the CRD step's business")
           .doesNotContain("customresourcedefinitions");
       if (write.getPath().contains("/deployments")) {
         JsonNode body = JSON.readTree(write.getUtf8Body());
-        assertThat(body.at("/spec/replicas").asInt(0)).as(write.getMethod() + " " + write.getPath()).isZero();
+        assertThat(body.at("/spec/replicas").asInt(0))
+            .as(write.getMethod() + " " + write.getPath())
+            .isZero();
       }
     }
   }
@@ -101,11 +119,24 @@ class RenderedManifestInstallerTest {
   void valuesFilesApplyInOrderOverTheChartsDefaults(@TempDir Path dir) throws Exception {
     seedDeployment("discovery", "0.11.2", 0);
     seedDeployment("networking", "0.11.2", 0);
-    Path base = Files.writeString(dir.resolve("base.yaml"), "discovery:\n  image:\n    registry: first.example\n");
-    Path site = Files.writeString(dir.resolve("site.yaml"), "discovery:\n  image:\n    registry: mirror.example\n");
+    Path base =
+        Files.writeString(
+            dir.resolve("base.yaml"), "discovery:\n  image:\n    registry: first.example\n");
+    Path site =
+        Files.writeString(
+            dir.resolve("site.yaml"), "discovery:\n  image:\n    registry: mirror.example\n");
     InstallSpec plain = TestChart.spec();
-    InstallSpec spec = new InstallSpec(plain.context(), plain.namespace(), plain.release(), plain.chart(), "",
-        plain.targetVersion(), "discovery", "networking", List.of(base.toString(), site.toString()));
+    InstallSpec spec =
+        new InstallSpec(
+            plain.context(),
+            plain.namespace(),
+            plain.release(),
+            plain.chart(),
+            "",
+            plain.targetVersion(),
+            "discovery",
+            "networking",
+            List.of(base.toString(), site.toString()));
 
     installer.upgrade(spec);
 
@@ -119,9 +150,19 @@ class RenderedManifestInstallerTest {
     Path list = Files.writeString(dir.resolve("list.yaml"), "- a\n- b\n");
 
     for (String file : List.of(dir.resolve("absent.yaml").toString(), list.toString())) {
-      InstallSpec spec = new InstallSpec(plain.context(), plain.namespace(), plain.release(), plain.chart(), "",
-          plain.targetVersion(), "discovery", "networking", List.of(file));
-      ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> installer.resolveTooling(spec));
+      InstallSpec spec =
+          new InstallSpec(
+              plain.context(),
+              plain.namespace(),
+              plain.release(),
+              plain.chart(),
+              "",
+              plain.targetVersion(),
+              "discovery",
+              "networking",
+              List.of(file));
+      ApplicationFailure failure =
+          catchThrowableOfType(ApplicationFailure.class, () -> installer.resolveTooling(spec));
       assertThat(failure.getType()).isEqualTo(FailureTypes.TOOLING);
       assertThat(failure.getOriginalMessage()).startsWith("helmValuesFiles[0] " + file + ": ");
     }
@@ -145,7 +186,8 @@ class RenderedManifestInstallerTest {
 
   private void assertDeployment(String name, String image, int replicas) {
     Deployment d = client.apps().deployments().inNamespace(NAMESPACE).withName(name).get();
-    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(image);
+    assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(image);
     assertThat(d.getSpec().getReplicas()).as(name + " replicas").isEqualTo(replicas);
   }
 
@@ -155,13 +197,29 @@ class RenderedManifestInstallerTest {
 
   static Deployment deployment(String name, String version, int replicas) {
     return new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(NAMESPACE).addToLabels("app", name).endMetadata()
-        .withNewSpec().withReplicas(replicas)
-        .withNewSelector().addToMatchLabels("app", name).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName(name).withImage("gcr.io/gloo-mesh/" + name + ":" + version)
-        .endContainer().endSpec().endTemplate()
-        .endSpec().build();
+        .withNewMetadata()
+        .withName(name)
+        .withNamespace(NAMESPACE)
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withNewSelector()
+        .addToMatchLabels("app", name)
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", name)
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName(name)
+        .withImage("gcr.io/gloo-mesh/" + name + ":" + version)
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 
   private List<RecordedRequest> drainRequests() throws InterruptedException {

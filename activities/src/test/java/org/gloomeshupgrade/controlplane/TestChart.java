@@ -31,15 +31,24 @@ final class TestChart {
   }
 
   static InstallSpec spec(String chart, String version) {
-    return new InstallSpec("mgmt", RenderedManifestInstallerTest.NAMESPACE, "gloo-mesh", chart, "", version,
-        "discovery", "networking");
+    return new InstallSpec(
+        "mgmt",
+        RenderedManifestInstallerTest.NAMESPACE,
+        "gloo-mesh",
+        chart,
+        "",
+        version,
+        "discovery",
+        "networking");
   }
 
   /** The CRD of the chart's Settings object, registered so the mock serves that kind. */
   static void registerSettingsCrd(KubernetesClient client) {
-    try (InputStream in = Files.newInputStream(
-        folder().resolve("crds").resolve("settings.mesh.gloo.solo.io_v1alpha2_crds.yaml"))) {
-      CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+    try (InputStream in =
+        Files.newInputStream(
+            folder().resolve("crds").resolve("settings.mesh.gloo.solo.io_v1alpha2_crds.yaml"))) {
+      CustomResourceDefinition crd =
+          client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
       client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -52,22 +61,36 @@ final class TestChart {
     return folder.resolve("gloo-mesh-" + VERSION + ".tgz");
   }
 
-  /** A chart repository index listing the given versions, the target one pointing at {@code archiveUrl}. */
+  /**
+   * A chart repository index listing the given versions, the target one pointing at {@code
+   * archiveUrl}.
+   */
   static String index(String archiveUrl, String digest, String... otherVersions) {
     StringBuilder yaml = new StringBuilder("apiVersion: v1\nentries:\n  gloo-mesh:\n");
-    yaml.append("  - name: gloo-mesh\n    version: ").append(VERSION).append('\n')
-        .append("    digest: ").append(digest).append('\n')
-        .append("    urls:\n    - ").append(archiveUrl).append('\n');
+    yaml.append("  - name: gloo-mesh\n    version: ")
+        .append(VERSION)
+        .append('\n')
+        .append("    digest: ")
+        .append(digest)
+        .append('\n')
+        .append("    urls:\n    - ")
+        .append(archiveUrl)
+        .append('\n');
     for (String other : otherVersions) {
-      yaml.append("  - name: gloo-mesh\n    version: ").append(other).append('\n')
-          .append("    urls:\n    - gloo-mesh-").append(other).append(".tgz\n");
+      yaml.append("  - name: gloo-mesh\n    version: ")
+          .append(other)
+          .append('\n')
+          .append("    urls:\n    - gloo-mesh-")
+          .append(other)
+          .append(".tgz\n");
     }
     return yaml.append("generated: \"2021-06-01T00:00:00Z\"\n").toString();
   }
 
   static String sha256(Path file) throws IOException {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -25,17 +25,22 @@ public final class LocalHttpServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    server.createContext("/", exchange -> {
-      String path = exchange.getRequestURI().getPath();
-      requested.add(path);
-      byte[] body = files.get(path);
-      int status = statuses.getOrDefault(path, body == null ? 404 : 200);
-      byte[] out = status == 200 && body != null ? body : ("status " + status).getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(status, out.length);
-      try (OutputStream os = exchange.getResponseBody()) {
-        os.write(out);
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String path = exchange.getRequestURI().getPath();
+          requested.add(path);
+          byte[] body = files.get(path);
+          int status = statuses.getOrDefault(path, body == null ? 404 : 200);
+          byte[] out =
+              status == 200 && body != null
+                  ? body
+                  : ("status " + status).getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(status, out.length);
+          try (OutputStream os = exchange.getResponseBody()) {
+            os.write(out);
+          }
+        });
     server.start();
   }
 

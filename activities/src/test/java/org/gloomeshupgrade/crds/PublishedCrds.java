@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * The real Gloo Mesh CRDs as published, kept as reference data beside the project (not in it):
- * {@code shared/gloo-mesh-crds/<version>/{management,agent}/*.yaml}. Tests that use them skip where they are absent.
+ * {@code shared/gloo-mesh-crds/<version>/{management,agent}/*.yaml}. Tests that use them skip where
+ * they are absent.
  */
 public final class PublishedCrds {
   /** Overrides where the folder is looked for. */
@@ -20,11 +21,17 @@ public final class PublishedCrds {
   /** The folder, or null when this machine does not have it. */
   public static Path folder() {
     String configured = System.getProperty(PROPERTY);
-    List<Path> candidates = configured != null && !configured.isBlank()
-        ? List.of(Path.of(configured))
-        // Tests run in the module folder; the shared folder sits next to the project root.
-        : List.of(Path.of("..", "shared", "gloo-mesh-crds"), Path.of("..", "..", "shared", "gloo-mesh-crds"));
-    return candidates.stream().filter(Files::isDirectory).map(p -> p.toAbsolutePath().normalize()).findFirst()
+    List<Path> candidates =
+        configured != null && !configured.isBlank()
+            ? List.of(Path.of(configured))
+            // Tests run in the module folder; the shared folder sits next to the project root.
+            : List.of(
+                Path.of("..", "shared", "gloo-mesh-crds"),
+                Path.of("..", "..", "shared", "gloo-mesh-crds"));
+    return candidates.stream()
+        .filter(Files::isDirectory)
+        .map(p -> p.toAbsolutePath().normalize())
+        .findFirst()
         .orElse(null);
   }
 
@@ -36,7 +43,10 @@ public final class PublishedCrds {
           Path dir = version.resolve(plane);
           if (Files.isDirectory(dir)) {
             try (Stream<Path> yamls = Files.list(dir)) {
-              yamls.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().forEach(files::add);
+              yamls
+                  .filter(p -> p.getFileName().toString().endsWith(".yaml"))
+                  .sorted()
+                  .forEach(files::add);
             }
           }
         }

@@ -36,9 +36,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.semver4j.Semver;
 
 /**
- * Every published Gloo Mesh CRD, management and agent, through our apply activity into a real API server
- * that serves no apiextensions.k8s.io/v1beta1: converted, accepted and Established. The versions go in
- * upgrade order into one cluster, so the later ones are updates of stored CRDs, as in an upgrade.
+ * Every published Gloo Mesh CRD, management and agent, through our apply activity into a real API
+ * server that serves no apiextensions.k8s.io/v1beta1: converted, accepted and Established. The
+ * versions go in upgrade order into one cluster, so the later ones are updates of stored CRDs, as
+ * in an upgrade.
  */
 class PublishedCrdsOnApiServerIT {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -72,9 +73,14 @@ class PublishedCrdsOnApiServerIT {
     }
     List<Path> folders = new ArrayList<>();
     try (Stream<Path> versions = Files.list(root)) {
-      for (Path version : versions.filter(Files::isDirectory)
-          .sorted((a, b) -> Semver.parse(a.getFileName().toString()).compareTo(Semver.parse(b.getFileName().toString())))
-          .toList()) {
+      for (Path version :
+          versions
+              .filter(Files::isDirectory)
+              .sorted(
+                  (a, b) ->
+                      Semver.parse(a.getFileName().toString())
+                          .compareTo(Semver.parse(b.getFileName().toString())))
+              .toList()) {
         for (String plane : List.of("management", "agent")) {
           if (Files.isDirectory(version.resolve(plane))) {
             folders.add(version.resolve(plane));
@@ -91,54 +97,90 @@ class PublishedCrdsOnApiServerIT {
     String version = folder.getParent().getFileName().toString();
     Map<String, JsonNode> published = manifests(folder);
     assertThat(published).isNotEmpty();
-    CrdActivitiesImpl activities = new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
+    CrdActivitiesImpl activities =
+        new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
 
     // The agent CRDs are not a management plane's set: they
     // skip the set check, not the conversion and the server.
-    CrdApplyResult result = folder.getFileName().toString().equals("agent")
-        ? activities.write("mgmt", version, new CrdSource().load(folder.toString(), version), false, 60)
-        : activities.apply(new CrdApplyInput("mgmt", folder.toString(), version, 60));
+    CrdApplyResult result =
+        folder.getFileName().toString().equals("agent")
+            ? activities.write(
+                "mgmt", version, new CrdSource().load(folder.toString(), version), false, 60)
+            : activities.apply(new CrdApplyInput("mgmt", folder.toString(), version, 60));
 
     assertThat(result.convertedFromV1beta1()).isTrue();
-    assertThat(union(result.created(), result.updated())).containsExactlyInAnyOrderElementsOf(published.keySet());
+    assertThat(union(result.created(), result.updated()))
+        .containsExactlyInAnyOrderElementsOf(published.keySet());
     KubernetesClient client = sim.client("mgmt");
     for (Map.Entry<String, JsonNode> manifest : published.entrySet()) {
-      CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-          .withName(manifest.getKey()).get();
+      CustomResourceDefinition crd =
+          client.apiextensions().v1().customResourceDefinitions().withName(manifest.getKey()).get();
       assertThat(crd).as(manifest.getKey()).isNotNull();
-      assertThat(condition(crd, "NamesAccepted")).as(manifest.getKey() + " NamesAccepted").isEqualTo("True");
-      assertThat(condition(crd, "Established")).as(manifest.getKey() + " Established").isEqualTo("True");
+      assertThat(condition(crd, "NamesAccepted"))
+          .as(manifest.getKey() + " NamesAccepted")
+          .isEqualTo("True");
+      assertThat(condition(crd, "Established"))
+          .as(manifest.getKey() + " Established")
+          .isEqualTo("True");
       assertThat(crd.getSpec().getVersions().stream().map(CustomResourceDefinitionVersion::getName))
-          .as(manifest.getKey() + " versions").containsExactlyInAnyOrderElementsOf(versionsOf(manifest.getValue()));
+          .as(manifest.getKey() + " versions")
+          .containsExactlyInAnyOrderElementsOf(versionsOf(manifest.getValue()));
       // The server serves the kind: listing it works. Right after establishing, a real server may
       // answer 429 "storage is (re)initializing" for a moment, which clients are expected to retry.
-      String served = crd.getSpec().getVersions().stream().filter(CustomResourceDefinitionVersion::getServed)
-          .findFirst().orElseThrow().getName();
-      await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
-              && k.getCode() == 429)
-          .until(() -> client.genericKubernetesResources(crd.getSpec().getGroup() + "/" + served,
-              crd.getSpec().getNames().getKind()).inAnyNamespace().list().getItems() != null);
+      String served =
+          crd.getSpec().getVersions().stream()
+              .filter(CustomResourceDefinitionVersion::getServed)
+              .findFirst()
+              .orElseThrow()
+              .getName();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptionsMatching(
+              e -> e instanceof KubernetesClientException k && k.getCode() == 429)
+          .until(
+              () ->
+                  client
+                          .genericKubernetesResources(
+                              crd.getSpec().getGroup() + "/" + served,
+                              crd.getSpec().getNames().getKind())
+                          .inAnyNamespace()
+                          .list()
+                          .getItems()
+                      != null);
     }
   }
 
   @Test
   void unknownFieldsAV1beta1CrdKeptAreStillKeptAtEveryDepthAfterConversion() {
-    CrdActivitiesImpl activities = new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
+    CrdActivitiesImpl activities =
+        new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
     // Hand-written CRDs of another group, not a management plane's set: they skip the set check.
     String legacy = CrdManifestConverterTest.resource("legacy-v1beta1.yaml").toString();
     activities.write("mgmt", "0.11.3", new CrdSource().load(legacy, "0.11.3"), false, 60);
-    var widgets = sim.client("mgmt").genericKubernetesResources("example.gloo-mesh-upgrade.io/v1alpha1", "Widget")
-        .inNamespace("default");
+    var widgets =
+        sim.client("mgmt")
+            .genericKubernetesResources("example.gloo-mesh-upgrade.io/v1alpha1", "Widget")
+            .inNamespace("default");
     GenericKubernetesResource widget =
         new GenericKubernetesResourceBuilder()
-            .withApiVersion("example.gloo-mesh-upgrade.io/v1alpha1").withKind("Widget")
-            .withNewMetadata().withName("w").withNamespace("default").endMetadata()
-            .addToAdditionalProperties("spec", Map.of("replicas", 1, "extra", Map.of("nested", "kept")))
+            .withApiVersion("example.gloo-mesh-upgrade.io/v1alpha1")
+            .withKind("Widget")
+            .withNewMetadata()
+            .withName("w")
+            .withNamespace("default")
+            .endMetadata()
+            .addToAdditionalProperties(
+                "spec", Map.of("replicas", 1, "extra", Map.of("nested", "kept")))
             .addToAdditionalProperties("topLevel", "kept too")
             .build();
 
-    await().atMost(Duration.ofSeconds(30)).ignoreExceptionsMatching(e -> e instanceof KubernetesClientException k
-        && (k.getCode() == 429 || k.getCode() == 404)).until(() -> widgets.resource(widget).create() != null);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof KubernetesClientException k
+                    && (k.getCode() == 429 || k.getCode() == 404))
+        .until(() -> widgets.resource(widget).create() != null);
 
     GenericKubernetesResource stored = widgets.withName("w").get();
     assertThat(stored.<String>get("spec", "extra", "nested")).isEqualTo("kept");
@@ -146,9 +188,13 @@ class PublishedCrdsOnApiServerIT {
   }
 
   private static String condition(CustomResourceDefinition crd, String type) {
-    return crd.getStatus() == null ? null : crd.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType())).map(CustomResourceDefinitionCondition::getStatus).findFirst()
-        .orElse(null);
+    return crd.getStatus() == null
+        ? null
+        : crd.getStatus().getConditions().stream()
+            .filter(c -> type.equals(c.getType()))
+            .map(CustomResourceDefinitionCondition::getStatus)
+            .findFirst()
+            .orElse(null);
   }
 
   /** CRD name to manifest, from every YAML document of the folder. */

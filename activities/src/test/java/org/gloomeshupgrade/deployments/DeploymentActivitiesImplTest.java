@@ -42,8 +42,7 @@ class DeploymentActivitiesImplTest {
   KubernetesMockServer server;
   KubernetesClient client;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private KubernetesClients clients;
   private DeploymentActivitiesImpl activities;
@@ -73,7 +72,9 @@ class DeploymentActivitiesImplTest {
     ScaleResult result = activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 10));
 
     assertThat(result).isEqualTo(new ScaleResult("networking", 1, 0, true, result.waitedMillis()));
-    assertThat(result.waitedMillis()).as("the controller acts 600 ms after the scale").isGreaterThanOrEqualTo(400);
+    assertThat(result.waitedMillis())
+        .as("the controller acts 600 ms after the scale")
+        .isGreaterThanOrEqualTo(400);
     assertThat(get("networking").getSpec().getReplicas()).isZero();
     assertThat(client.pods().inNamespace(NS).withName("networking-abc").get()).isNull();
     assertThat(client.pods().inNamespace(NS).withName("discovery-xyz").get()).isNotNull();
@@ -91,7 +92,8 @@ class DeploymentActivitiesImplTest {
     assertThat(result.changed()).isTrue();
     Deployment after = get("discovery");
     assertThat(after.getStatus().getAvailableReplicas()).isEqualTo(1);
-    assertThat(after.getStatus().getObservedGeneration()).isGreaterThanOrEqualTo(after.getMetadata().getGeneration());
+    assertThat(after.getStatus().getObservedGeneration())
+        .isGreaterThanOrEqualTo(after.getMetadata().getGeneration());
   }
 
   @Test
@@ -126,8 +128,10 @@ class DeploymentActivitiesImplTest {
     deployment("networking", 1);
     pod("networking-stuck", "networking");
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 1)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 1)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.WAIT_TIMED_OUT);
     assertThat(failure.isNonRetryable()).isFalse();
@@ -139,8 +143,10 @@ class DeploymentActivitiesImplTest {
   void timesOutRetryablySayingHowManyAreAvailable() {
     deployment("discovery", 0);
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.scale(new ScaleInput("mgmt", NS, "discovery", 2, 1)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.scale(new ScaleInput("mgmt", NS, "discovery", 2, 1)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.WAIT_TIMED_OUT);
     assertThat(failure.isNonRetryable()).isFalse();
@@ -149,8 +155,10 @@ class DeploymentActivitiesImplTest {
 
   @Test
   void missingDeploymentIsNonRetryableNotFoundNamingIt() {
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 5)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 5)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.NOT_FOUND);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -160,13 +168,23 @@ class DeploymentActivitiesImplTest {
   @Test
   void forbiddenScaleIsNonRetryableAndNamesTheDeployment() {
     deployment("networking", 1);
-    server.expect().patch().withPath("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale")
-        .andReturn(403, status(403, "Forbidden", "deployments.apps \"networking\" is forbidden")).always();
-    server.expect().put().withPath("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale")
-        .andReturn(403, status(403, "Forbidden", "deployments.apps \"networking\" is forbidden")).always();
+    server
+        .expect()
+        .patch()
+        .withPath("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale")
+        .andReturn(403, status(403, "Forbidden", "deployments.apps \"networking\" is forbidden"))
+        .always();
+    server
+        .expect()
+        .put()
+        .withPath("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale")
+        .andReturn(403, status(403, "Forbidden", "deployments.apps \"networking\" is forbidden"))
+        .always();
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 5)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 5)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.FORBIDDEN);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -176,13 +194,23 @@ class DeploymentActivitiesImplTest {
   @Test
   void serverErrorWhileScalingIsRetryable() {
     deployment("networking", 1);
-    server.expect().patch().withPath("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale")
-        .andReturn(500, status(500, "InternalError", "etcd is unhappy")).always();
-    server.expect().put().withPath("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale")
-        .andReturn(500, status(500, "InternalError", "etcd is unhappy")).always();
+    server
+        .expect()
+        .patch()
+        .withPath("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale")
+        .andReturn(500, status(500, "InternalError", "etcd is unhappy"))
+        .always();
+    server
+        .expect()
+        .put()
+        .withPath("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale")
+        .andReturn(500, status(500, "InternalError", "etcd is unhappy"))
+        .always();
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 5)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 5)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.SERVER_ERROR);
     assertThat(failure.isNonRetryable()).isFalse();
@@ -191,8 +219,10 @@ class DeploymentActivitiesImplTest {
 
   @Test
   void refusesAContextTheKubeconfigLacks() {
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.scale(new ScaleInput("prod", NS, "networking", 0, 5)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.scale(new ScaleInput("prod", NS, "networking", 0, 5)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.UNKNOWN_CONTEXT);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -208,13 +238,17 @@ class DeploymentActivitiesImplTest {
       List<String> beats = new CopyOnWriteArrayList<>();
       env.setActivityHeartbeatListener(String.class, beats::add);
       env.registerActivitiesImplementations(activities);
-      DeploymentActivities stub = env.newActivityStub(DeploymentActivities.class,
-          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(20)).build());
+      DeploymentActivities stub =
+          env.newActivityStub(
+              DeploymentActivities.class,
+              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(20)).build());
 
       ScaleResult result = stub.scale(new ScaleInput("mgmt", NS, "networking", 0, 10));
 
       assertThat(result.changed()).isTrue();
-      assertThat(beats).isNotEmpty().allSatisfy(b -> assertThat(b).contains("gloo-mesh/networking -> 0"));
+      assertThat(beats)
+          .isNotEmpty()
+          .allSatisfy(b -> assertThat(b).contains("gloo-mesh/networking -> 0"));
     } finally {
       env.close();
     }
@@ -225,16 +259,23 @@ class DeploymentActivitiesImplTest {
     TestActivityEnvironment env = TestActivityEnvironment.newInstance();
     try {
       env.registerActivitiesImplementations(activities);
-      DeploymentActivities stub = env.newActivityStub(DeploymentActivities.class,
-          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(20)).build());
+      DeploymentActivities stub =
+          env.newActivityStub(
+              DeploymentActivities.class,
+              ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(20)).build());
 
-      ActivityFailure failure = catchThrowableOfType(ActivityFailure.class,
-          () -> stub.scale(new ScaleInput("mgmt", NS, "networking", 0, 10)));
+      ActivityFailure failure =
+          catchThrowableOfType(
+              ActivityFailure.class,
+              () -> stub.scale(new ScaleInput("mgmt", NS, "networking", 0, 10)));
 
-      assertThat(failure.getCause()).isInstanceOfSatisfying(ApplicationFailure.class, cause -> {
-        assertThat(cause.getType()).isEqualTo(FailureTypes.NOT_FOUND);
-        assertThat(cause.isNonRetryable()).isTrue();
-      });
+      assertThat(failure.getCause())
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              cause -> {
+                assertThat(cause.getType()).isEqualTo(FailureTypes.NOT_FOUND);
+                assertThat(cause.isNonRetryable()).isTrue();
+              });
     } finally {
       env.close();
     }
@@ -243,57 +284,106 @@ class DeploymentActivitiesImplTest {
   // --- a small stand-in for the deployment controller and kubelet ---
 
   /**
-   * Deletes a scaled-down deployment's pods, and reports a scaled-up one available, {@code delay} after it first sees
-   * the deployment's generation, as a slow Deployment controller would: the delay counts from the change, not from the
-   * test's start, so a slow machine cannot eat it up.
+   * Deletes a scaled-down deployment's pods, and reports a scaled-up one available, {@code delay}
+   * after it first sees the deployment's generation, as a slow Deployment controller would: the
+   * delay counts from the change, not from the test's start, so a slow machine cannot eat it up.
    */
   private void fakeController(Duration delay) {
     controller = Executors.newSingleThreadScheduledExecutor();
     Map<String, Long> changedAt = new HashMap<>();
-    controller.scheduleWithFixedDelay(() -> {
-      try {
-        for (Deployment d : client.apps().deployments().inNamespace(NS).list().getItems()) {
-          String name = d.getMetadata().getName();
-          int replicas = d.getSpec().getReplicas();
-          boolean settled = d.getStatus() != null && d.getStatus().getAvailableReplicas() != null
-              && d.getStatus().getAvailableReplicas() == replicas
-              && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration());
-          if (settled && (replicas > 0 || client.pods().inNamespace(NS).withLabel("app", name).list().getItems()
-              .isEmpty())) {
-            continue;
+    controller.scheduleWithFixedDelay(
+        () -> {
+          try {
+            for (Deployment d : client.apps().deployments().inNamespace(NS).list().getItems()) {
+              String name = d.getMetadata().getName();
+              int replicas = d.getSpec().getReplicas();
+              boolean settled =
+                  d.getStatus() != null
+                      && d.getStatus().getAvailableReplicas() != null
+                      && d.getStatus().getAvailableReplicas() == replicas
+                      && d.getMetadata()
+                          .getGeneration()
+                          .equals(d.getStatus().getObservedGeneration());
+              if (settled
+                  && (replicas > 0
+                      || client
+                          .pods()
+                          .inNamespace(NS)
+                          .withLabel("app", name)
+                          .list()
+                          .getItems()
+                          .isEmpty())) {
+                continue;
+              }
+              long since =
+                  changedAt.computeIfAbsent(
+                      name + "@" + d.getMetadata().getGeneration(), key -> System.nanoTime());
+              if (System.nanoTime() - since < delay.toNanos()) {
+                continue;
+              }
+              if (replicas == 0) {
+                client.pods().inNamespace(NS).withLabel("app", name).delete();
+              }
+              d.setStatus(
+                  new DeploymentStatusBuilder()
+                      .withReplicas(replicas)
+                      .withAvailableReplicas(replicas)
+                      .withObservedGeneration(d.getMetadata().getGeneration())
+                      .build());
+              client.apps().deployments().resource(d).updateStatus();
+            }
+          } catch (RuntimeException ignored) {
+            // a conflict with the activity's write: the next round sees the new state
           }
-          long since = changedAt.computeIfAbsent(name + "@" + d.getMetadata().getGeneration(),
-              key -> System.nanoTime());
-          if (System.nanoTime() - since < delay.toNanos()) {
-            continue;
-          }
-          if (replicas == 0) {
-            client.pods().inNamespace(NS).withLabel("app", name).delete();
-          }
-          d.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withAvailableReplicas(replicas)
-              .withObservedGeneration(d.getMetadata().getGeneration()).build());
-          client.apps().deployments().resource(d).updateStatus();
-        }
-      } catch (RuntimeException ignored) {
-        // a conflict with the activity's write: the next round sees the new state
-      }
-    }, 0, 50, TimeUnit.MILLISECONDS);
+        },
+        0,
+        50,
+        TimeUnit.MILLISECONDS);
   }
 
   private void deployment(String name, int replicas) {
-    client.apps().deployments().resource(new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-        .withNewSpec().withReplicas(replicas)
-        .withNewSelector().addToMatchLabels("app", name).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName(name).withImage("gcr.io/gloo-mesh/" + name + ":0.11.1")
-        .endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
+    client
+        .apps()
+        .deployments()
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage("gcr.io/gloo-mesh/" + name + ":0.11.1")
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
   }
 
   private void pod(String name, String app) {
-    client.pods().resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(NS)
-        .withLabels(Map.of("app", app, "pod-template-hash", "abc")).endMetadata().build()).create();
+    client
+        .pods()
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .withLabels(Map.of("app", app, "pod-template-hash", "abc"))
+                .endMetadata()
+                .build())
+        .create();
   }
 
   private Deployment get(String name) {
@@ -310,6 +400,11 @@ class DeploymentActivitiesImplTest {
   }
 
   private static Status status(int code, String reason, String message) {
-    return new StatusBuilder().withCode(code).withReason(reason).withMessage(message).withStatus("Failure").build();
+    return new StatusBuilder()
+        .withCode(code)
+        .withReason(reason)
+        .withMessage(message)
+        .withStatus("Failure")
+        .build();
   }
 }

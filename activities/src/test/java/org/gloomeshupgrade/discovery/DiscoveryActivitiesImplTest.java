@@ -34,8 +34,7 @@ class DiscoveryActivitiesImplTest {
   KubernetesMockServer server;
   KubernetesClient client;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private KubernetesClients clients;
   private DiscoveryActivitiesImpl activities;
@@ -47,16 +46,34 @@ class DiscoveryActivitiesImplTest {
     activities = new DiscoveryActivitiesImpl(clients, Duration.ofMillis(600));
     mesh = new MeshFixtures(client);
     mesh.glooMesh011Crds(null);
-    mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod-cluster1", Map.of("istio", Map.of()));
+    mesh.resource(
+        DISCOVERY,
+        "v1alpha2",
+        "Mesh",
+        "istio-system",
+        "istiod-cluster1",
+        Map.of("istio", Map.of()));
     mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod-cluster2", Map.of());
     mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "gloo-mesh", "istiod-mgmt", Map.of());
     mesh.resource(DISCOVERY, "v1alpha2", "Workload", "gloo-mesh", "reviews-v1", Map.of());
     mesh.resource(DISCOVERY, "v1alpha2", "Workload", "gloo-mesh", "reviews-v2", Map.of());
     mesh.resource(DISCOVERY, "v1alpha2", "Workload", "gloo-mesh", "ratings-v1", Map.of());
-    mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "gloo-mesh", "retries", Map.of("retries", Map.of("attempts", 3)));
+    mesh.resource(
+        NETWORKING,
+        "v1alpha2",
+        "TrafficPolicy",
+        "gloo-mesh",
+        "retries",
+        Map.of("retries", Map.of("attempts", 3)));
     mesh.resource(NETWORKING, "v1alpha2", "VirtualMesh", "gloo-mesh", "virtual-mesh", Map.of());
     mesh.resource(SETTINGS, "v1alpha2", "Settings", "gloo-mesh", "settings", Map.of());
-    mesh.resource(MULTICLUSTER, "v1alpha1", "KubernetesCluster", "gloo-mesh", "cluster1", Map.of("secretName", "cluster1"));
+    mesh.resource(
+        MULTICLUSTER,
+        "v1alpha1",
+        "KubernetesCluster",
+        "gloo-mesh",
+        "cluster1",
+        Map.of("secretName", "cluster1"));
   }
 
   @AfterEach
@@ -71,18 +88,24 @@ class DiscoveryActivitiesImplTest {
 
     DiscoveryDeleteResult result = activities.deleteAll("mgmt");
 
-    assertThat(result.deletedByKind()).containsExactlyInAnyOrderEntriesOf(
-        Map.of("Mesh", 3, "TrafficTarget", 0, "Workload", 3));
+    assertThat(result.deletedByKind())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("Mesh", 3, "TrafficTarget", 0, "Workload", 3));
     assertThat(result.collectionDeletes()).isEqualTo(3);
-    List<String> deletes = drainRequests().stream().filter(r -> r.getMethod().equals("DELETE"))
-        .map(RecordedRequest::getPath).toList();
-    assertThat(deletes).containsExactlyInAnyOrder(
-        "/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/gloo-mesh/meshes",
-        "/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/istio-system/meshes",
-        "/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/gloo-mesh/workloads");
+    List<String> deletes =
+        drainRequests().stream()
+            .filter(r -> r.getMethod().equals("DELETE"))
+            .map(RecordedRequest::getPath)
+            .toList();
+    assertThat(deletes)
+        .containsExactlyInAnyOrder(
+            "/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/gloo-mesh/meshes",
+            "/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/istio-system/meshes",
+            "/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/gloo-mesh/workloads");
     assertThat(mesh.list(DISCOVERY, "v1alpha2", "Mesh")).isEmpty();
     assertThat(mesh.list(DISCOVERY, "v1alpha2", "Workload")).isEmpty();
-    assertThat(others()).usingRecursiveFieldByFieldElementComparator().containsExactlyInAnyOrderElementsOf(othersBefore);
+    assertThat(others())
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactlyInAnyOrderElementsOf(othersBefore);
   }
 
   @Test
@@ -113,7 +136,8 @@ class DiscoveryActivitiesImplTest {
   void countsEachDiscoveryKindInAllNamespaces() {
     DiscoveryCounts counts = activities.count("mgmt");
 
-    assertThat(counts.byKind()).containsExactlyInAnyOrderEntriesOf(Map.of("Mesh", 3, "TrafficTarget", 0, "Workload", 3));
+    assertThat(counts.byKind())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("Mesh", 3, "TrafficTarget", 0, "Workload", 3));
     assertThat(counts.total()).isEqualTo(6);
   }
 
@@ -121,23 +145,40 @@ class DiscoveryActivitiesImplTest {
   void failsRetryablyWhenResourcesAreStillThereAfterTheDeletes() {
     // A server that accepts the delete but keeps the objects,
     // like a finalizer or a running discovery would.
-    server.expect().delete().withPath("/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/istio-system/meshes")
-        .andReturn(200, new StatusBuilder().withStatus("Success").build()).always();
+    server
+        .expect()
+        .delete()
+        .withPath("/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/istio-system/meshes")
+        .andReturn(200, new StatusBuilder().withStatus("Success").build())
+        .always();
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.deleteAll("mgmt"));
+    ApplicationFailure failure =
+        catchThrowableOfType(ApplicationFailure.class, () -> activities.deleteAll("mgmt"));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.WAIT_TIMED_OUT);
     assertThat(failure.isNonRetryable()).isFalse();
-    assertThat(failure.getOriginalMessage()).contains("Mesh 2 left", "istio-system/istiod-cluster1", "mgmt");
+    assertThat(failure.getOriginalMessage())
+        .contains("Mesh 2 left", "istio-system/istiod-cluster1", "mgmt");
   }
 
   @Test
   void forbiddenDeleteIsNonRetryableAndNamesTheKind() {
-    server.expect().delete().withPath("/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/gloo-mesh/workloads")
-        .andReturn(403, new StatusBuilder().withCode(403).withReason("Forbidden")
-            .withMessage("workloads is forbidden: cannot deletecollection").withStatus("Failure").build()).always();
+    server
+        .expect()
+        .delete()
+        .withPath("/apis/discovery.mesh.gloo.solo.io/v1alpha2/namespaces/gloo-mesh/workloads")
+        .andReturn(
+            403,
+            new StatusBuilder()
+                .withCode(403)
+                .withReason("Forbidden")
+                .withMessage("workloads is forbidden: cannot deletecollection")
+                .withStatus("Failure")
+                .build())
+        .always();
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.deleteAll("mgmt"));
+    ApplicationFailure failure =
+        catchThrowableOfType(ApplicationFailure.class, () -> activities.deleteAll("mgmt"));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.FORBIDDEN);
     assertThat(failure.isNonRetryable()).isTrue();

@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CRD and control-plane writes on a real API server: as a server-side dry run they change nothing (the mock
- * ignores dryRun, so only a real server can show it), and for real our create-or-update works, twice.
+ * The CRD and control-plane writes on a real API server: as a server-side dry run they change
+ * nothing (the mock ignores dryRun, so only a real server can show it), and for real our
+ * create-or-update works, twice.
  */
 class ServerSideDryRunIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,8 +54,12 @@ class ServerSideDryRunIT {
   @BeforeEach
   void start() {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    sim = SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).remoteClusters().glooMeshVersion("0.10.10")
-        .build();
+    sim =
+        SimulatedGlooMesh.builder()
+            .backend(ClusterBackend.API_SERVER)
+            .remoteClusters()
+            .glooMeshVersion("0.10.10")
+            .build();
     clients = new KubernetesClients(sim.kubeconfig(), "mgmt");
     crds = new CrdActivitiesImpl(clients);
     controlPlane = new ControlPlaneActivitiesImpl(clients);
@@ -81,16 +86,21 @@ class ServerSideDryRunIT {
 
     assertThat(crdResult.updated()).isNotEmpty();
     assertThat(crdResult.convertedFromV1beta1()).isTrue();
-    assertThat(planeResult.applied()).contains("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
+    assertThat(planeResult.applied())
+        .contains("Deployment gloo-mesh/discovery", "Deployment gloo-mesh/networking");
     // The diff is the server's own answer against the
     // live object: the image change, no defaulting noise.
-    assertThat(planeResult.output()).containsPattern("Deployment gloo-mesh/networking would be updated: [^\\n]*replace "
-        + "/spec/template/spec/containers/0/image: \"[^\"]*networking:0\\.10\\.10\" -> \"[^\"]*networking:0\\.11\\.3\"")
+    assertThat(planeResult.output())
+        .containsPattern(
+            "Deployment gloo-mesh/networking would be updated: [^\\n]*replace "
+                + "/spec/template/spec/containers/0/image: \"[^\"]*networking:0\\.10\\.10\" -> \"[^\"]*networking:0\\.11\\.3\"")
         .contains("Settings gloo-mesh/settings would be unchanged")
-        .doesNotContain("/metadata/resourceVersion").doesNotContain("/status");
+        .doesNotContain("/metadata/resourceVersion")
+        .doesNotContain("/status");
     assertThat(state(mgmt)).isEqualTo(before);
     // Every write went out, and each as a dry run: the server validated them and stored nothing.
-    assertThat(sim.journal("mgmt").mutating()).filteredOn(c -> c.sequence() > journalBefore)
+    assertThat(sim.journal("mgmt").mutating())
+        .filteredOn(c -> c.sequence() > journalBefore)
         .hasSizeGreaterThanOrEqualTo(crdResult.updated().size() + planeResult.applied().size())
         .allSatisfy(c -> assertThat(c.isDryRun()).as(c.toString()).isTrue())
         .allSatisfy(c -> assertThat(c.responseCode()).as(c.toString()).isBetween(200, 201));
@@ -102,7 +112,8 @@ class ServerSideDryRunIT {
     // The complete set as the cluster has it, with one CRD that no longer
     // lists the version its objects are stored in: a real server refuses it.
     Path folder = Files.createDirectories(tmp.resolve("bad-crds"));
-    for (CustomResourceDefinition crd : mgmt.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+    for (CustomResourceDefinition crd :
+        mgmt.apiextensions().v1().customResourceDefinitions().list().getItems()) {
       if (!GlooMeshGroups.isGlooMeshGroup(crd.getSpec().getGroup())) {
         continue;
       }
@@ -113,16 +124,21 @@ class ServerSideDryRunIT {
       crd.getMetadata().setUid(null);
       crd.getMetadata().setManagedFields(null);
       crd.setStatus(null);
-      Files.writeString(folder.resolve(crd.getMetadata().getName() + ".yaml"),
+      Files.writeString(
+          folder.resolve(crd.getMetadata().getName() + ".yaml"),
           mgmt.getKubernetesSerialization().asYaml(crd));
     }
     Map<String, JsonNode> before = state(mgmt);
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> crds.dryRun(new CrdApplyInput("mgmt", folder.toString(), "0.11.3", 30)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> crds.dryRun(new CrdApplyInput("mgmt", folder.toString(), "0.11.3", 30)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.INVALID_OBJECT);
-    assertThat(failure.getOriginalMessage()).contains("meshes.discovery.mesh.gloo.solo.io").contains("storedVersions");
+    assertThat(failure.getOriginalMessage())
+        .contains("meshes.discovery.mesh.gloo.solo.io")
+        .contains("storedVersions");
     assertUnchanged(before, state(mgmt));
   }
 
@@ -138,14 +154,23 @@ class ServerSideDryRunIT {
 
     assertThat(first.updated()).isNotEmpty();
     assertThat(second.created()).isEmpty();
-    assertThat(second.updated()).containsExactlyInAnyOrderElementsOf(
-        concat(first.created(), first.updated()));
-    assertThat(afterFirst.values()).filteredOn(n -> n.path("kind").asText().equals("CustomResourceDefinition"))
+    assertThat(second.updated())
+        .containsExactlyInAnyOrderElementsOf(concat(first.created(), first.updated()));
+    assertThat(afterFirst.values())
+        .filteredOn(n -> n.path("kind").asText().equals("CustomResourceDefinition"))
         .filteredOn(n -> GlooMeshGroups.isGlooMeshGroup(n.path("spec").path("group").asText()))
-        .allSatisfy(crd -> assertThat(crd.path("metadata").path("annotations")
-            .path(GlooMeshGroups.CRD_VERSION_ANNOTATION).asText()).isEqualTo("0.11.3"));
-    Deployment networking = mgmt.apps().deployments().inNamespace("gloo-mesh").withName("networking").get();
-    assertThat(networking.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.11.3");
+        .allSatisfy(
+            crd ->
+                assertThat(
+                        crd.path("metadata")
+                            .path("annotations")
+                            .path(GlooMeshGroups.CRD_VERSION_ANNOTATION)
+                            .asText())
+                    .isEqualTo("0.11.3"));
+    Deployment networking =
+        mgmt.apps().deployments().inNamespace("gloo-mesh").withName("networking").get();
+    assertThat(networking.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .endsWith(":0.11.3");
     // The fake controllers write status (and so resourceVersion) on their own;
     // a second write of ours would change generation, labels or annotations.
     assertUnchanged(withoutResourceVersions(afterFirst), withoutResourceVersions(state(mgmt)));
@@ -153,11 +178,12 @@ class ServerSideDryRunIT {
 
   private static Map<String, JsonNode> withoutResourceVersions(Map<String, JsonNode> state) {
     Map<String, JsonNode> copy = new TreeMap<>();
-    state.forEach((key, node) -> {
-      ObjectNode c = node.deepCopy();
-      ((ObjectNode) c.path("metadata")).remove("resourceVersion");
-      copy.put(key, c);
-    });
+    state.forEach(
+        (key, node) -> {
+          ObjectNode c = node.deepCopy();
+          ((ObjectNode) c.path("metadata")).remove("resourceVersion");
+          copy.put(key, c);
+        });
     return copy;
   }
 
@@ -174,8 +200,16 @@ class ServerSideDryRunIT {
   }
 
   private ControlPlaneInput controlPlaneInput() {
-    return new ControlPlaneInput("mgmt", "gloo-mesh", InstallMethod.MANIFESTS, "gloo-mesh",
-        sim.chartFolder("0.11.3").toString(), "", "0.11.3", "discovery", "networking");
+    return new ControlPlaneInput(
+        "mgmt",
+        "gloo-mesh",
+        InstallMethod.MANIFESTS,
+        "gloo-mesh",
+        sim.chartFolder("0.11.3").toString(),
+        "",
+        "0.11.3",
+        "discovery",
+        "networking");
   }
 
   private long lastSequence() {
@@ -183,20 +217,44 @@ class ServerSideDryRunIT {
   }
 
   /**
-   * What an upgrade may write, by identity: CRDs, and the objects in the Gloo Mesh namespace the chart renders,
-   * without the fields the server changes on its own (status, managed fields, times), so equal means unchanged.
+   * What an upgrade may write, by identity: CRDs, and the objects in the Gloo Mesh namespace the
+   * chart renders, without the fields the server changes on its own (status, managed fields,
+   * times), so equal means unchanged.
    */
   private static Map<String, JsonNode> state(KubernetesClient client) {
     Map<String, JsonNode> state = new TreeMap<>();
-    client.apiextensions().v1().customResourceDefinitions().list().getItems()
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .list()
+        .getItems()
         .forEach(c -> state.put("crd " + c.getMetadata().getName(), comparable(c)));
-    client.apps().deployments().inNamespace("gloo-mesh").list().getItems()
+    client
+        .apps()
+        .deployments()
+        .inNamespace("gloo-mesh")
+        .list()
+        .getItems()
         .forEach(d -> state.put("deployment " + d.getMetadata().getName(), comparable(d)));
-    client.services().inNamespace("gloo-mesh").list().getItems()
+    client
+        .services()
+        .inNamespace("gloo-mesh")
+        .list()
+        .getItems()
         .forEach(s -> state.put("service " + s.getMetadata().getName(), comparable(s)));
-    client.serviceAccounts().inNamespace("gloo-mesh").list().getItems()
+    client
+        .serviceAccounts()
+        .inNamespace("gloo-mesh")
+        .list()
+        .getItems()
         .forEach(s -> state.put("serviceaccount " + s.getMetadata().getName(), comparable(s)));
-    client.rbac().clusterRoles().withLabel("app.kubernetes.io/name", "gloo-mesh").list().getItems()
+    client
+        .rbac()
+        .clusterRoles()
+        .withLabel("app.kubernetes.io/name", "gloo-mesh")
+        .list()
+        .getItems()
         .forEach(r -> state.put("clusterrole " + r.getMetadata().getName(), comparable(r)));
     return state;
   }
@@ -204,8 +262,7 @@ class ServerSideDryRunIT {
   private static JsonNode comparable(Object resource) {
     ObjectNode node = JSON.valueToTree(resource);
     node.remove("status");
-    ObjectNode metadata = (ObjectNode)
-        node.path("metadata");
+    ObjectNode metadata = (ObjectNode) node.path("metadata");
     metadata.remove(List.of("managedFields", "creationTimestamp"));
     return node;
   }

@@ -13,12 +13,14 @@ class ConflictRetryTest {
   void aConflictIsTriedAgainUntilTheWriteGoesThrough() {
     AtomicInteger calls = new AtomicInteger();
 
-    String result = ConflictRetry.onConflict(() -> {
-      if (calls.incrementAndGet() < 3) {
-        throw new KubernetesClientException("the object has been modified", 409, null);
-      }
-      return "written";
-    });
+    String result =
+        ConflictRetry.onConflict(
+            () -> {
+              if (calls.incrementAndGet() < 3) {
+                throw new KubernetesClientException("the object has been modified", 409, null);
+              }
+              return "written";
+            });
 
     assertThat(result).isEqualTo("written");
     assertThat(calls).hasValue(3);
@@ -28,11 +30,16 @@ class ConflictRetryTest {
   void conflictsThatDoNotStopAreGivenUpOnAfterTheLastAttempt() {
     AtomicInteger calls = new AtomicInteger();
 
-    KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class,
-        () -> ConflictRetry.onConflict(() -> {
-          calls.incrementAndGet();
-          throw new KubernetesClientException("the object has been modified", 409, null);
-        }));
+    KubernetesClientException e =
+        catchThrowableOfType(
+            KubernetesClientException.class,
+            () ->
+                ConflictRetry.onConflict(
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new KubernetesClientException(
+                          "the object has been modified", 409, null);
+                    }));
 
     assertThat(e.getCode()).isEqualTo(409);
     assertThat(calls).hasValue(ConflictRetry.ATTEMPTS);
@@ -42,11 +49,15 @@ class ConflictRetryTest {
   void otherErrorsAreNotRetriedHere() {
     AtomicInteger calls = new AtomicInteger();
 
-    KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class,
-        () -> ConflictRetry.onConflict(() -> {
-          calls.incrementAndGet();
-          throw new KubernetesClientException("invalid", 422, null);
-        }));
+    KubernetesClientException e =
+        catchThrowableOfType(
+            KubernetesClientException.class,
+            () ->
+                ConflictRetry.onConflict(
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new KubernetesClientException("invalid", 422, null);
+                    }));
 
     assertThat(e.getCode()).isEqualTo(422);
     assertThat(calls).hasValue(1);

@@ -42,25 +42,48 @@ public final class MeshFixtures {
    * @param schema openAPIV3Schema as JSON, or null for none
    * @param versionAnnotation value of the CRD version annotation, or null for none
    */
-  public CustomResourceDefinition crd(String group, String kind, String version, String schema, String versionAnnotation) {
+  public CustomResourceDefinition crd(
+      String group, String kind, String version, String schema, String versionAnnotation) {
     String plural = plural(kind);
-    CustomResourceDefinitionBuilder b = new CustomResourceDefinitionBuilder()
-        .withNewMetadata().withName(plural + "." + group).endMetadata()
-        .withNewSpec().withGroup(group).withScope("Namespaced")
-        .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase())
-        .withListKind(kind + "List").endNames()
-        .addNewVersion().withName(version).withServed(true).withStorage(true)
-        .withNewSubresources().withNewStatus().endStatus().endSubresources()
-        .endVersion().endSpec();
+    CustomResourceDefinitionBuilder b =
+        new CustomResourceDefinitionBuilder()
+            .withNewMetadata()
+            .withName(plural + "." + group)
+            .endMetadata()
+            .withNewSpec()
+            .withGroup(group)
+            .withScope("Namespaced")
+            .withNewNames()
+            .withKind(kind)
+            .withPlural(plural)
+            .withSingular(kind.toLowerCase())
+            .withListKind(kind + "List")
+            .endNames()
+            .addNewVersion()
+            .withName(version)
+            .withServed(true)
+            .withStorage(true)
+            .withNewSubresources()
+            .withNewStatus()
+            .endStatus()
+            .endSubresources()
+            .endVersion()
+            .endSpec();
     CustomResourceDefinition crd = b.build();
     if (versionAnnotation != null) {
-      crd.getMetadata().setAnnotations(Map.of(GlooMeshGroups.CRD_VERSION_ANNOTATION, versionAnnotation));
+      crd.getMetadata()
+          .setAnnotations(Map.of(GlooMeshGroups.CRD_VERSION_ANNOTATION, versionAnnotation));
     }
     if (schema != null) {
       try {
-        crd.getSpec().getVersions().get(0).setSchema(new io.fabric8.kubernetes.api.model.apiextensions.v1
-            .CustomResourceValidationBuilder()
-            .withOpenAPIV3Schema(JSON.readValue(schema, JSONSchemaProps.class)).build());
+        crd.getSpec()
+            .getVersions()
+            .get(0)
+            .setSchema(
+                new io.fabric8.kubernetes.api.model.apiextensions.v1
+                        .CustomResourceValidationBuilder()
+                    .withOpenAPIV3Schema(JSON.readValue(schema, JSONSchemaProps.class))
+                    .build());
       } catch (Exception e) {
         throw new IllegalArgumentException(e);
       }
@@ -82,16 +105,31 @@ public final class MeshFixtures {
   }
 
   public static ResourceDefinitionContext context(String group, String version, String kind) {
-    return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version)
-        .withPlural(plural(kind)).withKind(kind).withNamespaced(true).build();
+    return new ResourceDefinitionContext.Builder()
+        .withGroup(group)
+        .withVersion(version)
+        .withPlural(plural(kind))
+        .withKind(kind)
+        .withNamespaced(true)
+        .build();
   }
 
-  public GenericKubernetesResource resource(String group, String version, String kind, String namespace, String name,
+  public GenericKubernetesResource resource(
+      String group,
+      String version,
+      String kind,
+      String namespace,
+      String name,
       Map<String, Object> spec) {
-    GenericKubernetesResource r = new GenericKubernetesResourceBuilder()
-        .withApiVersion(group + "/" + version).withKind(kind)
-        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-        .build();
+    GenericKubernetesResource r =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion(group + "/" + version)
+            .withKind(kind)
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .endMetadata()
+            .build();
     if (spec != null) {
       r.setAdditionalProperty("spec", spec);
     }
@@ -99,8 +137,8 @@ public final class MeshFixtures {
   }
 
   /** Sets status the way the networking controller does. */
-  public GenericKubernetesResource status(GenericKubernetesResource r, String state, Long observedGeneration,
-      List<String> errors) {
+  public GenericKubernetesResource status(
+      GenericKubernetesResource r, String state, Long observedGeneration, List<String> errors) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("state", state);
     if (observedGeneration != null) {
@@ -111,11 +149,18 @@ public final class MeshFixtures {
     }
     r.setAdditionalProperty("status", status);
     String[] gv = r.getApiVersion().split("/");
-    return client.genericKubernetesResources(context(gv[0], gv[1], r.getKind())).resource(r).updateStatus();
+    return client
+        .genericKubernetesResources(context(gv[0], gv[1], r.getKind()))
+        .resource(r)
+        .updateStatus();
   }
 
-  /** Sets status as networking does on kinds without a state field: the generation it saw and any error. */
-  public GenericKubernetesResource observed(GenericKubernetesResource r, long observedGeneration, String error) {
+  /**
+   * Sets status as networking does on kinds without a state field: the generation it saw and any
+   * error.
+   */
+  public GenericKubernetesResource observed(
+      GenericKubernetesResource r, long observedGeneration, String error) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("observedGeneration", observedGeneration);
     if (error != null) {
@@ -123,10 +168,17 @@ public final class MeshFixtures {
     }
     r.setAdditionalProperty("status", status);
     String[] gv = r.getApiVersion().split("/");
-    return client.genericKubernetesResources(context(gv[0], gv[1], r.getKind())).resource(r).updateStatus();
+    return client
+        .genericKubernetesResources(context(gv[0], gv[1], r.getKind()))
+        .resource(r)
+        .updateStatus();
   }
 
   public List<GenericKubernetesResource> list(String group, String version, String kind) {
-    return client.genericKubernetesResources(context(group, version, kind)).inAnyNamespace().list().getItems();
+    return client
+        .genericKubernetesResources(context(group, version, kind))
+        .inAnyNamespace()
+        .list()
+        .getItems();
   }
 }

@@ -44,8 +44,7 @@ class PreflightActivitiesImplTest {
   KubernetesMockServer server;
   KubernetesClient client;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private final List<ResourceAttributes> asked = new CopyOnWriteArrayList<>();
   private KubernetesClients clients;
@@ -56,8 +55,12 @@ class PreflightActivitiesImplTest {
   void setUp() {
     // every context reaches the same mock: remote clusters
     // differ only by the context they are named by
-    clients = new MockKubeconfig().with("mgmt", client).with("cluster1", client).with("cluster2-ctx", client)
-        .clients(tmp);
+    clients =
+        new MockKubeconfig()
+            .with("mgmt", client)
+            .with("cluster1", client)
+            .with("cluster2-ctx", client)
+            .clients(tmp);
     activities = new PreflightActivitiesImpl(clients);
     mesh = new MeshFixtures(client);
     mesh.glooMesh011Crds(null);
@@ -67,9 +70,19 @@ class PreflightActivitiesImplTest {
     mesh.resource(DISCOVERY, "v1alpha2", "Mesh", "istio-system", "istiod-cluster2", Map.of());
     mesh.resource(DISCOVERY, "v1alpha2", "Workload", "bookinfo", "reviews-v1", Map.of());
     mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "retries", Map.of());
-    mesh.resource(MULTICLUSTER, "v1alpha1", "KubernetesCluster", NS, "cluster1",
+    mesh.resource(
+        MULTICLUSTER,
+        "v1alpha1",
+        "KubernetesCluster",
+        NS,
+        "cluster1",
         Map.of("secretName", "cluster1", "clusterDomain", "cluster.local"));
-    mesh.resource(MULTICLUSTER, "v1alpha1", "KubernetesCluster", NS, "cluster2",
+    mesh.resource(
+        MULTICLUSTER,
+        "v1alpha1",
+        "KubernetesCluster",
+        NS,
+        "cluster2",
         Map.of("secretName", "cluster2-secret", "clusterDomain", "mesh.internal"));
   }
 
@@ -82,50 +95,64 @@ class PreflightActivitiesImplTest {
   void reportsVersionReplicasDiscoveryInventoryAndClustersWithTheirContexts() {
     answerReviews(r -> true);
 
-    PreflightReport report = activities.preflight(input(List.of(), Map.of("cluster2", "cluster2-ctx")));
+    PreflightReport report =
+        activities.preflight(input(List.of(), Map.of("cluster2", "cluster2-ctx")));
 
     assertThat(report.context()).isEqualTo("mgmt");
     assertThat(report.kubernetesVersion()).isNotBlank().isNotEqualTo("unknown");
     assertThat(report.runningVersion()).isEqualTo("0.11.1");
-    assertThat(report.deploymentVersions()).containsExactlyInAnyOrderEntriesOf(Map.of("discovery", "0.11.1", "networking", "0.11.1"));
-    assertThat(report.originalReplicas()).containsExactlyInAnyOrderEntriesOf(Map.of("discovery", 1, "networking", 2));
-    assertThat(report.discoveryInventory()).containsExactlyInAnyOrderEntriesOf(
-        Map.of("Mesh", 2, "TrafficTarget", 0, "Workload", 1));
-    assertThat(report.clusters()).containsExactly(
-        new RegisteredCluster("cluster1", "cluster1", "cluster1", "cluster.local"),
-        new RegisteredCluster("cluster2", "cluster2-ctx", "cluster2-secret", "mesh.internal"));
+    assertThat(report.deploymentVersions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("discovery", "0.11.1", "networking", "0.11.1"));
+    assertThat(report.originalReplicas())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("discovery", 1, "networking", 2));
+    assertThat(report.discoveryInventory())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("Mesh", 2, "TrafficTarget", 0, "Workload", 1));
+    assertThat(report.clusters())
+        .containsExactly(
+            new RegisteredCluster("cluster1", "cluster1", "cluster1", "cluster.local"),
+            new RegisteredCluster("cluster2", "cluster2-ctx", "cluster2-secret", "mesh.internal"));
     assertThat(report.warnings()).isEmpty();
 
     assertThat(report.permissionsChecked()).isEqualTo(asked.size());
-    assertThat(asked).anySatisfy(a -> {
-      assertThat(a.getVerb()).isEqualTo("deletecollection");
-      assertThat(a.getGroup()).isEqualTo(DISCOVERY);
-      assertThat(a.getResource()).isEqualTo("workloads");
-      assertThat(a.getNamespace()).isNull();
-    });
-    assertThat(asked).anySatisfy(a -> {
-      assertThat(a.getVerb()).isEqualTo("patch");
-      assertThat(a.getResource()).isEqualTo("deployments");
-      assertThat(a.getSubresource()).isEqualTo("scale");
-      assertThat(a.getNamespace()).isEqualTo(NS);
-    });
-    assertThat(asked).anySatisfy(a -> {
-      assertThat(a.getVerb()).isEqualTo("list");
-      assertThat(a.getGroup()).isEqualTo(NETWORKING);
-      assertThat(a.getResource()).isEqualTo("trafficpolicies");
-    });
+    assertThat(asked)
+        .anySatisfy(
+            a -> {
+              assertThat(a.getVerb()).isEqualTo("deletecollection");
+              assertThat(a.getGroup()).isEqualTo(DISCOVERY);
+              assertThat(a.getResource()).isEqualTo("workloads");
+              assertThat(a.getNamespace()).isNull();
+            });
+    assertThat(asked)
+        .anySatisfy(
+            a -> {
+              assertThat(a.getVerb()).isEqualTo("patch");
+              assertThat(a.getResource()).isEqualTo("deployments");
+              assertThat(a.getSubresource()).isEqualTo("scale");
+              assertThat(a.getNamespace()).isEqualTo(NS);
+            });
+    assertThat(asked)
+        .anySatisfy(
+            a -> {
+              assertThat(a.getVerb()).isEqualTo("list");
+              assertThat(a.getGroup()).isEqualTo(NETWORKING);
+              assertThat(a.getResource()).isEqualTo("trafficpolicies");
+            });
     // management: 20 fixed; 3 discovery kinds x 3; 5 user kinds x 2; two remote contexts x 15
     assertThat(asked).hasSize(20 + 9 + 10 + 30);
   }
 
   @Test
   void collectsEveryDeniedPermissionAndFailsOnceNamingEach() {
-    answerReviews(r -> !(r.getVerb().equals("deletecollection") && r.getResource().equals("meshes"))
-        && !(r.getVerb().equals("patch") && "scale".equals(r.getSubresource()))
-        && !(r.getVerb().equals("create") && r.getResource().equals("clusterroles")));
+    answerReviews(
+        r ->
+            !(r.getVerb().equals("deletecollection") && r.getResource().equals("meshes"))
+                && !(r.getVerb().equals("patch") && "scale".equals(r.getSubresource()))
+                && !(r.getVerb().equals("create") && r.getResource().equals("clusterroles")));
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.preflight(input(List.of("cluster1"), Map.of())));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.preflight(input(List.of("cluster1"), Map.of())));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.MISSING_PERMISSIONS);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -141,22 +168,52 @@ class PreflightActivitiesImplTest {
   void withAgentChartsTheirPermissionsOnEachRemoteAreCheckedToo() {
     // Only the agent charts ask these: the management
     // cluster's own checks never create or delete deployments.
-    answerReviews(r -> !(r.getVerb().equals("create") && r.getResource().equals("deployments"))
-        && !(r.getVerb().equals("delete") && r.getResource().equals("deployments")));
+    answerReviews(
+        r ->
+            !(r.getVerb().equals("create") && r.getResource().equals("deployments"))
+                && !(r.getVerb().equals("delete") && r.getResource().equals("deployments")));
 
-    PreflightReport without = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
-        List.of("cluster1"), Map.of(), NS, null));
-    ApplicationFailure applied = catchThrowableOfType(ApplicationFailure.class, () -> activities.preflight(
-        new PreflightInput("mgmt", NS, "discovery", "networking", List.of("cluster1"), Map.of(), NS,
-            InstallMethod.MANIFESTS)));
-    ApplicationFailure helm = catchThrowableOfType(ApplicationFailure.class, () -> activities.preflight(
-        new PreflightInput("mgmt", NS, "discovery", "networking", List.of("cluster1"), Map.of(), NS,
-            InstallMethod.HELM)));
+    PreflightReport without =
+        activities.preflight(
+            new PreflightInput(
+                "mgmt", NS, "discovery", "networking", List.of("cluster1"), Map.of(), NS, null));
+    ApplicationFailure applied =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.preflight(
+                    new PreflightInput(
+                        "mgmt",
+                        NS,
+                        "discovery",
+                        "networking",
+                        List.of("cluster1"),
+                        Map.of(),
+                        NS,
+                        InstallMethod.MANIFESTS)));
+    ApplicationFailure helm =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.preflight(
+                    new PreflightInput(
+                        "mgmt",
+                        NS,
+                        "discovery",
+                        "networking",
+                        List.of("cluster1"),
+                        Map.of(),
+                        NS,
+                        InstallMethod.HELM)));
 
-    assertThat(without.permissionsChecked()).as("without agent charts neither is asked").isEqualTo(20 + 9 + 10 + 15);
-    assertThat(applied.getOriginalMessage()).contains("lacks 1 permission(s)")
+    assertThat(without.permissionsChecked())
+        .as("without agent charts neither is asked")
+        .isEqualTo(20 + 9 + 10 + 15);
+    assertThat(applied.getOriginalMessage())
+        .contains("lacks 1 permission(s)")
         .contains("create apps/deployments in gloo-mesh on cluster1");
-    assertThat(helm.getOriginalMessage()).contains("lacks 2 permission(s)")
+    assertThat(helm.getOriginalMessage())
+        .contains("lacks 2 permission(s)")
         .contains("delete apps/deployments in gloo-mesh on cluster1");
   }
 
@@ -164,10 +221,28 @@ class PreflightActivitiesImplTest {
   void agentChartsAddTheirCrdDeploymentAndServiceAccountPermissionsPerRemote() {
     answerReviews(r -> true);
 
-    PreflightReport applied = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
-        List.of("cluster1"), Map.of(), NS, InstallMethod.MANIFESTS));
-    PreflightReport helm = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
-        List.of("cluster1"), Map.of(), NS, InstallMethod.HELM));
+    PreflightReport applied =
+        activities.preflight(
+            new PreflightInput(
+                "mgmt",
+                NS,
+                "discovery",
+                "networking",
+                List.of("cluster1"),
+                Map.of(),
+                NS,
+                InstallMethod.MANIFESTS));
+    PreflightReport helm =
+        activities.preflight(
+            new PreflightInput(
+                "mgmt",
+                NS,
+                "discovery",
+                "networking",
+                List.of("cluster1"),
+                Map.of(),
+                NS,
+                InstallMethod.HELM));
 
     // CRDs create, get, update; deployments create, get, update (Helm:
     // patch and delete too); service accounts update (Helm: patch and
@@ -179,24 +254,34 @@ class PreflightActivitiesImplTest {
   @Test
   void reviewsWithoutAnAnswerAreAWarningNotAPass() {
     // A server that takes the review but fills in no status.
-    server.expect().post().withPath(SSAR_PATH).andReply(201, request ->
-        Serialization.unmarshal(request.getBody().readUtf8(), SelfSubjectAccessReview.class)).always();
+    server
+        .expect()
+        .post()
+        .withPath(SSAR_PATH)
+        .andReply(
+            201,
+            request ->
+                Serialization.unmarshal(
+                    request.getBody().readUtf8(), SelfSubjectAccessReview.class))
+        .always();
 
     PreflightReport report = activities.preflight(input(List.of("cluster1"), Map.of()));
 
     assertThat(report.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15);
-    assertThat(report.warnings()).containsExactly(
-        "15 of 15 permission reviews on cluster1 came back without an answer (no status): those permissions are "
-            + "unconfirmed, and a missing one will stop the step that needs it",
-        "39 of 39 permission reviews on mgmt came back without an answer (no status): those permissions are "
-            + "unconfirmed, and a missing one will stop the step that needs it");
+    assertThat(report.warnings())
+        .containsExactly(
+            "15 of 15 permission reviews on cluster1 came back without an answer (no status): those permissions are "
+                + "unconfirmed, and a missing one will stop the step that needs it",
+            "39 of 39 permission reviews on mgmt came back without an answer (no status): those permissions are "
+                + "unconfirmed, and a missing one will stop the step that needs it");
   }
 
   @Test
   void reviewsOnlyTheListedClusters() {
     answerReviews(r -> true);
 
-    PreflightReport report = activities.preflight(input(List.of("cluster2"), Map.of("cluster2", "cluster2-ctx")));
+    PreflightReport report =
+        activities.preflight(input(List.of("cluster2"), Map.of("cluster2", "cluster2-ctx")));
 
     assertThat(report.clusters()).extracting(RegisteredCluster::name).containsExactly("cluster2");
     assertThat(report.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15);
@@ -206,31 +291,41 @@ class PreflightActivitiesImplTest {
   void refusesAListedClusterThatIsNotRegistered() {
     answerReviews(r -> true);
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.preflight(input(List.of("cluster1", "cluster9"), Map.of())));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.preflight(input(List.of("cluster1", "cluster9"), Map.of())));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(failure.getOriginalMessage()).contains("[cluster9]", "registered: [cluster1, cluster2]");
+    assertThat(failure.getOriginalMessage())
+        .contains("[cluster9]", "registered: [cluster1, cluster2]");
   }
 
   @Test
   void refusesAClusterWhoseContextTheWorkerLacksNamingClusterAndContext() {
     answerReviews(r -> true);
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> activities.preflight(input(List.of(), Map.of())));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> activities.preflight(input(List.of(), Map.of())));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.UNKNOWN_CONTEXT);
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(failure.getOriginalMessage()).contains("cluster cluster2 -> context \"cluster2\"")
+    assertThat(failure.getOriginalMessage())
+        .contains("cluster cluster2 -> context \"cluster2\"")
         .doesNotContain("cluster cluster1");
   }
 
   @Test
   void refusesAManagementContextTheWorkerLacks() {
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.preflight(
-        new PreflightInput("prod", NS, "discovery", "networking", List.of(), Map.of(), NS, null)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.preflight(
+                    new PreflightInput(
+                        "prod", NS, "discovery", "networking", List.of(), Map.of(), NS, null)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.UNKNOWN_CONTEXT);
     assertThat(failure.getOriginalMessage()).contains("\"prod\"");
@@ -240,12 +335,25 @@ class PreflightActivitiesImplTest {
   void aMissingDeploymentIsNonRetryableNotFoundNamingIt() {
     answerReviews(r -> true);
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.preflight(
-        new PreflightInput("", NS, "discovery", "enterprise-networking", List.of("cluster1"), Map.of(), NS, null)));
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.preflight(
+                    new PreflightInput(
+                        "",
+                        NS,
+                        "discovery",
+                        "enterprise-networking",
+                        List.of("cluster1"),
+                        Map.of(),
+                        NS,
+                        null)));
 
     assertThat(failure.getType()).isEqualTo(FailureTypes.NOT_FOUND);
     assertThat(failure.isNonRetryable()).isTrue();
-    assertThat(failure.getOriginalMessage()).contains("gloo-mesh/enterprise-networking", "mgmt")
+    assertThat(failure.getOriginalMessage())
+        .contains("gloo-mesh/enterprise-networking", "mgmt")
         .doesNotContain("gloo-mesh/discovery");
   }
 
@@ -258,16 +366,24 @@ class PreflightActivitiesImplTest {
     deployment("networking", "gcr.io/gloo-mesh/networking:0.10.8", 1);
     deployment("extra", "registry.local:5000/gloo-mesh/extra@sha256:0123abcd", 1);
 
-    PreflightReport report = activities.preflight(new PreflightInput("mgmt", NS, "discovery", "networking",
-        List.of("cluster1"), Map.of(), NS, null));
-    PreflightReport digest = activities.preflight(new PreflightInput("mgmt", NS, "extra", "extra",
-        List.of("cluster1"), Map.of(), NS, null));
+    PreflightReport report =
+        activities.preflight(
+            new PreflightInput(
+                "mgmt", NS, "discovery", "networking", List.of("cluster1"), Map.of(), NS, null));
+    PreflightReport digest =
+        activities.preflight(
+            new PreflightInput(
+                "mgmt", NS, "extra", "extra", List.of("cluster1"), Map.of(), NS, null));
 
     assertThat(report.runningVersion()).isEqualTo("0.10.8");
-    assertThat(report.warnings()).singleElement().asString().contains("different versions", "0.10.8");
+    assertThat(report.warnings())
+        .singleElement()
+        .asString()
+        .contains("different versions", "0.10.8");
     assertThat(digest.deploymentVersions()).containsExactlyEntriesOf(Map.of("extra", "unknown"));
     assertThat(digest.runningVersion()).isEqualTo("unknown");
-    assertThat(digest.warnings()).anySatisfy(w -> assertThat(w).contains("without a version tag", "sha256"));
+    assertThat(digest.warnings())
+        .anySatisfy(w -> assertThat(w).contains("without a version tag", "sha256"));
   }
 
   @Test
@@ -276,7 +392,12 @@ class PreflightActivitiesImplTest {
     // the mock answers /version from an expectation of its own: drop it
     server.clearExpectations();
     answerReviews(r -> true);
-    server.expect().get().withPath("/version").andReturn(500, new StatusBuilder().withCode(500).build()).always();
+    server
+        .expect()
+        .get()
+        .withPath("/version")
+        .andReturn(500, new StatusBuilder().withCode(500).build())
+        .always();
 
     PreflightReport report = activities.preflight(input(List.of("cluster1"), Map.of()));
 
@@ -286,19 +407,24 @@ class PreflightActivitiesImplTest {
 
   @Test
   void versionsOrderNumericallyWithPreReleasesFirst() {
-    List<String> versions = new ArrayList<>(List.of("1.0.0", "0.11.3", "1.0.0-beta10", "0.10.10", "1.0.0-beta7", "0.10.8"));
+    List<String> versions =
+        new ArrayList<>(
+            List.of("1.0.0", "0.11.3", "1.0.0-beta10", "0.10.10", "1.0.0-beta7", "0.10.8"));
     versions.sort(PreflightActivitiesImpl.VERSION_ORDER);
 
-    assertThat(versions).containsExactly("0.10.8", "0.10.10", "0.11.3", "1.0.0-beta7", "1.0.0-beta10", "1.0.0");
+    assertThat(versions)
+        .containsExactly("0.10.8", "0.10.10", "0.11.3", "1.0.0-beta7", "1.0.0-beta10", "1.0.0");
   }
 
   @Test
   void aLeadingVIsNotPartOfTheVersionAndTagsThatAreNotVersionsComeFirstByTheirText() {
-    List<String> versions = new ArrayList<>(List.of("V1.0.0", "0.11.3", "main", "v0.10.10", "latest", "0.10.8",
-        "v0.11.3"));
+    List<String> versions =
+        new ArrayList<>(
+            List.of("V1.0.0", "0.11.3", "main", "v0.10.10", "latest", "0.10.8", "v0.11.3"));
     versions.sort(PreflightActivitiesImpl.VERSION_ORDER);
 
-    assertThat(versions).containsExactly("latest", "main", "0.10.8", "v0.10.10", "0.11.3", "v0.11.3", "V1.0.0");
+    assertThat(versions)
+        .containsExactly("latest", "main", "0.10.8", "v0.10.10", "0.11.3", "v0.11.3", "V1.0.0");
     assertThat(PreflightActivitiesImpl.VERSION_ORDER.compare("v0.11.3", "v0.11.3")).isZero();
   }
 
@@ -312,34 +438,70 @@ class PreflightActivitiesImplTest {
 
     PreflightReport report = activities.preflight(input(List.of("cluster1"), Map.of()));
 
-    assertThat(report.deploymentVersions()).containsExactlyInAnyOrderEntriesOf(Map.of("discovery", "0.11.3",
-        "networking", "latest"));
+    assertThat(report.deploymentVersions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("discovery", "0.11.3", "networking", "latest"));
     assertThat(report.runningVersion()).isEqualTo("latest");
-    assertThat(report.warnings()).singleElement().asString().contains("different versions", "taking the oldest, latest");
+    assertThat(report.warnings())
+        .singleElement()
+        .asString()
+        .contains("different versions", "taking the oldest, latest");
   }
 
   private PreflightInput input(List<String> clusters, Map<String, String> contexts) {
     return new PreflightInput("mgmt", NS, "discovery", "networking", clusters, contexts, NS, null);
   }
 
-  /** Answers every review: allowed when the predicate holds for its resource attributes. Records what was asked. */
+  /**
+   * Answers every review: allowed when the predicate holds for its resource attributes. Records
+   * what was asked.
+   */
   private void answerReviews(Predicate<ResourceAttributes> allowed) {
-    server.expect().post().withPath(SSAR_PATH).andReply(201, request -> {
-      SelfSubjectAccessReview review = Serialization.unmarshal(request.getBody().readUtf8(), SelfSubjectAccessReview.class);
-      asked.add(review.getSpec().getResourceAttributes());
-      boolean yes = allowed.test(review.getSpec().getResourceAttributes());
-      review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(yes).build());
-      return review;
-    }).always();
+    server
+        .expect()
+        .post()
+        .withPath(SSAR_PATH)
+        .andReply(
+            201,
+            request -> {
+              SelfSubjectAccessReview review =
+                  Serialization.unmarshal(
+                      request.getBody().readUtf8(), SelfSubjectAccessReview.class);
+              asked.add(review.getSpec().getResourceAttributes());
+              boolean yes = allowed.test(review.getSpec().getResourceAttributes());
+              review.setStatus(new SubjectAccessReviewStatusBuilder().withAllowed(yes).build());
+              return review;
+            })
+        .always();
   }
 
   private void deployment(String name, String image, int replicas) {
-    client.apps().deployments().resource(new DeploymentBuilder()
-        .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-        .withNewSpec().withReplicas(replicas)
-        .withNewSelector().addToMatchLabels("app", name).endSelector()
-        .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-        .withNewSpec().addNewContainer().withName(name).withImage(image).endContainer().endSpec().endTemplate()
-        .endSpec().build()).create();
+    client
+        .apps()
+        .deployments()
+        .resource(
+            new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .addToMatchLabels("app", name)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .addToLabels("app", name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName(name)
+                .withImage(image)
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build())
+        .create();
   }
 }

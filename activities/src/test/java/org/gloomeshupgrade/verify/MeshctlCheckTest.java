@@ -38,10 +38,17 @@ class MeshctlCheckTest {
     clients.close();
   }
 
-  /** meshctl 0.10 to 1.0 all take --kubecontext and --namespace on check: the same list on every line. */
+  /**
+   * meshctl 0.10 to 1.0 all take --kubecontext and --namespace on check: the same list on every
+   * line.
+   */
   @ParameterizedTest(name = "meshctl {0}")
-  @CsvSource({"0.10.10, check-0.11-passed.out", "0.11.3, check-0.11-passed.out", "0.12.8, check-0.12-passed.out",
-      "1.0.11, check-1.0-passed.out"})
+  @CsvSource({
+    "0.10.10, check-0.11-passed.out",
+    "0.11.3, check-0.11-passed.out",
+    "0.12.8, check-0.12-passed.out",
+    "1.0.11, check-1.0-passed.out"
+  })
   void checkRunsWithTheExactArgumentsOfEachVersionLine(String version, String output) {
     meshctl.prints("version", "version-" + version + ".out").prints("check", output);
     VerifyCheck result = check.run("mgmt", "gloo-mesh", "v" + version, meshctl.binary().toString());
@@ -57,7 +64,9 @@ class MeshctlCheckTest {
     VerifyCheck result = check.run("mgmt", "gloo-mesh", "0.11.3", "");
     assertThat(meshctl.calls()).containsExactly(List.of("version"), CHECK);
     assertThat(result.level()).isEqualTo(CheckLevel.RED);
-    assertThat(result.detail()).contains("❌ Gloo Mesh pods are running", "deployment \"networking\" has no available pods");
+    assertThat(result.detail())
+        .contains(
+            "❌ Gloo Mesh pods are running", "deployment \"networking\" has no available pods");
   }
 
   @Test
@@ -66,13 +75,16 @@ class MeshctlCheckTest {
     VerifyCheck result = check.run("mgmt", "gloo-mesh", "0.11.3", "");
     assertThat(meshctl.calls()).containsExactly(List.of("version"));
     assertThat(result.level()).isEqualTo(CheckLevel.RED);
-    assertThat(result.detail()).startsWith("not run: ").contains("is version 0.12.8", "the target is 0.11.3");
+    assertThat(result.detail())
+        .startsWith("not run: ")
+        .contains("is version 0.12.8", "the target is 0.11.3");
     assertThat(result.hint()).contains("Install meshctl 0.11.3");
   }
 
   @Test
   void aMissingMeshctlIsRedWithoutRunningAnything() {
-    VerifyCheck result = check.run("mgmt", "gloo-mesh", "0.11.3", tmp.resolve("nowhere/meshctl").toString());
+    VerifyCheck result =
+        check.run("mgmt", "gloo-mesh", "0.11.3", tmp.resolve("nowhere/meshctl").toString());
     assertThat(result.level()).isEqualTo(CheckLevel.RED);
     assertThat(result.detail()).contains("is not an executable file");
     assertThat(meshctl.calls()).isEmpty();
@@ -80,7 +92,10 @@ class MeshctlCheckTest {
 
   @Test
   void aNonZeroExitIsRedEvenWithPassedLines() {
-    meshctl.with("check.out", "✅ Gloo Mesh pods are running\nError: listing traffic policies: Unauthorized\n")
+    meshctl
+        .with(
+            "check.out",
+            "✅ Gloo Mesh pods are running\nError: listing traffic policies: Unauthorized\n")
         .with("check-exit-code", "1\n");
     VerifyCheck result = check.run("mgmt", "gloo-mesh", "0.11.3", "");
     assertThat(result.level()).isEqualTo(CheckLevel.RED);
@@ -96,6 +111,7 @@ class MeshctlCheckTest {
   }
 
   private MeshctlCheck checkWithin(Duration timeout) {
-    return new MeshctlCheck(new MeshctlRunner(clients, meshctl.dir().toString(), Duration.ofSeconds(20)), timeout);
+    return new MeshctlCheck(
+        new MeshctlRunner(clients, meshctl.dir().toString(), Duration.ofSeconds(20)), timeout);
   }
 }

@@ -5,7 +5,9 @@ import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import picocli.CommandLine.Mixin;
 
-/** Approve and reject: the same answer to the same gate, by update (immediate yes or no) or signal. */
+/**
+ * Approve and reject: the same answer to the same gate, by update (immediate yes or no) or signal.
+ */
 abstract class ApprovalAnswer implements Callable<Integer> {
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;
@@ -18,7 +20,8 @@ abstract class ApprovalAnswer implements Callable<Integer> {
   @Override
   public Integer call() {
     try {
-      GlooMeshUpgradeWorkflow wf = temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, run.workflowId());
+      GlooMeshUpgradeWorkflow wf =
+          temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, run.workflowId());
       Approval approval = answer.approval(wf);
       System.out.println(answer.signal ? bySignal(wf, approval) : byUpdate(wf, approval));
       return 0;

@@ -4,7 +4,9 @@ import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import picocli.CommandLine.Command;
 
-@Command(name = "approve", mixinStandardHelpOptions = true,
+@Command(
+    name = "approve",
+    mixinStandardHelpOptions = true,
     description = "Approve scaling networking back up (step 9).")
 final class ApproveCommand extends ApprovalAnswer {
   @Override

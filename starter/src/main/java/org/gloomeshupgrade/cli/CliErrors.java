@@ -24,7 +24,10 @@ final class CliErrors {
       return "refused: " + af.getOriginalMessage();
     }
     if (root instanceof StatusRuntimeException sre) {
-      return "cannot reach Temporal (" + sre.getStatus().getCode() + "): " + sre.getStatus().getDescription()
+      return "cannot reach Temporal ("
+          + sre.getStatus().getCode()
+          + "): "
+          + sre.getStatus().getDescription()
           + "; check --address / TEMPORAL_ADDRESS";
     }
     if (root instanceof ApplicationFailure af) {

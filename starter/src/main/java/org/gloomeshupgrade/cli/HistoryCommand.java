@@ -10,9 +10,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "history", mixinStandardHelpOptions = true,
-    description = {"Export a run's full history as JSON, as temporal workflow show -o json writes it: for gmu replay, "
-        + "Temporal's replayer, or a bug report."})
+@Command(
+    name = "history",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Export a run's full history as JSON, as temporal workflow show -o json writes it: for gmu replay, "
+          + "Temporal's replayer, or a bug report."
+    })
 final class HistoryCommand implements Callable<Integer> {
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;
@@ -20,7 +24,9 @@ final class HistoryCommand implements Callable<Integer> {
   @Option(names = "--run-id", description = "A run of the workflow ID other than its latest.")
   String runId;
 
-  @Option(names = {"-o", "--output"}, description = "Write to this file instead of standard output.")
+  @Option(
+      names = {"-o", "--output"},
+      description = "Write to this file instead of standard output.")
   Path output;
 
   @Override
@@ -40,10 +46,14 @@ final class HistoryCommand implements Callable<Integer> {
     }
   }
 
-  /** The history of a run (its latest when {@code runId} is null or empty), as pretty-printed JSON. */
+  /**
+   * The history of a run (its latest when {@code runId} is null or empty), as pretty-printed JSON.
+   */
   static String export(WorkflowClient client, String workflowId, String runId) {
-    WorkflowExecutionHistory history = runId == null || runId.isBlank()
-        ? client.fetchHistory(workflowId) : client.fetchHistory(workflowId, runId);
+    WorkflowExecutionHistory history =
+        runId == null || runId.isBlank()
+            ? client.fetchHistory(workflowId)
+            : client.fetchHistory(workflowId, runId);
     return history.toJson(true);
   }
 }

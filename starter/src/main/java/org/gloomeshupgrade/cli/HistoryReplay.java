@@ -13,27 +13,37 @@ import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
 import org.gloomeshupgrade.workflow.ReplayableHistory;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 
-/** Replays a recorded history against workflow code, and says whether, and where, the code no longer fits it. */
+/**
+ * Replays a recorded history against workflow code, and says whether, and where, the code no longer
+ * fits it.
+ */
 final class HistoryReplay {
   /** The workflow code each recorded workflow type runs today. */
-  static final Map<String, Class<?>> WORKFLOWS = Map.of(
-      UpgradeNames.WORKFLOW_TYPE, GlooMeshUpgradeWorkflowImpl.class,
-      UpgradeNames.RESTORE_WORKFLOW_TYPE, GlooMeshRestoreWorkflowImpl.class);
+  static final Map<String, Class<?>> WORKFLOWS =
+      Map.of(
+          UpgradeNames.WORKFLOW_TYPE, GlooMeshUpgradeWorkflowImpl.class,
+          UpgradeNames.RESTORE_WORKFLOW_TYPE, GlooMeshRestoreWorkflowImpl.class);
 
   /** The SDK's code for non-determinism, which starts each of its messages about it. */
   private static final String NON_DETERMINISM = "[TMPRL1100]";
+
   private static final Pattern EVENT = Pattern.compile("handling event (\\d+) of type '(\\w+)'");
   private static final Pattern EVENT_ID = Pattern.compile("EventId=(\\d+)");
-  private static final Pattern MISMATCH = Pattern.compile(
-      "on check (\\w+) with an expected value '(.*?)' and an actual value '(.*?)'", Pattern.DOTALL);
+  private static final Pattern MISMATCH =
+      Pattern.compile(
+          "on check (\\w+) with an expected value '(.*?)' and an actual value '(.*?)'",
+          Pattern.DOTALL);
+
   /** The replayer's query failure carries the worker's stack trace in its message. */
   private static final Pattern STACK_TRACE = Pattern.compile("\\s+at [\\w$.]+\\(");
+
   private static final Pattern PROTO_NAME = Pattern.compile("name: \"(.*)\"");
 
   /**
    * Where the code and the history part.
    *
-   * @param event the history event, "event 18 (EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)", "" when the SDK names none
+   * @param event the history event, "event 18 (EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)", "" when the
+   *     SDK names none
    * @param mismatch what the history holds against what the code did, "" when the SDK does not say
    * @param message the SDK's own message, without its codes
    */
@@ -43,30 +53,43 @@ final class HistoryReplay {
 
   static String workflowType(String historyJson) {
     WorkflowExecutionHistory history = parse(historyJson);
-    if (history.getEvents().isEmpty() || !history.getEvents().get(0).hasWorkflowExecutionStartedEventAttributes()) {
-      throw new IllegalArgumentException("not a whole workflow history: its first event is not the start");
+    if (history.getEvents().isEmpty()
+        || !history.getEvents().get(0).hasWorkflowExecutionStartedEventAttributes()) {
+      throw new IllegalArgumentException(
+          "not a whole workflow history: its first event is not the start");
     }
-    return history.getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getWorkflowType().getName();
+    return history
+        .getEvents()
+        .get(0)
+        .getWorkflowExecutionStartedEventAttributes()
+        .getWorkflowType()
+        .getName();
   }
 
   /** The workflow code for a recorded workflow type; refuses a type this project does not run. */
   static Class<?> workflowFor(String workflowType) {
     Class<?> workflow = WORKFLOWS.get(workflowType);
     if (workflow == null) {
-      throw new IllegalArgumentException("workflow type " + workflowType + " is not one of ours ("
-          + String.join(", ", new TreeSet<>(WORKFLOWS.keySet())) + ")");
+      throw new IllegalArgumentException(
+          "workflow type "
+              + workflowType
+              + " is not one of ours ("
+              + String.join(", ", new TreeSet<>(WORKFLOWS.keySet()))
+              + ")");
     }
     return workflow;
   }
 
-  /** Whether the history is of a terminated run, which the replayer takes without its last event. */
+  /**
+   * Whether the history is of a terminated run, which the replayer takes without its last event.
+   */
   static boolean terminated(String historyJson) {
     return ReplayableHistory.terminated(parse(historyJson));
   }
 
   /**
-   * Empty when the code replays the history; a failure that is not non-determinism (a broken history, the code
-   * crashing) is thrown as it is.
+   * Empty when the code replays the history; a failure that is not non-determinism (a broken
+   * history, the code crashing) is thrown as it is.
    */
   static Optional<Divergence> replay(String historyJson, Class<?> workflow) throws Exception {
     WorkflowExecutionHistory history = ReplayableHistory.of(parse(historyJson));
@@ -86,8 +109,10 @@ final class HistoryReplay {
     } catch (IndexOutOfBoundsException noEvents) {
       throw new IllegalArgumentException("not a workflow history: it has no events");
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a workflow history in JSON (as gmu history or temporal workflow show "
-          + "-o json write it): " + e.getMessage());
+      throw new IllegalArgumentException(
+          "not a workflow history in JSON (as gmu history or temporal workflow show "
+              + "-o json write it): "
+              + e.getMessage());
     }
   }
 
@@ -103,13 +128,18 @@ final class HistoryReplay {
   }
 
   /**
-   * Read from the SDK's message. Its "expected" is what the code commanded and its "actual" what the history
-   * recorded, which reads backwards to someone checking old runs against new code, so they are named here.
+   * Read from the SDK's message. Its "expected" is what the code commanded and its "actual" what
+   * the history recorded, which reads backwards to someone checking old runs against new code, so
+   * they are named here.
    */
   static Divergence divergence(String sdkMessage) {
     Matcher trace = STACK_TRACE.matcher(sdkMessage);
-    String message = (trace.find() ? sdkMessage.substring(0, trace.start()) : sdkMessage).replace(NON_DETERMINISM, "")
-        .replaceAll("\\{WorkflowTaskStartedEventId=[^}]*}", "").replaceAll("\\s+", " ").strip();
+    String message =
+        (trace.find() ? sdkMessage.substring(0, trace.start()) : sdkMessage)
+            .replace(NON_DETERMINISM, "")
+            .replaceAll("\\{WorkflowTaskStartedEventId=[^}]*}", "")
+            .replaceAll("\\s+", " ")
+            .strip();
     String event = "";
     Matcher e = EVENT.matcher(message);
     Matcher id = EVENT_ID.matcher(message);
@@ -121,7 +151,12 @@ final class HistoryReplay {
     String mismatch = "";
     Matcher m = MISMATCH.matcher(message);
     if (m.find()) {
-      mismatch = m.group(1) + ": the history has " + value(m.group(3)) + ", the code now does " + value(m.group(2));
+      mismatch =
+          m.group(1)
+              + ": the history has "
+              + value(m.group(3))
+              + ", the code now does "
+              + value(m.group(2));
     }
     return new Divergence(event, mismatch, message);
   }

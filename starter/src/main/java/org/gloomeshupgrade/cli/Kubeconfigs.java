@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.gloomeshupgrade.kube.KubernetesClients;
 
-/** Reads the current-context of the local kubeconfig, to derive a workflow ID when none is given. */
+/**
+ * Reads the current-context of the local kubeconfig, to derive a workflow ID when none is given.
+ */
 final class Kubeconfigs {
   private Kubeconfigs() {}
 
@@ -16,7 +18,8 @@ final class Kubeconfigs {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(KubeConfigUtils.parseConfigFromString(Files.readString(path)).getCurrentContext())
+      return Optional.ofNullable(
+              KubeConfigUtils.parseConfigFromString(Files.readString(path)).getCurrentContext())
           .filter(s -> !s.isBlank());
     } catch (Exception e) {
       return Optional.empty();

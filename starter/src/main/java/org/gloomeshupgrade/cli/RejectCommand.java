@@ -4,7 +4,9 @@ import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import picocli.CommandLine.Command;
 
-@Command(name = "reject", mixinStandardHelpOptions = true,
+@Command(
+    name = "reject",
+    mixinStandardHelpOptions = true,
     description = "Reject scaling networking back up: it stays at 0 and the run ends as REJECTED.")
 final class RejectCommand extends ApprovalAnswer {
   @Override

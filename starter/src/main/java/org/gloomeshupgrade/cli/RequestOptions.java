@@ -16,64 +16,124 @@ import picocli.CommandLine.Option;
 public final class RequestOptions {
   @Option(names = "--input", description = "A JSON request file; flags override its fields.")
   Path input;
-  @Option(names = {"-t", "--target-version"}, description = "Gloo Mesh version to upgrade to, e.g. 0.11.3.")
+
+  @Option(
+      names = {"-t", "--target-version"},
+      description = "Gloo Mesh version to upgrade to, e.g. 0.11.3.")
   String targetVersion;
-  @Option(names = "--context", description = "Management cluster kubeconfig context (default: the worker's).")
+
+  @Option(
+      names = "--context",
+      description = "Management cluster kubeconfig context (default: the worker's).")
   String managementContext;
+
   @Option(names = "--mesh-namespace", description = "Gloo Mesh namespace (default gloo-mesh).")
   String namespace;
+
   @Option(names = "--install-method", description = "helm, manifests or meshctl (default helm).")
   String installMethod;
-  @Option(names = "--helm-release", description = "Helm release name (default: found from the cluster).")
+
+  @Option(
+      names = "--helm-release",
+      description = "Helm release name (default: found from the cluster).")
   String helmRelease;
+
   @Option(names = "--chart", description = "Chart repository URL, local .tgz or chart folder.")
   String chart;
-  @Option(names = "--helm-values", description = "Helm values file on the worker, applied over the release's values;"
-      + " repeatable, in order.")
+
+  @Option(
+      names = "--helm-values",
+      description =
+          "Helm values file on the worker, applied over the release's values;"
+              + " repeatable, in order.")
   List<String> helmValuesFiles;
-  @Option(names = "--crd-source", description = "Where the target's CRDs come from: a folder or file, a chart"
-      + " (.tgz or folder), 'chart' (those of --chart), or a base URL (default: public repository).")
+
+  @Option(
+      names = "--crd-source",
+      description =
+          "Where the target's CRDs come from: a folder or file, a chart"
+              + " (.tgz or folder), 'chart' (those of --chart), or a base URL (default: public repository).")
   String crdSource;
+
   @Option(names = "--meshctl", description = "meshctl binary (installMethod meshctl).")
   String meshctlPath;
-  @Option(names = "--cluster", description = "Cluster to re-register, as name or name=context; repeatable (default: all registered).")
+
+  @Option(
+      names = "--cluster",
+      description =
+          "Cluster to re-register, as name or name=context; repeatable (default: all registered).")
   List<String> clusters;
+
   @Option(names = "--registration-method", description = "native or meshctl (default native).")
   String registrationMethod;
-  @Option(names = "--registration-concurrency", description = "How many clusters are re-registered at once, 1 to 50"
-      + " (default 5).")
+
+  @Option(
+      names = "--registration-concurrency",
+      description = "How many clusters are re-registered at once, 1 to 50" + " (default 5).")
   Integer registrationConcurrency;
-  @Option(names = "--agent-charts", description = "Where the agent charts come from (default: beside --chart);"
-      + " 'none' leaves the agents as they are.")
+
+  @Option(
+      names = "--agent-charts",
+      description =
+          "Where the agent charts come from (default: beside --chart);"
+              + " 'none' leaves the agents as they are.")
   String agentCharts;
+
   @Option(names = "--discovery-poll-interval", description = "e.g. 15s")
   String discoveryPollInterval;
+
   @Option(names = "--discovery-settle-window", description = "e.g. 2m")
   String discoverySettleWindow;
+
   @Option(names = "--discovery-timeout", description = "e.g. 30m")
   String discoveryTimeout;
+
   @Option(names = "--networking-timeout", description = "e.g. 10m")
   String networkingTimeout;
+
   @Option(names = "--approval-timeout", description = "e.g. 24h")
   String approvalTimeout;
-  @Option(names = "--approver", description = "Who may approve, SKIP a failed step, ACCEPT conformance "
-      + "problems or ROLLBACK; repeatable (default: anyone).")
+
+  @Option(
+      names = "--approver",
+      description =
+          "Who may approve, SKIP a failed step, ACCEPT conformance "
+              + "problems or ROLLBACK; repeatable (default: anyone).")
   List<String> approvers;
-  @Option(names = "--requested-by", defaultValue = "${sys:user.name}",
-      description = "Who asks for the upgrade, who may then not approve it, SKIP, ACCEPT or ROLLBACK "
-      + "(default: your user name).")
+
+  @Option(
+      names = "--requested-by",
+      defaultValue = "${sys:user.name}",
+      description =
+          "Who asks for the upgrade, who may then not approve it, SKIP, ACCEPT or ROLLBACK "
+              + "(default: your user name).")
   String requestedBy;
-  @Option(names = "--allow-self-approval",
+
+  @Option(
+      names = "--allow-self-approval",
       description = "Let the requester approve their own upgrade, SKIP, ACCEPT and ROLLBACK.")
   Boolean allowSelfApproval;
-  @Option(names = "--approval-reminder", description = "e.g. 1h: when to remind that an approval is awaited")
+
+  @Option(
+      names = "--approval-reminder",
+      description = "e.g. 1h: when to remind that an approval is awaited")
   String approvalReminder;
-  @Option(names = "--no-approval", description = "Scale networking up without waiting for a person.")
+
+  @Option(
+      names = "--no-approval",
+      description = "Scale networking up without waiting for a person.")
   Boolean noApproval;
-  @Option(names = "--allow-downgrade", description = "Allow a target older than the running version.")
+
+  @Option(
+      names = "--allow-downgrade",
+      description = "Allow a target older than the running version.")
   Boolean allowDowngrade;
-  @Option(names = "--dry-run", description = "Preflight, tooling, and the CRDs and control plane as a server-side dry"
-      + " run; change nothing.")
+
+  @Option(
+      names = "--dry-run",
+      description =
+          "Preflight, tooling, and the CRDs and control plane as a server-side dry"
+              + " run; change nothing.")
   Boolean dryRun;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -143,7 +203,8 @@ public final class RequestOptions {
   private static ObjectNode readObject(Path file) throws IOException {
     var node = JSON.readTree(Files.readString(file));
     if (!(node instanceof ObjectNode object)) {
-      throw new IllegalArgumentException(file + " must hold a JSON object such as {\"targetVersion\":\"0.11.3\"}");
+      throw new IllegalArgumentException(
+          file + " must hold a JSON object such as {\"targetVersion\":\"0.11.3\"}");
     }
     return object;
   }
@@ -153,5 +214,4 @@ public final class RequestOptions {
       request.put(field, value);
     }
   }
-
 }

@@ -14,15 +14,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "restore", mixinStandardHelpOptions = true,
-    description = "Put back the configuration an upgrade saved before its first change (spec, labels, annotations);"
-        + " running it again changes nothing more.")
+@Command(
+    name = "restore",
+    mixinStandardHelpOptions = true,
+    description =
+        "Put back the configuration an upgrade saved before its first change (spec, labels, annotations);"
+            + " running it again changes nothing more.")
 final class RestoreCommand implements Callable<Integer> {
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;
 
-  @Option(names = "--mesh-namespace", description = "Gloo Mesh namespace holding the backup (default: the upgrade's,"
-      + " else " + RequestDefaults.NAMESPACE + ").")
+  @Option(
+      names = "--mesh-namespace",
+      description =
+          "Gloo Mesh namespace holding the backup (default: the upgrade's,"
+              + " else "
+              + RequestDefaults.NAMESPACE
+              + ").")
   String meshNamespace;
 
   @Override
@@ -36,12 +44,15 @@ final class RestoreCommand implements Callable<Integer> {
         // on; a run past retention leaves the worker's default.
         context = managementContextOf(client, upgradeId);
       }
-      GlooMeshRestoreWorkflow restore = client.newWorkflowStub(GlooMeshRestoreWorkflow.class,
-          WorkflowOptions.newBuilder()
-              .setWorkflowId(UpgradeNames.restoreWorkflowId(upgradeId))
-              .setTaskQueue(UpgradeNames.TASK_QUEUE)
-              .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-              .build());
+      GlooMeshRestoreWorkflow restore =
+          client.newWorkflowStub(
+              GlooMeshRestoreWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(UpgradeNames.restoreWorkflowId(upgradeId))
+                  .setTaskQueue(UpgradeNames.TASK_QUEUE)
+                  .setWorkflowIdReusePolicy(
+                      WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                  .build());
       RestoreResult result = restore.restore(new RestoreInput(context, meshNamespace, upgradeId));
       System.out.println(render(result));
       return 0;
@@ -52,7 +63,11 @@ final class RestoreCommand implements Callable<Integer> {
 
   private static String managementContextOf(WorkflowClient client, String upgradeId) {
     try {
-      String context = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class, upgradeId).status().managementContext();
+      String context =
+          client
+              .newWorkflowStub(GlooMeshUpgradeWorkflow.class, upgradeId)
+              .status()
+              .managementContext();
       return context == null ? "" : context;
     } catch (RuntimeException unknownRun) {
       return "";
@@ -60,9 +75,17 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   static String render(RestoreResult result) {
-    StringBuilder out = new StringBuilder("restored the backup of " + result.backupId() + ": "
-        + result.created().size() + " created, " + result.updated().size() + " updated, " + result.unchanged()
-        + " unchanged");
+    StringBuilder out =
+        new StringBuilder(
+            "restored the backup of "
+                + result.backupId()
+                + ": "
+                + result.created().size()
+                + " created, "
+                + result.updated().size()
+                + " updated, "
+                + result.unchanged()
+                + " unchanged");
     result.created().forEach(id -> out.append("\n  created  ").append(id));
     result.updated().forEach(id -> out.append("\n  updated  ").append(id));
     return out.toString();

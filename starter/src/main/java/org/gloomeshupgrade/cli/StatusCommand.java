@@ -9,7 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show an upgrade's full status.")
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = "Show an upgrade's full status.")
 final class StatusCommand implements Callable<Integer> {
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;
@@ -21,9 +24,13 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String id = run.workflowId();
     try {
-      UpgradeStatus status = temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, id).status();
+      UpgradeStatus status =
+          temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, id).status();
       if (json) {
-        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(status));
+        System.out.println(
+            new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(status));
       } else {
         System.out.println("workflow " + id);
         System.out.println(StatusRenderer.render(status));

@@ -3,8 +3,8 @@ package org.gloomeshupgrade.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -24,10 +24,23 @@ public final class StatusRenderer {
 
   public static String headline(UpgradeStatus s) {
     String from = s.fromVersion() == null || s.fromVersion().isEmpty() ? "?" : s.fromVersion();
-    String ctx = s.managementContext() == null || s.managementContext().isEmpty() ? "(default context)"
-        : s.managementContext();
-    return "Gloo Mesh " + from + " -> " + s.targetVersion() + " on " + ctx + ": " + s.state() + " at step "
-        + s.currentStep().number() + " (" + s.currentStep().title() + ")";
+    String ctx =
+        s.managementContext() == null || s.managementContext().isEmpty()
+            ? "(default context)"
+            : s.managementContext();
+    return "Gloo Mesh "
+        + from
+        + " -> "
+        + s.targetVersion()
+        + " on "
+        + ctx
+        + ": "
+        + s.state()
+        + " at step "
+        + s.currentStep().number()
+        + " ("
+        + s.currentStep().title()
+        + ")";
   }
 
   public static String render(UpgradeStatus s) {
@@ -35,8 +48,8 @@ public final class StatusRenderer {
   }
 
   /**
-   * As {@link #render(UpgradeStatus)}, with the time so far of each step that started and has not ended, counted to
-   * {@code now}; null leaves it out, as the status itself does.
+   * As {@link #render(UpgradeStatus)}, with the time so far of each step that started and has not
+   * ended, counted to {@code now}; null leaves it out, as the status itself does.
    */
   public static String render(UpgradeStatus s, Instant now) {
     List<String> lines = new ArrayList<>();
@@ -46,12 +59,26 @@ public final class StatusRenderer {
     }
     s.steps().forEach(step -> lines.add(stepLine(step, now)));
     if (s.discovery() != null && s.discovery().polls() > 0) {
-      lines.add("discovery: " + s.discovery().current() + " of " + s.discovery().inventory() + " after "
-          + s.discovery().polls() + " polls" + (s.discovery().settled().isEmpty() ? "" : ", " + s.discovery().settled()));
+      lines.add(
+          "discovery: "
+              + s.discovery().current()
+              + " of "
+              + s.discovery().inventory()
+              + " after "
+              + s.discovery().polls()
+              + " polls"
+              + (s.discovery().settled().isEmpty() ? "" : ", " + s.discovery().settled()));
     }
     if (s.networking() != null) {
-      lines.add("networking: " + s.networking().accepted() + " of " + s.networking().total() + " ACCEPTED after "
-          + s.networking().polls() + " polls" + (s.networking().settled().isEmpty() ? "" : ", settled"));
+      lines.add(
+          "networking: "
+              + s.networking().accepted()
+              + " of "
+              + s.networking().total()
+              + " ACCEPTED after "
+              + s.networking().polls()
+              + " polls"
+              + (s.networking().settled().isEmpty() ? "" : ", settled"));
       s.networking().notAccepted().forEach(n -> lines.add("  not yet: " + n));
       s.networking().recovered().forEach(n -> lines.add("  cleared: " + n));
     }
@@ -91,13 +118,24 @@ public final class StatusRenderer {
   private static String stepLine(StepStatus step, Instant now) {
     long millis = step.elapsedMillis();
     // The workflow counts a step's time only once it ends; a live view counts the rest itself.
-    if (millis == 0 && now != null && step.startedAt() != null && !step.startedAt().isEmpty()
+    if (millis == 0
+        && now != null
+        && step.startedAt() != null
+        && !step.startedAt().isEmpty()
         && (step.finishedAt() == null || step.finishedAt().isEmpty())) {
       millis = Math.max(0, Duration.between(Instant.parse(step.startedAt()), now).toMillis());
     }
-    String elapsed = millis > 0 ? String.format(Locale.ROOT, "%7.1fs", millis / 1000.0) : "        ";
-    return String.format(Locale.ROOT, "  %-6s %2d %-17s %s %s", mark(step.state()), step.step().number(),
-        step.step().title(), elapsed, step.detail() == null ? "" : step.detail()).stripTrailing();
+    String elapsed =
+        millis > 0 ? String.format(Locale.ROOT, "%7.1fs", millis / 1000.0) : "        ";
+    return String.format(
+            Locale.ROOT,
+            "  %-6s %2d %-17s %s %s",
+            mark(step.state()),
+            step.step().number(),
+            step.step().title(),
+            elapsed,
+            step.detail() == null ? "" : step.detail())
+        .stripTrailing();
   }
 
   private static List<String> verify(VerifyReport report) {
@@ -107,8 +145,15 @@ public final class StatusRenderer {
     }
     lines.add("final report: " + report.overall());
     for (VerifyCheck c : report.checks()) {
-      lines.add(String.format(Locale.ROOT, "  %-6s %-30s %s%s", c.level(), c.name(), c.detail(),
-          c.hint() == null || c.hint().isEmpty() ? "" : " (hint: " + c.hint() + ")").stripTrailing());
+      lines.add(
+          String.format(
+                  Locale.ROOT,
+                  "  %-6s %-30s %s%s",
+                  c.level(),
+                  c.name(),
+                  c.detail(),
+                  c.hint() == null || c.hint().isEmpty() ? "" : " (hint: " + c.hint() + ")")
+              .stripTrailing());
     }
     return lines;
   }
@@ -120,18 +165,40 @@ public final class StatusRenderer {
       return lines;
     }
     for (ConformanceReview r : reviews) {
-      lines.add("conformance at step " + r.step().number() + " (" + r.step().title() + ") against " + r.against()
-          + ": " + r.outcome() + ", " + r.resourcesChecked() + " resource(s), " + r.problems().size()
-          + " problem(s), " + r.checks() + " check(s)"
-          + (r.decidedBy().isEmpty() ? "" : "; " + r.outcome().name().toLowerCase(Locale.ROOT) + " by "
-              + r.decidedBy() + ": " + r.reason()));
+      lines.add(
+          "conformance at step "
+              + r.step().number()
+              + " ("
+              + r.step().title()
+              + ") against "
+              + r.against()
+              + ": "
+              + r.outcome()
+              + ", "
+              + r.resourcesChecked()
+              + " resource(s), "
+              + r.problems().size()
+              + " problem(s), "
+              + r.checks()
+              + " check(s)"
+              + (r.decidedBy().isEmpty()
+                  ? ""
+                  : "; "
+                      + r.outcome().name().toLowerCase(Locale.ROOT)
+                      + " by "
+                      + r.decidedBy()
+                      + ": "
+                      + r.reason()));
       r.problems().forEach(p -> lines.add("  " + problem(p)));
       r.leftToChart().forEach(p -> lines.add("  left to the chart: " + problem(p)));
     }
     return lines;
   }
 
-  /** A count per state, then each cluster that is not registered (there may be hundreds of those that are). */
+  /**
+   * A count per state, then each cluster that is not registered (there may be hundreds of those
+   * that are).
+   */
   private static List<String> registrations(List<ClusterRegistration> registrations) {
     List<String> lines = new ArrayList<>();
     if (registrations == null || registrations.isEmpty()) {
@@ -139,16 +206,37 @@ public final class StatusRenderer {
     }
     Map<ClusterRegistration.State, Long> counts = new EnumMap<>(ClusterRegistration.State.class);
     registrations.forEach(r -> counts.merge(r.state(), 1L, Long::sum));
-    lines.add("re-registration: " + counts.entrySet().stream()
-        .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
-    registrations.stream().filter(r -> r.state() != ClusterRegistration.State.REGISTERED)
-        .forEach(r -> lines.add(String.format(Locale.ROOT, "  %-10s %s (context %s, %d run(s))%s", r.state(),
-            r.cluster(), r.context(), r.runs(), r.detail().isEmpty() ? "" : ": " + r.detail())));
+    lines.add(
+        "re-registration: "
+            + counts.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining(", ")));
+    registrations.stream()
+        .filter(r -> r.state() != ClusterRegistration.State.REGISTERED)
+        .forEach(
+            r ->
+                lines.add(
+                    String.format(
+                        Locale.ROOT,
+                        "  %-10s %s (context %s, %d run(s))%s",
+                        r.state(),
+                        r.cluster(),
+                        r.context(),
+                        r.runs(),
+                        r.detail().isEmpty() ? "" : ": " + r.detail())));
     return lines;
   }
 
   private static String problem(ConformanceProblem p) {
-    return p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path() + ": " + p.problem()
+    return p.kind()
+        + " "
+        + p.namespace()
+        + "/"
+        + p.name()
+        + " "
+        + p.path()
+        + ": "
+        + p.problem()
         + (p.hint() == null || p.hint().isEmpty() ? "" : " (hint: " + p.hint() + ")");
   }
 

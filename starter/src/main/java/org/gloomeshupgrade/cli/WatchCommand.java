@@ -11,15 +11,21 @@ import org.gloomeshupgrade.workflow.UpgradeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "watch", mixinStandardHelpOptions = true,
-    description = {"Follow an upgrade as it runs: each step with its state and time, what is awaited, discovery and "
-        + "networking progress, until the run ends or needs a person.",
-        "On a terminal the picture is redrawn; otherwise (a CI log) only the lines that changed are printed."},
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Follow an upgrade as it runs: each step with its state and time, what is awaited, discovery and "
+          + "networking progress, until the run ends or needs a person.",
+      "On a terminal the picture is redrawn; otherwise (a CI log) only the lines that changed are printed."
+    },
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:the run finished: SUCCEEDED or DRY_RUN_COMPLETE",
-        "1:the run ended otherwise (FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED), or watching failed",
-        "2:the run waits for a person (WAITING_FOR_APPROVAL, NEEDS_ATTENTION); the last line is the command "
-            + "that answers"})
+    exitCodeList = {
+      "0:the run finished: SUCCEEDED or DRY_RUN_COMPLETE",
+      "1:the run ended otherwise (FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED), or watching failed",
+      "2:the run waits for a person (WAITING_FOR_APPROVAL, NEEDS_ATTENTION); the last line is the command "
+          + "that answers"
+    })
 final class WatchCommand implements Callable<Integer> {
   /** Home, then clear to the end: the next frame replaces the last one without scrolling. */
   private static final String REDRAW = "\033[H\033[2J";
@@ -43,15 +49,32 @@ final class WatchCommand implements Callable<Integer> {
     }
   }
 
-  /** Follows a run on this process's standard output, redrawing when that is a terminal; returns the exit code. */
+  /**
+   * Follows a run on this process's standard output, redrawing when that is a terminal; returns the
+   * exit code.
+   */
   static int follow(GlooMeshUpgradeWorkflow run, Duration interval) throws InterruptedException {
-    return follow(run::status, System.out, System.console() != null, interval, Clock.systemUTC(),
+    return follow(
+        run::status,
+        System.out,
+        System.console() != null,
+        interval,
+        Clock.systemUTC(),
         d -> Thread.sleep(d.toMillis()));
   }
 
-  /** Asks for the status until the run ends or needs a person, showing each change; returns the exit code. */
-  static int follow(Supplier<UpgradeStatus> status, PrintStream out, boolean terminal, Duration interval, Clock clock,
-      Pause pause) throws InterruptedException {
+  /**
+   * Asks for the status until the run ends or needs a person, showing each change; returns the exit
+   * code.
+   */
+  static int follow(
+      Supplier<UpgradeStatus> status,
+      PrintStream out,
+      boolean terminal,
+      Duration interval,
+      Clock clock,
+      Pause pause)
+      throws InterruptedException {
     String shown = "";
     while (true) {
       UpgradeStatus s = status.get();

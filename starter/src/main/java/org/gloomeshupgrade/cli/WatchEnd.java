@@ -24,7 +24,8 @@ enum WatchEnd {
       case RUNNING -> Optional.empty();
       case WAITING_FOR_APPROVAL, NEEDS_ATTENTION -> Optional.of(NEEDS_A_PERSON);
       case SUCCEEDED, DRY_RUN_COMPLETE -> Optional.of(FINISHED);
-      case FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED, ROLLED_BACK -> Optional.of(ENDED_BADLY);
+      case FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED, ROLLED_BACK ->
+          Optional.of(ENDED_BADLY);
     };
   }
 }

@@ -41,42 +41,68 @@ import org.gloomeshupgrade.workflow.UpgradePlan;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * A full upgrade on this machine: Temporal's test server, simulated Gloo Mesh clusters and the real
  * worker with the real activities, all in this process.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run a full upgrade locally: a Temporal server on 127.0.0.1 (the built-in test server, or the dev"
-        + " server with its web UI), simulated clusters, the worker.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run a full upgrade locally: a Temporal server on 127.0.0.1 (the built-in test server, or the dev"
+            + " server with its web UI), simulated clusters, the worker.")
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--from", defaultValue = "0.10.10", description = "Running version (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--from",
+      defaultValue = "0.10.10",
+      description = "Running version (default ${DEFAULT-VALUE}).")
   String from;
 
-  @Option(names = "--to", defaultValue = "0.11.3", description = "Target version (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--to",
+      defaultValue = "0.11.3",
+      description = "Target version (default ${DEFAULT-VALUE}).")
   String to;
 
-  @Option(names = "--remote-clusters", defaultValue = "2", description = "Simulated remote clusters (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--remote-clusters",
+      defaultValue = "2",
+      description = "Simulated remote clusters (default ${DEFAULT-VALUE}).")
   int remoteClusters;
 
-  @Option(names = "--port", defaultValue = "7233", description = "Port of the local Temporal server (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "7233",
+      description = "Port of the local Temporal server (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--dev-server", description = "Run Temporal's dev server (the `temporal` CLI, from the PATH or"
-      + " --temporal-cli) instead of the built-in test server, so the upgrade shows in the Temporal web UI.")
+  @Option(
+      names = "--dev-server",
+      description =
+          "Run Temporal's dev server (the `temporal` CLI, from the PATH or"
+              + " --temporal-cli) instead of the built-in test server, so the upgrade shows in the Temporal web UI.")
   boolean devServer;
 
-  @Option(names = "--temporal-cli", description = "The `temporal` CLI for --dev-server (default: the one on the PATH).")
+  @Option(
+      names = "--temporal-cli",
+      description = "The `temporal` CLI for --dev-server (default: the one on the PATH).")
   Path temporalCli;
 
-  @Option(names = "--ui-port", defaultValue = "8233", description = "Port of the web UI with --dev-server (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--ui-port",
+      defaultValue = "8233",
+      description = "Port of the web UI with --dev-server (default ${DEFAULT-VALUE}).")
   int uiPort;
 
-  @Option(names = "--real-api-servers", description = "Simulate the clusters on real kube-apiservers and etcd (built by"
-      + " scripts/install-kube-servers.sh) instead of in-memory mock servers.")
+  @Option(
+      names = "--real-api-servers",
+      description =
+          "Simulate the clusters on real kube-apiservers and etcd (built by"
+              + " scripts/install-kube-servers.sh) instead of in-memory mock servers.")
   boolean realApiServers;
 
   @Option(names = "--auto-approve", description = "Approve scaling networking up without asking.")
@@ -90,53 +116,97 @@ public final class DemoCommand implements Callable<Integer> {
     if (verbose) {
       ((Logger) LoggerFactory.getLogger("org.gloomeshupgrade")).setLevel(Level.INFO);
     }
-    List<String> remotes = IntStream.rangeClosed(1, remoteClusters)
-        .mapToObj(i -> "cluster-" + i).toList();
+    List<String> remotes =
+        IntStream.rangeClosed(1, remoteClusters).mapToObj(i -> "cluster-" + i).toList();
     Optional<Path> cli = devServer ? Optional.of(temporalCli()) : Optional.empty();
     if (cli.isEmpty() && onPath("temporal").isPresent()) {
-      say("the temporal CLI is on the PATH: add --dev-server to watch this upgrade in the Temporal web UI");
+      say(
+          "the temporal CLI is on the PATH: add --dev-server to watch this upgrade in the Temporal web UI");
     }
-    say("starting a local Temporal " + (cli.isPresent() ? "dev server (" + cli.get() + ")" : "test server")
-        + " on 127.0.0.1:" + port);
+    say(
+        "starting a local Temporal "
+            + (cli.isPresent() ? "dev server (" + cli.get() + ")" : "test server")
+            + " on 127.0.0.1:"
+            + port);
     ClusterBackend backend = realApiServers ? ClusterBackend.API_SERVER : ClusterBackend.MOCK;
     if (realApiServers && KubeServerBinaries.missing().isPresent()) {
       say(KubeServerBinaries.missing().get());
       return 2;
     }
-    try (DemoTemporal temporal = cli.isPresent() ? DemoTemporal.devServer(cli.get(), port, uiPort)
-            : DemoTemporal.testServer(port);
-        SimulatedGlooMesh mesh = SimulatedGlooMesh.builder().backend(backend).managementCluster("mgmt")
-            .remoteClusters(remotes.toArray(String[]::new)).glooMeshVersion(from).build()) {
+    try (DemoTemporal temporal =
+            cli.isPresent()
+                ? DemoTemporal.devServer(cli.get(), port, uiPort)
+                : DemoTemporal.testServer(port);
+        SimulatedGlooMesh mesh =
+            SimulatedGlooMesh.builder()
+                .backend(backend)
+                .managementCluster("mgmt")
+                .remoteClusters(remotes.toArray(String[]::new))
+                .glooMeshVersion(from)
+                .build()) {
       temporal.uiUrl().ifPresent(ui -> say("Temporal web UI: " + ui));
-      say("simulated Gloo Mesh " + from + " on " + (realApiServers ? "real kube-apiservers" : "mock API servers")
-          + ": management cluster mgmt, remote clusters " + remotes + " (kubeconfig " + mesh.kubeconfig() + ")");
-      try (UpgradeWorker worker = UpgradeWorker.start(new WorkerSettings(temporal.address(), "default",
-          UpgradeNames.TASK_QUEUE, mesh.kubeconfig(), "mgmt"))) {
+      say(
+          "simulated Gloo Mesh "
+              + from
+              + " on "
+              + (realApiServers ? "real kube-apiservers" : "mock API servers")
+              + ": management cluster mgmt, remote clusters "
+              + remotes
+              + " (kubeconfig "
+              + mesh.kubeconfig()
+              + ")");
+      try (UpgradeWorker worker =
+          UpgradeWorker.start(
+              new WorkerSettings(
+                  temporal.address(),
+                  "default",
+                  UpgradeNames.TASK_QUEUE,
+                  mesh.kubeconfig(),
+                  "mgmt"))) {
         return run(temporal, mesh);
       }
     }
   }
 
   private int run(DemoTemporal temporal, SimulatedGlooMesh mesh) throws Exception {
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
     try {
-      WorkflowClient client = WorkflowClient.newInstance(service,
-          WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      WorkflowClient client =
+          WorkflowClient.newInstance(
+              service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
       String id = UpgradeNames.workflowId("mgmt");
-      ObjectNode request = mesh.upgradeRequest(to)
-          .put("discoveryPollInterval", "1s")
-          .put("discoverySettleWindow", "5s")
-          .put("discoveryTimeout", "2m")
-          .put("networkingTimeout", "1m")
-          .put("scaleTimeout", "1m");
-      say("starting upgrade " + from + " -> " + to + " as workflow " + id + " with request " + request);
+      ObjectNode request =
+          mesh.upgradeRequest(to)
+              .put("discoveryPollInterval", "1s")
+              .put("discoverySettleWindow", "5s")
+              .put("discoveryTimeout", "2m")
+              .put("networkingTimeout", "1m")
+              .put("scaleTimeout", "1m");
+      say(
+          "starting upgrade "
+              + from
+              + " -> "
+              + to
+              + " as workflow "
+              + id
+              + " with request "
+              + request);
       say("from a second terminal:  ./gmu status -w " + id);
-      GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
-          WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(UpgradeNames.TASK_QUEUE)
-              .setStaticSummary(UpgradePlan.summary(UpgradeRequestParser.parse(request), mesh.managementCluster()))
-              .setStaticDetails(UpgradePlan.markdown(UpgradeRequestParser.parse(request), mesh.managementCluster()))
-              .build());
+      GlooMeshUpgradeWorkflow wf =
+          client.newWorkflowStub(
+              GlooMeshUpgradeWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(id)
+                  .setTaskQueue(UpgradeNames.TASK_QUEUE)
+                  .setStaticSummary(
+                      UpgradePlan.summary(
+                          UpgradeRequestParser.parse(request), mesh.managementCluster()))
+                  .setStaticDetails(
+                      UpgradePlan.markdown(
+                          UpgradeRequestParser.parse(request), mesh.managementCluster()))
+                  .build());
       WorkflowClient.start(wf::upgrade, request);
       watch(wf, id);
       try {
@@ -146,7 +216,9 @@ public final class DemoCommand implements Callable<Integer> {
         return report.outcome() == RunState.SUCCEEDED ? 0 : 1;
       } catch (WorkflowFailedException e) {
         Throwable cause = e.getCause();
-        say("the upgrade failed: " + (cause instanceof ApplicationFailure af ? af.getOriginalMessage() : cause));
+        say(
+            "the upgrade failed: "
+                + (cause instanceof ApplicationFailure af ? af.getOriginalMessage() : cause));
         System.out.println(StatusRenderer.render(wf.status()));
         return 1;
       }
@@ -165,7 +237,8 @@ public final class DemoCommand implements Callable<Integer> {
       UpgradeStatus now = wf.status();
       for (StepStatus step : now.steps()) {
         StepStatus before = last == null ? null : last.steps().get(step.step().ordinal());
-        if (before == null ? step.state() != StepState.PENDING
+        if (before == null
+            ? step.state() != StepState.PENDING
             : before.state() != step.state() || !before.detail().equals(step.detail())) {
           System.out.println(StatusRenderer.stepLine(step));
         }
@@ -176,8 +249,12 @@ public final class DemoCommand implements Callable<Integer> {
       }
       if (now.state() == RunState.NEEDS_ATTENTION && !toldAttention) {
         say("NEEDS ATTENTION: " + now.attention());
-        say("answer with: ./gmu decide -w " + id + " --step " + now.currentStep()
-            + " --decision RETRY|SKIP|ABORT --reason <why>");
+        say(
+            "answer with: ./gmu decide -w "
+                + id
+                + " --step "
+                + now.currentStep()
+                + " --decision RETRY|SKIP|ABORT --reason <why>");
         toldAttention = true;
       } else if (now.state() != RunState.NEEDS_ATTENTION) {
         toldAttention = false;
@@ -188,8 +265,11 @@ public final class DemoCommand implements Callable<Integer> {
           say(wf.approveNow(new Approval("demo", "--auto-approve", now.gate())));
         } else {
           say("discovery has settled; networking is still at 0 replicas.");
-          say("approve scaling networking up? [y/N] (or, from a second terminal: ./gmu "
-              + "approve -w " + id + " --reason <why>)");
+          say(
+              "approve scaling networking up? [y/N] (or, from a second terminal: ./gmu "
+                  + "approve -w "
+                  + id
+                  + " --reason <why>)");
           answer = CompletableFuture.supplyAsync(DemoCommand::readLine);
         }
       }
@@ -198,7 +278,8 @@ public final class DemoCommand implements Callable<Integer> {
         answer = null;
         String by = System.getProperty("user.name", "demo");
         if (line == null) {
-          say("no terminal input: approve from a second terminal, or run the demo with --auto-approve");
+          say(
+              "no terminal input: approve from a second terminal, or run the demo with --auto-approve");
         } else if (line.trim().equalsIgnoreCase("y") || line.trim().equalsIgnoreCase("yes")) {
           say(wf.approveNow(new Approval(by, "approved at the demo prompt", now.gate())));
         } else {
@@ -212,14 +293,18 @@ public final class DemoCommand implements Callable<Integer> {
   private Path temporalCli() {
     if (temporalCli != null) {
       if (!Files.isExecutable(temporalCli)) {
-        throw new CommandLine.ParameterException(new CommandLine(this),
-            "--temporal-cli: " + temporalCli + " is not an executable");
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--temporal-cli: " + temporalCli + " is not an executable");
       }
       return temporalCli;
     }
-    return onPath("temporal").orElseThrow(() -> new CommandLine.ParameterException(
-        new CommandLine(this), "--dev-server: no `temporal` on the PATH; install it with"
-            + " scripts/install-temporal-cli.sh and pass it with --temporal-cli"));
+    return onPath("temporal")
+        .orElseThrow(
+            () ->
+                new CommandLine.ParameterException(
+                    new CommandLine(this),
+                    "--dev-server: no `temporal` on the PATH; install it with"
+                        + " scripts/install-temporal-cli.sh and pass it with --temporal-cli"));
   }
 
   private static Optional<Path> onPath(String command) {
@@ -238,7 +323,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static String readLine() {
     try {
-      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+          .readLine();
     } catch (IOException e) {
       return null;
     }

@@ -12,7 +12,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.testkit.LocalTemporalServer;
 
-/** The Temporal server the demo runs: Temporal's Java test server (needs nothing), or the CLI's dev server with its web UI. */
+/**
+ * The Temporal server the demo runs: Temporal's Java test server (needs nothing), or the CLI's dev
+ * server with its web UI.
+ */
 interface DemoTemporal extends AutoCloseable {
 
   String address();
@@ -43,16 +46,34 @@ interface DemoTemporal extends AutoCloseable {
     };
   }
 
-  /** {@code temporal server start-dev} on 127.0.0.1, its database in a temporary file, the UI on {@code uiPort}. */
+  /**
+   * {@code temporal server start-dev} on 127.0.0.1, its database in a temporary file, the UI on
+   * {@code uiPort}.
+   */
   static DemoTemporal devServer(Path cli, int port, int uiPort) {
     Path folder;
     Process process;
     try {
       folder = Files.createTempDirectory("gmu-demo-temporal-");
-      process = new ProcessBuilder(List.of(cli.toString(), "server", "start-dev", "--ip", "127.0.0.1",
-          "--port", String.valueOf(port), "--ui-port", String.valueOf(uiPort),
-          "--db-filename", folder.resolve("temporal.db").toString(), "--log-level", "warn"))
-          .redirectErrorStream(true).redirectOutput(folder.resolve("server.log").toFile()).start();
+      process =
+          new ProcessBuilder(
+                  List.of(
+                      cli.toString(),
+                      "server",
+                      "start-dev",
+                      "--ip",
+                      "127.0.0.1",
+                      "--port",
+                      String.valueOf(port),
+                      "--ui-port",
+                      String.valueOf(uiPort),
+                      "--db-filename",
+                      folder.resolve("temporal.db").toString(),
+                      "--log-level",
+                      "warn"))
+              .redirectErrorStream(true)
+              .redirectOutput(folder.resolve("server.log").toFile())
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + cli + " server start-dev", e);
     }
@@ -88,19 +109,28 @@ interface DemoTemporal extends AutoCloseable {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("temporal server start-dev exited with " + process.exitValue()
-            + " (is port " + address + " taken? choose another with --port): " + tail(log));
+        throw new IllegalStateException(
+            "temporal server start-dev exited with "
+                + process.exitValue()
+                + " (is port "
+                + address
+                + " taken? choose another with --port): "
+                + tail(log));
       }
-      WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+      WorkflowServiceStubs stubs =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
       try {
         stubs.healthCheck();
         return;
       } catch (RuntimeException notYet) {
         if (System.nanoTime() > deadline) {
           process.destroyForcibly();
-          throw new IllegalStateException("temporal server start-dev did not serve on " + address + " within 60s: "
-              + tail(log));
+          throw new IllegalStateException(
+              "temporal server start-dev did not serve on "
+                  + address
+                  + " within 60s: "
+                  + tail(log));
         }
       } finally {
         stubs.shutdownNow();

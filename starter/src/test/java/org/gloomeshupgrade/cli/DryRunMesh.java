@@ -18,17 +18,33 @@ import org.gloomeshupgrade.preflight.PreflightInput;
 import org.gloomeshupgrade.preflight.PreflightReport;
 
 /**
- * The activities a dry run calls, answering as a mesh at 0.10.10 with one resource the target's schema refuses, so
- * that the run stops in preflight for a person. Anything a dry run does not call is refused.
+ * The activities a dry run calls, answering as a mesh at 0.10.10 with one resource the target's
+ * schema refuses, so that the run stops in preflight for a person. Anything a dry run does not call
+ * is refused.
  */
-final class DryRunMesh implements PreflightActivities, ConformanceActivities, ControlPlaneActivities, CrdActivities {
-  static final ConformanceProblem PROBLEM = new ConformanceProblem("TrafficPolicy", "bookinfo", "reviews",
-      "$.spec.retries.x", "would be lost", "move it to spec.policy");
+final class DryRunMesh
+    implements PreflightActivities, ConformanceActivities, ControlPlaneActivities, CrdActivities {
+  static final ConformanceProblem PROBLEM =
+      new ConformanceProblem(
+          "TrafficPolicy",
+          "bookinfo",
+          "reviews",
+          "$.spec.retries.x",
+          "would be lost",
+          "move it to spec.policy");
 
   @Override
   public PreflightReport preflight(PreflightInput input) {
-    return new PreflightReport("mgmt", "v1.29.0", "0.10.10", Map.of("discovery", "0.10.10"),
-        Map.of("discovery", 1, "networking", 1), Map.of("Mesh", 2), List.of(), 12, List.of());
+    return new PreflightReport(
+        "mgmt",
+        "v1.29.0",
+        "0.10.10",
+        Map.of("discovery", "0.10.10"),
+        Map.of("discovery", 1, "networking", 1),
+        Map.of("Mesh", 2),
+        List.of(),
+        12,
+        List.of());
   }
 
   @Override
@@ -38,7 +54,8 @@ final class DryRunMesh implements PreflightActivities, ConformanceActivities, Co
 
   @Override
   public ToolingReport resolveTooling(ControlPlaneInput input) {
-    return new ToolingReport("helm", "gloo-mesh-" + input.targetVersion() + ".tgz", "v3", "chart found");
+    return new ToolingReport(
+        "helm", "gloo-mesh-" + input.targetVersion() + ".tgz", "v3", "chart found");
   }
 
   @Override
@@ -48,12 +65,14 @@ final class DryRunMesh implements PreflightActivities, ConformanceActivities, Co
 
   @Override
   public CrdApplyResult dryRun(CrdApplyInput input) {
-    return new CrdApplyResult("chart", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
+    return new CrdApplyResult(
+        "chart", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
   }
 
   @Override
   public ControlPlaneResult dryRun(ControlPlaneInput input) {
-    return new ControlPlaneResult("helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed", "");
+    return new ControlPlaneResult(
+        "helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed", "");
   }
 
   @Override

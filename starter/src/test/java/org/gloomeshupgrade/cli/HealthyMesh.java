@@ -41,34 +41,58 @@ import org.gloomeshupgrade.verify.VerifyInput;
 import org.gloomeshupgrade.verify.VerifyReport;
 
 /**
- * The activities of a whole upgrade over a mesh at 0.10.10 with one remote cluster on which every step succeeds at
- * once: no conformance problem, discovery and networking back on the first poll. It keeps what the steps change
- * (replicas, discovery resources, CRD and control-plane versions), so that a run carrying on another finds the end
- * state the earlier run left. Dry runs and restores are refused: nothing here asks for them.
+ * The activities of a whole upgrade over a mesh at 0.10.10 with one remote cluster on which every
+ * step succeeds at once: no conformance problem, discovery and networking back on the first poll.
+ * It keeps what the steps change (replicas, discovery resources, CRD and control-plane versions),
+ * so that a run carrying on another finds the end state the earlier run left. Dry runs and restores
+ * are refused: nothing here asks for them.
  */
-final class HealthyMesh implements PreflightActivities, BackupActivities, DeploymentActivities, DiscoveryActivities,
-    CrdActivities, ControlPlaneActivities, ConformanceActivities, RegistrationActivities, VerifyActivities {
+final class HealthyMesh
+    implements PreflightActivities,
+        BackupActivities,
+        DeploymentActivities,
+        DiscoveryActivities,
+        CrdActivities,
+        ControlPlaneActivities,
+        ConformanceActivities,
+        RegistrationActivities,
+        VerifyActivities {
   private static final String CONTEXT = "mgmt";
   private static final Map<String, Integer> INVENTORY = Map.of("Mesh", 2, "Workload", 4);
-  private static final RegisteredCluster REMOTE = new RegisteredCluster("cluster-1", "cluster-1", "cluster-1",
-      "cluster.local");
+  private static final RegisteredCluster REMOTE =
+      new RegisteredCluster("cluster-1", "cluster-1", "cluster-1", "cluster.local");
   private static final NetworkingStatus ALL_ACCEPTED = new NetworkingStatus(3, 3, List.of());
 
-  private final Map<String, Integer> replicas = new ConcurrentHashMap<>(Map.of("discovery", 1, "networking", 1));
+  private final Map<String, Integer> replicas =
+      new ConcurrentHashMap<>(Map.of("discovery", 1, "networking", 1));
   private volatile Map<String, Integer> discovered = INVENTORY;
   private volatile String crds = "0.10.10";
   private volatile String controlPlane = "0.10.10";
 
   @Override
   public PreflightReport preflight(PreflightInput input) {
-    return new PreflightReport(CONTEXT, "v1.29.0", controlPlane, Map.of("discovery", controlPlane, "networking",
-        controlPlane), Map.copyOf(replicas), discovered, List.of(REMOTE), 12, List.of());
+    return new PreflightReport(
+        CONTEXT,
+        "v1.29.0",
+        controlPlane,
+        Map.of("discovery", controlPlane, "networking", controlPlane),
+        Map.copyOf(replicas),
+        discovered,
+        List.of(REMOTE),
+        12,
+        List.of());
   }
 
   @Override
   public BackupResult backup(BackupInput input) {
-    return new BackupResult(input.backupId(), "Secrets gloo-mesh/" + input.backupId() + "-*", Map.of("TrafficPolicy",
-        1), 1, 512, false, false);
+    return new BackupResult(
+        input.backupId(),
+        "Secrets gloo-mesh/" + input.backupId() + "-*",
+        Map.of("TrafficPolicy", 1),
+        1,
+        512,
+        false,
+        false);
   }
 
   @Override
@@ -82,8 +106,12 @@ final class HealthyMesh implements PreflightActivities, BackupActivities, Deploy
     if (input.deployment().equals("discovery") && input.replicas() > 0) {
       discovered = INVENTORY;
     }
-    return new ScaleResult(input.deployment(), before == null ? 0 : before, input.replicas(),
-        before == null || before != input.replicas(), 0);
+    return new ScaleResult(
+        input.deployment(),
+        before == null ? 0 : before,
+        input.replicas(),
+        before == null || before != input.replicas(),
+        0);
   }
 
   @Override
@@ -106,7 +134,8 @@ final class HealthyMesh implements PreflightActivities, BackupActivities, Deploy
   @Override
   public CrdApplyResult apply(CrdApplyInput input) {
     crds = input.targetVersion();
-    return new CrdApplyResult("chart", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), false);
+    return new CrdApplyResult(
+        "chart", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), false);
   }
 
   @Override
@@ -116,14 +145,15 @@ final class HealthyMesh implements PreflightActivities, BackupActivities, Deploy
 
   @Override
   public ToolingReport resolveTooling(ControlPlaneInput input) {
-    return new ToolingReport("helm", "gloo-mesh-" + input.targetVersion() + ".tgz", "v3", "chart found");
+    return new ToolingReport(
+        "helm", "gloo-mesh-" + input.targetVersion() + ".tgz", "v3", "chart found");
   }
 
   @Override
   public ControlPlaneResult upgrade(ControlPlaneInput input) {
     controlPlane = input.targetVersion();
-    return new ControlPlaneResult("manifests", 0, 0, List.of("Deployment gloo-mesh/discovery"), List.of(), "applied",
-        "");
+    return new ControlPlaneResult(
+        "manifests", 0, 0, List.of("Deployment gloo-mesh/discovery"), List.of(), "applied", "");
   }
 
   @Override
@@ -145,8 +175,14 @@ final class HealthyMesh implements PreflightActivities, BackupActivities, Deploy
   public ReRegisterResult reRegister(ReRegisterInput input) {
     // method and detail null, as in results recorded
     // before the agent charts and meshctl registration
-    return new ReRegisterResult(input.cluster(), List.of(), List.of("Secret gloo-mesh/" + input.cluster()),
-        "https://" + input.cluster(), null, List.of(), null);
+    return new ReRegisterResult(
+        input.cluster(),
+        List.of(),
+        List.of("Secret gloo-mesh/" + input.cluster()),
+        "https://" + input.cluster(),
+        null,
+        List.of(),
+        null);
   }
 
   @Override
@@ -161,13 +197,21 @@ final class HealthyMesh implements PreflightActivities, BackupActivities, Deploy
 
   @Override
   public EndState observeEndState(EndStateInput input) {
-    return new EndState(replicas, replicas, version("CRDs", crds, input.targetVersion()),
-        version("control plane", controlPlane, input.targetVersion()), List.of(REMOTE.name()), discovered,
+    return new EndState(
+        replicas,
+        replicas,
+        version("CRDs", crds, input.targetVersion()),
+        version("control plane", controlPlane, input.targetVersion()),
+        List.of(REMOTE.name()),
+        discovered,
         ALL_ACCEPTED);
   }
 
   private static VerifyCheck version(String what, String version, String target) {
-    return new VerifyCheck(what + " at the target version", version.equals(target) ? CheckLevel.GREEN
-        : CheckLevel.RED, what + " at " + version, version.equals(target) ? "" : "upgrade to " + target);
+    return new VerifyCheck(
+        what + " at the target version",
+        version.equals(target) ? CheckLevel.GREEN : CheckLevel.RED,
+        what + " at " + version,
+        version.equals(target) ? "" : "upgrade to " + target);
   }
 }

@@ -17,21 +17,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 class HistoryCommandTest {
   @Test
-  void theExportedHistoryOfARunWithActivitiesASignalAndATimerReplaysAgainstTheWorkflow(@TempDir Path dir)
-      throws Exception {
+  void theExportedHistoryOfARunWithActivitiesASignalAndATimerReplaysAgainstTheWorkflow(
+      @TempDir Path dir) throws Exception {
     try (LocalRun run = new LocalRun()) {
-      run.workflow.decide(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "alice", "CHG-42: field unused",
-          run.workflow.status().gate()));
+      run.workflow.decide(
+          new StepDecision(
+              Step.PREFLIGHT,
+              Decision.ACCEPT,
+              "alice",
+              "CHG-42: field unused",
+              run.workflow.status().gate()));
       WorkflowStub.fromTyped(run.workflow).getResult(UpgradeReport.class);
       Path file = dir.resolve("history.json");
 
-      GmuRun exported = gmu("history", "--address", run.address(), "-w", LocalRun.ID, "-o", file.toString());
+      GmuRun exported =
+          gmu("history", "--address", run.address(), "-w", LocalRun.ID, "-o", file.toString());
 
       assertThat(exported.exit()).as(exported.err()).isZero();
       assertThat(exported.out()).contains("history of " + LocalRun.ID + " written to " + file);
       String json = Files.readString(file);
-      assertThat(json).contains("CheckConformanceToTarget", "DryRunControlPlane", "EVENT_TYPE_TIMER_STARTED",
-          "EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED", "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED");
+      assertThat(json)
+          .contains(
+              "CheckConformanceToTarget",
+              "DryRunControlPlane",
+              "EVENT_TYPE_TIMER_STARTED",
+              "EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED",
+              "EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED");
       WorkflowReplayer.replayWorkflowExecution(json, GlooMeshUpgradeWorkflowImpl.class);
     }
   }
@@ -42,7 +53,9 @@ class HistoryCommandTest {
       GmuRun exported = gmu("history", "--address", run.address(), "-w", LocalRun.ID);
 
       assertThat(exported.exit()).as(exported.err()).isZero();
-      assertThat(exported.out()).startsWith("{").contains("EVENT_TYPE_WORKFLOW_EXECUTION_STARTED", "GlooMeshUpgrade");
+      assertThat(exported.out())
+          .startsWith("{")
+          .contains("EVENT_TYPE_WORKFLOW_EXECUTION_STARTED", "GlooMeshUpgrade");
     }
   }
 }

@@ -25,8 +25,12 @@ import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.junit.jupiter.api.Test;
 
 class HistoryReplayTest {
-  /** A full upgrade recorded with the backup and preflight's conformance check (a copy of the workflows module's). */
-  static final String RECORDED = "/histories/full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance.json";
+  /**
+   * A full upgrade recorded with the backup and preflight's conformance check (a copy of the
+   * workflows module's).
+   */
+  static final String RECORDED =
+      "/histories/full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance.json";
 
   static String recorded() throws IOException {
     try (InputStream in = HistoryReplayTest.class.getResourceAsStream(RECORDED)) {
@@ -44,45 +48,69 @@ class HistoryReplayTest {
   }
 
   @Test
-  void aWorkflowThatScalesDownStraightAfterPreflightDivergesAtTheEventWhereTheHistoryDidSomethingElse()
-      throws Exception {
-    HistoryReplay.Divergence divergence = HistoryReplay.replay(recorded(), ScaleDownAfterPreflight.class)
-        .orElseThrow();
+  void
+      aWorkflowThatScalesDownStraightAfterPreflightDivergesAtTheEventWhereTheHistoryDidSomethingElse()
+          throws Exception {
+    HistoryReplay.Divergence divergence =
+        HistoryReplay.replay(recorded(), ScaleDownAfterPreflight.class).orElseThrow();
 
     assertThat(divergence.event()).isEqualTo("event 18 (EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)");
     assertThat(divergence.mismatch())
-        .isEqualTo("activityType: the history has CheckConformanceToTarget, the code now does ScaleDeployment");
-    assertThat(divergence.message()).startsWith("Failure handling event 18").doesNotContain("TMPRL1100", "\n", "at io.temporal")
+        .isEqualTo(
+            "activityType: the history has CheckConformanceToTarget, the code now does ScaleDeployment");
+    assertThat(divergence.message())
+        .startsWith("Failure handling event 18")
+        .doesNotContain("TMPRL1100", "\n", "at io.temporal")
         .endsWith("an actual value 'name: \"CheckConformanceToTarget\" '.");
   }
 
   @Test
   void eachWorkflowTypeReplaysAgainstItsOwnCodeAndAnUnknownOneIsRefused() {
-    assertThat(HistoryReplay.workflowFor("GlooMeshUpgrade")).isEqualTo(GlooMeshUpgradeWorkflowImpl.class);
-    assertThat(HistoryReplay.workflowFor("GlooMeshRestore")).isEqualTo(GlooMeshRestoreWorkflowImpl.class);
+    assertThat(HistoryReplay.workflowFor("GlooMeshUpgrade"))
+        .isEqualTo(GlooMeshUpgradeWorkflowImpl.class);
+    assertThat(HistoryReplay.workflowFor("GlooMeshRestore"))
+        .isEqualTo(GlooMeshRestoreWorkflowImpl.class);
     assertThatThrownBy(() -> HistoryReplay.workflowFor("OtherTeamsWorkflow"))
-        .hasMessage("workflow type OtherTeamsWorkflow is not one of ours (GlooMeshRestore, GlooMeshUpgrade)");
+        .hasMessage(
+            "workflow type OtherTeamsWorkflow is not one of ours (GlooMeshRestore, GlooMeshUpgrade)");
   }
 
-  /** Only the workflow method, under the upgrade's type: enough to replay up to where it parts from a history. */
+  /**
+   * Only the workflow method, under the upgrade's type: enough to replay up to where it parts from
+   * a history.
+   */
   @WorkflowInterface
   public interface UpgradeOnly {
     @WorkflowMethod(name = UpgradeNames.WORKFLOW_TYPE)
     UpgradeReport upgrade(JsonNode request);
   }
 
-  /** The runbook reordered: the scale-down straight after preflight, before preflight's conformance check and tooling. */
+  /**
+   * The runbook reordered: the scale-down straight after preflight, before preflight's conformance
+   * check and tooling.
+   */
   public static class ScaleDownAfterPreflight implements UpgradeOnly {
     @Override
     public UpgradeReport upgrade(JsonNode raw) {
       UpgradeRequest request = UpgradeRequestParser.parse(raw);
-      ActivityOptions options = ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build();
-      var pre = Workflow.newActivityStub(PreflightActivities.class, options).preflight(new PreflightInput(
-          request.managementContext(), request.namespace(), request.discoveryDeployment(),
-          request.networkingDeployment(), request.clusters(), request.clusterContexts(), request.remoteNamespace(),
-          null));
+      ActivityOptions options =
+          ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build();
+      var pre =
+          Workflow.newActivityStub(PreflightActivities.class, options)
+              .preflight(
+                  new PreflightInput(
+                      request.managementContext(),
+                      request.namespace(),
+                      request.discoveryDeployment(),
+                      request.networkingDeployment(),
+                      request.clusters(),
+                      request.clusterContexts(),
+                      request.remoteNamespace(),
+                      null));
       Workflow.newActivityStub(DeploymentActivities.class, options)
-          .scale(new ScaleInput(pre.context(), request.namespace(), request.networkingDeployment(), 0, 60));
+          .scale(
+              new ScaleInput(
+                  pre.context(), request.namespace(), request.networkingDeployment(), 0, 60));
       return null;
     }
   }

@@ -19,16 +19,18 @@ import org.gloomeshupgrade.workflow.UpgradeNames;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
 
 /**
- * Temporal's test server on loopback with a worker in this JVM, registered as the worker jar registers it (reading
- * earlier runs included) but over stand-in activities: the commands reach it with {@code --address}, as they would a
- * real Temporal.
+ * Temporal's test server on loopback with a worker in this JVM, registered as the worker jar
+ * registers it (reading earlier runs included) but over stand-in activities: the commands reach it
+ * with {@code --address}, as they would a real Temporal.
  */
 final class LocalTemporal implements AutoCloseable {
   private final LocalTemporalServer server = LocalTemporalServer.start(0);
-  private final WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-      WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
-  final WorkflowClient client = WorkflowClient.newInstance(service,
-      WorkflowClientOptions.newBuilder().setNamespace("default").build());
+  private final WorkflowServiceStubs service =
+      WorkflowServiceStubs.newServiceStubs(
+          WorkflowServiceStubsOptions.newBuilder().setTarget(server.address()).build());
+  final WorkflowClient client =
+      WorkflowClient.newInstance(
+          service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
   private final WorkerFactory workers = WorkerFactory.newInstance(client);
 
   LocalTemporal(Object... activities) {
@@ -49,13 +51,16 @@ final class LocalTemporal implements AutoCloseable {
   /** The run's status once it is as wanted; fails at once if the run ends otherwise. */
   static UpgradeStatus until(GlooMeshUpgradeWorkflow run, Predicate<UpgradeStatus> wanted) {
     AtomicReference<UpgradeStatus> last = new AtomicReference<>();
-    await().atMost(Duration.ofSeconds(20))
-        .failFast("the run ended otherwise", () -> last.get() != null && last.get().state().finished()
-            && !wanted.test(last.get()))
-        .until(() -> {
-          last.set(run.status());
-          return wanted.test(last.get());
-        });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .failFast(
+            "the run ended otherwise",
+            () -> last.get() != null && last.get().state().finished() && !wanted.test(last.get()))
+        .until(
+            () -> {
+              last.set(run.status());
+              return wanted.test(last.get());
+            });
     return last.get();
   }
 

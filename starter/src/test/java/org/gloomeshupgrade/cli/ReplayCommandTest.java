@@ -23,34 +23,48 @@ class ReplayCommandTest {
     GmuRun replay = gmu("replay", recorded.toString());
 
     assertThat(replay.exit()).as(replay.err()).isZero();
-    assertThat(replay.out()).contains("deterministic: " + recorded + " (GlooMeshUpgrade) replays against the current "
-        + "workflow code").doesNotContain("terminated");
+    assertThat(replay.out())
+        .contains(
+            "deterministic: "
+                + recorded
+                + " (GlooMeshUpgrade) replays against the current "
+                + "workflow code")
+        .doesNotContain("terminated");
   }
 
   @Test
-  void aHistoryThatScaledDownWhereTheCodeChecksConformanceIsReportedWithTheEventAndBothSides() throws Exception {
+  void aHistoryThatScaledDownWhereTheCodeChecksConformanceIsReportedWithTheEventAndBothSides()
+      throws Exception {
     String recorded = HistoryReplayTest.recorded();
-    Path otherOrder = history("other-order.json", recorded.replace("\"CheckConformanceToTarget\"",
-        "\"ScaleDeployment\""));
+    Path otherOrder =
+        history(
+            "other-order.json",
+            recorded.replace("\"CheckConformanceToTarget\"", "\"ScaleDeployment\""));
 
     GmuRun replay = gmu("replay", otherOrder.toString());
 
     assertThat(replay.exit()).as(replay.err()).isEqualTo(3);
-    assertThat(replay.out()).contains("NON-DETERMINISTIC: " + otherOrder + " (GlooMeshUpgrade) does not replay")
+    assertThat(replay.out())
+        .contains("NON-DETERMINISTIC: " + otherOrder + " (GlooMeshUpgrade) does not replay")
         .contains("\n  at event 18 (EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)\n")
-        .contains("\n  activityType: the history has ScaleDeployment, the code now does CheckConformanceToTarget\n")
+        .contains(
+            "\n  activityType: the history has ScaleDeployment, the code now does CheckConformanceToTarget\n")
         .contains("\n  replayer: Failure handling event 18");
   }
 
   @Test
   void aHistoryOfAnotherWorkflowTypeIsRefusedWithoutAVerdict() throws Exception {
-    Path other = history("other.json", HistoryReplayTest.recorded().replace("\"GlooMeshUpgrade\"", "\"Payments\""));
+    Path other =
+        history(
+            "other.json",
+            HistoryReplayTest.recorded().replace("\"GlooMeshUpgrade\"", "\"Payments\""));
 
     GmuRun replay = gmu("replay", other.toString());
 
     assertThat(replay.exit()).isEqualTo(1);
     assertThat(replay.out()).isEmpty();
-    assertThat(replay.err()).contains("workflow type Payments is not one of ours (GlooMeshRestore, GlooMeshUpgrade)");
+    assertThat(replay.err())
+        .contains("workflow type Payments is not one of ours (GlooMeshRestore, GlooMeshUpgrade)");
   }
 
   @Test
@@ -75,16 +89,22 @@ class ReplayCommandTest {
   }
 
   @Test
-  void aTerminatedRunIsReplayedUpToItsTerminationAndReportedDeterministicSayingSo() throws Exception {
+  void aTerminatedRunIsReplayedUpToItsTerminationAndReportedDeterministicSayingSo()
+      throws Exception {
     try (LocalRun run = new LocalRun()) {
-      WorkflowStub.fromTyped(run.workflow).terminate("operator stopped the run waiting in preflight");
+      WorkflowStub.fromTyped(run.workflow)
+          .terminate("operator stopped the run waiting in preflight");
 
       GmuRun replay = gmu("replay", "--address", run.address(), "-w", LocalRun.ID);
 
       assertThat(replay.exit()).as(replay.err()).isZero();
-      assertThat(replay.out()).contains("deterministic: " + LocalRun.ID + " (GlooMeshUpgrade) replays against the "
-          + "current workflow code; the run was terminated (its termination, which no workflow code commands, is not "
-          + "replayed)");
+      assertThat(replay.out())
+          .contains(
+              "deterministic: "
+                  + LocalRun.ID
+                  + " (GlooMeshUpgrade) replays against the "
+                  + "current workflow code; the run was terminated (its termination, which no workflow code commands, is not "
+                  + "replayed)");
     }
   }
 }

@@ -17,7 +17,10 @@ import org.gloomeshupgrade.workflow.UpgradeStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** `gmu resume` against a worker over {@link HealthyMesh}: the run it starts, and the runs it refuses to carry on. */
+/**
+ * `gmu resume` against a worker over {@link HealthyMesh}: the run it starts, and the runs it
+ * refuses to carry on.
+ */
 class ResumeCommandTest {
   private static final String ID = "gloo-mesh-upgrade-mgmt";
 
@@ -55,9 +58,15 @@ class ResumeCommandTest {
   }
 
   private DescribeWorkflowExecutionResponse describe(String runId) {
-    return temporal.client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder().setNamespace("default")
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ID).setRunId(runId)).build());
+    return temporal
+        .client
+        .getWorkflowServiceStubs()
+        .blockingStub()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace("default")
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(ID).setRunId(runId))
+                .build());
   }
 
   private String latestRun() {
@@ -73,26 +82,50 @@ class ResumeCommandTest {
     assertThat(resumed.exit()).as(resumed.err()).isZero();
     String second = latestRun();
     assertThat(second).isNotEqualTo(first);
-    assertThat(resumed.out()).contains("resumed the upgrade to 0.11.3: workflow " + ID + " run " + second
-            + ", carrying on run " + ID + "/" + first)
-        .contains("gmu status -w " + ID).contains("gmu watch -w " + ID);
-    var started = temporal.client.fetchHistory(ID, second).getEvents().get(0)
-        .getWorkflowExecutionStartedEventAttributes();
-    JsonNode input = DefaultDataConverter.newDefaultInstance()
-        .fromPayload(started.getInput().getPayloads(0), JsonNode.class, JsonNode.class);
-    assertThat(input.toString()).isEqualTo("{\"targetVersion\":\"0.11.3\",\"managementContext\":\"mgmt\","
-        + "\"discoveryTimeout\":\"45m\",\"requestedBy\":\"bob\",\"resumeFrom\":{\"workflowId\":\"" + ID + "\","
-        + "\"runId\":\"" + first + "\"}}");
+    assertThat(resumed.out())
+        .contains(
+            "resumed the upgrade to 0.11.3: workflow "
+                + ID
+                + " run "
+                + second
+                + ", carrying on run "
+                + ID
+                + "/"
+                + first)
+        .contains("gmu status -w " + ID)
+        .contains("gmu watch -w " + ID);
+    var started =
+        temporal
+            .client
+            .fetchHistory(ID, second)
+            .getEvents()
+            .get(0)
+            .getWorkflowExecutionStartedEventAttributes();
+    JsonNode input =
+        DefaultDataConverter.newDefaultInstance()
+            .fromPayload(started.getInput().getPayloads(0), JsonNode.class, JsonNode.class);
+    assertThat(input.toString())
+        .isEqualTo(
+            "{\"targetVersion\":\"0.11.3\",\"managementContext\":\"mgmt\","
+                + "\"discoveryTimeout\":\"45m\",\"requestedBy\":\"bob\",\"resumeFrom\":{\"workflowId\":\""
+                + ID
+                + "\","
+                + "\"runId\":\""
+                + first
+                + "\"}}");
     assertThat(started.getTaskQueue().getName()).isEqualTo("gloo-mesh-upgrade");
     assertThat(temporal.client.fetchHistory(ID, second).getEvents().get(0).getLinksList())
-        .as("a link to the earlier run, which the Temporal UI shows").singleElement()
+        .as("a link to the earlier run, which the Temporal UI shows")
+        .singleElement()
         .satisfies(link -> assertThat(link.getWorkflowEvent().getRunId()).isEqualTo(first));
-    var memo = describe(second).getWorkflowExecutionInfo().getMemo().getFieldsMap().get("resumedFrom");
-    assertThat(DefaultDataConverter.newDefaultInstance().fromPayload(memo, String.class, String.class))
+    var memo =
+        describe(second).getWorkflowExecutionInfo().getMemo().getFieldsMap().get("resumedFrom");
+    assertThat(
+            DefaultDataConverter.newDefaultInstance().fromPayload(memo, String.class, String.class))
         .isEqualTo(ID + "/" + first);
 
-    UpgradeStatus carried = LocalTemporal.until(temporal.latest(ID),
-        s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    UpgradeStatus carried =
+        LocalTemporal.until(temporal.latest(ID), s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(carried.resumedFrom()).isEqualTo(ID + "/" + first);
     GmuRun status = gmuAt("status", "--context", "mgmt");
     assertThat(status.out()).contains("carries on run " + ID + "/" + first);
@@ -105,7 +138,8 @@ class ResumeCommandTest {
     GmuRun resumed = gmuAt("resume", "-w", ID, "--watch", "--interval", "100ms");
 
     assertThat(resumed.exit()).as(resumed.err()).isEqualTo(2);
-    assertThat(resumed.out()).contains("carrying on run " + ID + "/" + first)
+    assertThat(resumed.out())
+        .contains("carrying on run " + ID + "/" + first)
         .contains("carries on run " + ID + "/" + first)
         .contains("WAITING_FOR_APPROVAL at step 9 (approval)");
     assertThat(resumed.out().lines().reduce((a, b) -> b).orElseThrow())
@@ -119,7 +153,8 @@ class ResumeCommandTest {
     GmuRun resumed = gmuAt("resume", "--context", "mgmt");
 
     assertThat(resumed.exit()).isEqualTo(3);
-    assertThat(resumed.err()).contains("error: run " + ID + "/" + running + " is still running")
+    assertThat(resumed.err())
+        .contains("error: run " + ID + "/" + running + " is still running")
         .contains("gmu status -w " + ID);
     assertThat(latestRun()).isEqualTo(running);
     assertThat(temporal.latest(ID).status().state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
@@ -130,14 +165,21 @@ class ResumeCommandTest {
     GmuRun started = gmuAt("start", "--context", "mgmt", "-t", "0.11.3", "--no-approval");
     assertThat(started.exit()).as(started.err()).isZero();
     GlooMeshUpgradeWorkflow run = temporal.latest(ID);
-    assertThat(WorkflowStub.fromTyped(run).getResult(UpgradeReport.class).outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(WorkflowStub.fromTyped(run).getResult(UpgradeReport.class).outcome())
+        .isEqualTo(RunState.SUCCEEDED);
     String succeeded = latestRun();
 
     GmuRun resumed = gmuAt("resume", "--context", "mgmt");
 
     assertThat(resumed.exit()).isEqualTo(5);
-    assertThat(resumed.err()).contains("error: run " + ID + "/" + succeeded + " ended SUCCEEDED: there is nothing "
-        + "to carry on");
+    assertThat(resumed.err())
+        .contains(
+            "error: run "
+                + ID
+                + "/"
+                + succeeded
+                + " ended SUCCEEDED: there is nothing "
+                + "to carry on");
     assertThat(latestRun()).isEqualTo(succeeded);
   }
 
@@ -149,7 +191,9 @@ class ResumeCommandTest {
       GmuRun resumed = gmu("resume", "--address", dryRun.address(), "-w", LocalRun.ID);
 
       assertThat(resumed.exit()).isEqualTo(6);
-      assertThat(resumed.err()).contains("cannot be carried on: invalid upgrade request: resumeFrom: a dry run changes nothing");
+      assertThat(resumed.err())
+          .contains(
+              "cannot be carried on: invalid upgrade request: resumeFrom: a dry run changes nothing");
     }
   }
 

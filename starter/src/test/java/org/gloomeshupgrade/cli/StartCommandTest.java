@@ -14,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** `gmu start` against a local Temporal server with no worker: what it sends, and what it refuses. */
+/**
+ * `gmu start` against a local Temporal server with no worker: what it sends, and what it refuses.
+ */
 class StartCommandTest {
   private static LocalTemporalServer temporal;
 
@@ -30,41 +32,72 @@ class StartCommandTest {
 
   @Test
   void startsOneRunPerManagementContextWithExactlyTheFieldsGiven() throws Exception {
-    GmuRun first = gmu("start", "--address", temporal.address(), "--context", "east", "-t", "0.11.3",
-        "--discovery-timeout", "45m");
+    GmuRun first =
+        gmu(
+            "start",
+            "--address",
+            temporal.address(),
+            "--context",
+            "east",
+            "-t",
+            "0.11.3",
+            "--discovery-timeout",
+            "45m");
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out()).contains("started upgrade to 0.11.3: workflow gloo-mesh-upgrade-east");
 
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
     try {
-      WorkflowClient client = WorkflowClient.newInstance(service,
-          WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      var started = client.fetchHistory("gloo-mesh-upgrade-east").getEvents().get(0)
-          .getWorkflowExecutionStartedEventAttributes();
+      WorkflowClient client =
+          WorkflowClient.newInstance(
+              service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+      var started =
+          client
+              .fetchHistory("gloo-mesh-upgrade-east")
+              .getEvents()
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes();
       assertThat(started.getWorkflowType().getName()).isEqualTo("GlooMeshUpgrade");
       assertThat(started.getTaskQueue().getName()).isEqualTo("gloo-mesh-upgrade");
-      JsonNode input = DefaultDataConverter.newDefaultInstance()
-          .fromPayload(started.getInput().getPayloads(0), JsonNode.class, JsonNode.class);
+      JsonNode input =
+          DefaultDataConverter.newDefaultInstance()
+              .fromPayload(started.getInput().getPayloads(0), JsonNode.class, JsonNode.class);
       assertThat(input.toString())
-          .isEqualTo("{\"targetVersion\":\"0.11.3\",\"managementContext\":\"east\",\"discoveryTimeout\":\"45m\","
-              + "\"requestedBy\":\"" + System.getProperty("user.name") + "\"}");
+          .isEqualTo(
+              "{\"targetVersion\":\"0.11.3\",\"managementContext\":\"east\",\"discoveryTimeout\":\"45m\","
+                  + "\"requestedBy\":\""
+                  + System.getProperty("user.name")
+                  + "\"}");
     } finally {
       service.shutdown();
     }
 
-    GmuRun second = gmu("start", "--address", temporal.address(), "--context", "east", "-t", "0.11.3");
+    GmuRun second =
+        gmu("start", "--address", temporal.address(), "--context", "east", "-t", "0.11.3");
     assertThat(second.exit()).isEqualTo(3);
-    assertThat(second.err()).contains("an upgrade is already running as workflow gloo-mesh-upgrade-east");
+    assertThat(second.err())
+        .contains("an upgrade is already running as workflow gloo-mesh-upgrade-east");
   }
 
   @Test
   void aBadRequestNeverReachesTemporal() {
-    GmuRun bad = gmu("start", "--address", "127.0.0.1:1", "--context", "west", "-t", "0.11.3",
-        "--install-method", "kubectl");
+    GmuRun bad =
+        gmu(
+            "start",
+            "--address",
+            "127.0.0.1:1",
+            "--context",
+            "west",
+            "-t",
+            "0.11.3",
+            "--install-method",
+            "kubectl");
 
     assertThat(bad.exit()).isEqualTo(2);
-    assertThat(bad.err()).contains("installMethod: \"kubectl\" is not one of helm, manifests, meshctl");
+    assertThat(bad.err())
+        .contains("installMethod: \"kubectl\" is not one of helm, manifests, meshctl");
   }
 
   @Test

@@ -24,26 +24,40 @@ class StatusRendererTest {
   private static List<StepStatus> steps(Step current, StepState currentState) {
     List<StepStatus> steps = new ArrayList<>();
     for (Step s : Step.values()) {
-      StepState state = s.compareTo(current) < 0 ? StepState.SUCCEEDED : s == current ? currentState : StepState.PENDING;
-      steps.add(new StepStatus(s, state, "", "", state == StepState.SUCCEEDED ? 1500 : 0,
-          state == StepState.SUCCEEDED ? "done " + s.title() : "", 1));
+      StepState state =
+          s.compareTo(current) < 0
+              ? StepState.SUCCEEDED
+              : s == current ? currentState : StepState.PENDING;
+      steps.add(
+          new StepStatus(
+              s,
+              state,
+              "",
+              "",
+              state == StepState.SUCCEEDED ? 1500 : 0,
+              state == StepState.SUCCEEDED ? "done " + s.title() : "",
+              1));
     }
     return steps;
   }
 
   @Test
   void showsEachStepWithItsStateTimeAndWhatIsAwaited() {
-    Statuses waiting = Statuses.of(RunState.WAITING_FOR_APPROVAL, Step.APPROVAL,
-        steps(Step.APPROVAL, StepState.WAITING));
-    waiting.discovery = new DiscoveryProgress(Map.of("Mesh", 2), Map.of("Mesh", 2), 3, "inventory back: {Mesh=2}");
+    Statuses waiting =
+        Statuses.of(
+            RunState.WAITING_FOR_APPROVAL, Step.APPROVAL, steps(Step.APPROVAL, StepState.WAITING));
+    waiting.discovery =
+        new DiscoveryProgress(Map.of("Mesh", 2), Map.of("Mesh", 2), 3, "inventory back: {Mesh=2}");
     waiting.awaiting = "approval to scale networking up: gmu approve ...";
     waiting.warnings.add("skipping minor lines");
 
     String text = StatusRenderer.render(waiting.build());
 
     assertThat(text.lines().findFirst().orElseThrow())
-        .isEqualTo("Gloo Mesh 0.10.10 -> 0.11.3 on mgmt: WAITING_FOR_APPROVAL at step 9 (approval)");
-    assertThat(text).contains("  ok      2 scale down            1.5s done scale down")
+        .isEqualTo(
+            "Gloo Mesh 0.10.10 -> 0.11.3 on mgmt: WAITING_FOR_APPROVAL at step 9 (approval)");
+    assertThat(text)
+        .contains("  ok      2 scale down            1.5s done scale down")
         .contains("  WAIT    9 approval")
         .contains("discovery: {Mesh=2} of {Mesh=2} after 3 polls, inventory back: {Mesh=2}")
         .contains("awaiting approval to scale networking up: gmu approve ...")
@@ -52,17 +66,26 @@ class StatusRendererTest {
 
   @Test
   void showsTheFailureAndTheVerifyReportWithHints() {
-    Statuses stuck = Statuses.of(RunState.NEEDS_ATTENTION, Step.VERIFY, steps(Step.VERIFY, StepState.NEEDS_ATTENTION));
+    Statuses stuck =
+        Statuses.of(
+            RunState.NEEDS_ATTENTION, Step.VERIFY, steps(Step.VERIFY, StepState.NEEDS_ATTENTION));
     stuck.awaiting = "a decision";
     stuck.attention = "step 11 (verify) failed: networking not accepted";
     stuck.approval = new Approval("alice", "CHG-1");
     stuck.decisions.add("CONFORMANCE: SKIP by bob (unused field)");
-    stuck.verify = new VerifyReport(List.of(new VerifyCheck("networking resources accepted", CheckLevel.RED, "6 of 7",
-        "read status.errors")));
+    stuck.verify =
+        new VerifyReport(
+            List.of(
+                new VerifyCheck(
+                    "networking resources accepted",
+                    CheckLevel.RED,
+                    "6 of 7",
+                    "read status.errors")));
 
     String text = StatusRenderer.render(stuck.build());
 
-    assertThat(text).contains("  !!     11 verify")
+    assertThat(text)
+        .contains("  !!     11 verify")
         .contains("NEEDS ATTENTION: step 11 (verify) failed: networking not accepted")
         .contains("approved by alice: CHG-1")
         .contains("decision: CONFORMANCE: SKIP by bob (unused field)")
@@ -73,28 +96,60 @@ class StatusRendererTest {
 
   @Test
   void showsEachConformanceCheckWithItsProblemsAndWhoAcceptedThem() {
-    ConformanceProblem pruned = new ConformanceProblem("TrafficPolicy", "bookinfo", "reviews", "$.spec.retries.x",
-        "would be lost", "move it to spec.policy");
-    Statuses accepted = Statuses.of(RunState.RUNNING, Step.REREGISTER, steps(Step.REREGISTER, StepState.RUNNING));
+    ConformanceProblem pruned =
+        new ConformanceProblem(
+            "TrafficPolicy",
+            "bookinfo",
+            "reviews",
+            "$.spec.retries.x",
+            "would be lost",
+            "move it to spec.policy");
+    Statuses accepted =
+        Statuses.of(RunState.RUNNING, Step.REREGISTER, steps(Step.REREGISTER, StepState.RUNNING));
     accepted.discovery = null;
-    accepted.conformance = List.of(
-        new ConformanceReview(Step.PREFLIGHT, "the CRDs of 0.11.3 from the CRD source", 1, 10, List.of(),
-            ConformanceReview.Outcome.CLEAN, "", "", List.of()),
-        new ConformanceReview(Step.CONFORMANCE, "the installed CRDs", 2, 10, List.of(pruned),
-            ConformanceReview.Outcome.ACCEPTED, "carol", "CHG-7", List.of()));
-    accepted.networking = new NetworkingProgress(4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2,
-        "");
-    accepted.registrations = List.of(
-        new ClusterRegistration("east", "ctx-east", ClusterRegistration.State.REGISTERED, 1, "5 updated"),
-        new ClusterRegistration("west", "ctx-west", ClusterRegistration.State.SKIPPED, 2, "skipped by ops: gone"));
+    accepted.conformance =
+        List.of(
+            new ConformanceReview(
+                Step.PREFLIGHT,
+                "the CRDs of 0.11.3 from the CRD source",
+                1,
+                10,
+                List.of(),
+                ConformanceReview.Outcome.CLEAN,
+                "",
+                "",
+                List.of()),
+            new ConformanceReview(
+                Step.CONFORMANCE,
+                "the installed CRDs",
+                2,
+                10,
+                List.of(pruned),
+                ConformanceReview.Outcome.ACCEPTED,
+                "carol",
+                "CHG-7",
+                List.of()));
+    accepted.networking =
+        new NetworkingProgress(
+            4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2, "");
+    accepted.registrations =
+        List.of(
+            new ClusterRegistration(
+                "east", "ctx-east", ClusterRegistration.State.REGISTERED, 1, "5 updated"),
+            new ClusterRegistration(
+                "west", "ctx-west", ClusterRegistration.State.SKIPPED, 2, "skipped by ops: gone"));
 
     String text = StatusRenderer.render(accepted.build());
 
-    assertThat(text).contains("conformance at step 0 (preflight) against the CRDs of 0.11.3 from the CRD source: "
-            + "CLEAN, 10 resource(s), 0 problem(s), 1 check(s)")
-        .contains("conformance at step 6 (conformance) against the installed CRDs: ACCEPTED, 10 resource(s), "
-            + "1 problem(s), 2 check(s); accepted by carol: CHG-7")
-        .contains("  TrafficPolicy bookinfo/reviews $.spec.retries.x: would be lost (hint: move it to spec.policy)")
+    assertThat(text)
+        .contains(
+            "conformance at step 0 (preflight) against the CRDs of 0.11.3 from the CRD source: "
+                + "CLEAN, 10 resource(s), 0 problem(s), 1 check(s)")
+        .contains(
+            "conformance at step 6 (conformance) against the installed CRDs: ACCEPTED, 10 resource(s), "
+                + "1 problem(s), 2 check(s); accepted by carol: CHG-7")
+        .contains(
+            "  TrafficPolicy bookinfo/reviews $.spec.retries.x: would be lost (hint: move it to spec.policy)")
         .contains("networking: 3 of 4 ACCEPTED after 2 polls")
         .contains("  not yet: TrafficPolicy bookinfo/p: INVALID (x)")
         .contains("re-registration: 1 registered, 1 skipped")
@@ -104,13 +159,17 @@ class StatusRendererTest {
 
   @Test
   void namesTheRunItCarriesOnUnderTheHeadline() {
-    Statuses resumed = Statuses.of(RunState.RUNNING, Step.CRDS, steps(Step.CRDS, StepState.RUNNING));
+    Statuses resumed =
+        Statuses.of(RunState.RUNNING, Step.CRDS, steps(Step.CRDS, StepState.RUNNING));
     resumed.resumedFrom = "gloo-mesh-upgrade-mgmt/3f1c";
 
     List<String> lines = StatusRenderer.render(resumed.build()).lines().toList();
 
     assertThat(lines.get(1)).isEqualTo("carries on run gloo-mesh-upgrade-mgmt/3f1c");
-    assertThat(StatusRenderer.render(Statuses.of(RunState.RUNNING, Step.CRDS, steps(Step.CRDS, StepState.RUNNING))
-        .build())).doesNotContain("carries on");
+    assertThat(
+            StatusRenderer.render(
+                Statuses.of(RunState.RUNNING, Step.CRDS, steps(Step.CRDS, StepState.RUNNING))
+                    .build()))
+        .doesNotContain("carries on");
   }
 }

@@ -17,8 +17,8 @@ import org.gloomeshupgrade.workflow.StepStatus;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
 
 /**
- * UpgradeStatus values for tests. The record is only ever constructed in {@link #build()}, so a field added to it
- * changes one line here.
+ * UpgradeStatus values for tests. The record is only ever constructed in {@link #build()}, so a
+ * field added to it changes one line here.
  */
 final class Statuses {
   RunState state = RunState.RUNNING;
@@ -46,16 +46,24 @@ final class Statuses {
   }
 
   /**
-   * Every step before {@code current} succeeded in 1.5 s, each ending a minute after {@code currentStarted} minus its
-   * distance; {@code current} in {@code state}, started at {@code currentStarted}; the rest pending.
+   * Every step before {@code current} succeeded in 1.5 s, each ending a minute after {@code
+   * currentStarted} minus its distance; {@code current} in {@code state}, started at {@code
+   * currentStarted}; the rest pending.
    */
   static List<StepStatus> stepsUpTo(Step current, StepState state, Instant currentStarted) {
     List<StepStatus> steps = new ArrayList<>();
     for (Step s : Step.values()) {
       if (s.compareTo(current) < 0) {
         Instant end = currentStarted.minusSeconds(60L * (current.ordinal() - s.ordinal()));
-        steps.add(new StepStatus(s, StepState.SUCCEEDED, end.minusMillis(1500).toString(), end.toString(), 1500,
-            "done " + s.title(), 1));
+        steps.add(
+            new StepStatus(
+                s,
+                StepState.SUCCEEDED,
+                end.minusMillis(1500).toString(),
+                end.toString(),
+                1500,
+                "done " + s.title(),
+                1));
       } else if (s == current) {
         steps.add(new StepStatus(s, state, currentStarted.toString(), "", 0, "", 1));
       } else {
@@ -66,8 +74,25 @@ final class Statuses {
   }
 
   UpgradeStatus build() {
-    return new UpgradeStatus(state, "mgmt", "0.10.10", "0.11.3", currentStep, List.copyOf(steps), discovery, awaiting,
-        attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, null, List.copyOf(conformance),
-        networking, List.copyOf(registrations), awaiting.isEmpty() ? "" : "approval-0000-1", resumedFrom);
+    return new UpgradeStatus(
+        state,
+        "mgmt",
+        "0.10.10",
+        "0.11.3",
+        currentStep,
+        List.copyOf(steps),
+        discovery,
+        awaiting,
+        attention,
+        approval,
+        List.copyOf(decisions),
+        List.copyOf(warnings),
+        verify,
+        null,
+        List.copyOf(conformance),
+        networking,
+        List.copyOf(registrations),
+        awaiting.isEmpty() ? "" : "approval-0000-1",
+        resumedFrom);
   }
 }

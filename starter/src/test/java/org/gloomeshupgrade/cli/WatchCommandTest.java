@@ -26,42 +26,56 @@ class WatchCommandTest {
   private final List<Duration> pauses = new ArrayList<>();
   private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
-  private int follow(boolean terminal, Instant now, UpgradeStatus... statuses) throws InterruptedException {
+  private int follow(boolean terminal, Instant now, UpgradeStatus... statuses)
+      throws InterruptedException {
     Deque<UpgradeStatus> next = new ArrayDeque<>(List.of(statuses));
-    return WatchCommand.follow(next::removeFirst, new PrintStream(printed, true, StandardCharsets.UTF_8), terminal,
-        Duration.ofSeconds(1), Clock.fixed(now, ZoneOffset.UTC), pauses::add);
+    return WatchCommand.follow(
+        next::removeFirst,
+        new PrintStream(printed, true, StandardCharsets.UTF_8),
+        terminal,
+        Duration.ofSeconds(1),
+        Clock.fixed(now, ZoneOffset.UTC),
+        pauses::add);
   }
 
   private static UpgradeStatus at(RunState state, Step step, StepState stepState) {
     Statuses s = Statuses.of(state, step, Statuses.stepsUpTo(step, stepState, STARTED));
     if (state == RunState.NEEDS_ATTENTION) {
       s.attention = "step 3 (delete discovery) failed: 403";
-      s.awaiting = "a decision for step DELETE_DISCOVERY (RETRY, SKIP or ABORT): gmu decide --workflow-id "
-          + "gloo-mesh-upgrade-mgmt --step DELETE_DISCOVERY --decision RETRY --by <you>";
+      s.awaiting =
+          "a decision for step DELETE_DISCOVERY (RETRY, SKIP or ABORT): gmu decide --workflow-id "
+              + "gloo-mesh-upgrade-mgmt --step DELETE_DISCOVERY --decision RETRY --by <you>";
     }
     return s.build();
   }
 
   @Test
-  void inALogEachChangeIsPrintedOnceWithoutClearingTheScreenUntilAPersonIsNeeded() throws Exception {
+  void inALogEachChangeIsPrintedOnceWithoutClearingTheScreenUntilAPersonIsNeeded()
+      throws Exception {
     UpgradeStatus scaling = at(RunState.RUNNING, Step.SCALE_DOWN, StepState.RUNNING);
     UpgradeStatus deleting = at(RunState.RUNNING, Step.DELETE_DISCOVERY, StepState.RUNNING);
-    UpgradeStatus stuck = at(RunState.NEEDS_ATTENTION, Step.DELETE_DISCOVERY, StepState.NEEDS_ATTENTION);
+    UpgradeStatus stuck =
+        at(RunState.NEEDS_ATTENTION, Step.DELETE_DISCOVERY, StepState.NEEDS_ATTENTION);
 
     int exit = follow(false, STARTED.plusSeconds(30), scaling, scaling, deleting, stuck);
 
     String out = printed.toString(StandardCharsets.UTF_8);
     assertThat(exit).isEqualTo(2);
-    assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
+    assertThat(pauses)
+        .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
     assertThat(out).doesNotContain("\033");
     assertThat(out.lines().filter(l -> l.equals("  ..      2 scale down"))).hasSize(1);
     assertThat(out.lines().filter(l -> l.startsWith("    ") && l.contains("11 verify"))).hasSize(1);
-    assertThat(out.lines().filter(l -> l.contains("3 delete discovery"))).containsExactly(
-        "          3 delete discovery", "  ..      3 delete discovery", "  !!      3 delete discovery");
-    assertThat(out.lines().toList().get(out.lines().toList().size() - 1)).isEqualTo(
-        "stopped watching: the run waits for a person (NEEDS_ATTENTION): a decision for step DELETE_DISCOVERY "
-            + "(RETRY, SKIP or ABORT): gmu decide --workflow-id gloo-mesh-upgrade-mgmt --step DELETE_DISCOVERY "
-            + "--decision RETRY --by <you>");
+    assertThat(out.lines().filter(l -> l.contains("3 delete discovery")))
+        .containsExactly(
+            "          3 delete discovery",
+            "  ..      3 delete discovery",
+            "  !!      3 delete discovery");
+    assertThat(out.lines().toList().get(out.lines().toList().size() - 1))
+        .isEqualTo(
+            "stopped watching: the run waits for a person (NEEDS_ATTENTION): a decision for step DELETE_DISCOVERY "
+                + "(RETRY, SKIP or ABORT): gmu decide --workflow-id gloo-mesh-upgrade-mgmt --step DELETE_DISCOVERY "
+                + "--decision RETRY --by <you>");
   }
 
   @Test
@@ -74,23 +88,31 @@ class WatchCommandTest {
     String out = printed.toString(StandardCharsets.UTF_8);
     assertThat(exit).isZero();
     assertThat(out.split("\033\\[H\033\\[2J", -1)).hasSize(3);
-    assertThat(out).contains("  ..      2 scale down            7.0s")
+    assertThat(out)
+        .contains("  ..      2 scale down            7.0s")
         .endsWith("finished: SUCCEEDED" + System.lineSeparator());
   }
 
   @Test
   void watchingARealRunThatStoppedForADecisionEndsWithTheCommandThatAnswers() throws Exception {
     try (LocalRun run = new LocalRun()) {
-      GmuRun watched = GmuRun.gmu("watch", "--address", run.address(), "-w", LocalRun.ID, "--interval", "100ms");
+      GmuRun watched =
+          GmuRun.gmu("watch", "--address", run.address(), "-w", LocalRun.ID, "--interval", "100ms");
 
       assertThat(watched.exit()).as(watched.err()).isEqualTo(2);
-      assertThat(watched.out()).contains("NEEDS_ATTENTION at step 0 (preflight)")
+      assertThat(watched.out())
+          .contains("NEEDS_ATTENTION at step 0 (preflight)")
           .doesNotContain("\033");
       assertThat(watched.out().lines().reduce((a, b) -> b).orElseThrow())
-          .startsWith("stopped watching: the run waits for a person (NEEDS_ATTENTION): a decision on the conformance "
-              + "problems of step PREFLIGHT")
-          .contains("gmu decide --workflow-id " + LocalRun.ID + " --step PREFLIGHT --gate "
-              + run.workflow.status().gate() + " --decision ACCEPT");
+          .startsWith(
+              "stopped watching: the run waits for a person (NEEDS_ATTENTION): a decision on the conformance "
+                  + "problems of step PREFLIGHT")
+          .contains(
+              "gmu decide --workflow-id "
+                  + LocalRun.ID
+                  + " --step PREFLIGHT --gate "
+                  + run.workflow.status().gate()
+                  + " --decision ACCEPT");
     }
   }
 }

@@ -28,10 +28,13 @@ import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.junit.jupiter.api.Test;
 
-/** The quick start's demo as a person runs it, steered from a second "terminal" (another process). */
+/**
+ * The quick start's demo as a person runs it, steered from a second "terminal" (another process).
+ */
 class DemoIT {
   private static final Path JAR = Path.of("target", "gmu-all.jar");
-  private static final Pattern KUBECONFIG = Pattern.compile("\\(kubeconfig (.+)\\)$", Pattern.MULTILINE);
+  private static final Pattern KUBECONFIG =
+      Pattern.compile("\\(kubeconfig (.+)\\)$", Pattern.MULTILINE);
 
   @Test
   void theDemoRunsAFullUpgradeApprovedFromASecondTerminal() throws Exception {
@@ -40,40 +43,66 @@ class DemoIT {
     // configuration before the run is read from a simulation built as
     // the demo builds its own (its defaults); seeding is deterministic.
     ConfigurationSnapshot configurationBefore;
-    try (SimulatedGlooMesh reference = SimulatedGlooMesh.builder().managementCluster("mgmt")
-        .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").build()) {
+    try (SimulatedGlooMesh reference =
+        SimulatedGlooMesh.builder()
+            .managementCluster("mgmt")
+            .remoteClusters("cluster-1", "cluster-2")
+            .glooMeshVersion("0.10.10")
+            .build()) {
       configurationBefore = ConfigurationSnapshot.capture(reference.client("mgmt"));
     }
     assertThat(configurationBefore.keys()).isNotEmpty();
     String port = String.valueOf(FreePort.pick());
     Path out = Files.createTempFile("demo-it", ".log");
-    Process demo = new ProcessBuilder(gmu("demo", "--port", port)).redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile()).start();
+    Process demo =
+        new ProcessBuilder(gmu("demo", "--port", port))
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .start();
     try {
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
           .until(() -> Files.readString(out).contains("approve scaling networking up?"));
       // With no terminal to read from, the demo says how to answer instead.
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> Files.readString(out).contains("no terminal input: approve from a second terminal"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  Files.readString(out)
+                      .contains("no terminal input: approve from a second terminal"));
 
-      String status = run(gmu("status", "-w", "gloo-mesh-upgrade-mgmt", "--address", "127.0.0.1:" + port));
+      String status =
+          run(gmu("status", "-w", "gloo-mesh-upgrade-mgmt", "--address", "127.0.0.1:" + port));
       assertThat(status).contains("WAITING_FOR_APPROVAL").contains("0.10.10 -> 0.11.3 on mgmt");
       // The demo closes its clusters as soon as the run ends: the wait for
       // approval is the last time they can be read, and by then the CRDs and
       // the control plane are upgraded and discovery deleted and written anew.
       try (KubernetesClient mgmt = client(demoKubeconfig(Files.readString(out)), "mgmt")) {
-        ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
+        ConfigurationSnapshot.assertUnchanged(
+            configurationBefore, ConfigurationSnapshot.capture(mgmt));
       }
 
-      String approved = run(gmu("approve", "-w", "gloo-mesh-upgrade-mgmt", "--address", "127.0.0.1:" + port,
-          "--by", "second-terminal", "--reason", "looks good"));
+      String approved =
+          run(
+              gmu(
+                  "approve",
+                  "-w",
+                  "gloo-mesh-upgrade-mgmt",
+                  "--address",
+                  "127.0.0.1:" + port,
+                  "--by",
+                  "second-terminal",
+                  "--reason",
+                  "looks good"));
       assertThat(approved).contains("approved by second-terminal");
 
       assertThat(demo.waitFor(120, TimeUnit.SECONDS)).isTrue();
       String output = Files.readString(out);
       assertThat(demo.exitValue()).as(output).isZero();
-      assertThat(output).contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by second-terminal")
+      assertThat(output)
+          .contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by second-terminal")
           .contains("final report: GREEN");
     } finally {
       demo.destroyForcibly();
@@ -81,12 +110,22 @@ class DemoIT {
     }
   }
 
-  /** The optional demo: the dev server with its web UI, and the clusters on real kube-apiservers. */
+  /**
+   * The optional demo: the dev server with its web UI, and the clusters on real kube-apiservers.
+   */
   @Test
   void withTheDevServerAndRealApiServersTheDemoShowsTheWebUiAndSucceeds() throws Exception {
     String given = System.getenv("GMU_TEMPORAL_CLI");
-    Path cli = given != null && !given.isBlank() ? Path.of(given)
-        : Path.of(System.getProperty("user.home"), ".cache", "gloo-mesh-upgrade", "tools", "bin", "temporal");
+    Path cli =
+        given != null && !given.isBlank()
+            ? Path.of(given)
+            : Path.of(
+                System.getProperty("user.home"),
+                ".cache",
+                "gloo-mesh-upgrade",
+                "tools",
+                "bin",
+                "temporal");
     String missing = "no Temporal CLI at " + cli + ": run scripts/install-temporal-cli.sh";
     // Passed in (as .ci/run does), it is required: a
     // broken install must not pass as a skipped test.
@@ -98,23 +137,45 @@ class DemoIT {
     String port = String.valueOf(FreePort.pick());
     String uiPort = String.valueOf(FreePort.pick());
     Path out = Files.createTempFile("demo-it", ".log");
-    Process demo = new ProcessBuilder(gmu("demo", "--port", port, "--dev-server", "--temporal-cli", cli.toString(),
-        "--ui-port", uiPort, "--real-api-servers", "--auto-approve", "--remote-clusters", "1"))
-        .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-        .redirectOutput(out.toFile()).start();
+    Process demo =
+        new ProcessBuilder(
+                gmu(
+                    "demo",
+                    "--port",
+                    port,
+                    "--dev-server",
+                    "--temporal-cli",
+                    cli.toString(),
+                    "--ui-port",
+                    uiPort,
+                    "--real-api-servers",
+                    "--auto-approve",
+                    "--remote-clusters",
+                    "1"))
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(out.toFile())
+            .start();
     try {
       String ui = "http://127.0.0.1:" + uiPort;
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(500))
           .until(() -> Files.readString(out).contains("Temporal web UI: " + ui));
-      HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ui)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> page =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(ui)).build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(page.statusCode()).isEqualTo(200);
 
       assertThat(demo.waitFor(180, TimeUnit.SECONDS)).isTrue();
       String output = Files.readString(out);
       assertThat(demo.exitValue()).as(output).isZero();
-      assertThat(output).contains("on real kube-apiservers")
-          .contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by demo").contains("final report: GREEN");
+      assertThat(output)
+          .contains("on real kube-apiservers")
+          .contains("Gloo Mesh 0.10.10 to 0.11.3 on mgmt: succeeded, approved by demo")
+          .contains("final report: GREEN");
     } finally {
       demo.destroy();
       if (!demo.waitFor(30, TimeUnit.SECONDS)) {
@@ -126,10 +187,20 @@ class DemoIT {
 
   @Test
   void aBadRequestIsRefusedByTheCliNamingTheField() throws Exception {
-    String output = runExpectingExit(2, gmu("start", "--context", "mgmt", "--target-version", "latest",
-        "--discovery-timeout", "soon"));
+    String output =
+        runExpectingExit(
+            2,
+            gmu(
+                "start",
+                "--context",
+                "mgmt",
+                "--target-version",
+                "latest",
+                "--discovery-timeout",
+                "soon"));
 
-    assertThat(output).contains("targetVersion: \"latest\" is not a version")
+    assertThat(output)
+        .contains("targetVersion: \"latest\" is not a version")
         .contains("discoveryTimeout: \"soon\" is not a duration");
   }
 
@@ -141,13 +212,22 @@ class DemoIT {
   }
 
   private static KubernetesClient client(Path kubeconfig, String context) throws IOException {
-    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(context,
-        Files.readString(kubeconfig, StandardCharsets.UTF_8), kubeconfig.toString())).build();
+    return new KubernetesClientBuilder()
+        .withConfig(
+            Config.fromKubeconfig(
+                context,
+                Files.readString(kubeconfig, StandardCharsets.UTF_8),
+                kubeconfig.toString()))
+        .build();
   }
 
   private static List<String> gmu(String... args) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", JAR.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString()));
     command.addAll(List.of(args));
     return command;
   }
@@ -156,7 +236,8 @@ class DemoIT {
     return runExpectingExit(0, command);
   }
 
-  private static String runExpectingExit(int code, List<String> command) throws IOException, InterruptedException {
+  private static String runExpectingExit(int code, List<String> command)
+      throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -22,16 +22,17 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A real kube-apiserver for one simulated cluster: HTTPS on a free loopback port, storage in the shared
- * etcd under the cluster's own prefix, RBAC authorization, and an audit log of every request but the
- * simulator's own reads, from which the cluster's {@link RequestJournal} is filled.
+ * A real kube-apiserver for one simulated cluster: HTTPS on a free loopback port, storage in the
+ * shared etcd under the cluster's own prefix, RBAC authorization, and an audit log of every request
+ * but the simulator's own reads, from which the cluster's {@link RequestJournal} is filled.
  */
 final class ApiServerProcess implements AutoCloseable {
 
   /** The user the admin token authenticates as; a member of system:masters. */
   static final String ADMIN_USER = "gmu-admin";
 
-  static final String AUDIT_POLICY = """
+  static final String AUDIT_POLICY =
+      """
       apiVersion: audit.k8s.io/v1
       kind: Policy
       omitStages: ["RequestReceived", "ResponseStarted"]
@@ -47,16 +48,22 @@ final class ApiServerProcess implements AutoCloseable {
         - level: Request
           verbs: ["create", "update", "patch", "delete", "deletecollection"]
         - level: Metadata
-      """.formatted(ADMIN_USER);
+      """
+          .formatted(ADMIN_USER);
 
   private final ServerProcess process;
   private final String url;
   private final Path auditLog;
   private final Path folder;
+
   /** The same server started again, on a new port. */
   private final Supplier<ApiServerProcess> startAgain;
 
-  private ApiServerProcess(ServerProcess process, String url, Path auditLog, Path folder,
+  private ApiServerProcess(
+      ServerProcess process,
+      String url,
+      Path auditLog,
+      Path folder,
       Supplier<ApiServerProcess> startAgain) {
     this.process = process;
     this.url = url;
@@ -71,18 +78,29 @@ final class ApiServerProcess implements AutoCloseable {
   }
 
   /** Starts the server; {@link #awaitReady} waits for it, so several can start at once. */
-  static ApiServerProcess start(String cluster, Path folder, EtcdProcess etcd, ClusterCertificates certificates,
+  static ApiServerProcess start(
+      String cluster,
+      Path folder,
+      EtcdProcess etcd,
+      ClusterCertificates certificates,
       String adminToken) {
     return start(cluster, folder, etcd, certificates, adminToken, FreePort::pick);
   }
 
   /** As above, its port from {@code ports}, and from there again when it is started again. */
-  static ApiServerProcess start(String cluster, Path folder, EtcdProcess etcd, ClusterCertificates certificates,
-      String adminToken, IntSupplier ports) {
+  static ApiServerProcess start(
+      String cluster,
+      Path folder,
+      EtcdProcess etcd,
+      ClusterCertificates certificates,
+      String adminToken,
+      IntSupplier ports) {
     try {
       Files.createDirectories(folder);
       Path tokens = folder.resolve("tokens.csv");
-      Files.writeString(tokens, adminToken + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n",
+      Files.writeString(
+          tokens,
+          adminToken + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n",
           StandardCharsets.UTF_8);
       Path policy = folder.resolve("audit-policy.yaml");
       Files.writeString(policy, AUDIT_POLICY, StandardCharsets.UTF_8);
@@ -92,30 +110,39 @@ final class ApiServerProcess implements AutoCloseable {
       Files.createFile(auditLog);
       int port = ports.getAsInt();
       String issuer = "https://kubernetes.default.svc.cluster.local";
-      ServerProcess process = ServerProcess.start("kube-apiserver of " + cluster, List.of(
-          KubeServerBinaries.kubeApiserver().toString(),
-          "--etcd-servers=" + etcd.url(),
-          "--etcd-prefix=/clusters/" + cluster,
-          "--bind-address=127.0.0.1",
-          "--advertise-address=127.0.0.1",
-          "--secure-port=" + port,
-          "--tls-cert-file=" + certificates.servingCertificate,
-          "--tls-private-key-file=" + certificates.servingKey,
-          "--client-ca-file=" + certificates.caCertificate,
-          "--token-auth-file=" + tokens,
-          "--authorization-mode=RBAC",
-          "--service-account-issuer=" + issuer,
-          "--api-audiences=" + issuer,
-          "--service-account-key-file=" + certificates.serviceAccountPublicKey,
-          "--service-account-signing-key-file=" + certificates.serviceAccountKey,
-          "--service-cluster-ip-range=10.96.0.0/16",
-          "--audit-policy-file=" + policy,
-          "--audit-log-path=" + auditLog,
-          // Nothing here needs request fairness or profiling, and both cost CPU on a small machine.
-          "--enable-priority-and-fairness=false",
-          "--profiling=false",
-          "--v=0"), log(folder));
-      return new ApiServerProcess(process, "https://127.0.0.1:" + port, auditLog, folder,
+      ServerProcess process =
+          ServerProcess.start(
+              "kube-apiserver of " + cluster,
+              List.of(
+                  KubeServerBinaries.kubeApiserver().toString(),
+                  "--etcd-servers=" + etcd.url(),
+                  "--etcd-prefix=/clusters/" + cluster,
+                  "--bind-address=127.0.0.1",
+                  "--advertise-address=127.0.0.1",
+                  "--secure-port=" + port,
+                  "--tls-cert-file=" + certificates.servingCertificate,
+                  "--tls-private-key-file=" + certificates.servingKey,
+                  "--client-ca-file=" + certificates.caCertificate,
+                  "--token-auth-file=" + tokens,
+                  "--authorization-mode=RBAC",
+                  "--service-account-issuer=" + issuer,
+                  "--api-audiences=" + issuer,
+                  "--service-account-key-file=" + certificates.serviceAccountPublicKey,
+                  "--service-account-signing-key-file=" + certificates.serviceAccountKey,
+                  "--service-cluster-ip-range=10.96.0.0/16",
+                  "--audit-policy-file=" + policy,
+                  "--audit-log-path=" + auditLog,
+                  // Nothing here needs request fairness or profiling, and both cost CPU on a small
+                  // machine.
+                  "--enable-priority-and-fairness=false",
+                  "--profiling=false",
+                  "--v=0"),
+              log(folder));
+      return new ApiServerProcess(
+          process,
+          "https://127.0.0.1:" + port,
+          auditLog,
+          folder,
           () -> start(cluster, folder, etcd, certificates, adminToken, ports));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -123,21 +150,22 @@ final class ApiServerProcess implements AutoCloseable {
   }
 
   /**
-   * Waits until /readyz answers ok: storage reachable and the built-in RBAC roles written. A server that lost its
-   * port to another process between pick and bind is started again on another, its log kept apart; use the server
-   * this returns.
+   * Waits until /readyz answers ok: storage reachable and the built-in RBAC roles written. A server
+   * that lost its port to another process between pick and bind is started again on another, its
+   * log kept apart; use the server this returns.
    */
   ApiServerProcess awaitReady(String caPem, String adminToken) {
     ApiServerProcess[] current = {this};
     try {
-      return FreePort.retryingLostPort(n -> {
-        if (n > 1) {
-          current[0].close();
-          keepLogApart(n - 1);
-          current[0] = current[0].startAgain.get();
-        }
-        return current[0].awaitReadyOnce(caPem, adminToken);
-      });
+      return FreePort.retryingLostPort(
+          n -> {
+            if (n > 1) {
+              current[0].close();
+              keepLogApart(n - 1);
+              current[0] = current[0].startAgain.get();
+            }
+            return current[0].awaitReadyOnce(caPem, adminToken);
+          });
     } catch (RuntimeException e) {
       if (current[0] != this) {
         current[0].close();
@@ -149,7 +177,9 @@ final class ApiServerProcess implements AutoCloseable {
   private void keepLogApart(int attempt) {
     Path log = log(folder);
     try {
-      Files.move(log, log.resolveSibling("kube-apiserver-lost-port-" + attempt + ".log"),
+      Files.move(
+          log,
+          log.resolveSibling("kube-apiserver-lost-port-" + attempt + ".log"),
           StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -157,21 +187,30 @@ final class ApiServerProcess implements AutoCloseable {
   }
 
   private ApiServerProcess awaitReadyOnce(String caPem, String adminToken) {
-    HttpClient http = HttpClient.newBuilder().sslContext(trusting(caPem)).connectTimeout(Duration.ofSeconds(2))
-        .build();
-    process.awaitReady(Duration.ofSeconds(90), () -> {
-      try {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(url + "/readyz"))
-            .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).build(),
-            HttpResponse.BodyHandlers.ofString());
-        return ready.statusCode() == 200;
-      } catch (IOException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(trusting(caPem))
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+    process.awaitReady(
+        Duration.ofSeconds(90),
+        () -> {
+          try {
+            HttpResponse<String> ready =
+                http.send(
+                    HttpRequest.newBuilder(URI.create(url + "/readyz"))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return ready.statusCode() == 200;
+          } catch (IOException e) {
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        });
     return this;
   }
 
@@ -192,9 +231,13 @@ final class ApiServerProcess implements AutoCloseable {
     try {
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
-      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
-      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      store.setCertificateEntry(
+          "ca",
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(
+                  new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII))));
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, trust.getTrustManagers(), null);

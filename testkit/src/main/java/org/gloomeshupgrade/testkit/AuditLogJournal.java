@@ -1,7 +1,6 @@
 package org.gloomeshupgrade.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,15 +15,31 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Fills a {@link RequestJournal} from a real API server's audit log (one JSON event per line, written when
- * each response completes), so tests read the requests of both backends the same way. The log is read
- * up to its end whenever the journal is read, so a request answered before that read is in it.
+ * Fills a {@link RequestJournal} from a real API server's audit log (one JSON event per line,
+ * written when each response completes), so tests read the requests of both backends the same way.
+ * The log is read up to its end whenever the journal is read, so a request answered before that
+ * read is in it.
  */
 final class AuditLogJournal {
 
-  private static final Map<String, String> METHODS = Map.of(
-      "create", "POST", "update", "PUT", "patch", "PATCH", "delete", "DELETE", "deletecollection", "DELETE",
-      "get", "GET", "list", "GET", "watch", "GET");
+  private static final Map<String, String> METHODS =
+      Map.of(
+          "create",
+          "POST",
+          "update",
+          "PUT",
+          "patch",
+          "PATCH",
+          "delete",
+          "DELETE",
+          "deletecollection",
+          "DELETE",
+          "get",
+          "GET",
+          "list",
+          "GET",
+          "watch",
+          "GET");
 
   private final Path log;
   private final AtomicLong writes;
@@ -32,7 +47,9 @@ final class AuditLogJournal {
   private long position;
   private byte[] partial = new byte[0];
 
-  /** @param writes counts every recorded write, so idle controllers can skip a round as on the mock */
+  /**
+   * @param writes counts every recorded write, so idle controllers can skip a round as on the mock
+   */
   AuditLogJournal(Path log, int simulatorCallLimit, AtomicLong writes) {
     this.log = log;
     this.writes = writes;
@@ -50,7 +67,8 @@ final class AuditLogJournal {
       if (size <= position) {
         return;
       }
-      ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(size - position, Integer.MAX_VALUE - 16));
+      ByteBuffer buffer =
+          ByteBuffer.allocate((int) Math.min(size - position, Integer.MAX_VALUE - 16));
       channel.read(buffer, position);
       position += buffer.position();
       byte[] read = new byte[partial.length + buffer.position()];
@@ -80,8 +98,14 @@ final class AuditLogJournal {
     JsonNode requestObject = event.get("requestObject");
     String body = requestObject == null || requestObject.isNull() ? "" : requestObject.toString();
     Instant received = parseTime(event.path("requestReceivedTimestamp").asText(null));
-    RecordedCall call = journal.record(method, event.path("requestURI").asText(""), body,
-        event.path("userAgent").asText(null), null, received);
+    RecordedCall call =
+        journal.record(
+            method,
+            event.path("requestURI").asText(""),
+            body,
+            event.path("userAgent").asText(null),
+            null,
+            received);
     call.responseCode(event.path("responseStatus").path("code").asInt(-1));
     if (call.isMutating()) {
       writes.incrementAndGet();

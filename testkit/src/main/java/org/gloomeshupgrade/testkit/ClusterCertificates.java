@@ -1,20 +1,5 @@
 package org.gloomeshupgrade.testkit;
 
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -30,11 +15,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The key material of one run of real API servers, made fresh each time: a CA, a serving certificate
- * for 127.0.0.1 signed by it, and the key that signs service-account tokens. EC P-256 keys, since
- * RSA key generation would add seconds to every test class.
+ * The key material of one run of real API servers, made fresh each time: a CA, a serving
+ * certificate for 127.0.0.1 signed by it, and the key that signs service-account tokens. EC P-256
+ * keys, since RSA key generation would add seconds to every test class.
  */
 final class ClusterCertificates {
 
@@ -63,23 +62,42 @@ final class ClusterCertificates {
       KeyPair caKeys = ecKeyPair();
       X500Name caName = new X500Name("CN=gmu-simulated-ca");
       Instant now = Instant.now();
-      X509v3CertificateBuilder ca = new JcaX509v3CertificateBuilder(caName, serial(),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), caName,
-          caKeys.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      X509v3CertificateBuilder ca =
+          new JcaX509v3CertificateBuilder(
+                  caName,
+                  serial(),
+                  Date.from(now.minus(Duration.ofHours(1))),
+                  Date.from(now.plus(Duration.ofDays(2))),
+                  caName,
+                  caKeys.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       String caPem = pem("CERTIFICATE", sign(ca, caKeys).getEncoded());
 
       KeyPair servingKeys = ecKeyPair();
-      X509v3CertificateBuilder serving = new JcaX509v3CertificateBuilder(caName, serial(),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))),
-          new X500Name("CN=kube-apiserver"), servingKeys.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-              new GeneralName(GeneralName.dNSName, "localhost")}));
+      X509v3CertificateBuilder serving =
+          new JcaX509v3CertificateBuilder(
+                  caName,
+                  serial(),
+                  Date.from(now.minus(Duration.ofHours(1))),
+                  Date.from(now.plus(Duration.ofDays(2))),
+                  new X500Name("CN=kube-apiserver"),
+                  servingKeys.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+              .addExtension(
+                  Extension.subjectAlternativeName,
+                  false,
+                  new GeneralNames(
+                      new GeneralName[] {
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.dNSName, "localhost")
+                      }));
       String servingPem = pem("CERTIFICATE", sign(serving, caKeys).getEncoded());
 
       KeyPair serviceAccountKeys = ecKeyPair();
@@ -88,8 +106,12 @@ final class ClusterCertificates {
       write(certificates.caCertificate, caPem);
       write(certificates.servingCertificate, servingPem);
       write(certificates.servingKey, pem("PRIVATE KEY", servingKeys.getPrivate().getEncoded()));
-      write(certificates.serviceAccountKey, pem("PRIVATE KEY", serviceAccountKeys.getPrivate().getEncoded()));
-      write(certificates.serviceAccountPublicKey, pem("PUBLIC KEY", serviceAccountKeys.getPublic().getEncoded()));
+      write(
+          certificates.serviceAccountKey,
+          pem("PRIVATE KEY", serviceAccountKeys.getPrivate().getEncoded()));
+      write(
+          certificates.serviceAccountPublicKey,
+          pem("PUBLIC KEY", serviceAccountKeys.getPublic().getEncoded()));
       return certificates;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -106,7 +128,8 @@ final class ClusterCertificates {
 
   private static X509CertificateHolder sign(X509v3CertificateBuilder builder, KeyPair issuer)
       throws OperatorCreationException {
-    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
+    ContentSigner signer =
+        new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate());
     return builder.build(signer);
   }
 
@@ -115,9 +138,13 @@ final class ClusterCertificates {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static void write(Path file, String text) throws IOException {

@@ -2,9 +2,6 @@ package org.gloomeshupgrade.testkit;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the fake controllers of one simulated cluster on one thread, polling. Polling rather than
@@ -49,8 +48,14 @@ final class ClusterControllers implements AutoCloseable {
   private ScheduledExecutorService executor;
 
   /** {@code discovery} and {@code networking} are null on clusters that run no management plane. */
-  ClusterControllers(String cluster, KubernetesClient client, LongSupplier writes, CrdController crds,
-      DeploymentController deployments, TokenController tokens, DiscoveryController discovery,
+  ClusterControllers(
+      String cluster,
+      KubernetesClient client,
+      LongSupplier writes,
+      CrdController crds,
+      DeploymentController deployments,
+      TokenController tokens,
+      DiscoveryController discovery,
       NetworkingController networking) {
     this.cluster = cluster;
     this.crds = crds;
@@ -66,20 +71,27 @@ final class ClusterControllers implements AutoCloseable {
     if (executor != null) {
       return;
     }
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread thread = new Thread(r, "gmu-simulator-" + cluster);
-      thread.setDaemon(true);
-      return thread;
-    });
+    executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "gmu-simulator-" + cluster);
+              thread.setDaemon(true);
+              return thread;
+            });
     executor.scheduleWithFixedDelay(this::tick, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Asks for a full round even though nothing was written, for changes made outside the API server. */
+  /**
+   * Asks for a full round even though nothing was written, for changes made outside the API server.
+   */
   void nudge() {
     nudged = true;
   }
 
-  /** Polling periods completed so far, skipped ones included; lets a caller wait until the controllers have seen a change. */
+  /**
+   * Polling periods completed so far, skipped ones included; lets a caller wait until the
+   * controllers have seen a change.
+   */
   long ticks() {
     return ticks.get();
   }
@@ -91,8 +103,13 @@ final class ClusterControllers implements AutoCloseable {
       }
       long now = System.nanoTime();
       long written = writes.getAsLong();
-      boolean due = nudged || failed || written != writesSeen || deployments.waiting()
-          || (discovery != null && discovery.waiting()) || now - lastFullRound > FULL_ROUND_INTERVAL_NANOS;
+      boolean due =
+          nudged
+              || failed
+              || written != writesSeen
+              || deployments.waiting()
+              || (discovery != null && discovery.waiting())
+              || now - lastFullRound > FULL_ROUND_INTERVAL_NANOS;
       if (!due) {
         return;
       }
@@ -105,22 +122,28 @@ final class ClusterControllers implements AutoCloseable {
       List<Deployment> current = step("deployments", () -> deployments.reconcile(client));
       if (kinds != null && current != null) {
         if (discovery != null) {
-          step("discovery", () -> {
-            discovery.reconcile(client, current, kinds);
-            return null;
-          });
+          step(
+              "discovery",
+              () -> {
+                discovery.reconcile(client, current, kinds);
+                return null;
+              });
         }
         if (networking != null) {
-          step("networking", () -> {
-            networking.reconcile(client, current, kinds);
-            return null;
-          });
+          step(
+              "networking",
+              () -> {
+                networking.reconcile(client, current, kinds);
+                return null;
+              });
         }
       }
-      step("tokens", () -> {
-        tokens.reconcile(client);
-        return null;
-      });
+      step(
+          "tokens",
+          () -> {
+            tokens.reconcile(client);
+            return null;
+          });
     } finally {
       ticks.incrementAndGet();
     }
@@ -140,7 +163,11 @@ final class ClusterControllers implements AutoCloseable {
       Long last = lastWarning.get(name);
       if (last == null || now - last > WARN_INTERVAL_NANOS) {
         lastWarning.put(name, now);
-        LOG.warn("simulated {} controller of cluster {} failed, will retry: {}", name, cluster, e.toString());
+        LOG.warn(
+            "simulated {} controller of cluster {} failed, will retry: {}",
+            name,
+            cluster,
+            e.toString());
       } else {
         LOG.debug("simulated {} controller of cluster {} failed", name, cluster, e);
       }

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Objects;
 
 /**
- * One difference between two {@link ConfigurationSnapshot}s: at {@code path} of {@code resource}, the value before
- * and the value after. A side where the value is absent is a {@link MissingNode} (not JSON null, which is a value).
+ * One difference between two {@link ConfigurationSnapshot}s: at {@code path} of {@code resource},
+ * the value before and the value after. A side where the value is absent is a {@link MissingNode}
+ * (not JSON null, which is a value).
  *
- * @param path a JSON Pointer into the resource, e.g. {@code /spec/retries/attempts} or
- *     {@code /metadata/labels/app.kubernetes.io~1version}; empty when the whole resource was added or removed
+ * @param path a JSON Pointer into the resource, e.g. {@code /spec/retries/attempts} or {@code
+ *     /metadata/labels/app.kubernetes.io~1version}; empty when the whole resource was added or
+ *     removed
  */
-public record ConfigurationDifference(ResourceKey resource, String path, JsonNode before, JsonNode after) {
+public record ConfigurationDifference(
+    ResourceKey resource, String path, JsonNode before, JsonNode after) {
 
   /** Values longer than this are cut in messages; the difference itself keeps them whole. */
   private static final int SHOWN = 400;
@@ -22,7 +25,8 @@ public record ConfigurationDifference(ResourceKey resource, String path, JsonNod
     before = before == null ? MissingNode.getInstance() : before;
     after = after == null ? MissingNode.getInstance() : after;
     if (before.isMissingNode() && after.isMissingNode()) {
-      throw new IllegalArgumentException("a difference needs a value on at least one side: " + resource + path);
+      throw new IllegalArgumentException(
+          "a difference needs a value on at least one side: " + resource + path);
     }
   }
 
@@ -34,7 +38,10 @@ public record ConfigurationDifference(ResourceKey resource, String path, JsonNod
     return path.isEmpty() && after.isMissingNode();
   }
 
-  /** The change alone, without the resource: {@code /spec/x: 1 -> 2}, {@code /spec/y added: "z"}, and so on. */
+  /**
+   * The change alone, without the resource: {@code /spec/x: 1 -> 2}, {@code /spec/y added: "z"},
+   * and so on.
+   */
   public String describe() {
     if (resourceAdded()) {
       return "resource added: " + shown(after);
@@ -61,6 +68,8 @@ public record ConfigurationDifference(ResourceKey resource, String path, JsonNod
       return "(absent)";
     }
     String text = value.toString();
-    return text.length() <= SHOWN ? text : text.substring(0, SHOWN) + "... (" + text.length() + " characters)";
+    return text.length() <= SHOWN
+        ? text
+        : text.substring(0, SHOWN) + "... (" + text.length() + " characters)";
   }
 }

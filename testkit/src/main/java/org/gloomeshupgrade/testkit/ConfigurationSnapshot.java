@@ -25,11 +25,13 @@ import java.util.function.Supplier;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 
 /**
- * Every Gloo Mesh resource outside the discovery group in one cluster, as whole objects: every kind of every Gloo
- * Mesh group but {@link GlooMeshGroups#DISCOVERY}, namespaced and cluster-scoped, in all namespaces, read at each
- * CRD's storage version. Discovery is left out because an upgrade deletes it and discovery writes it anew.
+ * Every Gloo Mesh resource outside the discovery group in one cluster, as whole objects: every kind
+ * of every Gloo Mesh group but {@link GlooMeshGroups#DISCOVERY}, namespaced and cluster-scoped, in
+ * all namespaces, read at each CRD's storage version. Discovery is left out because an upgrade
+ * deletes it and discovery writes it anew.
  *
  * <p>Two snapshots, one taken before a run and one after it, are compared field by field:
+ *
  * <pre>{@code
  * ConfigurationSnapshot before = ConfigurationSnapshot.capture(client);
  * ... the run ...
@@ -39,16 +41,18 @@ import org.gloomeshupgrade.mesh.GlooMeshGroups;
 public final class ConfigurationSnapshot {
 
   /**
-   * What the API server and controllers write, not the user: {@code status} is the controllers' report;
-   * {@code resourceVersion}, {@code generation} and {@code managedFields} move on every write, even one that
-   * changes nothing a user wrote (a status update, a no-op apply); {@code uid}, {@code creationTimestamp} and
-   * {@code selfLink} are identity and bookkeeping the server assigns, so a resource deleted and created again with
-   * the same content, as a restore does, compares equal (whether a run deleted anything is for the request journal
-   * to tell). Everything else is kept, including labels, annotations, finalizers,
-   * ownerReferences and {@code deletionTimestamp}: a resource left terminating is a change.
+   * What the API server and controllers write, not the user: {@code status} is the controllers'
+   * report; {@code resourceVersion}, {@code generation} and {@code managedFields} move on every
+   * write, even one that changes nothing a user wrote (a status update, a no-op apply); {@code
+   * uid}, {@code creationTimestamp} and {@code selfLink} are identity and bookkeeping the server
+   * assigns, so a resource deleted and created again with the same content, as a restore does,
+   * compares equal (whether a run deleted anything is for the request journal to tell). Everything
+   * else is kept, including labels, annotations, finalizers, ownerReferences and {@code
+   * deletionTimestamp}: a resource left terminating is a change.
    */
   private static final List<String> SERVER_OWNED_METADATA =
-      List.of("resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink");
+      List.of(
+          "resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink");
 
   private static final Duration STORAGE_START = Duration.ofSeconds(30);
 
@@ -61,26 +65,44 @@ public final class ConfigurationSnapshot {
   /** Reads every Gloo Mesh resource outside discovery that the client's cluster holds now. */
   public static ConfigurationSnapshot capture(KubernetesClient client) {
     SortedMap<ResourceKey, ObjectNode> resources = new TreeMap<>();
-    for (CustomResourceDefinition crd : client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
+    for (CustomResourceDefinition crd :
+        client.apiextensions().v1().customResourceDefinitions().list().getItems()) {
       String group = crd.getSpec().getGroup();
       if (!GlooMeshGroups.isGlooMeshGroup(group) || GlooMeshGroups.DISCOVERY.equals(group)) {
         continue;
       }
       boolean namespaced = !"Cluster".equals(crd.getSpec().getScope());
-      String storageVersion = crd.getSpec().getVersions().stream().filter(v -> Boolean.TRUE.equals(v.getStorage()))
-          .map(CustomResourceDefinitionVersion::getName).findFirst()
-          .orElseThrow(() -> new IllegalStateException("CRD " + crd.getMetadata().getName()
-              + " has no storage version"));
-      ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(group)
-          .withVersion(storageVersion).withKind(crd.getSpec().getNames().getKind())
-          .withPlural(crd.getSpec().getNames().getPlural()).withNamespaced(namespaced).build();
+      String storageVersion =
+          crd.getSpec().getVersions().stream()
+              .filter(v -> Boolean.TRUE.equals(v.getStorage()))
+              .map(CustomResourceDefinitionVersion::getName)
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "CRD " + crd.getMetadata().getName() + " has no storage version"));
+      ResourceDefinitionContext context =
+          new ResourceDefinitionContext.Builder()
+              .withGroup(group)
+              .withVersion(storageVersion)
+              .withKind(crd.getSpec().getNames().getKind())
+              .withPlural(crd.getSpec().getNames().getPlural())
+              .withNamespaced(namespaced)
+              .build();
       var operation = client.genericKubernetesResources(context);
-      List<GenericKubernetesResource> items = whileStorageStarts(() -> namespaced
-          ? operation.inAnyNamespace().list().getItems() : operation.list().getItems());
+      List<GenericKubernetesResource> items =
+          whileStorageStarts(
+              () ->
+                  namespaced
+                      ? operation.inAnyNamespace().list().getItems()
+                      : operation.list().getItems());
       for (GenericKubernetesResource item : items) {
-        ObjectNode object = client.getKubernetesSerialization().convertValue(item, ObjectNode.class);
-        String namespace = namespaced ? Objects.requireNonNullElse(item.getMetadata().getNamespace(), "") : "";
-        resources.put(new ResourceKey(group, context.getKind(), namespace, item.getMetadata().getName()),
+        ObjectNode object =
+            client.getKubernetesSerialization().convertValue(item, ObjectNode.class);
+        String namespace =
+            namespaced ? Objects.requireNonNullElse(item.getMetadata().getNamespace(), "") : "";
+        resources.put(
+            new ResourceKey(group, context.getKind(), namespace, item.getMetadata().getName()),
             userWritten(object));
       }
     }
@@ -88,8 +110,9 @@ public final class ConfigurationSnapshot {
   }
 
   /**
-   * A real API server answers 429 "storage is (re)initializing" for a short while after a CRD is created or changed,
-   * which is when a snapshot right after an upgrade reads; the server says when to ask again.
+   * A real API server answers 429 "storage is (re)initializing" for a short while after a CRD is
+   * created or changed, which is when a snapshot right after an upgrade reads; the server says when
+   * to ask again.
    */
   private static <T> T whileStorageStarts(Supplier<T> read) {
     long deadline = System.nanoTime() + STORAGE_START.toNanos();
@@ -100,10 +123,13 @@ public final class ConfigurationSnapshot {
         if (e.getCode() != 429 || System.nanoTime() > deadline) {
           throw e;
         }
-        Integer retryAfter = e.getStatus() == null || e.getStatus().getDetails() == null ? null
-            : e.getStatus().getDetails().getRetryAfterSeconds();
+        Integer retryAfter =
+            e.getStatus() == null || e.getStatus().getDetails() == null
+                ? null
+                : e.getStatus().getDetails().getRetryAfterSeconds();
         try {
-          Thread.sleep(Duration.ofSeconds(retryAfter == null ? 1 : Math.min(retryAfter, 5)).toMillis());
+          Thread.sleep(
+              Duration.ofSeconds(retryAfter == null ? 1 : Math.min(retryAfter, 5)).toMillis());
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw e;
@@ -134,31 +160,45 @@ public final class ConfigurationSnapshot {
     return Optional.ofNullable(resources.get(key)).map(JsonNode::deepCopy);
   }
 
-  /** How {@code later} differs from this snapshot, field by field, in resource and then path order. */
+  /**
+   * How {@code later} differs from this snapshot, field by field, in resource and then path order.
+   */
   public List<ConfigurationDifference> differencesTo(ConfigurationSnapshot later) {
     List<ConfigurationDifference> differences = new ArrayList<>();
     Set<ResourceKey> keys = new LinkedHashSet<>(resources.keySet());
     keys.addAll(later.resources.keySet());
-    keys.stream().sorted().forEach(key -> compare(key, "", node(resources.get(key)),
-        node(later.resources.get(key)), differences));
+    keys.stream()
+        .sorted()
+        .forEach(
+            key ->
+                compare(
+                    key,
+                    "",
+                    node(resources.get(key)),
+                    node(later.resources.get(key)),
+                    differences));
     return differences;
   }
 
-  /** Fails, listing every difference, unless {@code after} holds exactly what {@code before} held. */
+  /**
+   * Fails, listing every difference, unless {@code after} holds exactly what {@code before} held.
+   */
   public static void assertUnchanged(ConfigurationSnapshot before, ConfigurationSnapshot after) {
     assertChangedExactly(before, after);
   }
 
   /**
-   * Fails unless the differences from {@code before} to {@code after} are exactly the expected ones: every other
-   * difference is listed, and so is every expected change that did not happen (with what is at its path instead).
+   * Fails unless the differences from {@code before} to {@code after} are exactly the expected
+   * ones: every other difference is listed, and so is every expected change that did not happen
+   * (with what is at its path instead).
    */
-  public static void assertChangedExactly(ConfigurationSnapshot before, ConfigurationSnapshot after,
-      ExpectedChange... expected) {
+  public static void assertChangedExactly(
+      ConfigurationSnapshot before, ConfigurationSnapshot after, ExpectedChange... expected) {
     List<ConfigurationDifference> unexpected = new ArrayList<>();
     List<ExpectedChange> unmet = new ArrayList<>(Arrays.asList(expected));
     for (ConfigurationDifference difference : before.differencesTo(after)) {
-      Optional<ExpectedChange> match = unmet.stream().filter(e -> e.matches(difference)).findFirst();
+      Optional<ExpectedChange> match =
+          unmet.stream().filter(e -> e.matches(difference)).findFirst();
       if (match.isPresent()) {
         unmet.remove(match.get());
       } else {
@@ -168,8 +208,14 @@ public final class ConfigurationSnapshot {
     if (unexpected.isEmpty() && unmet.isEmpty()) {
       return;
     }
-    StringBuilder message = new StringBuilder("Gloo Mesh configuration outside the discovery group, compared field"
-        + " by field (" + before.size() + " resources before, " + after.size() + " after):");
+    StringBuilder message =
+        new StringBuilder(
+            "Gloo Mesh configuration outside the discovery group, compared field"
+                + " by field ("
+                + before.size()
+                + " resources before, "
+                + after.size()
+                + " after):");
     if (!unexpected.isEmpty()) {
       message.append("\n").append(unexpected.size()).append(" unexpected difference(s):");
       ResourceKey last = null;
@@ -184,8 +230,12 @@ public final class ConfigurationSnapshot {
     if (!unmet.isEmpty()) {
       message.append("\n").append(unmet.size()).append(" expected change(s) that did not happen:");
       for (ExpectedChange change : unmet) {
-        message.append("\n  expected ").append(change).append("\n    found ")
-            .append(ConfigurationDifference.shown(before.valueAt(change.resource(), change.path()))).append(" -> ")
+        message
+            .append("\n  expected ")
+            .append(change)
+            .append("\n    found ")
+            .append(ConfigurationDifference.shown(before.valueAt(change.resource(), change.path())))
+            .append(" -> ")
             .append(ConfigurationDifference.shown(after.valueAt(change.resource(), change.path())));
       }
     }
@@ -201,15 +251,27 @@ public final class ConfigurationSnapshot {
     return value == null ? MissingNode.getInstance() : value;
   }
 
-  /** Objects field by field, arrays index by index; anything else, or a side missing, is one difference. */
-  private static void compare(ResourceKey key, String path, JsonNode before, JsonNode after,
+  /**
+   * Objects field by field, arrays index by index; anything else, or a side missing, is one
+   * difference.
+   */
+  private static void compare(
+      ResourceKey key,
+      String path,
+      JsonNode before,
+      JsonNode after,
       List<ConfigurationDifference> differences) {
     if (before.isObject() && after.isObject()) {
       Set<String> fields = new LinkedHashSet<>();
       before.fieldNames().forEachRemaining(fields::add);
       after.fieldNames().forEachRemaining(fields::add);
       for (String field : fields.stream().sorted().toList()) {
-        compare(key, path + "/" + escape(field), node(before.get(field)), node(after.get(field)), differences);
+        compare(
+            key,
+            path + "/" + escape(field),
+            node(before.get(field)),
+            node(after.get(field)),
+            differences);
       }
     } else if (before.isArray() && after.isArray()) {
       for (int i = 0; i < Math.max(before.size(), after.size()); i++) {
@@ -220,15 +282,25 @@ public final class ConfigurationSnapshot {
     }
   }
 
-  /** JSON Pointer escaping (RFC 6901): label keys such as {@code app.kubernetes.io/name} hold a slash. */
+  /**
+   * JSON Pointer escaping (RFC 6901): label keys such as {@code app.kubernetes.io/name} hold a
+   * slash.
+   */
   private static String escape(String field) {
     return field.replace("~", "~0").replace("/", "~1");
   }
 
   /** Equal as JSON: numbers by value, so 2, 2L and 2.0 read back from a server compare equal. */
   static boolean sameJson(JsonNode a, JsonNode b) {
-    return a.equals((x, y) -> (x.equals(y)
-        || (x.isNumber() && y.isNumber() && x.decimalValue().compareTo(y.decimalValue()) == 0)) ? 0 : 1, b);
+    return a.equals(
+        (x, y) ->
+            (x.equals(y)
+                    || (x.isNumber()
+                        && y.isNumber()
+                        && x.decimalValue().compareTo(y.decimalValue()) == 0))
+                ? 0
+                : 1,
+        b);
   }
 
   static JsonNode toJson(Object value) {
@@ -237,7 +309,8 @@ public final class ConfigurationSnapshot {
 
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder(resources.size() + " Gloo Mesh resource(s) outside discovery:");
+    StringBuilder text =
+        new StringBuilder(resources.size() + " Gloo Mesh resource(s) outside discovery:");
     resources.keySet().forEach(key -> text.append("\n  ").append(key));
     return text.toString();
   }

@@ -3,22 +3,23 @@ package org.gloomeshupgrade.testkit;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 final class ControllerSupport {
 
-  private ControllerSupport() {
-  }
+  private ControllerSupport() {}
 
   static Deployment find(List<Deployment> deployments, String namespace, String name) {
     if (deployments == null) {
       return null;
     }
     return deployments.stream()
-        .filter(d -> namespace.equals(d.getMetadata().getNamespace()) && name.equals(d.getMetadata().getName()))
+        .filter(
+            d ->
+                namespace.equals(d.getMetadata().getNamespace())
+                    && name.equals(d.getMetadata().getName()))
         .findFirst()
         .orElse(null);
   }
@@ -39,18 +40,28 @@ final class ControllerSupport {
   }
 
   /**
-   * Replaces the status with the current one plus {@code observedGeneration} (and {@code state} when
-   * given), as the owning controller would. A whole-status PUT is used because the mock merges
+   * Replaces the status with the current one plus {@code observedGeneration} (and {@code state}
+   * when given), as the owning controller would. A whole-status PUT is used because the mock merges
    * patches into lists instead of replacing them, which would keep stale errors.
    */
-  static void writeObservedGeneration(KubernetesClient client, InstalledKind kind, GenericKubernetesResource resource,
+  static void writeObservedGeneration(
+      KubernetesClient client,
+      InstalledKind kind,
+      GenericKubernetesResource resource,
       String state) {
     writeObservedGeneration(client, kind, resource, state, List.of());
   }
 
-  /** With {@code errors} in {@code status.errors}, as networking reports a resource it cannot translate. */
-  static void writeObservedGeneration(KubernetesClient client, InstalledKind kind, GenericKubernetesResource resource,
-      String state, List<String> errors) {
+  /**
+   * With {@code errors} in {@code status.errors}, as networking reports a resource it cannot
+   * translate.
+   */
+  static void writeObservedGeneration(
+      KubernetesClient client,
+      InstalledKind kind,
+      GenericKubernetesResource resource,
+      String state,
+      List<String> errors) {
     Map<String, Object> status = new LinkedHashMap<>(status(resource));
     status.put("observedGeneration", generation(resource));
     if (state != null) {
@@ -61,9 +72,11 @@ final class ControllerSupport {
       status.put("errors", List.copyOf(errors));
     }
     resource.setAdditionalProperty("status", status);
-    var operation = client.genericKubernetesResources(kind.context())
-        .inNamespace(resource.getMetadata().getNamespace())
-        .resource(resource);
+    var operation =
+        client
+            .genericKubernetesResources(kind.context())
+            .inNamespace(resource.getMetadata().getNamespace())
+            .resource(resource);
     if (kind.statusSubresource()) {
       operation.updateStatus();
     } else {

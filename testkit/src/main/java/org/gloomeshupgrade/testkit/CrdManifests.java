@@ -3,7 +3,6 @@ package org.gloomeshupgrade.testkit;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,17 +15,19 @@ import java.util.Map;
 
 /**
  * CustomResourceDefinition manifests for the simulated kinds: {@code apiextensions.k8s.io/v1beta1}
- * files shaped like the published ones (what an upgrade has to read and convert), and
- * {@code apiextensions.k8s.io/v1} objects (what a current API server accepts).
+ * files shaped like the published ones (what an upgrade has to read and convert), and {@code
+ * apiextensions.k8s.io/v1} objects (what a current API server accepts).
  */
 public final class CrdManifests {
 
   static final String HEADER = "# Gloo Mesh CustomResourceDefinitions, as simulated for tests.\n\n";
 
-  private CrdManifests() {
-  }
+  private CrdManifests() {}
 
-  /** The v1beta1 manifest of a kind: one served and stored version, schema at {@code spec.validation}. */
+  /**
+   * The v1beta1 manifest of a kind: one served and stored version, schema at {@code
+   * spec.validation}.
+   */
   public static ObjectNode v1beta1(SimulatedKind kind) {
     ObjectNode crd = Json.object();
     crd.put("apiVersion", "apiextensions.k8s.io/v1beta1");
@@ -40,7 +41,8 @@ public final class CrdManifests {
     spec.putObject("subresources").putObject("status");
     spec.putObject("validation").set("openAPIV3Schema", kind.schema());
     spec.put("version", kind.version());
-    spec.putArray("versions").addObject()
+    spec.putArray("versions")
+        .addObject()
         .put("name", kind.version())
         .put("served", true)
         .put("storage", true);
@@ -70,9 +72,10 @@ public final class CrdManifests {
     return Json.KUBE.convertValue(v1(kind), CustomResourceDefinition.class);
   }
 
-  public static io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceDefinition v1beta1Crd(
-      SimulatedKind kind) {
-    return Json.KUBE.convertValue(v1beta1(kind),
+  public static io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceDefinition
+      v1beta1Crd(SimulatedKind kind) {
+    return Json.KUBE.convertValue(
+        v1beta1(kind),
         io.fabric8.kubernetes.api.model.apiextensions.v1beta1.CustomResourceDefinition.class);
   }
 
@@ -85,20 +88,26 @@ public final class CrdManifests {
   public static Map<String, String> v1beta1Files(String glooMeshVersion) {
     Map<String, List<SimulatedKind>> byFile = new LinkedHashMap<>();
     for (SimulatedKind kind : SimulatedVersions.kinds(glooMeshVersion)) {
-      byFile.computeIfAbsent(fileName(kind.group(), kind.version()), f -> new ArrayList<>()).add(kind);
+      byFile
+          .computeIfAbsent(fileName(kind.group(), kind.version()), f -> new ArrayList<>())
+          .add(kind);
     }
     Map<String, String> files = new LinkedHashMap<>();
-    byFile.forEach((file, kinds) -> {
-      StringBuilder text = new StringBuilder(HEADER);
-      for (SimulatedKind kind : kinds) {
-        text.append("---\n").append(Json.toYaml(v1beta1(kind)));
-      }
-      files.put(file, text.toString());
-    });
+    byFile.forEach(
+        (file, kinds) -> {
+          StringBuilder text = new StringBuilder(HEADER);
+          for (SimulatedKind kind : kinds) {
+            text.append("---\n").append(Json.toYaml(v1beta1(kind)));
+          }
+          files.put(file, text.toString());
+        });
     return files;
   }
 
-  /** Writes the v1beta1 files of a version into a folder (created if needed) and returns their paths. */
+  /**
+   * Writes the v1beta1 files of a version into a folder (created if needed) and returns their
+   * paths.
+   */
   public static List<Path> writeV1beta1Folder(String glooMeshVersion, Path folder) {
     try {
       Files.createDirectories(folder);

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,8 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Plays the deployment and replica-set controllers: some time after a Deployment's spec changes,
  * its pods match the replica count and pod template, and its status says so.
  *
- * <p>Status follows the real API's omitempty rules: at 0 replicas {@code replicas},
- * {@code readyReplicas}, {@code availableReplicas} and {@code updatedReplicas} are absent, not 0.
+ * <p>Status follows the real API's omitempty rules: at 0 replicas {@code replicas}, {@code
+ * readyReplicas}, {@code availableReplicas} and {@code updatedReplicas} are absent, not 0.
  */
 final class DeploymentController {
 
@@ -59,18 +58,21 @@ final class DeploymentController {
     Set<String> seen = new HashSet<>();
     long now = System.nanoTime();
     for (Deployment deployment : deployments) {
-      String key = deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
+      String key =
+          deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
       seen.add(key);
       int desired = desiredReplicas(deployment);
       String hash = templateHash(deployment);
       List<Pod> owned = ownedPods(deployment, pods);
-      boolean podsMatch = owned.size() == desired
-          && owned.stream().allMatch(p -> hash.equals(labels(p).get(POD_TEMPLATE_HASH)));
+      boolean podsMatch =
+          owned.size() == desired
+              && owned.stream().allMatch(p -> hash.equals(labels(p).get(POD_TEMPLATE_HASH)));
       if (podsMatch && statusMatches(deployment, desired)) {
         pending.remove(key);
         continue;
       }
-      Target target = new Target(deployment.getMetadata().getUid(), generation(deployment), desired, hash);
+      Target target =
+          new Target(deployment.getMetadata().getUid(), generation(deployment), desired, hash);
       Pending waiting = pending.get(key);
       if (waiting == null || !waiting.target.equals(target)) {
         pending.put(key, new Pending(target, now));
@@ -86,8 +88,8 @@ final class DeploymentController {
     return deployments;
   }
 
-  private static void converge(KubernetesClient client, Deployment deployment, List<Pod> owned, int desired,
-      String hash) {
+  private static void converge(
+      KubernetesClient client, Deployment deployment, List<Pod> owned, int desired, String hash) {
     String namespace = deployment.getMetadata().getNamespace();
     List<Pod> keep = new ArrayList<>();
     for (Pod pod : owned) {
@@ -114,7 +116,10 @@ final class DeploymentController {
     return generation == null ? 0 : generation;
   }
 
-  /** True when the Deployment is asked to run and has an available pod: the point where its program runs. */
+  /**
+   * True when the Deployment is asked to run and has an available pod: the point where its program
+   * runs.
+   */
   static boolean available(Deployment deployment) {
     if (deployment == null || desiredReplicas(deployment) < 1 || deployment.getStatus() == null) {
       return false;
@@ -139,33 +144,58 @@ final class DeploymentController {
     int desired = desiredReplicas(deployment);
     String now = Instant.now().toString();
     String name = deployment.getMetadata().getName();
-    DeploymentStatusBuilder status = new DeploymentStatusBuilder()
-        .withObservedGeneration(generation(deployment))
-        .addToConditions(new DeploymentConditionBuilder()
-            .withType("Available").withStatus("True").withReason("MinimumReplicasAvailable")
-            .withMessage("Deployment has minimum availability.")
-            .withLastUpdateTime(now).withLastTransitionTime(now).build())
-        .addToConditions(new DeploymentConditionBuilder()
-            .withType("Progressing").withStatus("True").withReason("NewReplicaSetAvailable")
-            .withMessage("ReplicaSet \"" + name + "-" + templateHash(deployment) + "\" has successfully progressed.")
-            .withLastUpdateTime(now).withLastTransitionTime(now).build());
+    DeploymentStatusBuilder status =
+        new DeploymentStatusBuilder()
+            .withObservedGeneration(generation(deployment))
+            .addToConditions(
+                new DeploymentConditionBuilder()
+                    .withType("Available")
+                    .withStatus("True")
+                    .withReason("MinimumReplicasAvailable")
+                    .withMessage("Deployment has minimum availability.")
+                    .withLastUpdateTime(now)
+                    .withLastTransitionTime(now)
+                    .build())
+            .addToConditions(
+                new DeploymentConditionBuilder()
+                    .withType("Progressing")
+                    .withStatus("True")
+                    .withReason("NewReplicaSetAvailable")
+                    .withMessage(
+                        "ReplicaSet \""
+                            + name
+                            + "-"
+                            + templateHash(deployment)
+                            + "\" has successfully progressed.")
+                    .withLastUpdateTime(now)
+                    .withLastTransitionTime(now)
+                    .build());
     if (desired > 0) {
-      status.withReplicas(desired).withReadyReplicas(desired).withAvailableReplicas(desired)
+      status
+          .withReplicas(desired)
+          .withReadyReplicas(desired)
+          .withAvailableReplicas(desired)
           .withUpdatedReplicas(desired);
     }
     return status.build();
   }
 
   /**
-   * Creates a running pod of the deployment. A real API server drops the status of a new pod (it is a
-   * subresource there), so it is written again where the server left the pod pending.
+   * Creates a running pod of the deployment. A real API server drops the status of a new pod (it is
+   * a subresource there), so it is written again where the server left the pod pending.
    */
   static Pod createPod(KubernetesClient client, Deployment deployment) {
     Pod pod = podFor(deployment);
-    Pod created = client.pods().inNamespace(deployment.getMetadata().getNamespace()).resource(pod).create();
+    Pod created =
+        client.pods().inNamespace(deployment.getMetadata().getNamespace()).resource(pod).create();
     if (created.getStatus() == null || !"Running".equals(created.getStatus().getPhase())) {
       created.setStatus(pod.getStatus());
-      created = client.pods().inNamespace(deployment.getMetadata().getNamespace()).resource(created).updateStatus();
+      created =
+          client
+              .pods()
+              .inNamespace(deployment.getMetadata().getNamespace())
+              .resource(created)
+              .updateStatus();
     }
     return created;
   }
@@ -174,16 +204,29 @@ final class DeploymentController {
     String hash = templateHash(deployment);
     Map<String, String> labels = new LinkedHashMap<>(templateLabels(deployment));
     labels.put(POD_TEMPLATE_HASH, hash);
-    String suffix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36),
-        36);
+    String suffix =
+        Long.toString(
+            ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36);
     String now = Instant.now().toString();
     var spec = deployment.getSpec().getTemplate().getSpec();
     List<ContainerStatus> containerStatuses = new ArrayList<>();
     if (spec != null && spec.getContainers() != null) {
-      spec.getContainers().forEach(c -> containerStatuses.add(new ContainerStatusBuilder()
-          .withName(c.getName()).withImage(c.getImage()).withReady(true).withStarted(true).withRestartCount(0)
-          .withNewState().withNewRunning().withStartedAt(now).endRunning().endState()
-          .build()));
+      spec.getContainers()
+          .forEach(
+              c ->
+                  containerStatuses.add(
+                      new ContainerStatusBuilder()
+                          .withName(c.getName())
+                          .withImage(c.getImage())
+                          .withReady(true)
+                          .withStarted(true)
+                          .withRestartCount(0)
+                          .withNewState()
+                          .withNewRunning()
+                          .withStartedAt(now)
+                          .endRunning()
+                          .endState()
+                          .build()));
     }
     return new PodBuilder()
         .withNewMetadata()
@@ -194,8 +237,16 @@ final class DeploymentController {
         .withSpec(spec == null ? null : Json.KUBE.clone(spec))
         .withNewStatus()
         .withPhase("Running")
-        .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
-        .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
+        .addNewCondition()
+        .withType("Ready")
+        .withStatus("True")
+        .withLastTransitionTime(now)
+        .endCondition()
+        .addNewCondition()
+        .withType("ContainersReady")
+        .withStatus("True")
+        .withLastTransitionTime(now)
+        .endCondition()
         .withContainerStatuses(containerStatuses)
         .withStartTime(now)
         .endStatus()
@@ -204,9 +255,11 @@ final class DeploymentController {
 
   /** A stable digest of the pod template, standing in for the replica set's pod-template-hash. */
   static String templateHash(Deployment deployment) {
-    String template = Json.KUBE.asJson(deployment.getSpec() == null ? null : deployment.getSpec().getTemplate());
+    String template =
+        Json.KUBE.asJson(deployment.getSpec() == null ? null : deployment.getSpec().getTemplate());
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(template.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(template.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest).substring(0, 10);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -232,7 +285,9 @@ final class DeploymentController {
 
   private static Map<String, String> selector(Deployment deployment) {
     var spec = deployment.getSpec();
-    if (spec != null && spec.getSelector() != null && spec.getSelector().getMatchLabels() != null
+    if (spec != null
+        && spec.getSelector() != null
+        && spec.getSelector().getMatchLabels() != null
         && !spec.getSelector().getMatchLabels().isEmpty()) {
       return spec.getSelector().getMatchLabels();
     }
@@ -241,7 +296,9 @@ final class DeploymentController {
 
   private static Map<String, String> templateLabels(Deployment deployment) {
     var spec = deployment.getSpec();
-    if (spec == null || spec.getTemplate() == null || spec.getTemplate().getMetadata() == null
+    if (spec == null
+        || spec.getTemplate() == null
+        || spec.getTemplate().getMetadata() == null
         || spec.getTemplate().getMetadata().getLabels() == null) {
       return Map.of();
     }
@@ -257,9 +314,7 @@ final class DeploymentController {
     return value == null ? 0 : value;
   }
 
-  private record Target(String uid, long generation, int replicas, String templateHash) {
-  }
+  private record Target(String uid, long generation, int replicas, String templateHash) {}
 
-  private record Pending(Target target, long since) {
-  }
+  private record Pending(Target target, long since) {}
 }

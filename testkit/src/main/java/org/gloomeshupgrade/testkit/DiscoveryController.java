@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -14,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * Plays Gloo Mesh discovery: while the {@code discovery} Deployment runs (and has run for the
- * discovery delay), every registered cluster's Meshes, TrafficTargets and Workloads exist. The kinds
- * come from the installed discovery CRDs, so after a CRD upgrade it writes what the new CRDs define.
+ * discovery delay), every registered cluster's Meshes, TrafficTargets and Workloads exist. The
+ * kinds come from the installed discovery CRDs, so after a CRD upgrade it writes what the new CRDs
+ * define.
  */
 final class DiscoveryController {
 
@@ -33,7 +33,10 @@ final class DiscoveryController {
     this.paused = paused;
   }
 
-  /** True while discovery runs but has not caught up yet (delay not over, or paused): time alone can change that. */
+  /**
+   * True while discovery runs but has not caught up yet (delay not over, or paused): time alone can
+   * change that.
+   */
   boolean waiting() {
     return availableSince >= 0 && (paused.get() || !caughtUp);
   }
@@ -62,12 +65,14 @@ final class DiscoveryController {
         continue;
       }
       var resources = client.genericKubernetesResources(kind.context()).inNamespace(namespace);
-      Set<String> existing = resources.list().getItems().stream()
-          .map(r -> r.getMetadata().getName())
-          .collect(Collectors.toCollection(HashSet::new));
+      Set<String> existing =
+          resources.list().getItems().stream()
+              .map(r -> r.getMetadata().getName())
+              .collect(Collectors.toCollection(HashSet::new));
       for (String cluster : clusters) {
-        for (GenericKubernetesResource wanted : GlooMeshFixtures.discoveryResources(kind.apiVersion(), kind.kind(),
-            namespace, cluster, perCluster)) {
+        for (GenericKubernetesResource wanted :
+            GlooMeshFixtures.discoveryResources(
+                kind.apiVersion(), kind.kind(), namespace, cluster, perCluster)) {
           if (existing.add(wanted.getMetadata().getName())) {
             create(client, kind, wanted);
           }
@@ -79,20 +84,35 @@ final class DiscoveryController {
 
   private List<String> registeredClusters(KubernetesClient client, List<InstalledKind> kinds) {
     return kinds.stream()
-        .filter(k -> k.group().equals(SimulatedVersions.MULTICLUSTER_GROUP) && k.kind().equals("KubernetesCluster"))
+        .filter(
+            k ->
+                k.group().equals(SimulatedVersions.MULTICLUSTER_GROUP)
+                    && k.kind().equals("KubernetesCluster"))
         .findFirst()
-        .map(k -> client.genericKubernetesResources(k.context()).inNamespace(namespace).list().getItems().stream()
-            .filter(r -> r.getMetadata().getDeletionTimestamp() == null)
-            .map(r -> r.getMetadata().getName())
-            .sorted()
-            .toList())
+        .map(
+            k ->
+                client
+                    .genericKubernetesResources(k.context())
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()
+                    .stream()
+                    .filter(r -> r.getMetadata().getDeletionTimestamp() == null)
+                    .map(r -> r.getMetadata().getName())
+                    .sorted()
+                    .toList())
         .orElse(List.of());
   }
 
-  private void create(KubernetesClient client, InstalledKind kind, GenericKubernetesResource wanted) {
+  private void create(
+      KubernetesClient client, InstalledKind kind, GenericKubernetesResource wanted) {
     try {
-      GenericKubernetesResource created = client.genericKubernetesResources(kind.context())
-          .inNamespace(namespace).resource(wanted).create();
+      GenericKubernetesResource created =
+          client
+              .genericKubernetesResources(kind.context())
+              .inNamespace(namespace)
+              .resource(wanted)
+              .create();
       ControllerSupport.writeObservedGeneration(client, kind, created, null);
     } catch (KubernetesClientException e) {
       // Someone else created it between our list and our create: it exists, which is all we want.

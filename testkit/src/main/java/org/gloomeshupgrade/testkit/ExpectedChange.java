@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A change a test declares it expects between two {@link ConfigurationSnapshot}s, at exactly one JSON Pointer of
- * exactly one resource, optionally with the value it must have before and after. It covers that one difference and
- * nothing under or beside it, and it must happen: see {@link ConfigurationSnapshot#assertChangedExactly}.
+ * A change a test declares it expects between two {@link ConfigurationSnapshot}s, at exactly one
+ * JSON Pointer of exactly one resource, optionally with the value it must have before and after. It
+ * covers that one difference and nothing under or beside it, and it must happen: see {@link
+ * ConfigurationSnapshot#assertChangedExactly}.
  *
  * <pre>{@code
  * ExpectedChange.at(settings, "/spec/istio").removed()
@@ -21,23 +22,30 @@ public final class ExpectedChange {
 
   private final ResourceKey resource;
   private final String path;
+
   /** Empty: any value; a {@link MissingNode}: absent. */
   private final Optional<JsonNode> before;
+
   private final Optional<JsonNode> after;
 
-  private ExpectedChange(ResourceKey resource, String path, Optional<JsonNode> before, Optional<JsonNode> after) {
+  private ExpectedChange(
+      ResourceKey resource, String path, Optional<JsonNode> before, Optional<JsonNode> after) {
     this.resource = resource;
     this.path = path;
     this.before = before;
     this.after = after;
   }
 
-  /** Some change of the value at {@code jsonPointer}; narrow it with {@link #from}, {@link #to}, {@link #removed}. */
+  /**
+   * Some change of the value at {@code jsonPointer}; narrow it with {@link #from}, {@link #to},
+   * {@link #removed}.
+   */
   public static ExpectedChange at(ResourceKey resource, String jsonPointer) {
     Objects.requireNonNull(resource, "resource");
     Objects.requireNonNull(jsonPointer, "jsonPointer");
     if (jsonPointer.isEmpty()) {
-      throw new IllegalArgumentException("the whole resource is not a field: use resourceAdded or resourceRemoved");
+      throw new IllegalArgumentException(
+          "the whole resource is not a field: use resourceAdded or resourceRemoved");
     }
     // Rejects what is not a JSON Pointer (no leading
     // slash, a bad ~ escape) rather than never matching.
@@ -46,23 +54,35 @@ public final class ExpectedChange {
   }
 
   public static ExpectedChange resourceAdded(ResourceKey resource) {
-    return new ExpectedChange(Objects.requireNonNull(resource, "resource"), "", Optional.of(MissingNode.getInstance()),
+    return new ExpectedChange(
+        Objects.requireNonNull(resource, "resource"),
+        "",
+        Optional.of(MissingNode.getInstance()),
         Optional.empty());
   }
 
   public static ExpectedChange resourceRemoved(ResourceKey resource) {
-    return new ExpectedChange(Objects.requireNonNull(resource, "resource"), "", Optional.empty(),
+    return new ExpectedChange(
+        Objects.requireNonNull(resource, "resource"),
+        "",
+        Optional.empty(),
         Optional.of(MissingNode.getInstance()));
   }
 
-  /** The value before must equal this one (a Java value is compared as the JSON it serializes to). */
+  /**
+   * The value before must equal this one (a Java value is compared as the JSON it serializes to).
+   */
   public ExpectedChange from(Object value) {
-    return new ExpectedChange(resource, path, Optional.of(ConfigurationSnapshot.toJson(value)), after);
+    return new ExpectedChange(
+        resource, path, Optional.of(ConfigurationSnapshot.toJson(value)), after);
   }
 
-  /** The value after must equal this one (a Java value is compared as the JSON it serializes to). */
+  /**
+   * The value after must equal this one (a Java value is compared as the JSON it serializes to).
+   */
   public ExpectedChange to(Object value) {
-    return new ExpectedChange(resource, path, before, Optional.of(ConfigurationSnapshot.toJson(value)));
+    return new ExpectedChange(
+        resource, path, before, Optional.of(ConfigurationSnapshot.toJson(value)));
   }
 
   /** The field was there before and is absent after. */
@@ -84,7 +104,8 @@ public final class ExpectedChange {
   }
 
   boolean matches(ConfigurationDifference difference) {
-    return resource.equals(difference.resource()) && path.equals(difference.path())
+    return resource.equals(difference.resource())
+        && path.equals(difference.path())
         && before.map(v -> ConfigurationSnapshot.sameJson(v, difference.before())).orElse(true)
         && after.map(v -> ConfigurationSnapshot.sameJson(v, difference.after())).orElse(true);
   }
@@ -92,7 +113,12 @@ public final class ExpectedChange {
   @Override
   public String toString() {
     String where = path.isEmpty() ? "the resource" : path;
-    return resource + " " + where + ": " + before.map(ConfigurationDifference::shown).orElse("(any)") + " -> "
+    return resource
+        + " "
+        + where
+        + ": "
+        + before.map(ConfigurationDifference::shown).orElse("(any)")
+        + " -> "
         + after.map(ConfigurationDifference::shown).orElse("(any other)");
   }
 }

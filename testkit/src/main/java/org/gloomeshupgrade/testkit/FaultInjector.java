@@ -1,7 +1,6 @@
 package org.gloomeshupgrade.testkit;
 
 import io.fabric8.mockwebserver.http.MockResponse;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * Makes a simulated API server fail chosen requests, to drive retry and failure paths.
- * Requests sent with the simulator's User-Agent are never failed: the fake controllers keep working.
+ * Makes a simulated API server fail chosen requests, to drive retry and failure paths. Requests
+ * sent with the simulator's User-Agent are never failed: the fake controllers keep working.
  */
 public final class FaultInjector {
 
@@ -19,8 +18,7 @@ public final class FaultInjector {
   private final List<Rule> rules = new ArrayList<>();
   private final AtomicInteger injected = new AtomicInteger();
 
-  FaultInjector() {
-  }
+  FaultInjector() {}
 
   /**
    * The next {@code times} requests with this method whose path (query included) contains a match
@@ -31,14 +29,19 @@ public final class FaultInjector {
    */
   public void failNext(String method, String pathRegex, int httpStatus, int times) {
     if (httpStatus < 400 || httpStatus > 599) {
-      throw new IllegalArgumentException("an injected fault needs an error status, not " + httpStatus);
+      throw new IllegalArgumentException(
+          "an injected fault needs an error status, not " + httpStatus);
     }
     if (times < 1) {
       throw new IllegalArgumentException("times must be at least 1, was " + times);
     }
     synchronized (lock) {
-      rules.add(new Rule(method == null || method.equals("*") ? null : method.toUpperCase(Locale.ROOT),
-          Pattern.compile(pathRegex), httpStatus, times));
+      rules.add(
+          new Rule(
+              method == null || method.equals("*") ? null : method.toUpperCase(Locale.ROOT),
+              Pattern.compile(pathRegex),
+              httpStatus,
+              times));
     }
   }
 
@@ -66,12 +69,16 @@ public final class FaultInjector {
     return injected.get();
   }
 
-  /** The fault response for this request, consuming one use of the first matching rule; null when none matches. */
+  /**
+   * The fault response for this request, consuming one use of the first matching rule; null when
+   * none matches.
+   */
   MockResponse match(String method, String path) {
     synchronized (lock) {
-      for (Iterator<Rule> it = rules.iterator(); it.hasNext();) {
+      for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
         Rule rule = it.next();
-        if ((rule.method == null || rule.method.equalsIgnoreCase(method)) && rule.path.matcher(path).find()) {
+        if ((rule.method == null || rule.method.equalsIgnoreCase(method))
+            && rule.path.matcher(path).find()) {
           rule.remaining--;
           if (rule.remaining <= 0) {
             it.remove();
@@ -85,21 +92,33 @@ public final class FaultInjector {
   }
 
   static MockResponse statusResponse(int code, String message) {
-    String body = Json.toJson(Json.map(
-        "kind", "Status",
-        "apiVersion", "v1",
-        "metadata", Json.map(),
-        "status", "Failure",
-        "message", message,
-        "reason", reason(code),
-        "code", code));
+    String body =
+        Json.toJson(
+            Json.map(
+                "kind",
+                "Status",
+                "apiVersion",
+                "v1",
+                "metadata",
+                Json.map(),
+                "status",
+                "Failure",
+                "message",
+                message,
+                "reason",
+                reason(code),
+                "code",
+                code));
     return new MockResponse()
         .setResponseCode(code)
         .setHeader("Content-Type", "application/json")
         .setBody(body);
   }
 
-  /** The reason a real API server gives with each status, so clients classify the failure the same way. */
+  /**
+   * The reason a real API server gives with each status, so clients classify the failure the same
+   * way.
+   */
   static String reason(int code) {
     return switch (code) {
       case 400 -> "BadRequest";

@@ -1,5 +1,7 @@
 package org.gloomeshupgrade.testkit;
 
+import static org.gloomeshupgrade.testkit.Json.map;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.gloomeshupgrade.testkit.Json.map;
 
 /**
  * Writes a stand-in for the community {@code gloo-mesh} chart of a simulated version: same name,
@@ -21,21 +21,32 @@ public final class HelmChart {
   public static final String DEFAULT_REGISTRY = "gcr.io/gloo-mesh";
   public static final List<String> COMPONENTS = List.of("discovery", "networking");
 
-  private HelmChart() {
-  }
+  private HelmChart() {}
 
-  /** Writes the chart of {@code version} into {@code folder} (created if needed) and returns the folder. */
+  /**
+   * Writes the chart of {@code version} into {@code folder} (created if needed) and returns the
+   * folder.
+   */
   public static Path write(String version, Path folder) {
     SimulatedVersions.requireSupported(version);
     try {
       Files.createDirectories(folder.resolve("templates"));
-      write(folder.resolve("Chart.yaml"), Json.toYaml(map(
-          "apiVersion", "v2",
-          "name", CHART_NAME,
-          "description", "Helm chart for Gloo Mesh.",
-          "type", "application",
-          "version", version,
-          "appVersion", version)));
+      write(
+          folder.resolve("Chart.yaml"),
+          Json.toYaml(
+              map(
+                  "apiVersion",
+                  "v2",
+                  "name",
+                  CHART_NAME,
+                  "description",
+                  "Helm chart for Gloo Mesh.",
+                  "type",
+                  "application",
+                  "version",
+                  version,
+                  "appVersion",
+                  version)));
       write(folder.resolve("values.yaml"), Json.toYaml(values(version)));
       write(folder.resolve(".helmignore"), ".git/\n*.tgz\n");
       write(folder.resolve("templates/_helpers.tpl"), HELPERS);
@@ -54,18 +65,27 @@ public final class HelmChart {
   public static Map<String, Object> values(String version) {
     Map<String, Object> values = map();
     for (String component : COMPONENTS) {
-      values.put(component, map(
-          "image", map(
-              "registry", DEFAULT_REGISTRY,
-              "repository", component,
-              "tag", "",
-              "pullPolicy", "IfNotPresent"),
-          "env", List.of(),
-          "resources", map("requests", map("cpu", "125m", "memory", "256Mi")),
-          "ports", map("metrics", 9091, "healthcheck", 8090),
-          "serviceType", "ClusterIP"));
+      values.put(
+          component,
+          map(
+              "image",
+                  map(
+                      "registry",
+                      DEFAULT_REGISTRY,
+                      "repository",
+                      component,
+                      "tag",
+                      "",
+                      "pullPolicy",
+                      "IfNotPresent"),
+              "env", List.of(),
+              "resources", map("requests", map("cpu", "125m", "memory", "256Mi")),
+              "ports", map("metrics", 9091, "healthcheck", 8090),
+              "serviceType", "ClusterIP"));
     }
-    values.put("glooMeshOperatorArgs", map("settingsRef", map("name", "settings", "namespace", "gloo-mesh")));
+    values.put(
+        "glooMeshOperatorArgs",
+        map("settingsRef", map("name", "settings", "namespace", "gloo-mesh")));
     values.put("settings", GlooMeshFixtures.settingsSpec(version));
     values.put("disallowIntersectingConfig", false);
     values.put("watchOutputTypes", true);
@@ -81,7 +101,8 @@ public final class HelmChart {
     return COMPONENT_TEMPLATE.replace("COMPONENT", name);
   }
 
-  private static final String HELPERS = """
+  private static final String HELPERS =
+      """
       {{- define "gloo-mesh.labels" -}}
       app.kubernetes.io/name: {{ .Chart.Name }}
       app.kubernetes.io/instance: {{ .Release.Name }}
@@ -96,7 +117,8 @@ public final class HelmChart {
 
   // One template per component, kept literal so the
   // rendered output is easy to compare with a cluster.
-  private static final String COMPONENT_TEMPLATE = """
+  private static final String COMPONENT_TEMPLATE =
+      """
       {{- $c := .Values.COMPONENT }}
       apiVersion: v1
       kind: ServiceAccount
@@ -175,7 +197,8 @@ public final class HelmChart {
 
   // No version label on Settings: it is user configuration, and an upgrade that leaves its spec
   // alone should leave the whole object alone. The seeded Settings carries these same labels.
-  private static final String SETTINGS = """
+  private static final String SETTINGS =
+      """
       apiVersion: settings.mesh.gloo.solo.io/v1alpha2
       kind: Settings
       metadata:

@@ -8,13 +8,13 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Records each request, then answers it with an injected fault or lets the CRUD dispatcher handle it.
- * It implements the mock's own extension points so the mock server still treats it as CRUD-capable.
+ * Records each request, then answers it with an injected fault or lets the CRUD dispatcher handle
+ * it. It implements the mock's own extension points so the mock server still treats it as
+ * CRUD-capable.
  */
 final class JournalingDispatcher extends Dispatcher implements Resetable, CustomResourceAware {
 
@@ -24,9 +24,16 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
   private final SimulatedAuthorizer authorizer;
   private final AtomicLong writes;
 
-  /** @param writes counts every request that may have changed state, so idle controllers can skip a round */
-  JournalingDispatcher(KubernetesMixedDispatcher delegate, RequestJournal journal, FaultInjector faults,
-      SimulatedAuthorizer authorizer, AtomicLong writes) {
+  /**
+   * @param writes counts every request that may have changed state, so idle controllers can skip a
+   *     round
+   */
+  JournalingDispatcher(
+      KubernetesMixedDispatcher delegate,
+      RequestJournal journal,
+      FaultInjector faults,
+      SimulatedAuthorizer authorizer,
+      AtomicLong writes) {
     this.delegate = delegate;
     this.journal = journal;
     this.faults = faults;
@@ -41,8 +48,13 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
     Buffer buffer = request.getBody();
     byte[] bytes = buffer == null ? new byte[0] : buffer.getBytes();
     String userAgent = request.getHeader("User-Agent");
-    RecordedCall call = journal.record(request.getMethod(), request.getPath(),
-        new String(bytes, StandardCharsets.UTF_8), userAgent, request.getHeader("Content-Type"));
+    RecordedCall call =
+        journal.record(
+            request.getMethod(),
+            request.getPath(),
+            new String(bytes, StandardCharsets.UTF_8),
+            userAgent,
+            request.getHeader("Content-Type"));
     MockResponse response = call.fromSimulator() ? null : faults.match(call.method(), call.path());
     if (response == null && authorizer.handles(call.method(), call.path())) {
       response = authorizer.answer(call.body());
@@ -50,8 +62,14 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
     if (response == null && call.isDryRun() && call.isMutating()) {
       // The CRUD mock ignores dryRun and would store the
       // object: answer as a server does, storing nothing.
-      response = new MockResponse().setResponseCode(call.method().equals("POST") ? 201 : 200)
-          .setHeader("Content-Type", "application/json").setBody(call.method().equals("DELETE") ? "{\"kind\":\"Status\",\"status\":\"Success\"}" : call.body());
+      response =
+          new MockResponse()
+              .setResponseCode(call.method().equals("POST") ? 201 : 200)
+              .setHeader("Content-Type", "application/json")
+              .setBody(
+                  call.method().equals("DELETE")
+                      ? "{\"kind\":\"Status\",\"status\":\"Success\"}"
+                      : call.body());
     }
     if (response == null) {
       if (call.isMutating()) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,19 +17,20 @@ final class Json {
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-      .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-      // Without this a tag like "1.0" would be written bare and read back as a number.
-      .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-      .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
+  static final ObjectMapper YAML =
+      new ObjectMapper(
+          new YAMLFactory()
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              // Without this a tag like "1.0" would be written bare and read back as a number.
+              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR));
 
   static final KubernetesSerialization KUBE = new KubernetesSerialization();
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private Json() {
-  }
+  private Json() {}
 
   static ObjectNode object() {
     return NODES.objectNode();
@@ -64,7 +64,10 @@ final class Json {
     }
   }
 
-  /** Parses a body, or returns null when it is empty or not JSON (a journal must never fail on odd input). */
+  /**
+   * Parses a body, or returns null when it is empty or not JSON (a journal must never fail on odd
+   * input).
+   */
   static JsonNode parseOrNull(String body) {
     if (body == null || body.isBlank()) {
       return null;

@@ -5,17 +5,18 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Where the real {@code kube-apiserver} and {@code etcd} are: the folder {@code scripts/install-kube-servers.sh}
- * prints, given in {@code GMU_KUBE_SERVERS} (as {@code .ci/run} does), else that script's default cache folder.
+ * Where the real {@code kube-apiserver} and {@code etcd} are: the folder {@code
+ * scripts/install-kube-servers.sh} prints, given in {@code GMU_KUBE_SERVERS} (as {@code .ci/run}
+ * does), else that script's default cache folder.
  */
 public final class KubeServerBinaries {
 
   public static final String ENVIRONMENT_VARIABLE = "GMU_KUBE_SERVERS";
-  public static final String INSTALL_HINT = "run scripts/install-kube-servers.sh and pass the folder it prints in "
-      + ENVIRONMENT_VARIABLE;
+  public static final String INSTALL_HINT =
+      "run scripts/install-kube-servers.sh and pass the folder it prints in "
+          + ENVIRONMENT_VARIABLE;
 
-  private KubeServerBinaries() {
-  }
+  private KubeServerBinaries() {}
 
   public static Path folder() {
     String given = System.getenv(ENVIRONMENT_VARIABLE);
@@ -23,8 +24,10 @@ public final class KubeServerBinaries {
       return Path.of(given);
     }
     String tools = System.getenv("GMU_TOOLS");
-    Path base = tools != null && !tools.isBlank() ? Path.of(tools)
-        : Path.of(System.getProperty("user.home"), ".cache", "gloo-mesh-upgrade", "tools");
+    Path base =
+        tools != null && !tools.isBlank()
+            ? Path.of(tools)
+            : Path.of(System.getProperty("user.home"), ".cache", "gloo-mesh-upgrade", "tools");
     return base.resolve("kube-servers");
   }
 
@@ -40,9 +43,9 @@ public final class KubeServerBinaries {
   }
 
   /**
-   * For tests: true when both binaries are there. When they are not, false lets a developer's run skip the
-   * real-server tests, but where {@value #ENVIRONMENT_VARIABLE} names a folder (CI does) they are required,
-   * and this fails instead, so a broken install cannot pass as skipped tests.
+   * For tests: true when both binaries are there. When they are not, false lets a developer's run
+   * skip the real-server tests, but where {@value #ENVIRONMENT_VARIABLE} names a folder (CI does)
+   * they are required, and this fails instead, so a broken install cannot pass as skipped tests.
    */
   public static boolean available() {
     Optional<String> missing = missing();
@@ -62,9 +65,11 @@ public final class KubeServerBinaries {
   }
 
   private static Path require(String binary) {
-    missing().ifPresent(reason -> {
-      throw new IllegalStateException(reason);
-    });
+    missing()
+        .ifPresent(
+            reason -> {
+              throw new IllegalStateException(reason);
+            });
     return folder().resolve(binary);
   }
 }

@@ -26,11 +26,13 @@ public final class LocalTemporalServer implements AutoCloseable {
 
   public static LocalTemporalServer start(int port) {
     TestServicesStarter services = new TestServicesStarter(true, 0);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
+    NettyServerBuilder builder =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
     HealthStatusManager health = new HealthStatusManager();
     for (BindableService service : services.getServices()) {
       builder.addService(service);
-      health.setStatus(service.bindService().getServiceDescriptor().getName(),
+      health.setStatus(
+          service.bindService().getServiceDescriptor().getName(),
           HealthCheckResponse.ServingStatus.SERVING);
     }
     builder.addService(health.getHealthService());
@@ -39,8 +41,12 @@ public final class LocalTemporalServer implements AutoCloseable {
       return new LocalTemporalServer(services, server, "127.0.0.1:" + server.getPort());
     } catch (IOException e) {
       services.close();
-      throw new IllegalStateException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage()
-          + "): is another Temporal server running there? Choose another port with --port");
+      throw new IllegalStateException(
+          "cannot listen on 127.0.0.1:"
+              + port
+              + " ("
+              + e.getMessage()
+              + "): is another Temporal server running there? Choose another port with --port");
     }
   }
 

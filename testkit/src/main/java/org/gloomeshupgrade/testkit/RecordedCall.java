@@ -18,7 +18,13 @@ public final class RecordedCall {
   private final Instant time;
   private volatile int responseCode = -1;
 
-  RecordedCall(long sequence, String method, String path, String body, String userAgent, String contentType,
+  RecordedCall(
+      long sequence,
+      String method,
+      String path,
+      String body,
+      String userAgent,
+      String contentType,
       Instant time) {
     this.sequence = sequence;
     this.method = method == null ? "" : method.toUpperCase(Locale.ROOT);
@@ -29,7 +35,10 @@ public final class RecordedCall {
     this.time = time;
   }
 
-  /** Position among all requests this server received, from 1; gaps mean calls dropped by {@link RequestJournal#clear()} or the retention limit. */
+  /**
+   * Position among all requests this server received, from 1; gaps mean calls dropped by {@link
+   * RequestJournal#clear()} or the retention limit.
+   */
   public long sequence() {
     return sequence;
   }
@@ -85,16 +94,22 @@ public final class RecordedCall {
     return SimulatedGlooMesh.SIMULATOR_USER_AGENT.equals(userAgent);
   }
 
-  /** A write that changes state; creating an access review only asks a question, so it is not one. */
+  /**
+   * A write that changes state; creating an access review only asks a question, so it is not one.
+   */
   public boolean isMutating() {
     return MUTATING.contains(method) && !isAccessReview();
   }
 
   public boolean isAccessReview() {
-    return pathWithoutQuery().startsWith("/apis/authorization.k8s.io/") && pathWithoutQuery().endsWith("accessreviews");
+    return pathWithoutQuery().startsWith("/apis/authorization.k8s.io/")
+        && pathWithoutQuery().endsWith("accessreviews");
   }
 
-  /** True when dryRun was asked for: a real server validates and stores nothing; the mock answers without storing. */
+  /**
+   * True when dryRun was asked for: a real server validates and stores nothing; the mock answers
+   * without storing.
+   */
   public boolean isDryRun() {
     for (String parameter : query().split("&")) {
       if (parameter.startsWith("dryRun=")) {
@@ -106,7 +121,13 @@ public final class RecordedCall {
 
   @Override
   public String toString() {
-    return "#" + sequence + " " + method + " " + path + (responseCode < 0 ? "" : " -> " + responseCode)
+    return "#"
+        + sequence
+        + " "
+        + method
+        + " "
+        + path
+        + (responseCode < 0 ? "" : " -> " + responseCode)
         + (body.isEmpty() ? "" : " " + abbreviate(body));
   }
 

@@ -1,7 +1,6 @@
 package org.gloomeshupgrade.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,23 +33,29 @@ public final class RequestJournal {
   private final Runnable catchUp;
 
   RequestJournal(int simulatorCallLimit) {
-    this(simulatorCallLimit, () -> { });
+    this(simulatorCallLimit, () -> {});
   }
 
-  /** @param catchUp run before each read, for journals filled from a log that the server writes on its own */
+  /**
+   * @param catchUp run before each read, for journals filled from a log that the server writes on
+   *     its own
+   */
   RequestJournal(int simulatorCallLimit, Runnable catchUp) {
     this.simulatorCallLimit = simulatorCallLimit;
     this.catchUp = catchUp;
   }
 
-  RecordedCall record(String method, String path, String body, String userAgent, String contentType) {
+  RecordedCall record(
+      String method, String path, String body, String userAgent, String contentType) {
     return record(method, path, body, userAgent, contentType, Instant.now());
   }
 
-  RecordedCall record(String method, String path, String body, String userAgent, String contentType, Instant time) {
+  RecordedCall record(
+      String method, String path, String body, String userAgent, String contentType, Instant time) {
     synchronized (lock) {
-      RecordedCall call = new RecordedCall(sequence.incrementAndGet(), method, path, body, userAgent, contentType,
-          time);
+      RecordedCall call =
+          new RecordedCall(
+              sequence.incrementAndGet(), method, path, body, userAgent, contentType, time);
       if (call.fromSimulator()) {
         simulatorCalls.addLast(call);
         while (simulatorCalls.size() > simulatorCallLimit) {
@@ -98,11 +103,15 @@ public final class RequestJournal {
     return fromClients().stream().filter(RecordedCall::isMutating).toList();
   }
 
-  /** Client requests with this method (any when null or "*") whose path, query included, contains a match of the regex. */
+  /**
+   * Client requests with this method (any when null or "*") whose path, query included, contains a
+   * match of the regex.
+   */
   public List<RecordedCall> matching(String method, String pathRegex) {
     Pattern pattern = Pattern.compile(pathRegex);
     return fromClients().stream()
-        .filter(call -> method == null || "*".equals(method) || call.method().equalsIgnoreCase(method))
+        .filter(
+            call -> method == null || "*".equals(method) || call.method().equalsIgnoreCase(method))
         .filter(call -> pattern.matcher(call.path()).find())
         .toList();
   }
@@ -125,15 +134,18 @@ public final class RequestJournal {
   }
 
   /**
-   * Client requests that set {@code spec.replicas} of the named deployment, in any namespace:
-   * PUT or PATCH of the deployment or of its {@code scale} subresource, with a JSON merge patch,
-   * a strategic merge patch, a JSON patch, a whole Deployment or a Scale object as body.
+   * Client requests that set {@code spec.replicas} of the named deployment, in any namespace: PUT
+   * or PATCH of the deployment or of its {@code scale} subresource, with a JSON merge patch, a
+   * strategic merge patch, a JSON patch, a whole Deployment or a Scale object as body.
    */
   public List<ReplicaChange> replicaChanges(String deployment) {
     return replicaChanges(null, deployment);
   }
 
-  /** As {@link #replicaChanges(String)}, limited to one namespace when {@code namespace} is not null. */
+  /**
+   * As {@link #replicaChanges(String)}, limited to one namespace when {@code namespace} is not
+   * null.
+   */
   public List<ReplicaChange> replicaChanges(String namespace, String deployment) {
     List<ReplicaChange> changes = new ArrayList<>();
     for (RecordedCall call : fromClients()) {
@@ -141,14 +153,21 @@ public final class RequestJournal {
         continue;
       }
       Matcher matcher = DEPLOYMENT_PATH.matcher(call.pathWithoutQuery());
-      if (!matcher.find() || !matcher.group(2).equals(deployment)
+      if (!matcher.find()
+          || !matcher.group(2).equals(deployment)
           || (namespace != null && !matcher.group(1).equals(namespace))) {
         continue;
       }
       OptionalInt replicas = replicasIn(call.body());
       if (replicas.isPresent()) {
-        changes.add(new ReplicaChange(call.sequence(), call.method(), call.path(), replicas.getAsInt(),
-            call.responseCode(), call.time()));
+        changes.add(
+            new ReplicaChange(
+                call.sequence(),
+                call.method(),
+                call.path(),
+                replicas.getAsInt(),
+                call.responseCode(),
+                call.time()));
       }
     }
     return changes;
@@ -179,12 +198,16 @@ public final class RequestJournal {
       return result;
     }
     JsonNode replicas = node.path("spec").path("replicas");
-    if ("Scale".equals(node.path("kind").asText()) && node.path("spec").isObject() && replicas.isMissingNode()) {
+    if ("Scale".equals(node.path("kind").asText())
+        && node.path("spec").isObject()
+        && replicas.isMissingNode()) {
       // A real server's audit log re-encodes the request,
       // and Go leaves a Scale's zero replicas out.
       return OptionalInt.of(0);
     }
-    return replicas.isNumber() && replicas.canConvertToInt() ? OptionalInt.of(replicas.asInt()) : OptionalInt.empty();
+    return replicas.isNumber() && replicas.canConvertToInt()
+        ? OptionalInt.of(replicas.asInt())
+        : OptionalInt.empty();
   }
 
   private static RecordedCall next(Iterator<RecordedCall> iterator) {

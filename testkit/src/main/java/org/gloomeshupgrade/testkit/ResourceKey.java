@@ -4,15 +4,19 @@ import java.util.Comparator;
 import java.util.Objects;
 
 /**
- * Which custom resource: API group, kind, namespace and name, without the version, so a resource read at a
- * different storage version after an upgrade is still the same resource.
+ * Which custom resource: API group, kind, namespace and name, without the version, so a resource
+ * read at a different storage version after an upgrade is still the same resource.
  *
  * @param namespace empty for a cluster-scoped resource
  */
-public record ResourceKey(String group, String kind, String namespace, String name) implements Comparable<ResourceKey> {
+public record ResourceKey(String group, String kind, String namespace, String name)
+    implements Comparable<ResourceKey> {
 
-  private static final Comparator<ResourceKey> ORDER = Comparator.comparing(ResourceKey::group)
-      .thenComparing(ResourceKey::kind).thenComparing(ResourceKey::namespace).thenComparing(ResourceKey::name);
+  private static final Comparator<ResourceKey> ORDER =
+      Comparator.comparing(ResourceKey::group)
+          .thenComparing(ResourceKey::kind)
+          .thenComparing(ResourceKey::namespace)
+          .thenComparing(ResourceKey::name);
 
   public ResourceKey {
     Objects.requireNonNull(group, "group");
@@ -23,7 +27,8 @@ public record ResourceKey(String group, String kind, String namespace, String na
 
   public static ResourceKey namespaced(String group, String kind, String namespace, String name) {
     if (namespace.isEmpty()) {
-      throw new IllegalArgumentException("a namespaced resource needs a namespace: " + kind + " " + name);
+      throw new IllegalArgumentException(
+          "a namespaced resource needs a namespace: " + kind + " " + name);
     }
     return new ResourceKey(group, kind, namespace, name);
   }
@@ -41,7 +46,9 @@ public record ResourceKey(String group, String kind, String namespace, String na
     return ORDER.compare(this, other);
   }
 
-  /** {@code group/Kind namespace/name}, or {@code group/Kind name} for a cluster-scoped resource. */
+  /**
+   * {@code group/Kind namespace/name}, or {@code group/Kind name} for a cluster-scoped resource.
+   */
   @Override
   public String toString() {
     return group + "/" + kind + " " + (clusterScoped() ? name : namespace + "/" + name);

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Builders for structural OpenAPI v3 schemas. Every node carries a type, as Kubernetes requires of
- * structural schemas; subtrees the simulator does not describe keep unknown fields instead of
- * being left untyped, so a schema checker sees the same pruning rules a real API server applies.
+ * structural schemas; subtrees the simulator does not describe keep unknown fields instead of being
+ * left untyped, so a schema checker sees the same pruning rules a real API server applies.
  */
 final class Schemas {
 
-  private Schemas() {
-  }
+  private Schemas() {}
 
   static ObjectNode object(Object... namesAndSchemas) {
     ObjectNode node = Json.object().put("type", "object");

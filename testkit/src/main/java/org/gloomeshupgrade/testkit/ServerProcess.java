@@ -1,8 +1,5 @@
 package org.gloomeshupgrade.testkit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,8 +8,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A server the test kit runs as a child process, its output in a log file; stopped with the JVM at the latest. */
+/**
+ * A server the test kit runs as a child process, its output in a log file; stopped with the JVM at
+ * the latest.
+ */
 final class ServerProcess implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
@@ -34,8 +36,11 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(String name, List<String> command, Path log) {
     try {
       Files.createDirectories(log.getParent());
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
       LOG.debug("started {}: {}", name, String.join(" ", command));
       return new ServerProcess(name, log, process);
     } catch (IOException e) {
@@ -43,12 +48,16 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code ready} answers true; fails with the end of the server's log if it exits or takes too long. */
+  /**
+   * Waits until {@code ready} answers true; fails with the end of the server's log if it exits or
+   * takes too long.
+   */
   ServerProcess awaitReady(Duration timeout, BooleanSupplier ready) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " while starting:\n" + tail());
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + " while starting:\n" + tail());
       }
       try {
         if (ready.getAsBoolean()) {
@@ -58,7 +67,8 @@ final class ServerProcess implements AutoCloseable {
         LOG.trace("{} not ready yet", name, e);
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(name + " was not ready within " + timeout.toSeconds() + "s:\n" + tail());
+        throw new IllegalStateException(
+            name + " was not ready within " + timeout.toSeconds() + "s:\n" + tail());
       }
       sleep(Duration.ofMillis(200));
     }

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Answers SelfSubjectAccessReviews like an RBAC authorizer that allows everything but what a test
- * denies. The mock server alone echoes reviews without an answer, so permission checks could never fail.
+ * denies. The mock server alone echoes reviews without an answer, so permission checks could never
+ * fail.
  */
 public final class SimulatedAuthorizer {
   static final String REVIEWS_PATH = "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews";
@@ -39,15 +40,21 @@ public final class SimulatedAuthorizer {
     try {
       ObjectNode review = (ObjectNode) Json.JSON.readTree(body);
       JsonNode attributes = review.path("spec").path("resourceAttributes");
-      boolean deny = denied.contains(key(attributes.path("verb").asText(), attributes.path("group").asText(),
-          attributes.path("resource").asText()));
+      boolean deny =
+          denied.contains(
+              key(
+                  attributes.path("verb").asText(),
+                  attributes.path("group").asText(),
+                  attributes.path("resource").asText()));
       ObjectNode status = review.putObject("status");
       status.put("allowed", !deny);
       if (deny) {
         status.put("denied", true);
         status.put("reason", "denied by the simulated RBAC authorizer");
       }
-      return new MockResponse().setResponseCode(201).setHeader("Content-Type", "application/json")
+      return new MockResponse()
+          .setResponseCode(201)
+          .setHeader("Content-Type", "application/json")
           .setBody(Json.JSON.writeValueAsString(review));
     } catch (IOException | ClassCastException e) {
       return FaultInjector.statusResponse(400, "not a SelfSubjectAccessReview: " + e.getMessage());

@@ -12,9 +12,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +22,12 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One simulated cluster: its API server (a CRUD mock in this JVM, or a real kube-apiserver process),
- * its journal, faults and controllers.
+ * One simulated cluster: its API server (a CRUD mock in this JVM, or a real kube-apiserver
+ * process), its journal, faults and controllers.
  */
 final class SimulatedCluster implements AutoCloseable {
 
@@ -50,11 +49,16 @@ final class SimulatedCluster implements AutoCloseable {
   private KubernetesClient simulatorClient;
   private KubernetesClient testClient;
   ClusterControllers controllers;
+
   /** The simulated networking of a management cluster; null elsewhere. */
   NetworkingController networking;
 
   /** A cluster served by a CRUD mock server on 127.0.0.1. */
-  SimulatedCluster(String name, boolean management, String defaultNamespace, int simulatorCallLimit,
+  SimulatedCluster(
+      String name,
+      boolean management,
+      String defaultNamespace,
+      int simulatorCallLimit,
       VersionInfo kubernetesVersion) {
     this.name = name;
     this.management = management;
@@ -67,17 +71,24 @@ final class SimulatedCluster implements AutoCloseable {
     this.caPem = null;
 
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
-    JournalingDispatcher dispatcher = new JournalingDispatcher(new KubernetesMixedDispatcher(responses), journal,
-        faults, authorizer, writes);
-    this.mockServer = new KubernetesMockServer(new Context(), new MockWebServer(), responses, dispatcher, false,
-        kubernetesVersion);
+    JournalingDispatcher dispatcher =
+        new JournalingDispatcher(
+            new KubernetesMixedDispatcher(responses), journal, faults, authorizer, writes);
+    this.mockServer =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), responses, dispatcher, false, kubernetesVersion);
     // Deployments have a status subresource on a real server; the
     // mock knows that only of CRDs unless told. Without it a PUT of a
     // Deployment, or of its scale with a stale copy, rewrites status.
-    dispatcher.expectCustomResource(new CustomResourceDefinitionContext.Builder()
-        .withGroup("apps").withVersion("v1").withKind("Deployment").withPlural("deployments")
-        .withScope("Namespaced").withStatusSubresource(true)
-        .build());
+    dispatcher.expectCustomResource(
+        new CustomResourceDefinitionContext.Builder()
+            .withGroup("apps")
+            .withVersion("v1")
+            .withKind("Deployment")
+            .withPlural("deployments")
+            .withScope("Namespaced")
+            .withStatusSubresource(true)
+            .build());
     try {
       mockServer.start(InetAddress.getByName("127.0.0.1"), 0);
     } catch (UnknownHostException e) {
@@ -85,9 +96,17 @@ final class SimulatedCluster implements AutoCloseable {
     }
   }
 
-  /** A cluster served by a real, started and ready API server whose admin token is {@code token}. */
-  SimulatedCluster(String name, boolean management, String defaultNamespace, int simulatorCallLimit,
-      ApiServerProcess apiServer, String token, String caPem) {
+  /**
+   * A cluster served by a real, started and ready API server whose admin token is {@code token}.
+   */
+  SimulatedCluster(
+      String name,
+      boolean management,
+      String defaultNamespace,
+      int simulatorCallLimit,
+      ApiServerProcess apiServer,
+      String token,
+      String caPem) {
     this.name = name;
     this.management = management;
     this.backend = ClusterBackend.API_SERVER;
@@ -100,7 +119,10 @@ final class SimulatedCluster implements AutoCloseable {
     this.journal = auditLog.journal();
   }
 
-  /** Distinct per cluster so a mix-up shows in requests; on the mock it is no credential, as the mock accepts any. */
+  /**
+   * Distinct per cluster so a mix-up shows in requests; on the mock it is no credential, as the
+   * mock accepts any.
+   */
   static String newToken(String cluster) {
     byte[] bytes = new byte[16];
     new SecureRandom().nextBytes(bytes);
@@ -111,7 +133,10 @@ final class SimulatedCluster implements AutoCloseable {
     return mockServer != null ? "http://127.0.0.1:" + mockServer.getPort() : apiServer.url();
   }
 
-  /** Writes so far, for controllers that skip a round when nothing changed; reads the audit log first on a real server. */
+  /**
+   * Writes so far, for controllers that skip a round when nothing changed; reads the audit log
+   * first on a real server.
+   */
   long writes() {
     if (auditLog != null) {
       auditLog.catchUp();
@@ -119,19 +144,24 @@ final class SimulatedCluster implements AutoCloseable {
     return writes.get();
   }
 
-  /** A client config sending the simulator's User-Agent, so its requests are told apart in the journal. */
+  /**
+   * A client config sending the simulator's User-Agent, so its requests are told apart in the
+   * journal.
+   */
   Config simulatorConfig() {
-    ConfigBuilder builder = new ConfigBuilder(Config.empty())
-        .withMasterUrl(url())
-        .withOauthToken(token)
-        .withNamespace(defaultNamespace)
-        .withUserAgent(SimulatedGlooMesh.SIMULATOR_USER_AGENT)
-        .withRequestRetryBackoffLimit(0)
-        .withHttp2Disable(true)
-        .withConnectionTimeout(5_000)
-        .withRequestTimeout(10_000);
+    ConfigBuilder builder =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(url())
+            .withOauthToken(token)
+            .withNamespace(defaultNamespace)
+            .withUserAgent(SimulatedGlooMesh.SIMULATOR_USER_AGENT)
+            .withRequestRetryBackoffLimit(0)
+            .withHttp2Disable(true)
+            .withConnectionTimeout(5_000)
+            .withRequestTimeout(10_000);
     if (caPem != null) {
-      builder.withCaCertData(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)));
+      builder.withCaCertData(
+          Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII)));
     }
     return builder.build();
   }

@@ -1,5 +1,7 @@
 package org.gloomeshupgrade.testkit;
 
+import static org.gloomeshupgrade.testkit.Json.map;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -8,10 +10,6 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.VersionInfo;
 import io.vertx.core.net.SelfSignedCertificate;
-import java.util.logging.Level;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,16 +27,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import java.util.stream.Stream;
-
-import static org.gloomeshupgrade.testkit.Json.map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Gloo Mesh installation made of simulated clusters: a management cluster with the
  * control plane, its CRDs and configuration, and registered remote clusters. Each cluster is an API
- * server on 127.0.0.1, a fabric8 CRUD mock or a real kube-apiserver (see {@link ClusterBackend}), with
- * small fake controllers that make Deployments, discovery, networking, service-account tokens and (on
- * the mock) CRD establishment behave as in a real cluster; nothing runs pods.
+ * server on 127.0.0.1, a fabric8 CRUD mock or a real kube-apiserver (see {@link ClusterBackend}),
+ * with small fake controllers that make Deployments, discovery, networking, service-account tokens
+ * and (on the mock) CRD establishment behave as in a real cluster; nothing runs pods.
  *
  * <pre>{@code
  * try (SimulatedGlooMesh sim = SimulatedGlooMesh.builder().glooMeshVersion("0.11.3").build()) {
@@ -49,14 +48,18 @@ import static org.gloomeshupgrade.testkit.Json.map;
  */
 public final class SimulatedGlooMesh implements AutoCloseable {
 
-  /** The User-Agent of every request the simulator itself sends; {@link RequestJournal#fromClients()} leaves them out. */
+  /**
+   * The User-Agent of every request the simulator itself sends; {@link
+   * RequestJournal#fromClients()} leaves them out.
+   */
   public static final String SIMULATOR_USER_AGENT = "gmu-simulator";
 
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedGlooMesh.class);
 
   /**
-   * The mock web server logs every request at INFO through java.util.logging; with controllers polling
-   * that floods the console. Held in a field because java.util.logging keeps loggers only weakly.
+   * The mock web server logs every request at INFO through java.util.logging; with controllers
+   * polling that floods the console. Held in a field because java.util.logging keeps loggers only
+   * weakly.
    */
   private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG = quietMockWebServerLog();
 
@@ -75,8 +78,12 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   private final Map<String, Path> chartFolders = new HashMap<>();
   private final Path directory;
   private final Path kubeconfig;
-  /** Whether the control plane is a Helm release of the chart, as {@code helm install} leaves it. */
+
+  /**
+   * Whether the control plane is a Helm release of the chart, as {@code helm install} leaves it.
+   */
   private final boolean helmRelease;
+
   private final String caPem;
   private final ClusterBackend backend;
   private EtcdProcess etcd;
@@ -94,8 +101,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     this.backend = builder.backend;
     this.helmRelease = builder.helmRelease;
     if (helmRelease && backend == ClusterBackend.MOCK) {
-      throw new IllegalArgumentException("a Helm release needs the API_SERVER backend: Helm reads its releases in"
-          + " protobuf, which the mock API server does not speak");
+      throw new IllegalArgumentException(
+          "a Helm release needs the API_SERVER backend: Helm reads its releases in"
+              + " protobuf, which the mock API server does not speak");
     }
     try {
       this.directory = Files.createTempDirectory("gmu-simulator-");
@@ -103,8 +111,14 @@ public final class SimulatedGlooMesh implements AutoCloseable {
         this.caPem = selfSignedCa();
         VersionInfo kubernetesVersion = versionInfo(builder.kubernetesVersion);
         for (String name : allClusters()) {
-          clusters.put(name, new SimulatedCluster(name, name.equals(managementCluster), namespace,
-              builder.simulatorCallLimit, kubernetesVersion));
+          clusters.put(
+              name,
+              new SimulatedCluster(
+                  name,
+                  name.equals(managementCluster),
+                  namespace,
+                  builder.simulatorCallLimit,
+                  kubernetesVersion));
         }
       } else {
         ClusterCertificates certificates = ClusterCertificates.create(directory.resolve("pki"));
@@ -142,7 +156,10 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     return new Builder();
   }
 
-  /** Starts one etcd and, all at once, an API server per cluster; the slow part is their start, so it overlaps. */
+  /**
+   * Starts one etcd and, all at once, an API server per cluster; the slow part is their start, so
+   * it overlaps.
+   */
   private void startApiServers(ClusterCertificates certificates, int simulatorCallLimit) {
     etcd = EtcdProcess.start(directory.resolve("etcd"));
     Map<String, ApiServerProcess> servers = new LinkedHashMap<>();
@@ -151,11 +168,14 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       for (String name : allClusters()) {
         String token = SimulatedCluster.newToken(name);
         tokens.put(name, token);
-        servers.put(name, ApiServerProcess.start(name, directory.resolve("clusters").resolve(name), etcd,
-            certificates, token));
+        servers.put(
+            name,
+            ApiServerProcess.start(
+                name, directory.resolve("clusters").resolve(name), etcd, certificates, token));
       }
       for (Map.Entry<String, ApiServerProcess> server : servers.entrySet()) {
-        server.setValue(server.getValue().awaitReady(certificates.caPem, tokens.get(server.getKey())));
+        server.setValue(
+            server.getValue().awaitReady(certificates.caPem, tokens.get(server.getKey())));
       }
     } catch (RuntimeException e) {
       servers.values().forEach(ApiServerProcess::close);
@@ -163,21 +183,36 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     }
     for (Map.Entry<String, ApiServerProcess> server : servers.entrySet()) {
       String name = server.getKey();
-      clusters.put(name, new SimulatedCluster(name, name.equals(managementCluster), namespace, simulatorCallLimit,
-          server.getValue(), tokens.get(name), certificates.caPem));
+      clusters.put(
+          name,
+          new SimulatedCluster(
+              name,
+              name.equals(managementCluster),
+              namespace,
+              simulatorCallLimit,
+              server.getValue(),
+              tokens.get(name),
+              certificates.caPem));
     }
   }
 
-  /** The kubeconfig file: one context per cluster (context, cluster and user named after it), current context the management cluster. */
+  /**
+   * The kubeconfig file: one context per cluster (context, cluster and user named after it),
+   * current context the management cluster.
+   */
   public Path kubeconfig() {
     return kubeconfig;
   }
 
-  /** The fabric8 config a program would build from {@link #kubeconfig()} for a cluster's context, without retries. */
+  /**
+   * The fabric8 config a program would build from {@link #kubeconfig()} for a cluster's context,
+   * without retries.
+   */
   public Config config(String cluster) {
     requireCluster(cluster);
     try {
-      Config config = Config.fromKubeconfig(cluster, Files.readString(kubeconfig), kubeconfig.toString());
+      Config config =
+          Config.fromKubeconfig(cluster, Files.readString(kubeconfig), kubeconfig.toString());
       return new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -185,8 +220,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   /**
-   * A client for test setup and assertions. It sends the simulator's User-Agent, so its requests do not
-   * show in {@link RequestJournal#fromClients()}, and does not retry. Shared and closed by {@link #close()}.
+   * A client for test setup and assertions. It sends the simulator's User-Agent, so its requests do
+   * not show in {@link RequestJournal#fromClients()}, and does not retry. Shared and closed by
+   * {@link #close()}.
    */
   public KubernetesClient client(String cluster) {
     return requireCluster(cluster).testClient();
@@ -224,14 +260,18 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   /**
-   * The requests the cluster's API server received. On the real backend it is read from the server's audit
-   * log, which leaves out the simulator's own reads and the server's requests to itself.
+   * The requests the cluster's API server received. On the real backend it is read from the
+   * server's audit log, which leaves out the simulator's own reads and the server's requests to
+   * itself.
    */
   public RequestJournal journal(String cluster) {
     return requireCluster(cluster).journal;
   }
 
-  /** The cluster's answers to permission reviews: everything allowed unless a test denies it. Mock backend only. */
+  /**
+   * The cluster's answers to permission reviews: everything allowed unless a test denies it. Mock
+   * backend only.
+   */
   public SimulatedAuthorizer authorizer(String cluster) {
     requireMock("the simulated authorizer; the real API server authorizes with RBAC");
     return requireCluster(cluster).authorizer;
@@ -248,20 +288,32 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   /**
-   * A kubeconfig with every cluster's context, each authenticating as the named service account of that
-   * cluster with a token the cluster's API server issued; the account must exist on every cluster.
-   * Real backend only: it is how a test runs code with exactly the permissions RBAC grants.
+   * A kubeconfig with every cluster's context, each authenticating as the named service account of
+   * that cluster with a token the cluster's API server issued; the account must exist on every
+   * cluster. Real backend only: it is how a test runs code with exactly the permissions RBAC
+   * grants.
    */
   public Path serviceAccountKubeconfig(String serviceAccountNamespace, String serviceAccount) {
     if (backend != ClusterBackend.API_SERVER) {
-      throw new UnsupportedOperationException("service-account credentials need the API_SERVER backend");
+      throw new UnsupportedOperationException(
+          "service-account credentials need the API_SERVER backend");
     }
     Map<String, String> tokens = new LinkedHashMap<>();
     for (String name : allClusters()) {
-      tokens.put(name, client(name).serviceAccounts().inNamespace(serviceAccountNamespace).withName(serviceAccount)
-          .tokenRequest(new TokenRequestBuilder().withNewSpec()
-              .withExpirationSeconds(24L * 3600).endSpec().build())
-          .getStatus().getToken());
+      tokens.put(
+          name,
+          client(name)
+              .serviceAccounts()
+              .inNamespace(serviceAccountNamespace)
+              .withName(serviceAccount)
+              .tokenRequest(
+                  new TokenRequestBuilder()
+                      .withNewSpec()
+                      .withExpirationSeconds(24L * 3600)
+                      .endSpec()
+                      .build())
+              .getStatus()
+              .getToken());
     }
     Path file = directory.resolve("kubeconfig-" + serviceAccountNamespace + "-" + serviceAccount);
     try {
@@ -274,31 +326,38 @@ public final class SimulatedGlooMesh implements AutoCloseable {
 
   private void requireMock(String feature) {
     if (backend != ClusterBackend.MOCK) {
-      throw new UnsupportedOperationException(feature + " is only on the MOCK backend, this simulation runs on "
-          + backend);
+      throw new UnsupportedOperationException(
+          feature + " is only on the MOCK backend, this simulation runs on " + backend);
     }
   }
 
-  /** A folder with the management CRDs of a supported version as v1beta1 YAML, one file per group, written once. */
+  /**
+   * A folder with the management CRDs of a supported version as v1beta1 YAML, one file per group,
+   * written once.
+   */
   public synchronized Path crdFolder(String glooMeshVersion) {
     SimulatedVersions.requireSupported(glooMeshVersion);
-    return crdFolders.computeIfAbsent(glooMeshVersion, v -> {
-      Path folder = directory.resolve("crds-" + v);
-      CrdManifests.writeV1beta1Folder(v, folder);
-      return folder;
-    });
+    return crdFolders.computeIfAbsent(
+        glooMeshVersion,
+        v -> {
+          Path folder = directory.resolve("crds-" + v);
+          CrdManifests.writeV1beta1Folder(v, folder);
+          return folder;
+        });
   }
 
   /** A folder with a {@code gloo-mesh} Helm chart of a supported version, written once. */
   /**
-   * An upgrade request (wire JSON) for these clusters: the management context, and the target's chart
-   * and CRDs from this simulator, with the chart applied through the API (no Helm release here).
-   * Callers add the timings they want.
+   * An upgrade request (wire JSON) for these clusters: the management context, and the target's
+   * chart and CRDs from this simulator, with the chart applied through the API (no Helm release
+   * here). Callers add the timings they want.
    */
   public ObjectNode upgradeRequest(String targetVersion) {
-    ObjectNode request = Json.JSON.createObjectNode()
-        .put("targetVersion", targetVersion)
-        .put("managementContext", managementCluster());
+    ObjectNode request =
+        Json.JSON
+            .createObjectNode()
+            .put("targetVersion", targetVersion)
+            .put("managementContext", managementCluster());
     if (!helmRelease) {
       request.put("installMethod", "manifests");
     }
@@ -309,9 +368,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   /**
-   * {@code helm install} of the chart of the running version over the seeded objects, which carry Helm's ownership
-   * marks, so Helm adopts them: revision 1 of release gloo-mesh, as an operator's install would have left it. Its
-   * requests are not the code under test: the journal forgets them.
+   * {@code helm install} of the chart of the running version over the seeded objects, which carry
+   * Helm's ownership marks, so Helm adopts them: revision 1 of release gloo-mesh, as an operator's
+   * install would have left it. Its requests are not the code under test: the journal forgets them.
    */
   private void installHelmRelease() {
     Helm.install(chartFolder(version).toString())
@@ -327,25 +386,30 @@ public final class SimulatedGlooMesh implements AutoCloseable {
 
   public synchronized Path chartFolder(String glooMeshVersion) {
     SimulatedVersions.requireSupported(glooMeshVersion);
-    return chartFolders.computeIfAbsent(glooMeshVersion, v -> {
-      // The agent charts sit beside the control-plane chart,
-      // where registration looks for them by default.
-      AgentCharts.write(v, directory.resolve("charts-" + v));
-      return HelmChart.write(v, directory.resolve("charts-" + v).resolve(HelmChart.CHART_NAME));
-    });
+    return chartFolders.computeIfAbsent(
+        glooMeshVersion,
+        v -> {
+          // The agent charts sit beside the control-plane chart,
+          // where registration looks for them by default.
+          AgentCharts.write(v, directory.resolve("charts-" + v));
+          return HelmChart.write(v, directory.resolve("charts-" + v).resolve(HelmChart.CHART_NAME));
+        });
   }
 
-  /** The folder holding the {@code agent-crds} and {@code cert-agent} charts of a supported version. */
+  /**
+   * The folder holding the {@code agent-crds} and {@code cert-agent} charts of a supported version.
+   */
   public Path agentChartsFolder(String glooMeshVersion) {
     return chartFolder(glooMeshVersion).getParent();
   }
 
   /**
-   * Has networking report a resource of the management cluster INVALID with {@code errors} for {@code window} after
-   * it starts (then ACCEPTED, as transient errors clear), or for good when {@code window} is null.
+   * Has networking report a resource of the management cluster INVALID with {@code errors} for
+   * {@code window} after it starts (then ACCEPTED, as transient errors clear), or for good when
+   * {@code window} is null.
    */
-  public void networkingReportsErrors(String kind, String resourceNamespace, String name, Duration window,
-      String... errors) {
+  public void networkingReportsErrors(
+      String kind, String resourceNamespace, String name, Duration window, String... errors) {
     SimulatedCluster management = requireCluster(managementCluster);
     if (management.controllers == null || management.networking == null) {
       throw new IllegalStateException("the management cluster runs no simulated networking");
@@ -354,7 +418,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     management.controllers.nudge();
   }
 
-  /** While paused, discovery does not recreate its resources even when running: it never settles. */
+  /**
+   * While paused, discovery does not recreate its resources even when running: it never settles.
+   */
   public void pauseDiscovery(boolean paused) {
     discoveryPaused.set(paused);
     SimulatedCluster management = clusters.get(managementCluster);
@@ -379,7 +445,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     for (Map.Entry<SimulatedCluster, Long> entry : start.entrySet()) {
       while (entry.getKey().controllers.ticks() < entry.getValue() + 2) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("simulated controllers of " + entry.getKey().name + " are stuck");
+          throw new IllegalStateException(
+              "simulated controllers of " + entry.getKey().name + " are stuck");
         }
         try {
           Thread.sleep(10);
@@ -427,7 +494,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   private SimulatedCluster requireCluster(String name) {
     SimulatedCluster cluster = clusters.get(name);
     if (cluster == null) {
-      throw new IllegalArgumentException("no simulated cluster '" + name + "': clusters are " + clusters.keySet());
+      throw new IllegalArgumentException(
+          "no simulated cluster '" + name + "': clusters are " + clusters.keySet());
     }
     return cluster;
   }
@@ -436,16 +504,28 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     DiscoveryController discovery = null;
     NetworkingController networking = null;
     if (cluster.management) {
-      discovery = new DiscoveryController(namespace, discoveryDelay, discoveryResourcesPerCluster, discoveryPaused);
+      discovery =
+          new DiscoveryController(
+              namespace, discoveryDelay, discoveryResourcesPerCluster, discoveryPaused);
       networking = new NetworkingController(namespace);
       cluster.networking = networking;
     }
     boolean real = cluster.backend == ClusterBackend.API_SERVER;
-    return new ClusterControllers(cluster.name, cluster.simulatorClient(), cluster::writes, new CrdController(real),
-        new DeploymentController(deploymentDelay), new TokenController(caPem, real), discovery, networking);
+    return new ClusterControllers(
+        cluster.name,
+        cluster.simulatorClient(),
+        cluster::writes,
+        new CrdController(real),
+        new DeploymentController(deploymentDelay),
+        new TokenController(caPem, real),
+        discovery,
+        networking);
   }
 
-  /** A kubeconfig for the named clusters, the first one current; registration stores one of these per cluster. */
+  /**
+   * A kubeconfig for the named clusters, the first one current; registration stores one of these
+   * per cluster.
+   */
   private String kubeconfigYaml(List<String> names) {
     Map<String, String> tokens = new LinkedHashMap<>();
     names.forEach(name -> tokens.put(name, cluster(name).token));
@@ -459,31 +539,44 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     String ca = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8));
     for (String name : names) {
       SimulatedCluster cluster = cluster(name);
-      clusterEntries.add(map("name", name, "cluster", map(
-          "server", cluster.url(),
-          "certificate-authority-data", ca)));
+      clusterEntries.add(
+          map(
+              "name",
+              name,
+              "cluster",
+              map("server", cluster.url(), "certificate-authority-data", ca)));
       contexts.add(map("name", name, "context", map("cluster", name, "user", name)));
       users.add(map("name", name, "user", map("token", tokens.get(name))));
     }
-    return Json.toYaml(map(
-        "apiVersion", "v1",
-        "kind", "Config",
-        "clusters", clusterEntries,
-        "contexts", contexts,
-        "users", users,
-        "current-context", names.get(0),
-        "preferences", map()));
+    return Json.toYaml(
+        map(
+            "apiVersion",
+            "v1",
+            "kind",
+            "Config",
+            "clusters",
+            clusterEntries,
+            "contexts",
+            contexts,
+            "users",
+            users,
+            "current-context",
+            names.get(0),
+            "preferences",
+            map()));
   }
 
   /**
    * A real certificate, so clients that load the CA from a kubeconfig or token Secret can parse it.
-   * Made once per JVM: generating the key takes a noticeable part of a second and nothing trusts it.
+   * Made once per JVM: generating the key takes a noticeable part of a second and nothing trusts
+   * it.
    */
   private static synchronized String selfSignedCa() throws IOException {
     if (sharedCaPem == null) {
       SelfSignedCertificate certificate = SelfSignedCertificate.create("kubernetes");
       try {
-        sharedCaPem = Files.readString(Path.of(certificate.certificatePath()), StandardCharsets.US_ASCII);
+        sharedCaPem =
+            Files.readString(Path.of(certificate.certificatePath()), StandardCharsets.US_ASCII);
       } finally {
         certificate.delete();
       }
@@ -492,7 +585,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   private static java.util.logging.Logger quietMockWebServerLog() {
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+    java.util.logging.Logger log =
+        java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
     if (log.getLevel() == null) {
       log.setLevel(Level.WARNING);
     }
@@ -511,19 +605,25 @@ public final class SimulatedGlooMesh implements AutoCloseable {
 
   private static void deleteRecursively(Path root) {
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          LOG.debug("could not delete {}", p, e);
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  LOG.debug("could not delete {}", p, e);
+                }
+              });
     } catch (IOException e) {
       LOG.debug("could not delete {}", root, e);
     }
   }
 
-  /** Settings of a simulation; every one has a default that gives a two-cluster 0.10.10 installation. */
+  /**
+   * Settings of a simulation; every one has a default that gives a two-cluster 0.10.10
+   * installation.
+   */
   public static final class Builder {
     private String managementCluster = "mgmt";
     private List<String> remoteClusters = List.of("cluster-1", "cluster-2");
@@ -538,8 +638,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     private ClusterBackend backend = ClusterBackend.MOCK;
     private boolean helmRelease;
 
-    private Builder() {
-    }
+    private Builder() {}
 
     /** Context name of the management cluster (default "mgmt"). */
     public Builder managementCluster(String name) {
@@ -558,7 +657,10 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       return this;
     }
 
-    /** The running Gloo Mesh version (default "0.10.10"); one of {@link SimulatedVersions#supported()}. */
+    /**
+     * The running Gloo Mesh version (default "0.10.10"); one of {@link
+     * SimulatedVersions#supported()}.
+     */
     public Builder glooMeshVersion(String version) {
       SimulatedVersions.requireSupported(version);
       this.version = version;
@@ -574,7 +676,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     /** Per remote cluster, this many TrafficTargets and Workloads, and one Mesh (default 3). */
     public Builder discoveryResourcesPerCluster(int count) {
       if (count < 0) {
-        throw new IllegalArgumentException("discoveryResourcesPerCluster must not be negative, was " + count);
+        throw new IllegalArgumentException(
+            "discoveryResourcesPerCluster must not be negative, was " + count);
       }
       this.discoveryResourcesPerCluster = count;
       return this;
@@ -592,22 +695,32 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       return this;
     }
 
-    /** Start with discovery paused (default false); see {@link SimulatedGlooMesh#pauseDiscovery(boolean)}. */
+    /**
+     * Start with discovery paused (default false); see {@link
+     * SimulatedGlooMesh#pauseDiscovery(boolean)}.
+     */
     public Builder discoveryPaused(boolean paused) {
       this.discoveryPaused = paused;
       return this;
     }
 
-    /** The Kubernetes version the mock servers report at /version (default "1.27.3"); a real server reports its own. */
+    /**
+     * The Kubernetes version the mock servers report at /version (default "1.27.3"); a real server
+     * reports its own.
+     */
     public Builder kubernetesVersion(String version) {
       if (version == null || !version.matches("\\d+\\.\\d+(\\.\\d+)?")) {
-        throw new IllegalArgumentException("kubernetesVersion must look like 1.27.3, was " + version);
+        throw new IllegalArgumentException(
+            "kubernetesVersion must look like 1.27.3, was " + version);
       }
       this.kubernetesVersion = version;
       return this;
     }
 
-    /** How many of the simulator's own requests each journal keeps (default 50,000); client requests are all kept. */
+    /**
+     * How many of the simulator's own requests each journal keeps (default 50,000); client requests
+     * are all kept.
+     */
     public Builder simulatorCallLimit(int limit) {
       if (limit < 0) {
         throw new IllegalArgumentException("simulatorCallLimit must not be negative, was " + limit);
@@ -618,8 +731,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
 
     /** What serves each cluster's API (default {@link ClusterBackend#MOCK}). */
     /**
-     * The control plane as a Helm release (gloo-mesh, revision 1 of the version's chart) rather than bare objects,
-     * and upgrade requests with the default install method, helm. Needs {@link ClusterBackend#API_SERVER}.
+     * The control plane as a Helm release (gloo-mesh, revision 1 of the version's chart) rather
+     * than bare objects, and upgrade requests with the default install method, helm. Needs {@link
+     * ClusterBackend#API_SERVER}.
      */
     public Builder installedWithHelm() {
       this.helmRelease = true;

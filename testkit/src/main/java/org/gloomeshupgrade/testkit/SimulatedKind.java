@@ -2,14 +2,13 @@ package org.gloomeshupgrade.testkit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * One Gloo Mesh custom resource kind as a simulated version defines it: the names its CRD
- * declares and the structural schema of its single served version.
+ * One Gloo Mesh custom resource kind as a simulated version defines it: the names its CRD declares
+ * and the structural schema of its single served version.
  */
 public final class SimulatedKind {
 
@@ -20,7 +19,12 @@ public final class SimulatedKind {
   private final List<String> shortNames;
   private final ObjectNode schema;
 
-  SimulatedKind(String group, String version, String kind, String plural, List<String> shortNames,
+  SimulatedKind(
+      String group,
+      String version,
+      String kind,
+      String plural,
+      List<String> shortNames,
       ObjectNode schema) {
     this.group = Objects.requireNonNull(group);
     this.version = Objects.requireNonNull(version);
@@ -73,7 +77,10 @@ public final class SimulatedKind {
     return schema.deepCopy();
   }
 
-  /** Every simulated kind is namespaced and has a status subresource, as all real Gloo Mesh 0.x kinds but PodBounceDirective do. */
+  /**
+   * Every simulated kind is namespaced and has a status subresource, as all real Gloo Mesh 0.x
+   * kinds but PodBounceDirective do.
+   */
   public boolean namespaced() {
     return true;
   }

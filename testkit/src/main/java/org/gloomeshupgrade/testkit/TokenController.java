@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -13,8 +12,8 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * Plays the service-account token controller: a Secret of type
- * {@code kubernetes.io/service-account-token} gets {@code token}, {@code ca.crt} and {@code namespace},
+ * Plays the service-account token controller: a Secret of type {@code
+ * kubernetes.io/service-account-token} gets {@code token}, {@code ca.crt} and {@code namespace},
  * since registration creates such a Secret and waits for its token (Kubernetes 1.24 and later).
  */
 final class TokenController {
@@ -29,8 +28,8 @@ final class TokenController {
   private final boolean realApiServer;
 
   /**
-   * @param realApiServer true to mint real tokens through the TokenRequest API, which that server then accepts;
-   *     the mock accepts any token, so a random one does there
+   * @param realApiServer true to mint real tokens through the TokenRequest API, which that server
+   *     then accepts; the mock accepts any token, so a random one does there
    */
   TokenController(String caPem, boolean realApiServer) {
     this.caPem = caPem;
@@ -52,11 +51,18 @@ final class TokenController {
       if (token == null) {
         continue;
       }
-      String patch = Json.toJson(Json.map("data", Json.map(
-          "token", base64(token),
-          "ca.crt", base64(caPem),
-          "namespace", base64(namespace))));
-      client.secrets().inNamespace(namespace).withName(secret.getMetadata().getName())
+      String patch =
+          Json.toJson(
+              Json.map(
+                  "data",
+                  Json.map(
+                      "token", base64(token),
+                      "ca.crt", base64(caPem),
+                      "namespace", base64(namespace))));
+      client
+          .secrets()
+          .inNamespace(namespace)
+          .withName(secret.getMetadata().getName())
           .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     }
   }
@@ -70,14 +76,25 @@ final class TokenController {
   /** A token for the secret's service account, or null while that account does not exist yet. */
   private static String mint(KubernetesClient client, Secret secret) {
     Map<String, String> annotations = secret.getMetadata().getAnnotations();
-    String account = annotations == null ? null : annotations.get("kubernetes.io/service-account.name");
+    String account =
+        annotations == null ? null : annotations.get("kubernetes.io/service-account.name");
     String namespace = secret.getMetadata().getNamespace();
-    if (account == null || client.serviceAccounts().inNamespace(namespace).withName(account).get() == null) {
+    if (account == null
+        || client.serviceAccounts().inNamespace(namespace).withName(account).get() == null) {
       return null;
     }
-    return client.serviceAccounts().inNamespace(namespace).withName(account)
-        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(TOKEN_SECONDS).endSpec().build())
-        .getStatus().getToken();
+    return client
+        .serviceAccounts()
+        .inNamespace(namespace)
+        .withName(account)
+        .tokenRequest(
+            new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(TOKEN_SECONDS)
+                .endSpec()
+                .build())
+        .getStatus()
+        .getToken();
   }
 
   private static String base64(String text) {

@@ -58,11 +58,19 @@ class FreePortTest {
 
   @Test
   void etcdAndTheApiServerLosingTheirPortAreToldApartFromOtherFailures() {
-    assertThat(FreePort.lostItsPort("etcd exited with 1 while starting:\n{\"level\":\"fatal\",\"msg\":\"discovery "
-        + "failed\",\"error\":\"listen tcp 127.0.0.1:43493: bind: address already in use\"}")).isTrue();
-    assertThat(FreePort.lostItsPort("kube-apiserver of mgmt exited with 1 while starting:\nE1124 failed to listen on "
-        + "127.0.0.1:41234: listen tcp 127.0.0.1:41234: bind: address already in use")).isTrue();
-    assertThat(FreePort.lostItsPort("etcd exited with 1 while starting:\nmember gmu has already been bootstrapped"))
+    assertThat(
+            FreePort.lostItsPort(
+                "etcd exited with 1 while starting:\n{\"level\":\"fatal\",\"msg\":\"discovery "
+                    + "failed\",\"error\":\"listen tcp 127.0.0.1:43493: bind: address already in use\"}"))
+        .isTrue();
+    assertThat(
+            FreePort.lostItsPort(
+                "kube-apiserver of mgmt exited with 1 while starting:\nE1124 failed to listen on "
+                    + "127.0.0.1:41234: listen tcp 127.0.0.1:41234: bind: address already in use"))
+        .isTrue();
+    assertThat(
+            FreePort.lostItsPort(
+                "etcd exited with 1 while starting:\nmember gmu has already been bootstrapped"))
         .isFalse();
   }
 }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A port taken by another process between pick and bind (CI saw etcd fail so): etcd and the API server are started
- * again on another port, and the failed start's log is kept.
+ * A port taken by another process between pick and bind (CI saw etcd fail so): etcd and the API
+ * server are started again on another port, and the failed start's log is kept.
  */
 class LostPortIT {
 
@@ -52,8 +52,10 @@ class LostPortIT {
     ClusterCertificates certificates = ClusterCertificates.create(dir.resolve("pki"));
     String token = SimulatedCluster.newToken("mgmt");
     Path folder = dir.resolve("clusters/mgmt");
-    try (ServerSocket held = holdAPort(); EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"))) {
-      ApiServerProcess first = ApiServerProcess.start("mgmt", folder, etcd, certificates, token, takenFirst(held));
+    try (ServerSocket held = holdAPort();
+        EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"))) {
+      ApiServerProcess first =
+          ApiServerProcess.start("mgmt", folder, etcd, certificates, token, takenFirst(held));
       ApiServerProcess ready = first.awaitReady(certificates.caPem, token);
       try {
         assertThat(first.url()).endsWith(":" + held.getLocalPort());

@@ -1,5 +1,8 @@
 package org.gloomeshupgrade.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -11,19 +14,18 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/** The request journal and the fault injector, driven by a client configured from the kubeconfig as a program would be. */
+/**
+ * The request journal and the fault injector, driven by a client configured from the kubeconfig as
+ * a program would be.
+ */
 class RequestJournalTest {
 
   private static final String NS = "gloo-mesh";
@@ -60,29 +62,42 @@ class RequestJournalTest {
   @Test
   void recordsClientRequestsInOrderAndTellsTheSimulatorsOwnApart() {
     client.apps().deployments().inNamespace(NS).withName("networking").get();
-    client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("journal-probe").endMetadata()
-        .addToData("key", "value").build()).create();
+    client
+        .configMaps()
+        .inNamespace(NS)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("journal-probe")
+                .endMetadata()
+                .addToData("key", "value")
+                .build())
+        .create();
     client.configMaps().inNamespace(NS).withName("journal-probe").delete();
     sim.client("mgmt").configMaps().inNamespace(NS).list();
     sim.awaitControllerRounds();
 
     List<RecordedCall> calls = journal.fromClients();
     assertThat(calls).extracting(RecordedCall::method).containsExactly("GET", "POST", "DELETE");
-    assertThat(calls.get(0).path()).isEqualTo("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking");
+    assertThat(calls.get(0).path())
+        .isEqualTo("/apis/apps/v1/namespaces/gloo-mesh/deployments/networking");
     assertThat(calls.get(0).responseCode()).isEqualTo(200);
     assertThat(calls.get(1).body()).contains("journal-probe").contains("\"key\":\"value\"");
     assertThat(calls.get(1).responseCode()).isEqualTo(201);
     assertThat(calls).extracting(RecordedCall::sequence).isSorted();
     assertThat(calls).noneMatch(RecordedCall::fromSimulator);
 
-    assertThat(journal.mutating()).extracting(RecordedCall::method).containsExactly("POST", "DELETE");
+    assertThat(journal.mutating())
+        .extracting(RecordedCall::method)
+        .containsExactly("POST", "DELETE");
     List<RecordedCall> all = journal.all();
     assertThat(all).extracting(RecordedCall::sequence).isSorted();
     assertThat(all).containsAll(calls);
-    assertThat(all).filteredOn(RecordedCall::fromSimulator)
+    assertThat(all)
+        .filteredOn(RecordedCall::fromSimulator)
         .isNotEmpty()
-        .allSatisfy(c -> assertThat(c.userAgent()).isEqualTo(SimulatedGlooMesh.SIMULATOR_USER_AGENT))
+        .allSatisfy(
+            c -> assertThat(c.userAgent()).isEqualTo(SimulatedGlooMesh.SIMULATOR_USER_AGENT))
         .anySatisfy(c -> assertThat(c.path()).isEqualTo("/api/v1/namespaces/gloo-mesh/configmaps"));
     assertThat(journal.size()).isEqualTo(all.size());
     assertThat(journal.matching("DELETE", "/configmaps/journal-probe$")).hasSize(1);
@@ -94,26 +109,39 @@ class RequestJournalTest {
   @Test
   void replicaChangesSeesEveryWayFabric8ChangesReplicas() {
     client.apps().deployments().inNamespace(NS).resource(sample()).create();
-    RollableScalableResource<Deployment> sample = client.apps().deployments().inNamespace(NS).withName("sample");
+    RollableScalableResource<Deployment> sample =
+        client.apps().deployments().inNamespace(NS).withName("sample");
 
     sample.scale(0);
     sample.edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(2).endSpec().build());
     sample.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":3}}");
-    sample.patch(PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]");
+    sample.patch(
+        PatchContext.of(PatchType.JSON),
+        "[{\"op\":\"replace\",\"path\":\"/spec/replicas\",\"value\":4}]");
     sample.patch(new DeploymentBuilder(sample.get()).editSpec().withReplicas(5).endSpec().build());
     Deployment whole = sample.get();
     whole.getSpec().setReplicas(6);
     client.apps().deployments().inNamespace(NS).resource(whole).update();
     // The mock has no strategic merge patch: the request is still recorded, with the 415 it got.
-    assertThatThrownBy(() -> sample.patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
-        "{\"spec\":{\"replicas\":7}}")).isInstanceOf(KubernetesClientException.class);
-    sample.edit(d -> new DeploymentBuilder(d).editMetadata().addToAnnotations("touched", "yes").endMetadata().build());
+    assertThatThrownBy(
+            () ->
+                sample.patch(
+                    PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"spec\":{\"replicas\":7}}"))
+        .isInstanceOf(KubernetesClientException.class);
+    sample.edit(
+        d ->
+            new DeploymentBuilder(d)
+                .editMetadata()
+                .addToAnnotations("touched", "yes")
+                .endMetadata()
+                .build());
 
     List<ReplicaChange> changes = journal.replicaChanges("sample");
     assertThat(changes).extracting(ReplicaChange::replicas).containsExactly(0, 2, 3, 4, 5, 6, 7);
     assertThat(changes.get(0).path()).endsWith("/deployments/sample/scale");
     assertThat(changes.get(0).method()).isEqualTo("PUT");
-    assertThat(changes).extracting(ReplicaChange::method)
+    assertThat(changes)
+        .extracting(ReplicaChange::method)
         .containsExactly("PUT", "PATCH", "PATCH", "PATCH", "PATCH", "PUT", "PATCH");
     assertThat(changes.subList(0, 6)).allMatch(ReplicaChange::succeeded);
     assertThat(changes.get(6).succeeded()).isFalse();
@@ -126,12 +154,18 @@ class RequestJournalTest {
 
   @Test
   void replicasAreFoundInTheBodiesARealServerWouldGet() {
-    assertThat(RequestJournal.replicasIn(
-        "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"spec\":{\"replicas\":0}}")).hasValue(0);
-    assertThat(RequestJournal.replicasIn("[{\"op\":\"add\",\"path\":\"/spec\",\"value\":{\"replicas\":1}}]"))
+    assertThat(
+            RequestJournal.replicasIn(
+                "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"spec\":{\"replicas\":0}}"))
+        .hasValue(0);
+    assertThat(
+            RequestJournal.replicasIn(
+                "[{\"op\":\"add\",\"path\":\"/spec\",\"value\":{\"replicas\":1}}]"))
         .hasValue(1);
     // As a real API server's audit log records a Scale to zero: Go drops the zero.
-    assertThat(RequestJournal.replicasIn("{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"spec\":{}}"))
+    assertThat(
+            RequestJournal.replicasIn(
+                "{\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\",\"spec\":{}}"))
         .hasValue(0);
     assertThat(RequestJournal.replicasIn("{\"kind\":\"Deployment\",\"spec\":{}}")).isEmpty();
     assertThat(RequestJournal.replicasIn("{\"metadata\":{\"labels\":{\"a\":\"b\"}}}")).isEmpty();
@@ -149,30 +183,53 @@ class RequestJournalTest {
 
     for (int i = 0; i < 2; i++) {
       assertThatThrownBy(networking::get)
-          .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-            assertThat(e.getCode()).isEqualTo(500);
-            assertThat(e.getStatus().getReason()).isEqualTo("InternalError");
-            assertThat(e.getStatus().getMessage()).contains("injected");
-          });
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class,
+              e -> {
+                assertThat(e.getCode()).isEqualTo(500);
+                assertThat(e.getStatus().getReason()).isEqualTo("InternalError");
+                assertThat(e.getStatus().getMessage()).contains("injected");
+              });
     }
     // The simulator's own client is never failed, so controllers keep working during a fault.
-    assertThat(sim.client("mgmt").apps().deployments().inNamespace(NS).withName("discovery").get()).isNotNull();
+    assertThat(sim.client("mgmt").apps().deployments().inNamespace(NS).withName("discovery").get())
+        .isNotNull();
     assertThat(networking.get()).isNotNull();
 
-    assertThatThrownBy(() -> client.apps().deployments().inNamespace(NS).withName("discovery")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}"))
-        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-          assertThat(e.getCode()).isEqualTo(403);
-          assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
-        });
-    assertThat(client.apps().deployments().inNamespace(NS).withName("discovery").get().getMetadata().getLabels())
+    assertThatThrownBy(
+            () ->
+                client
+                    .apps()
+                    .deployments()
+                    .inNamespace(NS)
+                    .withName("discovery")
+                    .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}"))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class,
+            e -> {
+              assertThat(e.getCode()).isEqualTo(403);
+              assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
+            });
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace(NS)
+                .withName("discovery")
+                .get()
+                .getMetadata()
+                .getLabels())
         .doesNotContainKey("x");
 
     assertThat(faults.pending()).isZero();
     assertThat(faults.injectedCount()).isGreaterThanOrEqualTo(3);
-    assertThat(journal.matching("GET", "/deployments/networking$")).extracting(RecordedCall::responseCode)
+    assertThat(journal.matching("GET", "/deployments/networking$"))
+        .extracting(RecordedCall::responseCode)
         .containsExactly(500, 500, 200);
-    assertThat(journal.matching("PATCH", "/deployments/discovery$")).extracting(RecordedCall::responseCode)
+    assertThat(journal.matching("PATCH", "/deployments/discovery$"))
+        .extracting(RecordedCall::responseCode)
         .containsExactly(403);
   }
 
@@ -190,36 +247,64 @@ class RequestJournalTest {
   void accessReviewsAreAnsweredAllowedUnlessDeniedAndAreNotCountedAsWrites() {
     sim.authorizer("mgmt").deny("deletecollection", "discovery.mesh.gloo.solo.io", "meshes");
     try {
-      assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getAllowed()).isFalse();
+      assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getAllowed())
+          .isFalse();
       assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getReason())
           .contains("simulated RBAC");
       assertThat(review("list", "discovery.mesh.gloo.solo.io", "meshes").getAllowed()).isTrue();
-      assertThat(journal.fromClients()).hasSize(3).allSatisfy(c -> assertThat(c.isAccessReview()).isTrue());
+      assertThat(journal.fromClients())
+          .hasSize(3)
+          .allSatisfy(c -> assertThat(c.isAccessReview()).isTrue());
       assertThat(journal.mutating()).isEmpty();
     } finally {
       sim.authorizer("mgmt").allowAll();
     }
-    assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getAllowed()).isTrue();
+    assertThat(review("deletecollection", "discovery.mesh.gloo.solo.io", "meshes").getAllowed())
+        .isTrue();
   }
 
-  private SubjectAccessReviewStatus review(String verb, String group,
-      String resource) {
-    return client.authorization().v1().selfSubjectAccessReview().create(
-        new SelfSubjectAccessReviewBuilder()
-            .withNewMetadata().withGenerateName("test-").endMetadata()
-            .withNewSpec().withNewResourceAttributes().withVerb(verb).withGroup(group).withResource(resource)
-            .endResourceAttributes().endSpec().build()).getStatus();
+  private SubjectAccessReviewStatus review(String verb, String group, String resource) {
+    return client
+        .authorization()
+        .v1()
+        .selfSubjectAccessReview()
+        .create(
+            new SelfSubjectAccessReviewBuilder()
+                .withNewMetadata()
+                .withGenerateName("test-")
+                .endMetadata()
+                .withNewSpec()
+                .withNewResourceAttributes()
+                .withVerb(verb)
+                .withGroup(group)
+                .withResource(resource)
+                .endResourceAttributes()
+                .endSpec()
+                .build())
+        .getStatus();
   }
 
   private static Deployment sample() {
     return new DeploymentBuilder()
-        .withNewMetadata().withName("sample").withNamespace(NS).endMetadata()
+        .withNewMetadata()
+        .withName("sample")
+        .withNamespace(NS)
+        .endMetadata()
         .withNewSpec()
         .withReplicas(1)
-        .withNewSelector().addToMatchLabels("app", "sample").endSelector()
+        .withNewSelector()
+        .addToMatchLabels("app", "sample")
+        .endSelector()
         .withNewTemplate()
-        .withNewMetadata().addToLabels("app", "sample").endMetadata()
-        .withNewSpec().addNewContainer().withName("sample").withImage("example/sample:1").endContainer().endSpec()
+        .withNewMetadata()
+        .addToLabels("app", "sample")
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("sample")
+        .withImage("example/sample:1")
+        .endContainer()
+        .endSpec()
         .endTemplate()
         .endSpec()
         .build();

@@ -1,5 +1,8 @@
 package org.gloomeshupgrade.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.gloomeshupgrade.testkit.SimulatedResources.assertAccepted;
 import static org.gloomeshupgrade.testkit.SimulatedResources.list;
 
@@ -8,19 +11,11 @@ import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +23,17 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
-/** The state a simulation starts in, its kubeconfig, and the controllers every cluster runs; one shared simulation. */
+/**
+ * The state a simulation starts in, its kubeconfig, and the controllers every cluster runs; one
+ * shared simulation.
+ */
 class SimulatedGlooMeshTest {
 
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -77,7 +77,8 @@ class SimulatedGlooMeshTest {
 
   @ParameterizedTest
   @MethodSource("versions")
-  void seedsTheManagementClusterOfEveryVersionWithEstablishedCrdsAndARunningControlPlane(String version) {
+  void seedsTheManagementClusterOfEveryVersionWithEstablishedCrdsAndARunningControlPlane(
+      String version) {
     start(version);
     try {
       assertRunningControlPlane(version);
@@ -89,28 +90,39 @@ class SimulatedGlooMeshTest {
   private void assertRunningControlPlane(String version) {
     KubernetesClient mgmt = sim.client("mgmt");
 
-    List<CustomResourceDefinition> crds = mgmt.apiextensions().v1().customResourceDefinitions().list().getItems();
-    assertThat(crds).extracting(c -> c.getMetadata().getName())
-        .containsExactlyInAnyOrderElementsOf(SimulatedVersions.kinds(version).stream()
-            .map(SimulatedKind::crdName).toList());
-    assertThat(crds).allSatisfy(crd -> assertThat(crd.getStatus().getConditions())
-        .anySatisfy(c -> {
-          assertThat(c.getType()).isEqualTo("Established");
-          assertThat(c.getStatus()).isEqualTo("True");
-        }));
-    assertThat(crds.stream().anyMatch(c -> c.getSpec().getGroup().equals(SimulatedVersions.OBSERVABILITY_GROUP)))
+    List<CustomResourceDefinition> crds =
+        mgmt.apiextensions().v1().customResourceDefinitions().list().getItems();
+    assertThat(crds)
+        .extracting(c -> c.getMetadata().getName())
+        .containsExactlyInAnyOrderElementsOf(
+            SimulatedVersions.kinds(version).stream().map(SimulatedKind::crdName).toList());
+    assertThat(crds)
+        .allSatisfy(
+            crd ->
+                assertThat(crd.getStatus().getConditions())
+                    .anySatisfy(
+                        c -> {
+                          assertThat(c.getType()).isEqualTo("Established");
+                          assertThat(c.getStatus()).isEqualTo("True");
+                        }));
+    assertThat(
+            crds.stream()
+                .anyMatch(
+                    c -> c.getSpec().getGroup().equals(SimulatedVersions.OBSERVABILITY_GROUP)))
         .isEqualTo(version.equals("0.12.8"));
 
     for (String component : List.of("discovery", "networking")) {
       Deployment deployment = mgmt.apps().deployments().inNamespace(NS).withName(component).get();
       assertThat(deployment.getSpec().getReplicas()).isEqualTo(1);
-      assertThat(deployment.getSpec().getSelector().getMatchLabels()).containsEntry("app", component);
+      assertThat(deployment.getSpec().getSelector().getMatchLabels())
+          .containsEntry("app", component);
       assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
           .isEqualTo("gcr.io/gloo-mesh/" + component + ":" + version);
       assertThat(deployment.getStatus().getReplicas()).isEqualTo(1);
       assertThat(deployment.getStatus().getReadyReplicas()).isEqualTo(1);
       assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(1);
-      assertThat(deployment.getStatus().getObservedGeneration()).isEqualTo(deployment.getMetadata().getGeneration());
+      assertThat(deployment.getStatus().getObservedGeneration())
+          .isEqualTo(deployment.getMetadata().getGeneration());
       List<Pod> pods = mgmt.pods().inNamespace(NS).withLabel("app", component).list().getItems();
       assertThat(pods).hasSize(1);
       assertThat(pods.get(0).getStatus().getPhase()).isEqualTo("Running");
@@ -144,21 +156,35 @@ class SimulatedGlooMeshTest {
 
     assertThat(list(sim, mgmt, "Mesh")).hasSize(2);
     assertThat(list(sim, mgmt, "TrafficTarget")).hasSize(6);
-    assertThat(list(sim, mgmt, "Workload")).hasSize(6)
-        .allSatisfy(w -> {
-          assertThat(w.getMetadata().getNamespace()).isEqualTo(NS);
-          assertThat(w.getMetadata().getLabels()).containsEntry(GlooMeshFixtures.OWNER_LABEL, NS)
-              .containsKey(GlooMeshFixtures.CLUSTER_LABEL);
-          assertThat(ControllerSupport.status(w).get("observedGeneration")).isEqualTo(1);
-        });
-    assertThat(list(sim, mgmt, "Workload")).extracting(w -> w.getMetadata().getLabels().get(GlooMeshFixtures.CLUSTER_LABEL))
+    assertThat(list(sim, mgmt, "Workload"))
+        .hasSize(6)
+        .allSatisfy(
+            w -> {
+              assertThat(w.getMetadata().getNamespace()).isEqualTo(NS);
+              assertThat(w.getMetadata().getLabels())
+                  .containsEntry(GlooMeshFixtures.OWNER_LABEL, NS)
+                  .containsKey(GlooMeshFixtures.CLUSTER_LABEL);
+              assertThat(ControllerSupport.status(w).get("observedGeneration")).isEqualTo(1);
+            });
+    assertThat(list(sim, mgmt, "Workload"))
+        .extracting(w -> w.getMetadata().getLabels().get(GlooMeshFixtures.CLUSTER_LABEL))
         .containsOnly("cluster-1", "cluster-2");
 
-    for (String kind : List.of("TrafficPolicy", "AccessPolicy", "VirtualMesh", "FailoverService", "WasmDeployment",
-        "Settings")) {
-      assertThat(list(sim, mgmt, kind)).as(kind).isNotEmpty().allSatisfy(r -> assertAccepted(sim, r));
+    for (String kind :
+        List.of(
+            "TrafficPolicy",
+            "AccessPolicy",
+            "VirtualMesh",
+            "FailoverService",
+            "WasmDeployment",
+            "Settings")) {
+      assertThat(list(sim, mgmt, kind))
+          .as(kind)
+          .isNotEmpty()
+          .allSatisfy(r -> assertAccepted(sim, r));
     }
-    assertThat(list(sim, mgmt, "TrafficPolicy")).extracting(r -> r.getMetadata().getNamespace())
+    assertThat(list(sim, mgmt, "TrafficPolicy"))
+        .extracting(r -> r.getMetadata().getNamespace())
         .containsExactlyInAnyOrder(NS, GlooMeshFixtures.APP_NAMESPACE);
     assertThat(list(sim, mgmt, "Role")).hasSize(1);
     assertThat(list(sim, mgmt, "RoleBinding")).hasSize(1);
@@ -171,9 +197,14 @@ class SimulatedGlooMeshTest {
       assertThat(secret.getType()).isEqualTo("solo.io/kubeconfig");
       String kubeconfig = decode(secret.getData().get("kubeconfig"));
       assertThat(kubeconfig).contains(sim.serverUrl(cluster));
-      GenericKubernetesResource registered = mgmt.genericKubernetesResources(
-          "multicluster.solo.io/v1alpha1", "KubernetesCluster").inNamespace(NS).withName(cluster).get();
-      assertThat(spec(registered)).containsEntry("secretName", cluster).containsEntry("clusterDomain", "cluster.local");
+      GenericKubernetesResource registered =
+          mgmt.genericKubernetesResources("multicluster.solo.io/v1alpha1", "KubernetesCluster")
+              .inNamespace(NS)
+              .withName(cluster)
+              .get();
+      assertThat(spec(registered))
+          .containsEntry("secretName", cluster)
+          .containsEntry("clusterDomain", "cluster.local");
 
       KubernetesClient remote = sim.client(cluster);
       assertThat(remote.namespaces().withName(NS).get()).isNotNull();
@@ -198,45 +229,103 @@ class SimulatedGlooMeshTest {
   @Test
   void tokenControllerFillsServiceAccountTokenSecretsInEveryCluster() {
     KubernetesClient remote = sim.client("cluster-1");
-    remote.secrets().inNamespace(NS).resource(new SecretBuilder()
-        .withNewMetadata().withName("cluster-1-token").withNamespace(NS)
-        .addToAnnotations("kubernetes.io/service-account.name", "cluster-1").endMetadata()
-        .withType("kubernetes.io/service-account-token")
-        .build()).create();
-    remote.secrets().inNamespace(NS).resource(new SecretBuilder()
-        .withNewMetadata().withName("plain").withNamespace(NS).endMetadata()
-        .withType("Opaque").addToData("x", "eA==")
-        .build()).create();
+    remote
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("cluster-1-token")
+                .withNamespace(NS)
+                .addToAnnotations("kubernetes.io/service-account.name", "cluster-1")
+                .endMetadata()
+                .withType("kubernetes.io/service-account-token")
+                .build())
+        .create();
+    remote
+        .secrets()
+        .inNamespace(NS)
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("plain")
+                .withNamespace(NS)
+                .endMetadata()
+                .withType("Opaque")
+                .addToData("x", "eA==")
+                .build())
+        .create();
 
-    await().atMost(WAIT).untilAsserted(() -> {
-      Secret secret = remote.secrets().inNamespace(NS).withName("cluster-1-token").get();
-      assertThat(secret.getData()).containsKeys("token", "ca.crt", "namespace");
-      assertThat(decode(secret.getData().get("token"))).isNotBlank();
-      assertThat(decode(secret.getData().get("ca.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
-    });
-    assertThat(remote.secrets().inNamespace(NS).withName("plain").get().getData()).containsOnlyKeys("x");
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Secret secret = remote.secrets().inNamespace(NS).withName("cluster-1-token").get();
+              assertThat(secret.getData()).containsKeys("token", "ca.crt", "namespace");
+              assertThat(decode(secret.getData().get("token"))).isNotBlank();
+              assertThat(decode(secret.getData().get("ca.crt")))
+                  .startsWith("-----BEGIN CERTIFICATE-----");
+            });
+    assertThat(remote.secrets().inNamespace(NS).withName("plain").get().getData())
+        .containsOnlyKeys("x");
   }
 
   @Test
   void crdControllerEstablishesCrdsWrittenWithoutStatus() {
     KubernetesClient remote = sim.client("cluster-2");
     SimulatedKind kind = SimulatedVersions.requireKind("0.10.10", "Workload");
-    remote.apiextensions().v1().customResourceDefinitions().resource(CrdManifests.v1Crd(kind)).create();
-    remote.apiextensions().v1beta1().customResourceDefinitions()
-        .resource(CrdManifests.v1beta1Crd(SimulatedVersions.requireKind("0.10.10", "Mesh"))).create();
+    remote
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .resource(CrdManifests.v1Crd(kind))
+        .create();
+    remote
+        .apiextensions()
+        .v1beta1()
+        .customResourceDefinitions()
+        .resource(CrdManifests.v1beta1Crd(SimulatedVersions.requireKind("0.10.10", "Mesh")))
+        .create();
 
-    await().atMost(WAIT).untilAsserted(() -> {
-      var v1 = remote.apiextensions().v1().customResourceDefinitions().withName(kind.crdName()).get();
-      assertThat(CrdController.established(v1.getStatus() == null ? null : v1.getStatus().getConditions())).isTrue();
-      var v1beta1 = remote.apiextensions().v1beta1().customResourceDefinitions()
-          .withName("meshes.discovery.mesh.gloo.solo.io").get();
-      assertThat(v1beta1.getStatus()).isNotNull();
-      assertThat(v1beta1.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getType()).isEqualTo("Established"));
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              var v1 =
+                  remote
+                      .apiextensions()
+                      .v1()
+                      .customResourceDefinitions()
+                      .withName(kind.crdName())
+                      .get();
+              assertThat(
+                      CrdController.established(
+                          v1.getStatus() == null ? null : v1.getStatus().getConditions()))
+                  .isTrue();
+              var v1beta1 =
+                  remote
+                      .apiextensions()
+                      .v1beta1()
+                      .customResourceDefinitions()
+                      .withName("meshes.discovery.mesh.gloo.solo.io")
+                      .get();
+              assertThat(v1beta1.getStatus()).isNotNull();
+              assertThat(v1beta1.getStatus().getConditions())
+                  .anySatisfy(c -> assertThat(c.getType()).isEqualTo("Established"));
+            });
     // Registered kinds can then be used by apiVersion and kind.
-    remote.genericKubernetesResources(kind.apiVersion(), "Workload").inNamespace(NS)
-        .resource(GlooMeshFixtures.discoveryResources(kind.apiVersion(), "Workload", NS, "x", 1).get(0)).create();
-    assertThat(remote.genericKubernetesResources(kind.apiVersion(), "Workload").inNamespace(NS).list().getItems())
+    remote
+        .genericKubernetesResources(kind.apiVersion(), "Workload")
+        .inNamespace(NS)
+        .resource(
+            GlooMeshFixtures.discoveryResources(kind.apiVersion(), "Workload", NS, "x", 1).get(0))
+        .create();
+    assertThat(
+            remote
+                .genericKubernetesResources(kind.apiVersion(), "Workload")
+                .inNamespace(NS)
+                .list()
+                .getItems())
         .hasSize(1);
   }
 
@@ -247,7 +336,8 @@ class SimulatedGlooMeshTest {
 
     Config current = Config.fromKubeconfig(null, text, kubeconfig.toString());
     assertThat(current.getCurrentContext().getName()).isEqualTo("mgmt");
-    assertThat(current.getContexts()).extracting(NamedContext::getName)
+    assertThat(current.getContexts())
+        .extracting(NamedContext::getName)
         .containsExactlyInAnyOrder("mgmt", "cluster-1", "cluster-2");
 
     for (String cluster : sim.clusters()) {
@@ -262,7 +352,8 @@ class SimulatedGlooMeshTest {
       assertThat(fromSimulation.getRequestRetryBackoffLimit()).isZero();
       assertThat(fromSimulation.getMasterUrl()).startsWith(sim.serverUrl(cluster));
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-        boolean managementPlane = client.apps().deployments().inNamespace(NS).withName("networking").get() != null;
+        boolean managementPlane =
+            client.apps().deployments().inNamespace(NS).withName("networking").get() != null;
         assertThat(managementPlane).as(cluster).isEqualTo(cluster.equals("mgmt"));
       }
       assertThat(sim.journal(cluster).fromClients()).isNotEmpty();
@@ -300,15 +391,15 @@ class SimulatedGlooMeshTest {
 
   @Test
   void namesUnknownClustersAndUnsupportedVersions() {
-    assertThatThrownBy(() -> sim.client("nope")).hasMessageContaining("nope").hasMessageContaining("mgmt");
+    assertThatThrownBy(() -> sim.client("nope"))
+        .hasMessageContaining("nope")
+        .hasMessageContaining("mgmt");
     assertThatThrownBy(() -> SimulatedGlooMesh.builder().glooMeshVersion("1.0.0"))
-        .hasMessageContaining("1.0.0").hasMessageContaining("0.12.8");
+        .hasMessageContaining("1.0.0")
+        .hasMessageContaining("0.12.8");
     assertThatThrownBy(() -> SimulatedGlooMesh.builder().remoteClusters("mgmt").build())
         .hasMessageContaining("mgmt");
   }
-
-
-
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> spec(GenericKubernetesResource resource) {

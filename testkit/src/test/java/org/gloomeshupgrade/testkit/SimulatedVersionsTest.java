@@ -19,6 +19,7 @@ class SimulatedVersionsTest {
   @Test
   void atLeastRefusesTextThatIsNotAVersion() {
     assertThatThrownBy(() -> SimulatedVersions.atLeast("latest", 0, 12, 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("latest");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("latest");
   }
 }

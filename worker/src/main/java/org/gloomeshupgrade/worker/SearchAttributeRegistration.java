@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure the namespace has the search attributes runs upsert. A run that upserts an attribute the namespace
- * lacks fails its workflow task on every attempt, so a worker that cannot make sure of them does not start.
+ * Makes sure the namespace has the search attributes runs upsert. A run that upserts an attribute
+ * the namespace lacks fails its workflow task on every attempt, so a worker that cannot make sure
+ * of them does not start.
  */
 public final class SearchAttributeRegistration {
   private static final Logger log = LoggerFactory.getLogger(SearchAttributeRegistration.class);
@@ -25,13 +26,23 @@ public final class SearchAttributeRegistration {
   private SearchAttributeRegistration() {}
 
   public static void ensure(WorkflowServiceStubs service, String namespace) {
-    OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
-        .setChannel(service.getRawChannel()).validateAndBuildWithDefaults());
+    OperatorServiceStubs operator =
+        OperatorServiceStubs.newServiceStubs(
+            OperatorServiceStubsOptions.newBuilder()
+                .setChannel(service.getRawChannel())
+                .validateAndBuildWithDefaults());
     Map<String, IndexedValueType> missing = new TreeMap<>(UpgradeSearchAttributes.ALL);
     try {
       try {
-        missing.keySet().removeAll(operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest
-            .newBuilder().setNamespace(namespace).build()).getCustomAttributesMap().keySet());
+        missing
+            .keySet()
+            .removeAll(
+                operator
+                    .blockingStub()
+                    .listSearchAttributes(
+                        ListSearchAttributesRequest.newBuilder().setNamespace(namespace).build())
+                    .getCustomAttributesMap()
+                    .keySet());
       } catch (StatusRuntimeException e) {
         // Temporal's Java test server can add search
         // attributes but not list them: add them all there.
@@ -40,13 +51,20 @@ public final class SearchAttributeRegistration {
         }
       }
       if (missing.isEmpty()) {
-        log.info("worker: search attributes {} present in namespace {}", UpgradeSearchAttributes.ALL.keySet(),
+        log.info(
+            "worker: search attributes {} present in namespace {}",
+            UpgradeSearchAttributes.ALL.keySet(),
             namespace);
         return;
       }
       try {
-        operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder().setNamespace(namespace)
-            .putAllSearchAttributes(missing).build());
+        operator
+            .blockingStub()
+            .addSearchAttributes(
+                AddSearchAttributesRequest.newBuilder()
+                    .setNamespace(namespace)
+                    .putAllSearchAttributes(missing)
+                    .build());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
           throw e;
@@ -54,17 +72,26 @@ public final class SearchAttributeRegistration {
       }
       log.info("worker: search attributes {} added to namespace {}", missing.keySet(), namespace);
     } catch (RuntimeException e) {
-      throw new IllegalStateException("the search attributes " + missing.keySet() + " are missing in namespace "
-          + namespace + " and could not be added (" + e.getMessage() + "). Add them with: " + createCommand(namespace,
-              missing), e);
+      throw new IllegalStateException(
+          "the search attributes "
+              + missing.keySet()
+              + " are missing in namespace "
+              + namespace
+              + " and could not be added ("
+              + e.getMessage()
+              + "). Add them with: "
+              + createCommand(namespace, missing),
+          e);
     }
   }
 
   /** The Temporal CLI command that adds them, each with its type. */
   static String createCommand(String namespace, Map<String, IndexedValueType> attributes) {
-    StringBuilder command = new StringBuilder("temporal operator search-attribute create --namespace " + namespace);
-    attributes.forEach((name, type) -> command.append(" --name ").append(name).append(" --type ")
-        .append(cliType(type)));
+    StringBuilder command =
+        new StringBuilder("temporal operator search-attribute create --namespace " + namespace);
+    attributes.forEach(
+        (name, type) ->
+            command.append(" --name ").append(name).append(" --type ").append(cliType(type)));
     return command.toString();
   }
 

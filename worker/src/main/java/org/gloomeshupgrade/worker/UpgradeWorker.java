@@ -6,16 +6,16 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.backup.BackupActivitiesImpl;
+import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflowImpl;
 import org.gloomeshupgrade.conformance.ConformanceActivitiesImpl;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivitiesImpl;
 import org.gloomeshupgrade.controlplane.HelmSignals;
-import org.gloomeshupgrade.backup.BackupActivitiesImpl;
-import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflowImpl;
 import org.gloomeshupgrade.crds.CrdActivitiesImpl;
 import org.gloomeshupgrade.deployments.DeploymentActivitiesImpl;
 import org.gloomeshupgrade.discovery.DiscoveryActivitiesImpl;
@@ -39,7 +39,10 @@ public final class UpgradeWorker implements AutoCloseable {
   private final KubernetesClients clients;
   private final String taskQueue;
 
-  private UpgradeWorker(WorkflowServiceStubs service, WorkerFactory factory, KubernetesClients clients,
+  private UpgradeWorker(
+      WorkflowServiceStubs service,
+      WorkerFactory factory,
+      KubernetesClients clients,
       String taskQueue) {
     this.service = service;
     this.factory = factory;
@@ -50,11 +53,15 @@ public final class UpgradeWorker implements AutoCloseable {
   /** Connects to Temporal and starts polling. */
   public static UpgradeWorker start(WorkerSettings settings) {
     HelmSignals.keepJvmShutdown();
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(settings.temporalAddress()).build());
-    WorkflowClient client = WorkflowClient.newInstance(service,
-        WorkflowClientOptions.newBuilder().setNamespace(settings.temporalNamespace()).build());
-    KubernetesClients clients = new KubernetesClients(settings.kubeconfig(), settings.kubeContext());
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(settings.temporalAddress()).build());
+    WorkflowClient client =
+        WorkflowClient.newInstance(
+            service,
+            WorkflowClientOptions.newBuilder().setNamespace(settings.temporalNamespace()).build());
+    KubernetesClients clients =
+        new KubernetesClients(settings.kubeconfig(), settings.kubeContext());
     try {
       SearchAttributeRegistration.ensure(service, settings.temporalNamespace());
     } catch (RuntimeException refused) {
@@ -65,24 +72,30 @@ public final class UpgradeWorker implements AutoCloseable {
     WorkerFactory factory = WorkerFactory.newInstance(client);
     register(factory, settings.taskQueue(), activities(clients, settings.backupFolder()));
     factory.start();
-    log.info("worker: polling task queue {} on {} namespace {}; kubeconfig {} (contexts {})",
-        settings.taskQueue(), settings.temporalAddress(), settings.temporalNamespace(), settings.kubeconfig(),
+    log.info(
+        "worker: polling task queue {} on {} namespace {}; kubeconfig {} (contexts {})",
+        settings.taskQueue(),
+        settings.temporalAddress(),
+        settings.temporalNamespace(),
+        settings.kubeconfig(),
         clients.contexts());
     return new UpgradeWorker(service, factory, clients, settings.taskQueue());
   }
 
   /** Registers the workflow and the real activities on a task queue of the factory. */
-  public static Worker register(WorkerFactory factory, String taskQueue, KubernetesClients clients) {
+  public static Worker register(
+      WorkerFactory factory, String taskQueue, KubernetesClients clients) {
     return register(factory, taskQueue, activities(clients));
   }
 
   /**
-   * Registers the workflow and the given activity implementations (one per activity interface), and the reading of
-   * earlier runs over the factory's own Temporal client unless one is given.
+   * Registers the workflow and the given activity implementations (one per activity interface), and
+   * the reading of earlier runs over the factory's own Temporal client unless one is given.
    */
   public static Worker register(WorkerFactory factory, String taskQueue, List<Object> activities) {
     Worker worker = factory.newWorker(taskQueue);
-    worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class, GlooMeshRestoreWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        GlooMeshUpgradeWorkflowImpl.class, GlooMeshRestoreWorkflowImpl.class);
     List<Object> all = new ArrayList<>(activities);
     if (all.stream().noneMatch(ResumeActivities.class::isInstance)) {
       all.add(new ResumeActivitiesImpl(factory.getWorkflowClient()));
@@ -96,7 +109,9 @@ public final class UpgradeWorker implements AutoCloseable {
     return activities(clients, null);
   }
 
-  /** @param backupFolder where backups are also written on the worker, or null */
+  /**
+   * @param backupFolder where backups are also written on the worker, or null
+   */
   public static List<Object> activities(KubernetesClients clients, Path backupFolder) {
     return List.of(
         new BackupActivitiesImpl(clients, backupFolder),
@@ -114,10 +129,13 @@ public final class UpgradeWorker implements AutoCloseable {
     return taskQueue;
   }
 
-  /** Stops polling, lets running activities finish within a grace period, then closes connections. */
+  /**
+   * Stops polling, lets running activities finish within a grace period, then closes connections.
+   */
   @Override
   public void close() {
-    log.info("worker: shutting down, waiting up to {}s for running tasks", SHUTDOWN_GRACE.toSeconds());
+    log.info(
+        "worker: shutting down, waiting up to {}s for running tasks", SHUTDOWN_GRACE.toSeconds());
     factory.shutdown();
     factory.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS);
     service.shutdown();

@@ -12,33 +12,51 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The standalone worker process: {@code java -jar gloo-mesh-upgrade-worker.jar}. */
-@Command(name = "gloo-mesh-upgrade-worker", mixinStandardHelpOptions = true,
-    description = "Runs the Gloo Mesh upgrade workflow and its activities. Stops gracefully on SIGTERM.")
+@Command(
+    name = "gloo-mesh-upgrade-worker",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the Gloo Mesh upgrade workflow and its activities. Stops gracefully on SIGTERM.")
 public final class WorkerMain implements Callable<Integer> {
-  @Option(names = "--temporal-address", defaultValue = "${env:TEMPORAL_ADDRESS:-127.0.0.1:7233}",
+  @Option(
+      names = "--temporal-address",
+      defaultValue = "${env:TEMPORAL_ADDRESS:-127.0.0.1:7233}",
       description = "Temporal frontend host:port (env TEMPORAL_ADDRESS; default ${DEFAULT-VALUE}).")
   String temporalAddress;
 
-  @Option(names = "--temporal-namespace", defaultValue = "${env:TEMPORAL_NAMESPACE:-default}",
+  @Option(
+      names = "--temporal-namespace",
+      defaultValue = "${env:TEMPORAL_NAMESPACE:-default}",
       description = "Temporal namespace (env TEMPORAL_NAMESPACE; default ${DEFAULT-VALUE}).")
   String temporalNamespace;
 
-  @Option(names = "--task-queue", defaultValue = "${env:GMU_TASK_QUEUE:-" + UpgradeNames.TASK_QUEUE + "}",
+  @Option(
+      names = "--task-queue",
+      defaultValue = "${env:GMU_TASK_QUEUE:-" + UpgradeNames.TASK_QUEUE + "}",
       description = "Task queue (env GMU_TASK_QUEUE; default ${DEFAULT-VALUE}).")
   String taskQueue;
 
-  @Option(names = "--kubeconfig", defaultValue = "${env:GMU_KUBECONFIG}",
-      description = "Kubeconfig with a context per cluster (env GMU_KUBECONFIG; default $KUBECONFIG or ~/.kube/config).")
+  @Option(
+      names = "--kubeconfig",
+      defaultValue = "${env:GMU_KUBECONFIG}",
+      description =
+          "Kubeconfig with a context per cluster (env GMU_KUBECONFIG; default $KUBECONFIG or ~/.kube/config).")
   Path kubeconfig;
 
-  @Option(names = "--context", defaultValue = "${env:GMU_KUBE_CONTEXT}",
-      description = "Management cluster context for requests that name none (env GMU_KUBE_CONTEXT; "
-          + "default the kubeconfig's current-context).")
+  @Option(
+      names = "--context",
+      defaultValue = "${env:GMU_KUBE_CONTEXT}",
+      description =
+          "Management cluster context for requests that name none (env GMU_KUBE_CONTEXT; "
+              + "default the kubeconfig's current-context).")
   String context;
 
-  @Option(names = "--backup-dir", defaultValue = "${env:GMU_BACKUP_DIR}",
-      description = "Folder on the worker that also keeps each run's backup (env GMU_BACKUP_DIR; default: only the"
-          + " Secrets on the management cluster).")
+  @Option(
+      names = "--backup-dir",
+      defaultValue = "${env:GMU_BACKUP_DIR}",
+      description =
+          "Folder on the worker that also keeps each run's backup (env GMU_BACKUP_DIR; default: only the"
+              + " Secrets on the management cluster).")
   Path backupDir;
 
   public static void main(String[] args) {
@@ -49,26 +67,39 @@ public final class WorkerMain implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Path config = kubeconfig != null ? kubeconfig : KubernetesClients.defaultKubeconfig();
     if (!Files.isReadable(config)) {
-      System.err.println("error: kubeconfig " + config + " is not readable: give --kubeconfig or GMU_KUBECONFIG");
+      System.err.println(
+          "error: kubeconfig " + config + " is not readable: give --kubeconfig or GMU_KUBECONFIG");
       return 2;
     }
     UpgradeWorker worker;
     try {
-      worker = UpgradeWorker.start(new WorkerSettings(temporalAddress, temporalNamespace, taskQueue, config, context,
-          backupDir));
+      worker =
+          UpgradeWorker.start(
+              new WorkerSettings(
+                  temporalAddress, temporalNamespace, taskQueue, config, context, backupDir));
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
     } catch (StatusRuntimeException e) {
-      System.err.println("error: cannot reach Temporal at " + temporalAddress + " (" + e.getStatus().getCode()
-          + "): check --temporal-address / TEMPORAL_ADDRESS and that the namespace " + temporalNamespace + " exists");
+      System.err.println(
+          "error: cannot reach Temporal at "
+              + temporalAddress
+              + " ("
+              + e.getStatus().getCode()
+              + "): check --temporal-address / TEMPORAL_ADDRESS and that the namespace "
+              + temporalNamespace
+              + " exists");
       return 3;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      worker.close();
-      stopped.countDown();
-    }, "worker-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  worker.close();
+                  stopped.countDown();
+                },
+                "worker-shutdown"));
     stopped.await();
     return 0;
   }

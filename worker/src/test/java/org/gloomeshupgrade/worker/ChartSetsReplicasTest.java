@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,9 +36,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The replica invariant when the install starts the deployments: a stand-in for {@code helm upgrade} of a chart
- * that sets {@code replicas: 1} (it applies the chart, then sets both deployments to 1, as Helm's patch would). The
- * control-plane step scales them back in the same activity, so networking never gets a pod before the approval.
+ * The replica invariant when the install starts the deployments: a stand-in for {@code helm
+ * upgrade} of a chart that sets {@code replicas: 1} (it applies the chart, then sets both
+ * deployments to 1, as Helm's patch would). The control-plane step scales them back in the same
+ * activity, so networking never gets a pod before the approval.
  */
 class ChartSetsReplicasTest {
   @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
@@ -48,16 +49,21 @@ class ChartSetsReplicasTest {
     // The simulated Deployment controller starts pods three seconds after a change:
     // the step must undo Helm's within them (seconds, so that a slow machine, or
     // Helm writing its release Secrets after the patch, cannot use them up).
-    SimulatedGlooMesh sim = simulation.simulate(
-        SimulatedUpgrade.mgmtAndCluster1().deploymentDelay(Duration.ofSeconds(3)));
-    UpgradeHarness harness = simulation.startHarness(sim.kubeconfig(), clients -> {
-      List<Object> activities = new ArrayList<>(UpgradeWorker.activities(clients));
-      activities.removeIf(a -> a instanceof ControlPlaneActivitiesImpl);
-      Map<InstallMethod, ControlPlaneInstaller> installers = new EnumMap<>(InstallMethod.class);
-      installers.put(InstallMethod.HELM, new ChartThatSetsReplicas(clients));
-      activities.add(new ControlPlaneActivitiesImpl(clients, installers));
-      return activities;
-    });
+    SimulatedGlooMesh sim =
+        simulation.simulate(
+            SimulatedUpgrade.mgmtAndCluster1().deploymentDelay(Duration.ofSeconds(3)));
+    UpgradeHarness harness =
+        simulation.startHarness(
+            sim.kubeconfig(),
+            clients -> {
+              List<Object> activities = new ArrayList<>(UpgradeWorker.activities(clients));
+              activities.removeIf(a -> a instanceof ControlPlaneActivitiesImpl);
+              Map<InstallMethod, ControlPlaneInstaller> installers =
+                  new EnumMap<>(InstallMethod.class);
+              installers.put(InstallMethod.HELM, new ChartThatSetsReplicas(clients));
+              activities.add(new ControlPlaneActivitiesImpl(clients, installers));
+              return activities;
+            });
 
     KubernetesClient mgmt = sim.client("mgmt");
     ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
@@ -65,13 +71,23 @@ class ChartSetsReplicasTest {
 
     // Helm cannot talk to the mock API server, so the agent
     // charts, which helm would install, are left out here.
-    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("installMethod", "helm")
-        .put("helmRelease", "gloo-mesh").put("agentCharts", "none"));
+    GlooMeshUpgradeWorkflow wf =
+        harness.start(
+            harness
+                .request("0.11.3")
+                .put("installMethod", "helm")
+                .put("helmRelease", "gloo-mesh")
+                .put("agentCharts", "none"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     RequestJournal journal = sim.journal("mgmt");
     long approvalAt = journal.all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
-    assertThat(wf.status().steps()).filteredOn(s -> s.step() == Step.CONTROL_PLANE).singleElement()
-        .satisfies(s -> assertThat(s.detail()).contains("scaled back to 0: [gloo-mesh/discovery, gloo-mesh/networking]"));
+    assertThat(wf.status().steps())
+        .filteredOn(s -> s.step() == Step.CONTROL_PLANE)
+        .singleElement()
+        .satisfies(
+            s ->
+                assertThat(s.detail())
+                    .contains("scaled back to 0: [gloo-mesh/discovery, gloo-mesh/networking]"));
     Instant approvedAt = Instant.now();
     wf.approve(new Approval("alice", "CHG-7", wf.status().gate()));
     UpgradeReport report = result(wf);
@@ -79,13 +95,19 @@ class ChartSetsReplicasTest {
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
     List<ReplicaChange> networking = journal.replicaChanges("networking");
-    List<ReplicaChange> beforeApproval = networking.stream().filter(c -> c.sequence() < approvalAt).toList();
-    assertThat(beforeApproval).as("the chart did set networking to 1 before the approval")
+    List<ReplicaChange> beforeApproval =
+        networking.stream().filter(c -> c.sequence() < approvalAt).toList();
+    assertThat(beforeApproval)
+        .as("the chart did set networking to 1 before the approval")
         .anyMatch(c -> c.replicas() == 1);
     for (int i = 0; i < beforeApproval.size(); i++) {
       if (beforeApproval.get(i).replicas() > 0) {
-        assertThat(i + 1).as("a scale-back follows the chart's replicas").isLessThan(beforeApproval.size());
-        assertThat(beforeApproval.get(i + 1).replicas()).as("the next change of networking").isZero();
+        assertThat(i + 1)
+            .as("a scale-back follows the chart's replicas")
+            .isLessThan(beforeApproval.size());
+        assertThat(beforeApproval.get(i + 1).replicas())
+            .as("the next change of networking")
+            .isZero();
       }
     }
     // From the run's scale-down (its first change of networking)
@@ -94,7 +116,10 @@ class ChartSetsReplicasTest {
     ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 
-  /** Applies the chart through the API, then sets both deployments to 1 replica, as Helm would for such a chart. */
+  /**
+   * Applies the chart through the API, then sets both deployments to 1 replica, as Helm would for
+   * such a chart.
+   */
   private static final class ChartThatSetsReplicas implements ControlPlaneInstaller {
     private final KubernetesClients clients;
     private final RenderedManifestInstaller chart;
@@ -113,10 +138,16 @@ class ChartSetsReplicasTest {
     public InstallOutcome upgrade(InstallSpec spec) {
       InstallOutcome applied = chart.upgrade(spec);
       for (String name : List.of(spec.discoveryDeployment(), spec.networkingDeployment())) {
-        clients.forContext(spec.context()).apps().deployments().inNamespace(spec.namespace()).withName(name)
+        clients
+            .forContext(spec.context())
+            .apps()
+            .deployments()
+            .inNamespace(spec.namespace())
+            .withName(name)
             .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":1}}");
       }
-      return new InstallOutcome(3, 4, applied.applied(), "chart installed, replicas 1", spec.namespace() + "/gloo-mesh");
+      return new InstallOutcome(
+          3, 4, applied.applied(), "chart installed, replicas 1", spec.namespace() + "/gloo-mesh");
     }
 
     @Override

@@ -53,31 +53,56 @@ final class DevServer implements AutoCloseable {
   }
 
   DevServer start() throws IOException {
-    List<String> command = new ArrayList<>(List.of(cli.toString(), "server", "start-dev", "--ip", "127.0.0.1",
-        "--port", String.valueOf(port), "--db-filename", dir.resolve("temporal.db").toString(), "--log-level", "warn"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                cli.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--db-filename",
+                dir.resolve("temporal.db").toString(),
+                "--log-level",
+                "warn"));
     if (uiPort == 0) {
       command.add("--headless");
     } else {
       command.addAll(List.of("--ui-ip", "127.0.0.1", "--ui-port", String.valueOf(uiPort)));
     }
-    server = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+    server =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .ignoreExceptions()
         .until(() -> run(0, "operator", "cluster", "health").contains("SERVING"));
     if (uiPort != 0) {
       // The UI server starts beside the frontend, not before it: wait until it answers too.
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
           .until(() -> uiAnswers());
     }
     return this;
   }
 
   private boolean uiAnswers() throws IOException, InterruptedException {
-    HttpRequest settings = HttpRequest.newBuilder(URI.create(uiUrl() + "/api/v1/settings"))
-        .timeout(Duration.ofSeconds(5)).build();
-    return HttpClient.newHttpClient().send(settings, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    HttpRequest settings =
+        HttpRequest.newBuilder(URI.create(uiUrl() + "/api/v1/settings"))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    return HttpClient.newHttpClient()
+            .send(settings, HttpResponse.BodyHandlers.discarding())
+            .statusCode()
+        == 200;
   }
-
 
   void stop() throws InterruptedException {
     server.destroy();
@@ -109,13 +134,27 @@ final class DevServer implements AutoCloseable {
     }
   }
 
-  /** The Temporal CLI that scripts/install-temporal-cli.sh installs (.ci/run passes it in GMU_TEMPORAL_CLI). */
+  /**
+   * The Temporal CLI that scripts/install-temporal-cli.sh installs (.ci/run passes it in
+   * GMU_TEMPORAL_CLI).
+   */
   private static Path installedCli() {
     String given = System.getenv("GMU_TEMPORAL_CLI");
-    Path cli = given != null && !given.isBlank() ? Path.of(given)
-        : Path.of(System.getProperty("user.home"), ".cache", "gloo-mesh-upgrade", "tools", "bin", "temporal");
-    RequiredTool.require(Files.isExecutable(cli),
-        "no Temporal CLI at " + cli + ": run scripts/install-temporal-cli.sh (.ci/run does) to run this test");
+    Path cli =
+        given != null && !given.isBlank()
+            ? Path.of(given)
+            : Path.of(
+                System.getProperty("user.home"),
+                ".cache",
+                "gloo-mesh-upgrade",
+                "tools",
+                "bin",
+                "temporal");
+    RequiredTool.require(
+        Files.isExecutable(cli),
+        "no Temporal CLI at "
+            + cli
+            + ": run scripts/install-temporal-cli.sh (.ci/run does) to run this test");
     return cli;
   }
 

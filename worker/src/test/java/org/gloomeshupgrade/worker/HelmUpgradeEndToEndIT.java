@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The default install method end to end: the control plane is a Helm release on real kube-apiservers, the request
- * names no release, and the run upgrades it with a real {@code helm upgrade} through helm-java. The chart sets
- * {@code replicas: 1}, and Helm 3's three-way merge puts that back over the 0 the run scaled to.
+ * The default install method end to end: the control plane is a Helm release on real
+ * kube-apiservers, the request names no release, and the run upgrades it with a real {@code helm
+ * upgrade} through helm-java. The chart sets {@code replicas: 1}, and Helm 3's three-way merge puts
+ * that back over the 0 the run scaled to.
  */
 class HelmUpgradeEndToEndIT {
   private static final String NS = "gloo-mesh";
@@ -41,9 +42,15 @@ class HelmUpgradeEndToEndIT {
   @BeforeEach
   void start() {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    simulation.start(SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER).installedWithHelm()
-        .managementCluster("mgmt").remoteClusters("cluster-1").glooMeshVersion("0.10.10")
-        .deploymentDelay(Duration.ofSeconds(3)).discoveryDelay(Duration.ofMillis(300)));
+    simulation.start(
+        SimulatedGlooMesh.builder()
+            .backend(ClusterBackend.API_SERVER)
+            .installedWithHelm()
+            .managementCluster("mgmt")
+            .remoteClusters("cluster-1")
+            .glooMeshVersion("0.10.10")
+            .deploymentDelay(Duration.ofSeconds(3))
+            .discoveryDelay(Duration.ofMillis(300)));
   }
 
   @Test
@@ -63,18 +70,25 @@ class HelmUpgradeEndToEndIT {
     networkingPods.close();
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(detail(waiting.steps(), Step.TOOLING)).contains("helm upgrade of release gloo-mesh/gloo-mesh at"
-        + " revision 1 (found from the Helm annotations of deployment gloo-mesh/discovery)");
-    assertThat(detail(report.steps(), Step.SCALE_DOWN)).as("the release's values are in the backup")
+    assertThat(detail(waiting.steps(), Step.TOOLING))
+        .contains(
+            "helm upgrade of release gloo-mesh/gloo-mesh at"
+                + " revision 1 (found from the Helm annotations of deployment gloo-mesh/discovery)");
+    assertThat(detail(report.steps(), Step.SCALE_DOWN))
+        .as("the release's values are in the backup")
         .contains("and the Helm values");
     assertThat(detail(report.steps(), Step.CONTROL_PLANE))
         .contains("release gloo-mesh/gloo-mesh revision 1 to 2")
         .contains("scaled back to 0: [gloo-mesh/discovery, gloo-mesh/networking]")
         .contains("to undo: helm rollback gloo-mesh 1 -n gloo-mesh");
-    assertThat(revisions(mgmt)).containsEntry(1, "superseded").containsEntry(2, "deployed").hasSize(2);
+    assertThat(revisions(mgmt))
+        .containsEntry(1, "superseded")
+        .containsEntry(2, "deployed")
+        .hasSize(2);
     for (String name : List.of("discovery", "networking")) {
       Deployment d = mgmt.apps().deployments().inNamespace(NS).withName(name).get();
-      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).endsWith(":0.11.3");
+      assertThat(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+          .endsWith(":0.11.3");
       assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     }
     // From the run's scale-down (its first change of networking)
@@ -94,12 +108,15 @@ class HelmUpgradeEndToEndIT {
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.DRY_RUN_COMPLETE);
-    assertThat(detail(report.steps(), Step.CONTROL_PLANE)).contains("helm upgrade --dry-run=server of gloo-mesh/gloo-mesh")
+    assertThat(detail(report.steps(), Step.CONTROL_PLANE))
+        .contains("helm upgrade --dry-run=server of gloo-mesh/gloo-mesh")
         .contains("Deployment gloo-mesh/networking would be updated: ")
-        .contains("replace /spec/template/spec/containers/0/image: \"gcr.io/gloo-mesh/networking:0.10.10\" ->"
-            + " \"gcr.io/gloo-mesh/networking:0.11.3\"");
+        .contains(
+            "replace /spec/template/spec/containers/0/image: \"gcr.io/gloo-mesh/networking:0.10.10\" ->"
+                + " \"gcr.io/gloo-mesh/networking:0.11.3\"");
     assertThat(revisions(mgmt)).containsOnlyKeys(1);
-    assertThat(sim.journal("mgmt").mutating()).isNotEmpty()
+    assertThat(sim.journal("mgmt").mutating())
+        .isNotEmpty()
         .allSatisfy(call -> assertThat(call.isDryRun()).as(call.toString()).isTrue());
     assertThat(sim.journal("cluster-1").mutating()).isEmpty();
     ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
@@ -111,9 +128,16 @@ class HelmUpgradeEndToEndIT {
 
   /** Revision to status, from the labels of the Secrets Helm keeps the release in. */
   private static Map<Integer, String> revisions(KubernetesClient client) {
-    return client.secrets().inNamespace(NS).withLabels(Map.of("owner", "helm", "name", "gloo-mesh")).list()
-        .getItems().stream().collect(Collectors.toMap(
-            (Secret s) -> Integer.parseInt(s.getMetadata().getLabels().get("version")),
-            (Secret s) -> s.getMetadata().getLabels().get("status")));
+    return client
+        .secrets()
+        .inNamespace(NS)
+        .withLabels(Map.of("owner", "helm", "name", "gloo-mesh"))
+        .list()
+        .getItems()
+        .stream()
+        .collect(
+            Collectors.toMap(
+                (Secret s) -> Integer.parseInt(s.getMetadata().getLabels().get("version")),
+                (Secret s) -> s.getMetadata().getLabels().get("status")));
   }
 }

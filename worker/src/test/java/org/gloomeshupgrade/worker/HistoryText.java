@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
-/** A workflow history's JSON with its payloads decoded, to search it or to clean it for a fixture. */
+/**
+ * A workflow history's JSON with its payloads decoded, to search it or to clean it for a fixture.
+ */
 final class HistoryText {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -20,16 +22,22 @@ final class HistoryText {
     return out.toString();
   }
 
-  /** The history with each payload's text rewritten (replacements applied), and worker identities hidden. */
+  /**
+   * The history with each payload's text rewritten (replacements applied), and worker identities
+   * hidden.
+   */
   static String rewritten(String historyJson, Map<String, String> replacements) throws Exception {
     JsonNode root = JSON.readTree(historyJson);
-    walk(root, (holder, field, value) -> {
-      String text = value;
-      for (Map.Entry<String, String> r : replacements.entrySet()) {
-        text = text.replace(r.getKey(), r.getValue());
-      }
-      holder.put(field, Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)));
-    });
+    walk(
+        root,
+        (holder, field, value) -> {
+          String text = value;
+          for (Map.Entry<String, String> r : replacements.entrySet()) {
+            text = text.replace(r.getKey(), r.getValue());
+          }
+          holder.put(
+              field, Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8)));
+        });
     hideIdentities(root);
     return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
   }
@@ -49,7 +57,10 @@ final class HistoryText {
     if (node instanceof ObjectNode object) {
       JsonNode data = object.get("data");
       if (data != null && data.isTextual() && object.has("metadata")) {
-        visitor.visit(object, "data", new String(Base64.getDecoder().decode(data.asText()), StandardCharsets.UTF_8));
+        visitor.visit(
+            object,
+            "data",
+            new String(Base64.getDecoder().decode(data.asText()), StandardCharsets.UTF_8));
       }
       object.forEach(child -> walk(child, visitor));
     } else if (node.isArray()) {

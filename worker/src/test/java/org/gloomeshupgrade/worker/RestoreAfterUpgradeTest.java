@@ -22,7 +22,10 @@ import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The restore workflow, as `gmu restore` starts it, puts back what an upgrade saved before its first change. */
+/**
+ * The restore workflow, as `gmu restore` starts it, puts back what an upgrade saved before its
+ * first change.
+ */
 class RestoreAfterUpgradeTest {
   @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
@@ -38,8 +41,13 @@ class RestoreAfterUpgradeTest {
     UpgradeReport rejected = result(upgrade);
     assertThat(rejected.backup()).contains("gmu-backup-");
     ConfigurationSnapshot.assertUnchanged(beforeUpgrade, ConfigurationSnapshot.capture(mgmt));
-    mgmt.genericKubernetesResources(TRAFFIC_POLICIES).inNamespace("gloo-mesh").withName("mgmt-retries").delete();
-    ConfigurationSnapshot.assertChangedExactly(beforeUpgrade, ConfigurationSnapshot.capture(mgmt),
+    mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
+        .inNamespace("gloo-mesh")
+        .withName("mgmt-retries")
+        .delete();
+    ConfigurationSnapshot.assertChangedExactly(
+        beforeUpgrade,
+        ConfigurationSnapshot.capture(mgmt),
         ExpectedChange.resourceRemoved(MGMT_RETRIES));
 
     RestoreResult restored = restore();
@@ -54,9 +62,16 @@ class RestoreAfterUpgradeTest {
   }
 
   private RestoreResult restore() {
-    GlooMeshRestoreWorkflow restore = simulation.harness().client.newWorkflowStub(GlooMeshRestoreWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(UpgradeNames.restoreWorkflowId(UpgradeHarness.ID))
-            .setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+    GlooMeshRestoreWorkflow restore =
+        simulation
+            .harness()
+            .client
+            .newWorkflowStub(
+                GlooMeshRestoreWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(UpgradeNames.restoreWorkflowId(UpgradeHarness.ID))
+                    .setTaskQueue(UpgradeNames.TASK_QUEUE)
+                    .build());
     return restore.restore(new RestoreInput("mgmt", "", UpgradeHarness.ID));
   }
 }

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Carrying on a terminated run on simulated clusters: the new run finds what the first one did still in place, does
- * not do it again, and finishes the upgrade.
+ * Carrying on a terminated run on simulated clusters: the new run finds what the first one did
+ * still in place, does not do it again, and finishes the upgrade.
  */
 class ResumeEndToEndTest {
   @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
@@ -51,41 +51,73 @@ class ResumeEndToEndTest {
     sim.journal("mgmt").clear();
 
     // Run 2 carries run 1 on, under the same workflow ID.
-    GlooMeshUpgradeWorkflow second = harness.start(harness.request("0.11.3").set("resumeFrom",
-        UpgradeHarness.JSON.createObjectNode().put("workflowId", UpgradeHarness.ID).put("runId", firstRun)));
+    GlooMeshUpgradeWorkflow second =
+        harness.start(
+            harness
+                .request("0.11.3")
+                .set(
+                    "resumeFrom",
+                    UpgradeHarness.JSON
+                        .createObjectNode()
+                        .put("workflowId", UpgradeHarness.ID)
+                        .put("runId", firstRun)));
     UpgradeStatus waiting = awaitStatus(second, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(waiting.resumedFrom()).isEqualTo(UpgradeHarness.ID + "/" + firstRun);
     second.approve(new Approval("alice", "CHG-43", waiting.gate()));
     UpgradeReport report = result(second);
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(report.summary()).contains("carrying on run " + UpgradeHarness.ID + "/" + firstRun
-        + " (not done again: steps 2, 3, 4, 5)");
-    assertThat(report.steps()).filteredOn(s -> s.step().number() >= 2 && s.step().number() <= 5)
-        .hasSize(4).allSatisfy(s -> {
-          assertThat(s.state()).isEqualTo(StepState.SUCCEEDED);
-          assertThat(s.detail()).startsWith("done by run " + UpgradeHarness.ID + "/" + firstRun + "; still holds");
-        });
-    assertThat(report.verify().overall()).as(report.verify().toString())
+    assertThat(report.summary())
+        .contains(
+            "carrying on run "
+                + UpgradeHarness.ID
+                + "/"
+                + firstRun
+                + " (not done again: steps 2, 3, 4, 5)");
+    assertThat(report.steps())
+        .filteredOn(s -> s.step().number() >= 2 && s.step().number() <= 5)
+        .hasSize(4)
+        .allSatisfy(
+            s -> {
+              assertThat(s.state()).isEqualTo(StepState.SUCCEEDED);
+              assertThat(s.detail())
+                  .startsWith(
+                      "done by run " + UpgradeHarness.ID + "/" + firstRun + "; still holds");
+            });
+    assertThat(report.verify().overall())
+        .as(report.verify().toString())
         .isEqualTo(CheckLevel.GREEN);
 
     // What run 2 sent to the management cluster: no CRD, no
     // control-plane image, no discovery delete, no scale down.
     List<RecordedCall> writes = sim.journal("mgmt").mutating();
-    assertThat(writes).noneMatch(c -> c.path().contains("/apis/apiextensions.k8s.io/"))
-        .noneMatch(c -> c.method().equals("DELETE") && c.path().contains("/apis/discovery.mesh.gloo.solo.io/"))
+    assertThat(writes)
+        .noneMatch(c -> c.path().contains("/apis/apiextensions.k8s.io/"))
+        .noneMatch(
+            c ->
+                c.method().equals("DELETE")
+                    && c.path().contains("/apis/discovery.mesh.gloo.solo.io/"))
         .noneMatch(c -> c.path().contains("gmu-backup"));
-    assertThat(sim.journal("mgmt").replicaChanges("networking")).extracting(ReplicaChange::replicas)
+    assertThat(sim.journal("mgmt").replicaChanges("networking"))
+        .extracting(ReplicaChange::replicas)
         .containsExactly(1);
-    assertThat(sim.journal("mgmt").replicaChanges("discovery")).extracting(ReplicaChange::replicas)
+    assertThat(sim.journal("mgmt").replicaChanges("discovery"))
+        .extracting(ReplicaChange::replicas)
         .containsExactly(1);
-    assertThat(writes).filteredOn(c -> c.path().contains("/deployments/")).extracting(RecordedCall::pathWithoutQuery)
+    assertThat(writes)
+        .filteredOn(c -> c.path().contains("/deployments/"))
+        .extracting(RecordedCall::pathWithoutQuery)
         .as("the two scale-ups, nothing else on the deployments")
-        .containsExactly("/apis/apps/v1/namespaces/gloo-mesh/deployments/discovery/scale",
+        .containsExactly(
+            "/apis/apps/v1/namespaces/gloo-mesh/deployments/discovery/scale",
             "/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale");
-    assertThat(writes).as("step 7's registration objects, and the two scale-ups: nothing else")
-        .allMatch(c -> c.pathWithoutQuery().endsWith("/scale") || c.pathWithoutQuery().contains("/secrets/cluster-1")
-            || c.pathWithoutQuery().contains("/kubernetesclusters"));
+    assertThat(writes)
+        .as("step 7's registration objects, and the two scale-ups: nothing else")
+        .allMatch(
+            c ->
+                c.pathWithoutQuery().endsWith("/scale")
+                    || c.pathWithoutQuery().contains("/secrets/cluster-1")
+                    || c.pathWithoutQuery().contains("/kubernetesclusters"));
     ConfigurationSnapshot.assertUnchanged(before, ConfigurationSnapshot.capture(mgmt));
   }
 }

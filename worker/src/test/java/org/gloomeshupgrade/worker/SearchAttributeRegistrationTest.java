@@ -27,7 +27,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The worker's start-up check of the search attributes, against a Temporal operator service that answers as told. */
+/**
+ * The worker's start-up check of the search attributes, against a Temporal operator service that
+ * answers as told.
+ */
 class SearchAttributeRegistrationTest {
   private final Operator operator = new Operator();
   private Server server;
@@ -50,15 +53,17 @@ class SearchAttributeRegistrationTest {
     final List<AddSearchAttributesRequest> adds = new CopyOnWriteArrayList<>();
 
     @Override
-    public void listSearchAttributes(ListSearchAttributesRequest request,
+    public void listSearchAttributes(
+        ListSearchAttributesRequest request,
         StreamObserver<ListSearchAttributesResponse> response) {
-      response.onNext(ListSearchAttributesResponse.newBuilder().putAllCustomAttributes(present).build());
+      response.onNext(
+          ListSearchAttributesResponse.newBuilder().putAllCustomAttributes(present).build());
       response.onCompleted();
     }
 
     @Override
-    public void addSearchAttributes(AddSearchAttributesRequest request,
-        StreamObserver<AddSearchAttributesResponse> response) {
+    public void addSearchAttributes(
+        AddSearchAttributesRequest request, StreamObserver<AddSearchAttributesResponse> response) {
       if (addRefusal != null) {
         response.onError(addRefusal.asRuntimeException());
         return;
@@ -70,29 +75,43 @@ class SearchAttributeRegistrationTest {
   }
 
   private String serve() throws Exception {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(operator).build().start();
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(operator)
+            .build()
+            .start();
     return "127.0.0.1:" + server.getPort();
   }
 
   private WorkflowServiceStubs connect() throws Exception {
-    service = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(serve()).build());
+    service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(serve()).build());
     return service;
   }
 
   @Test
   void onlyTheMissingAttributesAreAddedEachWithItsType() throws Exception {
-    operator.present = Map.of(
-        UpgradeSearchAttributes.TARGET_VERSION.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-        UpgradeSearchAttributes.STEP.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-        UpgradeSearchAttributes.STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    operator.present =
+        Map.of(
+            UpgradeSearchAttributes.TARGET_VERSION.getName(),
+                IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+            UpgradeSearchAttributes.STEP.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+            UpgradeSearchAttributes.STATE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
 
     SearchAttributeRegistration.ensure(connect(), "prod");
 
-    assertThat(operator.adds).singleElement().satisfies(add -> {
-      assertThat(add.getNamespace()).isEqualTo("prod");
-      assertThat(add.getSearchAttributesMap()).containsExactly(Map.entry(
-          UpgradeSearchAttributes.APPROVAL_OVERDUE.getName(), IndexedValueType.INDEXED_VALUE_TYPE_BOOL));
-    });
+    assertThat(operator.adds)
+        .singleElement()
+        .satisfies(
+            add -> {
+              assertThat(add.getNamespace()).isEqualTo("prod");
+              assertThat(add.getSearchAttributesMap())
+                  .containsExactly(
+                      Map.entry(
+                          UpgradeSearchAttributes.APPROVAL_OVERDUE.getName(),
+                          IndexedValueType.INDEXED_VALUE_TYPE_BOOL));
+            });
   }
 
   @Test
@@ -119,7 +138,10 @@ class SearchAttributeRegistrationTest {
   @Test
   void theWorkerDoesNotStartWhenTheAttributesCannotBeAdded(@TempDir Path dir) throws Exception {
     operator.addRefusal = Status.PERMISSION_DENIED.withDescription("not an admin");
-    Path kubeconfig = Files.writeString(dir.resolve("kubeconfig"), """
+    Path kubeconfig =
+        Files.writeString(
+            dir.resolve("kubeconfig"),
+            """
         apiVersion: v1
         kind: Config
         clusters: [{name: mgmt, cluster: {server: "https://127.0.0.1:1"}}]
@@ -128,8 +150,11 @@ class SearchAttributeRegistrationTest {
         current-context: mgmt
         """);
 
-    assertThatThrownBy(() -> UpgradeWorker.start(new WorkerSettings(serve(), "prod", UpgradeNames.TASK_QUEUE,
-        kubeconfig, "mgmt")))
+    assertThatThrownBy(
+            () ->
+                UpgradeWorker.start(
+                    new WorkerSettings(
+                        serve(), "prod", UpgradeNames.TASK_QUEUE, kubeconfig, "mgmt")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("missing in namespace prod and could not be added");
     assertThat(operator.adds).isEmpty();

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The worker as a ServiceAccount bound only to what deploy/rbac ships, on real API servers enforcing RBAC:
- * those permissions are enough for a whole upgrade, and each rule in them is needed by preflight.
+ * The worker as a ServiceAccount bound only to what deploy/rbac ships, on real API servers
+ * enforcing RBAC: those permissions are enough for a whole upgrade, and each rule in them is needed
+ * by preflight.
  */
 class ServiceAccountUpgradeIT {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -51,21 +52,28 @@ class ServiceAccountUpgradeIT {
 
   @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
-  /** Read as the administrator, not the worker's account, so the snapshot sees everything whatever is granted. */
+  /**
+   * Read as the administrator, not the worker's account, so the snapshot sees everything whatever
+   * is granted.
+   */
   private ConfigurationSnapshot configurationBefore;
 
   @BeforeEach
   void start() {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    SimulatedGlooMesh sim = simulation.simulate(SimulatedGlooMesh.builder().backend(ClusterBackend.API_SERVER)
-        .remoteClusters("cluster-1", "cluster-2").deploymentDelay(Duration.ofMillis(100))
-        .discoveryDelay(Duration.ofMillis(300)));
+    SimulatedGlooMesh sim =
+        simulation.simulate(
+            SimulatedGlooMesh.builder()
+                .backend(ClusterBackend.API_SERVER)
+                .remoteClusters("cluster-1", "cluster-2")
+                .deploymentDelay(Duration.ofMillis(100))
+                .discoveryDelay(Duration.ofMillis(300)));
     configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
   }
 
   private void assertConfigurationUnchanged() {
-    ConfigurationSnapshot.assertUnchanged(configurationBefore,
-        ConfigurationSnapshot.capture(simulation.sim().client("mgmt")));
+    ConfigurationSnapshot.assertUnchanged(
+        configurationBefore, ConfigurationSnapshot.capture(simulation.sim().client("mgmt")));
   }
 
   @Test
@@ -78,9 +86,16 @@ class ServiceAccountUpgradeIT {
     Path kubeconfig = sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT);
     // The identity really is limited: it may not delete a networking resource.
     try (KubernetesClient worker = clientFor(kubeconfig)) {
-      assertThatThrownBy(() -> worker.genericKubernetesResources("networking.mesh.gloo.solo.io/v1alpha2",
-          "TrafficPolicy").inNamespace("gloo-mesh").withName("mgmt-retries").delete())
-          .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+      assertThatThrownBy(
+              () ->
+                  worker
+                      .genericKubernetesResources(
+                          "networking.mesh.gloo.solo.io/v1alpha2", "TrafficPolicy")
+                      .inNamespace("gloo-mesh")
+                      .withName("mgmt-retries")
+                      .delete())
+          .isInstanceOfSatisfying(
+              KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
     }
     UpgradeHarness harness = simulation.startHarness(kubeconfig);
 
@@ -91,7 +106,8 @@ class ServiceAccountUpgradeIT {
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(report.steps()).allSatisfy(s -> assertThat(s.state()).as(s.toString()).isEqualTo(StepState.SUCCEEDED));
+    assertThat(report.steps())
+        .allSatisfy(s -> assertThat(s.state()).as(s.toString()).isEqualTo(StepState.SUCCEEDED));
     assertThat(sim.journal("mgmt").mutating()).isNotEmpty();
     assertConfigurationUnchanged();
   }
@@ -101,29 +117,37 @@ class ServiceAccountUpgradeIT {
     SimulatedGlooMesh sim = simulation.sim();
     // The shipped rule for core kinds, without services:
     // preflight's own checks pass, the chart needs them.
-    grant("mgmt", "management-cluster.yaml", rule -> {
-      if (rule.path("resources").toString().contains("\"services\"")) {
-        ArrayNode resources = YAML.createArrayNode();
-        rule.path("resources").forEach(r -> {
-          if (!r.asText().equals("services")) {
-            resources.add(r);
+    grant(
+        "mgmt",
+        "management-cluster.yaml",
+        rule -> {
+          if (rule.path("resources").toString().contains("\"services\"")) {
+            ArrayNode resources = YAML.createArrayNode();
+            rule.path("resources")
+                .forEach(
+                    r -> {
+                      if (!r.asText().equals("services")) {
+                        resources.add(r);
+                      }
+                    });
+            ((ObjectNode) rule).set("resources", resources);
           }
+          return true;
         });
-        ((ObjectNode) rule).set("resources", resources);
-      }
-      return true;
-    });
     for (String remote : sim.remoteClusters()) {
       grant(remote, "remote-cluster.yaml", rule -> true);
     }
-    UpgradeHarness harness = simulation.startHarness(sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
+    UpgradeHarness harness =
+        simulation.startHarness(sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
     assertThat(stuck.currentStep()).isEqualTo(Step.TOOLING);
-    assertThat(stuck.attention()).contains("create services in gloo-mesh on mgmt")
-        .contains("update services in gloo-mesh on mgmt").contains("Nothing was changed");
+    assertThat(stuck.attention())
+        .contains("create services in gloo-mesh on mgmt")
+        .contains("update services in gloo-mesh on mgmt")
+        .contains("Nothing was changed");
     for (String cluster : sim.clusters()) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
     }
@@ -131,20 +155,28 @@ class ServiceAccountUpgradeIT {
   }
 
   @Test
-  void withOneShippedRuleRemovedPreflightStopsNamingTheMissingPermissionBeforeAnyChange() throws IOException {
+  void withOneShippedRuleRemovedPreflightStopsNamingTheMissingPermissionBeforeAnyChange()
+      throws IOException {
     SimulatedGlooMesh sim = simulation.sim();
-    grant("mgmt", "management-cluster.yaml", rule -> !rule.path("resources").toString().contains("deployments/scale"));
+    grant(
+        "mgmt",
+        "management-cluster.yaml",
+        rule -> !rule.path("resources").toString().contains("deployments/scale"));
     for (String remote : sim.remoteClusters()) {
       grant(remote, "remote-cluster.yaml", rule -> true);
     }
-    UpgradeHarness harness = simulation.startHarness(sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
+    UpgradeHarness harness =
+        simulation.startHarness(sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
     assertThat(stuck.currentStep()).isEqualTo(Step.PREFLIGHT);
-    assertThat(stuck.attention()).contains("lacks").contains("apps/deployments/scale in gloo-mesh on mgmt")
-        .doesNotContain("cluster-1").doesNotContain("cluster-2");
+    assertThat(stuck.attention())
+        .contains("lacks")
+        .contains("apps/deployments/scale in gloo-mesh on mgmt")
+        .doesNotContain("cluster-1")
+        .doesNotContain("cluster-2");
     for (String cluster : sim.clusters()) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
     }
@@ -152,8 +184,8 @@ class ServiceAccountUpgradeIT {
   }
 
   /**
-   * Applies a shipped RBAC file, as an administrator would, keeping only the ClusterRole rules {@code keep} accepts
-   * (it may also change the rule it is given).
+   * Applies a shipped RBAC file, as an administrator would, keeping only the ClusterRole rules
+   * {@code keep} accepts (it may also change the rule it is given).
    */
   private void grant(String cluster, String file, Predicate<JsonNode> keep) throws IOException {
     KubernetesClient admin = simulation.sim().client(cluster);
@@ -167,21 +199,31 @@ class ServiceAccountUpgradeIT {
       }
       if ("ClusterRole".equals(document.path("kind").asText())) {
         ArrayNode kept = YAML.createArrayNode();
-        document.path("rules").forEach(rule -> {
-          if (keep.test(rule)) {
-            kept.add(rule);
-          }
-        });
+        document
+            .path("rules")
+            .forEach(
+                rule -> {
+                  if (keep.test(rule)) {
+                    kept.add(rule);
+                  }
+                });
         ((ObjectNode) document).set("rules", kept);
       }
-      HasMetadata resource = admin.getKubernetesSerialization().unmarshal(
-          new ByteArrayInputStream(YAML.writeValueAsBytes(document)));
+      HasMetadata resource =
+          admin
+              .getKubernetesSerialization()
+              .unmarshal(new ByteArrayInputStream(YAML.writeValueAsBytes(document)));
       admin.resource(resource).create();
     }
   }
 
   private static KubernetesClient clientFor(Path kubeconfig) throws IOException {
-    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig("mgmt",
-        Files.readString(kubeconfig, StandardCharsets.UTF_8), kubeconfig.toString())).build();
+    return new KubernetesClientBuilder()
+        .withConfig(
+            Config.fromKubeconfig(
+                "mgmt",
+                Files.readString(kubeconfig, StandardCharsets.UTF_8),
+                kubeconfig.toString()))
+        .build();
   }
 }

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The simulated clusters of one test and the {@link UpgradeHarness} over them. After each test it closes the harness,
- * then the clusters: whether the test passed or failed halfway, and also when it built only the clusters.
+ * The simulated clusters of one test and the {@link UpgradeHarness} over them. After each test it
+ * closes the harness, then the clusters: whether the test passed or failed halfway, and also when
+ * it built only the clusters.
  *
  * <pre>
  * &#64;RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
@@ -25,12 +26,16 @@ final class SimulatedUpgrade implements AfterEachCallback {
   private UpgradeHarness harness;
 
   /**
-   * mgmt and one remote, cluster-1, at Gloo Mesh 0.10.10; pods follow a deployment's change after 100 ms, discovery
-   * recreates its resources 300 ms after it is back.
+   * mgmt and one remote, cluster-1, at Gloo Mesh 0.10.10; pods follow a deployment's change after
+   * 100 ms, discovery recreates its resources 300 ms after it is back.
    */
   static SimulatedGlooMesh.Builder mgmtAndCluster1() {
-    return SimulatedGlooMesh.builder().managementCluster("mgmt").remoteClusters("cluster-1").glooMeshVersion("0.10.10")
-        .deploymentDelay(Duration.ofMillis(100)).discoveryDelay(Duration.ofMillis(300));
+    return SimulatedGlooMesh.builder()
+        .managementCluster("mgmt")
+        .remoteClusters("cluster-1")
+        .glooMeshVersion("0.10.10")
+        .deploymentDelay(Duration.ofMillis(100))
+        .discoveryDelay(Duration.ofMillis(300));
   }
 
   /** Builds the simulated clusters, and a worker over them with their own kubeconfig. */
@@ -53,16 +58,21 @@ final class SimulatedUpgrade implements AfterEachCallback {
     return startHarness(sim().kubeconfig());
   }
 
-  /** A worker whose credentials are the given kubeconfig's, e.g. a service account's with only granted permissions. */
+  /**
+   * A worker whose credentials are the given kubeconfig's, e.g. a service account's with only
+   * granted permissions.
+   */
   UpgradeHarness startHarness(Path kubeconfig) {
     return startHarness(kubeconfig, UpgradeWorker::activities);
   }
 
   /**
-   * @param activities replaces some of the real activity implementations (built over the worker's clients) with
-   *     stand-ins; see {@link UpgradeHarness#UpgradeHarness(SimulatedGlooMesh, Path, Function)}
+   * @param activities replaces some of the real activity implementations (built over the worker's
+   *     clients) with stand-ins; see {@link UpgradeHarness#UpgradeHarness(SimulatedGlooMesh, Path,
+   *     Function)}
    */
-  UpgradeHarness startHarness(Path kubeconfig, Function<KubernetesClients, List<Object>> activities) {
+  UpgradeHarness startHarness(
+      Path kubeconfig, Function<KubernetesClients, List<Object>> activities) {
     if (harness != null) {
       throw new IllegalStateException("this test has started a harness already");
     }

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.junit.jupiter.api.Test;
 
-/** What the extension closes after a test: called here by hand, as JUnit calls it after each test however it ended. */
+/**
+ * What the extension closes after a test: called here by hand, as JUnit calls it after each test
+ * however it ended.
+ */
 class SimulatedUpgradeTest {
 
   @Test
@@ -21,7 +24,9 @@ class SimulatedUpgradeTest {
     simulation.afterEach(null);
 
     assertThat(harness.env.isShutdown()).as("the harness's Temporal test environment").isTrue();
-    assertThat(Files.exists(kubeconfig)).as("the clusters' folder is deleted when they close").isFalse();
+    assertThat(Files.exists(kubeconfig))
+        .as("the clusters' folder is deleted when they close")
+        .isFalse();
     assertThatThrownBy(simulation::sim).isInstanceOf(IllegalStateException.class);
   }
 
@@ -38,7 +43,8 @@ class SimulatedUpgradeTest {
   @Test
   void aHarnessNeedsTheClustersFirstAndATestGetsOneSetOfEach() {
     SimulatedUpgrade simulation = new SimulatedUpgrade();
-    assertThatThrownBy(simulation::startHarness).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(simulation::startHarness)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no simulated clusters yet");
     simulation.simulate(SimulatedUpgrade.mgmtAndCluster1());
     try {

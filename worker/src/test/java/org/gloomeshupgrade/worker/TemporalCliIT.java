@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
-import io.temporal.common.WorkflowExecutionHistory;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
 import org.gloomeshupgrade.workflow.ReplayableHistory;
 import org.junit.jupiter.api.AfterEach;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What our users type: the Temporal CLI against its dev server (a real Temporal server with a
- * database file), the worker jar as its own process, simulated clusters; and what they live through:
- * a worker killed mid-activity, the server restarted mid-run.
+ * database file), the worker jar as its own process, simulated clusters; and what they live
+ * through: a worker killed mid-activity, the server restarted mid-run.
  */
 class TemporalCliIT {
   private static final String ID = "gloo-mesh-upgrade-mgmt";
@@ -49,12 +49,17 @@ class TemporalCliIT {
 
   /** Simulated clusters, and their Gloo Mesh configuration before any run. */
   private void simulate(Duration deploymentDelay) {
-    sim = SimulatedGlooMesh.builder().deploymentDelay(deploymentDelay).discoveryDelay(Duration.ofMillis(300)).build();
+    sim =
+        SimulatedGlooMesh.builder()
+            .deploymentDelay(deploymentDelay)
+            .discoveryDelay(Duration.ofMillis(300))
+            .build();
     configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
   }
 
   private void assertConfigurationUnchanged() {
-    ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
+    ConfigurationSnapshot.assertUnchanged(
+        configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
   }
 
   private Path workerLog() {
@@ -62,13 +67,21 @@ class TemporalCliIT {
   }
 
   private AssertionError withLogs(Throwable e) {
-    return new AssertionError(e.getMessage() + "\n--- worker log tail:\n" + DevServer.tail(workerLog())
-        + "\n--- server log tail:\n" + DevServer.tail(temporal.log()), e);
+    return new AssertionError(
+        e.getMessage()
+            + "\n--- worker log tail:\n"
+            + DevServer.tail(workerLog())
+            + "\n--- server log tail:\n"
+            + DevServer.tail(temporal.log()),
+        e);
   }
 
   private ObjectNode request() {
-    return sim.upgradeRequest("0.11.3").put("discoveryPollInterval", "200ms")
-        .put("discoverySettleWindow", "2s").put("discoveryTimeout", "60s").put("scaleTimeout", "60s");
+    return sim.upgradeRequest("0.11.3")
+        .put("discoveryPollInterval", "200ms")
+        .put("discoverySettleWindow", "2s")
+        .put("discoveryTimeout", "60s")
+        .put("scaleTimeout", "60s");
   }
 
   private void startUpgrade() throws Exception {
@@ -76,20 +89,43 @@ class TemporalCliIT {
   }
 
   private void startUpgrade(JsonNode request) throws Exception {
-    temporal.run(0, "workflow", "start", "--type", "GlooMeshUpgrade", "--task-queue", "gloo-mesh-upgrade",
-        "--workflow-id", ID, "--input", request.toString());
+    temporal.run(
+        0,
+        "workflow",
+        "start",
+        "--type",
+        "GlooMeshUpgrade",
+        "--task-queue",
+        "gloo-mesh-upgrade",
+        "--workflow-id",
+        ID,
+        "--input",
+        request.toString());
   }
 
   private JsonNode status() throws Exception {
-    JsonNode answer = JSON.readTree(temporal.run(0, "workflow", "query", "--workflow-id", ID, "--type", "status",
-        "--output", "json"));
+    JsonNode answer =
+        JSON.readTree(
+            temporal.run(
+                0,
+                "workflow",
+                "query",
+                "--workflow-id",
+                ID,
+                "--type",
+                "status",
+                "--output",
+                "json"));
     // `temporal workflow query -o json` wraps the result: {"queryResult":[{...}]}
     JsonNode result = answer.path("queryResult");
     return result.isArray() ? result.get(0) : answer;
   }
 
   private void awaitState(String state) {
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
         .until(() -> status().path("state").asText().equals(state));
   }
 
@@ -97,13 +133,24 @@ class TemporalCliIT {
 
   private String approveAndAwaitResult() throws Exception {
     // Every request numbered below this one reached the server before the approval was sent.
-    approvalAt = sim.journal("mgmt").all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
+    approvalAt =
+        sim.journal("mgmt").all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
     // The approval names the gate the status shows open,
     // as a person copying the awaited command would.
     String gate = status().path("gate").asText();
     assertThat(gate).startsWith("approval-");
-    temporal.run(0, "workflow", "signal", "--workflow-id", ID, "--name", "approve",
-        "--input", "{\"by\":\"temporal-cli\",\"reason\":\"approved from the Temporal CLI\",\"gate\":\"" + gate + "\"}");
+    temporal.run(
+        0,
+        "workflow",
+        "signal",
+        "--workflow-id",
+        ID,
+        "--name",
+        "approve",
+        "--input",
+        "{\"by\":\"temporal-cli\",\"reason\":\"approved from the Temporal CLI\",\"gate\":\""
+            + gate
+            + "\"}");
     return temporal.run(0, "workflow", "result", "--workflow-id", ID, "--output", "json");
   }
 
@@ -113,16 +160,20 @@ class TemporalCliIT {
     assertThat(changes.get(0).replicas()).isZero();
     assertThat(changes.stream().filter(c -> c.sequence() < approvalAt))
         .allSatisfy(c -> assertThat(c.replicas()).as("networking before the approval").isZero());
-    assertThat(changes.stream().filter(c -> c.sequence() >= approvalAt && c.replicas() > 0)).isNotEmpty();
+    assertThat(changes.stream().filter(c -> c.sequence() >= approvalAt && c.replicas() > 0))
+        .isNotEmpty();
   }
 
   @Test
-  void anUpgradeStartedQueriedAndApprovedWithTheTemporalCliEndsGreenAndItsShownHistoryReplays() throws Exception {
+  void anUpgradeStartedQueriedAndApprovedWithTheTemporalCliEndsGreenAndItsShownHistoryReplays()
+      throws Exception {
     simulate(Duration.ofMillis(100));
-    try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+    try (WorkerProcess worker =
+        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
       startUpgrade();
       awaitState("WAITING_FOR_APPROVAL");
-      assertThat(sim.journal("mgmt").replicaChanges("networking")).allSatisfy(c -> assertThat(c.replicas()).isZero());
+      assertThat(sim.journal("mgmt").replicaChanges("networking"))
+          .allSatisfy(c -> assertThat(c.replicas()).isZero());
 
       String result = approveAndAwaitResult();
 
@@ -136,32 +187,80 @@ class TemporalCliIT {
     }
   }
 
-  /** The payload exactly as the Temporal CLI sends {"targetVersion":"0.11.3"} (json/plain), and one it cannot take. */
+  /**
+   * The payload exactly as the Temporal CLI sends {"targetVersion":"0.11.3"} (json/plain), and one
+   * it cannot take.
+   */
   @Test
   void theCliRawMinimalPayloadStartsARunAndAnUnknownFieldEndsOneAtOnceNamingIt() throws Exception {
     simulate(Duration.ofMillis(100));
-    try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
-      temporal.run(0, "workflow", "start", "--type", "GlooMeshUpgrade", "--task-queue", "gloo-mesh-upgrade",
-          "--workflow-id", ID, "--input", "{\"targetVersion\":\"0.11.3\"}");
+    try (WorkerProcess worker =
+        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+      temporal.run(
+          0,
+          "workflow",
+          "start",
+          "--type",
+          "GlooMeshUpgrade",
+          "--task-queue",
+          "gloo-mesh-upgrade",
+          "--workflow-id",
+          ID,
+          "--input",
+          "{\"targetVersion\":\"0.11.3\"}");
       // The request alone is complete: it is read, defaults and all, and the run
       // is under way (here it stops in preflight for a person, as the default
       // CRD source, the public repository, is out of this machine's reach).
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions()
           .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION"));
       assertThat(status().path("targetVersion").asText()).isEqualTo("0.11.3");
       assertThat(status().path("managementContext").asText()).isEqualTo("mgmt");
       temporal.run(0, "workflow", "terminate", "--workflow-id", ID, "--reason", "test over");
 
       String other = ID + "-unknown-field";
-      temporal.run(0, "workflow", "start", "--type", "GlooMeshUpgrade", "--task-queue", "gloo-mesh-upgrade",
-          "--workflow-id", other, "--input", "{\"targetVersion\":\"0.11.3\",\"colour\":\"blue\"}");
-      JsonNode events = JSON.readTree(await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> temporal.run(0, "workflow", "show", "--workflow-id", other, "--output", "json"),
-              shown -> shown.contains("EVENT_TYPE_WORKFLOW_EXECUTION_FAILED"))).path("events");
-      JsonNode failed = events.get(events.size() - 1).path("workflowExecutionFailedEventAttributes").path("failure");
+      temporal.run(
+          0,
+          "workflow",
+          "start",
+          "--type",
+          "GlooMeshUpgrade",
+          "--task-queue",
+          "gloo-mesh-upgrade",
+          "--workflow-id",
+          other,
+          "--input",
+          "{\"targetVersion\":\"0.11.3\",\"colour\":\"blue\"}");
+      JsonNode events =
+          JSON.readTree(
+                  await()
+                      .atMost(Duration.ofSeconds(30))
+                      .pollInterval(Duration.ofSeconds(1))
+                      .until(
+                          () ->
+                              temporal.run(
+                                  0,
+                                  "workflow",
+                                  "show",
+                                  "--workflow-id",
+                                  other,
+                                  "--output",
+                                  "json"),
+                          shown -> shown.contains("EVENT_TYPE_WORKFLOW_EXECUTION_FAILED")))
+              .path("events");
+      JsonNode failed =
+          events
+              .get(events.size() - 1)
+              .path("workflowExecutionFailedEventAttributes")
+              .path("failure");
       assertThat(failed.path("message").asText()).contains("unknown field \"colour\"");
-      assertThat(failed.path("applicationFailureInfo").path("type").asText()).isEqualTo("InvalidRequest");
-      assertThat(events.toString()).as("no activity ran").doesNotContain("EVENT_TYPE_ACTIVITY_TASK_SCHEDULED");
+      assertThat(failed.path("applicationFailureInfo").path("type").asText())
+          .isEqualTo("InvalidRequest");
+      assertThat(events.toString())
+          .as("no activity ran")
+          .doesNotContain("EVENT_TYPE_ACTIVITY_TASK_SCHEDULED");
       for (String cluster : sim.clusters()) {
         assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
       }
@@ -177,18 +276,21 @@ class TemporalCliIT {
     try {
       WorkerProcess first = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog());
       startUpgrade();
-      await().atMost(Duration.ofSeconds(60)).until(() ->
-          !sim.journal("mgmt").replicaChanges("networking").isEmpty());
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> !sim.journal("mgmt").replicaChanges("networking").isEmpty());
       first.kill();
 
-      try (WorkerProcess second = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+      try (WorkerProcess second =
+          WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
         awaitState("WAITING_FOR_APPROVAL");
         String result = approveAndAwaitResult();
 
         assertThat(result).contains("SUCCEEDED");
         assertNetworkingStayedAtZeroUntilApproved();
         assertConfigurationUnchanged();
-        String history = temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json");
+        String history =
+            temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json");
         assertThat(history).as("the killed attempt was retried").contains("\"attempt\": 2");
       }
     } catch (AssertionError | Exception e) {
@@ -199,7 +301,8 @@ class TemporalCliIT {
   @Test
   void theServerRestartedOnTheSameDatabaseInTheMiddleOfARunCarriesOn() throws Exception {
     simulate(Duration.ofMillis(100));
-    try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+    try (WorkerProcess worker =
+        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
       startUpgrade();
       awaitState("WAITING_FOR_APPROVAL");
 
@@ -219,17 +322,26 @@ class TemporalCliIT {
   @Test
   void aResetToBeforeAFailedStepRunsItAgainOnceTheCauseIsFixedAndEndsGreen() throws Exception {
     simulate(Duration.ofMillis(100));
-    sim.faults("mgmt").failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 1000);
-    try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+    sim.faults("mgmt")
+        .failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 1000);
+    try (WorkerProcess worker =
+        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
       startUpgrade();
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-          .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION")
-              && status().path("currentStep").asText().equals("DELETE_DISCOVERY"));
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  status().path("state").asText().equals("NEEDS_ATTENTION")
+                      && status().path("currentStep").asText().equals("DELETE_DISCOVERY"));
 
       // The cause is fixed; the run goes back to the workflow task that scheduled the failed step.
       sim.faults("mgmt").clear();
-      JsonNode events = JSON.readTree(temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json"))
-          .path("events");
+      JsonNode events =
+          JSON.readTree(
+                  temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json"))
+              .path("events");
       // A reset goes to the completion of a workflow task: the last one before the failed
       // step was scheduled (the run's search-attribute upserts may stand between the two).
       long lastTaskCompleted = 0;
@@ -238,22 +350,35 @@ class TemporalCliIT {
         if (e.path("eventType").asText().equals("EVENT_TYPE_WORKFLOW_TASK_COMPLETED")) {
           lastTaskCompleted = e.path("eventId").asLong();
         }
-        if (e.path("activityTaskScheduledEventAttributes").path("activityType").path("name").asText()
+        if (e.path("activityTaskScheduledEventAttributes")
+            .path("activityType")
+            .path("name")
+            .asText()
             .equals("DeleteDiscoveryResources")) {
           resetTo = lastTaskCompleted;
           break;
         }
       }
       assertThat(resetTo).isPositive();
-      temporal.run(0, "workflow", "reset", "--workflow-id", ID, "--event-id", String.valueOf(resetTo),
-          "--reason", "RBAC fixed, run the discovery delete again");
+      temporal.run(
+          0,
+          "workflow",
+          "reset",
+          "--workflow-id",
+          ID,
+          "--event-id",
+          String.valueOf(resetTo),
+          "--reason",
+          "RBAC fixed, run the discovery delete again");
 
       awaitState("WAITING_FOR_APPROVAL");
       JsonNode afterReset = status();
       assertThat(afterReset.path("decisions")).isEmpty();
-      assertThat(sim.journal("mgmt").mutating().stream()
-          .filter(c -> c.method().equals("DELETE") && c.responseCode() == 200))
-          .as("the discovery delete ran again after the reset, and this time it was allowed").isNotEmpty();
+      assertThat(
+              sim.journal("mgmt").mutating().stream()
+                  .filter(c -> c.method().equals("DELETE") && c.responseCode() == 200))
+          .as("the discovery delete ran again after the reset, and this time it was allowed")
+          .isNotEmpty();
       String result = approveAndAwaitResult();
 
       assertThat(result).contains("SUCCEEDED");
@@ -265,26 +390,42 @@ class TemporalCliIT {
   }
 
   @Test
-  void aRunTerminatedWithTheTemporalCliIsCarriedOnByARunStartedWithResumeFromAndEndsGreen() throws Exception {
+  void aRunTerminatedWithTheTemporalCliIsCarriedOnByARunStartedWithResumeFromAndEndsGreen()
+      throws Exception {
     simulate(Duration.ofMillis(100));
-    try (WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+    try (WorkerProcess worker =
+        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
       startUpgrade();
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
           .until(() -> status().path("currentStep").asText().equals("SCALE_DOWN"));
       // Once past preflight the remote clusters answer
       // 503 to everything: step 7 stops for a person.
       sim.remoteClusters().forEach(c -> sim.faults(c).failNext("*", ".*", 503, 1_000_000));
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-          .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION")
-              && status().path("currentStep").asText().equals("REREGISTER"));
-      temporal.run(0, "workflow", "terminate", "--workflow-id", ID, "--reason", "remote API servers down");
-      JsonNode described = JSON.readTree(temporal.run(0, "workflow", "describe", "--workflow-id", ID,
-          "--output", "json"));
-      String firstRun = described.path("workflowExecutionInfo").path("execution").path("runId").asText();
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  status().path("state").asText().equals("NEEDS_ATTENTION")
+                      && status().path("currentStep").asText().equals("REREGISTER"));
+      temporal.run(
+          0, "workflow", "terminate", "--workflow-id", ID, "--reason", "remote API servers down");
+      JsonNode described =
+          JSON.readTree(
+              temporal.run(0, "workflow", "describe", "--workflow-id", ID, "--output", "json"));
+      String firstRun =
+          described.path("workflowExecutionInfo").path("execution").path("runId").asText();
       assertThat(firstRun).isNotBlank();
-      assertThat(described.toString()).as("the resume point, kept in the terminated run's memo").contains("resumePoint");
-      String terminatedHistory = temporal.run(0, "workflow", "show", "--workflow-id", ID, "--run-id", firstRun,
-          "--output", "json");
+      assertThat(described.toString())
+          .as("the resume point, kept in the terminated run's memo")
+          .contains("resumePoint");
+      String terminatedHistory =
+          temporal.run(
+              0, "workflow", "show", "--workflow-id", ID, "--run-id", firstRun, "--output", "json");
 
       sim.remoteClusters().forEach(c -> sim.faults(c).clear());
       sim.journal("mgmt").clear();
@@ -295,17 +436,25 @@ class TemporalCliIT {
       assertThat(status().path("resumedFrom").asText()).isEqualTo(ID + "/" + firstRun);
       String result = approveAndAwaitResult();
 
-      assertThat(result).contains("SUCCEEDED").contains("carrying on run " + ID + "/" + firstRun
-          + " (not done again: steps 2, 3, 4, 5)");
+      assertThat(result)
+          .contains("SUCCEEDED")
+          .contains(
+              "carrying on run " + ID + "/" + firstRun + " (not done again: steps 2, 3, 4, 5)");
       assertThat(sim.journal("mgmt").mutating())
           .as("no CRD, discovery delete or scale-down by the run that carried the first one on")
           .noneMatch(c -> c.path().contains("/apis/apiextensions.k8s.io/"))
-          .noneMatch(c -> c.method().equals("DELETE") && c.path().contains("/apis/discovery.mesh.gloo.solo.io/"));
-      assertThat(sim.journal("mgmt").replicaChanges("networking")).allSatisfy(c -> assertThat(c.replicas()).isEqualTo(1));
-      WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(WorkflowExecutionHistory.fromJson(
-          terminatedHistory)), GlooMeshUpgradeWorkflowImpl.class);
-      WorkflowReplayer.replayWorkflowExecution(temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output",
-          "json"), GlooMeshUpgradeWorkflowImpl.class);
+          .noneMatch(
+              c ->
+                  c.method().equals("DELETE")
+                      && c.path().contains("/apis/discovery.mesh.gloo.solo.io/"));
+      assertThat(sim.journal("mgmt").replicaChanges("networking"))
+          .allSatisfy(c -> assertThat(c.replicas()).isEqualTo(1));
+      WorkflowReplayer.replayWorkflowExecution(
+          ReplayableHistory.of(WorkflowExecutionHistory.fromJson(terminatedHistory)),
+          GlooMeshUpgradeWorkflowImpl.class);
+      WorkflowReplayer.replayWorkflowExecution(
+          temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json"),
+          GlooMeshUpgradeWorkflowImpl.class);
       assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
       throw withLogs(e);

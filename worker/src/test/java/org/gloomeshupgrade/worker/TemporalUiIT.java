@@ -35,36 +35,69 @@ class TemporalUiIT {
     UiScript script = UiScript.installed("upgrade-in-the-ui.mjs");
     emptyScreenshots();
     try (DevServer temporal = new DevServer(dir).withUi().start();
-        SimulatedGlooMesh sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100))
-            .discoveryDelay(Duration.ofMillis(300)).build();
-        WorkerProcess worker = WorkerProcess.start(temporal.address(), sim.kubeconfig(), dir.resolve("worker.log"))) {
+        SimulatedGlooMesh sim =
+            SimulatedGlooMesh.builder()
+                .deploymentDelay(Duration.ofMillis(100))
+                .discoveryDelay(Duration.ofMillis(300))
+                .build();
+        WorkerProcess worker =
+            WorkerProcess.start(temporal.address(), sim.kubeconfig(), dir.resolve("worker.log"))) {
       ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
-      String request = sim.upgradeRequest("0.11.3").put("discoveryPollInterval", "200ms")
-          .put("discoverySettleWindow", "2s").put("discoveryTimeout", "60s").put("scaleTimeout", "60s").toString();
+      String request =
+          sim.upgradeRequest("0.11.3")
+              .put("discoveryPollInterval", "200ms")
+              .put("discoverySettleWindow", "2s")
+              .put("discoveryTimeout", "60s")
+              .put("scaleTimeout", "60s")
+              .toString();
 
-      int exit = script.run(Map.of("GMU_UI_URL", temporal.uiUrl(), "GMU_UPGRADE_INPUT", request,
-          "GMU_WORKFLOW_ID", ID, "GMU_APPROVED_BY", APPROVER, "GMU_SCREENSHOTS", SCREENSHOTS.toString()),
-          scriptLog(), Duration.ofMinutes(5));
-      System.out.println(Files.readString(scriptLog())); // each stage and its time, in the failsafe report
+      int exit =
+          script.run(
+              Map.of(
+                  "GMU_UI_URL",
+                  temporal.uiUrl(),
+                  "GMU_UPGRADE_INPUT",
+                  request,
+                  "GMU_WORKFLOW_ID",
+                  ID,
+                  "GMU_APPROVED_BY",
+                  APPROVER,
+                  "GMU_SCREENSHOTS",
+                  SCREENSHOTS.toString()),
+              scriptLog(),
+              Duration.ofMinutes(5));
+      System.out.println(
+          Files.readString(scriptLog())); // each stage and its time, in the failsafe report
 
-      assertThat(exit).as("the UI script failed (screenshots in %s)\n%s\n--- worker log tail:\n%s\n"
-          + "--- server log tail:\n%s", SCREENSHOTS, DevServer.tail(scriptLog()),
-          DevServer.tail(dir.resolve("worker.log")), DevServer.tail(temporal.log())).isZero();
+      assertThat(exit)
+          .as(
+              "the UI script failed (screenshots in %s)\n%s\n--- worker log tail:\n%s\n"
+                  + "--- server log tail:\n%s",
+              SCREENSHOTS,
+              DevServer.tail(scriptLog()),
+              DevServer.tail(dir.resolve("worker.log")),
+              DevServer.tail(temporal.log()))
+          .isZero();
       // What the UI showed is what the server holds: the run
       // the UI started, completed, approved from the UI.
-      JsonNode described = JSON.readTree(temporal.run(0, "workflow", "describe", "--workflow-id", ID,
-          "--output", "json"));
+      JsonNode described =
+          JSON.readTree(
+              temporal.run(0, "workflow", "describe", "--workflow-id", ID, "--output", "json"));
       assertThat(described.at("/workflowExecutionInfo/status").asText())
           .isEqualTo("WORKFLOW_EXECUTION_STATUS_COMPLETED");
-      assertThat(described.at("/workflowExecutionInfo/type/name").asText()).isEqualTo("GlooMeshUpgrade");
+      assertThat(described.at("/workflowExecutionInfo/type/name").asText())
+          .isEqualTo("GlooMeshUpgrade");
       assertThat(described.at("/result/outcome").asText()).isEqualTo("SUCCEEDED");
       assertThat(described.at("/result/approval/by").asText()).isEqualTo(APPROVER);
       var networking = sim.journal("mgmt").replicaChanges("networking");
-      assertThat(networking).as("networking scaled to 0, then back up").hasSizeGreaterThanOrEqualTo(2);
+      assertThat(networking)
+          .as("networking scaled to 0, then back up")
+          .hasSizeGreaterThanOrEqualTo(2);
       assertThat(networking.get(0).replicas()).isZero();
       assertThat(networking.get(networking.size() - 1).replicas()).isPositive();
       assertThat(SCREENSHOTS.resolve("07-completed.png")).exists();
-      ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
+      ConfigurationSnapshot.assertUnchanged(
+          configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
     }
   }
 

@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 final class UiScript {
   /** Failsafe runs in the worker module; ui-tests/ is at the repository's root. */
   static final Path FOLDER = Path.of("..", "ui-tests").toAbsolutePath().normalize();
-  private static final String INSTALL = "run scripts/install-ui-test-tools.sh (.ci/run does) to run this test";
+
+  private static final String INSTALL =
+      "run scripts/install-ui-test-tools.sh (.ci/run does) to run this test";
 
   private final Path node;
   private final Path chromium;
@@ -31,10 +33,12 @@ final class UiScript {
   static UiScript installed(String name) {
     String given = System.getenv("GMU_CHROMIUM");
     Path chromium = Path.of(given != null && !given.isBlank() ? given : "/usr/bin/chromium");
-    RequiredTool.require(Files.isExecutable(chromium), "no Chromium at " + chromium + ": " + INSTALL);
+    RequiredTool.require(
+        Files.isExecutable(chromium), "no Chromium at " + chromium + ": " + INSTALL);
     Path node = onPath("node");
     RequiredTool.require(node != null, "no node on the PATH: " + INSTALL);
-    RequiredTool.require(Files.isDirectory(FOLDER.resolve("node_modules").resolve("playwright-core")),
+    RequiredTool.require(
+        Files.isDirectory(FOLDER.resolve("node_modules").resolve("playwright-core")),
         "no playwright-core in " + FOLDER.resolve("node_modules") + ": " + INSTALL);
     Path script = FOLDER.resolve(name);
     if (!Files.isRegularFile(script)) {
@@ -44,15 +48,20 @@ final class UiScript {
   }
 
   /** Runs the script with these variables added to its environment; returns its exit code. */
-  int run(Map<String, String> env, Path log, Duration timeout) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(node.toString(), script.toString()).directory(FOLDER.toFile())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+  int run(Map<String, String> env, Path log, Duration timeout)
+      throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(node.toString(), script.toString())
+            .directory(FOLDER.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().put("GMU_CHROMIUM", chromium.toString());
     builder.environment().putAll(env);
     Process process = builder.start();
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       stop(process);
-      throw new AssertionError(script.getFileName() + " still running after " + timeout + "\n" + DevServer.tail(log));
+      throw new AssertionError(
+          script.getFileName() + " still running after " + timeout + "\n" + DevServer.tail(log));
     }
     return process.exitValue();
   }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 
-/** {@link UpgradeFailuresTest} on real kube-apiservers: real validation, pruning, patches and storage. */
+/**
+ * {@link UpgradeFailuresTest} on real kube-apiservers: real validation, pruning, patches and
+ * storage.
+ */
 class UpgradeFailuresIT extends UpgradeFailuresTest {
   @Override
   ClusterBackend backend() {

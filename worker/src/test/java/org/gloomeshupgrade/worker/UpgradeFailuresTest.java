@@ -36,54 +36,82 @@ import org.gloomeshupgrade.workflow.UpgradeStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Rejections, bad input, retries and stuck steps, with the real worker against simulated clusters. */
+/**
+ * Rejections, bad input, retries and stuck steps, with the real worker against simulated clusters.
+ */
 class UpgradeFailuresTest {
   @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
   /** Gloo Mesh outside discovery before the run started: no run here may leave it changed. */
   private ConfigurationSnapshot configurationBefore;
 
-  /** What serves the simulated clusters; the *IT subclass runs the same tests on real API servers. */
+  /**
+   * What serves the simulated clusters; the *IT subclass runs the same tests on real API servers.
+   */
   ClusterBackend backend() {
     return ClusterBackend.MOCK;
   }
 
-  /** Faults and the simulated authorizer exist only on the mock; a real server has RBAC, see ServiceAccountUpgradeIT. */
+  /**
+   * Faults and the simulated authorizer exist only on the mock; a real server has RBAC, see
+   * ServiceAccountUpgradeIT.
+   */
   private void requireMock() {
-    assumeTrue(backend() == ClusterBackend.MOCK, "needs injected faults or the simulated authorizer");
+    assumeTrue(
+        backend() == ClusterBackend.MOCK, "needs injected faults or the simulated authorizer");
   }
 
   private UpgradeHarness start(Duration discoveryDelay) {
-    UpgradeHarness harness = simulation.start(SimulatedGlooMesh.builder().backend(backend()).managementCluster("mgmt")
-        .remoteClusters("cluster-1", "cluster-2").glooMeshVersion("0.10.10").deploymentDelay(Duration.ofMillis(100))
-        .discoveryDelay(discoveryDelay));
+    UpgradeHarness harness =
+        simulation.start(
+            SimulatedGlooMesh.builder()
+                .backend(backend())
+                .managementCluster("mgmt")
+                .remoteClusters("cluster-1", "cluster-2")
+                .glooMeshVersion("0.10.10")
+                .deploymentDelay(Duration.ofMillis(100))
+                .discoveryDelay(discoveryDelay));
     configurationBefore = ConfigurationSnapshot.capture(simulation.sim().client("mgmt"));
     return harness;
   }
 
   private void assertConfigurationUnchanged() {
-    ConfigurationSnapshot.assertUnchanged(configurationBefore,
-        ConfigurationSnapshot.capture(simulation.sim().client("mgmt")));
+    ConfigurationSnapshot.assertUnchanged(
+        configurationBefore, ConfigurationSnapshot.capture(simulation.sim().client("mgmt")));
   }
 
   private int networkingReplicas() {
-    return simulation.sim().client("mgmt").apps().deployments().inNamespace("gloo-mesh").withName("networking").get()
-        .getSpec().getReplicas();
+    return simulation
+        .sim()
+        .client("mgmt")
+        .apps()
+        .deployments()
+        .inNamespace("gloo-mesh")
+        .withName("networking")
+        .get()
+        .getSpec()
+        .getReplicas();
   }
 
   @Test
   void aBadRequestIsRefusedNamingTheFieldBeforeAnyMutatingRequest() {
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
-    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("discoveryTimeout", "forever")
-        .put("namespce", "gloo-mesh"));
+    GlooMeshUpgradeWorkflow wf =
+        harness.start(
+            harness
+                .request("0.11.3")
+                .put("discoveryTimeout", "forever")
+                .put("namespce", "gloo-mesh"));
 
     Throwable failure = catchThrowable(() -> result(wf));
 
     assertThat(failure).isInstanceOf(WorkflowFailedException.class);
     ApplicationFailure cause = (ApplicationFailure) failure.getCause();
     assertThat(cause.getType()).isEqualTo(FailureTypes.INVALID_REQUEST);
-    assertThat(cause.getOriginalMessage()).contains("discoveryTimeout: \"forever\"").contains("unknown field \"namespce\"");
+    assertThat(cause.getOriginalMessage())
+        .contains("discoveryTimeout: \"forever\"")
+        .contains("unknown field \"namespce\"");
     for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
     }
@@ -95,15 +123,19 @@ class UpgradeFailuresTest {
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
     for (String target : List.of("0.10.9", "1.0.4")) {
-      GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("targetVersion", target));
+      GlooMeshUpgradeWorkflow wf =
+          harness.start(harness.request("0.11.3").put("targetVersion", target));
 
       Throwable failure = catchThrowable(() -> result(wf));
 
       assertThat(failure).as(target).isInstanceOf(WorkflowFailedException.class);
       String message = ((ApplicationFailure) failure.getCause()).getOriginalMessage();
-      assertThat(message).as(target).contains(target.equals("0.10.9")
-          ? "refusing to downgrade from 0.10.10 to 0.10.9: set allowDowngrade to true"
-          : "refusing 0.10.10 to 1.0.4 in place: 0.x to 1.x");
+      assertThat(message)
+          .as(target)
+          .contains(
+              target.equals("0.10.9")
+                  ? "refusing to downgrade from 0.10.10 to 0.10.9: set allowDowngrade to true"
+                  : "refusing 0.10.10 to 1.0.4 in place: 0.x to 1.x");
       for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
         assertThat(sim.journal(cluster).mutating()).as(target + " on " + cluster).isEmpty();
       }
@@ -115,25 +147,30 @@ class UpgradeFailuresTest {
   void aTargetTheChartRepositoryLacksStopsTheRunAtToolingBeforeAnyChange() throws Exception {
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
-    HttpServer repository = HttpServer.create(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    byte[] index = ("apiVersion: v1\nentries:\n  gloo-mesh:\n  - name: gloo-mesh\n    version: 0.11.3\n"
-        + "    urls: [gloo-mesh-0.11.3.tgz]\n").getBytes(StandardCharsets.UTF_8);
-    repository.createContext("/gloo-mesh/index.yaml", exchange -> {
-      exchange.sendResponseHeaders(200, index.length);
-      exchange.getResponseBody().write(index);
-      exchange.close();
-    });
+    HttpServer repository =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] index =
+        ("apiVersion: v1\nentries:\n  gloo-mesh:\n  - name: gloo-mesh\n    version: 0.11.3\n"
+                + "    urls: [gloo-mesh-0.11.3.tgz]\n")
+            .getBytes(StandardCharsets.UTF_8);
+    repository.createContext(
+        "/gloo-mesh/index.yaml",
+        exchange -> {
+          exchange.sendResponseHeaders(200, index.length);
+          exchange.getResponseBody().write(index);
+          exchange.close();
+        });
     repository.start();
     try {
       String url = "http://127.0.0.1:" + repository.getAddress().getPort() + "/gloo-mesh";
-      GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("targetVersion", "0.11.2")
-          .put("chart", url));
+      GlooMeshUpgradeWorkflow wf =
+          harness.start(harness.request("0.11.3").put("targetVersion", "0.11.2").put("chart", url));
 
       UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
       assertThat(stuck.currentStep()).isEqualTo(Step.TOOLING);
-      assertThat(stuck.attention()).contains("chart repository " + url + " has no gloo-mesh 0.11.2 (it has [0.11.3])");
+      assertThat(stuck.attention())
+          .contains("chart repository " + url + " has no gloo-mesh 0.11.2 (it has [0.11.3])");
       for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
         assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
       }
@@ -151,14 +188,20 @@ class UpgradeFailuresTest {
 
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
 
-    assertThat(waiting.warnings()).anyMatch(w -> w.contains("skipping minor lines (0.10.10 to 0.12.8)")
-        && w.contains("changelogs"));
+    assertThat(waiting.warnings())
+        .anyMatch(
+            w ->
+                w.contains("skipping minor lines (0.10.10 to 0.12.8)") && w.contains("changelogs"));
     // By the approval the 0.12.8 chart is applied, with its own Settings object: Gloo Mesh 0.12
     // moved spec.istio to spec.discovery.istio and added spec.relay. Nothing else may change.
-    ResourceKey settings = ResourceKey.namespaced(GlooMeshGroups.SETTINGS, "Settings", "gloo-mesh", "settings");
+    ResourceKey settings =
+        ResourceKey.namespaced(GlooMeshGroups.SETTINGS, "Settings", "gloo-mesh", "settings");
     Map<String, Object> target = GlooMeshFixtures.settingsSpec("0.12.8");
-    ConfigurationSnapshot.assertChangedExactly(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")),
-        ExpectedChange.at(settings, "/spec/istio").from(GlooMeshFixtures.settingsSpec("0.10.10").get("istio"))
+    ConfigurationSnapshot.assertChangedExactly(
+        configurationBefore,
+        ConfigurationSnapshot.capture(sim.client("mgmt")),
+        ExpectedChange.at(settings, "/spec/istio")
+            .from(GlooMeshFixtures.settingsSpec("0.10.10").get("istio"))
             .removed(),
         ExpectedChange.at(settings, "/spec/discovery").added().to(target.get("discovery")),
         ExpectedChange.at(settings, "/spec/relay").added().to(target.get("relay")));
@@ -169,15 +212,18 @@ class UpgradeFailuresTest {
     requireMock();
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
-    sim.authorizer("mgmt").deny("deletecollection", "discovery.mesh.gloo.solo.io", "traffictargets");
+    sim.authorizer("mgmt")
+        .deny("deletecollection", "discovery.mesh.gloo.solo.io", "traffictargets");
     sim.authorizer("cluster-2").deny("create", "rbac.authorization.k8s.io", "clusterrolebindings");
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
     assertThat(stuck.currentStep()).isEqualTo(Step.PREFLIGHT);
-    assertThat(stuck.attention()).contains("lacks 2 permission(s)")
-        .contains("deletecollection discovery.mesh.gloo.solo.io/traffictargets in all namespaces on mgmt")
+    assertThat(stuck.attention())
+        .contains("lacks 2 permission(s)")
+        .contains(
+            "deletecollection discovery.mesh.gloo.solo.io/traffictargets in all namespaces on mgmt")
         .contains("create rbac.authorization.k8s.io/clusterrolebindings cluster-wide on cluster-2");
     for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
@@ -186,7 +232,9 @@ class UpgradeFailuresTest {
 
     sim.authorizer("mgmt").allowAll();
     sim.authorizer("cluster-2").allowAll();
-    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "ops", "RBAC granted", wf.status().gate()));
+    wf.decideNow(
+        new StepDecision(
+            Step.PREFLIGHT, Decision.RETRY, "ops", "RBAC granted", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(wf.status().warnings()).noneMatch(w -> w.contains("without an answer"));
     assertConfigurationUnchanged();
@@ -196,12 +244,14 @@ class UpgradeFailuresTest {
   void aManagementContextTheKubeconfigLacksIsRefusedAtPreflight() {
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
-    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("managementContext", "prod-mgmt"));
+    GlooMeshUpgradeWorkflow wf =
+        harness.start(harness.request("0.11.3").put("managementContext", "prod-mgmt"));
 
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
 
     assertThat(stuck.currentStep()).isEqualTo(Step.PREFLIGHT);
-    assertThat(stuck.attention()).contains("kubeconfig context \"prod-mgmt\" is not in the worker's kubeconfig");
+    assertThat(stuck.attention())
+        .contains("kubeconfig context \"prod-mgmt\" is not in the worker's kubeconfig");
     for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
       assertThat(sim.journal(cluster).fromClients()).as(cluster).isEmpty();
     }
@@ -215,13 +265,15 @@ class UpgradeFailuresTest {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
 
-    assertThat(wf.rejectNow(new Approval("bob", "outside the change window", wf.status().gate()))).contains("rejected by bob");
+    assertThat(wf.rejectNow(new Approval("bob", "outside the change window", wf.status().gate())))
+        .contains("rejected by bob");
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.REJECTED);
     assertThat(report.summary()).contains("rejected by bob (outside the change window)");
     assertThat(networkingReplicas()).isZero();
-    assertThat(sim.journal("mgmt").replicaChanges("networking")).allSatisfy(c -> assertThat(c.replicas()).isZero());
+    assertThat(sim.journal("mgmt").replicaChanges("networking"))
+        .allSatisfy(c -> assertThat(c.replicas()).isZero());
     assertConfigurationUnchanged();
   }
 
@@ -233,14 +285,22 @@ class UpgradeFailuresTest {
     sim.faults("mgmt").failNext("PATCH", ".*/deployments/networking/scale.*", 500, 2);
     sim.faults("mgmt").failNext("PUT", ".*/deployments/networking/scale.*", 500, 2);
 
-    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("requireApproval", false));
+    GlooMeshUpgradeWorkflow wf =
+        harness.start(harness.request("0.11.3").put("requireApproval", false));
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
-    List<HistoryEvent> started = harness.client.fetchHistory(UpgradeHarness.ID).getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED).toList();
-    assertThat(started.stream().mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt()).max()
-        .orElseThrow()).as("the failing scale-down was attempted three times").isEqualTo(3);
+    List<HistoryEvent> started =
+        harness.client.fetchHistory(UpgradeHarness.ID).getEvents().stream()
+            .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+            .toList();
+    assertThat(
+            started.stream()
+                .mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt())
+                .max()
+                .orElseThrow())
+        .as("the failing scale-down was attempted three times")
+        .isEqualTo(3);
     assertConfigurationUnchanged();
   }
 
@@ -249,7 +309,8 @@ class UpgradeFailuresTest {
     requireMock();
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
-    sim.faults("mgmt").failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 100);
+    sim.faults("mgmt")
+        .failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 100);
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
@@ -257,15 +318,21 @@ class UpgradeFailuresTest {
     assertThat(stuck.currentStep()).isEqualTo(Step.DELETE_DISCOVERY);
     assertThat(stuck.attention()).contains("403 Forbidden").contains("on cluster mgmt");
     assertThat(stuck.awaiting()).contains("gmu decide");
-    assertThat(harness.client.fetchHistory(UpgradeHarness.ID).getEvents().stream()
-        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
-        .mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt()).max().orElseThrow())
-        .as("a 403 is not retried").isEqualTo(1);
+    assertThat(
+            harness.client.fetchHistory(UpgradeHarness.ID).getEvents().stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+                .mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt())
+                .max()
+                .orElseThrow())
+        .as("a 403 is not retried")
+        .isEqualTo(1);
     assertThat(networkingReplicas()).isZero();
     assertConfigurationUnchanged();
 
     sim.faults("mgmt").clear();
-    wf.decideNow(new StepDecision(Step.DELETE_DISCOVERY, Decision.RETRY, "ops", "RBAC fixed", wf.status().gate()));
+    wf.decideNow(
+        new StepDecision(
+            Step.DELETE_DISCOVERY, Decision.RETRY, "ops", "RBAC fixed", wf.status().gate()));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     wf.approveNow(new Approval("ops", "go", wf.status().gate()));
     assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
@@ -275,7 +342,8 @@ class UpgradeFailuresTest {
   @Test
   void discoveryThatSettlesLateIsWaitedForWithTimers() {
     UpgradeHarness harness = start(Duration.ofSeconds(3));
-    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("requireApproval", false));
+    GlooMeshUpgradeWorkflow wf =
+        harness.start(harness.request("0.11.3").put("requireApproval", false));
 
     UpgradeReport report = result(wf);
 
@@ -290,8 +358,12 @@ class UpgradeFailuresTest {
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
     sim.pauseDiscovery(true);
-    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3").put("discoveryTimeout", "3s")
-        .put("discoverySettleWindow", "1s"));
+    GlooMeshUpgradeWorkflow wf =
+        harness.start(
+            harness
+                .request("0.11.3")
+                .put("discoveryTimeout", "3s")
+                .put("discoverySettleWindow", "1s"));
 
     UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
     Thread.sleep(1000);
@@ -301,7 +373,9 @@ class UpgradeFailuresTest {
     assertThat(wf.status().state()).isEqualTo(RunState.NEEDS_ATTENTION);
     assertThat(networkingReplicas()).isZero();
 
-    wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ABORT, "ops", "investigating discovery", wf.status().gate()));
+    wf.decideNow(
+        new StepDecision(
+            Step.DISCOVERY, Decision.ABORT, "ops", "investigating discovery", wf.status().gate()));
     Throwable failure = catchThrowable(() -> result(wf));
     assertThat(((ApplicationFailure) failure.getCause()).getType()).isEqualTo(FailureTypes.ABORTED);
     assertThat(networkingReplicas()).isZero();

@@ -21,8 +21,8 @@ import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.UpgradeNames;
-import org.gloomeshupgrade.workflow.UpgradeSearchAttributes;
 import org.gloomeshupgrade.workflow.UpgradeReport;
+import org.gloomeshupgrade.workflow.UpgradeSearchAttributes;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
 
 /**
@@ -42,23 +42,31 @@ final class UpgradeHarness implements AutoCloseable {
     this(sim, sim.kubeconfig());
   }
 
-  /** A worker whose credentials are the given kubeconfig's, e.g. a service account's with only granted permissions. */
+  /**
+   * A worker whose credentials are the given kubeconfig's, e.g. a service account's with only
+   * granted permissions.
+   */
   UpgradeHarness(SimulatedGlooMesh sim, Path kubeconfig) {
     this(sim, kubeconfig, UpgradeWorker::activities);
   }
 
   /**
-   * @param activities replaces some of the real activity implementations (built over the worker's clients) with
-   *     stand-ins, e.g. a control plane whose installer behaves like a chart that sets replicas
+   * @param activities replaces some of the real activity implementations (built over the worker's
+   *     clients) with stand-ins, e.g. a control plane whose installer behaves like a chart that
+   *     sets replicas
    */
-  UpgradeHarness(SimulatedGlooMesh sim, Path kubeconfig,
+  UpgradeHarness(
+      SimulatedGlooMesh sim,
+      Path kubeconfig,
       Function<KubernetesClients, List<Object>> activities) {
     this.sim = sim;
-    this.env = TestWorkflowEnvironment.newInstance(
-        TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+    this.env =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
     this.clients = new KubernetesClients(kubeconfig, "mgmt");
     UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
-    UpgradeWorker.register(env.getWorkerFactory(), UpgradeNames.TASK_QUEUE, activities.apply(clients));
+    UpgradeWorker.register(
+        env.getWorkerFactory(), UpgradeNames.TASK_QUEUE, activities.apply(clients));
     env.start();
     this.client = env.getWorkflowClient();
   }
@@ -74,30 +82,43 @@ final class UpgradeHarness implements AutoCloseable {
   }
 
   GlooMeshUpgradeWorkflow start(ObjectNode request) {
-    GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+    GlooMeshUpgradeWorkflow wf =
+        client.newWorkflowStub(
+            GlooMeshUpgradeWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(ID)
+                .setTaskQueue(UpgradeNames.TASK_QUEUE)
+                .build());
     WorkflowClient.start(wf::upgrade, request);
     return wf;
   }
 
   static UpgradeStatus awaitStatus(GlooMeshUpgradeWorkflow wf, Predicate<UpgradeStatus> wanted) {
     AtomicReference<UpgradeStatus> last = new AtomicReference<>();
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-        .failFast("the run ended first", () -> last.get() != null && last.get().state().finished()
-            && !wanted.test(last.get()))
-        .until(() -> {
-          last.set(wf.status());
-          return wanted.test(last.get());
-        });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .failFast(
+            "the run ended first",
+            () -> last.get() != null && last.get().state().finished() && !wanted.test(last.get()))
+        .until(
+            () -> {
+              last.set(wf.status());
+              return wanted.test(last.get());
+            });
     return last.get();
   }
 
-  /** The run's report; a run still going after three minutes fails the test with where it stands, instead of hanging it. */
+  /**
+   * The run's report; a run still going after three minutes fails the test with where it stands,
+   * instead of hanging it.
+   */
   static UpgradeReport result(GlooMeshUpgradeWorkflow wf) {
     try {
       return WorkflowStub.fromTyped(wf).getResult(3, TimeUnit.MINUTES, UpgradeReport.class);
     } catch (TimeoutException e) {
-      throw new AssertionError("the run did not end within 3 minutes; its status: " + wf.status(), e);
+      throw new AssertionError(
+          "the run did not end within 3 minutes; its status: " + wf.status(), e);
     }
   }
 

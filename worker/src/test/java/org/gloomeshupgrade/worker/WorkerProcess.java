@@ -16,9 +16,21 @@ final class WorkerProcess implements AutoCloseable {
   }
 
   static WorkerProcess start(String temporalAddress, Path kubeconfig, Path log) throws IOException {
-    return new WorkerProcess(new ProcessBuilder(List.of(javaBinary(), "-jar", JAR.toString(), "--temporal-address",
-        temporalAddress, "--kubeconfig", kubeconfig.toString(), "--context", "mgmt"))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start());
+    return new WorkerProcess(
+        new ProcessBuilder(
+                List.of(
+                    javaBinary(),
+                    "-jar",
+                    JAR.toString(),
+                    "--temporal-address",
+                    temporalAddress,
+                    "--kubeconfig",
+                    kubeconfig.toString(),
+                    "--context",
+                    "mgmt"))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start());
   }
 
   Process process() {

@@ -34,30 +34,59 @@ class WorkerProcessIT {
   void theWorkerJarRunsAnUpgradeAndShutsDownGracefullyOnSigterm() throws Exception {
     assertThat(WorkerProcess.JAR).as("built by mvn package").exists();
     Path log = Files.createTempFile("worker-process-it", ".log");
-    try (SimulatedGlooMesh sim = SimulatedGlooMesh.builder().deploymentDelay(Duration.ofMillis(100))
-        .discoveryDelay(Duration.ofMillis(300)).build();
+    try (SimulatedGlooMesh sim =
+            SimulatedGlooMesh.builder()
+                .deploymentDelay(Duration.ofMillis(100))
+                .discoveryDelay(Duration.ofMillis(300))
+                .build();
         LocalTemporalServer temporal = LocalTemporalServer.start(0)) {
       ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
-      Process worker = new ProcessBuilder(List.of(WorkerProcess.javaBinary(), "-jar", WorkerProcess.JAR.toString(),
-          "--temporal-address", temporal.address(), "--kubeconfig", sim.kubeconfig().toString(), "--context", "mgmt"))
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(
-          WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
+      Process worker =
+          new ProcessBuilder(
+                  List.of(
+                      WorkerProcess.javaBinary(),
+                      "-jar",
+                      WorkerProcess.JAR.toString(),
+                      "--temporal-address",
+                      temporal.address(),
+                      "--kubeconfig",
+                      sim.kubeconfig().toString(),
+                      "--context",
+                      "mgmt"))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      WorkflowServiceStubs service =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
       try {
-        WorkflowClient client = WorkflowClient.newInstance(service,
-            WorkflowClientOptions.newBuilder().setNamespace("default").build());
-        ObjectNode request = sim.upgradeRequest("0.11.3").put("requireApproval", false)
-            .put("discoveryPollInterval", "200ms").put("discoverySettleWindow", "2s").put("discoveryTimeout", "30s");
-        GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class, WorkflowOptions.newBuilder()
-            .setWorkflowId(UpgradeNames.workflowId("mgmt")).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+        WorkflowClient client =
+            WorkflowClient.newInstance(
+                service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
+        ObjectNode request =
+            sim.upgradeRequest("0.11.3")
+                .put("requireApproval", false)
+                .put("discoveryPollInterval", "200ms")
+                .put("discoverySettleWindow", "2s")
+                .put("discoveryTimeout", "30s");
+        GlooMeshUpgradeWorkflow wf =
+            client.newWorkflowStub(
+                GlooMeshUpgradeWorkflow.class,
+                WorkflowOptions.newBuilder()
+                    .setWorkflowId(UpgradeNames.workflowId("mgmt"))
+                    .setTaskQueue(UpgradeNames.TASK_QUEUE)
+                    .build());
         WorkflowClient.start(wf::upgrade, request);
 
-        UpgradeReport report = WorkflowStub.fromTyped(wf).getResult(120, TimeUnit.SECONDS, UpgradeReport.class);
+        UpgradeReport report =
+            WorkflowStub.fromTyped(wf).getResult(120, TimeUnit.SECONDS, UpgradeReport.class);
 
         assertThat(report.outcome()).as(Files.readString(log)).isEqualTo(RunState.SUCCEEDED);
-        assertThat(Files.readString(log)).contains("worker: polling task queue gloo-mesh-upgrade")
+        assertThat(Files.readString(log))
+            .contains("worker: polling task queue gloo-mesh-upgrade")
             .contains("scale: cluster=mgmt deployment=gloo-mesh/networking replicas 1 -> 0");
-        ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
+        ConfigurationSnapshot.assertUnchanged(
+            configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
       } finally {
         service.shutdown();
         worker.destroy();
@@ -66,9 +95,16 @@ class WorkerProcessIT {
       if (!stopped) {
         worker.destroyForcibly();
       }
-      assertThat(stopped).as("stopped within the grace period; log:%n%s", Files.readString(log)).isTrue();
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-          assertThat(Files.readString(log)).contains("worker: shutting down").contains("worker: stopped"));
+      assertThat(stopped)
+          .as("stopped within the grace period; log:%n%s", Files.readString(log))
+          .isTrue();
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(
+              () ->
+                  assertThat(Files.readString(log))
+                      .contains("worker: shutting down")
+                      .contains("worker: stopped"));
     } finally {
       Files.deleteIfExists(log);
     }

@@ -9,10 +9,17 @@ import org.gloomeshupgrade.messages.SortedCopy;
  * @param chunks how many Secrets hold it
  * @param bytes its size, compressed
  * @param helmValues whether the Helm release's values are in it
- * @param keptExisting true when a complete backup with this ID already existed and was kept as it was
+ * @param keptExisting true when a complete backup with this ID already existed and was kept as it
+ *     was
  */
-public record BackupResult(String backupId, String location, Map<String, Integer> resourcesByKind, int chunks,
-    long bytes, boolean helmValues, boolean keptExisting) {
+public record BackupResult(
+    String backupId,
+    String location,
+    Map<String, Integer> resourcesByKind,
+    int chunks,
+    long bytes,
+    boolean helmValues,
+    boolean keptExisting) {
   public BackupResult {
     resourcesByKind = resourcesByKind == null ? Map.of() : SortedCopy.of(resourcesByKind);
   }

@@ -7,7 +7,8 @@ import java.util.List;
  * @param updated resources whose spec, labels or annotations differed
  * @param unchanged how many were already as saved
  */
-public record RestoreResult(String backupId, List<String> created, List<String> updated, int unchanged) {
+public record RestoreResult(
+    String backupId, List<String> created, List<String> updated, int unchanged) {
   public RestoreResult {
     created = created == null ? List.of() : List.copyOf(created);
     updated = updated == null ? List.of() : List.copyOf(updated);

@@ -6,7 +6,8 @@ import org.gloomeshupgrade.request.InstallMethod;
 /**
  * @param chart chart repository URL, local .tgz or local chart folder
  * @param meshctlPath meshctl binary, or "" for the one on the worker's PATH
- * @param valuesFiles Helm values files on the worker, applied in order over the release's own values
+ * @param valuesFiles Helm values files on the worker, applied in order over the release's own
+ *     values
  */
 public record ControlPlaneInput(
     String context,
@@ -25,9 +26,26 @@ public record ControlPlaneInput(
   }
 
   /** Without values files. */
-  public ControlPlaneInput(String context, String namespace, InstallMethod installMethod, String release, String chart,
-      String meshctlPath, String targetVersion, String discoveryDeployment, String networkingDeployment) {
-    this(context, namespace, installMethod, release, chart, meshctlPath, targetVersion, discoveryDeployment,
-        networkingDeployment, List.of());
+  public ControlPlaneInput(
+      String context,
+      String namespace,
+      InstallMethod installMethod,
+      String release,
+      String chart,
+      String meshctlPath,
+      String targetVersion,
+      String discoveryDeployment,
+      String networkingDeployment) {
+    this(
+        context,
+        namespace,
+        installMethod,
+        release,
+        chart,
+        meshctlPath,
+        targetVersion,
+        discoveryDeployment,
+        networkingDeployment,
+        List.of());
   }
 }

@@ -8,8 +8,8 @@ import java.util.List;
  * @param applied objects created or updated, as "Kind namespace/name"
  * @param replicasReset deployments the install had scaled up and that were scaled back to 0
  * @param output trimmed output of the tool, for the person reading the history
- * @param release the Helm release as "namespace/name" ("" without one; null in histories recorded before this
- *     field existed)
+ * @param release the Helm release as "namespace/name" ("" without one; null in histories recorded
+ *     before this field existed)
  */
 public record ControlPlaneResult(
     String method,
@@ -20,12 +20,19 @@ public record ControlPlaneResult(
     String output,
     String release) {
 
-  /** The command that puts the release back as it was before the upgrade, or "" when there is none. */
+  /**
+   * The command that puts the release back as it was before the upgrade, or "" when there is none.
+   */
   public String rollbackCommand() {
     if (release == null || release.isBlank() || revisionBefore <= 0) {
       return "";
     }
     int slash = release.indexOf('/');
-    return "helm rollback " + release.substring(slash + 1) + " " + revisionBefore + " -n " + release.substring(0, slash);
+    return "helm rollback "
+        + release.substring(slash + 1)
+        + " "
+        + revisionBefore
+        + " -n "
+        + release.substring(0, slash);
   }
 }

@@ -7,8 +7,8 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface DeploymentActivities {
   /**
-   * Sets the replica count and waits: for 0, until no pod of the deployment remains; otherwise until
-   * the deployment has that many available replicas. Idempotent.
+   * Sets the replica count and waits: for 0, until no pod of the deployment remains; otherwise
+   * until the deployment has that many available replicas. Idempotent.
    */
   @ActivityMethod(name = "ScaleDeployment")
   ScaleResult scale(ScaleInput input);

@@ -5,4 +5,5 @@ package org.gloomeshupgrade.deployments;
  * @param changed false when the deployment already had the wanted replica count
  * @param waitedMillis time spent waiting for pods
  */
-public record ScaleResult(String deployment, int previousReplicas, int replicas, boolean changed, long waitedMillis) {}
+public record ScaleResult(
+    String deployment, int previousReplicas, int replicas, boolean changed, long waitedMillis) {}

@@ -10,7 +10,8 @@ public final class GlooMeshGroups {
   public static final String SETTINGS = "settings.mesh.gloo.solo.io";
   public static final String RBAC_ENTERPRISE = "rbac.enterprise.mesh.gloo.solo.io";
   public static final String MULTICLUSTER = "multicluster.solo.io";
-  public static final String OBSERVABILITY_ENTERPRISE = "observability.enterprise.mesh.gloo.solo.io";
+  public static final String OBSERVABILITY_ENTERPRISE =
+      "observability.enterprise.mesh.gloo.solo.io";
 
   /** Groups whose resources carry user configuration that an upgrade must keep. */
   public static final List<String> USER_CONFIGURATION =
@@ -21,10 +22,19 @@ public final class GlooMeshGroups {
 
   /** Every Gloo Mesh management-plane group. */
   public static final List<String> ALL =
-      List.of(DISCOVERY, NETWORKING, NETWORKING_ENTERPRISE, SETTINGS, RBAC_ENTERPRISE, MULTICLUSTER,
+      List.of(
+          DISCOVERY,
+          NETWORKING,
+          NETWORKING_ENTERPRISE,
+          SETTINGS,
+          RBAC_ENTERPRISE,
+          MULTICLUSTER,
           OBSERVABILITY_ENTERPRISE);
 
-  /** Annotation the CRD step puts on each CRD it applies, so verify can tell which version is installed. */
+  /**
+   * Annotation the CRD step puts on each CRD it applies, so verify can tell which version is
+   * installed.
+   */
   public static final String CRD_VERSION_ANNOTATION = "gloo-mesh-upgrade.io/gloo-mesh-version";
 
   private GlooMeshGroups() {}

@@ -32,7 +32,10 @@ public record PreflightReport(
     discoveryInventory = SortedCopy.ofNullable(discoveryInventory);
   }
 
-  /** The replica count steps 8 and 10 scale a deployment back up to: as before the upgrade, and at least 1. */
+  /**
+   * The replica count steps 8 and 10 scale a deployment back up to: as before the upgrade, and at
+   * least 1.
+   */
   public int replicasToScaleUp(String deployment) {
     return Math.max(1, originalReplicas.getOrDefault(deployment, 1));
   }

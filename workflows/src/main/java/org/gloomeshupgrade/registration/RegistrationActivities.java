@@ -7,9 +7,9 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface RegistrationActivities {
   /**
-   * On the remote cluster: namespace, ServiceAccount, ClusterRole, ClusterRoleBinding and token Secret.
-   * On the management cluster: the kubeconfig Secret and the KubernetesCluster. The token is read and
-   * written inside this call and never leaves it.
+   * On the remote cluster: namespace, ServiceAccount, ClusterRole, ClusterRoleBinding and token
+   * Secret. On the management cluster: the kubeconfig Secret and the KubernetesCluster. The token
+   * is read and written inside this call and never leaves it.
    */
   @ActivityMethod(name = "ReRegisterCluster")
   ReRegisterResult reRegister(ReRegisterInput input);

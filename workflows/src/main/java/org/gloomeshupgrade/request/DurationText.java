@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in Temporal and kubectl ("15s", "2m", "1h30m", "500ms")
- * or as ISO-8601 ("PT15S").
+ * Durations as people write them in Temporal and kubectl ("15s", "2m", "1h30m", "500ms") or as
+ * ISO-8601 ("PT15S").
  */
 public final class DurationText {
   private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d))+");
@@ -35,13 +35,15 @@ public final class DurationText {
     Matcher m = PART.matcher(t);
     while (m.find()) {
       long n = Long.parseLong(m.group(1));
-      total = total.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      });
+      total =
+          total.plus(
+              switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+              });
     }
     return Optional.of(total);
   }

@@ -7,7 +7,10 @@ import java.util.Optional;
 public enum InstallMethod {
   /** {@code helm upgrade} of the existing release (Helm 3, through helm-java). */
   HELM("helm"),
-  /** The chart rendered by Helm and applied through the Kubernetes API, keeping the deployments' replica counts. */
+  /**
+   * The chart rendered by Helm and applied through the Kubernetes API, keeping the deployments'
+   * replica counts.
+   */
   MANIFESTS("manifests"),
   /** {@code meshctl install --version <target>}. */
   MESHCTL("meshctl");

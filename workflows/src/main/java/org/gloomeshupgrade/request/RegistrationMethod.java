@@ -5,7 +5,10 @@ import java.util.Optional;
 
 /** How step 7 re-registers each cluster. */
 public enum RegistrationMethod {
-  /** Every object written through the Kubernetes API as an upsert, the agent charts through the Helm interface. */
+  /**
+   * Every object written through the Kubernetes API as an upsert, the agent charts through the Helm
+   * interface.
+   */
   NATIVE("native"),
   /** {@code meshctl cluster register} with the flags of the target's version line. */
   MESHCTL("meshctl");

@@ -6,9 +6,9 @@ import java.util.Map;
 import org.gloomeshupgrade.messages.SortedCopy;
 
 /**
- * A validated upgrade request. The wire form is a JSON object whose field names are these
- * component names; only {@code targetVersion} is required (see {@link RequestDefaults}).
- * Build one from JSON with {@link UpgradeRequestParser}.
+ * A validated upgrade request. The wire form is a JSON object whose field names are these component
+ * names; only {@code targetVersion} is required (see {@link RequestDefaults}). Build one from JSON
+ * with {@link UpgradeRequestParser}.
  */
 public record UpgradeRequest(
     String targetVersion,
@@ -52,7 +52,10 @@ public record UpgradeRequest(
     approvers = List.copyOf(approvers);
   }
 
-  /** Whether this run carries on an earlier run of the same upgrade ({@link #resumeFrom()} is then set). */
+  /**
+   * Whether this run carries on an earlier run of the same upgrade ({@link #resumeFrom()} is then
+   * set).
+   */
   public boolean resumes() {
     return resumeFrom != null;
   }

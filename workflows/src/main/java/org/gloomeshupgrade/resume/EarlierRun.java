@@ -17,35 +17,60 @@ import org.gloomeshupgrade.workflow.ResumePoint;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 
 /**
- * An earlier run to carry on, as Temporal describes it, for {@code gmu resume} and for the run that carries it on.
- * Read by describe and the first history event, not by a query: no worker can answer a query for a terminated run,
- * whose history the SDK does not replay.
+ * An earlier run to carry on, as Temporal describes it, for {@code gmu resume} and for the run that
+ * carries it on. Read by describe and the first history event, not by a query: no worker can answer
+ * a query for a terminated run, whose history the SDK does not replay.
  *
  * @param point what the run left in its memo for a run that carries it on; null when it kept none
  */
-public record EarlierRun(String workflowId, String runId, String workflowType, WorkflowExecutionStatus status,
+public record EarlierRun(
+    String workflowId,
+    String runId,
+    String workflowType,
+    WorkflowExecutionStatus status,
     ResumePoint point) {
 
-  /** The run, or empty when there is none; {@code runId} empty names the latest run of the workflow ID. */
+  /**
+   * The run, or empty when there is none; {@code runId} empty names the latest run of the workflow
+   * ID.
+   */
   public static Optional<EarlierRun> find(WorkflowClient client, String workflowId, String runId) {
     DescribeWorkflowExecutionResponse described;
     try {
-      described = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          DescribeWorkflowExecutionRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
-              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId)).build());
+      described =
+          client
+              .getWorkflowServiceStubs()
+              .blockingStub()
+              .describeWorkflowExecution(
+                  DescribeWorkflowExecutionRequest.newBuilder()
+                      .setNamespace(client.getOptions().getNamespace())
+                      .setExecution(
+                          WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                      .build());
     } catch (StatusRuntimeException e) {
       // A run ID that is not a UUID is an invalid argument to the server: no such run either.
-      if (e.getStatus().getCode() == Status.Code.NOT_FOUND || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND
+          || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
         return Optional.empty();
       }
       throw e;
     }
     var info = described.getWorkflowExecutionInfo();
     Payload memo = info.getMemo().getFieldsMap().get(UpgradeNames.MEMO_RESUME_POINT);
-    ResumePoint point = memo == null ? null
-        : client.getOptions().getDataConverter().fromPayload(memo, ResumePoint.class, ResumePoint.class);
-    return Optional.of(new EarlierRun(workflowId, info.getExecution().getRunId(), info.getType().getName(),
-        info.getStatus(), point));
+    ResumePoint point =
+        memo == null
+            ? null
+            : client
+                .getOptions()
+                .getDataConverter()
+                .fromPayload(memo, ResumePoint.class, ResumePoint.class);
+    return Optional.of(
+        new EarlierRun(
+            workflowId,
+            info.getExecution().getRunId(),
+            info.getType().getName(),
+            info.getStatus(),
+            point));
   }
 
   /** "workflowId/runId", as the workflow names the run it carries on. */
@@ -66,20 +91,33 @@ public record EarlierRun(String workflowId, String runId, String workflowType, W
   public ObjectNode request(WorkflowClient client) {
     JsonNode request = requestAsStarted(client);
     if (!(request instanceof ObjectNode object)) {
-      throw new IllegalStateException("run " + name() + " was not started with a JSON object as its request: "
-          + request);
+      throw new IllegalStateException(
+          "run " + name() + " was not started with a JSON object as its request: " + request);
     }
     return object;
   }
 
   /** The input of the run's first history event, whatever it is; null when it had none. */
   public JsonNode requestAsStarted(WorkflowClient client) {
-    var first = client.getWorkflowServiceStubs().blockingStub().getWorkflowExecutionHistory(
-        GetWorkflowExecutionHistoryRequest.newBuilder().setNamespace(client.getOptions().getNamespace())
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
-            .setMaximumPageSize(1).build()).getHistory().getEvents(0);
+    var first =
+        client
+            .getWorkflowServiceStubs()
+            .blockingStub()
+            .getWorkflowExecutionHistory(
+                GetWorkflowExecutionHistoryRequest.newBuilder()
+                    .setNamespace(client.getOptions().getNamespace())
+                    .setExecution(
+                        WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
+                    .setMaximumPageSize(1)
+                    .build())
+            .getHistory()
+            .getEvents(0);
     var input = first.getWorkflowExecutionStartedEventAttributes().getInput();
-    return input.getPayloadsCount() == 0 ? null
-        : client.getOptions().getDataConverter().fromPayload(input.getPayloads(0), JsonNode.class, JsonNode.class);
+    return input.getPayloadsCount() == 0
+        ? null
+        : client
+            .getOptions()
+            .getDataConverter()
+            .fromPayload(input.getPayloads(0), JsonNode.class, JsonNode.class);
   }
 }

@@ -13,9 +13,12 @@ import org.gloomeshupgrade.workflow.ResumePoint;
  * @param request the run's request, as it was started; null unless found
  * @param point what the run left; null unless it is closed
  */
-public record PreviousRun(String workflowId, String runId, Status status, JsonNode request, ResumePoint point) {
+public record PreviousRun(
+    String workflowId, String runId, Status status, JsonNode request, ResumePoint point) {
 
-  /** Temporal's status of the run, and the three ways the name can lead nowhere a run can carry on. */
+  /**
+   * Temporal's status of the run, and the three ways the name can lead nowhere a run can carry on.
+   */
   public enum Status {
     RUNNING,
     COMPLETED,
@@ -33,7 +36,10 @@ public record PreviousRun(String workflowId, String runId, Status status, JsonNo
     /** The name leads to the run that asks. */
     SELF;
 
-    /** The status by its name, as Temporal and histories write it; OTHER for one this version does not know. */
+    /**
+     * The status by its name, as Temporal and histories write it; OTHER for one this version does
+     * not know.
+     */
     @JsonCreator
     public static Status of(String name) {
       return Arrays.stream(values()).filter(s -> s.name().equals(name)).findFirst().orElse(OTHER);

@@ -7,7 +7,10 @@ import org.gloomeshupgrade.request.ResumeFrom;
 /** Reading the earlier run that a new run carries on, from Temporal. */
 @ActivityInterface
 public interface ResumeActivities {
-  /** Its status, request and (when it is closed) its resume point; never refuses: the workflow judges. */
+  /**
+   * Its status, request and (when it is closed) its resume point; never refuses: the workflow
+   * judges.
+   */
   @ActivityMethod(name = "ReadPreviousRun")
   PreviousRun readPreviousRun(ResumeFrom from);
 }

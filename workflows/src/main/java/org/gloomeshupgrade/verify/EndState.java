@@ -5,8 +5,8 @@ import java.util.Map;
 import org.gloomeshupgrade.messages.SortedCopy;
 
 /**
- * The management plane as it is, read once, for a resumed run to judge which steps of the earlier run still hold.
- * Read-only.
+ * The management plane as it is, read once, for a resumed run to judge which steps of the earlier
+ * run still hold. Read-only.
  *
  * @param replicas deployment to spec.replicas (absent: no such deployment)
  * @param available deployment to status.availableReplicas
@@ -16,8 +16,14 @@ import org.gloomeshupgrade.messages.SortedCopy;
  * @param discovery discovery kind to count
  * @param networking the networking resources' status
  */
-public record EndState(Map<String, Integer> replicas, Map<String, Integer> available, VerifyCheck crds,
-    VerifyCheck controlPlane, List<String> registeredClusters, Map<String, Integer> discovery, NetworkingStatus networking) {
+public record EndState(
+    Map<String, Integer> replicas,
+    Map<String, Integer> available,
+    VerifyCheck crds,
+    VerifyCheck controlPlane,
+    List<String> registeredClusters,
+    Map<String, Integer> discovery,
+    NetworkingStatus networking) {
 
   public EndState {
     replicas = SortedCopy.of(replicas);

@@ -10,11 +10,17 @@ public interface VerifyActivities {
   @ActivityMethod(name = "NetworkingStatus")
   NetworkingStatus networkingStatus(String context);
 
-  /** The checks {@code meshctl check} makes, done directly, plus the CRD version; with meshctl, also its verdict. */
+  /**
+   * The checks {@code meshctl check} makes, done directly, plus the CRD version; with meshctl, also
+   * its verdict.
+   */
   @ActivityMethod(name = "Verify")
   VerifyReport verify(VerifyInput input);
 
-  /** Reads what a resumed run checks the earlier run's steps against: replicas, versions, CRDs, clusters, resources. */
+  /**
+   * Reads what a resumed run checks the earlier run's steps against: replicas, versions, CRDs,
+   * clusters, resources.
+   */
   @ActivityMethod(name = "ObserveEndState")
   EndState observeEndState(EndStateInput input);
 }

@@ -8,9 +8,10 @@ import org.gloomeshupgrade.request.UpgradeRequest;
 import org.slf4j.Logger;
 
 /**
- * Step 9: networking stays at 0 until a person approves, by signal or update, or rejects. A reminder goes out when
- * the approval is overdue; past the time limit the run ends with networking still at 0. The validator refuses an
- * answer that does not fit the gate; the handlers only record one that does.
+ * Step 9: networking stays at 0 until a person approves, by signal or update, or rejects. A
+ * reminder goes out when the approval is overdue; past the time limit the run ends with networking
+ * still at 0. The validator refuses an answer that does not fit the gate; the handlers only record
+ * one that does.
  */
 final class ApprovalGate {
   private static final Logger log = Workflow.getLogger(ApprovalGate.class);
@@ -25,7 +26,12 @@ final class ApprovalGate {
   private Approval approval;
   private Approval rejection;
 
-  ApprovalGate(UpgradeRun run, GateIds gates, RunPublisher publisher, ResumePlanner resume, StepRunner steps) {
+  ApprovalGate(
+      UpgradeRun run,
+      GateIds gates,
+      RunPublisher publisher,
+      ResumePlanner resume,
+      StepRunner steps) {
     this.run = run;
     this.gates = gates;
     this.publisher = publisher;
@@ -33,7 +39,10 @@ final class ApprovalGate {
     this.steps = steps;
   }
 
-  /** True when approved: by a person, by the request's policy, or in the run carried on. False when rejected. */
+  /**
+   * True when approved: by a person, by the request's policy, or in the run carried on. False when
+   * rejected.
+   */
   boolean approve() {
     RunBook book = run.book;
     if (!run.request().requireApproval()) {
@@ -50,8 +59,9 @@ final class ApprovalGate {
     }
     if (!awaitAnswer()) {
       UpgradeRequest request = run.request();
-      String why = "nobody approved within %s: networking stays at 0 replicas; start a new run to finish the upgrade"
-          .formatted(DurationText.format(request.approvalTimeout()));
+      String why =
+          "nobody approved within %s: networking stays at 0 replicas; start a new run to finish the upgrade"
+              .formatted(DurationText.format(request.approvalTimeout()));
       book.failed(STEP, why);
       book.end(RunState.FAILED);
       throw ApplicationFailure.newNonRetryableFailure(why, FailureTypes.APPROVAL_TIMEOUT);
@@ -68,7 +78,10 @@ final class ApprovalGate {
     return true;
   }
 
-  /** Opens the gate and waits, with a reminder where the run has gate IDs; false when nobody answered in time. */
+  /**
+   * Opens the gate and waits, with a reminder where the run has gate IDs; false when nobody
+   * answered in time.
+   */
   private boolean awaitAnswer() {
     UpgradeRequest request = run.request();
     RunBook book = run.book;
@@ -83,8 +96,10 @@ final class ApprovalGate {
     if (!gate.isEmpty() && reminder.compareTo(timeout) < 0) {
       answered = Workflow.await(reminder, this::answered);
       if (!answered) {
-        String nudge = "reminder: approval awaited for %s; the run ends, networking still at 0, in %s".formatted(
-            DurationText.format(reminder), DurationText.format(timeout.minus(reminder)));
+        String nudge =
+            "reminder: approval awaited for %s; the run ends, networking still at 0, in %s"
+                .formatted(
+                    DurationText.format(reminder), DurationText.format(timeout.minus(reminder)));
         log.warn("{}: {}: {}", STEP.label(), nudge, awaited);
         publisher.approvalOverdue(true);
         book.warn(nudge);
@@ -111,10 +126,14 @@ final class ApprovalGate {
     UpgradeRequest request = run.request();
     return """
         approval to scale networking up%s%s: gmu approve --workflow-id %s%s --by <you> --reason <why>, or temporal \
-        workflow signal --workflow-id %s --name approve --input '{"by":"<you>","reason":"<why>"%s}'""".formatted(
-        gate.isEmpty() ? "" : " (gate " + gate + ")",
-        request.approvers().isEmpty() ? "" : " by one of " + request.approvers(), id,
-        gate.isEmpty() ? "" : " --gate " + gate, id, gate.isEmpty() ? "" : ",\"gate\":\"" + gate + "\"");
+        workflow signal --workflow-id %s --name approve --input '{"by":"<you>","reason":"<why>"%s}'"""
+        .formatted(
+            gate.isEmpty() ? "" : " (gate " + gate + ")",
+            request.approvers().isEmpty() ? "" : " by one of " + request.approvers(),
+            id,
+            gate.isEmpty() ? "" : " --gate " + gate,
+            id,
+            gate.isEmpty() ? "" : ",\"gate\":\"" + gate + "\"");
   }
 
   /** The approval given; null until then. */
@@ -135,7 +154,10 @@ final class ApprovalGate {
     rejection = r;
   }
 
-  /** Null when {@code a} may answer the open approval (approve it, or when not {@code approving}, reject it). */
+  /**
+   * Null when {@code a} may answer the open approval (approve it, or when not {@code approving},
+   * reject it).
+   */
   String refusal(Approval a, boolean approving) {
     if (a == null || a.by() == null || a.by().isBlank()) {
       return "\"by\" is required: who approves or rejects";

@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Who may approve, and answer the choices that count as an approval (SKIP and ACCEPT go past a failed check,
- * ROLLBACK scales networking up without the approval): someone on the approver list, when there is one, and not the
- * person who requested the upgrade unless self-approval is allowed. Pure: validators and the workflow share it.
+ * Who may approve, and answer the choices that count as an approval (SKIP and ACCEPT go past a
+ * failed check, ROLLBACK scales networking up without the approval): someone on the approver list,
+ * when there is one, and not the person who requested the upgrade unless self-approval is allowed.
+ * Pure: validators and the workflow share it.
  */
 record ApproverPolicy(List<String> approvers, String requestedBy, boolean allowSelfApproval) {
 
@@ -20,14 +21,20 @@ record ApproverPolicy(List<String> approvers, String requestedBy, boolean allowS
     if (!approvers.isEmpty() && approvers.stream().noneMatch(by::equalsIgnoreCase)) {
       return "%s is not on the approver list %s".formatted(by, approvers);
     }
-    if (approving && !allowSelfApproval && !requestedBy.isBlank() && requestedBy.equalsIgnoreCase(by)) {
+    if (approving
+        && !allowSelfApproval
+        && !requestedBy.isBlank()
+        && requestedBy.equalsIgnoreCase(by)) {
       return "%s requested this upgrade and may not %s (allowSelfApproval is false): another approver must"
           .formatted(by, what);
     }
     return null;
   }
 
-  /** Why {@code d} needs an approver; null when anyone may choose it (RETRY and ABORT leave networking at 0). */
+  /**
+   * Why {@code d} needs an approver; null when anyone may choose it (RETRY and ABORT leave
+   * networking at 0).
+   */
   static String whyApproverNeeded(Decision d) {
     return switch (d) {
       case SKIP, ACCEPT -> d + " goes past a failed check";
@@ -37,8 +44,8 @@ record ApproverPolicy(List<String> approvers, String requestedBy, boolean allowS
   }
 
   /**
-   * The choices at a gate that count as approvals, and who may make them, for the awaited text; "" when the list
-   * is open to all or no choice counts.
+   * The choices at a gate that count as approvals, and who may make them, for the awaited text; ""
+   * when the list is open to all or no choice counts.
    */
   String rule(Step step, boolean conformance, boolean rollbackOffered) {
     List<String> who = new ArrayList<>();
@@ -58,7 +65,10 @@ record ApproverPolicy(List<String> approvers, String requestedBy, boolean allowS
     List<String> choices = new ArrayList<>(pastACheck);
     List<String> why = new ArrayList<>();
     if (!pastACheck.isEmpty()) {
-      why.add(Messages.and(pastACheck) + (pastACheck.size() == 1 ? " goes" : " go") + " past a failed check");
+      why.add(
+          Messages.and(pastACheck)
+              + (pastACheck.size() == 1 ? " goes" : " go")
+              + " past a failed check");
     }
     if (rollbackOffered) {
       choices.add("ROLLBACK");
@@ -67,8 +77,11 @@ record ApproverPolicy(List<String> approvers, String requestedBy, boolean allowS
     if (who.isEmpty() || choices.isEmpty()) {
       return "";
     }
-    return ". %s %s (%s): %s".formatted(Messages.and(choices),
-        choices.size() == 1 ? "counts as an approval" : "count as approvals", String.join("; ", why),
-        String.join(", ", who));
+    return ". %s %s (%s): %s"
+        .formatted(
+            Messages.and(choices),
+            choices.size() == 1 ? "counts as an approval" : "count as approvals",
+            String.join("; ", why),
+            String.join(", ", who));
   }
 }

@@ -1,9 +1,9 @@
 package org.gloomeshupgrade.workflow;
 
 /**
- * The workflow's guarded changes: each is a {@code Workflow.getVersion} change ID with its newest version. A run
- * recorded before a change replays without it. docs/design.md keeps the register: what each guards and the recorded
- * history that proves it.
+ * The workflow's guarded changes: each is a {@code Workflow.getVersion} change ID with its newest
+ * version. A run recorded before a change replays without it. docs/design.md keeps the register:
+ * what each guards and the recorded history that proves it.
  */
 enum Change {
   /** The dry run's server-side checks of the CRDs and the control plane. */
@@ -23,8 +23,8 @@ enum Change {
   /** Gate IDs on approvals and decisions, and the approval reminder. */
   GATES("gates", 1),
   /**
-   * SKIP, ACCEPT and ROLLBACK held to the approval rules, and an earlier run's approval and acceptances carried on
-   * only when their author may give them for this run.
+   * SKIP, ACCEPT and ROLLBACK held to the approval rules, and an earlier run's approval and
+   * acceptances carried on only when their author may give them for this run.
    */
   DECISION_APPROVERS("decision-approvers", 1),
   /** Step 7 as a window of registrationConcurrency clusters, each with its own outcome. */

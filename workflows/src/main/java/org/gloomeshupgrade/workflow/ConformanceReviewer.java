@@ -11,9 +11,10 @@ import org.gloomeshupgrade.conformance.ConformanceReport;
 import org.slf4j.Logger;
 
 /**
- * Checks the user's resources until they conform, or until a person accepts the problems found (who and why are
- * recorded), skips the check (where the step may be skipped) or aborts. After fixing the resources, a person asks for
- * a re-check with RETRY. Problems a person accepted once are not asked about again.
+ * Checks the user's resources until they conform, or until a person accepts the problems found (who
+ * and why are recorded), skips the check (where the step may be skipped) or aborts. After fixing
+ * the resources, a person asks for a re-check with RETRY. Problems a person accepted once are not
+ * asked about again.
  */
 final class ConformanceReviewer {
   private static final Logger log = Workflow.getLogger(ConformanceReviewer.class);
@@ -27,7 +28,9 @@ final class ConformanceReviewer {
     this.steps = steps;
   }
 
-  /** @param against what the resources are checked against, for people */
+  /**
+   * @param against what the resources are checked against, for people
+   */
   ConformanceReview review(Step step, String against, Supplier<ConformanceReport> check) {
     int checks = 0;
     while (true) {
@@ -40,7 +43,13 @@ final class ConformanceReviewer {
       if (acceptedBefore.isPresent()) {
         // The same problems a person accepted in preflight: asking again would add nothing.
         ConformanceReview earlier = acceptedBefore.get();
-        return record(step, against, checks, r, ConformanceReview.Outcome.ACCEPTED, earlier.decidedBy(),
+        return record(
+            step,
+            against,
+            checks,
+            r,
+            ConformanceReview.Outcome.ACCEPTED,
+            earlier.decidedBy(),
             "accepted at %s: %s".formatted(earlier.step().label(), earlier.reason()));
       }
       record(step, against, checks, r, ConformanceReview.Outcome.PROBLEMS, "", "");
@@ -48,14 +57,16 @@ final class ConformanceReviewer {
       StepDecision d = steps.decide(step, why, true);
       switch (d.decision()) {
         case ACCEPT -> {
-          ConformanceReview accepted = record(step, against, checks, r, ConformanceReview.Outcome.ACCEPTED, d.by(),
-              d.reason());
+          ConformanceReview accepted =
+              record(
+                  step, against, checks, r, ConformanceReview.Outcome.ACCEPTED, d.by(), d.reason());
           book.running(step);
           return accepted;
         }
         case SKIP -> {
           book.skipped(step, StepRunner.skippedAfter(d, why));
-          return record(step, against, checks, r, ConformanceReview.Outcome.SKIPPED, d.by(), d.reason());
+          return record(
+              step, against, checks, r, ConformanceReview.Outcome.SKIPPED, d.by(), d.reason());
         }
         default -> {
           log.info("{}: re-check asked for by {}", step.label(), d.by());
@@ -65,30 +76,58 @@ final class ConformanceReviewer {
     }
   }
 
-  private ConformanceReview record(Step step, String against, int checks, ConformanceReport r,
-      ConformanceReview.Outcome outcome, String by, String reason) {
-    ConformanceReview review = new ConformanceReview(step, against, checks, r.resourcesChecked(),
-        outcome == ConformanceReview.Outcome.CLEAN ? List.of() : r.problems(), outcome, by, reason, r.leftToChart());
+  private ConformanceReview record(
+      Step step,
+      String against,
+      int checks,
+      ConformanceReport r,
+      ConformanceReview.Outcome outcome,
+      String by,
+      String reason) {
+    ConformanceReview review =
+        new ConformanceReview(
+            step,
+            against,
+            checks,
+            r.resourcesChecked(),
+            outcome == ConformanceReview.Outcome.CLEAN ? List.of() : r.problems(),
+            outcome,
+            by,
+            reason,
+            r.leftToChart());
     book.conformance(review);
     return review;
   }
 
   private static String problems(ConformanceReport r, String against) {
-    long resources = r.problems().stream().map(p -> p.kind() + " " + p.namespace() + "/" + p.name()).distinct()
-        .count();
-    return "%d conformance problem(s) in %d resource(s) against %s: %s%s".formatted(r.problems().size(), resources,
-        against, r.problems().stream().limit(PROBLEMS_IN_MESSAGES).map(Messages::describe)
-            .collect(Collectors.joining("; ")),
-        r.problems().size() > PROBLEMS_IN_MESSAGES ? "; all of them are in the status" : "");
+    long resources =
+        r.problems().stream()
+            .map(p -> p.kind() + " " + p.namespace() + "/" + p.name())
+            .distinct()
+            .count();
+    return "%d conformance problem(s) in %d resource(s) against %s: %s%s"
+        .formatted(
+            r.problems().size(),
+            resources,
+            against,
+            r.problems().stream()
+                .limit(PROBLEMS_IN_MESSAGES)
+                .map(Messages::describe)
+                .collect(Collectors.joining("; ")),
+            r.problems().size() > PROBLEMS_IN_MESSAGES ? "; all of them are in the status" : "");
   }
 
-  /** The earlier review in which a person accepted every one of these problems (same resource and path), if any. */
+  /**
+   * The earlier review in which a person accepted every one of these problems (same resource and
+   * path), if any.
+   */
   private Optional<ConformanceReview> acceptedEarlier(List<ConformanceProblem> problems) {
     for (ConformanceReview earlier : book.conformanceReviews()) {
       if (earlier.outcome() != ConformanceReview.Outcome.ACCEPTED) {
         continue;
       }
-      Set<String> accepted = earlier.problems().stream().map(Messages::where).collect(Collectors.toSet());
+      Set<String> accepted =
+          earlier.problems().stream().map(Messages::where).collect(Collectors.toSet());
       if (problems.stream().map(Messages::where).allMatch(accepted::contains)) {
         return Optional.of(earlier);
       }

@@ -4,8 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The run as the Temporal UI shows it in "current details" (Markdown): where the run is, what it waits for and the
- * exact commands that answer it, and each step's state. Pure, so that workflow code may call it.
+ * The run as the Temporal UI shows it in "current details" (Markdown): where the run is, what it
+ * waits for and the exact commands that answer it, and each step's state. Pure, so that workflow
+ * code may call it.
  */
 final class CurrentDetails {
   private CurrentDetails() {}
@@ -13,22 +14,41 @@ final class CurrentDetails {
   static String markdown(UpgradeStatus s) {
     List<String> lines = new ArrayList<>();
     String from = s.fromVersion() == null || s.fromVersion().isEmpty() ? "?" : s.fromVersion();
-    lines.add("**Gloo Mesh " + from + " → " + s.targetVersion() + " on "
-        + (s.managementContext().isEmpty() ? "the worker's context" : s.managementContext()) + ": " + s.state()
-        + "**");
+    lines.add(
+        "**Gloo Mesh "
+            + from
+            + " → "
+            + s.targetVersion()
+            + " on "
+            + (s.managementContext().isEmpty() ? "the worker's context" : s.managementContext())
+            + ": "
+            + s.state()
+            + "**");
     if (s.resumedFrom() != null && !s.resumedFrom().isEmpty()) {
       lines.add("");
-      lines.add("Carries on run `" + s.resumedFrom() + "`: steps it finished that still hold are not done again.");
+      lines.add(
+          "Carries on run `"
+              + s.resumedFrom()
+              + "`: steps it finished that still hold are not done again.");
     }
     lines.add("");
-    lines.add("Step " + s.currentStep().number() + " of " + Step.VERIFY.number() + ", " + s.currentStep().title());
+    lines.add(
+        "Step "
+            + s.currentStep().number()
+            + " of "
+            + Step.VERIFY.number()
+            + ", "
+            + s.currentStep().title());
     if (!s.attention().isEmpty()) {
       lines.add("");
       lines.add("**Needs attention:** " + s.attention());
     }
     if (!s.awaiting().isEmpty()) {
       lines.add("");
-      lines.add("**Awaited:** " + s.awaiting() + (s.gate().isEmpty() ? "" : " (gate `" + s.gate() + "`)"));
+      lines.add(
+          "**Awaited:** "
+              + s.awaiting()
+              + (s.gate().isEmpty() ? "" : " (gate `" + s.gate() + "`)"));
     }
     lines.add("");
     lines.add("| step | state | detail |");
@@ -37,8 +57,16 @@ final class CurrentDetails {
       if (step.state() == StepState.PENDING) {
         continue;
       }
-      lines.add("| " + step.step().number() + " " + step.step().title() + " | " + step.state() + " | "
-          + cell(step.detail()) + " |");
+      lines.add(
+          "| "
+              + step.step().number()
+              + " "
+              + step.step().title()
+              + " | "
+              + step.state()
+              + " | "
+              + cell(step.detail())
+              + " |");
     }
     return String.join("\n", lines);
   }

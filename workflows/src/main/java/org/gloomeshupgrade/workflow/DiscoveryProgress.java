@@ -9,8 +9,8 @@ import org.gloomeshupgrade.messages.SortedCopy;
  * @param polls how many times discovery was counted
  * @param settled how it settled ("inventory back", "stable for 2m"), "" while waiting
  */
-public record DiscoveryProgress(Map<String, Integer> inventory, Map<String, Integer> current, int polls,
-    String settled) {
+public record DiscoveryProgress(
+    Map<String, Integer> inventory, Map<String, Integer> current, int polls, String settled) {
 
   public DiscoveryProgress {
     inventory = SortedCopy.ofNullable(inventory);

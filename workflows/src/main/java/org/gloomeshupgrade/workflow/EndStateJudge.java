@@ -11,9 +11,10 @@ import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.EndState;
 
 /**
- * Whether the end state a step of an earlier run left still holds on the management plane, as later steps leave it:
- * once step 8 is done, or is the step the earlier run stopped in, discovery may be up, and networking once step 10
- * is; they are then checked by their own step, or done again by it. Pure: it judges what was read.
+ * Whether the end state a step of an earlier run left still holds on the management plane, as later
+ * steps leave it: once step 8 is done, or is the step the earlier run stopped in, discovery may be
+ * up, and networking once step 10 is; they are then checked by their own step, or done again by it.
+ * Pure: it judges what was read.
  */
 final class EndStateJudge {
   private final EndState seen;
@@ -21,10 +22,19 @@ final class EndStateJudge {
   private final String discovery;
   private final String networking;
   private final boolean meshctlAppliesCrds;
-  /** Null when the earlier run's approval stands for this run; else why not. Asked only when step 9 is judged. */
+
+  /**
+   * Null when the earlier run's approval stands for this run; else why not. Asked only when step 9
+   * is judged.
+   */
   private final Function<Approval, String> approvalRefusal;
 
-  EndStateJudge(EndState seen, PreflightReport pre, String discovery, String networking, boolean meshctlAppliesCrds,
+  EndStateJudge(
+      EndState seen,
+      PreflightReport pre,
+      String discovery,
+      String networking,
+      boolean meshctlAppliesCrds,
       Function<Approval, String> approvalRefusal) {
     this.seen = seen;
     this.pre = pre;
@@ -66,7 +76,9 @@ final class EndStateJudge {
         } else if (seen.discoveryTotal() == 0) {
           holds.add("no discovery resources");
         } else {
-          wrong.add("%d discovery resources %s".formatted(seen.discoveryTotal(), new TreeMap<>(seen.discovery())));
+          wrong.add(
+              "%d discovery resources %s"
+                  .formatted(seen.discoveryTotal(), new TreeMap<>(seen.discovery())));
         }
       }
       case CRDS -> {
@@ -75,15 +87,20 @@ final class EndStateJudge {
         } else if (seen.crds().level() == CheckLevel.GREEN) {
           holds.add(seen.crds().detail());
         } else {
-          wrong.add("%s %s: %s".formatted(seen.crds().name(), seen.crds().level(), seen.crds().detail()));
+          wrong.add(
+              "%s %s: %s".formatted(seen.crds().name(), seen.crds().level(), seen.crds().detail()));
         }
       }
-      case CONTROL_PLANE -> (seen.controlPlane().level() == CheckLevel.GREEN ? holds : wrong)
-          .add(seen.controlPlane().detail());
+      case CONTROL_PLANE ->
+          (seen.controlPlane().level() == CheckLevel.GREEN ? holds : wrong)
+              .add(seen.controlPlane().detail());
       case CONFORMANCE -> holds.add("checked again at step 6");
       case REREGISTER -> {
-        List<String> missing = pre.clusters().stream().map(RegisteredCluster::name)
-            .filter(c -> !seen.registeredClusters().contains(c)).toList();
+        List<String> missing =
+            pre.clusters().stream()
+                .map(RegisteredCluster::name)
+                .filter(c -> !seen.registeredClusters().contains(c))
+                .toList();
         if (missing.isEmpty()) {
           holds.add("%d cluster(s) registered with their secrets".formatted(pre.clusters().size()));
         } else {
@@ -95,8 +112,10 @@ final class EndStateJudge {
         if (covers(seen.discovery(), pre.discoveryInventory())) {
           holds.add("discovery " + new TreeMap<>(seen.discovery()));
         } else {
-          wrong.add("discovery %s short of %s".formatted(new TreeMap<>(seen.discovery()),
-              new TreeMap<>(pre.discoveryInventory())));
+          wrong.add(
+              "discovery %s short of %s"
+                  .formatted(
+                      new TreeMap<>(seen.discovery()), new TreeMap<>(pre.discoveryInventory())));
         }
       }
       case APPROVAL -> {
@@ -110,15 +129,20 @@ final class EndStateJudge {
       case NETWORKING -> {
         scaledUp(networking, holds, wrong);
         if (seen.networking().steady()) {
-          holds.add("%d of %d networking resources ACCEPTED".formatted(seen.networking().accepted(),
-              seen.networking().total()));
+          holds.add(
+              "%d of %d networking resources ACCEPTED"
+                  .formatted(seen.networking().accepted(), seen.networking().total()));
         } else {
-          wrong.add("networking resources not ACCEPTED: " + String.join("; ", seen.networking().notAccepted()));
+          wrong.add(
+              "networking resources not ACCEPTED: "
+                  + String.join("; ", seen.networking().notAccepted()));
         }
       }
       default -> throw new IllegalArgumentException("no end state for step " + s);
     }
-    return wrong.isEmpty() ? new Verdict(String.join(", ", holds), null) : new Verdict(null, String.join(", ", wrong));
+    return wrong.isEmpty()
+        ? new Verdict(String.join(", ", holds), null)
+        : new Verdict(null, String.join(", ", wrong));
   }
 
   /** At the count steps 8 and 10 scale it back to, with a replica available. */
@@ -142,6 +166,7 @@ final class EndStateJudge {
 
   /** Whether {@code current} has at least the count of each kind of {@code inventory}. */
   static boolean covers(Map<String, Integer> current, Map<String, Integer> inventory) {
-    return inventory.entrySet().stream().allMatch(e -> current.getOrDefault(e.getKey(), 0) >= e.getValue());
+    return inventory.entrySet().stream()
+        .allMatch(e -> current.getOrDefault(e.getKey(), 0) >= e.getValue());
   }
 }

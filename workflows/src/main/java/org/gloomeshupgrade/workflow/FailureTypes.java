@@ -20,22 +20,41 @@ public final class FailureTypes {
   public static final String CHART_REPOSITORY_UNREACHABLE = "ChartRepositoryUnreachable";
   public static final String HELM_UPGRADE_FAILED = "HelmUpgradeFailed";
   public static final String MESHCTL_INSTALL_FAILED = "MeshctlInstallFailed";
+
   /** meshctl cluster register ran and failed; retried like a failed install. */
   public static final String MESHCTL_REGISTER_FAILED = "MeshctlRegisterFailed";
+
   public static final String NOT_SETTLED = "NotSettled";
   public static final String VERIFY_FAILED = "VerifyFailed";
   public static final String NEEDS_ATTENTION_TIMEOUT = "NobodyDecided";
   public static final String APPROVAL_TIMEOUT = "ApprovalTimedOut";
   public static final String ABORTED = "AbortedByPerson";
+
   /** A rollback a person chose could not finish; the message says what is left to do by hand. */
   public static final String ROLLBACK_FAILED = "RollbackFailed";
-  /** A backup that is missing chunks or does not match its digest: restoring part of it would do harm. */
+
+  /**
+   * A backup that is missing chunks or does not match its digest: restoring part of it would do
+   * harm.
+   */
   public static final String BACKUP_INVALID = "BackupInvalid";
 
-  /** Errors no retry can fix: activities throw them as non-retryable, and retry policies list them. */
+  /**
+   * Errors no retry can fix: activities throw them as non-retryable, and retry policies list them.
+   */
   public static final List<String> NON_RETRYABLE =
-      List.of(INVALID_REQUEST, VERSION_POLICY, UNKNOWN_CONTEXT, MISSING_PERMISSIONS, UNAUTHORIZED, FORBIDDEN,
-          NOT_FOUND, INVALID_OBJECT, TOOLING, CRD_SOURCE, BACKUP_INVALID);
+      List.of(
+          INVALID_REQUEST,
+          VERSION_POLICY,
+          UNKNOWN_CONTEXT,
+          MISSING_PERMISSIONS,
+          UNAUTHORIZED,
+          FORBIDDEN,
+          NOT_FOUND,
+          INVALID_OBJECT,
+          TOOLING,
+          CRD_SOURCE,
+          BACKUP_INVALID);
 
   private FailureTypes() {}
 }

@@ -5,14 +5,17 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * The ID of each gate a person answers (an approval, a decision): a token drawn once per run and a count, so an
- * answer for another run's gate, or for an earlier gate of this one, never fits (a reset re-applies signals). Runs
- * recorded before gates had IDs ({@link Change#GATES}) open gates without one.
+ * The ID of each gate a person answers (an approval, a decision): a token drawn once per run and a
+ * count, so an answer for another run's gate, or for an earlier gate of this one, never fits (a
+ * reset re-applies signals). Runs recorded before gates had IDs ({@link Change#GATES}) open gates
+ * without one.
  */
 final class GateIds {
   private final ChangeVersions versions;
+
   /** Null until the first gate opens: decided then, once. */
   private Boolean gated;
+
   private String token;
   private int opened;
   private String open = "";
@@ -37,7 +40,8 @@ final class GateIds {
       token = Workflow.sideEffect(String.class, () -> UUID.randomUUID().toString().substring(0, 8));
     }
     opened++;
-    open = "%s-%s-%d".formatted(step.name().toLowerCase(Locale.ROOT).replace('_', '-'), token, opened);
+    open =
+        "%s-%s-%d".formatted(step.name().toLowerCase(Locale.ROOT).replace('_', '-'), token, opened);
     return open;
   }
 

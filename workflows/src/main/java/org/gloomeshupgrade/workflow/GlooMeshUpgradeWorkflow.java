@@ -18,7 +18,10 @@ public interface GlooMeshUpgradeWorkflow {
   @WorkflowMethod(name = UpgradeNames.WORKFLOW_TYPE)
   UpgradeReport upgrade(JsonNode request);
 
-  /** Approve scaling networking back up. Ignored (and noted in the status) when no approval is awaited. */
+  /**
+   * Approve scaling networking back up. Ignored (and noted in the status) when no approval is
+   * awaited.
+   */
   @SignalMethod(name = UpgradeNames.SIGNAL_APPROVE)
   void approve(Approval approval);
 

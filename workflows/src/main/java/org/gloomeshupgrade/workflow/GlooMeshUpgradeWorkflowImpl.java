@@ -12,9 +12,10 @@ import org.gloomeshupgrade.verify.CheckLevel;
 import org.slf4j.Logger;
 
 /**
- * The runbook as a workflow (docs/runbook.md). Workflow code only: no I/O, clocks, randomness or threads here or in
- * the parts it delegates to; every action on a cluster is an activity, every wait a durable timer. This class says in
- * which order the steps run and hands each message to the part that owns it.
+ * The runbook as a workflow (docs/runbook.md). Workflow code only: no I/O, clocks, randomness or
+ * threads here or in the parts it delegates to; every action on a cluster is an activity, every
+ * wait a durable timer. This class says in which order the steps run and hands each message to the
+ * part that owns it.
  */
 public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflow {
   private static final Logger log = Workflow.getLogger(GlooMeshUpgradeWorkflowImpl.class);
@@ -33,7 +34,9 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
     this(ChangeVersions.RECORDED);
   }
 
-  /** @param versions which version of each guarded change the run runs */
+  /**
+   * @param versions which version of each guarded change the run runs
+   */
   GlooMeshUpgradeWorkflowImpl(ChangeVersions versions) {
     run = new UpgradeRun(book, versions);
     resume = new ResumePlanner(run);
@@ -43,7 +46,9 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
     steps = new StepRunner(run, decisions, resume, new Rollback(run));
     ConformanceReviewer conformance = new ConformanceReviewer(book, steps);
     preflight = new PreflightStep(run, resume, conformance);
-    mesh = new RunbookSteps(run, steps, conformance, new RegistrationWindow(run, steps), new SettleWaits(run));
+    mesh =
+        new RunbookSteps(
+            run, steps, conformance, new RegistrationWindow(run, steps), new SettleWaits(run));
     approvals = new ApprovalGate(run, gates, publisher, resume, steps);
   }
 
@@ -97,9 +102,11 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
   private UpgradeReport rejected() {
     book.end(RunState.REJECTED);
     Approval rejection = approvals.rejection();
-    String summary = """
+    String summary =
+        """
         rejected by %s (%s): networking stays at 0 replicas on %s; the new control plane and CRDs are in place. \
-        Approve a new run, or roll back.""".formatted(rejection.by(), rejection.reason(), run.preflight().context());
+        Approve a new run, or roll back."""
+            .formatted(rejection.by(), rejection.reason(), run.preflight().context());
     log.info(summary);
     return book.report(summary);
   }
@@ -108,10 +115,16 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
     CheckLevel overall = book.finalReportLevel();
     book.end(overall == CheckLevel.RED ? RunState.FINISHED_WITH_PROBLEMS : RunState.SUCCEEDED);
     PreflightReport pre = run.preflight();
-    String summary = "Gloo Mesh %s to %s on %s: %s%s, approved by %s; final report %s".formatted(
-        pre.runningVersion(), run.request().targetVersion(), pre.context(),
-        overall == CheckLevel.RED ? "finished with problems" : "succeeded", resume.summary(),
-        approvals.approval().by(), FinalReportChecks.summary(book.verifyReport()));
+    String summary =
+        "Gloo Mesh %s to %s on %s: %s%s, approved by %s; final report %s"
+            .formatted(
+                pre.runningVersion(),
+                run.request().targetVersion(),
+                pre.context(),
+                overall == CheckLevel.RED ? "finished with problems" : "succeeded",
+                resume.summary(),
+                approvals.approval().by(),
+                FinalReportChecks.summary(book.verifyReport()));
     log.info(summary);
     return book.report(summary);
   }

@@ -5,9 +5,10 @@ import org.gloomeshupgrade.preflight.PreflightReport;
 import org.gloomeshupgrade.request.UpgradeRequest;
 
 /**
- * Step 0: what the run finds before changing anything (context, versions, replica counts, discovery inventory,
- * clusters, permissions), the version pair's policy, the user's resources against the target's CRDs, and, when the
- * run carries on an earlier one, that run's facts and which of its steps still hold.
+ * Step 0: what the run finds before changing anything (context, versions, replica counts, discovery
+ * inventory, clusters, permissions), the version pair's policy, the user's resources against the
+ * target's CRDs, and, when the run carries on an earlier one, that run's facts and which of its
+ * steps still hold.
  */
 final class PreflightStep {
   private final UpgradeRun run;
@@ -43,10 +44,20 @@ final class PreflightStep {
       book.end(RunState.FAILED);
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), FailureTypes.VERSION_POLICY);
     }
-    String detail = "running %s on %s (Kubernetes %s), replicas %s, discovery %s%s, %d clusters, %d permissions checked"
-        .formatted(pre.runningVersion(), pre.context(), pre.kubernetesVersion(), pre.originalReplicas(),
-            pre.discoveryInventory(), carried ? " (as run %s found them before its first change)".formatted(
-                resume.previous().describe()) : "", pre.clusters().size(), pre.permissionsChecked());
+    String detail =
+        "running %s on %s (Kubernetes %s), replicas %s, discovery %s%s, %d clusters, %d permissions checked"
+            .formatted(
+                pre.runningVersion(),
+                pre.context(),
+                pre.kubernetesVersion(),
+                pre.originalReplicas(),
+                pre.discoveryInventory(),
+                carried
+                    ? " (as run %s found them before its first change)"
+                        .formatted(resume.previous().describe())
+                    : "",
+                pre.clusters().size(),
+                pre.permissionsChecked());
     book.detail(Step.PREFLIGHT, detail);
     // A problem found here stops the run while the old control plane still
     // runs, and before a real API server would hide the fields the new
@@ -64,21 +75,30 @@ final class PreflightStep {
   private String checkConformance(PreflightReport pre) {
     String target = run.request().targetVersion();
     if (run.meshctlAppliesCrds()) {
-      return "conformance is checked at step 6 only: meshctl %s brings its own CRDs".formatted(target);
+      return "conformance is checked at step 6 only: meshctl %s brings its own CRDs"
+          .formatted(target);
     }
-    ConformanceReview review = conformance.review(Step.PREFLIGHT, "the CRDs of %s from the CRD source"
-        .formatted(target), () -> run.on(Step.PREFLIGHT).conformance.checkAgainstTarget(run.crdInput(pre.context())));
+    ConformanceReview review =
+        conformance.review(
+            Step.PREFLIGHT,
+            "the CRDs of %s from the CRD source".formatted(target),
+            () ->
+                run.on(Step.PREFLIGHT).conformance.checkAgainstTarget(run.crdInput(pre.context())));
     return Messages.describe(review);
   }
 
-  /** A deployment at 0 before the upgrade may be an earlier run's doing: carrying that run on keeps its counts. */
+  /**
+   * A deployment at 0 before the upgrade may be an earlier run's doing: carrying that run on keeps
+   * its counts.
+   */
   private void warnIfScaledDown(PreflightReport found) {
     for (String deployment : run.deployments()) {
       if (found.originalReplicas().getOrDefault(deployment, 1) == 0) {
-        run.book.warn("""
+        run.book.warn(
+            """
             %s has 0 replicas before the upgrade: if an earlier run scaled it down, carry that run on instead (gmu \
             resume, or resumeFrom) to keep the replica counts from before it; this run scales %s to 1"""
-            .formatted(deployment, deployment));
+                .formatted(deployment, deployment));
       }
     }
   }

@@ -5,9 +5,10 @@ import io.temporal.api.history.v1.History;
 import io.temporal.common.WorkflowExecutionHistory;
 
 /**
- * A recorded history as the Java SDK's replayer takes it. The replayer refuses a history that ends with the run's
- * termination ("Unexpected event ... WORKFLOW_EXECUTION_TERMINATED"), which is no command of the workflow code and
- * tells nothing about its determinism: that last event is left out. Every other event is replayed.
+ * A recorded history as the Java SDK's replayer takes it. The replayer refuses a history that ends
+ * with the run's termination ("Unexpected event ... WORKFLOW_EXECUTION_TERMINATED"), which is no
+ * command of the workflow code and tells nothing about its determinism: that last event is left
+ * out. Every other event is replayed.
  */
 public final class ReplayableHistory {
   private ReplayableHistory() {}
@@ -17,14 +18,18 @@ public final class ReplayableHistory {
       return recorded;
     }
     History all = recorded.getHistory();
-    History kept = all.toBuilder().clearEvents().addAllEvents(all.getEventsList().subList(0, all.getEventsCount() - 1))
-        .build();
+    History kept =
+        all.toBuilder()
+            .clearEvents()
+            .addAllEvents(all.getEventsList().subList(0, all.getEventsCount() - 1))
+            .build();
     return new WorkflowExecutionHistory(kept, recorded.getWorkflowExecution().getWorkflowId());
   }
 
   /** Whether the run was terminated: its history ends with the termination. */
   public static boolean terminated(WorkflowExecutionHistory recorded) {
     return !recorded.getEvents().isEmpty()
-        && recorded.getLastEvent().getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED;
+        && recorded.getLastEvent().getEventType()
+            == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED;
   }
 }

@@ -11,17 +11,20 @@ import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyReport;
 
 /**
- * The run's record of what happened, kept by the workflow and read by the status query. Every time comes from the
- * clock it is given (workflow time in a run), so this stays deterministic. Every change tells the listener, which
- * publishes the run (current details, search attributes, memo): the order of changes is part of the recorded history.
+ * The run's record of what happened, kept by the workflow and read by the status query. Every time
+ * comes from the clock it is given (workflow time in a run), so this stays deterministic. Every
+ * change tells the listener, which publishes the run (current details, search attributes, memo):
+ * the order of changes is part of the recorded history.
  */
 final class RunBook {
   private final LongSupplier clock;
   private String backup;
   private String resumedFrom = "";
   private final Map<Step, MutableStep> steps = new EnumMap<>(Step.class);
+
   /** Told after every change: the workflow republishes the UI's current details from it. */
   private Runnable onChange = () -> {};
+
   private final List<String> decisions = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
   private RunState state = RunState.RUNNING;
@@ -225,7 +228,9 @@ final class RunBook {
     return verify;
   }
 
-  /** The final report's overall level; yellow when a person skipped verify before it could make one. */
+  /**
+   * The final report's overall level; yellow when a person skipped verify before it could make one.
+   */
   CheckLevel finalReportLevel() {
     return verify == null ? CheckLevel.YELLOW : verify.overall();
   }
@@ -254,9 +259,26 @@ final class RunBook {
   }
 
   UpgradeStatus snapshot() {
-    return new UpgradeStatus(state, context, fromVersion, targetVersion, current, stepList(),
-        discovery, awaiting, attention, approval, List.copyOf(decisions), List.copyOf(warnings), verify, backup,
-        conformanceReviews(), networking, List.copyOf(registrations.values()), gate, resumedFrom);
+    return new UpgradeStatus(
+        state,
+        context,
+        fromVersion,
+        targetVersion,
+        current,
+        stepList(),
+        discovery,
+        awaiting,
+        attention,
+        approval,
+        List.copyOf(decisions),
+        List.copyOf(warnings),
+        verify,
+        backup,
+        conformanceReviews(),
+        networking,
+        List.copyOf(registrations.values()),
+        gate,
+        resumedFrom);
   }
 
   String backup() {
@@ -270,8 +292,19 @@ final class RunBook {
   }
 
   UpgradeReport report(String summary) {
-    return new UpgradeReport(state, context, fromVersion, targetVersion, summary, stepList(), approval,
-        List.copyOf(decisions), List.copyOf(warnings), verify, backup, conformanceReviews(),
+    return new UpgradeReport(
+        state,
+        context,
+        fromVersion,
+        targetVersion,
+        summary,
+        stepList(),
+        approval,
+        List.copyOf(decisions),
+        List.copyOf(warnings),
+        verify,
+        backup,
+        conformanceReviews(),
         List.copyOf(registrations.values()));
   }
 
@@ -307,7 +340,8 @@ final class RunBook {
 
     StepStatus toStatus() {
       long elapsed = startedAt == 0 ? 0 : (finishedAt == 0 ? 0 : finishedAt - startedAt);
-      return new StepStatus(step, state, iso(startedAt), iso(finishedAt), elapsed, detail, attempts);
+      return new StepStatus(
+          step, state, iso(startedAt), iso(finishedAt), elapsed, detail, attempts);
     }
 
     private static String iso(long millis) {

@@ -9,10 +9,11 @@ import java.util.Map;
 import org.gloomeshupgrade.preflight.PreflightReport;
 
 /**
- * Publishes the run after every change of its record: the Temporal UI's current details (where it is, what it waits
- * for, how to answer), the search attributes (target, step, state, approval overdue) and the resume point in the
- * memo. An upsert is a command in the history, so the search attributes and the memo are upserted only when they
- * changed: which change of the record comes first decides the recorded commands.
+ * Publishes the run after every change of its record: the Temporal UI's current details (where it
+ * is, what it waits for, how to answer), the search attributes (target, step, state, approval
+ * overdue) and the resume point in the memo. An upsert is a command in the history, so the search
+ * attributes and the memo are upserted only when they changed: which change of the record comes
+ * first decides the recorded commands.
  */
 final class RunPublisher {
   private final UpgradeRun run;
@@ -20,10 +21,13 @@ final class RunPublisher {
   private boolean searchable;
   private boolean resumable;
   private boolean passesOnEarlierRun;
+
   /** Whether this run keeps GlooMeshApprovalOverdue (runs recorded before it do not). */
   private boolean overdueSearchable;
+
   /** From the approval reminder until the approval wait ends. */
   private boolean approvalOverdue;
+
   private String searchAttributesPublished = "";
   private ResumePoint resumePointPublished;
 
@@ -32,7 +36,10 @@ final class RunPublisher {
     this.resume = resume;
   }
 
-  /** Asks which publications this run makes (in the order recorded) and publishes at every change from now on. */
+  /**
+   * Asks which publications this run makes (in the order recorded) and publishes at every change
+   * from now on.
+   */
   void start() {
     ChangeVersions versions = run.versions;
     // Runs recorded before the search attributes replay without their upserts.
@@ -64,16 +71,23 @@ final class RunPublisher {
   }
 
   private void publishSearchAttributes(UpgradeStatus now) {
-    String published = "%s/%s/%s%s".formatted(now.targetVersion(), now.currentStep(), now.state(),
-        overdueSearchable ? "/" + approvalOverdue : "");
+    String published =
+        "%s/%s/%s%s"
+            .formatted(
+                now.targetVersion(),
+                now.currentStep(),
+                now.state(),
+                overdueSearchable ? "/" + approvalOverdue : "");
     if (published.equals(searchAttributesPublished)) {
       return;
     }
     searchAttributesPublished = published;
-    List<SearchAttributeUpdate<?>> updates = new ArrayList<>(List.of(
-        UpgradeSearchAttributes.TARGET_VERSION.valueSet(now.targetVersion()),
-        UpgradeSearchAttributes.STEP.valueSet(now.currentStep().name()),
-        UpgradeSearchAttributes.STATE.valueSet(now.state().name())));
+    List<SearchAttributeUpdate<?>> updates =
+        new ArrayList<>(
+            List.of(
+                UpgradeSearchAttributes.TARGET_VERSION.valueSet(now.targetVersion()),
+                UpgradeSearchAttributes.STEP.valueSet(now.currentStep().name()),
+                UpgradeSearchAttributes.STATE.valueSet(now.state().name())));
     if (overdueSearchable) {
       updates.add(UpgradeSearchAttributes.APPROVAL_OVERDUE.valueSet(approvalOverdue));
     }
@@ -90,34 +104,57 @@ final class RunPublisher {
   }
 
   /**
-   * What a later run needs to carry this one on, kept small. A run that carries another on passes on what that one
-   * left for the steps it has not reached, so a chain of runs that stop early (a refusal, a terminate in preflight)
-   * never loses the first run's facts.
+   * What a later run needs to carry this one on, kept small. A run that carries another on passes
+   * on what that one left for the steps it has not reached, so a chain of runs that stop early (a
+   * refusal, a terminate in preflight) never loses the first run's facts.
    */
   private ResumePoint resumePoint() {
     RunBook book = run.book;
-    ResumePoint earlier = resume.previous() == null || !passesOnEarlierRun ? null : resume.previous().point();
+    ResumePoint earlier =
+        resume.previous() == null || !passesOnEarlierRun ? null : resume.previous().point();
     Map<Step, StepState> done = new EnumMap<>(Step.class);
-    book.states().forEach((step, state) -> {
-      if (state == StepState.SUCCEEDED || state == StepState.SKIPPED) {
-        done.put(step, state);
-      } else if (state == StepState.PENDING && earlier != null && earlier.steps().containsKey(step)) {
-        done.put(step, earlier.steps().get(step));
-      }
-    });
+    book.states()
+        .forEach(
+            (step, state) -> {
+              if (state == StepState.SUCCEEDED || state == StepState.SKIPPED) {
+                done.put(step, state);
+              } else if (state == StepState.PENDING
+                  && earlier != null
+                  && earlier.steps().containsKey(step)) {
+                done.put(step, earlier.steps().get(step));
+              }
+            });
     PreflightReport found = run.preflight();
-    PreflightReport facts = found == null ? (earlier == null ? null : earlier.preflight())
-        : new PreflightReport(found.context(), found.kubernetesVersion(), found.runningVersion(),
-            found.deploymentVersions(), found.originalReplicas(), found.discoveryInventory(), List.of(),
-            found.permissionsChecked(), List.of());
+    PreflightReport facts =
+        found == null
+            ? (earlier == null ? null : earlier.preflight())
+            : new PreflightReport(
+                found.context(),
+                found.kubernetesVersion(),
+                found.runningVersion(),
+                found.deploymentVersions(),
+                found.originalReplicas(),
+                found.discoveryInventory(),
+                List.of(),
+                found.permissionsChecked(),
+                List.of());
     Approval approved = book.snapshot().approval();
     if (approved == null && earlier != null && book.state(Step.APPROVAL) == StepState.PENDING) {
       approved = earlier.approval();
     }
-    List<ConformanceReview> accepted = book.conformanceReviews().stream()
-        .filter(r -> r.outcome() == ConformanceReview.Outcome.ACCEPTED).toList();
-    return new ResumePoint(run.request() == null ? "" : run.request().targetVersion(),
-        book.state().finished() ? book.state() : RunState.RUNNING, done, facts,
-        run.backupId() == null ? "" : run.backupId(), book.backup(), run.rollbackCommand(), accepted, approved);
+    List<ConformanceReview> accepted =
+        book.conformanceReviews().stream()
+            .filter(r -> r.outcome() == ConformanceReview.Outcome.ACCEPTED)
+            .toList();
+    return new ResumePoint(
+        run.request() == null ? "" : run.request().targetVersion(),
+        book.state().finished() ? book.state() : RunState.RUNNING,
+        done,
+        facts,
+        run.backupId() == null ? "" : run.backupId(),
+        book.backup(),
+        run.rollbackCommand(),
+        accepted,
+        approved);
   }
 }

@@ -12,8 +12,8 @@ import org.gloomeshupgrade.request.UpgradeRequest;
 import org.gloomeshupgrade.verify.NetworkingStatus;
 
 /**
- * The waits of steps 8 and 10, on durable timers between short polls: discovery until its inventory is back or stays
- * put for the settle window, networking until every resource is ACCEPTED.
+ * The waits of steps 8 and 10, on durable timers between short polls: discovery until its inventory
+ * is back or stays put for the settle window, networking until every resource is ACCEPTED.
  */
 final class SettleWaits {
   private final UpgradeRun run;
@@ -22,7 +22,10 @@ final class SettleWaits {
     this.run = run;
   }
 
-  /** Until discovery finds what preflight found, or settles below it; fails past the discovery timeout. */
+  /**
+   * Until discovery finds what preflight found, or settles below it; fails past the discovery
+   * timeout.
+   */
   void awaitDiscovery(String ctx, Map<String, Integer> preflightInventory) {
     UpgradeRequest request = run.request();
     RunBook book = run.book;
@@ -45,9 +48,13 @@ final class SettleWaits {
         settled = "inventory back: " + current;
       } else if ((counts.total() > 0 || total(inventory) == 0)
           && t - lastChange >= request.discoverySettleWindow().toMillis()) {
-        settled = "stable for %s at %s (inventory was %s)".formatted(
-            DurationText.format(request.discoverySettleWindow()), current, inventory);
-        book.warn("discovery settled below the inventory of preflight: %s < %s".formatted(current, inventory));
+        settled =
+            "stable for %s at %s (inventory was %s)"
+                .formatted(
+                    DurationText.format(request.discoverySettleWindow()), current, inventory);
+        book.warn(
+            "discovery settled below the inventory of preflight: %s < %s"
+                .formatted(current, inventory));
       }
       book.discovery(new DiscoveryProgress(inventory, current, polls, settled));
       if (!settled.isEmpty()) {
@@ -55,20 +62,24 @@ final class SettleWaits {
         return;
       }
       if (t - start >= request.discoveryTimeout().toMillis()) {
-        throw ApplicationFailure.newFailure("""
+        throw ApplicationFailure.newFailure(
+            """
             discovery did not settle within %s: found %s, expected %s. Check the discovery pod's logs; retry to \
-            wait again, or skip to go on.""".formatted(DurationText.format(request.discoveryTimeout()), current,
-            inventory), FailureTypes.NOT_SETTLED);
+            wait again, or skip to go on."""
+                .formatted(DurationText.format(request.discoveryTimeout()), current, inventory),
+            FailureTypes.NOT_SETTLED);
       }
-      book.detail(Step.DISCOVERY, "waiting: %s of %s after %d polls".formatted(current, inventory, polls));
+      book.detail(
+          Step.DISCOVERY, "waiting: %s of %s after %d polls".formatted(current, inventory, polls));
       Workflow.sleep(request.discoveryPollInterval());
     }
   }
 
   /**
-   * Until every networking resource is ACCEPTED at its current generation. Errors while networking starts its watches
-   * are expected (the runbook says they settle): they are tolerated until the networking timeout, and those that
-   * cleared are reported; those still there at the end stop the step with their errors.
+   * Until every networking resource is ACCEPTED at its current generation. Errors while networking
+   * starts its watches are expected (the runbook says they settle): they are tolerated until the
+   * networking timeout, and those that cleared are reported; those still there at the end stop the
+   * step with their errors.
    */
   void awaitNetworking(String ctx) {
     UpgradeRequest request = run.request();
@@ -84,36 +95,64 @@ final class SettleWaits {
       long t = Workflow.currentTimeMillis();
       Map<String, String> bad = new TreeMap<>();
       s.notAccepted().forEach(line -> bad.put(resourceOf(line), line));
-      bad.forEach((resource, line) -> {
-        firstProblem.putIfAbsent(resource, line.substring(resource.length()).replaceFirst("^: ", ""));
-        troubledAt.putIfAbsent(resource, t);
-        clearedAt.remove(resource);
-      });
-      firstProblem.keySet().stream().filter(r -> !bad.containsKey(r)).forEach(r -> clearedAt.putIfAbsent(r, t));
-      List<String> recovered = clearedAt.entrySet().stream()
-          .map(e -> "%s (%s, ACCEPTED after %s)".formatted(e.getKey(), firstProblem.get(e.getKey()),
-              DurationText.format(Duration.ofSeconds(Math.round((e.getValue() - troubledAt.get(e.getKey())) / 1000.0)))))
-          .toList();
+      bad.forEach(
+          (resource, line) -> {
+            firstProblem.putIfAbsent(
+                resource, line.substring(resource.length()).replaceFirst("^: ", ""));
+            troubledAt.putIfAbsent(resource, t);
+            clearedAt.remove(resource);
+          });
+      firstProblem.keySet().stream()
+          .filter(r -> !bad.containsKey(r))
+          .forEach(r -> clearedAt.putIfAbsent(r, t));
+      List<String> recovered =
+          clearedAt.entrySet().stream()
+              .map(
+                  e ->
+                      "%s (%s, ACCEPTED after %s)"
+                          .formatted(
+                              e.getKey(),
+                              firstProblem.get(e.getKey()),
+                              DurationText.format(
+                                  Duration.ofSeconds(
+                                      Math.round(
+                                          (e.getValue() - troubledAt.get(e.getKey())) / 1000.0)))))
+              .toList();
       if (s.steady()) {
-        String settled = "%d of %d networking resources ACCEPTED%s".formatted(s.accepted(), s.total(),
-            recovered.isEmpty() ? "" : "; settled after transient errors: " + String.join("; ", recovered));
-        book.networking(new NetworkingProgress(s.total(), s.accepted(), List.of(), recovered, polls, settled));
+        String settled =
+            "%d of %d networking resources ACCEPTED%s"
+                .formatted(
+                    s.accepted(),
+                    s.total(),
+                    recovered.isEmpty()
+                        ? ""
+                        : "; settled after transient errors: " + String.join("; ", recovered));
+        book.networking(
+            new NetworkingProgress(s.total(), s.accepted(), List.of(), recovered, polls, settled));
         book.detail(Step.NETWORKING, settled);
         return;
       }
-      book.networking(new NetworkingProgress(s.total(), s.accepted(), s.notAccepted(), recovered, polls, ""));
+      book.networking(
+          new NetworkingProgress(s.total(), s.accepted(), s.notAccepted(), recovered, polls, ""));
       book.detail(Step.NETWORKING, "waiting: %d of %d ACCEPTED".formatted(s.accepted(), s.total()));
       if (t - start >= request.networkingTimeout().toMillis()) {
-        throw ApplicationFailure.newFailure("""
+        throw ApplicationFailure.newFailure(
+            """
             networking resources not ACCEPTED after %s: %s. Read their status.errors and the networking pod's \
-            logs.""".formatted(DurationText.format(request.networkingTimeout()), String.join("; ", s.notAccepted())),
+            logs."""
+                .formatted(
+                    DurationText.format(request.networkingTimeout()),
+                    String.join("; ", s.notAccepted())),
             FailureTypes.NOT_SETTLED);
       }
       Workflow.sleep(request.discoveryPollInterval());
     }
   }
 
-  /** "Kind namespace/name" of a line of {@link NetworkingStatus#notAccepted()}: Kubernetes names hold no ':'. */
+  /**
+   * "Kind namespace/name" of a line of {@link NetworkingStatus#notAccepted()}: Kubernetes names
+   * hold no ':'.
+   */
   private static String resourceOf(String notAcceptedLine) {
     int colon = notAcceptedLine.indexOf(": ");
     return colon < 0 ? notAcceptedLine : notAcceptedLine.substring(0, colon);

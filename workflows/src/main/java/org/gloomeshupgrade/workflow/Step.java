@@ -38,7 +38,10 @@ public enum Step {
     return "step %d (%s)".formatted(number, title);
   }
 
-  /** Whether a person may skip this step after it failed: never for the steps that keep the mesh safe. */
+  /**
+   * Whether a person may skip this step after it failed: never for the steps that keep the mesh
+   * safe.
+   */
   public boolean skippable() {
     return skippable;
   }

@@ -7,9 +7,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * Runs each step of the runbook, records it, and when it fails stops the run at that step, visibly, until a person
- * decides. The one place a decision is acted on for the run as a whole: ABORT and ROLLBACK end the run here, RETRY,
- * SKIP and ACCEPT go back to the step that asked.
+ * Runs each step of the runbook, records it, and when it fails stops the run at that step, visibly,
+ * until a person decides. The one place a decision is acted on for the run as a whole: ABORT and
+ * ROLLBACK end the run here, RETRY, SKIP and ACCEPT go back to the step that asked.
  */
 final class StepRunner {
   private static final Logger log = Workflow.getLogger(StepRunner.class);
@@ -26,7 +26,10 @@ final class StepRunner {
     this.rollback = rollback;
   }
 
-  /** Runs {@code body} as {@code step}; after a failure, again on RETRY; null when a person skipped it. */
+  /**
+   * Runs {@code body} as {@code step}; after a failure, again on RETRY; null when a person skipped
+   * it.
+   */
   <T> T run(Step step, Supplier<T> body) {
     RunBook book = run.book;
     while (true) {
@@ -55,14 +58,18 @@ final class StepRunner {
     }
   }
 
-  /** A step the earlier run did and whose end state still holds is recorded as such; any other runs. */
+  /**
+   * A step the earlier run did and whose end state still holds is recorded as such; any other runs.
+   */
   void runOrCarry(Step step, Runnable body) {
     String holds = resume.stillHolds(step);
     if (holds == null) {
-      run(step, () -> {
-        body.run();
-        return null;
-      });
+      run(
+          step,
+          () -> {
+            body.run();
+            return null;
+          });
       return;
     }
     String by = resume.previous().describe();
@@ -71,8 +78,9 @@ final class StepRunner {
   }
 
   /**
-   * Waits for a person's decision on {@code step}, which failed for {@code why}, and records it. ABORT and ROLLBACK
-   * end the run from here; RETRY and SKIP, and ACCEPT where {@code conformance} problems stopped the step, return.
+   * Waits for a person's decision on {@code step}, which failed for {@code why}, and records it.
+   * ABORT and ROLLBACK end the run from here; RETRY and SKIP, and ACCEPT where {@code conformance}
+   * problems stopped the step, return.
    */
   StepDecision decide(Step step, String why, boolean conformance) {
     log.warn("{}: needs attention: {}", step.label(), why);
@@ -97,8 +105,9 @@ final class StepRunner {
   }
 
   private ApplicationFailure abort(Step step, StepDecision d) {
-    String msg = "aborted by %s at %s: %s. The mesh is left as it is%s".formatted(d.by(), step.label(), d.reason(),
-        Messages.safeState(step));
+    String msg =
+        "aborted by %s at %s: %s. The mesh is left as it is%s"
+            .formatted(d.by(), step.label(), d.reason(), Messages.safeState(step));
     run.book.failed(step, msg);
     run.book.end(RunState.ABORTED);
     return ApplicationFailure.newNonRetryableFailure(msg, FailureTypes.ABORTED);

@@ -1,5 +1,11 @@
 package org.gloomeshupgrade.workflow;
 
 public enum StepState {
-  PENDING, RUNNING, WAITING, NEEDS_ATTENTION, SUCCEEDED, SKIPPED, FAILED
+  PENDING,
+  RUNNING,
+  WAITING,
+  NEEDS_ATTENTION,
+  SUCCEEDED,
+  SKIPPED,
+  FAILED
 }

@@ -26,8 +26,10 @@ final class UpgradeActivities {
   final RegistrationActivities registration;
   final VerifyActivities verify;
   final ResumeActivities resume;
+
   /** Reads polled in loops, with short timeouts. */
   final Polls poll;
+
   private final Duration scaleTimeout;
 
   UpgradeActivities(Duration scaleTimeout) {
@@ -37,11 +39,13 @@ final class UpgradeActivities {
   private UpgradeActivities(Duration scaleTimeout, String summary) {
     this.scaleTimeout = scaleTimeout;
     preflight = stub(PreflightActivities.class, UpgradeActivityOptions.preflight(), summary);
-    deployments = stub(DeploymentActivities.class, UpgradeActivityOptions.scale(scaleTimeout), summary);
+    deployments =
+        stub(DeploymentActivities.class, UpgradeActivityOptions.scale(scaleTimeout), summary);
     discovery = stub(DiscoveryActivities.class, UpgradeActivityOptions.deleteDiscovery(), summary);
     crds = stub(CrdActivities.class, UpgradeActivityOptions.crds(), summary);
     backup = stub(BackupActivities.class, UpgradeActivityOptions.backup(), summary);
-    controlPlane = stub(ControlPlaneActivities.class, UpgradeActivityOptions.controlPlane(), summary);
+    controlPlane =
+        stub(ControlPlaneActivities.class, UpgradeActivityOptions.controlPlane(), summary);
     conformance = stub(ConformanceActivities.class, UpgradeActivityOptions.conformance(), summary);
     registration = stub(RegistrationActivities.class, UpgradeActivityOptions.reRegister(), summary);
     verify = stub(VerifyActivities.class, UpgradeActivityOptions.verify(), summary);
@@ -50,16 +54,19 @@ final class UpgradeActivities {
   }
 
   /**
-   * The same stubs, each call carrying {@code summary}, which the Temporal UI shows on the activity ("step 4: the
-   * 0.11.3 CRDs on mgmt"). A summary is metadata: replays do not compare it.
+   * The same stubs, each call carrying {@code summary}, which the Temporal UI shows on the activity
+   * ("step 4: the 0.11.3 CRDs on mgmt"). A summary is metadata: replays do not compare it.
    */
   UpgradeActivities about(String summary) {
     return new UpgradeActivities(scaleTimeout, summary);
   }
 
   private static <T> T stub(Class<T> type, ActivityOptions options, String summary) {
-    return Workflow.newActivityStub(type, summary == null ? options : ActivityOptions.newBuilder(options)
-        .setSummary(summary).build());
+    return Workflow.newActivityStub(
+        type,
+        summary == null
+            ? options
+            : ActivityOptions.newBuilder(options).setSummary(summary).build());
   }
 
   static final class Polls {

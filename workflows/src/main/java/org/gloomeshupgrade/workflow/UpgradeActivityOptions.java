@@ -8,6 +8,7 @@ import java.time.Duration;
 public final class UpgradeActivityOptions {
   private static final Duration INITIAL_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(1);
+
   /** The scale activity heartbeats every poll; a worker that dies mid-wait is noticed this soon. */
   private static final Duration SCALE_HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
 
@@ -43,7 +44,10 @@ public final class UpgradeActivityOptions {
     return options(Duration.ofMinutes(20), 3);
   }
 
-  /** Reading every configuration resource and writing a few Secrets; restore writes each resource once. */
+  /**
+   * Reading every configuration resource and writing a few Secrets; restore writes each resource
+   * once.
+   */
   public static ActivityOptions backup() {
     return options(Duration.ofMinutes(10), 5);
   }
@@ -63,13 +67,14 @@ public final class UpgradeActivityOptions {
   private static ActivityOptions options(Duration startToClose, int attempts) {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setInitialInterval(INITIAL_RETRY)
-            .setBackoffCoefficient(2.0)
-            .setMaximumInterval(MAX_RETRY_INTERVAL)
-            .setMaximumAttempts(attempts)
-            .setDoNotRetry(FailureTypes.NON_RETRYABLE.toArray(String[]::new))
-            .build())
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(INITIAL_RETRY)
+                .setBackoffCoefficient(2.0)
+                .setMaximumInterval(MAX_RETRY_INTERVAL)
+                .setMaximumAttempts(attempts)
+                .setDoNotRetry(FailureTypes.NON_RETRYABLE.toArray(String[]::new))
+                .build())
         .build();
   }
 }

@@ -1,6 +1,8 @@
 package org.gloomeshupgrade.workflow;
 
-/** The names people type: task queue, workflow type, signal, update and query names, workflow IDs. */
+/**
+ * The names people type: task queue, workflow type, signal, update and query names, workflow IDs.
+ */
 public final class UpgradeNames {
   public static final String TASK_QUEUE = "gloo-mesh-upgrade";
   public static final String WORKFLOW_TYPE = "GlooMeshUpgrade";
@@ -13,7 +15,11 @@ public final class UpgradeNames {
   public static final String UPDATE_REJECT = "rejectNow";
   public static final String UPDATE_DECIDE = "decideNow";
   public static final String QUERY_STATUS = "status";
-  /** The memo key under which a run keeps what a later run needs to carry it on ({@link ResumePoint}). */
+
+  /**
+   * The memo key under which a run keeps what a later run needs to carry it on ({@link
+   * ResumePoint}).
+   */
   public static final String MEMO_RESUME_POINT = "resumePoint";
 
   private static final String WORKFLOW_ID_PREFIX = "gloo-mesh-upgrade-";

@@ -16,9 +16,9 @@ import org.gloomeshupgrade.request.UpgradeRequest;
 import org.semver4j.Semver;
 
 /**
- * What the parts of one run share: its record, the request, the activity stubs and the facts found on the way. Each
- * fact is set where the runbook finds it; the publisher reads them at the next change of the record, so when each is
- * set is part of the recorded history.
+ * What the parts of one run share: its record, the request, the activity stubs and the facts found
+ * on the way. Each fact is set where the runbook finds it; the publisher reads them at the next
+ * change of the record, so when each is set is part of the recorded history.
  */
 final class UpgradeRun {
   private static final String MESHCTL_UPSERTS_CRDS_FROM = "0.12.0";
@@ -27,12 +27,22 @@ final class UpgradeRun {
   final ChangeVersions versions;
   private UpgradeRequest request;
   private UpgradeActivities activities;
+
   /** Set once preflight passed: what a rollback puts back. */
   private PreflightReport preflight;
-  /** What the backup is found by: this run's workflow ID, or the first run's when this one carries another on. */
+
+  /**
+   * What the backup is found by: this run's workflow ID, or the first run's when this one carries
+   * another on.
+   */
   private String backupId;
+
   private String rollbackCommand = "";
-  /** Null until first asked, in the workflow's own thread, before any gate opens: handlers rely on it then. */
+
+  /**
+   * Null until first asked, in the workflow's own thread, before any gate opens: handlers rely on
+   * it then.
+   */
   private Boolean decisionsByApprovers;
 
   UpgradeRun(RunBook book, ChangeVersions versions) {
@@ -40,7 +50,10 @@ final class UpgradeRun {
     this.versions = versions;
   }
 
-  /** The request was accepted: the stubs take its timeouts, and the backup is this run's own until told otherwise. */
+  /**
+   * The request was accepted: the stubs take its timeouts, and the backup is this run's own until
+   * told otherwise.
+   */
   void accepted(UpgradeRequest request) {
     this.request = request;
     book.target(request.targetVersion());
@@ -54,10 +67,16 @@ final class UpgradeRun {
     return request;
   }
 
-  /** The stubs with a summary the Temporal UI shows on each activity: the step and what it upgrades. */
+  /**
+   * The stubs with a summary the Temporal UI shows on each activity: the step and what it upgrades.
+   */
   UpgradeActivities on(Step step) {
-    return about("%s: Gloo Mesh %s%s".formatted(step.label(), request.targetVersion(),
-        book.context().isEmpty() ? "" : " on " + book.context()));
+    return about(
+        "%s: Gloo Mesh %s%s"
+            .formatted(
+                step.label(),
+                request.targetVersion(),
+                book.context().isEmpty() ? "" : " on " + book.context()));
   }
 
   UpgradeActivities about(String summary) {
@@ -93,7 +112,10 @@ final class UpgradeRun {
     this.rollbackCommand = command;
   }
 
-  /** Whether SKIP, ACCEPT and ROLLBACK need someone who may approve ({@link Change#DECISION_APPROVERS}). */
+  /**
+   * Whether SKIP, ACCEPT and ROLLBACK need someone who may approve ({@link
+   * Change#DECISION_APPROVERS}).
+   */
   boolean decisionsHeldToApprovers() {
     if (decisionsByApprovers == null) {
       decisionsByApprovers = versions.applies(Change.DECISION_APPROVERS);
@@ -101,13 +123,17 @@ final class UpgradeRun {
     return decisionsByApprovers;
   }
 
-  /** The same, for a handler: false until the workflow thread asked, which it does before any gate opens. */
+  /**
+   * The same, for a handler: false until the workflow thread asked, which it does before any gate
+   * opens.
+   */
   boolean decisionsKnownHeldToApprovers() {
     return Boolean.TRUE.equals(decisionsByApprovers);
   }
 
   ApproverPolicy approvers() {
-    return new ApproverPolicy(request.approvers(), request.requestedBy(), request.allowSelfApproval());
+    return new ApproverPolicy(
+        request.approvers(), request.requestedBy(), request.allowSelfApproval());
   }
 
   boolean meshctlAppliesCrds() {
@@ -126,30 +152,59 @@ final class UpgradeRun {
   }
 
   PreflightInput preflightInput() {
-    return new PreflightInput(request.managementContext(), request.namespace(), request.discoveryDeployment(),
-        request.networkingDeployment(), request.clusters(), request.clusterContexts(), request.remoteNamespace(),
+    return new PreflightInput(
+        request.managementContext(),
+        request.namespace(),
+        request.discoveryDeployment(),
+        request.networkingDeployment(),
+        request.clusters(),
+        request.clusterContexts(),
+        request.remoteNamespace(),
         agentChartsMethod());
   }
 
   CrdApplyInput crdInput(String ctx) {
-    return new CrdApplyInput(ctx, request.crdSource(), request.targetVersion(), request.scaleTimeout().toSeconds(),
+    return new CrdApplyInput(
+        ctx,
+        request.crdSource(),
+        request.targetVersion(),
+        request.scaleTimeout().toSeconds(),
         request.chart());
   }
 
   ControlPlaneInput controlPlaneInput(String ctx) {
-    return new ControlPlaneInput(ctx, request.namespace(), request.installMethod(), request.helmRelease(),
-        request.chart(), request.meshctlPath(), request.targetVersion(), request.discoveryDeployment(),
-        request.networkingDeployment(), request.helmValuesFiles());
+    return new ControlPlaneInput(
+        ctx,
+        request.namespace(),
+        request.installMethod(),
+        request.helmRelease(),
+        request.chart(),
+        request.meshctlPath(),
+        request.targetVersion(),
+        request.discoveryDeployment(),
+        request.networkingDeployment(),
+        request.helmValuesFiles());
   }
 
   ScaleInput scale(String ctx, String deployment, int replicas) {
-    return new ScaleInput(ctx, request.namespace(), deployment, replicas, request.scaleTimeout().toSeconds());
+    return new ScaleInput(
+        ctx, request.namespace(), deployment, replicas, request.scaleTimeout().toSeconds());
   }
 
   ReRegisterInput reRegisterInput(String ctx, RegisteredCluster c) {
-    return new ReRegisterInput(ctx, request.namespace(), c.name(), c.context(), request.remoteNamespace(),
-        request.clusterDomain(), request.registrationMethod(), request.targetVersion(), agentInstallMethod(),
-        request.agentCharts(), request.chart(), request.meshctlPath());
+    return new ReRegisterInput(
+        ctx,
+        request.namespace(),
+        c.name(),
+        c.context(),
+        request.remoteNamespace(),
+        request.clusterDomain(),
+        request.registrationMethod(),
+        request.targetVersion(),
+        agentInstallMethod(),
+        request.agentCharts(),
+        request.chart(),
+        request.meshctlPath());
   }
 
   /** How step 7 installs the agent charts; null when it leaves them alone. */
@@ -163,6 +218,8 @@ final class UpgradeRun {
 
   /** The agent charts go on as the control plane did, with Helm when meshctl installed it. */
   private InstallMethod agentInstallMethod() {
-    return request.installMethod() == InstallMethod.MESHCTL ? InstallMethod.HELM : request.installMethod();
+    return request.installMethod() == InstallMethod.MESHCTL
+        ? InstallMethod.HELM
+        : request.installMethod();
   }
 }

@@ -8,13 +8,15 @@ import org.gloomeshupgrade.verify.VerifyReport;
  *
  * @param awaiting what the run waits for from a person, "" when nothing
  * @param attention the failure a person must act on, "" when none
- * @param backup where the configuration saved before the first change is; null until then, and in runs recorded
- *     before backups existed
+ * @param backup where the configuration saved before the first change is; null until then, and in
+ *     runs recorded before backups existed
  * @param conformance each conformance check and what became of its problems; empty before the first
  * @param networking step 10's wait for a steady state; null before it starts
  * @param registrations each cluster's re-registration in step 7, empty before it starts
- * @param gate the ID of the open gate (an approval or a decision awaited), "" when none; an answer must name it
- * @param resumedFrom the earlier run this one carries on ("workflowId/runId"), "" when it started afresh
+ * @param gate the ID of the open gate (an approval or a decision awaited), "" when none; an answer
+ *     must name it
+ * @param resumedFrom the earlier run this one carries on ("workflowId/runId"), "" when it started
+ *     afresh
  */
 public record UpgradeStatus(
     RunState state,

@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The README stays short and starts with the quick start; every relative link in the docs leads somewhere. */
+/**
+ * The README stays short and starts with the quick start; every relative link in the docs leads
+ * somewhere.
+ */
 class DocumentationTest {
   private static final Path ROOT = Path.of("..");
   private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");
@@ -25,7 +28,12 @@ class DocumentationTest {
     assertThat(Files.size(readme)).isLessThan(20_000);
     int firstBlock = text.indexOf("```sh\n");
     assertThat(text.substring(0, firstBlock)).contains("## Quick start");
-    assertThat(text.substring(firstBlock).lines().skip(1).limit(2).map(l -> l.replaceAll("\\s+#.*", "")))
+    assertThat(
+            text.substring(firstBlock)
+                .lines()
+                .skip(1)
+                .limit(2)
+                .map(l -> l.replaceAll("\\s+#.*", "")))
         .containsExactly("./gmu demo", "mvn -B verify");
   }
 
@@ -33,7 +41,8 @@ class DocumentationTest {
   void everyDocIsLinkedFromTheReadme() throws IOException {
     String readme = Files.readString(ROOT.resolve("README.md"));
     try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
-      assertThat(docs.map(d -> "docs/" + d.getFileName())).allSatisfy(d -> assertThat(readme).contains("(" + d));
+      assertThat(docs.map(d -> "docs/" + d.getFileName()))
+          .allSatisfy(d -> assertThat(readme).contains("(" + d));
     }
   }
 
@@ -68,7 +77,10 @@ class DocumentationTest {
     if (!page.toString().endsWith(".md")) {
       return List.of();
     }
-    return Files.readAllLines(page).stream().filter(l -> l.startsWith("#")).map(l -> l.replaceFirst("^#+\\s*", ""))
-        .map(h -> h.toLowerCase().replaceAll("[^a-z0-9 _-]", "").replace(' ', '-')).toList();
+    return Files.readAllLines(page).stream()
+        .filter(l -> l.startsWith("#"))
+        .map(l -> l.replaceFirst("^#+\\s*", ""))
+        .map(h -> h.toLowerCase().replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'))
+        .toList();
   }
 }

@@ -52,7 +52,10 @@ class UpgradeRequestParserTest {
 
   @Test
   void everyFieldIsReadFromItsWireName() throws Exception {
-    UpgradeRequest r = UpgradeRequestParser.parse(json("""
+    UpgradeRequest r =
+        UpgradeRequestParser.parse(
+            json(
+                """
         {"targetVersion":"v0.12.8","managementContext":"prod-mgmt","namespace":"mesh","installMethod":"manifests",
          "helmRelease":"gm","chart":"/charts/gloo-mesh","crdSource":"/crds","clusters":["east","west"],
          "clusterContexts":{"east":"ctx-east"},"remoteNamespace":"gm-remote","clusterDomain":"corp.local",
@@ -84,139 +87,212 @@ class UpgradeRequestParserTest {
 
   @Test
   void unknownFieldsAreNamedWithASuggestion() throws Exception {
-    InvalidRequestException e = refusal("{\"targetVersion\":\"0.11.3\",\"targetversion\":\"x\",\"colour\":1}");
+    InvalidRequestException e =
+        refusal("{\"targetVersion\":\"0.11.3\",\"targetversion\":\"x\",\"colour\":1}");
 
     assertThat(e.problems()).hasSize(2);
-    assertThat(e.problems().get(0)).contains("unknown field \"targetversion\"").contains("did you mean \"targetVersion\"");
+    assertThat(e.problems().get(0))
+        .contains("unknown field \"targetversion\"")
+        .contains("did you mean \"targetVersion\"");
     assertThat(e.problems().get(1)).contains("unknown field \"colour\"");
   }
 
   @Test
   void everyInvalidValueIsReportedWithItsField() throws Exception {
-    InvalidRequestException e = refusal("""
+    InvalidRequestException e =
+        refusal(
+            """
         {"targetVersion":"latest","namespace":"Gloo_Mesh","installMethod":"kubectl","discoveryPollInterval":"soon",
          "requireApproval":"yes","clusters":["a","a",3],"approvalTimeout":"1ms"}
         """);
 
     assertThat(e.getMessage()).startsWith("invalid upgrade request: ");
-    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("targetVersion: \"latest\""))
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).startsWith("targetVersion: \"latest\""))
         .anySatisfy(p -> assertThat(p).startsWith("namespace: \"Gloo_Mesh\""))
-        .anySatisfy(p -> assertThat(p).startsWith("installMethod: \"kubectl\" is not one of helm, manifests, meshctl"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "installMethod: \"kubectl\" is not one of helm, manifests, meshctl"))
         .anySatisfy(p -> assertThat(p).startsWith("discoveryPollInterval: \"soon\""))
         .anySatisfy(p -> assertThat(p).startsWith("requireApproval: must be true or false"))
         .anySatisfy(p -> assertThat(p).startsWith("clusters[1]: \"a\" is listed twice"))
         .anySatisfy(p -> assertThat(p).startsWith("clusters[2]: must be a string"))
-        .anySatisfy(p -> assertThat(p).startsWith("approvalTimeout: 1ms is shorter than the minimum 1s"));
+        .anySatisfy(
+            p -> assertThat(p).startsWith("approvalTimeout: 1ms is shorter than the minimum 1s"));
   }
 
   @Test
   void missingOrNonObjectInputIsRefusedWithAnExample() throws Exception {
     assertThatThrownBy(() -> UpgradeRequestParser.parse(null))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("targetVersion");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("targetVersion");
     assertThat(refusal("\"0.11.3\"").getMessage()).contains("must be a JSON object");
-    assertThat(refusal("{}").problems()).containsExactly(
-        "targetVersion: required, the Gloo Mesh version to upgrade to, for example \"0.11.3\"");
+    assertThat(refusal("{}").problems())
+        .containsExactly(
+            "targetVersion: required, the Gloo Mesh version to upgrade to, for example \"0.11.3\"");
   }
 
   @Test
   void timingsThatCannotWorkTogetherAreRefused() throws Exception {
-    InvalidRequestException e = refusal("""
+    InvalidRequestException e =
+        refusal(
+            """
         {"targetVersion":"0.11.3","discoveryPollInterval":"1m","discoveryTimeout":"30s","discoverySettleWindow":"1h"}
         """);
 
-    assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("discoveryTimeout: 30s must be longer"))
+    assertThat(e.problems())
+        .anySatisfy(p -> assertThat(p).startsWith("discoveryTimeout: 30s must be longer"))
         .anySatisfy(p -> assertThat(p).startsWith("discoverySettleWindow: 1h must be shorter"));
   }
 
   @Test
   void contextsForClustersNotListedAreRefused() throws Exception {
-    InvalidRequestException e = refusal("""
+    InvalidRequestException e =
+        refusal(
+            """
         {"targetVersion":"0.11.3","clusters":["east"],"clusterContexts":{"west":"ctx-west"}}
         """);
 
-    assertThat(e.problems()).containsExactly("clusterContexts.west: \"west\" is not in clusters [east]");
+    assertThat(e.problems())
+        .containsExactly("clusterContexts.west: \"west\" is not in clusters [east]");
   }
 
   @Test
   void helmValuesFilesArePathsInOrderAndOnlyForHelmOrManifests() throws Exception {
-    UpgradeRequest r = UpgradeRequestParser.parse(json(
-        "{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":[\"/etc/gmu/base.yaml\",\" /etc/gmu/site.yaml \"]}"));
+    UpgradeRequest r =
+        UpgradeRequestParser.parse(
+            json(
+                "{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":[\"/etc/gmu/base.yaml\",\" /etc/gmu/site.yaml \"]}"));
     assertThat(r.helmValuesFiles()).containsExactly("/etc/gmu/base.yaml", "/etc/gmu/site.yaml");
-    assertThat(UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).helmValuesFiles()).isEmpty();
+    assertThat(UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).helmValuesFiles())
+        .isEmpty();
 
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":{\"licenseKey\":\"x\"}}").problems())
-        .containsExactly("helmValuesFiles: must be a list of paths of Helm values files on the worker, got "
-            + "{\"licenseKey\":\"x\"}");
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":[\"a.yaml\",\" \",3]}").problems())
-        .containsExactly("helmValuesFiles[1]: must be the path of a values file on the worker, got \" \"",
+    assertThat(
+            refusal("{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":{\"licenseKey\":\"x\"}}")
+                .problems())
+        .containsExactly(
+            "helmValuesFiles: must be a list of paths of Helm values files on the worker, got "
+                + "{\"licenseKey\":\"x\"}");
+    assertThat(
+            refusal("{\"targetVersion\":\"0.11.3\",\"helmValuesFiles\":[\"a.yaml\",\" \",3]}")
+                .problems())
+        .containsExactly(
+            "helmValuesFiles[1]: must be the path of a values file on the worker, got \" \"",
             "helmValuesFiles[2]: must be the path of a values file on the worker, got 3");
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"installMethod\":\"meshctl\","
-        + "\"helmValuesFiles\":[\"a.yaml\"]}").problems())
-        .containsExactly("helmValuesFiles: only used with installMethod \"helm\" or \"manifests\", but installMethod"
-            + " is \"meshctl\"");
+    assertThat(
+            refusal(
+                    "{\"targetVersion\":\"0.11.3\",\"installMethod\":\"meshctl\","
+                        + "\"helmValuesFiles\":[\"a.yaml\"]}")
+                .problems())
+        .containsExactly(
+            "helmValuesFiles: only used with installMethod \"helm\" or \"manifests\", but installMethod"
+                + " is \"meshctl\"");
   }
 
   @Test
   void meshctlPathWithoutMeshctlInstallIsRefused() throws Exception {
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"meshctlPath\":\"/usr/bin/meshctl\"}").problems())
-        .containsExactly("meshctlPath: only used with installMethod or registrationMethod \"meshctl\", but "
-            + "installMethod is \"helm\" and registrationMethod \"native\"");
+    assertThat(
+            refusal("{\"targetVersion\":\"0.11.3\",\"meshctlPath\":\"/usr/bin/meshctl\"}")
+                .problems())
+        .containsExactly(
+            "meshctlPath: only used with installMethod or registrationMethod \"meshctl\", but "
+                + "installMethod is \"helm\" and registrationMethod \"native\"");
   }
 
   @Test
   void registrationSettingsOutOfRangeOrContradictoryAreRefusedNamingTheField() throws Exception {
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"registrationConcurrency\":0,\"registrationMethod\":\"kubectl\"}")
-        .problems()).containsExactly("registrationMethod: \"kubectl\" is not one of native, meshctl",
+    assertThat(
+            refusal(
+                    "{\"targetVersion\":\"0.11.3\",\"registrationConcurrency\":0,\"registrationMethod\":\"kubectl\"}")
+                .problems())
+        .containsExactly(
+            "registrationMethod: \"kubectl\" is not one of native, meshctl",
             "registrationConcurrency: 0 is outside 1 to 50");
     assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"registrationConcurrency\":2.5}").problems())
         .containsExactly("registrationConcurrency: must be a whole number from 1 to 50, got 2.5");
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"registrationMethod\":\"meshctl\",\"agentCharts\":\"/c\"}")
-        .problems()).singleElement().asString().startsWith("agentCharts: meshctl cluster register installs");
+    assertThat(
+            refusal(
+                    "{\"targetVersion\":\"0.11.3\",\"registrationMethod\":\"meshctl\",\"agentCharts\":\"/c\"}")
+                .problems())
+        .singleElement()
+        .asString()
+        .startsWith("agentCharts: meshctl cluster register installs");
   }
 
   @Test
   void approvalRulesAreReadAndContradictionsRefused() throws Exception {
-    UpgradeRequest r = UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\",\"approvers\":[\"alice\",\"bob\"],"
-        + "\"requestedBy\":\" bob \",\"approvalReminder\":\"30m\"}"));
+    UpgradeRequest r =
+        UpgradeRequestParser.parse(
+            json(
+                "{\"targetVersion\":\"0.11.3\",\"approvers\":[\"alice\",\"bob\"],"
+                    + "\"requestedBy\":\" bob \",\"approvalReminder\":\"30m\"}"));
     assertThat(r.approvers()).containsExactly("alice", "bob");
     assertThat(r.requestedBy()).isEqualTo("bob");
     assertThat(r.allowSelfApproval()).isFalse();
     assertThat(r.approvalReminder()).isEqualTo(Duration.ofMinutes(30));
-    assertThat(UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).approvalReminder())
+    assertThat(
+            UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).approvalReminder())
         .isEqualTo(Duration.ofHours(1));
 
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"approvers\":[\"bob\"],\"requestedBy\":\"bob\"}").problems())
-        .singleElement().asString().startsWith("approvers: the only approver, \"bob\", is the requester");
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"approvers\":[\"a\",\"a\",\" \"]}").problems())
-        .containsExactly("approvers[1]: \"a\" is listed twice", "approvers[2]: must be a non-empty string, got \" \"");
+    assertThat(
+            refusal(
+                    "{\"targetVersion\":\"0.11.3\",\"approvers\":[\"bob\"],\"requestedBy\":\"bob\"}")
+                .problems())
+        .singleElement()
+        .asString()
+        .startsWith("approvers: the only approver, \"bob\", is the requester");
+    assertThat(
+            refusal("{\"targetVersion\":\"0.11.3\",\"approvers\":[\"a\",\"a\",\" \"]}").problems())
+        .containsExactly(
+            "approvers[1]: \"a\" is listed twice",
+            "approvers[2]: must be a non-empty string, got \" \"");
     assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"approvalReminder\":\"2d\"}").problems())
         .containsExactly("approvalReminder: 2d must be shorter than approvalTimeout (1d)");
   }
 
   @Test
   void resumeFromNamesTheEarlierRunByObjectOrByWorkflowId() throws Exception {
-    UpgradeRequest pinned = UpgradeRequestParser.parse(json(
-        "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"workflowId\":\"gloo-mesh-upgrade-mgmt\",\"runId\":\"r-1\"}}"));
-    UpgradeRequest latest = UpgradeRequestParser.parse(json(
-        "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":\"gloo-mesh-upgrade-mgmt\"}"));
+    UpgradeRequest pinned =
+        UpgradeRequestParser.parse(
+            json(
+                "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"workflowId\":\"gloo-mesh-upgrade-mgmt\",\"runId\":\"r-1\"}}"));
+    UpgradeRequest latest =
+        UpgradeRequestParser.parse(
+            json("{\"targetVersion\":\"0.11.3\",\"resumeFrom\":\"gloo-mesh-upgrade-mgmt\"}"));
 
     assertThat(pinned.resumeFrom()).isEqualTo(new ResumeFrom("gloo-mesh-upgrade-mgmt", "r-1"));
     assertThat(pinned.resumeFrom().describe()).isEqualTo("gloo-mesh-upgrade-mgmt/r-1");
     assertThat(latest.resumeFrom()).isEqualTo(new ResumeFrom("gloo-mesh-upgrade-mgmt", ""));
     assertThat(latest.resumes()).isTrue();
-    assertThat(UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).resumes()).isFalse();
+    assertThat(UpgradeRequestParser.parse(json("{\"targetVersion\":\"0.11.3\"}")).resumes())
+        .isFalse();
   }
 
   @Test
   void aBadResumeFromIsRefusedNamingItsField() throws Exception {
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"runId\":\"r-1\",\"colour\":1}}").problems())
-        .containsExactlyInAnyOrder("resumeFrom.colour: unknown field (known: workflowId, runId)",
+    assertThat(
+            refusal(
+                    "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"runId\":\"r-1\",\"colour\":1}}")
+                .problems())
+        .containsExactlyInAnyOrder(
+            "resumeFrom.colour: unknown field (known: workflowId, runId)",
             "resumeFrom.workflowId: required, the earlier run's workflow ID, got nothing");
     assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"resumeFrom\":[1]}").problems())
-        .singleElement().asString().startsWith("resumeFrom: must be {\"workflowId\"");
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"workflowId\":\"w\",\"runId\":7}}")
-        .problems()).containsExactly("resumeFrom.runId: must be a string, got 7");
-    assertThat(refusal("{\"targetVersion\":\"0.11.3\",\"dryRun\":true,\"resumeFrom\":\"w\"}").problems())
-        .singleElement().asString().startsWith("resumeFrom: a dry run changes nothing");
+        .singleElement()
+        .asString()
+        .startsWith("resumeFrom: must be {\"workflowId\"");
+    assertThat(
+            refusal(
+                    "{\"targetVersion\":\"0.11.3\",\"resumeFrom\":{\"workflowId\":\"w\",\"runId\":7}}")
+                .problems())
+        .containsExactly("resumeFrom.runId: must be a string, got 7");
+    assertThat(
+            refusal("{\"targetVersion\":\"0.11.3\",\"dryRun\":true,\"resumeFrom\":\"w\"}")
+                .problems())
+        .singleElement()
+        .asString()
+        .startsWith("resumeFrom: a dry run changes nothing");
   }
 }

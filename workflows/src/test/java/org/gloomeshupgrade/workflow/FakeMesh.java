@@ -13,6 +13,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.gloomeshupgrade.backup.BackupActivities;
+import org.gloomeshupgrade.backup.BackupInput;
+import org.gloomeshupgrade.backup.BackupResult;
+import org.gloomeshupgrade.backup.RestoreInput;
+import org.gloomeshupgrade.backup.RestoreResult;
 import org.gloomeshupgrade.conformance.ConformanceActivities;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.conformance.ConformanceReport;
@@ -20,11 +25,6 @@ import org.gloomeshupgrade.controlplane.ControlPlaneActivities;
 import org.gloomeshupgrade.controlplane.ControlPlaneInput;
 import org.gloomeshupgrade.controlplane.ControlPlaneResult;
 import org.gloomeshupgrade.controlplane.ToolingReport;
-import org.gloomeshupgrade.backup.BackupActivities;
-import org.gloomeshupgrade.backup.BackupInput;
-import org.gloomeshupgrade.backup.BackupResult;
-import org.gloomeshupgrade.backup.RestoreInput;
-import org.gloomeshupgrade.backup.RestoreResult;
 import org.gloomeshupgrade.crds.CrdActivities;
 import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.CrdApplyResult;
@@ -56,42 +56,67 @@ import org.gloomeshupgrade.verify.VerifyReport;
  * in order so tests can assert the runbook's order and the safety properties. The real activities
  * are tested against simulated clusters elsewhere.
  */
-class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryActivities, CrdActivities, BackupActivities,
-    ControlPlaneActivities, ConformanceActivities, RegistrationActivities, VerifyActivities {
+class FakeMesh
+    implements PreflightActivities,
+        DeploymentActivities,
+        DiscoveryActivities,
+        CrdActivities,
+        BackupActivities,
+        ControlPlaneActivities,
+        ConformanceActivities,
+        RegistrationActivities,
+        VerifyActivities {
 
   final List<String> calls = new CopyOnWriteArrayList<>();
   final List<VerifyInput> verifyInputs = new CopyOnWriteArrayList<>();
-  final Map<String, Integer> replicas = new ConcurrentHashMap<>(Map.of("discovery", 1, "networking", 1));
+  final Map<String, Integer> replicas =
+      new ConcurrentHashMap<>(Map.of("discovery", 1, "networking", 1));
   volatile String runningVersion = "0.10.10";
   volatile int discoveryResources = 6;
+
   /** How many resources discovery finds when it runs (preflight's inventory is 6). */
   volatile int discoveryFinds = 6;
+
   /** When false, discovery never recreates its resources. */
   final AtomicBoolean discoveryComesBack = new AtomicBoolean(true);
+
   final List<ConformanceProblem> conformanceProblems = new CopyOnWriteArrayList<>();
+
   /** When set, restoring the backup fails as for a backup whose Secrets were deleted. */
   volatile boolean restoreFails;
+
   /** How many registered clusters preflight finds: cluster-1, cluster-2, ... */
   volatile int clusterCount = 2;
+
   /** Clusters whose registration fails (non-retryable, so no retry waits), until removed. */
   final Set<String> failingClusters = ConcurrentHashMap.newKeySet();
+
   final AtomicInteger registering = new AtomicInteger();
+
   /** The most registrations that ran at the same time. */
   final AtomicInteger mostRegisteringAtOnce = new AtomicInteger();
+
   /**
-   * Registrations (but cluster-1's) wait, up to 5 s, until this many have run at once: a test of concurrency then
-   * sees the overlap however slowly activities are dispatched.
+   * Registrations (but cluster-1's) wait, up to 5 s, until this many have run at once: a test of
+   * concurrency then sees the overlap however slowly activities are dispatched.
    */
   volatile int awaitOverlapOf = 0;
+
   /** Problems against the target's CRDs, found in preflight. */
   final List<ConformanceProblem> targetConformanceProblems = new CopyOnWriteArrayList<>();
-  /** Answers of the networking status once networking runs, one per poll; the last one stays. Empty: all ACCEPTED. */
-  final ConcurrentLinkedDeque<NetworkingStatus> networkingAnswers =
-      new ConcurrentLinkedDeque<>();
+
+  /**
+   * Answers of the networking status once networking runs, one per poll; the last one stays. Empty:
+   * all ACCEPTED.
+   */
+  final ConcurrentLinkedDeque<NetworkingStatus> networkingAnswers = new ConcurrentLinkedDeque<>();
+
   /** How many preflights fail (non-retryable, 403) before they pass. */
   final AtomicInteger preflightFailures = new AtomicInteger();
+
   /** The version of the installed CRDs. */
   volatile String crdsVersion = "0.10.10";
+
   /** When set, the CRD source check refuses with this message, as for an incomplete set. */
   volatile String crdSourceProblem;
 
@@ -100,23 +125,45 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   }
 
   List<String> mutatingCalls() {
-    return calls.stream().filter(c -> !c.startsWith("preflight") && !c.startsWith("tooling")
-        && !c.startsWith("count") && !c.startsWith("networkingStatus") && !c.startsWith("verify")
-        && !c.startsWith("conformance") && !c.startsWith("crds check") && !c.startsWith("endState") && !c.startsWith("backup") && !c.contains(" dry run")).toList();
+    return calls.stream()
+        .filter(
+            c ->
+                !c.startsWith("preflight")
+                    && !c.startsWith("tooling")
+                    && !c.startsWith("count")
+                    && !c.startsWith("networkingStatus")
+                    && !c.startsWith("verify")
+                    && !c.startsWith("conformance")
+                    && !c.startsWith("crds check")
+                    && !c.startsWith("endState")
+                    && !c.startsWith("backup")
+                    && !c.contains(" dry run"))
+        .toList();
   }
 
   @Override
   public PreflightReport preflight(PreflightInput input) {
     calls.add("preflight " + input.context());
     if (preflightFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      throw ApplicationFailure.newNonRetryableFailure("permission denied: get deployments", FailureTypes.FORBIDDEN);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "permission denied: get deployments", FailureTypes.FORBIDDEN);
     }
     String ctx = input.context().isEmpty() ? "mgmt" : input.context();
-    return new PreflightReport(ctx, "v1.29.0", runningVersion,
-        Map.of("discovery", runningVersion, "networking", runningVersion), new LinkedHashMap<>(replicas),
-        Map.of("Mesh", 2, "Workload", 4), IntStream.rangeClosed(1, clusterCount)
-            .mapToObj(i -> new RegisteredCluster("cluster-" + i, "cluster-" + i, "cluster-" + i, "cluster.local"))
-            .toList(), 42, List.of());
+    return new PreflightReport(
+        ctx,
+        "v1.29.0",
+        runningVersion,
+        Map.of("discovery", runningVersion, "networking", runningVersion),
+        new LinkedHashMap<>(replicas),
+        Map.of("Mesh", 2, "Workload", 4),
+        IntStream.rangeClosed(1, clusterCount)
+            .mapToObj(
+                i ->
+                    new RegisteredCluster(
+                        "cluster-" + i, "cluster-" + i, "cluster-" + i, "cluster.local"))
+            .toList(),
+        42,
+        List.of());
   }
 
   @Override
@@ -124,7 +171,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     calls.add("scale " + input.deployment() + " " + input.replicas());
     int before = replicas.getOrDefault(input.deployment(), 0);
     replicas.put(input.deployment(), input.replicas());
-    return new ScaleResult(input.deployment(), before, input.replicas(), before != input.replicas(), 0);
+    return new ScaleResult(
+        input.deployment(), before, input.replicas(), before != input.replicas(), 0);
   }
 
   @Override
@@ -147,15 +195,22 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   @Override
   public BackupResult backup(BackupInput input) {
     calls.add("backup " + input.backupId());
-    return new BackupResult(input.backupId(), "Secrets gloo-mesh/gmu-backup-* on mgmt", Map.of("TrafficPolicy", 2), 1,
-        900, true, false);
+    return new BackupResult(
+        input.backupId(),
+        "Secrets gloo-mesh/gmu-backup-* on mgmt",
+        Map.of("TrafficPolicy", 2),
+        1,
+        900,
+        true,
+        false);
   }
 
   @Override
   public RestoreResult restore(RestoreInput input) {
     calls.add("restore " + input.backupId());
     if (restoreFails) {
-      throw ApplicationFailure.newNonRetryableFailure("backup Secrets gone", FailureTypes.BACKUP_INVALID);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "backup Secrets gone", FailureTypes.BACKUP_INVALID);
     }
     return new RestoreResult(input.backupId(), List.of(), List.of(), 2);
   }
@@ -164,8 +219,7 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   public CrdSourceReport check(CrdApplyInput input) {
     calls.add("crds check " + input.targetVersion());
     if (crdSourceProblem != null) {
-      throw ApplicationFailure.newNonRetryableFailure(crdSourceProblem,
-          FailureTypes.CRD_SOURCE);
+      throw ApplicationFailure.newNonRetryableFailure(crdSourceProblem, FailureTypes.CRD_SOURCE);
     }
     return new CrdSourceReport("fake", 12, List.of("networking.mesh.gloo.solo.io"));
   }
@@ -174,33 +228,45 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   public CrdApplyResult apply(CrdApplyInput input) {
     calls.add("crds " + input.targetVersion());
     crdsVersion = input.targetVersion();
-    return new CrdApplyResult("fake", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
+    return new CrdApplyResult(
+        "fake", List.of(), List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
   }
 
   @Override
   public CrdApplyResult dryRun(CrdApplyInput input) {
     calls.add("crds dry run " + input.targetVersion());
-    return new CrdApplyResult("fake", List.of("new.networking.mesh.gloo.solo.io"),
-        List.of("trafficpolicies.networking.mesh.gloo.solo.io"), true);
+    return new CrdApplyResult(
+        "fake",
+        List.of("new.networking.mesh.gloo.solo.io"),
+        List.of("trafficpolicies.networking.mesh.gloo.solo.io"),
+        true);
   }
 
   @Override
   public ControlPlaneResult dryRun(ControlPlaneInput input) {
     calls.add("controlPlane dry run " + input.targetVersion());
-    return new ControlPlaneResult("helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed", "");
+    return new ControlPlaneResult(
+        "helm", 3, 3, List.of(), List.of(), "helm upgrade --dry-run=server: deployed", "");
   }
 
   @Override
   public ToolingReport resolveTooling(ControlPlaneInput input) {
     calls.add("tooling " + input.installMethod());
-    return new ToolingReport("helm", "fake-chart", "v3", "chart " + input.targetVersion() + " found");
+    return new ToolingReport(
+        "helm", "fake-chart", "v3", "chart " + input.targetVersion() + " found");
   }
 
   @Override
   public ControlPlaneResult upgrade(ControlPlaneInput input) {
     calls.add("controlPlane " + input.targetVersion());
     runningVersion = input.targetVersion();
-    return new ControlPlaneResult("helm", 3, 4, List.of("Deployment gloo-mesh/networking"), List.of(), "",
+    return new ControlPlaneResult(
+        "helm",
+        3,
+        4,
+        List.of("Deployment gloo-mesh/networking"),
+        List.of(),
+        "",
         "gloo-mesh/gloo-mesh");
   }
 
@@ -223,7 +289,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     mostRegisteringAtOnce.accumulateAndGet(now, Math::max);
     try {
       long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (!input.cluster().equals("cluster-1") && mostRegisteringAtOnce.get() < awaitOverlapOf
+      while (!input.cluster().equals("cluster-1")
+          && mostRegisteringAtOnce.get() < awaitOverlapOf
           && System.nanoTime() < giveUp) {
         Thread.sleep(5);
       }
@@ -236,11 +303,17 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
       registering.decrementAndGet();
     }
     if (failingClusters.contains(input.cluster())) {
-      throw ApplicationFailure.newNonRetryableFailure("cluster " + input.cluster() + " is unreachable",
-          FailureTypes.SERVER_ERROR);
+      throw ApplicationFailure.newNonRetryableFailure(
+          "cluster " + input.cluster() + " is unreachable", FailureTypes.SERVER_ERROR);
     }
-    return new ReRegisterResult(input.cluster(), List.of(), List.of("Secret gloo-mesh/" + input.cluster()),
-        "https://" + input.cluster(), "native", List.of("cert-agent " + input.targetVersion() + " upgraded"), "");
+    return new ReRegisterResult(
+        input.cluster(),
+        List.of(),
+        List.of("Secret gloo-mesh/" + input.cluster()),
+        "https://" + input.cluster(),
+        "native",
+        List.of("cert-agent " + input.targetVersion() + " upgraded"),
+        "");
   }
 
   @Override
@@ -250,7 +323,8 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     if (running && !networkingAnswers.isEmpty()) {
       return networkingAnswers.size() == 1 ? networkingAnswers.peek() : networkingAnswers.poll();
     }
-    return running ? new NetworkingStatus(4, 4, List.of())
+    return running
+        ? new NetworkingStatus(4, 4, List.of())
         : new NetworkingStatus(4, 0, List.of("TrafficPolicy gloo-mesh/tp: PENDING"));
   }
 
@@ -258,18 +332,33 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
   public EndState observeEndState(EndStateInput input) {
     calls.add("endState");
     Map<String, Integer> now = new LinkedHashMap<>(replicas);
-    int discovered = replicas.getOrDefault("discovery", 0) > 0 && discoveryComesBack.get() ? discoveryFinds
-        : discoveryResources;
-    NetworkingStatus networking = replicas.getOrDefault("networking", 0) > 0 ? new NetworkingStatus(4, 4, List.of())
-        : new NetworkingStatus(4, 0, List.of("TrafficPolicy gloo-mesh/tp: PENDING"));
-    return new EndState(now, now,
-        new VerifyCheck("CRDs at target version", crdsVersion.equals(input.targetVersion()) ? CheckLevel.GREEN
-            : CheckLevel.RED, "12 Gloo Mesh CRD(s) at " + crdsVersion, ""),
-        new VerifyCheck("control plane version", runningVersion.equals(input.targetVersion()) ? CheckLevel.GREEN
-            : CheckLevel.RED, "discovery and networking run " + runningVersion, ""),
-        IntStream.rangeClosed(1, clusterCount).mapToObj(i -> "cluster-" + i)
-            .filter(c -> !failingClusters.contains(c)).toList(),
-        Map.of("Mesh", Math.min(2, discovered), "Workload", Math.max(0, discovered - 2)), networking);
+    int discovered =
+        replicas.getOrDefault("discovery", 0) > 0 && discoveryComesBack.get()
+            ? discoveryFinds
+            : discoveryResources;
+    NetworkingStatus networking =
+        replicas.getOrDefault("networking", 0) > 0
+            ? new NetworkingStatus(4, 4, List.of())
+            : new NetworkingStatus(4, 0, List.of("TrafficPolicy gloo-mesh/tp: PENDING"));
+    return new EndState(
+        now,
+        now,
+        new VerifyCheck(
+            "CRDs at target version",
+            crdsVersion.equals(input.targetVersion()) ? CheckLevel.GREEN : CheckLevel.RED,
+            "12 Gloo Mesh CRD(s) at " + crdsVersion,
+            ""),
+        new VerifyCheck(
+            "control plane version",
+            runningVersion.equals(input.targetVersion()) ? CheckLevel.GREEN : CheckLevel.RED,
+            "discovery and networking run " + runningVersion,
+            ""),
+        IntStream.rangeClosed(1, clusterCount)
+            .mapToObj(i -> "cluster-" + i)
+            .filter(c -> !failingClusters.contains(c))
+            .toList(),
+        Map.of("Mesh", Math.min(2, discovered), "Workload", Math.max(0, discovered - 2)),
+        networking);
   }
 
   @Override
@@ -278,12 +367,19 @@ class FakeMesh implements PreflightActivities, DeploymentActivities, DiscoveryAc
     verifyInputs.add(input);
     List<VerifyCheck> checks = new ArrayList<>();
     checks.add(new VerifyCheck("deployments available", CheckLevel.GREEN, "2 of 2", ""));
-    checks.add(new VerifyCheck("control plane version", runningVersion.equals(input.targetVersion())
-        ? CheckLevel.GREEN : CheckLevel.RED, runningVersion, "upgrade the control plane"));
+    checks.add(
+        new VerifyCheck(
+            "control plane version",
+            runningVersion.equals(input.targetVersion()) ? CheckLevel.GREEN : CheckLevel.RED,
+            runningVersion,
+            "upgrade the control plane"));
     NetworkingStatus networking = networkingStatus(input.context());
-    checks.add(new VerifyCheck("networking resources accepted", networking.steady() ? CheckLevel.GREEN : CheckLevel.RED,
-        networking.steady() ? "all ACCEPTED" : String.join("; ", networking.notAccepted()),
-        networking.steady() ? "" : "read status.errors"));
+    checks.add(
+        new VerifyCheck(
+            "networking resources accepted",
+            networking.steady() ? CheckLevel.GREEN : CheckLevel.RED,
+            networking.steady() ? "all ACCEPTED" : String.join("; ", networking.notAccepted()),
+            networking.steady() ? "" : "read status.errors"));
     return new VerifyReport(checks);
   }
 

@@ -11,10 +11,14 @@ import org.gloomeshupgrade.verify.VerifyCheck;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Step 10: errors while networking starts are tolerated within the window; those that stay are reported red. */
+/**
+ * Step 10: errors while networking starts are tolerated within the window; those that stay are
+ * reported red.
+ */
 class NetworkingSteadyStateTest {
-  private static final String INVALID = "TrafficPolicy bookinfo/reviews: INVALID (destination reviews.bookinfo not "
-      + "found on cluster-2)";
+  private static final String INVALID =
+      "TrafficPolicy bookinfo/reviews: INVALID (destination reviews.bookinfo not "
+          + "found on cluster-2)";
   private static final NetworkingStatus ONE_INVALID = new NetworkingStatus(4, 3, List.of(INVALID));
   private static final NetworkingStatus ALL_ACCEPTED = new NetworkingStatus(4, 4, List.of());
 
@@ -29,16 +33,22 @@ class NetworkingSteadyStateTest {
   @Test
   void errorsThatClearWithinTheWindowPassAndAreReportedAsTransient() throws Exception {
     mesh.networkingAnswers.addAll(List.of(ONE_INVALID, ONE_INVALID, ONE_INVALID, ALL_ACCEPTED));
-    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
-        + "\"discoveryPollInterval\":\"10s\"}");
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            "{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
+                + "\"discoveryPollInterval\":\"10s\"}");
 
     UpgradeReport report = result(wf);
 
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(step(report, Step.NETWORKING).detail()).isEqualTo("4 of 4 networking resources ACCEPTED; settled "
-        + "after transient errors: TrafficPolicy bookinfo/reviews (INVALID (destination reviews.bookinfo not found on "
-        + "cluster-2), ACCEPTED after 30s)");
-    assertThat(wf.status().networking().recovered()).singleElement().asString()
+    assertThat(step(report, Step.NETWORKING).detail())
+        .isEqualTo(
+            "4 of 4 networking resources ACCEPTED; settled "
+                + "after transient errors: TrafficPolicy bookinfo/reviews (INVALID (destination reviews.bookinfo not found on "
+                + "cluster-2), ACCEPTED after 30s)");
+    assertThat(wf.status().networking().recovered())
+        .singleElement()
+        .asString()
         .startsWith("TrafficPolicy bookinfo/reviews (INVALID");
     assertThat(wf.status().networking().polls()).isEqualTo(4);
     assertThat(report.verify().overall()).isEqualTo(CheckLevel.GREEN);
@@ -47,8 +57,10 @@ class NetworkingSteadyStateTest {
   @Test
   void aResourceThatStaysInvalidStopsTheStepAndEndsRedWithItsErrorsWhenSkipped() throws Exception {
     mesh.networkingAnswers.add(ONE_INVALID);
-    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
-        + "\"networkingTimeout\":\"2m\"}");
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            "{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
+                + "\"networkingTimeout\":\"2m\"}");
 
     UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
     assertThat(stuck.currentStep()).isEqualTo(Step.NETWORKING);
@@ -56,18 +68,30 @@ class NetworkingSteadyStateTest {
     assertThat(stuck.networking().notAccepted()).containsExactly(INVALID);
     assertThat(stuck.networking().recovered()).isEmpty();
 
-    wf.decide(new StepDecision(Step.NETWORKING, Decision.SKIP, "gina", "look at it after the window", wf.status().gate()));
-    UpgradeStatus verify = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION
-        && s.currentStep() == Step.VERIFY);
+    wf.decide(
+        new StepDecision(
+            Step.NETWORKING,
+            Decision.SKIP,
+            "gina",
+            "look at it after the window",
+            wf.status().gate()));
+    UpgradeStatus verify =
+        rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION && s.currentStep() == Step.VERIFY);
     assertThat(verify.attention()).contains("networking resources accepted RED").contains(INVALID);
-    wf.decide(new StepDecision(Step.VERIFY, Decision.SKIP, "gina", "known; ticket NET-12", wf.status().gate()));
+    wf.decide(
+        new StepDecision(
+            Step.VERIFY, Decision.SKIP, "gina", "known; ticket NET-12", wf.status().gate()));
 
     UpgradeReport report = result(wf);
     assertThat(report.outcome()).isEqualTo(RunState.FINISHED_WITH_PROBLEMS);
-    assertThat(report.summary()).contains("finished with problems")
+    assertThat(report.summary())
+        .contains("finished with problems")
         .endsWith("final report RED (networking resources accepted RED)");
-    VerifyCheck networking = report.verify().checks().stream()
-        .filter(c -> c.name().equals("networking resources accepted")).findFirst().orElseThrow();
+    VerifyCheck networking =
+        report.verify().checks().stream()
+            .filter(c -> c.name().equals("networking resources accepted"))
+            .findFirst()
+            .orElseThrow();
     assertThat(networking.level()).isEqualTo(CheckLevel.RED);
     assertThat(networking.detail()).contains(INVALID);
   }

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The paths the replay fixtures under {@code src/test/resources/histories} were recorded from, one test each. Each
- * drives its path on the test server over a {@link FakeMesh}, checks the run went that way, and replays the run's own
- * history. With {@code -Dgmu.recordHistory=DIR} it also writes the history to {@code DIR/<fixture>.json}, with a
- * neutral worker identity, to be kept as a fixture: record a path before changing the code it runs through.
+ * The paths the replay fixtures under {@code src/test/resources/histories} were recorded from, one
+ * test each. Each drives its path on the test server over a {@link FakeMesh}, checks the run went
+ * that way, and replays the run's own history. With {@code -Dgmu.recordHistory=DIR} it also writes
+ * the history to {@code DIR/<fixture>.json}, with a neutral worker identity, to be kept as a
+ * fixture: record a path before changing the code it runs through.
  */
 class RecordedPathsTest {
   private static final String RECORD_TO = System.getProperty("gmu.recordHistory");
@@ -34,14 +35,19 @@ class RecordedPathsTest {
     rig.close();
   }
 
-  /** Discovery never settles; an update that names no reason is refused, then a rollback by update. */
+  /**
+   * Discovery never settles; an update that names no reason is refused, then a rollback by update.
+   */
   @Test
   void rollbackAtStep8ByUpdate() throws Exception {
     mesh.discoveryComesBack.set(false);
-    GlooMeshUpgradeWorkflow wf = rig.start("""
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
         {"targetVersion":"0.11.3","discoveryTimeout":"1m","discoverySettleWindow":"30s"}""");
     String gate = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
-    wf.decideNow(new StepDecision(Step.DISCOVERY, Decision.ROLLBACK, "erin", "discovery broken", gate));
+    wf.decideNow(
+        new StepDecision(Step.DISCOVERY, Decision.ROLLBACK, "erin", "discovery broken", gate));
 
     assertThat(result(wf).outcome()).isEqualTo(RunState.ROLLED_BACK);
     keep("rollback-at-step-8-by-update");
@@ -49,7 +55,9 @@ class RecordedPathsTest {
 
   @Test
   void rejectedAtApproval() throws Exception {
-    GlooMeshUpgradeWorkflow wf = rig.start("""
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
         {"targetVersion":"0.11.3","approvers":["carol"]}""");
     String gate = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
     wf.approve(new Approval("mallory", "not on the list", gate));
@@ -63,12 +71,17 @@ class RecordedPathsTest {
   @Test
   void abortedAtStep8AfterARetry() throws Exception {
     mesh.discoveryComesBack.set(false);
-    GlooMeshUpgradeWorkflow wf = rig.start("""
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
         {"targetVersion":"0.11.3","discoveryTimeout":"1m","discoverySettleWindow":"30s"}""");
     String first = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
     wf.decide(new StepDecision(Step.DISCOVERY, Decision.RETRY, "erin", "", first));
-    String second = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION && !s.gate().equals(first)).gate();
-    wf.decide(new StepDecision(Step.DISCOVERY, Decision.ABORT, "erin", "discovery broken on 0.11.3", second));
+    String second =
+        rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION && !s.gate().equals(first)).gate();
+    wf.decide(
+        new StepDecision(
+            Step.DISCOVERY, Decision.ABORT, "erin", "discovery broken on 0.11.3", second));
 
     assertThat(failureOf(wf).getType()).isEqualTo(FailureTypes.ABORTED);
     keep("aborted-at-step-8-after-a-retry");
@@ -76,7 +89,9 @@ class RecordedPathsTest {
 
   @Test
   void approvalTimedOutAfterTheReminder() throws Exception {
-    GlooMeshUpgradeWorkflow wf = rig.start("""
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
         {"targetVersion":"0.11.3","approvalReminder":"1h","approvalTimeout":"2h"}""");
     rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     rig.env.sleep(Duration.ofHours(3));
@@ -85,17 +100,24 @@ class RecordedPathsTest {
     keep("approval-timed-out-after-the-reminder");
   }
 
-  /** Three clusters, at most two at once; cluster-2 fails, is retried and fails again, then is skipped. */
+  /**
+   * Three clusters, at most two at once; cluster-2 fails, is retried and fails again, then is
+   * skipped.
+   */
   @Test
   void registrationRetriedThenSkipped() throws Exception {
     mesh.clusterCount = 3;
     mesh.failingClusters.add("cluster-2");
-    GlooMeshUpgradeWorkflow wf = rig.start("""
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
         {"targetVersion":"0.11.3","registrationConcurrency":2,"approvers":["carol"]}""");
     String first = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
     wf.decide(new StepDecision(Step.REREGISTER, Decision.RETRY, "erin", "", first));
-    String second = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION && !s.gate().equals(first)).gate();
-    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.SKIP, "carol", "cluster-2 is retired", second));
+    String second =
+        rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION && !s.gate().equals(first)).gate();
+    wf.decideNow(
+        new StepDecision(Step.REREGISTER, Decision.SKIP, "carol", "cluster-2 is retired", second));
     String approval = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
     wf.approveNow(new Approval("carol", "CHG-7", approval));
 
@@ -104,47 +126,65 @@ class RecordedPathsTest {
   }
 
   /**
-   * Preflight fails once and is retried; preflight's conformance problems are accepted by update; discovery settles
-   * below its inventory; the approval comes by update after the reminder; networking clears a transient error.
+   * Preflight fails once and is retried; preflight's conformance problems are accepted by update;
+   * discovery settles below its inventory; the approval comes by update after the reminder;
+   * networking clears a transient error.
    */
   @Test
   void everyKindOfAnswerOnTheWayToGreen() throws Exception {
     mesh.preflightFailures.set(1);
-    mesh.targetConformanceProblems.add(new ConformanceProblem("TrafficPolicy", "gloo-mesh", "tp", "$.spec.x",
-        "unknown field", "remove it"));
+    mesh.targetConformanceProblems.add(
+        new ConformanceProblem(
+            "TrafficPolicy", "gloo-mesh", "tp", "$.spec.x", "unknown field", "remove it"));
     mesh.discoveryFinds = 5;
-    mesh.networkingAnswers.addAll(List.of(new NetworkingStatus(4, 3, List.of("TrafficPolicy gloo-mesh/tp: INVALID: "
-        + "watch not started")), new NetworkingStatus(4, 4, List.of())));
-    GlooMeshUpgradeWorkflow wf = rig.start("""
+    mesh.networkingAnswers.addAll(
+        List.of(
+            new NetworkingStatus(
+                4, 3, List.of("TrafficPolicy gloo-mesh/tp: INVALID: " + "watch not started")),
+            new NetworkingStatus(4, 4, List.of())));
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
         {"targetVersion":"0.11.3","approvers":["carol"],"approvalReminder":"1h","discoverySettleWindow":"30s"}""");
     String preflight = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
     wf.decide(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "erin", "", preflight));
-    String review = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION && !s.gate().equals(preflight)).gate();
-    wf.decideNow(new StepDecision(Step.PREFLIGHT, Decision.ACCEPT, "carol", "fixed after the upgrade", review));
+    String review =
+        rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION && !s.gate().equals(preflight))
+            .gate();
+    wf.decideNow(
+        new StepDecision(
+            Step.PREFLIGHT, Decision.ACCEPT, "carol", "fixed after the upgrade", review));
     String approval = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
     rig.env.sleep(Duration.ofMinutes(90));
     wf.approveNow(new Approval("carol", "CHG-9", approval));
 
     UpgradeReport report = result(wf);
     assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
-    assertThat(report.warnings()).anyMatch(w -> w.startsWith("discovery settled below the inventory"))
+    assertThat(report.warnings())
+        .anyMatch(w -> w.startsWith("discovery settled below the inventory"))
         .anyMatch(w -> w.startsWith("reminder: approval awaited"));
     keep("every-kind-of-answer-on-the-way-to-green");
   }
 
   @Test
   void dryRunWithServerSideChecks() throws Exception {
-    GlooMeshUpgradeWorkflow wf = rig.start("""
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
         {"targetVersion":"0.11.3","dryRun":true}""");
 
     assertThat(result(wf).outcome()).isEqualTo(RunState.DRY_RUN_COMPLETE);
     keep("dry-run-with-server-side-checks");
   }
 
-  /** meshctl 0.12 applies the CRDs itself: step 4 and preflight's conformance check are left to it. */
+  /**
+   * meshctl 0.12 applies the CRDs itself: step 4 and preflight's conformance check are left to it.
+   */
   @Test
   void meshctlInstallThatBringsItsOwnCrds() throws Exception {
-    GlooMeshUpgradeWorkflow wf = rig.start("""
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
         {"targetVersion":"0.12.0","installMethod":"meshctl","requireApproval":false}""");
 
     assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
@@ -155,18 +195,23 @@ class RecordedPathsTest {
   @Test
   void terminatedAtStep7ThenCarriedOn() throws Exception {
     mesh.failingClusters.add("cluster-2");
-    GlooMeshUpgradeWorkflow first = rig.start("""
+    GlooMeshUpgradeWorkflow first =
+        rig.start(
+            """
         {"targetVersion":"0.11.3"}""");
-    rig.await(first, s -> s.state() == RunState.NEEDS_ATTENTION && s.currentStep() == Step.REREGISTER);
+    rig.await(
+        first, s -> s.state() == RunState.NEEDS_ATTENTION && s.currentStep() == Step.REREGISTER);
     WorkflowStub stub = WorkflowStub.fromTyped(first);
     stub.terminate("operator stopped the run to fix cluster-2");
     mesh.failingClusters.clear();
     String firstRun = stub.getExecution().getRunId();
     keep("terminated-at-step-7", firstRun);
 
-    GlooMeshUpgradeWorkflow second = rig.start("""
+    GlooMeshUpgradeWorkflow second =
+        rig.start(
+            """
         {"targetVersion":"0.11.3","resumeFrom":{"workflowId":"%s","runId":"%s"}}"""
-        .formatted(UpgradeRig.ID, firstRun));
+                .formatted(UpgradeRig.ID, firstRun));
     String gate = rig.await(second, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
     second.approve(new Approval("olga", "discovery back", gate));
 
@@ -178,15 +223,23 @@ class RecordedPathsTest {
     keep(fixture, null);
   }
 
-  /** Replays the run's history on today's code and, when recording, writes it as {@code fixture}. */
+  /**
+   * Replays the run's history on today's code and, when recording, writes it as {@code fixture}.
+   */
   private void keep(String fixture, String runId) throws Exception {
-    WorkflowExecutionHistory history = runId == null ? rig.client.fetchHistory(UpgradeRig.ID)
-        : rig.client.fetchHistory(UpgradeRig.ID, runId);
-    WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(history), GlooMeshUpgradeWorkflowImpl.class);
+    WorkflowExecutionHistory history =
+        runId == null
+            ? rig.client.fetchHistory(UpgradeRig.ID)
+            : rig.client.fetchHistory(UpgradeRig.ID, runId);
+    WorkflowReplayer.replayWorkflowExecution(
+        ReplayableHistory.of(history), GlooMeshUpgradeWorkflowImpl.class);
     if (RECORD_TO == null) {
       return;
     }
-    String json = history.toJson(true).replaceAll("\"identity\": \"[^\"]*\"", "\"identity\": \"worker@test\"");
+    String json =
+        history
+            .toJson(true)
+            .replaceAll("\"identity\": \"[^\"]*\"", "\"identity\": \"worker@test\"");
     Path file = Path.of(RECORD_TO).resolve(fixture + ".json");
     Files.createDirectories(file.getParent());
     Files.writeString(file, json + "\n", StandardCharsets.UTF_8);

@@ -3,8 +3,6 @@ package org.gloomeshupgrade.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.api.common.v1.Payloads;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -31,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.deployments.DeploymentActivities;
 import org.gloomeshupgrade.deployments.ScaleInput;
@@ -44,54 +43,67 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every recorded history must keep replaying against the current workflow code, and each guarded change without its
- * guard must break a history recorded before it: the proof that the guard is needed. Variants are registered on a
- * replay worker through an implementation factory, so the production class carries no test hook. The fixtures were
- * recorded from real runs (the worker's end-to-end test, with -Dgmu.recordHistory=DIR) and from the paths of
- * {@link RecordedPathsTest}; docs/design.md keeps the register of change IDs and their fixtures.
+ * Every recorded history must keep replaying against the current workflow code, and each guarded
+ * change without its guard must break a history recorded before it: the proof that the guard is
+ * needed. Variants are registered on a replay worker through an implementation factory, so the
+ * production class carries no test hook. The fixtures were recorded from real runs (the worker's
+ * end-to-end test, with -Dgmu.recordHistory=DIR) and from the paths of {@link RecordedPathsTest};
+ * docs/design.md keeps the register of change IDs and their fixtures.
  */
 class ReplayTest {
-  /** Every fixture under src/test/resources/histories, each kept for the path it was recorded on. */
-  static final List<String> FIXTURES = List.of(
-      "7-clusters-one-failed-then-retried-in-batches-before-window",
-      "aborted-at-step-8-after-a-retry",
-      "approval-timed-out-after-the-reminder",
-      "carried-on-from-step-7",
-      "conformance-accepted-by-non-approver-before-decision-approvers",
-      "conformance-recheck-then-skip-before-review",
-      "dry-run-0.11.3-before-server-side-checks",
-      "dry-run-with-server-side-checks",
-      "every-kind-of-answer-on-the-way-to-green",
-      "full-upgrade-0.10.10-to-0.11.3",
-      "full-upgrade-0.10.10-to-0.11.3-before-crd-source-check",
-      "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
-      "meshctl-0.12-brings-its-own-crds",
-      "registration-failed-retried-then-skipped",
-      "rejected-at-approval",
-      "resumed-run-with-reminder-before-approval-overdue",
-      "rollback-at-step-8-by-update",
-      "terminated-at-step-7",
-      "terminated-at-step-7-before-approval-overdue");
+  /**
+   * Every fixture under src/test/resources/histories, each kept for the path it was recorded on.
+   */
+  static final List<String> FIXTURES =
+      List.of(
+          "7-clusters-one-failed-then-retried-in-batches-before-window",
+          "aborted-at-step-8-after-a-retry",
+          "approval-timed-out-after-the-reminder",
+          "carried-on-from-step-7",
+          "conformance-accepted-by-non-approver-before-decision-approvers",
+          "conformance-recheck-then-skip-before-review",
+          "dry-run-0.11.3-before-server-side-checks",
+          "dry-run-with-server-side-checks",
+          "every-kind-of-answer-on-the-way-to-green",
+          "full-upgrade-0.10.10-to-0.11.3",
+          "full-upgrade-0.10.10-to-0.11.3-before-crd-source-check",
+          "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
+          "meshctl-0.12-brings-its-own-crds",
+          "registration-failed-retried-then-skipped",
+          "rejected-at-approval",
+          "resumed-run-with-reminder-before-approval-overdue",
+          "rollback-at-step-8-by-update",
+          "terminated-at-step-7",
+          "terminated-at-step-7-before-approval-overdue");
 
   /** For each guarded change, histories recorded before it (or at an older version of it). */
-  static final Map<Change, List<String>> RECORDED_BEFORE = new EnumMap<>(Map.of(
-      Change.SERVER_SIDE_DRY_RUN, List.of("dry-run-0.11.3-before-server-side-checks"),
-      Change.CRD_SOURCE_CHECK, List.of("full-upgrade-0.10.10-to-0.11.3-before-crd-source-check"),
-      Change.BACKUP, List.of("full-upgrade-0.10.10-to-0.11.3"),
-      Change.PREFLIGHT_CONFORMANCE, List.of("conformance-recheck-then-skip-before-review"),
-      Change.SEARCH_ATTRIBUTES, List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance"),
-      Change.RESUME_POINT, List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
-          "resumed-run-with-reminder-before-approval-overdue"),
-      Change.APPROVAL_OVERDUE, List.of("resumed-run-with-reminder-before-approval-overdue"),
-      Change.GATES, List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance"),
-      Change.DECISION_APPROVERS, List.of("conformance-accepted-by-non-approver-before-decision-approvers"),
-      Change.REGISTRATION_WINDOW, List.of("7-clusters-one-failed-then-retried-in-batches-before-window")));
+  static final Map<Change, List<String>> RECORDED_BEFORE =
+      new EnumMap<>(
+          Map.of(
+              Change.SERVER_SIDE_DRY_RUN, List.of("dry-run-0.11.3-before-server-side-checks"),
+              Change.CRD_SOURCE_CHECK,
+                  List.of("full-upgrade-0.10.10-to-0.11.3-before-crd-source-check"),
+              Change.BACKUP, List.of("full-upgrade-0.10.10-to-0.11.3"),
+              Change.PREFLIGHT_CONFORMANCE, List.of("conformance-recheck-then-skip-before-review"),
+              Change.SEARCH_ATTRIBUTES,
+                  List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance"),
+              Change.RESUME_POINT,
+                  List.of(
+                      "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
+                      "resumed-run-with-reminder-before-approval-overdue"),
+              Change.APPROVAL_OVERDUE, List.of("resumed-run-with-reminder-before-approval-overdue"),
+              Change.GATES,
+                  List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance"),
+              Change.DECISION_APPROVERS,
+                  List.of("conformance-accepted-by-non-approver-before-decision-approvers"),
+              Change.REGISTRATION_WINDOW,
+                  List.of("7-clusters-one-failed-then-retried-in-batches-before-window")));
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void everyRecordedHistoryReplays(String fixture) throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(history(fixture)),
-        GlooMeshUpgradeWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(
+        ReplayableHistory.of(history(fixture)), GlooMeshUpgradeWorkflowImpl.class);
   }
 
   static Stream<String> fixtures() {
@@ -100,26 +112,36 @@ class ReplayTest {
 
   @Test
   void everyFixtureOnDiskIsListedAndEveryListedOneIsThere() throws Exception {
-    try (Stream<Path> files = Files.list(Path.of(ReplayTest.class.getResource("/histories").toURI()))) {
+    try (Stream<Path> files =
+        Files.list(Path.of(ReplayTest.class.getResource("/histories").toURI()))) {
       assertThat(files.map(f -> f.getFileName().toString()))
           .containsExactlyInAnyOrderElementsOf(FIXTURES.stream().map(f -> f + ".json").toList());
     }
   }
 
-  /** The change taken for granted at its newest version, as the code would look without its getVersion. */
+  /**
+   * The change taken for granted at its newest version, as the code would look without its
+   * getVersion.
+   */
   @ParameterizedTest(name = "{0}")
   @EnumSource(Change.class)
   void eachChangeWithoutItsGuardBreaksAHistoryRecordedBeforeIt(Change change) throws Exception {
     assertThat(RECORDED_BEFORE).as("a history recorded before " + change.id()).containsKey(change);
     for (String fixture : RECORDED_BEFORE.get(change)) {
       WorkflowExecutionHistory recorded = history(fixture);
-      assertThat(recordedVersion(recorded, change)).as(fixture + " was recorded before " + change.id())
+      assertThat(recordedVersion(recorded, change))
+          .as(fixture + " was recorded before " + change.id())
           .isLessThan(change.newest());
       // The control: the same factory with the versions production asks for replays the history.
-      replay(ReplayableHistory.of(recorded), () -> new GlooMeshUpgradeWorkflowImpl(ChangeVersions.RECORDED));
+      replay(
+          ReplayableHistory.of(recorded),
+          () -> new GlooMeshUpgradeWorkflowImpl(ChangeVersions.RECORDED));
 
-      assertNonDeterministic(() -> replay(ReplayableHistory.of(recorded),
-          () -> new GlooMeshUpgradeWorkflowImpl(unguarded(change))));
+      assertNonDeterministic(
+          () ->
+              replay(
+                  ReplayableHistory.of(recorded),
+                  () -> new GlooMeshUpgradeWorkflowImpl(unguarded(change))));
     }
   }
 
@@ -132,14 +154,19 @@ class ReplayTest {
         .allSatisfy(row -> assertThat(design).contains(row));
   }
 
-  /** Today's code, with a gate of each kind answered: its own history replays offline, where IDs are placeholders. */
+  /**
+   * Today's code, with a gate of each kind answered: its own history replays offline, where IDs are
+   * placeholders.
+   */
   @Test
   void aRunOfTodaysCodeWithEveryKindOfAnswerReplays() throws Exception {
     WorkflowExecutionHistory history;
     try (UpgradeRig rig = new UpgradeRig()) {
-      rig.mesh.conformanceProblems.add(new ConformanceProblem("TrafficPolicy", "a",
-          "b", "$.spec.x", "unknown", "remove it"));
-      GlooMeshUpgradeWorkflow wf = rig.start("""
+      rig.mesh.conformanceProblems.add(
+          new ConformanceProblem("TrafficPolicy", "a", "b", "$.spec.x", "unknown", "remove it"));
+      GlooMeshUpgradeWorkflow wf =
+          rig.start(
+              """
           {"targetVersion":"0.11.3","approvalReminder":"1h"}""");
       String review = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
       wf.decide(new StepDecision(Step.CONFORMANCE, Decision.ACCEPT, "carol", "known", review));
@@ -158,15 +185,20 @@ class ReplayTest {
     WorkflowExecutionHistory terminated = history("terminated-at-step-7");
 
     assertThat(ReplayableHistory.terminated(terminated)).isTrue();
-    WorkflowReplayer.replayWorkflowExecution(ReplayableHistory.of(terminated), GlooMeshUpgradeWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecution(
+        ReplayableHistory.of(terminated), GlooMeshUpgradeWorkflowImpl.class);
   }
 
   @Test
   void aChangeInTheOrderOfStepsIsCaughtAsNonDeterministic() throws Exception {
-    for (String fixture : List.of("full-upgrade-0.10.10-to-0.11.3",
-        "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance", "every-kind-of-answer-on-the-way-to-green")) {
+    for (String fixture :
+        List.of(
+            "full-upgrade-0.10.10-to-0.11.3",
+            "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
+            "every-kind-of-answer-on-the-way-to-green")) {
       WorkflowExecutionHistory recorded = history(fixture);
-      assertNonDeterministic(() -> WorkflowReplayer.replayWorkflowExecution(recorded, ToolingDroppedUpgrade.class));
+      assertNonDeterministic(
+          () -> WorkflowReplayer.replayWorkflowExecution(recorded, ToolingDroppedUpgrade.class));
     }
   }
 
@@ -174,7 +206,10 @@ class ReplayTest {
     return c -> c == change ? c.newest() : ChangeVersions.RECORDED.version(c);
   }
 
-  /** The version of {@code change} the history recorded; DEFAULT_VERSION (-1) when it has no marker for it. */
+  /**
+   * The version of {@code change} the history recorded; DEFAULT_VERSION (-1) when it has no marker
+   * for it.
+   */
   private static int recordedVersion(WorkflowExecutionHistory history, Change change) {
     for (HistoryEvent e : history.getEvents()) {
       if (!e.hasMarkerRecordedEventAttributes()
@@ -190,7 +225,8 @@ class ReplayTest {
   }
 
   private static <T> T decode(Payloads payloads, Class<T> type) {
-    return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(0, Optional.ofNullable(payloads), type, type);
+    return DefaultDataConverter.STANDARD_INSTANCE.fromPayloads(
+        0, Optional.ofNullable(payloads), type, type);
   }
 
   private static void assertNonDeterministic(ThrowingCallable replay) {
@@ -200,13 +236,18 @@ class ReplayTest {
   }
 
   /** Replays on a worker whose workflow comes from {@code workflow}. */
-  private static void replay(WorkflowExecutionHistory history, Supplier<GlooMeshUpgradeWorkflow> workflow)
+  private static void replay(
+      WorkflowExecutionHistory history, Supplier<GlooMeshUpgradeWorkflow> workflow)
       throws Exception {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
       // A cold JVM on a busy machine can take more than
       // the default second over the first workflow task.
-      Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE, WorkerOptions.newBuilder()
-          .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis()).build());
+      Worker worker =
+          env.newWorker(
+              UpgradeNames.TASK_QUEUE,
+              WorkerOptions.newBuilder()
+                  .setDefaultDeadlockDetectionTimeout(Duration.ofSeconds(30).toMillis())
+                  .build());
       worker.registerWorkflowImplementationFactory(GlooMeshUpgradeWorkflow.class, workflow::get);
       WorkflowReplayer.replayWorkflowExecution(history, worker);
     }
@@ -214,7 +255,8 @@ class ReplayTest {
 
   private static boolean rootOrSelfIsNonDeterministic(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof NonDeterministicException || String.valueOf(t.getMessage()).contains("nondeterministic")
+      if (t instanceof NonDeterministicException
+          || String.valueOf(t.getMessage()).contains("nondeterministic")
           || String.valueOf(t.getMessage()).contains("NonDeterministic")) {
         return true;
       }
@@ -226,27 +268,43 @@ class ReplayTest {
     String resource = "/histories/" + fixture + ".json";
     try (InputStream in = ReplayTest.class.getResourceAsStream(resource)) {
       assertThat(in).as("recorded history " + resource).isNotNull();
-      return WorkflowExecutionHistory.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return WorkflowExecutionHistory.fromJson(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 
-  /** Only the workflow method, under the upgrade's type: enough to replay up to where it parts from a history. */
+  /**
+   * Only the workflow method, under the upgrade's type: enough to replay up to where it parts from
+   * a history.
+   */
   @WorkflowInterface
   public interface UpgradeOnly {
     @WorkflowMethod(name = UpgradeNames.WORKFLOW_TYPE)
     UpgradeReport upgrade(JsonNode request);
   }
 
-  /** The upgrade as someone might "simplify" it: the tooling step dropped, scaling down right after preflight. */
+  /**
+   * The upgrade as someone might "simplify" it: the tooling step dropped, scaling down right after
+   * preflight.
+   */
   public static final class ToolingDroppedUpgrade implements UpgradeOnly {
     @Override
     public UpgradeReport upgrade(JsonNode raw) {
       UpgradeRequest request = UpgradeRequestParser.parse(raw);
-      var pre = Workflow.newActivityStub(PreflightActivities.class, UpgradeActivityOptions.preflight())
-          .preflight(new PreflightInput(request.managementContext(), request.namespace(),
-              request.discoveryDeployment(), request.networkingDeployment(), request.clusters(),
-              request.clusterContexts(), request.remoteNamespace(), null));
-      Workflow.newActivityStub(DeploymentActivities.class, UpgradeActivityOptions.scale(Duration.ofMinutes(1)))
+      var pre =
+          Workflow.newActivityStub(PreflightActivities.class, UpgradeActivityOptions.preflight())
+              .preflight(
+                  new PreflightInput(
+                      request.managementContext(),
+                      request.namespace(),
+                      request.discoveryDeployment(),
+                      request.networkingDeployment(),
+                      request.clusters(),
+                      request.clusterContexts(),
+                      request.remoteNamespace(),
+                      null));
+      Workflow.newActivityStub(
+              DeploymentActivities.class, UpgradeActivityOptions.scale(Duration.ofMinutes(1)))
           .scale(new ScaleInput(pre.context(), request.namespace(), "networking", 0, 60));
       return null;
     }

@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.util.function.Predicate;
 import org.gloomeshupgrade.resume.ResumeActivitiesImpl;
 
-/** The workflow over a {@link FakeMesh} on Temporal's time-skipping test server, with the steps tests repeat. */
+/**
+ * The workflow over a {@link FakeMesh} on Temporal's time-skipping test server, with the steps
+ * tests repeat.
+ */
 final class UpgradeRig implements AutoCloseable {
   static final String ID = "gloo-mesh-upgrade-mgmt";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,8 +47,13 @@ final class UpgradeRig implements AutoCloseable {
   }
 
   GlooMeshUpgradeWorkflow start(String workflowId, String requestJson) throws Exception {
-    GlooMeshUpgradeWorkflow wf = client.newWorkflowStub(GlooMeshUpgradeWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(UpgradeNames.TASK_QUEUE).build());
+    GlooMeshUpgradeWorkflow wf =
+        client.newWorkflowStub(
+            GlooMeshUpgradeWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(workflowId)
+                .setTaskQueue(UpgradeNames.TASK_QUEUE)
+                .build());
     WorkflowClient.start(wf::upgrade, JSON.readTree(requestJson));
     return wf;
   }
