@@ -1,0 +1,41 @@
+package org.gloomeshupgrade.request;
+
+import java.util.regex.Pattern;
+
+/**
+ * Checks of one text value, each answering the problem to append after the value, or null when the
+ * value is fine.
+ */
+final class NameRules {
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+  private static final int DNS_LABEL_MAX = 63;
+  private static final int DNS_SUBDOMAIN_MAX = 253;
+
+  private NameRules() {}
+
+  /** Any value will do: the field is only read on the worker. */
+  static String anything(String value) {
+    return null;
+  }
+
+  static String notBlank(String value) {
+    return value.isBlank() ? "must not be blank" : null;
+  }
+
+  static String noWhitespace(String value) {
+    return value.chars().anyMatch(Character::isWhitespace) ? "must not contain spaces" : null;
+  }
+
+  static String dnsLabel(String value) {
+    return value.length() <= DNS_LABEL_MAX && DNS_LABEL.matcher(value).matches()
+        ? null
+        : "is not a valid Kubernetes name (lower-case letters, digits and '-', at most 63)";
+  }
+
+  static String dnsSubdomain(String value) {
+    return value.length() <= DNS_SUBDOMAIN_MAX && DNS_SUBDOMAIN.matcher(value).matches()
+        ? null
+        : "is not a valid Kubernetes name (lower-case letters, digits, '-' and '.')";
+  }
+}
