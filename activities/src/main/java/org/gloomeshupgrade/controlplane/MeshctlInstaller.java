@@ -66,7 +66,7 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
   }
 
   /**
-   * @param charts finds the target's chart (the request's {@code chart}, by default the public
+   * @param charts finds the target's chart (the request's chart field, by default the public
    *     repository), whose objects and release Secrets the tooling step checks the worker may
    *     write, as Helm inside meshctl will
    */

@@ -147,7 +147,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
 
     // On the remote cluster: the identity the management plane uses there.
     upsert(
-        remote,
         remoteContext,
         changes,
         "Namespace " + remoteNs,
@@ -177,7 +176,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
           "re-register: cluster={} context={} agent charts: {}", cluster, remoteContext, agentNote);
     }
     upsert(
-        remote,
         remoteContext,
         changes,
         "ServiceAccount " + remoteNs + "/" + cluster,
@@ -191,7 +189,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         (have, want) -> true,
         null);
     upsert(
-        remote,
         remoteContext,
         changes,
         "ClusterRole " + CLUSTER_ROLE,
@@ -204,7 +201,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         });
     String bindingName = cluster + "-" + CLUSTER_ROLE + "-clusterrole-binding";
     upsert(
-        remote,
         remoteContext,
         changes,
         "ClusterRoleBinding " + bindingName,
@@ -221,7 +217,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         });
     String tokenSecretName = cluster + "-token";
     upsert(
-        remote,
         remoteContext,
         changes,
         "Secret " + remoteNs + "/" + tokenSecretName,
@@ -256,7 +251,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
 
           // On the management cluster: how Gloo Mesh reaches the remote cluster.
           upsert(
-              mgmt,
               mgmtContext,
               changes,
               "Secret " + ns + "/" + cluster,
@@ -280,7 +274,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
                 return have;
               });
           upsert(
-              mgmt,
               mgmtContext,
               changes,
               "KubernetesCluster " + ns + "/" + cluster,
@@ -330,7 +323,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
    * null).
    */
   private static <T extends HasMetadata> void upsert(
-      KubernetesClient client,
       String context,
       Changes changes,
       String what,

@@ -78,7 +78,9 @@ final class ClusterControllers implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-    executor.scheduleWithFixedDelay(this::tick, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    // tick() catches everything it meets, so the schedule never ends with an exception to report.
+    var unused =
+        executor.scheduleWithFixedDelay(this::tick, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

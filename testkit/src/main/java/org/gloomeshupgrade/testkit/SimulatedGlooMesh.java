@@ -61,6 +61,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
    * polling that floods the console. Held in a field because java.util.logging keeps loggers only
    * weakly.
    */
+  @SuppressWarnings("UnusedVariable")
   private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG = quietMockWebServerLog();
 
   private static String sharedCaPem;

@@ -70,7 +70,7 @@ public final class RequestDefaults {
   public static final String REQUESTED_BY = "";
 
   public static final boolean ALLOW_SELF_APPROVAL = false;
-  public static final Duration ATTENTION_TIMEOUT = Duration.ofHours(72);
+  public static final Duration ATTENTION_TIMEOUT = Duration.ofDays(3);
   public static final boolean ALLOW_DOWNGRADE = false;
   public static final boolean DRY_RUN = false;
 

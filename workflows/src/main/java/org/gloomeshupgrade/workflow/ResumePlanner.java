@@ -340,10 +340,10 @@ final class ResumePlanner {
   private boolean doneIn(ResumePoint point, Step s) {
     StepState state = point.state(s);
     return state == StepState.SUCCEEDED
-        || state == StepState.SKIPPED
-            && (s == Step.CRDS && run.meshctlAppliesCrds()
-                || s == Step.APPROVAL
+        || (state == StepState.SKIPPED
+            && ((s == Step.CRDS && run.meshctlAppliesCrds())
+                || (s == Step.APPROVAL
                     && !run.request().requireApproval()
-                    && point.approval() != null);
+                    && point.approval() != null)));
   }
 }
