@@ -135,6 +135,22 @@ class UpgradeRequestParserTest {
   }
 
   @Test
+  void durationsOutsideTheirBoundsAreRefusedWithTheBound() throws Exception {
+    InvalidRequestException e =
+        refusal(
+            """
+        {"targetVersion":"0.11.3","networkingTimeout":"800h","discoveryPollInterval":"10ms","scaleTimeout":15}
+        """);
+
+    assertThat(e.problems())
+        .containsExactly(
+            "discoveryPollInterval: 10ms is shorter than the minimum 100ms",
+            "networkingTimeout: 800h is longer than the maximum 30d",
+            "scaleTimeout: must be a duration string such as \"15s\", \"2m\", \"1h30m\" or"
+                + " \"PT15S\", got 15");
+  }
+
+  @Test
   void timingsThatCannotWorkTogetherAreRefused() throws Exception {
     InvalidRequestException e =
         refusal(
