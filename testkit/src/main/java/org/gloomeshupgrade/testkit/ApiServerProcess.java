@@ -28,28 +28,53 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class ApiServerProcess implements AutoCloseable {
 
-  /** The user the admin token authenticates as; a member of system:masters. */
-  static final String ADMIN_USER = "gmu-admin";
-
   static final String AUDIT_POLICY =
       """
       apiVersion: audit.k8s.io/v1
       kind: Policy
       omitStages: ["RequestReceived", "ResponseStarted"]
       rules:
-        # The server's own loopback requests and the simulator's polling reads would bury the requests under test.
+        # The server's own loopback requests, the simulator's and the components' reads, leases
+        # (heartbeats) and events would bury the requests under test.
         - level: None
           users: ["system:apiserver"]
         - level: None
-          users: ["%s"]
+          resources:
+            - group: coordination.k8s.io
+              resources: ["leases"]
+            - group: ""
+              resources: ["events"]
+            - group: events.k8s.io
+              resources: ["events"]
+        - level: None
+          users: ["%s", "%s", "%s", "%s"]
           verbs: ["get", "list", "watch"]
         - level: None
+          userGroups: ["system:serviceaccounts:kube-system"]
+          verbs: ["get", "list", "watch"]
+        - level: None
+          users: ["%s"]
+          resources:
+            - group: ""
+              resources: ["nodes", "nodes/status"]
+        - level: None
           nonResourceURLs: ["/healthz*", "/readyz*", "/livez*"]
+        # A ReplicaSet names its pods with generateName: the name is only in the response.
+        - level: RequestResponse
+          verbs: ["create"]
+          resources:
+            - group: ""
+              resources: ["pods"]
         - level: Request
           verbs: ["create", "update", "patch", "delete", "deletecollection"]
         - level: Metadata
       """
-          .formatted(ADMIN_USER);
+          .formatted(
+              ClusterTokens.ADMIN_USER,
+              ClusterTokens.CONTROLLER_MANAGER_USER,
+              ClusterTokens.SCHEDULER_USER,
+              ClusterTokens.KWOK_USER,
+              ClusterTokens.KWOK_USER);
 
   private final ServerProcess process;
   private final String url;
@@ -83,8 +108,8 @@ final class ApiServerProcess implements AutoCloseable {
       Path folder,
       EtcdProcess etcd,
       ClusterCertificates certificates,
-      String adminToken) {
-    return start(cluster, folder, etcd, certificates, adminToken, FreePort::pick);
+      ClusterTokens tokens) {
+    return start(cluster, folder, etcd, certificates, tokens, FreePort::pick);
   }
 
   /** As above, its port from {@code ports}, and from there again when it is started again. */
@@ -93,15 +118,12 @@ final class ApiServerProcess implements AutoCloseable {
       Path folder,
       EtcdProcess etcd,
       ClusterCertificates certificates,
-      String adminToken,
+      ClusterTokens tokens,
       IntSupplier ports) {
     try {
       Files.createDirectories(folder);
-      Path tokens = folder.resolve("tokens.csv");
-      Files.writeString(
-          tokens,
-          adminToken + "," + ADMIN_USER + "," + ADMIN_USER + ",\"system:masters\"\n",
-          StandardCharsets.UTF_8);
+      Path tokenFile = folder.resolve("tokens.csv");
+      Files.writeString(tokenFile, tokens.tokenFile(), StandardCharsets.UTF_8);
       Path policy = folder.resolve("audit-policy.yaml");
       Files.writeString(policy, AUDIT_POLICY, StandardCharsets.UTF_8);
       Path auditLog = folder.resolve("audit.log");
@@ -123,7 +145,7 @@ final class ApiServerProcess implements AutoCloseable {
                   "--tls-cert-file=" + certificates.servingCertificate,
                   "--tls-private-key-file=" + certificates.servingKey,
                   "--client-ca-file=" + certificates.caCertificate,
-                  "--token-auth-file=" + tokens,
+                  "--token-auth-file=" + tokenFile,
                   "--authorization-mode=RBAC",
                   "--service-account-issuer=" + issuer,
                   "--api-audiences=" + issuer,
@@ -143,7 +165,7 @@ final class ApiServerProcess implements AutoCloseable {
           "https://127.0.0.1:" + port,
           auditLog,
           folder,
-          () -> start(cluster, folder, etcd, certificates, adminToken, ports));
+          () -> start(cluster, folder, etcd, certificates, tokens, ports));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -104,9 +104,14 @@ final class AuditLogJournal {
             event.path("requestURI").asText(""),
             body,
             event.path("userAgent").asText(null),
+            event.path("user").path("username").asText(null),
             null,
             received);
     call.responseCode(event.path("responseStatus").path("code").asInt(-1));
+    JsonNode responseObject = event.get("responseObject");
+    if (responseObject != null && !responseObject.isNull()) {
+      call.responseBody(responseObject.toString());
+    }
     if (call.isMutating()) {
       writes.incrementAndGet();
     }

@@ -11,9 +11,13 @@ public enum ClusterBackend {
   /**
    * A real {@code kube-apiserver} per cluster over one real {@code etcd}, on loopback, with
    * certificates made per run and RBAC authorization: real validation, defaulting, pruning, dry run
-   * and permissions. Its journal is read from the API server's audit log; faults and the simulated
-   * authorizer are not available. Needs the binaries of {@code scripts/install-kube-servers.sh},
-   * see {@link KubeServerBinaries}.
+   * and permissions. Per cluster, Kubernetes' own {@code kube-controller-manager} (deployments,
+   * replica sets, garbage collection, namespaces, service accounts and their tokens, node
+   * lifecycle), {@code kube-scheduler}, and {@code kwok} playing the kubelets of three fake nodes:
+   * pods are created, scheduled, go Ready and are deleted as in a real cluster, without containers.
+   * Its journal is read from the API server's audit log and sees those components' pod creations;
+   * faults and the simulated authorizer are not available. Needs what {@code
+   * scripts/install-kube-servers.sh} builds, see {@link KubeServerBinaries}.
    */
   API_SERVER
 }

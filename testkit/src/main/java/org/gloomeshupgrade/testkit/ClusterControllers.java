@@ -47,7 +47,10 @@ final class ClusterControllers implements AutoCloseable {
   private volatile boolean nudged;
   private ScheduledExecutorService executor;
 
-  /** {@code discovery} and {@code networking} are null on clusters that run no management plane. */
+  /**
+   * {@code discovery} and {@code networking} are null on clusters that run no management plane;
+   * {@code deployments} and {@code tokens} are null where Kubernetes' own controllers run.
+   */
   ClusterControllers(
       String cluster,
       KubernetesClient client,
@@ -109,7 +112,7 @@ final class ClusterControllers implements AutoCloseable {
           nudged
               || failed
               || written != writesSeen
-              || deployments.waiting()
+              || (deployments != null && deployments.waiting())
               || (discovery != null && discovery.waiting())
               || now - lastFullRound > FULL_ROUND_INTERVAL_NANOS;
       if (!due) {
@@ -121,7 +124,13 @@ final class ClusterControllers implements AutoCloseable {
       failed = false;
       nudged = false;
       List<InstalledKind> kinds = step("crds", () -> crds.reconcile(client));
-      List<Deployment> current = step("deployments", () -> deployments.reconcile(client));
+      List<Deployment> current =
+          step(
+              "deployments",
+              () ->
+                  deployments != null
+                      ? deployments.reconcile(client)
+                      : client.apps().deployments().inAnyNamespace().list().getItems());
       if (kinds != null && current != null) {
         if (discovery != null) {
           step(
@@ -140,12 +149,14 @@ final class ClusterControllers implements AutoCloseable {
               });
         }
       }
-      step(
-          "tokens",
-          () -> {
-            tokens.reconcile(client);
-            return null;
-          });
+      if (tokens != null) {
+        step(
+            "tokens",
+            () -> {
+              tokens.reconcile(client);
+              return null;
+            });
+      }
     } finally {
       ticks.incrementAndGet();
     }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -128,6 +129,14 @@ final class DeploymentController {
     return available != null && available >= 1;
   }
 
+  /**
+   * True when the Deployment's status reports its current spec rolled out with every replica
+   * available.
+   */
+  static boolean settled(Deployment deployment) {
+    return statusMatches(deployment, desiredReplicas(deployment));
+  }
+
   static boolean statusMatches(Deployment deployment, int desired) {
     DeploymentStatus status = deployment.getStatus();
     if (status == null) {
@@ -228,11 +237,21 @@ final class DeploymentController {
                           .endState()
                           .build()));
     }
+    // Named and owned as a ReplicaSet's pod is, so the journal tells its pods apart on both
+    // backends.
+    String replicaSet = deployment.getMetadata().getName() + "-" + hash;
     return new PodBuilder()
         .withNewMetadata()
-        .withName(deployment.getMetadata().getName() + "-" + hash + "-" + suffix)
+        .withName(replicaSet + "-" + suffix)
         .withNamespace(deployment.getMetadata().getNamespace())
         .withLabels(labels)
+        .addNewOwnerReference()
+        .withApiVersion("apps/v1")
+        .withKind("ReplicaSet")
+        .withName(replicaSet)
+        .withUid(UUID.nameUUIDFromBytes(replicaSet.getBytes(StandardCharsets.UTF_8)).toString())
+        .withController(true)
+        .endOwnerReference()
         .endMetadata()
         .withSpec(spec == null ? null : Json.KUBE.clone(spec))
         .withNewStatus()

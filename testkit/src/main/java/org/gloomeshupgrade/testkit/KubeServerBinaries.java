@@ -2,10 +2,12 @@ package org.gloomeshupgrade.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Where the real {@code kube-apiserver} and {@code etcd} are: the folder {@code
+ * Where the real {@code kube-apiserver}, {@code etcd}, {@code kube-controller-manager}, {@code
+ * kube-scheduler} and {@code kwok} (with its stages) are: the folder {@code
  * scripts/install-kube-servers.sh} prints, given in {@code GMU_KUBE_SERVERS} (as {@code .ci/run}
  * does), else that script's default cache folder.
  */
@@ -31,19 +33,29 @@ public final class KubeServerBinaries {
     return base.resolve("kube-servers");
   }
 
-  /** Why the real API-server backend cannot run here, or empty when both binaries are present. */
+  private static final List<String> BINARIES =
+      List.of("kube-apiserver", "etcd", "kube-controller-manager", "kube-scheduler", "kwok");
+
+  /** The stages kwok plays for nodes and pods, written by the install script beside kwok. */
+  private static final String KWOK_STAGES = "kwok-stages.yaml";
+
+  /** Why the real API-server backend cannot run here, or empty when everything is present. */
   public static Optional<String> missing() {
-    for (String binary : new String[] {"kube-apiserver", "etcd"}) {
+    for (String binary : BINARIES) {
       Path path = folder().resolve(binary);
       if (!Files.isExecutable(path)) {
-        return Optional.of("no " + binary + " at " + path + ": " + INSTALL_HINT);
+        return Optional.of("no %s at %s: %s".formatted(binary, path, INSTALL_HINT));
       }
+    }
+    Path stages = folder().resolve(KWOK_STAGES);
+    if (!Files.isRegularFile(stages)) {
+      return Optional.of("no kwok stages at %s: %s".formatted(stages, INSTALL_HINT));
     }
     return Optional.empty();
   }
 
   /**
-   * For tests: true when both binaries are there. When they are not, false lets a developer's run
+   * For tests: true when every binary is there. When they are not, false lets a developer's run
    * skip the real-server tests, but where {@value #ENVIRONMENT_VARIABLE} names a folder (CI does)
    * they are required, and this fails instead, so a broken install cannot pass as skipped tests.
    */
@@ -62,6 +74,22 @@ public final class KubeServerBinaries {
 
   static Path etcd() {
     return require("etcd");
+  }
+
+  static Path kubeControllerManager() {
+    return require("kube-controller-manager");
+  }
+
+  static Path kubeScheduler() {
+    return require("kube-scheduler");
+  }
+
+  static Path kwok() {
+    return require("kwok");
+  }
+
+  static Path kwokStages() {
+    return require(KWOK_STAGES);
   }
 
   private static Path require(String binary) {

@@ -14,9 +14,11 @@ public final class RecordedCall {
   private final String path;
   private final String body;
   private final String userAgent;
+  private final String user;
   private final String contentType;
   private final Instant time;
   private volatile int responseCode = -1;
+  private volatile String responseBody = "";
 
   RecordedCall(
       long sequence,
@@ -24,6 +26,7 @@ public final class RecordedCall {
       String path,
       String body,
       String userAgent,
+      String user,
       String contentType,
       Instant time) {
     this.sequence = sequence;
@@ -31,6 +34,7 @@ public final class RecordedCall {
     this.path = path == null ? "" : path;
     this.body = body == null ? "" : body;
     this.userAgent = userAgent;
+    this.user = user;
     this.contentType = contentType;
     this.time = time;
   }
@@ -72,6 +76,14 @@ public final class RecordedCall {
     return userAgent;
   }
 
+  /**
+   * The user the server authenticated, from a real API server's audit log; null on the mock, which
+   * authenticates nobody.
+   */
+  public String user() {
+    return user;
+  }
+
   public String contentType() {
     return contentType;
   }
@@ -89,9 +101,29 @@ public final class RecordedCall {
     this.responseCode = code;
   }
 
+  /**
+   * The body of the answer as UTF-8 text where it was recorded: on a real API server, for pod
+   * creations only (a ReplicaSet's pod gets its name there); "" otherwise.
+   */
+  public String responseBody() {
+    return responseBody;
+  }
+
+  void responseBody(String body) {
+    this.responseBody = body == null ? "" : body;
+  }
+
   /** True for requests the simulator's own controllers, seeding and test clients sent. */
   public boolean fromSimulator() {
     return SimulatedGlooMesh.SIMULATOR_USER_AGENT.equals(userAgent);
+  }
+
+  /**
+   * True for requests of Kubernetes' own components on a real API server: the controller manager,
+   * the scheduler and kwok's kubelets.
+   */
+  public boolean fromCluster() {
+    return ClusterTokens.isComponent(user, userAgent);
   }
 
   /**

@@ -16,14 +16,18 @@ import java.util.regex.Pattern;
 /**
  * Every request one simulated API server received, in arrival order.
  *
- * <p>Requests from other clients are all kept. The simulator's own requests (its controllers poll
- * every few tens of milliseconds) are kept up to a limit, oldest dropped first, so a long-running
- * demo does not grow without bound.
+ * <p>Requests from clients, the code under test, are all kept. The simulator's own requests (its
+ * controllers poll every few tens of milliseconds) and those of Kubernetes' own components on a
+ * real API server are kept up to a limit, oldest dropped first, so a long-running demo does not
+ * grow without bound.
  */
 public final class RequestJournal {
 
   private static final Pattern DEPLOYMENT_PATH =
       Pattern.compile("/namespaces/([^/]+)/deployments/([^/]+?)(/scale)?/?$");
+
+  private static final Pattern POD_COLLECTION_PATH =
+      Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/?$");
 
   private final Object lock = new Object();
   private final AtomicLong sequence = new AtomicLong();
@@ -47,16 +51,22 @@ public final class RequestJournal {
 
   RecordedCall record(
       String method, String path, String body, String userAgent, String contentType) {
-    return record(method, path, body, userAgent, contentType, Instant.now());
+    return record(method, path, body, userAgent, null, contentType, Instant.now());
   }
 
   RecordedCall record(
-      String method, String path, String body, String userAgent, String contentType, Instant time) {
+      String method,
+      String path,
+      String body,
+      String userAgent,
+      String user,
+      String contentType,
+      Instant time) {
     synchronized (lock) {
       RecordedCall call =
           new RecordedCall(
-              sequence.incrementAndGet(), method, path, body, userAgent, contentType, time);
-      if (call.fromSimulator()) {
+              sequence.incrementAndGet(), method, path, body, userAgent, user, contentType, time);
+      if (call.fromSimulator() || call.fromCluster()) {
         simulatorCalls.addLast(call);
         while (simulatorCalls.size() > simulatorCallLimit) {
           simulatorCalls.removeFirst();
@@ -90,7 +100,10 @@ public final class RequestJournal {
     }
   }
 
-  /** Requests not sent with the simulator's User-Agent: what the code under test did. */
+  /**
+   * Requests neither the simulator nor Kubernetes' own components sent: what the code under test
+   * did.
+   */
   public List<RecordedCall> fromClients() {
     catchUp.run();
     synchronized (lock) {
@@ -171,6 +184,58 @@ public final class RequestJournal {
       }
     }
     return changes;
+  }
+
+  /**
+   * The pods of the named deployment that were created, whoever created them (Kubernetes' own
+   * ReplicaSet controller on a real API server, the simulated Deployment controller on the mock),
+   * in the order the server received the requests; {@code namespace} null for any. A pod counts as
+   * the deployment's when its controlling ReplicaSet is named after it, as the Deployment
+   * controller names them: the deployment's name, a dash and the pod-template hash.
+   */
+  public List<PodCreation> podCreations(String namespace, String deployment) {
+    List<PodCreation> creations = new ArrayList<>();
+    for (RecordedCall call : all()) {
+      if (!call.method().equals("POST") || call.responseCode() < 200 || call.responseCode() > 299) {
+        continue;
+      }
+      Matcher matcher = POD_COLLECTION_PATH.matcher(call.pathWithoutQuery());
+      if (!matcher.find() || (namespace != null && !matcher.group(1).equals(namespace))) {
+        continue;
+      }
+      JsonNode pod = Json.parseOrNull(call.body());
+      if (pod == null || call.isDryRun()) {
+        continue;
+      }
+      String replicaSet = controllingReplicaSet(pod);
+      if (replicaSet == null || !PodCreation.ownedBy(replicaSet, deployment)) {
+        continue;
+      }
+      String name = pod.path("metadata").path("name").asText("");
+      if (name.isEmpty()) {
+        JsonNode answered = Json.parseOrNull(call.responseBody());
+        name = answered == null ? "" : answered.path("metadata").path("name").asText("");
+      }
+      creations.add(
+          new PodCreation(
+              call.sequence(),
+              matcher.group(1),
+              name,
+              replicaSet,
+              call.user() != null ? call.user() : call.userAgent(),
+              call.time()));
+    }
+    return creations;
+  }
+
+  private static String controllingReplicaSet(JsonNode pod) {
+    for (JsonNode owner : pod.path("metadata").path("ownerReferences")) {
+      if (owner.path("kind").asText("").equals("ReplicaSet")
+          && owner.path("controller").asBoolean(false)) {
+        return owner.path("name").asText(null);
+      }
+    }
+    return null;
   }
 
   /** The replica count a write body sets, if it sets one. */

@@ -27,11 +27,17 @@ final class Seeder {
   private final String version;
   private final String namespace;
   private final int perCluster;
+  private final boolean kubernetesControllers;
 
-  Seeder(String version, String namespace, int perCluster) {
+  /**
+   * @param kubernetesControllers true where Kubernetes' own controllers run the Deployments: then
+   *     their status and pods are left to them
+   */
+  Seeder(String version, String namespace, int perCluster, boolean kubernetesControllers) {
     this.version = version;
     this.namespace = namespace;
     this.perCluster = perCluster;
+    this.kubernetesControllers = kubernetesControllers;
   }
 
   void seedRemote(KubernetesClient client) {
@@ -90,6 +96,9 @@ final class Seeder {
               .inNamespace(namespace)
               .resource(deployment(component))
               .create();
+      if (kubernetesControllers) {
+        continue;
+      }
       created.setStatus(DeploymentController.statusFor(created));
       client.apps().deployments().inNamespace(namespace).resource(created).updateStatus();
       for (int i = 0; i < DeploymentController.desiredReplicas(created); i++) {

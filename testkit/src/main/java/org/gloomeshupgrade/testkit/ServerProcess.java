@@ -74,6 +74,18 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  String name() {
+    return name;
+  }
+
+  /** Fails with the end of the server's log when it has exited. */
+  void requireAlive() {
+    if (!process.isAlive()) {
+      throw new IllegalStateException(
+          "%s exited with %d:%n%s".formatted(name, process.exitValue(), tail()));
+    }
+  }
+
   /** The last lines of the server's log, for failure messages. */
   String tail() {
     try {

@@ -43,6 +43,7 @@ final class SimulatedCluster implements AutoCloseable {
   final String token;
   private final KubernetesMockServer mockServer;
   private final ApiServerProcess apiServer;
+  private final ClusterComponents components;
   private final AuditLogJournal auditLog;
   private final String caPem;
   private final String defaultNamespace;
@@ -67,6 +68,7 @@ final class SimulatedCluster implements AutoCloseable {
     this.journal = new RequestJournal(simulatorCallLimit);
     this.token = newToken(name);
     this.apiServer = null;
+    this.components = null;
     this.auditLog = null;
     this.caPem = null;
 
@@ -97,7 +99,8 @@ final class SimulatedCluster implements AutoCloseable {
   }
 
   /**
-   * A cluster served by a real, started and ready API server whose admin token is {@code token}.
+   * A cluster served by a real, started and ready API server whose admin token is {@code token},
+   * with Kubernetes' own controllers, scheduler and kwok's kubelets in {@code components}.
    */
   SimulatedCluster(
       String name,
@@ -105,6 +108,7 @@ final class SimulatedCluster implements AutoCloseable {
       String defaultNamespace,
       int simulatorCallLimit,
       ApiServerProcess apiServer,
+      ClusterComponents components,
       String token,
       String caPem) {
     this.name = name;
@@ -113,6 +117,7 @@ final class SimulatedCluster implements AutoCloseable {
     this.defaultNamespace = defaultNamespace;
     this.token = token;
     this.apiServer = apiServer;
+    this.components = components;
     this.caPem = caPem;
     this.mockServer = null;
     this.auditLog = new AuditLogJournal(apiServer.auditLog(), simulatorCallLimit, writes);
@@ -131,6 +136,18 @@ final class SimulatedCluster implements AutoCloseable {
 
   String url() {
     return mockServer != null ? "http://127.0.0.1:" + mockServer.getPort() : apiServer.url();
+  }
+
+  /** Fails with the end of its log if one of Kubernetes' own components has exited. */
+  void requireComponentsAlive() {
+    if (components != null) {
+      components.requireAlive();
+    }
+  }
+
+  /** The end of the logs of Kubernetes' own components, for failure messages; "" on the mock. */
+  String componentLogTails() {
+    return components == null ? "" : components.logTails();
   }
 
   /**
@@ -193,6 +210,8 @@ final class SimulatedCluster implements AutoCloseable {
       if (mockServer != null) {
         mockServer.shutdown();
       } else {
+        // Before the API server, so they do not spend their last seconds retrying against it.
+        components.close();
         apiServer.close();
       }
     } catch (RuntimeException e) {

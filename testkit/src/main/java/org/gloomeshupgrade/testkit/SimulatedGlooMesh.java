@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Gloo Mesh installation made of simulated clusters: a management cluster with the
  * control plane, its CRDs and configuration, and registered remote clusters. Each cluster is an API
- * server on 127.0.0.1, a fabric8 CRUD mock or a real kube-apiserver (see {@link ClusterBackend}),
- * with small fake controllers that make Deployments, discovery, networking, service-account tokens
- * and (on the mock) CRD establishment behave as in a real cluster; nothing runs pods.
+ * server on 127.0.0.1, a fabric8 CRUD mock or a real kube-apiserver (see {@link ClusterBackend}).
+ * Small stand-ins play Gloo Mesh's discovery and networking. On the mock, fake controllers also
+ * play Deployments, service-account tokens and CRD establishment; on real API servers Kubernetes'
+ * own controller manager, scheduler and kwok's kubelets do. No container ever runs.
  *
  * <pre>{@code
  * try (SimulatedGlooMesh sim = SimulatedGlooMesh.builder().glooMeshVersion("0.11.3").build()) {
@@ -65,6 +66,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG = quietMockWebServerLog();
 
   private static String sharedCaPem;
+
+  /** How long Kubernetes' own components may take to bring the seeded Deployments up. */
+  private static final Duration COMPONENTS_SETTLE = Duration.ofSeconds(60);
 
   private final String managementCluster;
   private final List<String> remoteClusters;
@@ -129,7 +133,12 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       this.kubeconfig = directory.resolve("kubeconfig");
       Files.writeString(kubeconfig, kubeconfigYaml(allClusters()), StandardCharsets.UTF_8);
 
-      Seeder seeder = new Seeder(version, namespace, discoveryResourcesPerCluster);
+      Seeder seeder =
+          new Seeder(
+              version,
+              namespace,
+              discoveryResourcesPerCluster,
+              backend == ClusterBackend.API_SERVER);
       Map<String, String> registrations = new LinkedHashMap<>();
       for (String remote : remoteClusters) {
         seeder.seedRemote(cluster(remote).simulatorClient());
@@ -138,6 +147,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       seeder.seedManagement(cluster(managementCluster).simulatorClient(), registrations);
       if (helmRelease) {
         installHelmRelease();
+      }
+      if (backend == ClusterBackend.API_SERVER) {
+        awaitDeploymentsAvailable();
       }
 
       for (SimulatedCluster cluster : clusters.values()) {
@@ -159,24 +171,24 @@ public final class SimulatedGlooMesh implements AutoCloseable {
 
   /**
    * Starts one etcd and, all at once, an API server per cluster; the slow part is their start, so
-   * it overlaps.
+   * it overlaps. Then, per cluster, Kubernetes' own controllers, scheduler and kwok, and the fake
+   * nodes kwok plays.
    */
   private void startApiServers(ClusterCertificates certificates, int simulatorCallLimit) {
     etcd = EtcdProcess.start(directory.resolve("etcd"));
     Map<String, ApiServerProcess> servers = new LinkedHashMap<>();
-    Map<String, String> tokens = new LinkedHashMap<>();
+    Map<String, ClusterTokens> tokens = new LinkedHashMap<>();
     try {
       for (String name : allClusters()) {
-        String token = SimulatedCluster.newToken(name);
-        tokens.put(name, token);
+        ClusterTokens clusterTokens = ClusterTokens.create(name);
+        tokens.put(name, clusterTokens);
         servers.put(
             name,
-            ApiServerProcess.start(
-                name, directory.resolve("clusters").resolve(name), etcd, certificates, token));
+            ApiServerProcess.start(name, clusterFolder(name), etcd, certificates, clusterTokens));
       }
       for (Map.Entry<String, ApiServerProcess> server : servers.entrySet()) {
         server.setValue(
-            server.getValue().awaitReady(certificates.caPem, tokens.get(server.getKey())));
+            server.getValue().awaitReady(certificates.caPem, tokens.get(server.getKey()).admin()));
       }
     } catch (RuntimeException e) {
       servers.values().forEach(ApiServerProcess::close);
@@ -184,16 +196,74 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     }
     for (Map.Entry<String, ApiServerProcess> server : servers.entrySet()) {
       String name = server.getKey();
-      clusters.put(
-          name,
+      ClusterComponents components;
+      try {
+        components =
+            ClusterComponents.start(
+                name, clusterFolder(name), server.getValue().url(), certificates, tokens.get(name));
+      } catch (RuntimeException e) {
+        server.getValue().close();
+        throw e;
+      }
+      SimulatedCluster cluster =
           new SimulatedCluster(
               name,
               name.equals(managementCluster),
               namespace,
               simulatorCallLimit,
               server.getValue(),
-              tokens.get(name),
-              certificates.caPem));
+              components,
+              tokens.get(name).admin(),
+              certificates.caPem);
+      clusters.put(name, cluster);
+      ClusterComponents.createNodes(cluster.simulatorClient(), name);
+    }
+  }
+
+  private Path clusterFolder(String cluster) {
+    return directory.resolve("clusters").resolve(cluster);
+  }
+
+  /**
+   * Waits until Kubernetes' own controllers have made every seeded Deployment's pods and kwok has
+   * made them Ready, so a test starts from a settled cluster, as a real one would be.
+   */
+  private void awaitDeploymentsAvailable() {
+    long deadline = System.nanoTime() + COMPONENTS_SETTLE.toNanos();
+    for (SimulatedCluster cluster : clusters.values()) {
+      while (true) {
+        cluster.requireComponentsAlive();
+        List<String> unsettled =
+            cluster
+                .simulatorClient()
+                .apps()
+                .deployments()
+                .inAnyNamespace()
+                .list()
+                .getItems()
+                .stream()
+                .filter(d -> !DeploymentController.settled(d))
+                .map(d -> d.getMetadata().getNamespace() + "/" + d.getMetadata().getName())
+                .toList();
+        if (unsettled.isEmpty()) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "deployments %s of cluster %s were not available within %ds:%s"
+                  .formatted(
+                      unsettled,
+                      cluster.name,
+                      COMPONENTS_SETTLE.toSeconds(),
+                      cluster.componentLogTails()));
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for deployments", e);
+        }
+      }
     }
   }
 
@@ -511,14 +581,15 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       networking = new NetworkingController(namespace);
       cluster.networking = networking;
     }
+    // On real API servers, Kubernetes' own controllers and kwok run Deployments and tokens.
     boolean real = cluster.backend == ClusterBackend.API_SERVER;
     return new ClusterControllers(
         cluster.name,
         cluster.simulatorClient(),
         cluster::writes,
         new CrdController(real),
-        new DeploymentController(deploymentDelay),
-        new TokenController(caPem, real),
+        real ? null : new DeploymentController(deploymentDelay),
+        real ? null : new TokenController(caPem),
         discovery,
         networking);
   }
@@ -684,7 +755,11 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       return this;
     }
 
-    /** How long after a Deployment's spec changes its pods and status follow (default 200ms). */
+    /**
+     * On the mock, how long after a Deployment's spec changes the simulated Deployment controller
+     * makes its pods and status follow (default 200ms). Real API servers run Kubernetes' own
+     * controllers instead, which take what they take (milliseconds), so it does not apply there.
+     */
     public Builder deploymentDelay(Duration delay) {
       this.deploymentDelay = requireNonNegative(delay, "deploymentDelay");
       return this;

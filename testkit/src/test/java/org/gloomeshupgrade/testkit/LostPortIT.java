@@ -50,13 +50,13 @@ class LostPortIT {
   @Test
   void anApiServerThatLosesItsPortIsStartedAgainOnAnotherAndAnswers() throws Exception {
     ClusterCertificates certificates = ClusterCertificates.create(dir.resolve("pki"));
-    String token = SimulatedCluster.newToken("mgmt");
+    ClusterTokens tokens = ClusterTokens.create("mgmt");
     Path folder = dir.resolve("clusters/mgmt");
     try (ServerSocket held = holdAPort();
         EtcdProcess etcd = EtcdProcess.start(dir.resolve("etcd"))) {
       ApiServerProcess first =
-          ApiServerProcess.start("mgmt", folder, etcd, certificates, token, takenFirst(held));
-      ApiServerProcess ready = first.awaitReady(certificates.caPem, token);
+          ApiServerProcess.start("mgmt", folder, etcd, certificates, tokens, takenFirst(held));
+      ApiServerProcess ready = first.awaitReady(certificates.caPem, tokens.admin());
       try {
         assertThat(first.url()).endsWith(":" + held.getLocalPort());
         assertThat(ready.url()).doesNotContain(":" + held.getLocalPort());

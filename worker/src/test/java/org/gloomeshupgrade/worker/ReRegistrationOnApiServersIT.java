@@ -61,7 +61,6 @@ class ReRegistrationOnApiServersIT {
                 .managementCluster("mgmt")
                 .remoteClusters(REMOTES)
                 .glooMeshVersion("0.10.10")
-                .deploymentDelay(Duration.ofMillis(100))
                 .discoveryDelay(Duration.ofMillis(300)));
     UpgradeHarness harness = simulation.startHarness();
     KubernetesClient mgmt = sim.client("mgmt");

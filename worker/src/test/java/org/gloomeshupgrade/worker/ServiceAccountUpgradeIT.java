@@ -66,7 +66,6 @@ class ServiceAccountUpgradeIT {
             SimulatedGlooMesh.builder()
                 .backend(ClusterBackend.API_SERVER)
                 .remoteClusters("cluster-1", "cluster-2")
-                .deploymentDelay(Duration.ofMillis(100))
                 .discoveryDelay(Duration.ofMillis(300)));
     configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
   }
@@ -102,6 +101,7 @@ class ServiceAccountUpgradeIT {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     assertThat(waiting.warnings()).noneMatch(w -> w.contains("without an answer"));
+    long approvalAt = PodCreations.nextSequence(sim.journal("mgmt"));
     wf.approve(new Approval("alice", "CHG-7", wf.status().gate()));
     UpgradeReport report = result(wf);
 
@@ -109,6 +109,8 @@ class ServiceAccountUpgradeIT {
     assertThat(report.steps())
         .allSatisfy(s -> assertThat(s.state()).as(s.toString()).isEqualTo(StepState.SUCCEEDED));
     assertThat(sim.journal("mgmt").mutating()).isNotEmpty();
+    PodCreations.assertNoneFromTheScaleDownUntilTheApproval(
+        sim.journal("mgmt"), "networking", approvalAt);
     assertConfigurationUnchanged();
   }
 

@@ -120,8 +120,7 @@ class UpgradeEndToEndTest {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     // Every request numbered below this one reached the server before the approval was sent.
-    long approvalAt =
-        sim.journal("mgmt").all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
+    long approvalAt = PodCreations.nextSequence(sim.journal("mgmt"));
     wf.approve(new Approval("alice", "CHG-42", wf.status().gate()));
     UpgradeReport report = result(wf);
 
@@ -198,7 +197,9 @@ class UpgradeEndToEndTest {
                     .isZero());
     assertThat(networking.stream().filter(c -> c.sequence() >= approvalAt && c.replicas() > 0))
         .isNotEmpty();
-
+    // ... and no networking pod was created in that time: on real API servers by Kubernetes' own
+    // ReplicaSet controller, within milliseconds of any replica count above 0.
+    PodCreations.assertNoneFromTheScaleDownUntilTheApproval(journal, "networking", approvalAt);
     // Safety 2: discovery scaled up only after the CRDs and the control plane were written
     long discoveryUp =
         journal.replicaChanges("discovery").stream()
