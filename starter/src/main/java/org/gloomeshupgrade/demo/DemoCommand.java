@@ -101,8 +101,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--real-api-servers",
       description =
-          "Simulate the clusters on real kube-apiservers and etcd (built by"
-              + " scripts/install-kube-servers.sh) instead of in-memory mock servers.")
+          "Simulate the clusters on real control planes: kube-apiserver and etcd, Kubernetes' own"
+              + " controller manager and scheduler, and kwok's fake nodes (built by"
+              + " scripts/install-kube-servers.sh), instead of in-memory mock servers.")
   boolean realApiServers;
 
   @Option(names = "--auto-approve", description = "Approve scaling networking up without asking.")

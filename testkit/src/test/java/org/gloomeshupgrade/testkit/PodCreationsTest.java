@@ -2,6 +2,7 @@ package org.gloomeshupgrade.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -68,10 +69,7 @@ class PodCreationsTest {
   @Test
   void theSimulatedDeploymentControllersPodsAreOwnedAsARealReplicaSetsAre() {
     try (SimulatedGlooMesh sim =
-        SimulatedGlooMesh.builder()
-            .remoteClusters()
-            .deploymentDelay(java.time.Duration.ZERO)
-            .build()) {
+        SimulatedGlooMesh.builder().remoteClusters().deploymentDelay(Duration.ZERO).build()) {
       assertThat(sim.journal("mgmt").podCreations("gloo-mesh", "networking"))
           .singleElement()
           .satisfies(
