@@ -202,7 +202,10 @@ public final class SimulatedGlooMesh implements AutoCloseable {
             ClusterComponents.start(
                 name, clusterFolder(name), server.getValue().url(), certificates, tokens.get(name));
       } catch (RuntimeException e) {
-        server.getValue().close();
+        // The clusters made so far are closed with the simulation; the servers not yet theirs here.
+        servers.entrySet().stream()
+            .filter(s -> !clusters.containsKey(s.getKey()))
+            .forEach(s -> s.getValue().close());
         throw e;
       }
       SimulatedCluster cluster =

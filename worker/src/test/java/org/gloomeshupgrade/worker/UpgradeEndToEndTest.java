@@ -226,6 +226,11 @@ class UpgradeEndToEndTest {
             .max()
             .orElseThrow();
     assertThat(discoveryUp).isGreaterThan(lastCrdWrite).isGreaterThan(lastControlPlaneWrite);
+    // ... and its pods follow: none from the scale-down until its scale-up, one after it.
+    long discoveryDown = journal.replicaChanges("discovery").get(0).sequence();
+    assertThat(journal.podCreations("gloo-mesh", "discovery"))
+        .noneMatch(c -> c.sequence() > discoveryDown && c.sequence() < discoveryUp)
+        .anyMatch(c -> c.sequence() > discoveryUp);
 
     // Safety 3: only the discovery group was deleted; every other Gloo Mesh resource is unchanged
     assertThat(journal.mutating().stream().filter(c -> c.method().equals("DELETE")))
