@@ -1,7 +1,5 @@
 package org.gloomeshupgrade.testkit;
 
-import static org.gloomeshupgrade.testkit.Json.map;
-
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -177,30 +175,8 @@ final class ClusterComponents implements AutoCloseable {
       String token) {
     Path file = folder.resolve(component + ".kubeconfig");
     String yaml =
-        Json.toYaml(
-            map(
-                "apiVersion",
-                "v1",
-                "kind",
-                "Config",
-                "clusters",
-                List.of(
-                    map(
-                        "name",
-                        "local",
-                        "cluster",
-                        map(
-                            "server",
-                            serverUrl,
-                            "certificate-authority",
-                            certificates.caCertificate.toString()))),
-                "contexts",
-                List.of(
-                    map("name", "local", "context", map("cluster", "local", "user", component))),
-                "current-context",
-                "local",
-                "users",
-                List.of(map("name", component, "user", map("token", token)))));
+        KubeconfigYaml.of(
+            List.of(new KubeconfigYaml.Entry(component, serverUrl, token)), certificates.caPem);
     try {
       Files.writeString(file, yaml, StandardCharsets.UTF_8);
     } catch (IOException e) {

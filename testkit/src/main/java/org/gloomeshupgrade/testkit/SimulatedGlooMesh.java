@@ -1,7 +1,5 @@
 package org.gloomeshupgrade.testkit;
 
-import static org.gloomeshupgrade.testkit.Json.map;
-
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
@@ -17,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -608,37 +605,11 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   private String kubeconfigYaml(List<String> names, Map<String, String> tokens) {
-    List<Object> clusterEntries = new ArrayList<>();
-    List<Object> contexts = new ArrayList<>();
-    List<Object> users = new ArrayList<>();
-    String ca = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8));
+    List<KubeconfigYaml.Entry> entries = new ArrayList<>();
     for (String name : names) {
-      SimulatedCluster cluster = cluster(name);
-      clusterEntries.add(
-          map(
-              "name",
-              name,
-              "cluster",
-              map("server", cluster.url(), "certificate-authority-data", ca)));
-      contexts.add(map("name", name, "context", map("cluster", name, "user", name)));
-      users.add(map("name", name, "user", map("token", tokens.get(name))));
+      entries.add(new KubeconfigYaml.Entry(name, cluster(name).url(), tokens.get(name)));
     }
-    return Json.toYaml(
-        map(
-            "apiVersion",
-            "v1",
-            "kind",
-            "Config",
-            "clusters",
-            clusterEntries,
-            "contexts",
-            contexts,
-            "users",
-            users,
-            "current-context",
-            names.get(0),
-            "preferences",
-            map()));
+    return KubeconfigYaml.of(entries, caPem);
   }
 
   /**
