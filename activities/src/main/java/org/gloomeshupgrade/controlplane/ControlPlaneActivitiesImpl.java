@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
+import org.gloomeshupgrade.kube.PodCreationHold;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.request.RequestDefaults;
 import org.gloomeshupgrade.workflow.FailureTypes;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Steps 1 and 5: delegates to the installer of the request's method, then holds discovery and
- * networking at 0.
+ * networking at 0. An installer that writes the chart's replica counts runs inside a {@link
+ * PodCreationHold}, lifted only once both are back at 0.
  */
 public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneActivitiesImpl.class);
@@ -67,8 +69,37 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
   @Override
   public ControlPlaneResult upgrade(ControlPlaneInput input) {
     InstallSpec spec = spec(input);
-    InstallOutcome outcome = installer(input.installMethod()).upgrade(spec);
-    List<String> reset = holdAtZero(spec);
+    ControlPlaneInstaller installer = installer(input.installMethod());
+    InstallOutcome outcome;
+    List<String> reset;
+    if (installer.keepsReplicaCounts()) {
+      outcome = installer.upgrade(spec);
+      reset = holdAtZero(spec);
+    } else {
+      PodCreationHold hold =
+          new PodCreationHold(clients.forContext(spec.context()), spec.context(), spec.namespace());
+      hold.place();
+      try {
+        outcome = installer.upgrade(spec);
+      } catch (RuntimeException failed) {
+        // The install may have written the chart's replicas before it failed:
+        // back to 0 first, and only then may pods be created again.
+        try {
+          holdAtZero(spec);
+          hold.lift();
+        } catch (RuntimeException e) {
+          log.warn(
+              "control-plane: cluster={} pod hold {} stays until the step's retry: {}",
+              spec.context(),
+              hold.id(),
+              e.getMessage());
+          failed.addSuppressed(e);
+        }
+        throw failed;
+      }
+      reset = holdAtZero(spec);
+      hold.lift();
+    }
     log.info(
         "control-plane: cluster={} method={} upgraded to {}{}",
         spec.context(),

@@ -18,4 +18,13 @@ public interface ControlPlaneInstaller {
    * nothing changes.
    */
   InstallOutcome dryRun(InstallSpec spec);
+
+  /**
+   * Whether {@link #upgrade} writes discovery's and networking's replica counts as they are. When
+   * it does not (Helm, and meshctl through Helm, write the chart's), the step holds new pods in the
+   * namespace while it runs, so that neither starts before the step scales it back to 0.
+   */
+  default boolean keepsReplicaCounts() {
+    return false;
+  }
 }

@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.PermissionReview;
+import org.gloomeshupgrade.kube.PodCreationHold;
 
 /**
  * What a Helm upgrade of the chart writes, whether helm-java runs it or meshctl (which upgrades the
  * same chart with Helm inside): three-way merge patches, creates and deletes of the chart's
- * objects, and the release's revisions.
+ * objects, the release's revisions, and the {@link PodCreationHold} around it.
  */
 final class HelmPermissions {
   private static final List<String> CHART_VERBS = List.of("get", "create", "patch", "delete");
@@ -30,6 +31,8 @@ final class HelmPermissions {
       releaseStorage.add(
           PermissionReview.namespaced(spec.context(), verb, "", "secrets", "", releaseNamespace));
     }
+    // The step holds new pods while Helm writes the chart's replica counts.
+    releaseStorage.addAll(PodCreationHold.permissions(spec.context(), spec.namespace()));
     return ChartPermissions.check(
         clients.forContext(spec.context()),
         spec.context(),

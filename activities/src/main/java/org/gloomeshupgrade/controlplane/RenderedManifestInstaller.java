@@ -55,6 +55,12 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
     this.charts = Objects.requireNonNull(charts, "charts");
   }
 
+  /** It writes each deployment with the replica count it has (see {@link #keepReplicas}). */
+  @Override
+  public boolean keepsReplicaCounts() {
+    return true;
+  }
+
   @Override
   public ToolingReport resolveTooling(InstallSpec spec) {
     ChartResolver.ResolvedChart chart = charts.resolve(spec.chart(), spec.targetVersion());

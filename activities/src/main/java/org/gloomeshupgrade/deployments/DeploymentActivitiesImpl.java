@@ -13,6 +13,7 @@ import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.kube.LabelSelectors;
+import org.gloomeshupgrade.kube.PodCreationHold;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,15 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
     String name = input.deployment();
     String where = "deployment " + ns + "/" + name;
 
+    if (input.replicas() > 0 && new PodCreationHold(client, context, ns).liftIfLeft()) {
+      log.warn(
+          "scale: cluster={} namespace={}: lifted pod hold {} left by an interrupted control-plane"
+              + " step, before scaling {} up",
+          context,
+          ns,
+          PodCreationHold.NAME,
+          name);
+    }
     Deployment deployment = read(client, context, ns, name);
     int previous = specReplicas(deployment);
     boolean changed = previous != input.replicas();

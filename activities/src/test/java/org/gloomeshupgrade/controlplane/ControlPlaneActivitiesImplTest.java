@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.Config;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceAttributes;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewStatusBuilder;
@@ -27,6 +28,8 @@ import java.util.Set;
 import org.gloomeshupgrade.crds.LocalHttpServer;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.kube.PodCreationHold;
+import org.gloomeshupgrade.kube.QuotaCounter;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.AfterEach;
@@ -90,12 +93,21 @@ class ControlPlaneActivitiesImplTest {
 
   @Test
   void scalesBackWhatTheInstallStarted() {
+    ScalingUpInstaller install = new ScalingUpInstaller(client, 1);
     ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(
-            clients, Map.of(InstallMethod.HELM, new ScalingUpInstaller(client, 1)));
+        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.HELM, install));
 
-    ControlPlaneResult result =
-        activities.upgrade(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+    ControlPlaneResult result;
+    try (QuotaCounter counter = QuotaCounter.start(client)) {
+      result =
+          activities.upgrade(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+    }
+
+    assertThat(install.holdDuringTheInstall)
+        .as("the pod hold, enforced, while the install ran")
+        .isNotNull()
+        .satisfies(h -> assertThat(h.getStatus().getHard()).containsKey("pods"));
+    assertThat(hold()).as("the pod hold after the step").isNull();
 
     assertThat(result.method()).isEqualTo("helm");
     assertThat(result.revisionBefore()).isEqualTo(3);
@@ -118,11 +130,64 @@ class ControlPlaneActivitiesImplTest {
   }
 
   @Test
-  void reportsNothingWhenBothStayedAtZero() {
+  void aFailedInstallIsScaledBackBeforeTheHoldIsLifted() {
+    ScalingUpInstaller install = new ScalingUpInstaller(client, 1).thenFail();
     ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(
-            clients, Map.of(InstallMethod.MANIFESTS, new ScalingUpInstaller(client, 0)));
+        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, install));
+
+    ApplicationFailure failure;
+    try (QuotaCounter counter = QuotaCounter.start(client)) {
+      failure =
+          catchThrowableOfType(
+              ApplicationFailure.class,
+              () ->
+                  activities.upgrade(
+                      input(InstallMethod.MESHCTL, TestChart.folder().toString(), "0.11.3")));
+    }
+
+    assertThat(failure.getOriginalMessage()).isEqualTo("the install broke off");
+    assertThat(install.holdDuringTheInstall).isNotNull();
+    for (String name : List.of("discovery", "networking")) {
+      assertThat(replicas(name)).as(name).isZero();
+    }
+    assertThat(hold()).as("the pod hold after the failed step").isNull();
+  }
+
+  @Test
+  void aHoldThatCannotBePlacedStopsTheStepBeforeTheInstall() {
+    // Without the hold in place the step must not install.
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/" + NS + "/resourcequotas/" + PodCreationHold.NAME)
+        .andReturn(500, "etcd unavailable")
+        .always();
+    ScalingUpInstaller install = new ScalingUpInstaller(client, 1);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.HELM, install));
+
+    ApplicationFailure failure =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                activities.upgrade(
+                    input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3")));
+
+    assertThat(failure.getType()).isEqualTo(FailureTypes.SERVER_ERROR);
+    assertThat(failure.getOriginalMessage()).contains("placing pod hold gloo-mesh/");
+    assertThat(install.ran).as("the install ran").isFalse();
+  }
+
+  @Test
+  void reportsNothingWhenBothStayedAtZero() {
+    ScalingUpInstaller install = new ScalingUpInstaller(client, 0).keepingReplicaCounts();
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MANIFESTS, install));
     ControlPlaneResult result = activities.upgrade(input(InstallMethod.MANIFESTS, "", "0.11.3"));
+    assertThat(install.ran).isTrue();
+    assertThat(install.holdDuringTheInstall)
+        .as("no pod hold for an install that keeps the replica counts")
+        .isNull();
     assertThat(result.method()).isEqualTo("manifests");
     assertThat(result.replicasReset()).isEmpty();
     assertThat(result.applied())
@@ -245,10 +310,10 @@ class ControlPlaneActivitiesImplTest {
   }
 
   @Test
-  void helmToolingAlsoChecksTheSecretsHelmKeepsItsReleasesIn() {
+  void helmToolingAlsoChecksTheSecretsHelmKeepsItsReleasesInAndThePodHold() {
     TestChart.registerSettingsCrd(client);
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
-    denied.addAll(List.of("delete secrets", "patch deployments"));
+    denied.addAll(List.of("delete secrets", "patch deployments", "create resourcequotas"));
 
     ApplicationFailure failure =
         catchThrowableOfType(
@@ -260,7 +325,8 @@ class ControlPlaneActivitiesImplTest {
     assertThat(failure.getType()).isEqualTo(FailureTypes.MISSING_PERMISSIONS);
     assertThat(failure.getOriginalMessage())
         .contains("delete secrets in gloo-mesh on mgmt")
-        .contains("patch apps/deployments in gloo-mesh on mgmt");
+        .contains("patch apps/deployments in gloo-mesh on mgmt")
+        .contains("create resourcequotas in gloo-mesh on mgmt");
   }
 
   @Test
@@ -532,13 +598,44 @@ class ControlPlaneActivitiesImplTest {
   }
 
   /** An install that, like a chart with replicas: 1, leaves both deployments at the given count. */
+  private ResourceQuota hold() {
+    return client.resourceQuotas().inNamespace(NS).withName(PodCreationHold.NAME).get();
+  }
+
+  private int replicas(String name) {
+    return client.apps().deployments().inNamespace(NS).withName(name).get().getSpec().getReplicas();
+  }
+
+  /**
+   * Sets both deployments to a replica count, as Helm's patch of a chart that sets one would, and
+   * records the pod hold it saw.
+   */
   private static final class ScalingUpInstaller implements ControlPlaneInstaller {
     private final KubernetesClient client;
     private final int replicas;
+    private boolean keepsCounts;
+    private boolean fail;
+    boolean ran;
+    ResourceQuota holdDuringTheInstall;
 
     ScalingUpInstaller(KubernetesClient client, int replicas) {
       this.client = client;
       this.replicas = replicas;
+    }
+
+    ScalingUpInstaller keepingReplicaCounts() {
+      keepsCounts = true;
+      return this;
+    }
+
+    ScalingUpInstaller thenFail() {
+      fail = true;
+      return this;
+    }
+
+    @Override
+    public boolean keepsReplicaCounts() {
+      return keepsCounts;
     }
 
     @Override
@@ -548,6 +645,13 @@ class ControlPlaneActivitiesImplTest {
 
     @Override
     public InstallOutcome upgrade(InstallSpec spec) {
+      ran = true;
+      holdDuringTheInstall =
+          client
+              .resourceQuotas()
+              .inNamespace(spec.namespace())
+              .withName(PodCreationHold.NAME)
+              .get();
       for (String name : List.of(spec.discoveryDeployment(), spec.networkingDeployment())) {
         client
             .apps()
@@ -557,6 +661,10 @@ class ControlPlaneActivitiesImplTest {
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
                 "{\"spec\":{\"replicas\":" + replicas + "}}");
+      }
+      if (fail) {
+        throw ApplicationFailure.newFailure(
+            "the install broke off", FailureTypes.HELM_UPGRADE_FAILED);
       }
       return new InstallOutcome(
           3,

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -29,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.kube.PodCreationHold;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,6 +97,30 @@ class DeploymentActivitiesImplTest {
     assertThat(after.getStatus().getAvailableReplicas()).isEqualTo(1);
     assertThat(after.getStatus().getObservedGeneration())
         .isGreaterThanOrEqualTo(after.getMetadata().getGeneration());
+  }
+
+  @Test
+  void scalingUpLiftsAPodHoldAnInterruptedControlPlaneStepLeftBehind() {
+    deployment("discovery", 0);
+    podHold();
+    fakeController(Duration.ofMillis(100));
+
+    activities.scale(new ScaleInput("mgmt", NS, "discovery", 1, 10));
+
+    assertThat(client.resourceQuotas().inNamespace(NS).withName(PodCreationHold.NAME).get())
+        .isNull();
+  }
+
+  @Test
+  void scalingDownLeavesAPodHoldAlone() {
+    deployment("networking", 1);
+    podHold();
+    fakeController(Duration.ofMillis(100));
+
+    activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 10));
+
+    assertThat(client.resourceQuotas().inNamespace(NS).withName(PodCreationHold.NAME).get())
+        .isNotNull();
   }
 
   @Test
@@ -339,6 +366,22 @@ class DeploymentActivitiesImplTest {
         0,
         50,
         TimeUnit.MILLISECONDS);
+  }
+
+  private void podHold() {
+    client
+        .resourceQuotas()
+        .inNamespace(NS)
+        .resource(
+            new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName(PodCreationHold.NAME)
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("pods", new Quantity("0"))
+                .endSpec()
+                .build())
+        .create();
   }
 
   private void deployment(String name, int replicas) {

@@ -27,6 +27,8 @@ final class ClusterComponents implements AutoCloseable {
           "replicaset-controller",
           "garbage-collector-controller",
           "namespace-controller",
+          // Counts quotas: the API server enforces one only once it is counted (the pod hold).
+          "resourcequota-controller",
           // Lifts the not-ready taint the API server puts on every new node, once kwok reports the
           // node Ready; without it nothing schedules.
           "node-lifecycle-controller",

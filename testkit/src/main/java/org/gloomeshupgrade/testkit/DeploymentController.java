@@ -28,7 +28,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Plays the deployment and replica-set controllers: some time after a Deployment's spec changes,
- * its pods match the replica count and pod template, and its status says so.
+ * its pods match the replica count and pod template, and its status says so. A pod quota of the
+ * namespace can refuse the pods, as the API server would (see {@link QuotaController}).
  *
  * <p>Status follows the real API's omitempty rules: at 0 replicas {@code replicas}, {@code
  * readyReplicas}, {@code availableReplicas} and {@code updatedReplicas} are absent, not 0.
@@ -39,6 +40,7 @@ final class DeploymentController {
 
   private final Duration delay;
   private final Map<String, Pending> pending = new HashMap<>();
+  private final QuotaController quotas = new QuotaController();
 
   DeploymentController(Duration delay) {
     this.delay = delay;
@@ -51,11 +53,12 @@ final class DeploymentController {
 
   List<Deployment> reconcile(KubernetesClient client) {
     List<Deployment> deployments = client.apps().deployments().inAnyNamespace().list().getItems();
+    List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
+    quotas.reconcile(client, pods);
     if (deployments.isEmpty()) {
       pending.clear();
       return deployments;
     }
-    List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
     Set<String> seen = new HashSet<>();
     long now = System.nanoTime();
     for (Deployment deployment : deployments) {
@@ -82,16 +85,34 @@ final class DeploymentController {
       if (now - waiting.since < delay.toNanos()) {
         continue;
       }
-      converge(client, deployment, owned, desired, hash);
-      pending.remove(key);
+      if (converge(client, deployment, owned, desired, hash, pods)) {
+        pending.remove(key);
+      } else {
+        // Refused by a quota, as the ReplicaSet controller would be: tried again a delay later.
+        pending.put(key, new Pending(target, now));
+      }
     }
     pending.keySet().retainAll(seen);
     return deployments;
   }
 
-  private static void converge(
-      KubernetesClient client, Deployment deployment, List<Pod> owned, int desired, String hash) {
+  /** False when a quota refused a pod the deployment needs: nothing was changed then. */
+  private boolean converge(
+      KubernetesClient client,
+      Deployment deployment,
+      List<Pod> owned,
+      int desired,
+      String hash,
+      List<Pod> pods) {
     String namespace = deployment.getMetadata().getNamespace();
+    long kept = owned.stream().filter(p -> hash.equals(labels(p).get(POD_TEMPLATE_HASH))).count();
+    long missing = Math.max(0, desired - kept);
+    long inNamespace = QuotaController.running(pods, namespace);
+    for (long i = 0; i < missing; i++) {
+      if (!quotas.admitsPod(namespace, inNamespace + i)) {
+        return false;
+      }
+    }
     List<Pod> keep = new ArrayList<>();
     for (Pod pod : owned) {
       if (hash.equals(labels(pod).get(POD_TEMPLATE_HASH)) && keep.size() < desired) {
@@ -105,6 +126,7 @@ final class DeploymentController {
     }
     deployment.setStatus(statusFor(deployment));
     client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
+    return true;
   }
 
   static int desiredReplicas(Deployment deployment) {

@@ -97,6 +97,11 @@ public final class RecordedCall {
     return responseCode;
   }
 
+  /** True when the server answered 2xx: the request did what it asked. */
+  public boolean succeeded() {
+    return responseCode >= 200 && responseCode <= 299;
+  }
+
   void responseCode(int code) {
     this.responseCode = code;
   }

@@ -194,9 +194,22 @@ public final class RequestJournal {
    * controller names them: the deployment's name, a dash and the pod-template hash.
    */
   public List<PodCreation> podCreations(String namespace, String deployment) {
+    return podRequests(namespace, deployment, true);
+  }
+
+  /**
+   * Requests to create a pod of the named deployment that the server refused (an admission plugin
+   * such as the quota's, on a real API server), in the same terms as {@link #podCreations}.
+   */
+  public List<PodCreation> refusedPodCreations(String namespace, String deployment) {
+    return podRequests(namespace, deployment, false);
+  }
+
+  private List<PodCreation> podRequests(String namespace, String deployment, boolean created) {
     List<PodCreation> creations = new ArrayList<>();
     for (RecordedCall call : all()) {
-      if (!call.method().equals("POST") || call.responseCode() < 200 || call.responseCode() > 299) {
+      boolean refused = call.responseCode() >= 400 && call.responseCode() <= 499;
+      if (!call.method().equals("POST") || !(created ? call.succeeded() : refused)) {
         continue;
       }
       Matcher matcher = POD_COLLECTION_PATH.matcher(call.pathWithoutQuery());

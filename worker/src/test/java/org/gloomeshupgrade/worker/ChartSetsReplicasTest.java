@@ -36,11 +36,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The replica invariant when the install starts the deployments: a stand-in for {@code helm
- * upgrade} of a chart that sets {@code replicas: 1} (it applies the chart, then sets both
- * deployments to 1, as Helm's patch would). The control-plane step scales them back in the same
- * activity. On the mock, whose Deployment controller waits three seconds, networking gets no pod
- * before the approval; the *IT subclass runs it with Kubernetes' own controllers, which make one
- * within milliseconds, and measures that window.
+ * upgrade} of a chart that sets {@code replicas: 1} (it applies the chart, sets both deployments to
+ * 1, as Helm's patch would, and goes on for half a second). The controllers would start pods in
+ * that time; the control-plane step's pod hold makes them wait until it has scaled both back. The
+ * *IT subclass runs it with Kubernetes' own controllers.
  */
 class ChartSetsReplicasTest {
   @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
@@ -50,24 +49,15 @@ class ChartSetsReplicasTest {
     return ClusterBackend.MOCK;
   }
 
-  /**
-   * Safety property 1 as this backend keeps it, read from the pods created: on the mock no
-   * networking pod from the scale-down until the approval.
-   */
-  void assertNetworkingPods(RequestJournal journal, long gateReachedAt, long approvalAt) {
-    PodCreations.assertNoneFromTheScaleDownUntilTheApproval(journal, "networking", approvalAt);
-  }
-
   @Test
   void networkingNeverRunsBeforeTheApprovalEvenWhenTheChartSetsReplicas() {
-    // The simulated Deployment controller starts pods three seconds after a change:
-    // the step must undo Helm's within them (seconds, so that a slow machine, or
-    // Helm writing its release Secrets after the patch, cannot use them up).
+    // On the mock the simulated Deployment controller acts 50 ms after a change, within the
+    // install's pause: without the pod hold it would start networking.
     SimulatedGlooMesh sim =
         simulation.simulate(
             SimulatedUpgrade.mgmtAndCluster1()
                 .backend(backend())
-                .deploymentDelay(Duration.ofSeconds(3)));
+                .deploymentDelay(Duration.ofMillis(50)));
     UpgradeHarness harness =
         simulation.startHarness(
             sim.kubeconfig(),
@@ -95,7 +85,6 @@ class ChartSetsReplicasTest {
                 .put("agentCharts", "none"));
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     RequestJournal journal = sim.journal("mgmt");
-    long gateReachedAt = PodCreations.nextSequence(journal);
     assertThat(
             mgmt.pods().inNamespace("gloo-mesh").withLabel("app", "networking").list().getItems())
         .as("networking pods at the approval gate")
@@ -128,7 +117,11 @@ class ChartSetsReplicasTest {
             .isZero();
       }
     }
-    assertNetworkingPods(journal, gateReachedAt, approvalAt);
+    PodCreations.assertHeldThroughTheInstall(journal, "networking", approvalAt);
+    PodCreations.assertNoneFromTheScaleDownUntilTheScaleUp(journal, "discovery");
+    assertThat(mgmt.resourceQuotas().inNamespace("gloo-mesh").list().getItems())
+        .as("the pod hold is gone")
+        .isEmpty();
     ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 
@@ -137,6 +130,8 @@ class ChartSetsReplicasTest {
    * such a chart.
    */
   private static final class ChartThatSetsReplicas implements ControlPlaneInstaller {
+    private static final Duration INSTALL_PAUSE = Duration.ofMillis(500);
+
     private final KubernetesClients clients;
     private final RenderedManifestInstaller chart;
 
@@ -161,6 +156,13 @@ class ChartSetsReplicasTest {
             .inNamespace(spec.namespace())
             .withName(name)
             .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":1}}");
+      }
+      // Helm goes on after its patches (it writes the release's Secrets): long enough for
+      // either backend's controllers to act on the replicas.
+      try {
+        Thread.sleep(INSTALL_PAUSE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       return new InstallOutcome(
           3, 4, applied.applied(), "chart installed, replicas 1", spec.namespace() + "/gloo-mesh");

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The default install method end to end: the control plane is a Helm release on real
  * kube-apiservers, the request names no release, and the run upgrades it with a real {@code helm
  * upgrade} through helm-java. The chart sets {@code replicas: 1}, and Helm 3's three-way merge puts
- * that back over the 0 the run scaled to; the step scales it back, but on a cluster with
- * Kubernetes' own controllers a networking pod is made in between.
+ * that back over the 0 the run scaled to; Kubernetes' own ReplicaSet controller would make the pods
+ * within milliseconds, before the step scales them back, so the step holds new pods while Helm
+ * runs: none of networking exists before the approval, none of discovery before its scale-up.
  */
 class HelmUpgradeEndToEndIT {
   private static final String NS = "gloo-mesh";
@@ -64,7 +65,6 @@ class HelmUpgradeEndToEndIT {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     RequestJournal journal = sim.journal("mgmt");
-    long gateReachedAt = PodCreations.nextSequence(journal);
     assertThat(mgmt.pods().inNamespace(NS).withLabel("app", "networking").list().getItems())
         .as("networking pods at the approval gate")
         .isEmpty();
@@ -94,10 +94,11 @@ class HelmUpgradeEndToEndIT {
           .endsWith(":0.11.3");
       assertThat(d.getSpec().getReplicas()).isEqualTo(1);
     }
-    // Helm's three-way merge puts the chart's replicas: 1 back and Kubernetes' own ReplicaSet
-    // controller makes a networking pod before the step scales it back: a window in which
-    // networking starts early, pinned here to the upgrade's write until the step closes it.
-    PodCreations.assertOnlyInTheInstallsWindow(journal, "networking", gateReachedAt, approvalAt);
+    // Helm's three-way merge puts the chart's replicas: 1 back, and Kubernetes' own ReplicaSet
+    // controller tries to make the pods at once; the pod hold makes the API server refuse them
+    // until the step has scaled both back.
+    PodCreations.assertHeldThroughTheInstall(journal, "networking", approvalAt);
+    PodCreations.assertNoneFromTheScaleDownUntilTheScaleUp(journal, "discovery");
     ConfigurationSnapshot.assertUnchanged(configurationBefore, ConfigurationSnapshot.capture(mgmt));
   }
 
