@@ -69,37 +69,9 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
   @Override
   public ControlPlaneResult upgrade(ControlPlaneInput input) {
     InstallSpec spec = spec(input);
-    ControlPlaneInstaller installer = installer(input.installMethod());
-    InstallOutcome outcome;
-    List<String> reset;
-    if (installer.keepsReplicaCounts()) {
-      outcome = installer.upgrade(spec);
-      reset = holdAtZero(spec);
-    } else {
-      PodCreationHold hold =
-          new PodCreationHold(clients.forContext(spec.context()), spec.context(), spec.namespace());
-      hold.place();
-      try {
-        outcome = installer.upgrade(spec);
-      } catch (RuntimeException failed) {
-        // The install may have written the chart's replicas before it failed:
-        // back to 0 first, and only then may pods be created again.
-        try {
-          holdAtZero(spec);
-          hold.lift();
-        } catch (RuntimeException e) {
-          log.warn(
-              "control-plane: cluster={} pod hold {} stays until the step's retry: {}",
-              spec.context(),
-              hold.id(),
-              e.getMessage());
-          failed.addSuppressed(e);
-        }
-        throw failed;
-      }
-      reset = holdAtZero(spec);
-      hold.lift();
-    }
+    Installed installed = install(installer(input.installMethod()), spec);
+    InstallOutcome outcome = installed.outcome();
+    List<String> reset = installed.reset();
     log.info(
         "control-plane: cluster={} method={} upgraded to {}{}",
         spec.context(),
@@ -134,6 +106,44 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
         List.of(),
         outcome.output(),
         outcome.release());
+  }
+
+  private record Installed(InstallOutcome outcome, List<String> reset) {}
+
+  /**
+   * Installs, then scales discovery and networking back to 0; an installer that writes the chart's
+   * replica counts runs inside a pod hold, lifted once both are back at 0.
+   */
+  private Installed install(ControlPlaneInstaller installer, InstallSpec spec) {
+    if (installer.keepsReplicaCounts()) {
+      InstallOutcome outcome = installer.upgrade(spec);
+      return new Installed(outcome, holdAtZero(spec));
+    }
+    PodCreationHold hold =
+        new PodCreationHold(clients.forContext(spec.context()), spec.context(), spec.namespace());
+    hold.place();
+    Installed installed;
+    try {
+      InstallOutcome outcome = installer.upgrade(spec);
+      installed = new Installed(outcome, holdAtZero(spec));
+    } catch (RuntimeException failed) {
+      // The install may have written the chart's replicas before it failed:
+      // back to 0 first, and only then may pods be created again.
+      try {
+        holdAtZero(spec);
+        hold.lift();
+      } catch (RuntimeException e) {
+        log.warn(
+            "control-plane: cluster={} pod hold {} stays until the step's retry: {}",
+            spec.context(),
+            hold.id(),
+            e.getMessage());
+        failed.addSuppressed(e);
+      }
+      throw failed;
+    }
+    hold.lift();
+    return installed;
   }
 
   /**

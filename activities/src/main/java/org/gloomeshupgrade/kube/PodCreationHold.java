@@ -167,6 +167,22 @@ public final class PodCreationHold {
   }
 
   /**
+   * Whether a hold is in place, for a warning before anything changes; false when the worker may
+   * not read quotas (then it cannot have placed one).
+   */
+  public boolean inPlace() {
+    try {
+      return KubernetesFailures.call("reading pod hold " + id(), context, () -> quota().get())
+          != null;
+    } catch (ApplicationFailure e) {
+      if (FailureTypes.FORBIDDEN.equals(e.getType())) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /**
    * Lifts a hold a control-plane step left behind (a worker that died inside it, or a step skipped
    * after it failed), before scaling a deployment up. A worker without the permission is told
    * nothing: it could not have placed one either.

@@ -24,6 +24,7 @@ import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.kube.PermissionReview;
 import org.gloomeshupgrade.kube.PermissionReviews;
+import org.gloomeshupgrade.kube.PodCreationHold;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.workflow.FailureTypes;
@@ -112,6 +113,13 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       originalReplicas.put(entry.getKey(), replicas == null ? 1 : replicas);
     }
     String runningVersion = runningVersion(deploymentVersions, warnings);
+    PodCreationHold hold = new PodCreationHold(client, context, ns);
+    if (hold.inPlace()) {
+      warnings.add(
+          """
+          pod hold %s is in place, left by an earlier run: the API server refuses every new pod           in %s until it goes. This run's control-plane step replaces it and lifts it, as does           any scale-up; to lift it now: kubectl delete resourcequota %s -n %s"""
+              .formatted(hold.id(), ns, PodCreationHold.NAME, ns));
+    }
 
     Map<String, Integer> inventory =
         crds == null

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -32,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
 import org.gloomeshupgrade.kube.PodCreationHold;
+import org.gloomeshupgrade.kube.PodHolds;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,7 +101,7 @@ class DeploymentActivitiesImplTest {
   @Test
   void scalingUpLiftsAPodHoldAnInterruptedControlPlaneStepLeftBehind() {
     deployment("discovery", 0);
-    podHold();
+    PodHolds.leftBehind(client, NS, 0);
     fakeController(Duration.ofMillis(100));
 
     activities.scale(new ScaleInput("mgmt", NS, "discovery", 1, 10));
@@ -114,7 +113,7 @@ class DeploymentActivitiesImplTest {
   @Test
   void scalingDownLeavesAPodHoldAlone() {
     deployment("networking", 1);
-    podHold();
+    PodHolds.leftBehind(client, NS, 0);
     fakeController(Duration.ofMillis(100));
 
     activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 10));
@@ -366,22 +365,6 @@ class DeploymentActivitiesImplTest {
         0,
         50,
         TimeUnit.MILLISECONDS);
-  }
-
-  private void podHold() {
-    client
-        .resourceQuotas()
-        .inNamespace(NS)
-        .resource(
-            new ResourceQuotaBuilder()
-                .withNewMetadata()
-                .withName(PodCreationHold.NAME)
-                .endMetadata()
-                .withNewSpec()
-                .addToHard("pods", new Quantity("0"))
-                .endSpec()
-                .build())
-        .create();
   }
 
   private void deployment(String name, int replicas) {

@@ -48,19 +48,7 @@ class PodCreationHoldTest {
 
   @Test
   void placingSetsAQuotaLeftByAnAttemptThatDiedBackToZeroPods() {
-    client
-        .resourceQuotas()
-        .inNamespace(NS)
-        .resource(
-            new ResourceQuotaBuilder()
-                .withNewMetadata()
-                .withName(PodCreationHold.NAME)
-                .endMetadata()
-                .withNewSpec()
-                .addToHard("pods", new Quantity("5"))
-                .endSpec()
-                .build())
-        .create();
+    PodHolds.leftBehind(client, NS, 5);
 
     try (QuotaCounter counter = QuotaCounter.start(client)) {
       new PodCreationHold(client, "mgmt", NS).place();

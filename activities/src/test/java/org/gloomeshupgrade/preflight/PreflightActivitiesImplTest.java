@@ -25,6 +25,7 @@ import java.util.function.Predicate;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.kube.PodHolds;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.AfterEach;
@@ -403,6 +404,20 @@ class PreflightActivitiesImplTest {
 
     assertThat(report.kubernetesVersion()).isEqualTo("unknown");
     assertThat(report.warnings()).singleElement().asString().contains("Kubernetes version");
+  }
+
+  @Test
+  void aPodHoldLeftByAnEarlierRunIsAWarningThatSaysHowToLiftIt() {
+    answerReviews(r -> true);
+    PodHolds.leftBehind(client, NS, 0);
+
+    PreflightReport report = activities.preflight(input(List.of("cluster1"), Map.of()));
+
+    assertThat(report.warnings())
+        .singleElement()
+        .asString()
+        .contains("pod hold " + NS + "/gloo-mesh-upgrade-pod-hold is in place")
+        .contains("kubectl delete resourcequota gloo-mesh-upgrade-pod-hold -n " + NS);
   }
 
   @Test

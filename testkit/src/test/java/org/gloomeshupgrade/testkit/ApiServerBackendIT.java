@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -183,34 +186,7 @@ class ApiServerBackendIT {
         .create();
     Config config = new ConfigBuilder(sim.config("mgmt")).withUserAgent("journal-check").build();
     try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      client
-          .apps()
-          .deployments()
-          .inNamespace(namespace)
-          .resource(
-              new DeploymentBuilder()
-                  .withNewMetadata()
-                  .withName("web")
-                  .endMetadata()
-                  .withNewSpec()
-                  .withReplicas(0)
-                  .withNewSelector()
-                  .addToMatchLabels("app", "web")
-                  .endSelector()
-                  .withNewTemplate()
-                  .withNewMetadata()
-                  .addToLabels("app", "web")
-                  .endMetadata()
-                  .withNewSpec()
-                  .addNewContainer()
-                  .withName("web")
-                  .withImage("example.com/web:1")
-                  .endContainer()
-                  .endSpec()
-                  .endTemplate()
-                  .endSpec()
-                  .build())
-          .create();
+      client.apps().deployments().inNamespace(namespace).resource(web()).create();
       client.apps().deployments().inNamespace(namespace).withName("web").scale(1);
       await()
           .atMost(Duration.ofSeconds(20))
@@ -282,6 +258,83 @@ class ApiServerBackendIT {
           .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403))
           .hasMessageContaining("system:serviceaccount:default:registrar");
     }
+  }
+
+  @Test
+  void aQuotaOfZeroPodsRefusesTheReplicaSetControllersPodsOnceTheQuotaControllerCountedIt() {
+    String namespace = "quota-check";
+    KubernetesClient mgmt = sim.client("mgmt");
+    mgmt.namespaces()
+        .resource(
+            new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+        .create();
+    mgmt.resourceQuotas()
+        .inNamespace(namespace)
+        .resource(
+            new ResourceQuotaBuilder()
+                .withNewMetadata()
+                .withName("hold")
+                .endMetadata()
+                .withNewSpec()
+                .addToHard("pods", new Quantity("0"))
+                .endSpec()
+                .build())
+        .create();
+    // Admission enforces a quota only once its status has the count.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              ResourceQuota quota =
+                  mgmt.resourceQuotas().inNamespace(namespace).withName("hold").get();
+              return quota.getStatus() != null
+                  && quota.getStatus().getUsed() != null
+                  && quota.getStatus().getUsed().containsKey("pods");
+            });
+    mgmt.apps().deployments().inNamespace(namespace).resource(web()).create();
+    mgmt.apps().deployments().inNamespace(namespace).withName("web").scale(1);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !sim.journal("mgmt").refusedPodCreations(namespace, "web").isEmpty());
+    assertThat(sim.journal("mgmt").refusedPodCreations(namespace, "web"))
+        .allSatisfy(
+            c ->
+                assertThat(c.createdBy())
+                    .isEqualTo("system:serviceaccount:kube-system:replicaset-controller"));
+    assertThat(sim.journal("mgmt").podCreations(namespace, "web")).isEmpty();
+
+    // Lifted, the ReplicaSet controller's next attempt makes the pod.
+    mgmt.resourceQuotas().inNamespace(namespace).withName("hold").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !sim.journal("mgmt").podCreations(namespace, "web").isEmpty());
+    mgmt.namespaces().withName(namespace).delete();
+  }
+
+  private static Deployment web() {
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName("web")
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(0)
+        .withNewSelector()
+        .addToMatchLabels("app", "web")
+        .endSelector()
+        .withNewTemplate()
+        .withNewMetadata()
+        .addToLabels("app", "web")
+        .endMetadata()
+        .withNewSpec()
+        .addNewContainer()
+        .withName("web")
+        .withImage("example.com/web:1")
+        .endContainer()
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
   }
 
   private static boolean controlledBy(ObjectMeta metadata, String ownerUid) {
