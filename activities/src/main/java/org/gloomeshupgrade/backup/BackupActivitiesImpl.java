@@ -68,9 +68,9 @@ public class BackupActivitiesImpl implements BackupActivities {
     String context = clients.resolve(input.context());
     KubernetesClient client = clients.forContext(context);
     String namespace = input.namespace();
-    Optional<byte[]> existing = secrets.read(client, context, namespace, input.backupId());
-    if (existing.isPresent()) {
-      ObjectNode kept = parse(existing.get());
+    BackupSecrets.Stored existing = secrets.stored(client, context, namespace, input.backupId());
+    if (existing.complete()) {
+      ObjectNode kept = parse(existing.data());
       log.info(
           "backup: cluster={} backup={} already complete in {}: kept as it was",
           context,
@@ -80,8 +80,19 @@ public class BackupActivitiesImpl implements BackupActivities {
           input.backupId(),
           location(context, namespace, input.backupId()),
           kept,
-          existing.get(),
+          existing.data(),
           true);
+    }
+    if (existing.partial()) {
+      // An attempt that failed between two chunks: nothing was changed after it (the
+      // scale-down follows a complete backup), so the live configuration is what it was saving.
+      log.warn(
+          "backup: cluster={} backup={} in {} is partial ({}), left by an attempt that failed"
+              + " while writing it: taken again whole",
+          context,
+          input.backupId(),
+          namespace,
+          existing.problem());
     }
 
     ObjectNode document = JSON.createObjectNode();

@@ -26,7 +26,7 @@ import org.gloomeshupgrade.workflow.FailureTypes;
  * A backup's bytes in Secrets of the Gloo Mesh namespace, split so that each stays well below the
  * API server's 1 MiB limit. Secrets rather than ConfigMaps: the Helm values may hold a license key.
  * Each chunk names its index, the count and the digest of the whole, so a partial or mixed set is
- * refused on read.
+ * refused on read; a backup that finds one of its own ID writes it again whole.
  */
 final class BackupSecrets {
   static final String TYPE = "gloo-mesh-upgrade.io/backup";
@@ -105,44 +105,65 @@ final class BackupSecrets {
                           .createOr(existing -> existing.update())));
       names.add(secret.getMetadata().getName());
     }
+    // An attempt that died while writing a larger backup left chunks past this one's count.
+    for (Secret stale : chunks(client, context, namespace, backupId)) {
+      if (index(stale) >= count) {
+        String name = stale.getMetadata().getName();
+        KubernetesFailures.call(
+            "removing stale backup Secret " + namespace + "/" + name,
+            context,
+            () -> client.secrets().inNamespace(namespace).withName(name).delete());
+      }
+    }
     return names;
   }
 
   /**
+   * What is stored under a backup ID.
+   *
+   * @param data the whole backup when it is complete, else null
+   * @param problem why it is not complete, when chunks exist; null otherwise
+   */
+  record Stored(byte[] data, String problem) {
+    static final Stored NONE = new Stored(null, null);
+
+    boolean complete() {
+      return data != null;
+    }
+
+    boolean partial() {
+      return problem != null;
+    }
+  }
+
+  /**
    * The whole backup, if every chunk is there and the digest matches; empty when there is none at
-   * all.
+   * all; refused, as a restore must refuse it, when it is partial or mixed.
    */
   Optional<byte[]> read(
       KubernetesClient client, String context, String namespace, String backupId) {
-    List<Secret> chunks =
-        KubernetesFailures.call(
-                "reading the backup Secrets in " + namespace,
-                context,
-                () ->
-                    client
-                        .secrets()
-                        .inNamespace(namespace)
-                        .withLabel(BACKUP_LABEL, label(backupId))
-                        .list()
-                        .getItems())
-            .stream()
-            .filter(s -> TYPE.equals(s.getType()))
-            .filter(s -> backupId.equals(annotation(s, WORKFLOW_ID_ANNOTATION)))
-            .sorted(Comparator.comparingInt(s -> Integer.parseInt(annotation(s, CHUNK_ANNOTATION))))
-            .toList();
+    Stored stored = stored(client, context, namespace, backupId);
+    if (stored.partial()) {
+      throw incomplete(namespace, backupId, stored.problem());
+    }
+    return Optional.ofNullable(stored.data());
+  }
+
+  /** What the Secrets of a backup ID hold: nothing, a complete backup, or a partial one. */
+  Stored stored(KubernetesClient client, String context, String namespace, String backupId) {
+    List<Secret> chunks = chunks(client, context, namespace, backupId);
     if (chunks.isEmpty()) {
-      return Optional.empty();
+      return Stored.NONE;
     }
     int expected = Integer.parseInt(annotation(chunks.get(0), CHUNKS_ANNOTATION));
     String digest = annotation(chunks.get(0), SHA256_ANNOTATION);
-    List<Integer> indexes =
-        chunks.stream().map(s -> Integer.parseInt(annotation(s, CHUNK_ANNOTATION))).toList();
+    List<Integer> indexes = chunks.stream().map(BackupSecrets::index).toList();
     boolean complete =
         chunks.size() == expected
             && indexes.equals(IntStream.range(0, expected).boxed().toList())
             && chunks.stream().allMatch(s -> digest.equals(annotation(s, SHA256_ANNOTATION)));
     if (!complete) {
-      throw incomplete(namespace, backupId, "it has chunks " + indexes + " of " + expected);
+      return new Stored(null, "it has chunks " + indexes + " of " + expected);
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Secret chunk : chunks) {
@@ -150,10 +171,33 @@ final class BackupSecrets {
     }
     byte[] data = out.toByteArray();
     if (!digest.equals(sha256(data))) {
-      throw incomplete(
-          namespace, backupId, "its content does not match the digest it was written with");
+      return new Stored(null, "its content does not match the digest it was written with");
     }
-    return Optional.of(data);
+    return new Stored(data, null);
+  }
+
+  /** The backup ID's chunk Secrets, by index. */
+  private static List<Secret> chunks(
+      KubernetesClient client, String context, String namespace, String backupId) {
+    return KubernetesFailures.call(
+            "reading the backup Secrets in " + namespace,
+            context,
+            () ->
+                client
+                    .secrets()
+                    .inNamespace(namespace)
+                    .withLabel(BACKUP_LABEL, label(backupId))
+                    .list()
+                    .getItems())
+        .stream()
+        .filter(s -> TYPE.equals(s.getType()))
+        .filter(s -> backupId.equals(annotation(s, WORKFLOW_ID_ANNOTATION)))
+        .sorted(Comparator.comparingInt(BackupSecrets::index))
+        .toList();
+  }
+
+  private static int index(Secret chunk) {
+    return Integer.parseInt(annotation(chunk, CHUNK_ANNOTATION));
   }
 
   private static ApplicationFailure incomplete(String namespace, String backupId, String why) {

@@ -206,20 +206,36 @@ public class MeshctlRunner {
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (!process.waitFor(1, TimeUnit.SECONDS)) {
+        // Throws when the activity was cancelled or timed out: the finally stops meshctl.
         Heartbeats.beat("running meshctl " + command.get(1));
         if (System.nanoTime() - deadline > 0) {
-          process.destroyForcibly();
+          stop(process);
           reader.join(2000);
           return new Run(-1, true, tail.toString());
         }
       }
       reader.join(5000);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure(
           "interrupted while running meshctl " + command.get(1), FailureTypes.WAIT_TIMED_OUT);
+    } finally {
+      // However the wait ended, no meshctl of this activity keeps writing beside a retry.
+      stop(process);
     }
     return new Run(process.exitValue(), false, tail.toString());
+  }
+
+  /** Kills the process and whatever it started, when still running. */
+  private static void stop(Process process) {
+    if (process.isAlive()) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+      try {
+        process.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 }

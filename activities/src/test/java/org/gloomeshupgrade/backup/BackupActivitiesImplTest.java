@@ -205,6 +205,61 @@ class BackupActivitiesImplTest {
     assertThat(none.getType()).isEqualTo(FailureTypes.NOT_FOUND);
   }
 
+  @Test
+  void aRetryAfterAFaultBetweenTwoChunksWritesTheBackupWhole() {
+    Map<String, Map<String, Object>> before = configuration();
+    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 512);
+    // The first chunk is written, the second refused.
+    sim.faults("mgmt").failAfter("POST", "/namespaces/" + NS + "/secrets$", 1, 503);
+
+    ApplicationFailure fault =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> backups.backup(new BackupInput("mgmt", NS, ID, "discovery")));
+    assertThat(fault.isNonRetryable()).isFalse();
+    assertThat(backupSecrets()).hasSize(1);
+
+    BackupResult retried = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+
+    assertThat(retried.keptExisting()).isFalse();
+    assertThat(retried.chunks()).isGreaterThan(1);
+    assertThat(backupSecrets()).hasSize(retried.chunks());
+    mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
+        .inNamespace(NS)
+        .withName("mgmt-retries")
+        .delete();
+    backups.restore(new RestoreInput("mgmt", NS, ID));
+    assertThat(configuration()).isEqualTo(before);
+  }
+
+  @Test
+  void aRetryThatNeedsFewerChunksRemovesThoseAnEarlierAttemptLeftPastThem() {
+    BackupResult small =
+        new BackupActivitiesImpl(clients, null, 256)
+            .backup(new BackupInput("mgmt", NS, ID, "discovery"));
+    mgmt.secrets()
+        .inNamespace(NS)
+        .withName(BackupSecrets.secretName(ID, small.chunks() - 1))
+        .delete();
+
+    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 4096);
+    BackupResult retried = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+
+    assertThat(retried.chunks()).isLessThan(small.chunks() - 1);
+    assertThat(backupSecrets()).hasSize(retried.chunks());
+    assertThat(backups.backup(new BackupInput("mgmt", NS, ID, "discovery")).keptExisting())
+        .as("whole again: a third backup keeps it")
+        .isTrue();
+  }
+
+  private List<Secret> backupSecrets() {
+    return mgmt.secrets()
+        .inNamespace(NS)
+        .withLabel(BackupSecrets.BACKUP_LABEL, BackupSecrets.label(ID))
+        .list()
+        .getItems();
+  }
+
   /** Kind/namespace/name to spec, labels and annotations of every saved kind's resources. */
   private Map<String, Map<String, Object>> configuration() {
     Map<String, Map<String, Object>> all = new TreeMap<>();

@@ -45,6 +45,20 @@ public final class FaultInjector {
     }
   }
 
+  /**
+   * Lets the next {@code passing} matching requests through, then fails one, as {@link
+   * #failNext(String, String, int, int)} does: a fault in the middle of a series of writes.
+   */
+  public void failAfter(String method, String pathRegex, int passing, int httpStatus) {
+    if (passing < 0) {
+      throw new IllegalArgumentException("passing must be 0 or more, was " + passing);
+    }
+    failNext(method, pathRegex, httpStatus, 1);
+    synchronized (lock) {
+      rules.get(rules.size() - 1).passing = passing;
+    }
+  }
+
   /** {@link #failNext(String, String, int, int)} once. */
   public void failNext(String method, String pathRegex, int httpStatus) {
     failNext(method, pathRegex, httpStatus, 1);
@@ -79,6 +93,10 @@ public final class FaultInjector {
         Rule rule = it.next();
         if ((rule.method == null || rule.method.equalsIgnoreCase(method))
             && rule.path.matcher(path).find()) {
+          if (rule.passing > 0) {
+            rule.passing--;
+            continue;
+          }
           rule.remaining--;
           if (rule.remaining <= 0) {
             it.remove();
@@ -142,6 +160,7 @@ public final class FaultInjector {
     final Pattern path;
     final int status;
     int remaining;
+    int passing;
 
     Rule(String method, Pattern path, int status, int remaining) {
       this.method = method;
