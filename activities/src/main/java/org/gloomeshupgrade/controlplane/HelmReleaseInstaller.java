@@ -88,7 +88,8 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
             + " "
             + chart.version()
             + "; "
-            + permissions.describe());
+            + permissions.describe(),
+        revision);
   }
 
   @Override
@@ -216,7 +217,19 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
     String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
     HelmReleaseLocator.Located located = releases.locate(spec);
     String release = located.id();
-    int before = currentRevision(spec.context(), located);
+    int current = currentRevision(spec.context(), located);
+    // An earlier attempt of the step may have made a revision already: the one to
+    // roll back to is the one from before the run, as the tooling step found it.
+    int before = spec.revisionBeforeRun() > 0 ? spec.revisionBeforeRun() : current;
+    if (before != current) {
+      log.info(
+          "control-plane: cluster={} release={} at revision {}, an earlier attempt's; the revision"
+              + " before the run was {}",
+          spec.context(),
+          release,
+          current,
+          before);
+    }
     ChartResolver.ResolvedChart resolved = charts.resolve(spec.chart(), spec.targetVersion());
     String action =
         dryRun == DryRun.NONE ? "upgrading release " : "dry-running the upgrade of release ";

@@ -10,6 +10,7 @@ import java.util.List;
  * @param meshctlPath meshctl binary, or "" for the one on the worker's PATH
  * @param valuesFiles Helm values files on the worker, applied in order over the release's own
  *     values
+ * @param revisionBeforeRun the Helm release's revision before the run, 0 when unknown
  */
 public record InstallSpec(
     String context,
@@ -20,10 +21,35 @@ public record InstallSpec(
     String targetVersion,
     String discoveryDeployment,
     String networkingDeployment,
-    List<String> valuesFiles) {
+    List<String> valuesFiles,
+    int revisionBeforeRun) {
 
   public InstallSpec {
     valuesFiles = valuesFiles == null ? List.of() : List.copyOf(valuesFiles);
+  }
+
+  /** Without the revision before the run. */
+  public InstallSpec(
+      String context,
+      String namespace,
+      String release,
+      String chart,
+      String meshctlPath,
+      String targetVersion,
+      String discoveryDeployment,
+      String networkingDeployment,
+      List<String> valuesFiles) {
+    this(
+        context,
+        namespace,
+        release,
+        chart,
+        meshctlPath,
+        targetVersion,
+        discoveryDeployment,
+        networkingDeployment,
+        valuesFiles,
+        0);
   }
 
   /** Without values files. */
@@ -59,7 +85,23 @@ public record InstallSpec(
         targetVersion,
         discoveryDeployment,
         networkingDeployment,
-        valuesFiles);
+        valuesFiles,
+        revisionBeforeRun);
+  }
+
+  /** The same with the release's revision before the run. */
+  public InstallSpec withRevisionBeforeRun(int revision) {
+    return new InstallSpec(
+        context,
+        namespace,
+        release,
+        chart,
+        meshctlPath,
+        targetVersion,
+        discoveryDeployment,
+        networkingDeployment,
+        valuesFiles,
+        revision);
   }
 
   static InstallSpec of(ControlPlaneInput input, String context, String targetVersion) {
@@ -72,6 +114,7 @@ public record InstallSpec(
         targetVersion,
         input.discoveryDeployment(),
         input.networkingDeployment(),
-        input.valuesFiles());
+        input.valuesFiles(),
+        input.revisionBeforeRun());
   }
 }

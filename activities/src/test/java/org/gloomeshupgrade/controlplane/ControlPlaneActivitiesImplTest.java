@@ -276,6 +276,9 @@ class ControlPlaneActivitiesImplTest {
                 + NS
                 + "/gloo-mesh at revision 4 (the only"
                 + " deployed release of chart gloo-mesh (0.11.2))");
+    assertThat(List.of(named.releaseRevision(), found.releaseRevision()))
+        .as("the revision for the control-plane step's rollback command")
+        .containsExactly(4, 4);
   }
 
   @Test

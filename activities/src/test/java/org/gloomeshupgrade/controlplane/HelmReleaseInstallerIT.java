@@ -64,7 +64,9 @@ class HelmReleaseInstallerIT {
   }
 
   @Test
-  void upgradesTheReleaseTwiceKeepingItsValuesWithARevisionEach() throws IOException {
+  void
+      upgradesTheReleaseTwiceKeepingItsValuesWithARevisionEachAndARetryNamesTheRevisionBeforeTheRun()
+          throws IOException {
     String context = target.context();
     String kubeconfig = HelmReleaseInstaller.kubeconfigFor(target.clients().kubeconfig(), context);
     KubernetesClient client = target.clients().forContext(context);
@@ -100,6 +102,14 @@ class HelmReleaseInstallerIT {
       assertThat(List.of(second.revisionBefore(), second.revisionAfter())).containsExactly(2, 3);
       assertDeploymentsAt(client, namespace, "0.12.8");
 
+      // That step again, as a retry after its first attempt made revision 3: what a rollback
+      // goes back to is still the revision from before the run.
+      InstallOutcome retried =
+          installer.upgrade(
+              spec(context, namespace, chart("0.12.8", settings), "0.12.8")
+                  .withRevisionBeforeRun(2));
+      assertThat(List.of(retried.revisionBefore(), retried.revisionAfter())).containsExactly(2, 4);
+
       List<ReleaseHistory> history =
           Helm.history(RELEASE).withNamespace(namespace).withKubeConfigContents(kubeconfig).call();
       assertThat(history)
@@ -108,7 +118,8 @@ class HelmReleaseInstallerIT {
           .containsExactly(
               tuple(1, "gloo-mesh-0.11.3", "superseded"),
               tuple(2, "gloo-mesh-0.12.0", "superseded"),
-              tuple(3, "gloo-mesh-0.12.8", "deployed"));
+              tuple(3, "gloo-mesh-0.12.8", "superseded"),
+              tuple(4, "gloo-mesh-0.12.8", "deployed"));
     } finally {
       Helm.uninstall(RELEASE)
           .withNamespace(namespace)

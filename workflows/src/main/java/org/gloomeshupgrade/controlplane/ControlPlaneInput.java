@@ -8,6 +8,8 @@ import org.gloomeshupgrade.request.InstallMethod;
  * @param meshctlPath meshctl binary, or "" for the one on the worker's PATH
  * @param valuesFiles Helm values files on the worker, applied in order over the release's own
  *     values
+ * @param revisionBeforeRun the Helm release's revision before the run (from the tooling step), for
+ *     the rollback command whatever an earlier attempt of the step wrote; 0 when unknown
  */
 public record ControlPlaneInput(
     String context,
@@ -19,10 +21,37 @@ public record ControlPlaneInput(
     String targetVersion,
     String discoveryDeployment,
     String networkingDeployment,
-    List<String> valuesFiles) {
+    List<String> valuesFiles,
+    int revisionBeforeRun) {
 
   public ControlPlaneInput {
     valuesFiles = valuesFiles == null ? List.of() : List.copyOf(valuesFiles);
+  }
+
+  /** Without the revision before the run. */
+  public ControlPlaneInput(
+      String context,
+      String namespace,
+      InstallMethod installMethod,
+      String release,
+      String chart,
+      String meshctlPath,
+      String targetVersion,
+      String discoveryDeployment,
+      String networkingDeployment,
+      List<String> valuesFiles) {
+    this(
+        context,
+        namespace,
+        installMethod,
+        release,
+        chart,
+        meshctlPath,
+        targetVersion,
+        discoveryDeployment,
+        networkingDeployment,
+        valuesFiles,
+        0);
   }
 
   /** Without values files. */

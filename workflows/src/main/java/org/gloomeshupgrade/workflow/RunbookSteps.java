@@ -55,6 +55,7 @@ final class RunbookSteps {
   ToolingReport tooling() {
     ToolingReport t =
         run.on(Step.TOOLING).controlPlane.resolveTooling(run.controlPlaneInput(ctx()));
+    run.releaseRevisionBeforeRun(t.releaseRevision());
     String crds = "";
     // Runs recorded before the check existed replay without it.
     if (!run.meshctlAppliesCrds() && run.versions.applies(Change.CRD_SOURCE_CHECK)) {

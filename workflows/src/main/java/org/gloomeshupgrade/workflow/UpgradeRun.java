@@ -39,6 +39,9 @@ final class UpgradeRun {
 
   private String rollbackCommand = "";
 
+  /** The Helm release's revision the tooling step found, before the run changed anything. */
+  private int releaseRevisionBeforeRun;
+
   /**
    * Null until first asked, in the workflow's own thread, before any gate opens: handlers rely on
    * it then.
@@ -183,7 +186,13 @@ final class UpgradeRun {
         request.targetVersion(),
         request.discoveryDeployment(),
         request.networkingDeployment(),
-        request.helmValuesFiles());
+        request.helmValuesFiles(),
+        releaseRevisionBeforeRun);
+  }
+
+  /** Set by the tooling step; a retried control-plane step names it in its rollback command. */
+  void releaseRevisionBeforeRun(int revision) {
+    this.releaseRevisionBeforeRun = revision;
   }
 
   ScaleInput scale(String ctx, String deployment, int replicas) {

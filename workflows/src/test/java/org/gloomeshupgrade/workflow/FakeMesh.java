@@ -69,6 +69,7 @@ class FakeMesh
 
   final List<String> calls = new CopyOnWriteArrayList<>();
   final List<VerifyInput> verifyInputs = new CopyOnWriteArrayList<>();
+  final List<ControlPlaneInput> controlPlaneInputs = new CopyOnWriteArrayList<>();
   final Map<String, Integer> replicas =
       new ConcurrentHashMap<>(Map.of("discovery", 1, "networking", 1));
   volatile String runningVersion = "0.10.10";
@@ -253,12 +254,13 @@ class FakeMesh
   public ToolingReport resolveTooling(ControlPlaneInput input) {
     calls.add("tooling " + input.installMethod());
     return new ToolingReport(
-        "helm", "fake-chart", "v3", "chart " + input.targetVersion() + " found");
+        "helm", "fake-chart", "v3", "chart " + input.targetVersion() + " found", 3);
   }
 
   @Override
   public ControlPlaneResult upgrade(ControlPlaneInput input) {
     calls.add("controlPlane " + input.targetVersion());
+    controlPlaneInputs.add(input);
     runningVersion = input.targetVersion();
     return new ControlPlaneResult(
         "helm",

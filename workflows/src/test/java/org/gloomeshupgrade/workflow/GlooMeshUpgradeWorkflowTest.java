@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.gloomeshupgrade.controlplane.ControlPlaneInput;
 import org.gloomeshupgrade.deployments.ScaleInput;
 import org.gloomeshupgrade.deployments.ScaleResult;
 import org.gloomeshupgrade.request.InstallMethod;
@@ -109,6 +110,11 @@ class GlooMeshUpgradeWorkflowTest {
                     .isEqualTo(
                         "helm: 1 objects, release gloo-mesh/gloo-mesh revision 3 to 4;"
                             + " to undo: helm rollback gloo-mesh 3 -n gloo-mesh"));
+    assertThat(mesh.controlPlaneInputs)
+        .as("the revision the tooling step found goes to the control-plane step")
+        .singleElement()
+        .extracting(ControlPlaneInput::revisionBeforeRun)
+        .isEqualTo(3);
     assertThat(report.conformance())
         .extracting(ConformanceReview::step, ConformanceReview::outcome)
         .containsExactly(
