@@ -35,9 +35,15 @@ final class HelmReleaseStorage {
       int revision,
       String status,
       String chart,
-      String chartVersion) {
+      String chartVersion,
+      String secretName) {
     String id() {
       return namespace + "/" + name;
+    }
+
+    /** Helm is, or was when it stopped, in the middle of an install, upgrade or rollback. */
+    boolean pending() {
+      return status.startsWith("pending-");
     }
   }
 
@@ -122,7 +128,8 @@ final class HelmReleaseStorage {
         number,
         labels.getOrDefault("status", ""),
         metadata.path("name").asText(""),
-        metadata.path("version").asText(""));
+        metadata.path("version").asText(""),
+        secret.getMetadata().getName());
   }
 
   /** The release JSON; empty when the Secret does not hold one Helm 3 wrote. */

@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,6 +13,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +112,17 @@ class HelmReleaseInstallerIT {
                   .withRevisionBeforeRun(2));
       assertThat(List.of(retried.revisionBefore(), retried.revisionAfter())).containsExactly(2, 4);
 
+      // Once more, after an attempt killed inside Helm: it left revision 4 pending-upgrade, which
+      // Helm would refuse to upgrade over. The retry removes that record and upgrades again.
+      HelmReleaseSecrets.markPending(client, namespace, RELEASE, 4);
+      InstallOutcome recovered =
+          installer.upgrade(
+              spec(context, namespace, chart("0.12.8", settings), "0.12.8")
+                  .withRevisionBeforeRun(2));
+      assertThat(List.of(recovered.revisionBefore(), recovered.revisionAfter()))
+          .containsExactly(2, 4);
+      assertThat(recovered.output()).doesNotContain("another operation");
+
       List<ReleaseHistory> history =
           Helm.history(RELEASE).withNamespace(namespace).withKubeConfigContents(kubeconfig).call();
       assertThat(history)
@@ -120,6 +133,22 @@ class HelmReleaseInstallerIT {
               tuple(2, "gloo-mesh-0.12.0", "superseded"),
               tuple(3, "gloo-mesh-0.12.8", "superseded"),
               tuple(4, "gloo-mesh-0.12.8", "deployed"));
+
+      // A pending revision from before the run is someone else's operation: left alone, and
+      // Helm's refusal reaches the person.
+      HelmReleaseSecrets.markPending(client, namespace, RELEASE, 4);
+      ApplicationFailure refused =
+          catchThrowableOfType(
+              ApplicationFailure.class,
+              () ->
+                  installer.upgrade(
+                      spec(context, namespace, chart("0.12.8", settings), "0.12.8")
+                          .withRevisionBeforeRun(4)));
+      assertThat(refused.getOriginalMessage()).contains("another operation");
+      assertThat(
+              client.secrets().inNamespace(namespace).withName("sh.helm.release.v1.gloo-mesh.v4"))
+          .extracting(r -> r.get().getMetadata().getLabels().get("status"))
+          .isEqualTo("pending-upgrade");
     } finally {
       Helm.uninstall(RELEASE)
           .withNamespace(namespace)

@@ -125,7 +125,8 @@ class HelmReleaseLocatorTest {
 
     assertThat(latest)
         .isEqualTo(
-            new HelmReleaseStorage.Revision(NS, "mesh", 12, "deployed", "gloo-mesh", "0.10.10"));
+            new HelmReleaseStorage.Revision(
+                NS, "mesh", 12, "deployed", "gloo-mesh", "0.10.10", "sh.helm.release.v1.mesh.v12"));
     assertThat(HelmReleaseStorage.latest(client, "mgmt", NS, "absent")).isEmpty();
   }
 

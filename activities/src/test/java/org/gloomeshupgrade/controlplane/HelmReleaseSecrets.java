@@ -1,6 +1,8 @@
 package org.gloomeshupgrade.controlplane;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
@@ -42,15 +44,6 @@ final class HelmReleaseSecrets {
             Map.of("metadata", Map.of("name", chart, "version", chartVersion)),
             "config",
             Map.of("discovery", Map.of("image", Map.of("registry", "registry.example.com"))));
-    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
-      out.write(JSON.writeValueAsBytes(release));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    // Helm base64-encodes the gzipped JSON; the Secret's
-    // data is that text, base64-encoded again by the API.
-    String helmEncoded = Base64.getEncoder().encodeToString(gzipped.toByteArray());
     client
         .secrets()
         .inNamespace(namespace)
@@ -71,11 +64,42 @@ final class HelmReleaseSecrets {
                         status))
                 .endMetadata()
                 .withType(HelmReleaseStorage.SECRET_TYPE)
-                .addToData(
-                    "release",
-                    Base64.getEncoder()
-                        .encodeToString(helmEncoded.getBytes(StandardCharsets.US_ASCII)))
+                .addToData("release", encoded(release))
                 .build())
         .create();
+  }
+
+  /**
+   * Leaves a revision as Helm leaves one it was killed in the middle of upgrading: {@code
+   * pending-upgrade}, in its labels and in the release it holds.
+   */
+  static void markPending(KubernetesClient client, String namespace, String name, int revision) {
+    client
+        .secrets()
+        .inNamespace(namespace)
+        .withName("sh.helm.release.v1." + name + ".v" + revision)
+        .edit(
+            secret -> {
+              JsonNode release = HelmReleaseStorage.body(secret);
+              ((ObjectNode) release.path("info")).put("status", "pending-upgrade");
+              secret.getMetadata().getLabels().put("status", "pending-upgrade");
+              secret.getData().put("release", encoded(release));
+              return secret;
+            });
+  }
+
+  /**
+   * Helm base64-encodes the gzipped JSON; the Secret's data is that text, base64-encoded again for
+   * the API.
+   */
+  private static String encoded(Object release) {
+    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
+      out.write(JSON.writeValueAsBytes(release));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String helmEncoded = Base64.getEncoder().encodeToString(gzipped.toByteArray());
+    return Base64.getEncoder().encodeToString(helmEncoded.getBytes(StandardCharsets.US_ASCII));
   }
 }
