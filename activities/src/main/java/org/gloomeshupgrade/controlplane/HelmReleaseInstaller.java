@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.api.model.NamedContext;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.temporal.failure.ApplicationFailure;
@@ -25,7 +24,6 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.gloomeshupgrade.kube.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
-import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -220,7 +218,12 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
     HelmReleaseLocator.Located located = releases.locate(spec);
     String release = located.id();
     if (dryRun == DryRun.NONE) {
-      recoverFromAnEarlierAttempt(spec, located);
+      PendingRevisions.recover(
+          clients.forContext(spec.context()),
+          spec.context(),
+          located.namespace(),
+          located.name(),
+          spec.revisionBeforeRun());
     }
     int current = currentRevision(spec.context(), located);
     // An earlier attempt of the step may have made a revision already: the one to
@@ -259,42 +262,6 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
       Release result = helm(action + release, spec.context(), upgrade::call);
       return new Upgraded(located.name(), located.namespace(), resolved.version(), before, result);
     }
-  }
-
-  /**
-   * An attempt of this step that died inside {@code helm upgrade} leaves its revision
-   * pending-upgrade, and Helm refuses every later operation on the release. A pending revision made
-   * during this run (newer than the revision the tooling step found) is that attempt's: its record
-   * is removed, so the release is back at the revision before it, and the upgrade runs again over
-   * whatever the attempt had written. A pending revision from before the run is someone else's
-   * operation and is left alone: Helm then refuses, and the step says so.
-   */
-  private void recoverFromAnEarlierAttempt(InstallSpec spec, HelmReleaseLocator.Located release) {
-    KubernetesClient client = clients.forContext(spec.context());
-    HelmReleaseStorage.latest(client, spec.context(), release.namespace(), release.name())
-        .filter(HelmReleaseStorage.Revision::pending)
-        .filter(r -> spec.revisionBeforeRun() > 0 && r.revision() > spec.revisionBeforeRun())
-        .ifPresent(
-            pending -> {
-              KubernetesFailures.call(
-                  "removing the record of pending revision %d of Helm release %s"
-                      .formatted(pending.revision(), release.id()),
-                  spec.context(),
-                  () ->
-                      client
-                          .secrets()
-                          .inNamespace(release.namespace())
-                          .withName(pending.secretName())
-                          .delete());
-              log.warn(
-                  "control-plane: cluster={} release={} revision {} was left {} by an earlier"
-                      + " attempt of this run: its record removed, upgrading again from revision {}",
-                  spec.context(),
-                  release.id(),
-                  pending.revision(),
-                  pending.status(),
-                  spec.revisionBeforeRun());
-            });
   }
 
   /** The release's newest revision, from Helm's own record of it; refused when there is none. */

@@ -86,11 +86,17 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
     Path binary = meshctl.locate(spec.meshctlPath());
     String version = meshctl.checkedVersion(binary, spec.targetVersion());
     String permissions = "";
+    int revision = 0;
     if (charts != null) {
       permissions =
           "; "
               + HelmPermissions.check(clients, charts, spec.withRelease(RELEASE), spec.namespace())
                   .describe();
+      revision =
+          HelmReleaseStorage.latest(
+                  clients.forContext(spec.context()), spec.context(), spec.namespace(), RELEASE)
+              .map(HelmReleaseStorage.Revision::revision)
+              .orElse(0);
     }
     log.info(
         "control-plane: cluster={} method=meshctl binary={} version={} matches the target{}",
@@ -98,7 +104,8 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
         binary,
         version,
         permissions);
-    return new ToolingReport("meshctl", "", version, "meshctl at " + binary + permissions);
+    return new ToolingReport(
+        "meshctl", "", version, "meshctl at " + binary + permissions, revision);
   }
 
   @Override
@@ -114,6 +121,14 @@ public class MeshctlInstaller implements ControlPlaneInstaller {
   public InstallOutcome upgrade(InstallSpec spec) {
     Path binary = meshctl.locate(spec.meshctlPath());
     meshctl.checkedVersion(binary, spec.targetVersion());
+    if (clients != null) {
+      PendingRevisions.recover(
+          clients.forContext(spec.context()),
+          spec.context(),
+          spec.namespace(),
+          RELEASE,
+          spec.revisionBeforeRun());
+    }
     List<String> command = installCommand(binary, spec);
     log.info("control-plane: cluster={} method=meshctl running {}", spec.context(), command);
     MeshctlRunner.Run run =

@@ -362,6 +362,59 @@ class ControlPlaneActivitiesImplTest {
   }
 
   @Test
+  void meshctlAfterAnAttemptKilledInsideHelmRemovesOnlyThatAttemptsPendingRevision() {
+    TestChart.registerSettingsCrd(client);
+    FakeMeshctl fake = FakeMeshctl.installIn(tmp.resolve("bin"));
+    MeshctlInstaller meshctl =
+        new MeshctlInstaller(
+            new MeshctlRunner(clients, fake.dir().toString(), Duration.ofSeconds(20)),
+            Duration.ofSeconds(20),
+            clients,
+            new ChartResolver());
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, meshctl));
+    ControlPlaneInput input = input(InstallMethod.MESHCTL, TestChart.folder().toString(), "0.11.3");
+    int before = activities.resolveTooling(input).releaseRevision();
+    assertThat(before).as("the release's revision before the run").isEqualTo(4);
+    // The first attempt's meshctl was killed inside Helm.
+    HelmReleaseSecrets.seed(client, NS, "gloo-mesh", "gloo-mesh", "0.11.3", 5, "pending-upgrade");
+
+    try (QuotaCounter counter = QuotaCounter.start(client)) {
+      activities.upgrade(withRevisionBeforeRun(input, before));
+    }
+
+    assertThat(client.secrets().inNamespace(NS).withName("sh.helm.release.v1.gloo-mesh.v5").get())
+        .as("the attempt's pending revision")
+        .isNull();
+    assertThat(client.secrets().inNamespace(NS).withName("sh.helm.release.v1.gloo-mesh.v4").get())
+        .isNotNull();
+    assertThat(fake.calls()).anySatisfy(call -> assertThat(call).startsWith("install"));
+
+    // Pending from before the run: someone else's operation, left alone.
+    HelmReleaseSecrets.seed(client, NS, "gloo-mesh", "gloo-mesh", "0.11.3", 5, "pending-upgrade");
+    try (QuotaCounter counter = QuotaCounter.start(client)) {
+      activities.upgrade(withRevisionBeforeRun(input, 5));
+    }
+    assertThat(client.secrets().inNamespace(NS).withName("sh.helm.release.v1.gloo-mesh.v5").get())
+        .isNotNull();
+  }
+
+  private static ControlPlaneInput withRevisionBeforeRun(ControlPlaneInput input, int revision) {
+    return new ControlPlaneInput(
+        input.context(),
+        input.namespace(),
+        input.installMethod(),
+        input.release(),
+        input.chart(),
+        input.meshctlPath(),
+        input.targetVersion(),
+        input.discoveryDeployment(),
+        input.networkingDeployment(),
+        input.valuesFiles(),
+        revision);
+  }
+
+  @Test
   void helmToolingRefusesAValuesFileTheWorkerDoesNotHave() {
     ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
     String absent = tmp.resolve("absent.yaml").toString();
@@ -600,7 +653,6 @@ class ControlPlaneActivitiesImplTest {
         "mgmt", NS, method, "gloo-mesh", chart, "", version, "discovery", "networking");
   }
 
-  /** An install that, like a chart with replicas: 1, leaves both deployments at the given count. */
   private ResourceQuota hold() {
     return client.resourceQuotas().inNamespace(NS).withName(PodCreationHold.NAME).get();
   }
