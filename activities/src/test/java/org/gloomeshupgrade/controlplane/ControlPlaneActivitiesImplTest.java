@@ -336,14 +336,7 @@ class ControlPlaneActivitiesImplTest {
   void meshctlToolingChecksWhatHelmInsideMeshctlWillWriteBeforeAnythingChanges() {
     TestChart.registerSettingsCrd(client);
     FakeMeshctl fake = FakeMeshctl.installIn(tmp.resolve("bin"));
-    MeshctlInstaller meshctl =
-        new MeshctlInstaller(
-            new MeshctlRunner(clients, fake.dir().toString(), Duration.ofSeconds(20)),
-            Duration.ofSeconds(20),
-            clients,
-            new ChartResolver());
-    ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, meshctl));
+    ControlPlaneActivitiesImpl activities = withMeshctl(fake);
     ControlPlaneInput input = input(InstallMethod.MESHCTL, TestChart.folder().toString(), "0.11.3");
 
     assertThat(activities.resolveTooling(input).detail())
@@ -365,14 +358,7 @@ class ControlPlaneActivitiesImplTest {
   void meshctlAfterAnAttemptKilledInsideHelmRemovesOnlyThatAttemptsPendingRevision() {
     TestChart.registerSettingsCrd(client);
     FakeMeshctl fake = FakeMeshctl.installIn(tmp.resolve("bin"));
-    MeshctlInstaller meshctl =
-        new MeshctlInstaller(
-            new MeshctlRunner(clients, fake.dir().toString(), Duration.ofSeconds(20)),
-            Duration.ofSeconds(20),
-            clients,
-            new ChartResolver());
-    ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, meshctl));
+    ControlPlaneActivitiesImpl activities = withMeshctl(fake);
     ControlPlaneInput input = input(InstallMethod.MESHCTL, TestChart.folder().toString(), "0.11.3");
     int before = activities.resolveTooling(input).releaseRevision();
     assertThat(before).as("the release's revision before the run").isEqualTo(4);
@@ -397,6 +383,19 @@ class ControlPlaneActivitiesImplTest {
     }
     assertThat(client.secrets().inNamespace(NS).withName("sh.helm.release.v1.gloo-mesh.v5").get())
         .isNotNull();
+  }
+
+  /**
+   * The step with meshctl as its only method: the fake, checked against the chart's permissions.
+   */
+  private ControlPlaneActivitiesImpl withMeshctl(FakeMeshctl fake) {
+    MeshctlInstaller meshctl =
+        new MeshctlInstaller(
+            new MeshctlRunner(clients, fake.dir().toString(), Duration.ofSeconds(20)),
+            Duration.ofSeconds(20),
+            clients,
+            new ChartResolver());
+    return new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, meshctl));
   }
 
   private static ControlPlaneInput withRevisionBeforeRun(ControlPlaneInput input, int revision) {

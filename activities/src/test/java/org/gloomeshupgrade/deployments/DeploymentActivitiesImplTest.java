@@ -19,7 +19,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.kube.MockRequests;
 import org.gloomeshupgrade.kube.PodCreationHold;
 import org.gloomeshupgrade.kube.PodHolds;
 import org.gloomeshupgrade.workflow.FailureTypes;
@@ -417,12 +417,7 @@ class DeploymentActivitiesImplTest {
   }
 
   private List<RecordedRequest> drainRequests() throws InterruptedException {
-    List<RecordedRequest> requests = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-      requests.add(r);
-    }
-    return requests;
+    return MockRequests.drain(server);
   }
 
   private static Status status(int code, String reason, String message) {

@@ -14,10 +14,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.Test;
 
@@ -153,11 +151,6 @@ class PodCreationHoldTest {
   }
 
   private List<RecordedRequest> drainRequests() throws InterruptedException {
-    List<RecordedRequest> requests = new ArrayList<>();
-    RecordedRequest r;
-    while ((r = server.takeRequest(50, TimeUnit.MILLISECONDS)) != null) {
-      requests.add(r);
-    }
-    return requests;
+    return MockRequests.drain(server);
   }
 }
