@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
-import org.gloomeshupgrade.kube.Heartbeats;
+import org.gloomeshupgrade.heartbeat.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.gloomeshupgrade.kube.Heartbeats;
+import org.gloomeshupgrade.heartbeat.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.semver4j.Semver;

@@ -41,7 +41,7 @@ import org.gloomeshupgrade.controlplane.AgentChartInstaller;
 import org.gloomeshupgrade.controlplane.AgentChartInstaller.AgentChart;
 import org.gloomeshupgrade.controlplane.ChartResolver;
 import org.gloomeshupgrade.controlplane.MeshctlRunner;
-import org.gloomeshupgrade.kube.Heartbeats;
+import org.gloomeshupgrade.heartbeat.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;

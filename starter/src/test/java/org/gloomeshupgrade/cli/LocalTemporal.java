@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.gloomeshupgrade.heartbeat.KeepAliveInterceptor;
 import org.gloomeshupgrade.testkit.LocalTemporalServer;
 import org.gloomeshupgrade.worker.SearchAttributeRegistration;
 import org.gloomeshupgrade.worker.UpgradeWorker;
@@ -31,7 +32,9 @@ final class LocalTemporal implements AutoCloseable {
   final WorkflowClient client =
       WorkflowClient.newInstance(
           service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-  private final WorkerFactory workers = WorkerFactory.newInstance(client);
+  private final KeepAliveInterceptor keepAlive = new KeepAliveInterceptor();
+  private final WorkerFactory workers =
+      WorkerFactory.newInstance(client, UpgradeWorker.factoryOptions(keepAlive));
 
   LocalTemporal(Object... activities) {
     SearchAttributeRegistration.ensure(service, "default");
@@ -69,5 +72,6 @@ final class LocalTemporal implements AutoCloseable {
     workers.shutdownNow();
     service.shutdown();
     server.close();
+    keepAlive.close();
   }
 }

@@ -6,6 +6,8 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import org.gloomeshupgrade.controlplane.HelmSignals;
 import org.gloomeshupgrade.crds.CrdActivitiesImpl;
 import org.gloomeshupgrade.deployments.DeploymentActivitiesImpl;
 import org.gloomeshupgrade.discovery.DiscoveryActivitiesImpl;
+import org.gloomeshupgrade.heartbeat.KeepAliveInterceptor;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.preflight.PreflightActivitiesImpl;
 import org.gloomeshupgrade.registration.RegistrationActivitiesImpl;
@@ -32,21 +35,29 @@ import org.slf4j.LoggerFactory;
 /** A running worker: the upgrade workflow and every activity, on one task queue. */
 public final class UpgradeWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(UpgradeWorker.class);
-  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
+  private static final Duration DEADLOCK_DETECTION = Duration.ofSeconds(5);
+  private static final Duration HEARTBEAT_THROTTLE = Duration.ofSeconds(5);
+
+  /** The grace, and time for the handed-over activities to report their failure. */
+  private static final Duration SHUTDOWN_WAIT =
+      KeepAliveInterceptor.HANDOVER_GRACE.plus(Duration.ofSeconds(8));
 
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
   private final KubernetesClients clients;
+  private final KeepAliveInterceptor keepAlive;
   private final String taskQueue;
 
   private UpgradeWorker(
       WorkflowServiceStubs service,
       WorkerFactory factory,
       KubernetesClients clients,
+      KeepAliveInterceptor keepAlive,
       String taskQueue) {
     this.service = service;
     this.factory = factory;
     this.clients = clients;
+    this.keepAlive = keepAlive;
     this.taskQueue = taskQueue;
   }
 
@@ -69,7 +80,8 @@ public final class UpgradeWorker implements AutoCloseable {
       service.shutdown();
       throw refused;
     }
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    KeepAliveInterceptor keepAlive = new KeepAliveInterceptor();
+    WorkerFactory factory = WorkerFactory.newInstance(client, factoryOptions(keepAlive));
     register(factory, settings.taskQueue(), activities(clients, settings.backupFolder()));
     factory.start();
     log.info(
@@ -79,7 +91,12 @@ public final class UpgradeWorker implements AutoCloseable {
         settings.temporalNamespace(),
         settings.kubeconfig(),
         clients.contexts());
-    return new UpgradeWorker(service, factory, clients, settings.taskQueue());
+    return new UpgradeWorker(service, factory, clients, keepAlive, settings.taskQueue());
+  }
+
+  /** The worker factory's options: every activity kept alive by heartbeats while it runs. */
+  public static WorkerFactoryOptions factoryOptions(KeepAliveInterceptor keepAlive) {
+    return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(keepAlive).build();
   }
 
   /** Registers the workflow and the real activities on a task queue of the factory. */
@@ -93,7 +110,21 @@ public final class UpgradeWorker implements AutoCloseable {
    * the reading of earlier runs over the factory's own Temporal client unless one is given.
    */
   public static Worker register(WorkerFactory factory, String taskQueue, List<Object> activities) {
-    Worker worker = factory.newWorker(taskQueue);
+    Worker worker =
+        factory.newWorker(
+            taskQueue,
+            WorkerOptions.newBuilder()
+                // Heartbeats go on while a stopping worker lets its activities finish.
+                .setAllowActivityHeartbeatDuringShutdown(true)
+                // A cancel reaches an activity with the answer to its next heartbeat sent to the
+                // server: at most this long after the cancel, instead of 0.8 x the heartbeat
+                // timeout.
+                .setMaxHeartbeatThrottleInterval(HEARTBEAT_THROTTLE)
+                // A worker that just started replays a run's history on a cold JVM, often on a pod
+                // with a fraction of a core: 1 s (the SDK's default) failed queries in the crash
+                // matrix on 2 busy cores.
+                .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
+                .build());
     worker.registerWorkflowImplementationTypes(
         GlooMeshUpgradeWorkflowImpl.class, GlooMeshRestoreWorkflowImpl.class);
     List<Object> all = new ArrayList<>(activities);
@@ -130,16 +161,26 @@ public final class UpgradeWorker implements AutoCloseable {
   }
 
   /**
-   * Stops polling, lets running activities finish within a grace period, then closes connections.
+   * Stops polling and lets running activities finish within {@link
+   * KeepAliveInterceptor#HANDOVER_GRACE}; one still running then fails, so that another worker
+   * retries it at once. The whole stop fits in the 30 s Kubernetes gives a pod after SIGTERM.
    */
   @Override
   public void close() {
     log.info(
-        "worker: shutting down, waiting up to {}s for running tasks", SHUTDOWN_GRACE.toSeconds());
+        "worker: stopping; running activities get {}s to finish, then go to another worker",
+        KeepAliveInterceptor.HANDOVER_GRACE.toSeconds());
+    keepAlive.workerStopping();
     factory.shutdown();
-    factory.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS);
+    factory.awaitTermination(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
+    if (!factory.isTerminated()) {
+      log.warn("worker: tasks still running after {}s; stopping them", SHUTDOWN_WAIT.toSeconds());
+      factory.shutdownNow();
+      factory.awaitTermination(2, TimeUnit.SECONDS);
+    }
     service.shutdown();
     clients.close();
+    keepAlive.close();
     log.info("worker: stopped");
   }
 }

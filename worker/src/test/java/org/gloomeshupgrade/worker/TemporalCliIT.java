@@ -5,13 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
-import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
 import org.gloomeshupgrade.workflow.ReplayableHistory;
@@ -26,164 +23,48 @@ import org.junit.jupiter.api.io.TempDir;
  * through: a worker killed mid-activity, the server restarted mid-run.
  */
 class TemporalCliIT {
-  private static final String ID = "gloo-mesh-upgrade-mgmt";
+  private static final String ID = CliUpgrade.ID;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
+  private CliUpgrade run;
   private DevServer temporal;
   private SimulatedGlooMesh sim;
-  private ConfigurationSnapshot configurationBefore;
 
   @BeforeEach
   void start() throws Exception {
-    temporal = new DevServer(dir).start();
+    run = new CliUpgrade(dir);
+    temporal = run.temporal;
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (sim != null) {
-      sim.close();
-    }
-    temporal.close();
+    run.close();
   }
 
-  /** Simulated clusters, and their Gloo Mesh configuration before any run. */
   private void simulate(Duration deploymentDelay) {
-    sim =
-        SimulatedGlooMesh.builder()
-            .deploymentDelay(deploymentDelay)
-            .discoveryDelay(Duration.ofMillis(300))
-            .build();
-    configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
-  }
-
-  private void assertConfigurationUnchanged() {
-    ConfigurationSnapshot.assertUnchanged(
-        configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
-  }
-
-  private Path workerLog() {
-    return dir.resolve("worker.log");
-  }
-
-  private AssertionError withLogs(Throwable e) {
-    return new AssertionError(
-        e.getMessage()
-            + "\n--- worker log tail:\n"
-            + DevServer.tail(workerLog())
-            + "\n--- server log tail:\n"
-            + DevServer.tail(temporal.log()),
-        e);
-  }
-
-  private ObjectNode request() {
-    return sim.upgradeRequest("0.11.3")
-        .put("discoveryPollInterval", "200ms")
-        .put("discoverySettleWindow", "2s")
-        .put("discoveryTimeout", "60s")
-        .put("scaleTimeout", "60s");
-  }
-
-  private void startUpgrade() throws Exception {
-    startUpgrade(request());
-  }
-
-  private void startUpgrade(JsonNode request) throws Exception {
-    temporal.run(
-        0,
-        "workflow",
-        "start",
-        "--type",
-        "GlooMeshUpgrade",
-        "--task-queue",
-        "gloo-mesh-upgrade",
-        "--workflow-id",
-        ID,
-        "--input",
-        request.toString());
-  }
-
-  private JsonNode status() throws Exception {
-    JsonNode answer =
-        JSON.readTree(
-            temporal.run(
-                0,
-                "workflow",
-                "query",
-                "--workflow-id",
-                ID,
-                "--type",
-                "status",
-                "--output",
-                "json"));
-    // `temporal workflow query -o json` wraps the result: {"queryResult":[{...}]}
-    JsonNode result = answer.path("queryResult");
-    return result.isArray() ? result.get(0) : answer;
-  }
-
-  private void awaitState(String state) {
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(1))
-        .ignoreExceptions()
-        .until(() -> status().path("state").asText().equals(state));
-  }
-
-  private long approvalAt;
-
-  private String approveAndAwaitResult() throws Exception {
-    // Every request numbered below this one reached the server before the approval was sent.
-    approvalAt =
-        sim.journal("mgmt").all().stream().mapToLong(RecordedCall::sequence).max().orElse(0) + 1;
-    // The approval names the gate the status shows open,
-    // as a person copying the awaited command would.
-    String gate = status().path("gate").asText();
-    assertThat(gate).startsWith("approval-");
-    temporal.run(
-        0,
-        "workflow",
-        "signal",
-        "--workflow-id",
-        ID,
-        "--name",
-        "approve",
-        "--input",
-        "{\"by\":\"temporal-cli\",\"reason\":\"approved from the Temporal CLI\",\"gate\":\""
-            + gate
-            + "\"}");
-    return temporal.run(0, "workflow", "result", "--workflow-id", ID, "--output", "json");
-  }
-
-  private void assertNetworkingStayedAtZeroUntilApproved() {
-    var changes = sim.journal("mgmt").replicaChanges("networking");
-    assertThat(changes).isNotEmpty();
-    assertThat(changes.get(0).replicas()).isZero();
-    assertThat(changes.stream().filter(c -> c.sequence() < approvalAt))
-        .allSatisfy(c -> assertThat(c.replicas()).as("networking before the approval").isZero());
-    assertThat(changes.stream().filter(c -> c.sequence() >= approvalAt && c.replicas() > 0))
-        .isNotEmpty();
+    sim = run.simulate(deploymentDelay);
   }
 
   @Test
   void anUpgradeStartedQueriedAndApprovedWithTheTemporalCliEndsGreenAndItsShownHistoryReplays()
       throws Exception {
     simulate(Duration.ofMillis(100));
-    try (WorkerProcess worker =
-        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
-      startUpgrade();
-      awaitState("WAITING_FOR_APPROVAL");
+    try (WorkerProcess worker = run.startWorker()) {
+      run.start();
+      run.awaitState("WAITING_FOR_APPROVAL");
       assertThat(sim.journal("mgmt").replicaChanges("networking"))
           .allSatisfy(c -> assertThat(c.replicas()).isZero());
 
-      String result = approveAndAwaitResult();
+      String result = run.approveAndAwaitResult();
 
       assertThat(result).contains("SUCCEEDED").contains("temporal-cli");
       String history = temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json");
       WorkflowReplayer.replayWorkflowExecution(history, GlooMeshUpgradeWorkflowImpl.class);
-      assertNetworkingStayedAtZeroUntilApproved();
-      assertConfigurationUnchanged();
+      run.assertNetworkingStayedAtZeroUntilApproved();
+      run.assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
-      throw withLogs(e);
+      throw run.withLogs(e);
     }
   }
 
@@ -194,8 +75,7 @@ class TemporalCliIT {
   @Test
   void theCliRawMinimalPayloadStartsARunAndAnUnknownFieldEndsOneAtOnceNamingIt() throws Exception {
     simulate(Duration.ofMillis(100));
-    try (WorkerProcess worker =
-        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
+    try (WorkerProcess worker = run.startWorker()) {
       temporal.run(
           0,
           "workflow",
@@ -215,9 +95,9 @@ class TemporalCliIT {
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofSeconds(1))
           .ignoreExceptions()
-          .until(() -> status().path("state").asText().equals("NEEDS_ATTENTION"));
-      assertThat(status().path("targetVersion").asText()).isEqualTo("0.11.3");
-      assertThat(status().path("managementContext").asText()).isEqualTo("mgmt");
+          .until(() -> run.status().path("state").asText().equals("NEEDS_ATTENTION"));
+      assertThat(run.status().path("targetVersion").asText()).isEqualTo("0.11.3");
+      assertThat(run.status().path("managementContext").asText()).isEqualTo("mgmt");
       temporal.run(0, "workflow", "terminate", "--workflow-id", ID, "--reason", "test over");
 
       String other = ID + "-unknown-field";
@@ -265,7 +145,7 @@ class TemporalCliIT {
         assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
       }
     } catch (AssertionError | Exception e) {
-      throw withLogs(e);
+      throw run.withLogs(e);
     }
   }
 
@@ -274,48 +154,46 @@ class TemporalCliIT {
     // Slow pods make the scale-down activity wait long enough to be killed in the middle of it.
     simulate(Duration.ofSeconds(4));
     try {
-      WorkerProcess first = WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog());
-      startUpgrade();
+      WorkerProcess first = run.startWorker();
+      run.start();
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !sim.journal("mgmt").replicaChanges("networking").isEmpty());
       first.kill();
 
-      try (WorkerProcess second =
-          WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
-        awaitState("WAITING_FOR_APPROVAL");
-        String result = approveAndAwaitResult();
+      try (WorkerProcess second = run.startWorker()) {
+        run.awaitState("WAITING_FOR_APPROVAL");
+        String result = run.approveAndAwaitResult();
 
         assertThat(result).contains("SUCCEEDED");
-        assertNetworkingStayedAtZeroUntilApproved();
-        assertConfigurationUnchanged();
+        run.assertNetworkingStayedAtZeroUntilApproved();
+        run.assertConfigurationUnchanged();
         String history =
             temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json");
         assertThat(history).as("the killed attempt was retried").contains("\"attempt\": 2");
       }
     } catch (AssertionError | Exception e) {
-      throw withLogs(e);
+      throw run.withLogs(e);
     }
   }
 
   @Test
   void theServerRestartedOnTheSameDatabaseInTheMiddleOfARunCarriesOn() throws Exception {
     simulate(Duration.ofMillis(100));
-    try (WorkerProcess worker =
-        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
-      startUpgrade();
-      awaitState("WAITING_FOR_APPROVAL");
+    try (WorkerProcess worker = run.startWorker()) {
+      run.start();
+      run.awaitState("WAITING_FOR_APPROVAL");
 
       temporal.stop();
       temporal.start();
-      awaitState("WAITING_FOR_APPROVAL");
-      String result = approveAndAwaitResult();
+      run.awaitState("WAITING_FOR_APPROVAL");
+      String result = run.approveAndAwaitResult();
 
       assertThat(result).contains("SUCCEEDED");
-      assertNetworkingStayedAtZeroUntilApproved();
-      assertConfigurationUnchanged();
+      run.assertNetworkingStayedAtZeroUntilApproved();
+      run.assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
-      throw withLogs(e);
+      throw run.withLogs(e);
     }
   }
 
@@ -324,17 +202,16 @@ class TemporalCliIT {
     simulate(Duration.ofMillis(100));
     sim.faults("mgmt")
         .failNext("DELETE", ".*/apis/discovery\\.mesh\\.gloo\\.solo\\.io/.*", 403, 1000);
-    try (WorkerProcess worker =
-        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
-      startUpgrade();
+    try (WorkerProcess worker = run.startWorker()) {
+      run.start();
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofSeconds(1))
           .ignoreExceptions()
           .until(
               () ->
-                  status().path("state").asText().equals("NEEDS_ATTENTION")
-                      && status().path("currentStep").asText().equals("DELETE_DISCOVERY"));
+                  run.status().path("state").asText().equals("NEEDS_ATTENTION")
+                      && run.status().path("currentStep").asText().equals("DELETE_DISCOVERY"));
 
       // The cause is fixed; the run goes back to the workflow task that scheduled the failed step.
       sim.faults("mgmt").clear();
@@ -371,21 +248,21 @@ class TemporalCliIT {
           "--reason",
           "RBAC fixed, run the discovery delete again");
 
-      awaitState("WAITING_FOR_APPROVAL");
-      JsonNode afterReset = status();
+      run.awaitState("WAITING_FOR_APPROVAL");
+      JsonNode afterReset = run.status();
       assertThat(afterReset.path("decisions")).isEmpty();
       assertThat(
               sim.journal("mgmt").mutating().stream()
                   .filter(c -> c.method().equals("DELETE") && c.responseCode() == 200))
           .as("the discovery delete ran again after the reset, and this time it was allowed")
           .isNotEmpty();
-      String result = approveAndAwaitResult();
+      String result = run.approveAndAwaitResult();
 
       assertThat(result).contains("SUCCEEDED");
-      assertNetworkingStayedAtZeroUntilApproved();
-      assertConfigurationUnchanged();
+      run.assertNetworkingStayedAtZeroUntilApproved();
+      run.assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
-      throw withLogs(e);
+      throw run.withLogs(e);
     }
   }
 
@@ -393,14 +270,13 @@ class TemporalCliIT {
   void aRunTerminatedWithTheTemporalCliIsCarriedOnByARunStartedWithResumeFromAndEndsGreen()
       throws Exception {
     simulate(Duration.ofMillis(100));
-    try (WorkerProcess worker =
-        WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog())) {
-      startUpgrade();
+    try (WorkerProcess worker = run.startWorker()) {
+      run.start();
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(200))
           .ignoreExceptions()
-          .until(() -> status().path("currentStep").asText().equals("SCALE_DOWN"));
+          .until(() -> run.status().path("currentStep").asText().equals("SCALE_DOWN"));
       // Once past preflight the remote clusters answer
       // 503 to everything: step 7 stops for a person.
       sim.remoteClusters().forEach(c -> sim.faults(c).failNext("*", ".*", 503, 1_000_000));
@@ -410,8 +286,8 @@ class TemporalCliIT {
           .ignoreExceptions()
           .until(
               () ->
-                  status().path("state").asText().equals("NEEDS_ATTENTION")
-                      && status().path("currentStep").asText().equals("REREGISTER"));
+                  run.status().path("state").asText().equals("NEEDS_ATTENTION")
+                      && run.status().path("currentStep").asText().equals("REREGISTER"));
       temporal.run(
           0, "workflow", "terminate", "--workflow-id", ID, "--reason", "remote API servers down");
       JsonNode described =
@@ -429,12 +305,12 @@ class TemporalCliIT {
 
       sim.remoteClusters().forEach(c -> sim.faults(c).clear());
       sim.journal("mgmt").clear();
-      var resuming = request();
+      var resuming = run.request();
       resuming.putObject("resumeFrom").put("workflowId", ID).put("runId", firstRun);
-      startUpgrade(resuming);
-      awaitState("WAITING_FOR_APPROVAL");
-      assertThat(status().path("resumedFrom").asText()).isEqualTo(ID + "/" + firstRun);
-      String result = approveAndAwaitResult();
+      run.start(resuming);
+      run.awaitState("WAITING_FOR_APPROVAL");
+      assertThat(run.status().path("resumedFrom").asText()).isEqualTo(ID + "/" + firstRun);
+      String result = run.approveAndAwaitResult();
 
       assertThat(result)
           .contains("SUCCEEDED")
@@ -455,9 +331,9 @@ class TemporalCliIT {
       WorkflowReplayer.replayWorkflowExecution(
           temporal.run(0, "workflow", "show", "--workflow-id", ID, "--output", "json"),
           GlooMeshUpgradeWorkflowImpl.class);
-      assertConfigurationUnchanged();
+      run.assertConfigurationUnchanged();
     } catch (AssertionError | Exception e) {
-      throw withLogs(e);
+      throw run.withLogs(e);
     }
   }
 }

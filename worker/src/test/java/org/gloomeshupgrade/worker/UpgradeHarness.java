@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.gloomeshupgrade.heartbeat.KeepAliveInterceptor;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
@@ -37,6 +38,7 @@ final class UpgradeHarness implements AutoCloseable {
   final TestWorkflowEnvironment env;
   final WorkflowClient client;
   private final KubernetesClients clients;
+  private final KeepAliveInterceptor keepAlive = new KeepAliveInterceptor();
 
   UpgradeHarness(SimulatedGlooMesh sim) {
     this(sim, sim.kubeconfig());
@@ -62,7 +64,10 @@ final class UpgradeHarness implements AutoCloseable {
     this.sim = sim;
     this.env =
         TestWorkflowEnvironment.newInstance(
-            TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
+            TestEnvironmentOptions.newBuilder()
+                .setUseTimeskipping(false)
+                .setWorkerFactoryOptions(UpgradeWorker.factoryOptions(keepAlive))
+                .build());
     this.clients = new KubernetesClients(kubeconfig, "mgmt");
     UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     UpgradeWorker.register(
@@ -130,5 +135,6 @@ final class UpgradeHarness implements AutoCloseable {
   public void close() {
     env.close();
     clients.close();
+    keepAlive.close();
   }
 }

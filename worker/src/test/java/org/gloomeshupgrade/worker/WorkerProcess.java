@@ -2,6 +2,7 @@ package org.gloomeshupgrade.worker;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -40,6 +41,19 @@ final class WorkerProcess implements AutoCloseable {
   /** SIGKILL: no shutdown hook, no goodbye, as when a node dies. */
   void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * SIGTERM, as Kubernetes sends a pod it evicts or replaces; waits for the process to end.
+   *
+   * @return how long the process took to exit, or null when it had not after a minute
+   */
+  Duration terminate() throws InterruptedException {
+    long sent = System.nanoTime();
+    process.destroy();
+    return process.waitFor(60, TimeUnit.SECONDS)
+        ? Duration.ofNanos(System.nanoTime() - sent)
+        : null;
   }
 
   @Override

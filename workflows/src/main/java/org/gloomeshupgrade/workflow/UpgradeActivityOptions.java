@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.workflow;
 
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
@@ -9,8 +10,12 @@ public final class UpgradeActivityOptions {
   private static final Duration INITIAL_RETRY = Duration.ofSeconds(1);
   private static final Duration MAX_RETRY_INTERVAL = Duration.ofMinutes(1);
 
-  /** The scale activity heartbeats every poll; a worker that dies mid-wait is noticed this soon. */
-  private static final Duration SCALE_HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+  /**
+   * Every activity heartbeats while it runs (the worker's keep-alive does it for any activity,
+   * whatever it waits on), so a worker that dies mid-step is noticed this soon and the step is
+   * retried on another, instead of after the step's start-to-close timeout.
+   */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
 
   private UpgradeActivityOptions() {}
 
@@ -26,9 +31,7 @@ public final class UpgradeActivityOptions {
 
   /** Scaling waits for pods; the activity heartbeats while it waits. */
   static ActivityOptions scale(Duration scaleTimeout) {
-    return ActivityOptions.newBuilder(options(scaleTimeout.plus(Duration.ofMinutes(1)), 3))
-        .setHeartbeatTimeout(SCALE_HEARTBEAT_TIMEOUT)
-        .build();
+    return options(scaleTimeout.plus(Duration.ofMinutes(1)), 3);
   }
 
   static ActivityOptions deleteDiscovery() {
@@ -67,6 +70,10 @@ public final class UpgradeActivityOptions {
   private static ActivityOptions options(Duration startToClose, int attempts) {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(startToClose)
+        .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
+        // A cancelled run waits for the activity in flight to end (the worker interrupts it) before
+        // it does its clean-up, so nothing of the step still runs beside the clean-up.
+        .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
         .setRetryOptions(
             RetryOptions.newBuilder()
                 .setInitialInterval(INITIAL_RETRY)
