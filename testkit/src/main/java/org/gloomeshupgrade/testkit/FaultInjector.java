@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +18,7 @@ public final class FaultInjector {
   private final Object lock = new Object();
   private final List<Rule> rules = new ArrayList<>();
   private final AtomicInteger injected = new AtomicInteger();
+  private final List<RequestHold> holds = new ArrayList<>();
 
   FaultInjector() {}
 
@@ -62,6 +64,33 @@ public final class FaultInjector {
   /** {@link #failNext(String, String, int, int)} once. */
   public void failNext(String method, String pathRegex, int httpStatus) {
     failNext(method, pathRegex, httpStatus, 1);
+  }
+
+  /**
+   * Holds the first request from the code under test (not the simulator's controllers) for which
+   * {@code when} is true, from now on, until the returned hold is released. {@code when} may be
+   * slow (ask Temporal what runs, say): it is asked only while the hold waits for its request.
+   */
+  public RequestHold holdFirst(Predicate<RecordedCall> when) {
+    RequestHold hold = new RequestHold(when);
+    synchronized (lock) {
+      holds.add(hold);
+    }
+    return hold;
+  }
+
+  /** Holds the call when an armed hold takes it; returns once it is released. */
+  void holdIfWanted(RecordedCall call) {
+    RequestHold taking;
+    synchronized (lock) {
+      taking = holds.stream().filter(hold -> hold.takes(call)).findFirst().orElse(null);
+      if (taking != null) {
+        holds.remove(taking);
+      }
+    }
+    if (taking != null) {
+      taking.hold(call);
+    }
   }
 
   /** Drops every pending fault. */

@@ -55,6 +55,9 @@ final class JournalingDispatcher extends Dispatcher implements Resetable, Custom
             new String(bytes, StandardCharsets.UTF_8),
             userAgent,
             request.getHeader("Content-Type"));
+    if (!call.fromSimulator()) {
+      faults.holdIfWanted(call);
+    }
     MockResponse response = call.fromSimulator() ? null : faults.match(call.method(), call.path());
     if (response == null && authorizer.handles(call.method(), call.path())) {
       response = authorizer.answer(call.body());

@@ -5,13 +5,10 @@ import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
 import static org.gloomeshupgrade.worker.UpgradeHarness.result;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
@@ -59,7 +56,9 @@ class HelmUpgradeEndToEndIT {
     SimulatedGlooMesh sim = simulation.sim();
     UpgradeHarness harness = simulation.harness();
     KubernetesClient mgmt = sim.client("mgmt");
-    assertThat(revisions(mgmt)).as("the simulator's release before the run").containsOnlyKeys(1);
+    assertThat(HelmRevisions.of(mgmt))
+        .as("the simulator's release before the run")
+        .containsOnlyKeys(1);
     ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(mgmt);
 
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
@@ -84,7 +83,7 @@ class HelmUpgradeEndToEndIT {
         .contains("release gloo-mesh/gloo-mesh revision 1 to 2")
         .contains("scaled back to 0: [gloo-mesh/discovery, gloo-mesh/networking]")
         .contains("to undo: helm rollback gloo-mesh 1 -n gloo-mesh");
-    assertThat(revisions(mgmt))
+    assertThat(HelmRevisions.of(mgmt))
         .containsEntry(1, "superseded")
         .containsEntry(2, "deployed")
         .hasSize(2);
@@ -119,7 +118,7 @@ class HelmUpgradeEndToEndIT {
         .contains(
             "replace /spec/template/spec/containers/0/image: \"gcr.io/gloo-mesh/networking:0.10.10\" ->"
                 + " \"gcr.io/gloo-mesh/networking:0.11.3\"");
-    assertThat(revisions(mgmt)).containsOnlyKeys(1);
+    assertThat(HelmRevisions.of(mgmt)).containsOnlyKeys(1);
     assertThat(sim.journal("mgmt").mutating())
         .isNotEmpty()
         .allSatisfy(call -> assertThat(call.isDryRun()).as(call.toString()).isTrue());
@@ -129,20 +128,5 @@ class HelmUpgradeEndToEndIT {
 
   private static String detail(List<StepStatus> steps, Step step) {
     return steps.stream().filter(s -> s.step() == step).findFirst().orElseThrow().detail();
-  }
-
-  /** Revision to status, from the labels of the Secrets Helm keeps the release in. */
-  private static Map<Integer, String> revisions(KubernetesClient client) {
-    return client
-        .secrets()
-        .inNamespace(NS)
-        .withLabels(Map.of("owner", "helm", "name", "gloo-mesh"))
-        .list()
-        .getItems()
-        .stream()
-        .collect(
-            Collectors.toMap(
-                (Secret s) -> Integer.parseInt(s.getMetadata().getLabels().get("version")),
-                (Secret s) -> s.getMetadata().getLabels().get("status")));
   }
 }
