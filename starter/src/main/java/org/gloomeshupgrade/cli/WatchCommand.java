@@ -22,7 +22,7 @@ import picocli.CommandLine.Mixin;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
       "0:the run finished: SUCCEEDED or DRY_RUN_COMPLETE",
-      "1:the run ended otherwise (FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED), or watching failed",
+      "1:the run ended otherwise (FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED, ROLLED_BACK, CANCELLED), or watching failed",
       "2:the run waits for a person (WAITING_FOR_APPROVAL, NEEDS_ATTENTION); the last line is the command "
           + "that answers"
     })

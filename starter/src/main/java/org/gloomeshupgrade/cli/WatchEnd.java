@@ -7,7 +7,7 @@ import org.gloomeshupgrade.workflow.RunState;
 enum WatchEnd {
   /** SUCCEEDED or DRY_RUN_COMPLETE. */
   FINISHED(0),
-  /** FINISHED_WITH_PROBLEMS, REJECTED, FAILED or ABORTED. */
+  /** FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED, ROLLED_BACK or CANCELLED. */
   ENDED_BADLY(1),
   /** WAITING_FOR_APPROVAL or NEEDS_ATTENTION: nothing more happens until someone answers. */
   NEEDS_A_PERSON(2);
@@ -24,7 +24,7 @@ enum WatchEnd {
       case RUNNING -> Optional.empty();
       case WAITING_FOR_APPROVAL, NEEDS_ATTENTION -> Optional.of(NEEDS_A_PERSON);
       case SUCCEEDED, DRY_RUN_COMPLETE -> Optional.of(FINISHED);
-      case FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED, ROLLED_BACK ->
+      case FINISHED_WITH_PROBLEMS, REJECTED, FAILED, ABORTED, ROLLED_BACK, CANCELLED ->
           Optional.of(ENDED_BADLY);
     };
   }

@@ -28,7 +28,9 @@ enum Change {
    */
   DECISION_APPROVERS("decision-approvers", 1),
   /** Step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
-  REGISTRATION_WINDOW("registration-window", 1);
+  REGISTRATION_WINDOW("registration-window", 1),
+  /** A cancelled run ends saying so, with networking kept at 0 when the run had brought it down. */
+  CANCELLATION("cancellation", 1);
 
   private final String id;
   private final int newest;

@@ -1,7 +1,9 @@
 package org.gloomeshupgrade.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import org.gloomeshupgrade.controlplane.ToolingReport;
 import org.gloomeshupgrade.preflight.PreflightReport;
@@ -29,6 +31,7 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
   private final RunbookSteps mesh;
   private final ApprovalGate approvals;
   private final DecisionGate decisions;
+  private final Cancellation cancellation;
 
   public GlooMeshUpgradeWorkflowImpl() {
     this(ChangeVersions.RECORDED);
@@ -43,7 +46,8 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
     publisher = new RunPublisher(run, resume);
     GateIds gates = new GateIds(versions);
     decisions = new DecisionGate(run, gates);
-    steps = new StepRunner(run, decisions, resume, new Rollback(run));
+    cancellation = new Cancellation(run);
+    steps = new StepRunner(run, decisions, resume, new Rollback(run), cancellation);
     ConformanceReviewer conformance = new ConformanceReviewer(book, steps);
     preflight = new PreflightStep(run, resume, conformance);
     mesh =
@@ -58,6 +62,11 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
       return runbook(rawRequest);
     } catch (Rollback.RolledBack done) {
       return done.report();
+    } catch (ActivityFailure | CanceledFailure e) {
+      if (!cancellation.handles()) {
+        throw e;
+      }
+      throw cancellation.end();
     }
   }
 

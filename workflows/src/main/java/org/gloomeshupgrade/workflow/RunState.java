@@ -3,7 +3,8 @@ package org.gloomeshupgrade.workflow;
 /**
  * Where a run is. FINISHED_WITH_PROBLEMS: every step ran or was skipped by a person, but the final
  * report is red. ROLLED_BACK: after a failed step a person chose to put the deployments and the
- * configuration back.
+ * configuration back. CANCELLED: a person cancelled the workflow (Temporal UI or CLI); a later run
+ * can carry it on.
  */
 public enum RunState {
   RUNNING,
@@ -15,7 +16,8 @@ public enum RunState {
   REJECTED,
   FAILED,
   ABORTED,
-  ROLLED_BACK;
+  ROLLED_BACK,
+  CANCELLED;
 
   public boolean finished() {
     return this != RUNNING && this != WAITING_FOR_APPROVAL && this != NEEDS_ATTENTION;

@@ -18,12 +18,19 @@ final class StepRunner {
   private final DecisionGate decisions;
   private final ResumePlanner resume;
   private final Rollback rollback;
+  private final Cancellation cancellation;
 
-  StepRunner(UpgradeRun run, DecisionGate decisions, ResumePlanner resume, Rollback rollback) {
+  StepRunner(
+      UpgradeRun run,
+      DecisionGate decisions,
+      ResumePlanner resume,
+      Rollback rollback,
+      Cancellation cancellation) {
     this.run = run;
     this.decisions = decisions;
     this.resume = resume;
     this.rollback = rollback;
+    this.cancellation = cancellation;
   }
 
   /**
@@ -44,7 +51,7 @@ final class StepRunner {
         log.info("{}: succeeded", step.label());
         return result;
       } catch (ActivityFailure | ApplicationFailure e) {
-        if (book.state().finished()) {
+        if (book.state().finished() || cancellation.handles()) {
           throw e;
         }
         String why = Messages.why(e);

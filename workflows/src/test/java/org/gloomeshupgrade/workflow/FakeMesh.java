@@ -1,5 +1,7 @@
 package org.gloomeshupgrade.workflow;
 
+import io.temporal.activity.Activity;
+import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,6 +116,12 @@ class FakeMesh
 
   /** How many preflights fail (non-retryable, 403) before they pass. */
   final AtomicInteger preflightFailures = new AtomicInteger();
+
+  /**
+   * When set, the control-plane upgrade runs, heartbeating, until it is cancelled: a Helm upgrade
+   * in flight when a person cancels the run.
+   */
+  final AtomicBoolean controlPlaneRunsOn = new AtomicBoolean();
 
   /** The version of the installed CRDs. */
   volatile String crdsVersion = "0.10.10";
@@ -261,6 +269,15 @@ class FakeMesh
   public ControlPlaneResult upgrade(ControlPlaneInput input) {
     calls.add("controlPlane " + input.targetVersion());
     controlPlaneInputs.add(input);
+    while (controlPlaneRunsOn.get()) {
+      try {
+        Activity.getExecutionContext().heartbeat("upgrading");
+        Thread.sleep(50);
+      } catch (ActivityCompletionException | InterruptedException ended) {
+        calls.add("controlPlane cancelled");
+        throw ended instanceof ActivityCompletionException e ? e : new IllegalStateException(ended);
+      }
+    }
     runningVersion = input.targetVersion();
     return new ControlPlaneResult(
         "helm",

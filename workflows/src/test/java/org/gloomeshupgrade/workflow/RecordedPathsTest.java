@@ -1,11 +1,13 @@
 package org.gloomeshupgrade.workflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.gloomeshupgrade.workflow.UpgradeRig.failureOf;
 import static org.gloomeshupgrade.workflow.UpgradeRig.result;
 
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -217,6 +219,21 @@ class RecordedPathsTest {
 
     assertThat(result(second).outcome()).isEqualTo(RunState.SUCCEEDED);
     keep("carried-on-from-step-7", WorkflowStub.fromTyped(second).getExecution().getRunId());
+  }
+
+  /** A cancel at the approval: the clean-up keeps networking at 0 and the run ends cancelled. */
+  @Test
+  void cancelledAtTheApproval() throws Exception {
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
+        {"targetVersion":"0.11.3"}""");
+    rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    WorkflowStub.fromTyped(wf).cancel();
+
+    assertThat(catchThrowable(() -> result(wf))).hasCauseInstanceOf(CanceledFailure.class);
+    assertThat(wf.status().state()).isEqualTo(RunState.CANCELLED);
+    keep("cancelled-at-approval");
   }
 
   private void keep(String fixture) throws Exception {

@@ -59,6 +59,8 @@ class ReplayTest {
           "7-clusters-one-failed-then-retried-in-batches-before-window",
           "aborted-at-step-8-after-a-retry",
           "approval-timed-out-after-the-reminder",
+          "cancelled-at-approval",
+          "cancelled-at-step-7-before-cancellation",
           "carried-on-from-step-7",
           "conformance-accepted-by-non-approver-before-decision-approvers",
           "conformance-recheck-then-skip-before-review",
@@ -79,25 +81,37 @@ class ReplayTest {
   /** For each guarded change, histories recorded before it (or at an older version of it). */
   static final Map<Change, List<String>> RECORDED_BEFORE =
       new EnumMap<>(
-          Map.of(
-              Change.SERVER_SIDE_DRY_RUN, List.of("dry-run-0.11.3-before-server-side-checks"),
-              Change.CRD_SOURCE_CHECK,
-                  List.of("full-upgrade-0.10.10-to-0.11.3-before-crd-source-check"),
-              Change.BACKUP, List.of("full-upgrade-0.10.10-to-0.11.3"),
-              Change.PREFLIGHT_CONFORMANCE, List.of("conformance-recheck-then-skip-before-review"),
-              Change.SEARCH_ATTRIBUTES,
-                  List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance"),
-              Change.RESUME_POINT,
+          Map.ofEntries(
+              Map.entry(
+                  Change.SERVER_SIDE_DRY_RUN, List.of("dry-run-0.11.3-before-server-side-checks")),
+              Map.entry(
+                  Change.CRD_SOURCE_CHECK,
+                  List.of("full-upgrade-0.10.10-to-0.11.3-before-crd-source-check")),
+              Map.entry(Change.BACKUP, List.of("full-upgrade-0.10.10-to-0.11.3")),
+              Map.entry(
+                  Change.PREFLIGHT_CONFORMANCE,
+                  List.of("conformance-recheck-then-skip-before-review")),
+              Map.entry(
+                  Change.SEARCH_ATTRIBUTES,
+                  List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance")),
+              Map.entry(
+                  Change.RESUME_POINT,
                   List.of(
                       "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
-                      "resumed-run-with-reminder-before-approval-overdue"),
-              Change.APPROVAL_OVERDUE, List.of("resumed-run-with-reminder-before-approval-overdue"),
-              Change.GATES,
-                  List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance"),
-              Change.DECISION_APPROVERS,
-                  List.of("conformance-accepted-by-non-approver-before-decision-approvers"),
-              Change.REGISTRATION_WINDOW,
-                  List.of("7-clusters-one-failed-then-retried-in-batches-before-window")));
+                      "resumed-run-with-reminder-before-approval-overdue")),
+              Map.entry(
+                  Change.APPROVAL_OVERDUE,
+                  List.of("resumed-run-with-reminder-before-approval-overdue")),
+              Map.entry(
+                  Change.GATES,
+                  List.of("full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance")),
+              Map.entry(
+                  Change.DECISION_APPROVERS,
+                  List.of("conformance-accepted-by-non-approver-before-decision-approvers")),
+              Map.entry(
+                  Change.REGISTRATION_WINDOW,
+                  List.of("7-clusters-one-failed-then-retried-in-batches-before-window")),
+              Map.entry(Change.CANCELLATION, List.of("cancelled-at-step-7-before-cancellation"))));
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")

@@ -11,6 +11,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.function.Predicate;
 import org.gloomeshupgrade.resume.ResumeActivitiesImpl;
@@ -35,7 +36,13 @@ final class UpgradeRig implements AutoCloseable {
   UpgradeRig(FakeMesh mesh) {
     this.mesh = mesh;
     UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
-    Worker worker = env.newWorker(UpgradeNames.TASK_QUEUE);
+    // Heartbeats reach the server at once, so that a cancelled activity learns it at once.
+    Worker worker =
+        env.newWorker(
+            UpgradeNames.TASK_QUEUE,
+            WorkerOptions.newBuilder()
+                .setMaxHeartbeatThrottleInterval(Duration.ofMillis(100))
+                .build());
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
     client = env.getWorkflowClient();
     worker.registerActivitiesImplementations(mesh, new ResumeActivitiesImpl(client));
