@@ -2,14 +2,19 @@ package org.gloomeshupgrade.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import org.gloomeshupgrade.workflow.FailureTypes;
 
 /**
  * Turns a Kubernetes API error into a Temporal failure a person can act on: errors no retry can fix
  * (401, 403, 404 of a required object, 400/422) are non-retryable; the rest (5xx, 429, 409, I/O and
- * timeouts) retry with the activity's backoff.
+ * timeouts) retry with the activity's backoff, except that a 429 waits as long as the API server's
+ * Retry-After asks (within {@link #MOST_RETRY_AFTER}).
  */
 public final class KubernetesFailures {
+  /** A longer Retry-After is cut to this: the activity's own retries take over after it. */
+  static final Duration MOST_RETRY_AFTER = Duration.ofMinutes(1);
+
   private KubernetesFailures() {}
 
   /**
@@ -55,6 +60,7 @@ public final class KubernetesFailures {
                   + server
                   + "). Fix the object or its source and retry the step.",
               FailureTypes.INVALID_OBJECT);
+      case 429 -> tooManyRequests(e, where, server);
       default ->
           ApplicationFailure.newFailure(
               (code == 0 ? "No answer" : code + " error")
@@ -74,6 +80,33 @@ public final class KubernetesFailures {
     } catch (KubernetesClientException e) {
       throw translate(e, action, context);
     }
+  }
+
+  /**
+   * A throttled request: the next attempt comes when the server's Retry-After (its Status details'
+   * retryAfterSeconds, which API servers send with the header) says, instead of the backoff.
+   */
+  private static ApplicationFailure tooManyRequests(
+      KubernetesClientException e, String where, String server) {
+    Integer seconds =
+        e.getStatus() == null || e.getStatus().getDetails() == null
+            ? null
+            : e.getStatus().getDetails().getRetryAfterSeconds();
+    ApplicationFailure.Builder failure =
+        ApplicationFailure.newBuilder().setType(FailureTypes.SERVER_ERROR);
+    if (seconds == null || seconds <= 0) {
+      return failure
+          .setMessage(
+              "429 Too Many Requests while %s: %s. Retrying with backoff.".formatted(where, server))
+          .build();
+    }
+    Duration wait = Duration.ofSeconds(Math.min(seconds, MOST_RETRY_AFTER.toSeconds()));
+    return failure
+        .setMessage(
+            "429 Too Many Requests while %s: %s. Retrying after %d s, as the API server asks."
+                .formatted(where, server, wait.toSeconds()))
+        .setNextRetryDelay(wait)
+        .build();
   }
 
   private static String serverMessage(KubernetesClientException e) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -14,6 +15,9 @@ import java.util.regex.Pattern;
  * sent with the simulator's User-Agent are never failed: the fake controllers keep working.
  */
 public final class FaultInjector {
+
+  /** The Retry-After of an injected 429 unless a test chooses one, in seconds. */
+  static final int THROTTLED_RETRY_AFTER_SECONDS = 1;
 
   private final Object lock = new Object();
   private final List<Rule> rules = new ArrayList<>();
@@ -58,6 +62,21 @@ public final class FaultInjector {
     failNext(method, pathRegex, httpStatus, 1);
     synchronized (lock) {
       rules.get(rules.size() - 1).passing = passing;
+    }
+  }
+
+  /**
+   * The next {@code times} matching requests are answered 429 Too Many Requests with a Retry-After
+   * of {@code retryAfterSeconds}, as an API server's flow control throttles a client.
+   */
+  public void throttleNext(String method, String pathRegex, int retryAfterSeconds, int times) {
+    if (retryAfterSeconds < 1) {
+      throw new IllegalArgumentException(
+          "retryAfterSeconds must be at least 1, was " + retryAfterSeconds);
+    }
+    failNext(method, pathRegex, 429, times);
+    synchronized (lock) {
+      rules.get(rules.size() - 1).retryAfterSeconds = retryAfterSeconds;
     }
   }
 
@@ -131,35 +150,46 @@ public final class FaultInjector {
             it.remove();
           }
           injected.incrementAndGet();
-          return statusResponse(rule.status, "injected fault for " + method + " " + path);
+          return statusResponse(
+              rule.status, "injected fault for " + method + " " + path, rule.retryAfterSeconds);
         }
       }
       return null;
     }
   }
 
+  /**
+   * The answer a real API server gives with this status. A 429 carries a Retry-After, in its header
+   * and in the Status details, as the API server's flow control sends it.
+   */
   static MockResponse statusResponse(int code, String message) {
-    String body =
-        Json.toJson(
-            Json.map(
-                "kind",
-                "Status",
-                "apiVersion",
-                "v1",
-                "metadata",
-                Json.map(),
-                "status",
-                "Failure",
-                "message",
-                message,
-                "reason",
-                reason(code),
-                "code",
-                code));
-    return new MockResponse()
-        .setResponseCode(code)
-        .setHeader("Content-Type", "application/json")
-        .setBody(body);
+    return statusResponse(code, message, THROTTLED_RETRY_AFTER_SECONDS);
+  }
+
+  private static MockResponse statusResponse(int code, String message, int retryAfterSeconds) {
+    Map<String, Object> status =
+        Json.map(
+            "kind",
+            "Status",
+            "apiVersion",
+            "v1",
+            "metadata",
+            Json.map(),
+            "status",
+            "Failure",
+            "message",
+            message,
+            "reason",
+            reason(code),
+            "code",
+            code);
+    MockResponse response =
+        new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json");
+    if (code == 429) {
+      status.put("details", Json.map("retryAfterSeconds", retryAfterSeconds));
+      response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+    return response.setBody(Json.toJson(status));
   }
 
   /**
@@ -190,6 +220,7 @@ public final class FaultInjector {
     final int status;
     int remaining;
     int passing;
+    int retryAfterSeconds = THROTTLED_RETRY_AFTER_SECONDS;
 
     Rule(String method, Pattern path, int status, int remaining) {
       this.method = method;

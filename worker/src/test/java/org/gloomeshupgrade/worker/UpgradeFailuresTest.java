@@ -22,6 +22,7 @@ import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.ExpectedChange;
 import org.gloomeshupgrade.testkit.GlooMeshFixtures;
+import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.ResourceKey;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.Approval;
@@ -301,6 +302,35 @@ class UpgradeFailuresTest {
                 .orElseThrow())
         .as("the failing scale-down was attempted three times")
         .isEqualTo(3);
+    assertConfigurationUnchanged();
+  }
+
+  @Test
+  void aThrottledScaleIsRetriedWhenTheApiServersRetryAfterSaysAndTheRunCarriesOn() {
+    requireMock();
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
+    String scale = ".*/deployments/networking/scale.*";
+    sim.faults("mgmt").throttleNext("*", scale, 4, 1);
+
+    GlooMeshUpgradeWorkflow wf =
+        harness.start(harness.request("0.11.3").put("requireApproval", false));
+
+    assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+    List<RecordedCall> calls = sim.journal("mgmt").all();
+    RecordedCall throttled =
+        calls.stream().filter(c -> c.responseCode() == 429).findFirst().orElseThrow();
+    RecordedCall retried =
+        calls.stream()
+            .filter(c -> c.sequence() > throttled.sequence())
+            .filter(c -> c.method().equals(throttled.method()) && c.path().equals(throttled.path()))
+            .findFirst()
+            .orElseThrow();
+    // 4 s as asked, not the 1 s backoff. The retry's timer runs on the Temporal server, which
+    // starts it when the worker reports the 429, a few milliseconds after the mock answered it.
+    assertThat(Duration.between(throttled.time(), retried.time()))
+        .as("from the 429 to the same request again")
+        .isGreaterThan(Duration.ofSeconds(3));
     assertConfigurationUnchanged();
   }
 
