@@ -3,6 +3,7 @@ package org.gloomeshupgrade.heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityOptions;
@@ -60,6 +61,26 @@ class KeepAliveInterceptorTest {
     // The heartbeat timeout is 1 s: without the keep-alive this attempt times out, four times.
     assertThat(workflow().run("plain")).isEqualTo("finished");
     assertThat(activity.attempts.get()).isEqualTo(1);
+  }
+
+  @Test
+  @Timeout(60)
+  void theKeepAliveRepeatsTheProgressTheActivityLastReported() throws Exception {
+    Blocking activity = new Blocking(Duration.ofSeconds(30), "finished");
+    startWorker(activity);
+    String id = start("plain");
+    await().atMost(Duration.ofSeconds(10)).until(() -> activity.attempts.get() == 1);
+    // Several keep-alive beats after the activity's own one.
+    Thread.sleep(1000);
+
+    var pending =
+        env.getWorkflowClient()
+            .newUntypedWorkflowStub(id)
+            .describe()
+            .getRawDescription()
+            .getPendingActivitiesList();
+    assertThat(pending).hasSize(1);
+    assertThat(pending.get(0).getHeartbeatDetails().toString()).contains(Blocking.PROGRESS);
   }
 
   @Test
@@ -196,6 +217,9 @@ class KeepAliveInterceptorTest {
    * answers at once.
    */
   static final class Blocking implements BlockingActivity {
+    /** What the activity reports once, at its start, through the SDK. */
+    static final String PROGRESS = "applying the first of many objects";
+
     final AtomicInteger attempts = new AtomicInteger();
     volatile boolean interrupted;
     private final Duration runFor;
@@ -211,6 +235,7 @@ class KeepAliveInterceptorTest {
       if (attempts.incrementAndGet() > 1) {
         return answer;
       }
+      Activity.getExecutionContext().heartbeat(PROGRESS);
       try {
         Thread.sleep(runFor.toMillis());
       } catch (InterruptedException e) {
