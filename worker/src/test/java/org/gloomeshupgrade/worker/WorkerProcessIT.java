@@ -103,7 +103,7 @@ class WorkerProcessIT {
           .untilAsserted(
               () ->
                   assertThat(Files.readString(log))
-                      .contains("worker: shutting down")
+                      .contains("worker: stopping")
                       .contains("worker: stopped"));
     } finally {
       Files.deleteIfExists(log);
