@@ -82,6 +82,11 @@ final class CliUpgrade implements AutoCloseable {
   }
 
   void start(JsonNode request) throws Exception {
+    start(ID, request.toString());
+  }
+
+  /** {@code temporal workflow start} with the input exactly as given, as a person types it. */
+  void start(String workflowId, String input) throws Exception {
     temporal.run(
         0,
         "workflow",
@@ -91,9 +96,9 @@ final class CliUpgrade implements AutoCloseable {
         "--task-queue",
         "gloo-mesh-upgrade",
         "--workflow-id",
-        ID,
+        workflowId,
         "--input",
-        request.toString());
+        input);
   }
 
   JsonNode status() throws Exception {

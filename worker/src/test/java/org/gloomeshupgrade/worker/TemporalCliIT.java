@@ -76,18 +76,7 @@ class TemporalCliIT {
   void theCliRawMinimalPayloadStartsARunAndAnUnknownFieldEndsOneAtOnceNamingIt() throws Exception {
     simulate(Duration.ofMillis(100));
     try (WorkerProcess worker = run.startWorker()) {
-      temporal.run(
-          0,
-          "workflow",
-          "start",
-          "--type",
-          "GlooMeshUpgrade",
-          "--task-queue",
-          "gloo-mesh-upgrade",
-          "--workflow-id",
-          ID,
-          "--input",
-          "{\"targetVersion\":\"0.11.3\"}");
+      run.start(ID, "{\"targetVersion\":\"0.11.3\"}");
       // The request alone is complete: it is read, defaults and all, and the run
       // is under way (here it stops in preflight for a person, as the default
       // CRD source, the public repository, is out of this machine's reach).
@@ -101,18 +90,7 @@ class TemporalCliIT {
       temporal.run(0, "workflow", "terminate", "--workflow-id", ID, "--reason", "test over");
 
       String other = ID + "-unknown-field";
-      temporal.run(
-          0,
-          "workflow",
-          "start",
-          "--type",
-          "GlooMeshUpgrade",
-          "--task-queue",
-          "gloo-mesh-upgrade",
-          "--workflow-id",
-          other,
-          "--input",
-          "{\"targetVersion\":\"0.11.3\",\"colour\":\"blue\"}");
+      run.start(other, "{\"targetVersion\":\"0.11.3\",\"colour\":\"blue\"}");
       JsonNode events =
           JSON.readTree(
                   await()
