@@ -16,7 +16,8 @@ public enum ClusterBackend {
    * lifecycle), {@code kube-scheduler}, and {@code kwok} playing the kubelets of three fake nodes:
    * pods are created, scheduled, go Ready and are deleted as in a real cluster, without containers.
    * Its journal is read from the API server's audit log and sees those components' pod creations;
-   * faults and the simulated authorizer are not available. Needs what {@code
+   * faults need the fault proxy ({@link SimulatedGlooMesh.Builder#faultProxy()}), and the simulated
+   * authorizer is not available. Needs what {@code
    * scripts/install-kube-servers.sh} builds, see {@link KubeServerBinaries}.
    */
   API_SERVER

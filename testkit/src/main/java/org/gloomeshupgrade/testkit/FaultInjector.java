@@ -13,6 +13,10 @@ import java.util.regex.Pattern;
 /**
  * Makes a simulated API server fail chosen requests, to drive retry and failure paths. Requests
  * sent with the simulator's User-Agent are never failed: the fake controllers keep working.
+ *
+ * <p>Without a {@link FaultProxy} the mock server answers status faults itself. With one (the
+ * builder's {@code faultProxy()}, on either backend) the proxy in front of the API server answers
+ * them, and can also reset the connection or hold the answer past the client's timeout.
  */
 public final class FaultInjector {
 
@@ -23,8 +27,19 @@ public final class FaultInjector {
   private final List<Rule> rules = new ArrayList<>();
   private final AtomicInteger injected = new AtomicInteger();
   private final List<RequestHold> holds = new ArrayList<>();
+  private volatile boolean proxied;
 
   FaultInjector() {}
+
+  /** From now on a {@link FaultProxy} answers the faults, not the mock server. */
+  void answeredByProxy() {
+    proxied = true;
+  }
+
+  /** True when a {@link FaultProxy} answers the faults. */
+  boolean proxied() {
+    return proxied;
+  }
 
   /**
    * The next {@code times} requests with this method whose path (query included) contains a match
@@ -33,56 +48,89 @@ public final class FaultInjector {
    *
    * @param method HTTP method, case-insensitive; "*" or null for any
    */
-  public void failNext(String method, String pathRegex, int httpStatus, int times) {
+  public ArmedFault failNext(String method, String pathRegex, int httpStatus, int times) {
     if (httpStatus < 400 || httpStatus > 599) {
       throw new IllegalArgumentException(
           "an injected fault needs an error status, not " + httpStatus);
     }
+    return arm(method, pathRegex, FaultKind.STATUS, httpStatus, times);
+  }
+
+  /**
+   * The next {@code times} matching requests reach the API server, which handles them, but the
+   * connection is reset before its answer reaches the client: the client cannot tell whether its
+   * write happened. Needs the fault proxy.
+   */
+  public ArmedFault resetNext(String method, String pathRegex, int times) {
+    return arm(method, pathRegex, FaultKind.RESET, 0, times);
+  }
+
+  /**
+   * The next {@code times} matching requests reach the API server, which handles them, but the
+   * answer is held for {@link FaultProxy#HELD_ANSWER} (past the client's request timeout) and then
+   * the connection is reset. Needs the fault proxy.
+   */
+  public ArmedFault timeOutNext(String method, String pathRegex, int times) {
+    return arm(method, pathRegex, FaultKind.TIMEOUT, 0, times);
+  }
+
+  private ArmedFault arm(String method, String pathRegex, FaultKind kind, int status, int times) {
     if (times < 1) {
       throw new IllegalArgumentException("times must be at least 1, was " + times);
     }
-    synchronized (lock) {
-      rules.add(
-          new Rule(
-              method == null || method.equals("*") ? null : method.toUpperCase(Locale.ROOT),
-              Pattern.compile(pathRegex),
-              httpStatus,
-              times));
+    if (kind != FaultKind.STATUS && !proxied) {
+      throw new UnsupportedOperationException(
+          "a %s fault needs the fault proxy: build the simulation with faultProxy()"
+              .formatted(kind.name().toLowerCase(Locale.ROOT)));
     }
+    Rule rule =
+        new Rule(
+            method == null || method.equals("*") ? null : method.toUpperCase(Locale.ROOT),
+            Pattern.compile(pathRegex),
+            kind,
+            status,
+            times);
+    synchronized (lock) {
+      rules.add(rule);
+    }
+    return rule;
   }
 
   /**
    * Lets the next {@code passing} matching requests through, then fails one, as {@link
    * #failNext(String, String, int, int)} does: a fault in the middle of a series of writes.
    */
-  public void failAfter(String method, String pathRegex, int passing, int httpStatus) {
+  public ArmedFault failAfter(String method, String pathRegex, int passing, int httpStatus) {
     if (passing < 0) {
       throw new IllegalArgumentException("passing must be 0 or more, was " + passing);
     }
-    failNext(method, pathRegex, httpStatus, 1);
+    Rule rule = (Rule) failNext(method, pathRegex, httpStatus, 1);
     synchronized (lock) {
-      rules.get(rules.size() - 1).passing = passing;
+      rule.passing = passing;
     }
+    return rule;
   }
 
   /**
    * The next {@code times} matching requests are answered 429 Too Many Requests with a Retry-After
    * of {@code retryAfterSeconds}, as an API server's flow control throttles a client.
    */
-  public void throttleNext(String method, String pathRegex, int retryAfterSeconds, int times) {
+  public ArmedFault throttleNext(
+      String method, String pathRegex, int retryAfterSeconds, int times) {
     if (retryAfterSeconds < 1) {
       throw new IllegalArgumentException(
           "retryAfterSeconds must be at least 1, was " + retryAfterSeconds);
     }
-    failNext(method, pathRegex, 429, times);
+    Rule rule = (Rule) failNext(method, pathRegex, 429, times);
     synchronized (lock) {
-      rules.get(rules.size() - 1).retryAfterSeconds = retryAfterSeconds;
+      rule.retryAfterSeconds = retryAfterSeconds;
     }
+    return rule;
   }
 
   /** {@link #failNext(String, String, int, int)} once. */
-  public void failNext(String method, String pathRegex, int httpStatus) {
-    failNext(method, pathRegex, httpStatus, 1);
+  public ArmedFault failNext(String method, String pathRegex, int httpStatus) {
+    return failNext(method, pathRegex, httpStatus, 1);
   }
 
   /**
@@ -132,10 +180,21 @@ public final class FaultInjector {
   }
 
   /**
-   * The fault response for this request, consuming one use of the first matching rule; null when
-   * none matches.
+   * The mock server's answer to this request when a status fault is due, consuming one use of the
+   * first matching rule; null when none is due or the proxy answers faults.
    */
   MockResponse match(String method, String path) {
+    if (proxied) {
+      return null;
+    }
+    Fault fault = next(method, path);
+    return fault == null
+        ? null
+        : statusResponse(fault.status(), fault.message(), fault.retryAfterSeconds());
+  }
+
+  /** The fault due for this request, consuming one use of the first matching rule; or null. */
+  Fault next(String method, String path) {
     synchronized (lock) {
       for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
         Rule rule = it.next();
@@ -149,14 +208,21 @@ public final class FaultInjector {
           if (rule.remaining <= 0) {
             it.remove();
           }
+          rule.injected.incrementAndGet();
           injected.incrementAndGet();
-          return statusResponse(
-              rule.status, "injected fault for " + method + " " + path, rule.retryAfterSeconds);
+          return new Fault(
+              rule.kind,
+              rule.status,
+              rule.retryAfterSeconds,
+              "injected fault for %s %s".formatted(method, path));
         }
       }
       return null;
     }
   }
+
+  /** The fault due for one request. */
+  record Fault(FaultKind kind, int status, int retryAfterSeconds, String message) {}
 
   /**
    * The answer a real API server gives with this status. A 429 carries a Retry-After, in its header
@@ -167,6 +233,19 @@ public final class FaultInjector {
   }
 
   private static MockResponse statusResponse(int code, String message, int retryAfterSeconds) {
+    MockResponse response =
+        new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json");
+    if (code == 429) {
+      response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+    return response.setBody(statusBody(code, message, retryAfterSeconds));
+  }
+
+  /**
+   * The Kubernetes Status a real API server sends with this code. A 429 carries a Retry-After in
+   * its details, as the API server's flow control sends it (and in a header, which callers add).
+   */
+  static String statusBody(int code, String message, int retryAfterSeconds) {
     Map<String, Object> status =
         Json.map(
             "kind",
@@ -183,13 +262,10 @@ public final class FaultInjector {
             reason(code),
             "code",
             code);
-    MockResponse response =
-        new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json");
     if (code == 429) {
       status.put("details", Json.map("retryAfterSeconds", retryAfterSeconds));
-      response.setHeader("Retry-After", String.valueOf(retryAfterSeconds));
     }
-    return response.setBody(Json.toJson(status));
+    return Json.toJson(status);
   }
 
   /**
@@ -214,19 +290,27 @@ public final class FaultInjector {
     };
   }
 
-  private static final class Rule {
+  private static final class Rule implements ArmedFault {
     final String method;
     final Pattern path;
+    final FaultKind kind;
     final int status;
+    final AtomicInteger injected = new AtomicInteger();
     int remaining;
     int passing;
     int retryAfterSeconds = THROTTLED_RETRY_AFTER_SECONDS;
 
-    Rule(String method, Pattern path, int status, int remaining) {
+    Rule(String method, Pattern path, FaultKind kind, int status, int remaining) {
       this.method = method;
       this.path = path;
+      this.kind = kind;
       this.status = status;
       this.remaining = remaining;
+    }
+
+    @Override
+    public int injected() {
+      return injected.get();
     }
   }
 }

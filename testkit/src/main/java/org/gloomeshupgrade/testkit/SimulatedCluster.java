@@ -49,6 +49,7 @@ final class SimulatedCluster implements AutoCloseable {
   private final String defaultNamespace;
   private KubernetesClient simulatorClient;
   private KubernetesClient testClient;
+  private FaultProxy proxy;
   ClusterControllers controllers;
 
   /** The simulated networking of a management cluster; null elsewhere. */
@@ -134,8 +135,23 @@ final class SimulatedCluster implements AutoCloseable {
     return "gmu-simulated-" + cluster + "-" + HexFormat.of().formatHex(bytes);
   }
 
+  /** The API server's own URL, for the simulator and Kubernetes' own components. */
   String url() {
     return mockServer != null ? "http://127.0.0.1:" + mockServer.getPort() : apiServer.url();
+  }
+
+  /** The URL clients under test reach the cluster at: the fault proxy's, when there is one. */
+  String clientUrl() {
+    return proxy != null ? proxy.url() : url();
+  }
+
+  /**
+   * Puts a {@link FaultProxy} in front of the API server and hands it the faults.
+   *
+   * @param tls the API server's certificates; null on the plain-http mock
+   */
+  void startFaultProxy(FaultProxy.Tls tls) {
+    proxy = FaultProxy.start(name, url(), faults, tls);
   }
 
   /** Fails with the end of its log if one of Kubernetes' own components has exited. */
@@ -205,6 +221,9 @@ final class SimulatedCluster implements AutoCloseable {
     synchronized (this) {
       closeQuietly(testClient);
       closeQuietly(simulatorClient);
+    }
+    if (proxy != null) {
+      proxy.close();
     }
     try {
       if (mockServer != null) {

@@ -109,6 +109,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     }
     try {
       this.directory = Files.createTempDirectory("gmu-simulator-");
+      FaultProxy.Tls tls = null;
       if (backend == ClusterBackend.MOCK) {
         this.caPem = selfSignedCa();
         VersionInfo kubernetesVersion = versionInfo(builder.kubernetesVersion);
@@ -126,6 +127,14 @@ public final class SimulatedGlooMesh implements AutoCloseable {
         ClusterCertificates certificates = ClusterCertificates.create(directory.resolve("pki"));
         this.caPem = certificates.caPem;
         startApiServers(certificates, builder.simulatorCallLimit);
+        tls =
+            new FaultProxy.Tls(
+                certificates.servingCertificate, certificates.servingKey, certificates.caPem);
+      }
+      if (builder.faultProxy) {
+        for (SimulatedCluster cluster : clusters.values()) {
+          cluster.startFaultProxy(tls);
+        }
       }
       this.kubeconfig = directory.resolve("kubeconfig");
       Files.writeString(kubeconfig, kubeconfigYaml(allClusters()), StandardCharsets.UTF_8);
@@ -325,9 +334,12 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     return discoveryResourcesPerCluster;
   }
 
-  /** The API server URL of a cluster, e.g. {@code http://127.0.0.1:40123}. */
+  /**
+   * The URL the kubeconfig gives for a cluster, e.g. {@code http://127.0.0.1:40123}: its fault
+   * proxy's when the simulation has them, else its API server's.
+   */
   public String serverUrl(String cluster) {
-    return requireCluster(cluster).url();
+    return requireCluster(cluster).clientUrl();
   }
 
   /**
@@ -348,10 +360,16 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     return requireCluster(cluster).authorizer;
   }
 
-  /** Faults to answer client requests with instead of the server's answer. Mock backend only. */
+  /**
+   * Faults to answer client requests with instead of the server's answer. On the real backend it
+   * needs the fault proxy ({@link Builder#faultProxy()}); resets and timeouts need it on either.
+   */
   public FaultInjector faults(String cluster) {
-    requireMock("fault injection");
-    return requireCluster(cluster).faults;
+    FaultInjector faults = requireCluster(cluster).faults;
+    if (!faults.proxied()) {
+      requireMock("fault injection without the fault proxy (build with faultProxy())");
+    }
+    return faults;
   }
 
   public ClusterBackend backend() {
@@ -607,7 +625,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   private String kubeconfigYaml(List<String> names, Map<String, String> tokens) {
     List<KubeconfigYaml.Entry> entries = new ArrayList<>();
     for (String name : names) {
-      entries.add(new KubeconfigYaml.Entry(name, cluster(name).url(), tokens.get(name)));
+      entries.add(new KubeconfigYaml.Entry(name, cluster(name).clientUrl(), tokens.get(name)));
     }
     return KubeconfigYaml.of(entries, caPem);
   }
@@ -683,6 +701,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     private int simulatorCallLimit = 50_000;
     private ClusterBackend backend = ClusterBackend.MOCK;
     private boolean helmRelease;
+    private boolean faultProxy;
 
     private Builder() {}
 
@@ -779,7 +798,6 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       return this;
     }
 
-    /** What serves each cluster's API (default {@link ClusterBackend#MOCK}). */
     /**
      * The control plane as a Helm release (gloo-mesh, revision 1 of the version's chart) rather
      * than bare objects, and upgrade requests with the default install method, helm. Needs {@link
@@ -790,8 +808,19 @@ public final class SimulatedGlooMesh implements AutoCloseable {
       return this;
     }
 
+    /** What serves each cluster's API (default {@link ClusterBackend#MOCK}). */
     public Builder backend(ClusterBackend backend) {
       this.backend = Objects.requireNonNull(backend, "backend");
+      return this;
+    }
+
+    /**
+     * A {@link FaultProxy} in front of each cluster's API server, on either backend: the kubeconfig
+     * points at it, and it answers the {@link #faults(String) faults}, resets and timeouts
+     * included. The simulator's own clients go around it.
+     */
+    public Builder faultProxy() {
+      this.faultProxy = true;
       return this;
     }
 

@@ -354,7 +354,8 @@ class ApiServerBackendIT {
   void mockOnlyFeaturesSaySo() {
     assertThatThrownBy(() -> sim.faults("mgmt"))
         .isInstanceOf(UnsupportedOperationException.class)
-        .hasMessageContaining("MOCK");
+        .hasMessageContaining("MOCK")
+        .hasMessageContaining("faultProxy()");
     assertThatThrownBy(() -> sim.authorizer("mgmt"))
         .isInstanceOf(UnsupportedOperationException.class)
         .hasMessageContaining("RBAC");
