@@ -96,13 +96,13 @@ final class BackupSecrets {
           "writing backup Secret " + namespace + "/" + secret.getMetadata().getName(),
           context,
           () ->
+              // Read, then create or update: a 409 on the create is not always "already exists"
+              // (a quota's Conflict is not), so the create is never turned into an update blindly.
               ConflictRetry.onConflict(
-                  () ->
-                      client
-                          .secrets()
-                          .inNamespace(namespace)
-                          .resource(secret)
-                          .createOr(existing -> existing.update())));
+                  () -> {
+                    var chunk = client.secrets().inNamespace(namespace).resource(secret);
+                    return chunk.get() == null ? chunk.create() : chunk.update();
+                  }));
       names.add(secret.getMetadata().getName());
     }
     // An attempt that died while writing a larger backup left chunks past this one's count.

@@ -63,12 +63,9 @@ public final class KubernetesFailures {
       case 429 -> tooManyRequests(e, where, server);
       default ->
           ApplicationFailure.newFailure(
-              (code == 0 ? "No answer" : code + " error")
-                  + " while "
-                  + where
-                  + ": "
-                  + server
-                  + ". Retrying with backoff.",
+              code < 100
+                  ? "No answer while %s: %s. Retrying with backoff.".formatted(where, lost(e))
+                  : "%d error while %s: %s. Retrying with backoff.".formatted(code, where, server),
               FailureTypes.SERVER_ERROR);
     };
   }
@@ -107,6 +104,25 @@ public final class KubernetesFailures {
                 .formatted(where, server, wait.toSeconds()))
         .setNextRetryDelay(wait)
         .build();
+  }
+
+  /**
+   * Why no answer came (a reset connection, a timeout), from the innermost cause: fabric8's own
+   * message then only says "An error has occurred". Whether the write happened is unknown.
+   */
+  private static String lost(KubernetesClientException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String why =
+        root == e
+            ? serverMessage(e)
+            : "%s%s"
+                .formatted(
+                    root.getClass().getSimpleName(),
+                    root.getMessage() == null ? "" : ": " + root.getMessage());
+    return "the request may or may not have been applied (%s)".formatted(why);
   }
 
   private static String serverMessage(KubernetesClientException e) {

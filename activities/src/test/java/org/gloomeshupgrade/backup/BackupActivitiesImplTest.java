@@ -233,6 +233,20 @@ class BackupActivitiesImplTest {
   }
 
   @Test
+  void aConflictOnAChunksCreateIsTriedAgainNotTakenForAnExistingChunk() {
+    // A 409 on a create is not always AlreadyExists: a quota's Conflict is not. Taken for one, the
+    // create became an update of a Secret that was never written, and a 404 no retry could fix.
+    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 512);
+    sim.faults("mgmt").failAfter("POST", "/namespaces/" + NS + "/secrets$", 1, 409);
+
+    BackupResult result = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+
+    assertThat(sim.faults("mgmt").injectedCount()).isEqualTo(1);
+    assertThat(result.chunks()).isGreaterThan(1);
+    assertThat(backupSecrets()).hasSize(result.chunks());
+  }
+
+  @Test
   void aRetryThatNeedsFewerChunksRemovesThoseAnEarlierAttemptLeftPastThem() {
     BackupResult small =
         new BackupActivitiesImpl(clients, null, 256)

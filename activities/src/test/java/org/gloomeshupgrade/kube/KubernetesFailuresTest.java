@@ -54,6 +54,24 @@ class KubernetesFailuresTest {
   }
 
   @Test
+  void aLostConnectionNamesItsCauseAndIsRetried() {
+    ApplicationFailure failure =
+        KubernetesFailures.translate(
+            new KubernetesClientException(
+                "An error has occurred.",
+                new java.io.IOException(new java.net.SocketException("Connection reset"))),
+            "writing backup Secret gloo-mesh/gmu-backup-1-0",
+            "mgmt");
+
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo(
+            "No answer while writing backup Secret gloo-mesh/gmu-backup-1-0 on cluster mgmt: the"
+                + " request may or may not have been applied (SocketException: Connection reset)."
+                + " Retrying with backoff.");
+  }
+
+  @Test
   void errorsNoRetryCanFixAreNotRetried() {
     for (int code : new int[] {400, 401, 403, 404, 422}) {
       assertThat(translated(status(code, null)).isNonRetryable()).as("%d", code).isTrue();
