@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * UpgradeHarness harness = simulation.startHarness();
  * </pre>
  */
-final class SimulatedUpgrade implements AfterEachCallback {
+final class SimulatedUpgrade implements AfterEachCallback, AutoCloseable {
   private SimulatedGlooMesh sim;
   private UpgradeHarness harness;
 
@@ -96,6 +96,12 @@ final class SimulatedUpgrade implements AfterEachCallback {
 
   @Override
   public void afterEach(ExtensionContext context) {
+    close();
+  }
+
+  /** Stops the worker and the simulated clusters, for a simulation a test runs by itself. */
+  @Override
+  public void close() {
     UpgradeHarness h = harness;
     SimulatedGlooMesh s = sim;
     harness = null;

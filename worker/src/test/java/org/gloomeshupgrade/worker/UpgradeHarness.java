@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.gloomeshupgrade.heartbeat.KeepAliveInterceptor;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -99,18 +100,36 @@ final class UpgradeHarness implements AutoCloseable {
   }
 
   static UpgradeStatus awaitStatus(GlooMeshUpgradeWorkflow wf, Predicate<UpgradeStatus> wanted) {
+    return awaitStatus(wf, wanted, Duration.ofSeconds(60));
+  }
+
+  /**
+   * Waits for a status the predicate wants; fails with where the run stands after {@code atMost}.
+   */
+  static UpgradeStatus awaitStatus(
+      GlooMeshUpgradeWorkflow wf, Predicate<UpgradeStatus> wanted, Duration atMost) {
     AtomicReference<UpgradeStatus> last = new AtomicReference<>();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .failFast(
-            "the run ended first",
-            () -> last.get() != null && last.get().state().finished() && !wanted.test(last.get()))
-        .until(
-            () -> {
-              last.set(wf.status());
-              return wanted.test(last.get());
-            });
+    try {
+      await()
+          .atMost(atMost)
+          .pollInterval(Duration.ofMillis(100))
+          .failFast(
+              "the run ended first",
+              () -> last.get() != null && last.get().state().finished() && !wanted.test(last.get()))
+          .until(
+              () -> {
+                last.set(wf.status());
+                return wanted.test(last.get());
+              });
+    } catch (ConditionTimeoutException e) {
+      UpgradeStatus at = last.get();
+      throw new AssertionError(
+          at == null
+              ? "no status within %s".formatted(atMost)
+              : "not the wanted status within %s; the run is %s at %s: %s"
+                  .formatted(atMost, at.state(), at.currentStep(), at.attention()),
+          e);
+    }
     return last.get();
   }
 
