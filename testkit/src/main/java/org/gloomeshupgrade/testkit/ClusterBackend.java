@@ -17,8 +17,8 @@ public enum ClusterBackend {
    * pods are created, scheduled, go Ready and are deleted as in a real cluster, without containers.
    * Its journal is read from the API server's audit log and sees those components' pod creations;
    * faults need the fault proxy ({@link SimulatedGlooMesh.Builder#faultProxy()}), and the simulated
-   * authorizer is not available. Needs what {@code
-   * scripts/install-kube-servers.sh} builds, see {@link KubeServerBinaries}.
+   * authorizer is not available. Needs what {@code scripts/install-kube-servers.sh} builds, see
+   * {@link KubeServerBinaries}.
    */
   API_SERVER
 }
