@@ -57,6 +57,8 @@ public class CrdActivitiesImpl implements CrdActivities {
   public CrdSourceReport check(CrdApplyInput input) {
     String target = checkedTarget(input);
     CrdSource.Loaded loaded = loadComplete(input, target);
+    String context = clients.resolve(input.context());
+    StoredVersions.requireKept(clients.forContext(context), context, loaded);
     List<String> groups =
         loaded.crds().stream().map(CrdSource.Crd::group).distinct().sorted().toList();
     log.info(

@@ -304,6 +304,57 @@ class CrdActivitiesImplTest {
   }
 
   @Test
+  void checkRefusesASetThatDropsAVersionTheApiServerStillStoresObjectsIn() throws Exception {
+    String bundle =
+        CrdSets.completed(
+                CrdManifestConverterTest.resource("bundle"), "0.11.3", tmp.resolve("bundle"))
+            .toString();
+    try (EstablishingController ignored = new EstablishingController(client)) {
+      activities.apply(new CrdApplyInput("mgmt", bundle, "0.11.3", 10));
+    }
+    String name = "trafficpolicies.networking.mesh.gloo.solo.io";
+    var crds = client.apiextensions().v1().customResourceDefinitions();
+    List<String> served =
+        crds.withName(name).get().getSpec().getVersions().stream().map(v -> v.getName()).toList();
+    storedVersions(name, served);
+    writes();
+
+    assertThat(activities.check(new CrdApplyInput("mgmt", bundle, "0.11.3", 10)).crds())
+        .as("every stored version kept")
+        .isEqualTo(12);
+
+    List<String> stored = new ArrayList<>(served);
+    stored.add(0, "v1alpha0");
+    storedVersions(name, stored);
+    writes();
+    ApplicationFailure refused =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () -> activities.check(new CrdApplyInput("mgmt", bundle, "0.11.3", 10)));
+
+    assertThat(refused.isNonRetryable()).isTrue();
+    assertThat(refused.getType()).isEqualTo(FailureTypes.CRD_SOURCE);
+    assertThat(refused.getOriginalMessage())
+        .contains(name + " drops v1alpha0 (it has " + served + ")")
+        .contains("Nothing was changed")
+        .contains("status.storedVersions");
+    assertThat(writes()).isEmpty();
+  }
+
+  private void storedVersions(String crd, List<String> versions) {
+    client
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd)
+        .editStatus(
+            live -> {
+              live.getStatus().setStoredVersions(versions);
+              return live;
+            });
+  }
+
+  @Test
   void thePublishedSetsAreCompleteAndEachLacksAGroupWhenAFileIsLeftOut() throws Exception {
     for (String version : List.of("0.10.10", "0.11.3", "0.12.0", "0.12.8")) {
       Path dir = PublishedCrds.management(version);

@@ -182,6 +182,36 @@ class UpgradeFailuresTest {
   }
 
   @Test
+  void aTargetWhoseCrdsDropAStoredVersionStopsTheRunAtToolingBeforeAnyChange() {
+    assumeTrue(
+        backend() == ClusterBackend.MOCK,
+        "a real API server refuses a stored version its CRD does not serve, so the mock plays it");
+    UpgradeHarness harness = start(Duration.ofMillis(300));
+    SimulatedGlooMesh sim = simulation.sim();
+    String crd = "trafficpolicies.networking.mesh.gloo.solo.io";
+    sim.client("mgmt")
+        .apiextensions()
+        .v1()
+        .customResourceDefinitions()
+        .withName(crd)
+        .editStatus(
+            live -> {
+              live.getStatus().setStoredVersions(List.of("v1alpha0", "v1alpha2"));
+              return live;
+            });
+
+    GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
+    UpgradeStatus stuck = awaitStatus(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.TOOLING);
+    assertThat(stuck.attention()).contains(crd + " drops v1alpha0").contains("Nothing was changed");
+    for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
+      assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();
+    }
+    assertConfigurationUnchanged();
+  }
+
+  @Test
   void skippingAMinorLineIsAWarningThatDoesNotStopTheRun() {
     UpgradeHarness harness = start(Duration.ofMillis(300));
     SimulatedGlooMesh sim = simulation.sim();
