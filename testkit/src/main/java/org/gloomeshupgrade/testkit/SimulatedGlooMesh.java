@@ -816,8 +816,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
 
     /**
      * A {@link FaultProxy} in front of each cluster's API server, on either backend: the kubeconfig
-     * points at it, and it answers the {@link #faults(String) faults}, resets and timeouts
-     * included. The simulator's own clients go around it.
+     * points at it, and it answers the {@link SimulatedGlooMesh#faults(String) faults}, resets and
+     * timeouts included. The simulator's own clients go around it.
      */
     public Builder faultProxy() {
       this.faultProxy = true;

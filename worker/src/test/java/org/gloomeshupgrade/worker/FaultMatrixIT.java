@@ -191,7 +191,7 @@ class FaultMatrixIT {
     GlooMeshUpgradeWorkflow wf = harness.start(harness.request("0.11.3"));
     // A timeout costs fabric8's 10 s request timeout per write, and re-registration's backoff.
     awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL, TO_THE_APPROVAL);
-    long approvalAt = nextSequence(sim.journal("mgmt"));
+    long approvalAt = PodCreations.nextSequence(sim.journal("mgmt"));
     wf.approve(new Approval("alice", "CHG-42", wf.status().gate()));
     UpgradeReport report = result(wf);
 
@@ -309,10 +309,6 @@ class FaultMatrixIT {
             .toList();
     assertThat(before).as("networking's replica changes before the approval").isNotEmpty();
     assertThat(before).allSatisfy(c -> assertThat(c.replicas()).as(c.toString()).isZero());
-  }
-
-  private static long nextSequence(RequestJournal journal) {
-    return PodCreations.nextSequence(journal);
   }
 
   /**
