@@ -52,6 +52,10 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
     Deployment deployment = read(client, context, ns, name);
     int previous = specReplicas(deployment);
     boolean changed = previous != input.replicas();
+    if (input.replicas() == 0 && previous > 0) {
+      // Before the count goes: a run that never scales back leaves it for the next run.
+      ReplicasBeforeUpgrade.record(client, context, ns, name, previous);
+    }
     if (changed) {
       // The scale subresource changes nothing but the count, whatever else the deployment carries.
       KubernetesFailures.call(
@@ -93,6 +97,9 @@ public class DeploymentActivitiesImpl implements DeploymentActivities {
             input.replicas(),
             input.replicas() == 0 ? "no pods left" : input.replicas() + " available",
             seconds(waited));
+        if (input.replicas() > 0 && ReplicasBeforeUpgrade.recorded(deployment).isPresent()) {
+          ReplicasBeforeUpgrade.clear(client, context, ns, name);
+        }
         return new ScaleResult(name, previous, input.replicas(), changed, waited);
       }
       if (System.nanoTime() >= deadline) {

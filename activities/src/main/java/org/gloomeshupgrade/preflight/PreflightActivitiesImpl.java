@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.gloomeshupgrade.deployments.ReplicasBeforeUpgrade;
 import org.gloomeshupgrade.kube.CrdKind;
 import org.gloomeshupgrade.kube.CrdKinds;
 import org.gloomeshupgrade.kube.ImageVersions;
@@ -110,6 +111,14 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       }
       deploymentVersions.put(entry.getKey(), version.orElse(UNKNOWN));
       Integer replicas = d.getSpec() == null ? null : d.getSpec().getReplicas();
+      Optional<Integer> recorded = ReplicasBeforeUpgrade.recorded(d);
+      if (replicas != null && replicas == 0 && recorded.isPresent()) {
+        warnings.add(
+            "deployment %s/%s is at 0 replicas, left there by an earlier upgrade run that did not scale it back; it recorded %d replicas before it, so this run brings it back to %d"
+                .formatted(ns, entry.getKey(), recorded.get(), recorded.get()));
+        originalReplicas.put(entry.getKey(), recorded.get());
+        continue;
+      }
       originalReplicas.put(entry.getKey(), replicas == null ? 1 : replicas);
     }
     String runningVersion = runningVersion(deploymentVersions, warnings);

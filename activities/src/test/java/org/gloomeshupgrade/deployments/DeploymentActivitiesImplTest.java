@@ -99,6 +99,27 @@ class DeploymentActivitiesImplTest {
   }
 
   @Test
+  void scalingDownRecordsTheCountOnTheDeploymentAndScalingUpClearsIt() {
+    deployment("networking", 3);
+    fakeController(Duration.ofMillis(100));
+
+    activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 10));
+
+    assertThat(get("networking").getMetadata().getAnnotations())
+        .containsEntry(ReplicasBeforeUpgrade.ANNOTATION, "3");
+    assertThat(ReplicasBeforeUpgrade.recorded(get("networking"))).contains(3);
+    // A retried scale-down finds 0 and keeps the count it recorded before.
+    activities.scale(new ScaleInput("mgmt", NS, "networking", 0, 10));
+    assertThat(ReplicasBeforeUpgrade.recorded(get("networking"))).contains(3);
+
+    activities.scale(new ScaleInput("mgmt", NS, "networking", 3, 10));
+
+    assertThat(get("networking").getMetadata().getAnnotations())
+        .doesNotContainKey(ReplicasBeforeUpgrade.ANNOTATION);
+    assertThat(get("networking").getSpec().getReplicas()).isEqualTo(3);
+  }
+
+  @Test
   void scalingUpLiftsAPodHoldAnInterruptedControlPlaneStepLeftBehind() {
     deployment("discovery", 0);
     PodHolds.leftBehind(client, NS, 0);

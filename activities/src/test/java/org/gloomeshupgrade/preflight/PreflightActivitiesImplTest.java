@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import org.gloomeshupgrade.deployments.ReplicasBeforeUpgrade;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.kube.MockKubeconfig;
@@ -140,6 +141,55 @@ class PreflightActivitiesImplTest {
             });
     // management: 20 fixed; 3 discovery kinds x 3; 5 user kinds x 2; two remote contexts x 15
     assertThat(asked).hasSize(20 + 9 + 10 + 30);
+  }
+
+  @Test
+  void aDeploymentAnEarlierRunLeftAtZeroCountsWithTheReplicasThatRunRecorded() {
+    answerReviews(r -> true);
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("networking")
+        .edit(
+            d -> {
+              d.getSpec().setReplicas(0);
+              d.getMetadata().setAnnotations(Map.of(ReplicasBeforeUpgrade.ANNOTATION, "2"));
+              return d;
+            });
+
+    PreflightReport report =
+        activities.preflight(input(List.of(), Map.of("cluster2", "cluster2-ctx")));
+
+    assertThat(report.originalReplicas())
+        .containsEntry("networking", 2)
+        .containsEntry("discovery", 1);
+    assertThat(report.warnings())
+        .containsExactly(
+            "deployment gloo-mesh/networking is at 0 replicas, left there by an earlier upgrade run"
+                + " that did not scale it back; it recorded 2 replicas before it, so this run brings"
+                + " it back to 2");
+  }
+
+  @Test
+  void aRecordedCountOnADeploymentThatIsUpAgainIsIgnored() {
+    answerReviews(r -> true);
+    client
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("networking")
+        .edit(
+            d -> {
+              d.getMetadata().setAnnotations(Map.of(ReplicasBeforeUpgrade.ANNOTATION, "5"));
+              return d;
+            });
+
+    PreflightReport report =
+        activities.preflight(input(List.of(), Map.of("cluster2", "cluster2-ctx")));
+
+    assertThat(report.originalReplicas()).containsEntry("networking", 2);
+    assertThat(report.warnings()).isEmpty();
   }
 
   @Test

@@ -107,15 +107,22 @@ class ResumeEndToEndTest {
     assertThat(writes)
         .filteredOn(c -> c.path().contains("/deployments/"))
         .extracting(RecordedCall::pathWithoutQuery)
-        .as("the two scale-ups, nothing else on the deployments")
+        .as("the two scale-ups, each clearing the count recorded before the first run's scale-down")
         .containsExactly(
             "/apis/apps/v1/namespaces/gloo-mesh/deployments/discovery/scale",
-            "/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale");
+            "/apis/apps/v1/namespaces/gloo-mesh/deployments/discovery",
+            "/apis/apps/v1/namespaces/gloo-mesh/deployments/networking/scale",
+            "/apis/apps/v1/namespaces/gloo-mesh/deployments/networking");
+    assertThat(writes)
+        .filteredOn(c -> c.path().matches(".*/deployments/[a-z]+(\\?.*)?$"))
+        .extracting(RecordedCall::method)
+        .as("the recorded counts cleared by a patch")
+        .containsOnly("PATCH");
     assertThat(writes)
         .as("step 7's registration objects, and the two scale-ups: nothing else")
         .allMatch(
             c ->
-                c.pathWithoutQuery().endsWith("/scale")
+                c.pathWithoutQuery().contains("/deployments/")
                     || c.pathWithoutQuery().contains("/secrets/cluster-1")
                     || c.pathWithoutQuery().contains("/kubernetesclusters"));
     ConfigurationSnapshot.assertUnchanged(before, ConfigurationSnapshot.capture(mgmt));
