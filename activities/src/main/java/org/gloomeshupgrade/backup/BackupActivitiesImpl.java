@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,20 +48,34 @@ public class BackupActivitiesImpl implements BackupActivities {
 
   private static final int FORMAT = 1;
 
+  /** Backups kept per cluster unless the worker is told otherwise: a handful of upgrades back. */
+  public static final int DEFAULT_KEEP = 5;
+
   private final KubernetesClients clients;
   private final BackupSecrets secrets;
 
   /** Where a copy of each backup is written on the worker, or null. */
   private final Path folder;
 
-  public BackupActivitiesImpl(KubernetesClients clients, Path folder) {
-    this(clients, folder, BackupSecrets.DEFAULT_CHUNK_BYTES);
+  /** How many backups to keep per cluster; 0 keeps all. */
+  private final int keep;
+
+  private final Clock clock;
+
+  public BackupActivitiesImpl(KubernetesClients clients, Path folder, int keep) {
+    this(clients, folder, keep, BackupSecrets.DEFAULT_CHUNK_BYTES, Clock.systemUTC());
   }
 
-  BackupActivitiesImpl(KubernetesClients clients, Path folder, int chunkBytes) {
+  BackupActivitiesImpl(
+      KubernetesClients clients, Path folder, int keep, int chunkBytes, Clock clock) {
+    if (keep < 0) {
+      throw new IllegalArgumentException("backups to keep: %d is below 0".formatted(keep));
+    }
     this.clients = Objects.requireNonNull(clients, "clients");
     this.folder = folder;
+    this.keep = keep;
     this.secrets = new BackupSecrets(chunkBytes);
+    this.clock = clock;
   }
 
   @Override
@@ -81,7 +96,8 @@ public class BackupActivitiesImpl implements BackupActivities {
           location(context, namespace, input.backupId()),
           kept,
           existing.data(),
-          true);
+          true,
+          Retention.NONE);
     }
     if (existing.partial()) {
       // An attempt that failed between two chunks: nothing was changed after it (the
@@ -125,7 +141,15 @@ public class BackupActivitiesImpl implements BackupActivities {
         });
 
     byte[] data = gzip(document);
-    List<String> names = secrets.write(client, context, namespace, input.backupId(), data);
+    Map<String, String> details = new TreeMap<>();
+    details.put(
+        BackupSecrets.WORKFLOW_ID_ANNOTATION,
+        input.workflowId() == null ? input.backupId() : input.workflowId());
+    details.put(BackupSecrets.TAKEN_AT_ANNOTATION, clock.instant().toString());
+    details.put(BackupSecrets.FROM_VERSION_ANNOTATION, nullToEmpty(input.fromVersion()));
+    details.put(BackupSecrets.TARGET_VERSION_ANNOTATION, nullToEmpty(input.targetVersion()));
+    details.put(BackupSecrets.RESOURCES_ANNOTATION, String.valueOf(resources.size()));
+    List<String> names = secrets.write(client, context, namespace, input.backupId(), data, details);
     if (folder != null) {
       writeFile(input.backupId(), data);
     }
@@ -139,7 +163,77 @@ public class BackupActivitiesImpl implements BackupActivities {
         data.length,
         names.size(),
         location);
-    return result(input.backupId(), location, document, data, false);
+    Retention retention = applyRetention(client, context, namespace, input.backupId());
+    return result(input.backupId(), location, document, data, false, retention);
+  }
+
+  /**
+   * Removes the cluster's oldest backups beyond the ones to keep; never the one just taken, which
+   * the run may need for a rollback.
+   */
+  private Retention applyRetention(
+      KubernetesClient client, String context, String namespace, String taken) {
+    if (keep == 0) {
+      return Retention.NONE;
+    }
+    List<BackupSummary> all = secrets.all(client, context, namespace);
+    List<String> removed = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    int kept = 1;
+    for (BackupSummary b : all) {
+      if (b.backupId().equals(taken)) {
+        continue;
+      }
+      if (kept < keep) {
+        kept++;
+        continue;
+      }
+      try {
+        secrets.remove(client, context, namespace, b.backupId());
+      } catch (ApplicationFailure e) {
+        // Retention must never cost the run its backup step: the new backup is complete.
+        log.warn(
+            "backup: cluster={} backup={} not removed by retention: {}",
+            context,
+            b.backupId(),
+            e.getOriginalMessage());
+        problems.add("%s not removed: %s".formatted(b.backupId(), e.getOriginalMessage()));
+        continue;
+      }
+      if (folder != null) {
+        deleteFile(b.backupId());
+      }
+      removed.add(b.backupId());
+      log.info(
+          "backup: cluster={} backup={} taken {} removed: the worker keeps the last {}",
+          context,
+          b.backupId(),
+          b.takenAt(),
+          keep);
+    }
+    return new Retention(removed, problems);
+  }
+
+  /** What retention removed, and what it could not. */
+  private record Retention(List<String> removed, List<String> problems) {
+    static final Retention NONE = new Retention(List.of(), List.of());
+  }
+
+  @Override
+  public BackupList list(BackupListInput input) {
+    String context = clients.resolve(input.context());
+    KubernetesClient client = clients.forContext(context);
+    List<BackupSummary> all = secrets.all(client, context, input.namespace());
+    log.info(
+        "backups: cluster={} namespace={} {} backup(s) listed",
+        context,
+        input.namespace(),
+        all.size());
+    return new BackupList(context, input.namespace(), keep, all);
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
   }
 
   @Override
@@ -274,14 +368,27 @@ public class BackupActivitiesImpl implements BackupActivities {
   }
 
   private BackupResult result(
-      String backupId, String location, ObjectNode document, byte[] data, boolean kept) {
+      String backupId,
+      String location,
+      ObjectNode document,
+      byte[] data,
+      boolean kept,
+      Retention retention) {
     Map<String, Integer> byKind = new TreeMap<>();
     document
         .path("resources")
         .forEach(r -> byKind.merge(r.path("object").path("kind").asText(), 1, Integer::sum));
     int chunks = Math.max(1, (int) Math.ceil(data.length / (double) secrets.chunkBytes()));
     return new BackupResult(
-        backupId, location, byKind, chunks, data.length, document.has("helmValues"), kept);
+        backupId,
+        location,
+        byKind,
+        chunks,
+        data.length,
+        document.has("helmValues"),
+        kept,
+        retention.removed(),
+        retention.problems());
   }
 
   private String location(String context, String namespace, String backupId) {
@@ -300,6 +407,15 @@ public class BackupActivitiesImpl implements BackupActivities {
 
   private Path file(String backupId) {
     return folder.resolve(backupId.replaceAll("[^A-Za-z0-9._-]", "_") + ".json.gz");
+  }
+
+  private void deleteFile(String backupId) {
+    try {
+      Files.deleteIfExists(file(backupId));
+    } catch (IOException e) {
+      log.warn(
+          "backup: cannot remove {} from the worker's folder: {}", file(backupId), e.getMessage());
+    }
   }
 
   private void writeFile(String backupId, byte[] data) {

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -15,7 +16,9 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.gloomeshupgrade.kube.ConflictRetry;
 import org.gloomeshupgrade.kube.KubernetesFailures;
@@ -31,7 +34,16 @@ import org.gloomeshupgrade.workflow.FailureTypes;
 final class BackupSecrets {
   static final String TYPE = "gloo-mesh-upgrade.io/backup";
   static final String BACKUP_LABEL = "gloo-mesh-upgrade.io/backup";
+
+  /** The backup ID; backups written before it have their ID in the workflow-id annotation. */
+  static final String BACKUP_ID_ANNOTATION = "gloo-mesh-upgrade.io/backup-id";
+
   static final String WORKFLOW_ID_ANNOTATION = "gloo-mesh-upgrade.io/workflow-id";
+  static final String TAKEN_AT_ANNOTATION = "gloo-mesh-upgrade.io/taken-at";
+  static final String FROM_VERSION_ANNOTATION = "gloo-mesh-upgrade.io/from-version";
+  static final String TARGET_VERSION_ANNOTATION = "gloo-mesh-upgrade.io/target-version";
+  static final String RESOURCES_ANNOTATION = "gloo-mesh-upgrade.io/resources";
+  static final String BYTES_ANNOTATION = "gloo-mesh-upgrade.io/bytes";
   static final String CHUNK_ANNOTATION = "gloo-mesh-upgrade.io/chunk";
   static final String CHUNKS_ANNOTATION = "gloo-mesh-upgrade.io/chunks";
   static final String SHA256_ANNOTATION = "gloo-mesh-upgrade.io/sha256";
@@ -62,9 +74,18 @@ final class BackupSecrets {
     return "gmu-backup-" + label(backupId).substring(2, 18) + "-" + chunk;
   }
 
-  /** Writes the chunks (create, or replace one left by an earlier attempt); returns their names. */
+  /**
+   * Writes the chunks (create, or replace one left by an earlier attempt); returns their names.
+   *
+   * @param details annotations for listings (workflow, time, versions, size), on every chunk
+   */
   List<String> write(
-      KubernetesClient client, String context, String namespace, String backupId, byte[] data) {
+      KubernetesClient client,
+      String context,
+      String namespace,
+      String backupId,
+      byte[] data,
+      Map<String, String> details) {
     int count = Math.max(1, (data.length + chunkBytes - 1) / chunkBytes);
     String digest = sha256(data);
     List<String> names = new ArrayList<>();
@@ -78,9 +99,11 @@ final class BackupSecrets {
               .withNamespace(namespace)
               .addToLabels(BACKUP_LABEL, label(backupId))
               .addToLabels(Labels.MANAGED_BY, "gloo-mesh-upgrade")
+              .addToAnnotations(details)
+              .addToAnnotations(BYTES_ANNOTATION, String.valueOf(data.length))
               .addToAnnotations(
                   Map.of(
-                      WORKFLOW_ID_ANNOTATION,
+                      BACKUP_ID_ANNOTATION,
                       backupId,
                       CHUNK_ANNOTATION,
                       String.valueOf(i),
@@ -191,9 +214,107 @@ final class BackupSecrets {
                     .getItems())
         .stream()
         .filter(s -> TYPE.equals(s.getType()))
-        .filter(s -> backupId.equals(annotation(s, WORKFLOW_ID_ANNOTATION)))
+        .filter(s -> backupId.equals(idOf(s)))
         .sorted(Comparator.comparingInt(BackupSecrets::index))
         .toList();
+  }
+
+  /** Every backup in the namespace, newest first, from the chunks' annotations alone. */
+  List<BackupSummary> all(KubernetesClient client, String context, String namespace) {
+    Map<String, List<Secret>> byId = new TreeMap<>();
+    KubernetesFailures.call(
+            "listing the backup Secrets in " + namespace,
+            context,
+            () -> client.secrets().inNamespace(namespace).withLabel(BACKUP_LABEL).list().getItems())
+        .stream()
+        .filter(s -> TYPE.equals(s.getType()))
+        .filter(s -> !idOf(s).isEmpty())
+        .forEach(s -> byId.computeIfAbsent(idOf(s), id -> new ArrayList<>()).add(s));
+    List<BackupSummary> summaries = new ArrayList<>();
+    byId.forEach(
+        (id, chunks) -> {
+          chunks.sort(Comparator.comparingInt(BackupSecrets::index));
+          Secret first = chunks.get(0);
+          String takenAt = annotation(first, TAKEN_AT_ANNOTATION);
+          if (takenAt.isEmpty() && first.getMetadata().getCreationTimestamp() != null) {
+            takenAt = first.getMetadata().getCreationTimestamp();
+          }
+          String workflowId = annotation(first, WORKFLOW_ID_ANNOTATION);
+          summaries.add(
+              new BackupSummary(
+                  id,
+                  workflowId.isEmpty() ? id : workflowId,
+                  takenAt,
+                  annotation(first, FROM_VERSION_ANNOTATION),
+                  annotation(first, TARGET_VERSION_ANNOTATION),
+                  bytes(chunks),
+                  number(annotation(first, RESOURCES_ANNOTATION), -1),
+                  problem(chunks)));
+        });
+    summaries.sort(
+        Comparator.comparing((BackupSummary b) -> instant(b.takenAt()))
+            .thenComparing(BackupSummary::backupId)
+            .reversed());
+    return summaries;
+  }
+
+  /** Removes every chunk of a backup. */
+  void remove(KubernetesClient client, String context, String namespace, String backupId) {
+    for (Secret chunk : chunks(client, context, namespace, backupId)) {
+      String name = chunk.getMetadata().getName();
+      KubernetesFailures.call(
+          "removing backup Secret " + namespace + "/" + name,
+          context,
+          () -> client.secrets().inNamespace(namespace).withName(name).delete());
+    }
+  }
+
+  /** The backup ID a chunk belongs to; "" when it names none. */
+  private static String idOf(Secret chunk) {
+    String id = annotation(chunk, BACKUP_ID_ANNOTATION);
+    return id.isEmpty() ? annotation(chunk, WORKFLOW_ID_ANNOTATION) : id;
+  }
+
+  private static long bytes(List<Secret> chunks) {
+    long recorded = number(annotation(chunks.get(0), BYTES_ANNOTATION), -1);
+    if (recorded >= 0) {
+      return recorded;
+    }
+    return chunks.stream()
+        .map(Secret::getData)
+        .filter(Objects::nonNull)
+        .map(d -> d.get(DATA_KEY))
+        .filter(Objects::nonNull)
+        .mapToLong(b -> Base64.getDecoder().decode(b).length)
+        .sum();
+  }
+
+  /** Why the chunks do not make a whole backup, "" when they do (the digest is checked on read). */
+  private static String problem(List<Secret> chunks) {
+    int expected = number(annotation(chunks.get(0), CHUNKS_ANNOTATION), -1);
+    String digest = annotation(chunks.get(0), SHA256_ANNOTATION);
+    List<Integer> indexes = chunks.stream().map(BackupSecrets::index).toList();
+    boolean whole =
+        indexes.equals(IntStream.range(0, Math.max(0, expected)).boxed().toList())
+            && chunks.stream().allMatch(s -> digest.equals(annotation(s, SHA256_ANNOTATION)));
+    return whole ? "" : "incomplete: it has chunks %s of %d".formatted(indexes, expected);
+  }
+
+  private static int number(String text, int otherwise) {
+    try {
+      return text.isEmpty() ? otherwise : Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  /** Unreadable or missing times sort as the oldest, so retention removes them first. */
+  private static Instant instant(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (RuntimeException e) {
+      return Instant.EPOCH;
+    }
   }
 
   private static int index(Secret chunk) {

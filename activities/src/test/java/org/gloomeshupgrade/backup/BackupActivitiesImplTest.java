@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.backup;
 
+import static java.time.ZoneOffset.UTC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -11,6 +12,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,10 +68,10 @@ class BackupActivitiesImplTest {
 
   @Test
   void restoreBringsBackDeletedAndChangedResourcesAsTheyWereAndASecondRestoreChangesNothing() {
-    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, tmp.resolve("backups"));
+    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, tmp.resolve("backups"), 0);
     Map<String, Map<String, Object>> before = configuration();
 
-    BackupResult backup = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+    BackupResult backup = backups.backup(input(ID));
 
     assertThat(backup.keptExisting()).isFalse();
     assertThat(backup.resourcesByKind())
@@ -137,9 +140,9 @@ class BackupActivitiesImplTest {
                   .create();
             });
     Map<String, Map<String, Object>> before = configuration();
-    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null);
+    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 0);
 
-    BackupResult backup = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+    BackupResult backup = backups.backup(input(ID));
 
     assertThat(backup.bytes()).isGreaterThan(1024 * 1024);
     List<Secret> chunks =
@@ -171,15 +174,16 @@ class BackupActivitiesImplTest {
 
   @Test
   void aCompleteBackupIsKeptWhenTheSameRunBacksUpAgainAndAPartialOneIsRefused() {
-    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 512);
-    BackupResult first = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+    BackupActivitiesImpl backups =
+        new BackupActivitiesImpl(clients, null, 0, 512, Clock.systemUTC());
+    BackupResult first = backups.backup(input(ID));
     assertThat(first.chunks()).isGreaterThan(1);
     mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
         .inNamespace(NS)
         .withName("mgmt-retries")
         .delete();
 
-    BackupResult again = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+    BackupResult again = backups.backup(input(ID));
 
     assertThat(again.keptExisting()).isTrue();
     assertThat(again.resourcesByKind()).isEqualTo(first.resourcesByKind());
@@ -208,18 +212,17 @@ class BackupActivitiesImplTest {
   @Test
   void aRetryAfterAFaultBetweenTwoChunksWritesTheBackupWhole() {
     Map<String, Map<String, Object>> before = configuration();
-    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 512);
+    BackupActivitiesImpl backups =
+        new BackupActivitiesImpl(clients, null, 0, 512, Clock.systemUTC());
     // The first chunk is written, the second refused.
     sim.faults("mgmt").failAfter("POST", "/namespaces/" + NS + "/secrets$", 1, 503);
 
     ApplicationFailure fault =
-        catchThrowableOfType(
-            ApplicationFailure.class,
-            () -> backups.backup(new BackupInput("mgmt", NS, ID, "discovery")));
+        catchThrowableOfType(ApplicationFailure.class, () -> backups.backup(input(ID)));
     assertThat(fault.isNonRetryable()).isFalse();
     assertThat(backupSecrets()).hasSize(1);
 
-    BackupResult retried = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+    BackupResult retried = backups.backup(input(ID));
 
     assertThat(retried.keptExisting()).isFalse();
     assertThat(retried.chunks()).isGreaterThan(1);
@@ -236,10 +239,11 @@ class BackupActivitiesImplTest {
   void aConflictOnAChunksCreateIsTriedAgainNotTakenForAnExistingChunk() {
     // A 409 on a create is not always AlreadyExists: a quota's Conflict is not. Taken for one, the
     // create became an update of a Secret that was never written, and a 404 no retry could fix.
-    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 512);
+    BackupActivitiesImpl backups =
+        new BackupActivitiesImpl(clients, null, 0, 512, Clock.systemUTC());
     sim.faults("mgmt").failAfter("POST", "/namespaces/" + NS + "/secrets$", 1, 409);
 
-    BackupResult result = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+    BackupResult result = backups.backup(input(ID));
 
     assertThat(sim.faults("mgmt").injectedCount()).isEqualTo(1);
     assertThat(result.chunks()).isGreaterThan(1);
@@ -249,21 +253,160 @@ class BackupActivitiesImplTest {
   @Test
   void aRetryThatNeedsFewerChunksRemovesThoseAnEarlierAttemptLeftPastThem() {
     BackupResult small =
-        new BackupActivitiesImpl(clients, null, 256)
-            .backup(new BackupInput("mgmt", NS, ID, "discovery"));
+        new BackupActivitiesImpl(clients, null, 0, 256, Clock.systemUTC()).backup(input(ID));
     mgmt.secrets()
         .inNamespace(NS)
         .withName(BackupSecrets.secretName(ID, small.chunks() - 1))
         .delete();
 
-    BackupActivitiesImpl backups = new BackupActivitiesImpl(clients, null, 4096);
-    BackupResult retried = backups.backup(new BackupInput("mgmt", NS, ID, "discovery"));
+    BackupActivitiesImpl backups =
+        new BackupActivitiesImpl(clients, null, 0, 4096, Clock.systemUTC());
+    BackupResult retried = backups.backup(input(ID));
 
     assertThat(retried.chunks()).isLessThan(small.chunks() - 1);
     assertThat(backupSecrets()).hasSize(retried.chunks());
-    assertThat(backups.backup(new BackupInput("mgmt", NS, ID, "discovery")).keptExisting())
+    assertThat(backups.backup(input(ID)).keptExisting())
         .as("whole again: a third backup keeps it")
         .isTrue();
+  }
+
+  @Test
+  void retentionRemovesTheClustersOldestBackupsBeyondTheOnesKeptButNeverTheOneJustTaken()
+      throws Exception {
+    Path folder = tmp.resolve("kept");
+    BackupResult first = at("2026-01-01T00:00:00Z", folder, 2).backup(input("wf@run-1"));
+    at("2026-03-01T00:00:00Z", folder, 2).backup(input("wf@run-2"));
+    assertThat(first.removed()).isEmpty();
+    // The clock of the third is behind the others': the one just taken is kept all the same.
+    BackupResult third = at("2025-12-01T00:00:00Z", folder, 2).backup(input("wf@run-3"));
+
+    assertThat(third.removed()).containsExactly("wf@run-1");
+    assertThat(listed(2))
+        .as("oldest first, by the time each says")
+        .containsExactly("wf@run-3", "wf@run-2");
+    assertThat(folder.resolve("wf_run-1.json.gz")).doesNotExist();
+    assertThat(folder.resolve("wf_run-2.json.gz")).exists();
+    ApplicationFailure gone =
+        catchThrowableOfType(
+            ApplicationFailure.class,
+            () ->
+                at("2026-04-01T00:00:00Z", null, 2)
+                    .restore(new RestoreInput("mgmt", NS, "wf@run-1")));
+    assertThat(gone.getType()).isEqualTo(FailureTypes.NOT_FOUND);
+
+    BackupResult kept = at("2026-05-01T00:00:00Z", folder, 2).backup(input("wf@run-3"));
+    assertThat(kept.keptExisting()).isTrue();
+    assertThat(kept.removed()).as("a backup kept as it was removes nothing").isEmpty();
+    BackupResult all = at("2026-06-01T00:00:00Z", folder, 0).backup(input("wf@run-4"));
+    assertThat(all.removed()).as("0 keeps all").isEmpty();
+    assertThat(listed(0)).hasSize(3);
+  }
+
+  @Test
+  void aBackupWhoseRetentionIsRefusedStandsAndNamesWhatItCouldNotRemove() {
+    at("2026-01-01T00:00:00Z", null, 1).backup(input("wf@run-1"));
+    sim.faults("mgmt").failNext("DELETE", "/namespaces/" + NS + "/secrets/gmu-backup-.*", 403, 10);
+
+    BackupResult second = at("2026-02-01T00:00:00Z", null, 1).backup(input("wf@run-2"));
+
+    assertThat(second.keptExisting()).isFalse();
+    assertThat(second.removed()).isEmpty();
+    assertThat(second.retentionProblems())
+        .singleElement()
+        .satisfies(p -> assertThat(p).startsWith("wf@run-1 not removed: 403 Forbidden"));
+    assertThat(listed(0)).containsExactly("wf@run-1", "wf@run-2");
+  }
+
+  @Test
+  void aListingShowsEachBackupsRunTimeVersionsSizeAndResourcesNewestFirst() {
+    BackupResult older =
+        at("2026-01-01T00:00:00Z", null, 0)
+            .backup(
+                new BackupInput(
+                    "mgmt", NS, "gmu-x@run-1", "discovery", "gmu-x", "0.10.10", "0.11.3"));
+    BackupResult newer =
+        new BackupActivitiesImpl(
+                clients, null, 0, 256, Clock.fixed(Instant.parse("2026-02-01T00:00:00Z"), UTC))
+            .backup(
+                new BackupInput(
+                    "mgmt", NS, "gmu-x@run-2", "discovery", "gmu-x", "0.11.3", "0.12.0"));
+    mgmt.secrets().inNamespace(NS).withName(BackupSecrets.secretName("gmu-x@run-2", 1)).delete();
+
+    BackupList list = at("2026-03-01T00:00:00Z", null, 4).list(new BackupListInput("mgmt", NS));
+
+    assertThat(list.keep()).isEqualTo(4);
+    assertThat(list.context()).isEqualTo("mgmt");
+    assertThat(list.backups())
+        .containsExactly(
+            new BackupSummary(
+                "gmu-x@run-2",
+                "gmu-x",
+                "2026-02-01T00:00:00Z",
+                "0.11.3",
+                "0.12.0",
+                newer.bytes(),
+                newer.resources(),
+                "incomplete: it has chunks %s of %d"
+                    .formatted(
+                        IntStream.range(0, newer.chunks()).filter(i -> i != 1).boxed().toList(),
+                        newer.chunks())),
+            new BackupSummary(
+                "gmu-x@run-1",
+                "gmu-x",
+                "2026-01-01T00:00:00Z",
+                "0.10.10",
+                "0.11.3",
+                older.bytes(),
+                older.resources(),
+                ""));
+  }
+
+  @Test
+  void aBackupWrittenBeforeBackupIdsHadTheirOwnAnnotationIsFoundListedAndRemovedByItsWorkflowId() {
+    Map<String, Map<String, Object>> before = configuration();
+    at("2026-01-01T00:00:00Z", null, 0).backup(input(ID));
+    for (Secret chunk : backupSecrets()) {
+      chunk.getMetadata().getAnnotations().remove(BackupSecrets.BACKUP_ID_ANNOTATION);
+      chunk.getMetadata().getAnnotations().remove(BackupSecrets.TAKEN_AT_ANNOTATION);
+      chunk.getMetadata().getAnnotations().put(BackupSecrets.WORKFLOW_ID_ANNOTATION, ID);
+      mgmt.secrets().resource(chunk).update();
+    }
+    mgmt.genericKubernetesResources(TRAFFIC_POLICIES)
+        .inNamespace(NS)
+        .withName("mgmt-retries")
+        .delete();
+
+    assertThat(
+            at("2026-02-01T00:00:00Z", null, 0).restore(new RestoreInput("mgmt", NS, ID)).created())
+        .containsExactly("TrafficPolicy gloo-mesh/mgmt-retries");
+    assertThat(configuration()).isEqualTo(before);
+    assertThat(listed(0)).containsExactly(ID);
+    BackupResult next = at("2026-03-01T00:00:00Z", null, 1).backup(input(ID + "@run-2"));
+    assertThat(next.removed()).containsExactly(ID);
+    assertThat(backupSecrets()).isEmpty();
+  }
+
+  private BackupActivitiesImpl at(String instant, Path folder, int keep) {
+    return new BackupActivitiesImpl(
+        clients,
+        folder,
+        keep,
+        BackupSecrets.DEFAULT_CHUNK_BYTES,
+        Clock.fixed(Instant.parse(instant), UTC));
+  }
+
+  /** The backup IDs listed, oldest first. */
+  private List<String> listed(int keep) {
+    List<String> ids =
+        new java.util.ArrayList<>(
+            at("2030-01-01T00:00:00Z", null, keep)
+                .list(new BackupListInput("mgmt", NS))
+                .backups()
+                .stream()
+                .map(BackupSummary::backupId)
+                .toList());
+    java.util.Collections.reverse(ids);
+    return ids;
   }
 
   private List<Secret> backupSecrets() {
@@ -305,5 +448,9 @@ class BackupActivitiesImplTest {
         .withPlural(plural)
         .withNamespaced(true)
         .build();
+  }
+
+  private static BackupInput input(String backupId) {
+    return new BackupInput("mgmt", NS, backupId, "discovery", null, "", "");
   }
 }

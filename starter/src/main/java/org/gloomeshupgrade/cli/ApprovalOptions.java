@@ -1,7 +1,7 @@
 package org.gloomeshupgrade.cli;
 
+import java.util.function.Supplier;
 import org.gloomeshupgrade.workflow.Approval;
-import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import picocli.CommandLine.Option;
 
 /** Who answers, and why; recorded in the workflow's history and status. */
@@ -29,7 +29,7 @@ final class ApprovalOptions {
   String gate;
 
   /** The answer for {@code --gate}, else for the gate the run shows open as this command runs. */
-  Approval approval(GlooMeshUpgradeWorkflow wf) {
-    return new Approval(by, reason, gate != null ? gate : wf.status().gate());
+  Approval approval(Supplier<String> openGate) {
+    return new Approval(by, reason, gate != null ? gate : openGate.get());
   }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ApproveCommand.class,
       RejectCommand.class,
       DecideCommand.class,
+      BackupsCommand.class,
       RestoreCommand.class,
       DemoCommand.class
     })

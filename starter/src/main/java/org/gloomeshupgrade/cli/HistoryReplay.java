@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.gloomeshupgrade.backup.GlooMeshBackupListWorkflowImpl;
 import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflowImpl;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
 import org.gloomeshupgrade.workflow.ReplayableHistory;
@@ -22,7 +23,8 @@ final class HistoryReplay {
   static final Map<String, Class<?>> WORKFLOWS =
       Map.of(
           UpgradeNames.WORKFLOW_TYPE, GlooMeshUpgradeWorkflowImpl.class,
-          UpgradeNames.RESTORE_WORKFLOW_TYPE, GlooMeshRestoreWorkflowImpl.class);
+          UpgradeNames.RESTORE_WORKFLOW_TYPE, GlooMeshRestoreWorkflowImpl.class,
+          UpgradeNames.BACKUP_LIST_WORKFLOW_TYPE, GlooMeshBackupListWorkflowImpl.class);
 
   /** The SDK's code for non-determinism, which starts each of its messages about it. */
   private static final String NON_DETERMINISM = "[TMPRL1100]";

@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.cli;
 
+import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflow;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import picocli.CommandLine.Command;
@@ -17,6 +18,17 @@ final class RejectCommand extends ApprovalAnswer {
 
   @Override
   String byUpdate(GlooMeshUpgradeWorkflow wf, Approval approval) {
+    return wf.rejectNow(approval);
+  }
+
+  @Override
+  String bySignal(GlooMeshRestoreWorkflow wf, Approval approval) {
+    wf.reject(approval);
+    return "reject signal sent to the restore; check with gmu status";
+  }
+
+  @Override
+  String byUpdate(GlooMeshRestoreWorkflow wf, Approval approval) {
     return wf.rejectNow(approval);
   }
 }

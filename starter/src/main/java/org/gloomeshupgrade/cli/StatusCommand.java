@@ -3,7 +3,10 @@ package org.gloomeshupgrade.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.concurrent.Callable;
+import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflow;
+import org.gloomeshupgrade.backup.RestoreStatus;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
+import org.gloomeshupgrade.workflow.UpgradeNames;
 import org.gloomeshupgrade.workflow.UpgradeStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +27,17 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String id = run.workflowId();
     try {
+      if (UpgradeNames.isRestoreWorkflowId(id)) {
+        RestoreStatus restore =
+            temporal.client().newWorkflowStub(GlooMeshRestoreWorkflow.class, id).status();
+        System.out.println(
+            json
+                ? new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(restore)
+                : "workflow %s\n%s".formatted(id, StatusRenderer.render(restore)));
+        return 0;
+      }
       UpgradeStatus status =
           temporal.client().newWorkflowStub(GlooMeshUpgradeWorkflow.class, id).status();
       if (json) {

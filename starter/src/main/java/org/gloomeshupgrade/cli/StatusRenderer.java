@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.gloomeshupgrade.backup.RestoreStatus;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.gloomeshupgrade.verify.VerifyReport;
@@ -41,6 +42,31 @@ public final class StatusRenderer {
         + " ("
         + s.currentStep().title()
         + ")";
+  }
+
+  /** A restore's status: its state, the backup, who asked and answered, what it put back. */
+  public static String render(RestoreStatus s) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "restore %s of backup %s on %s, requested by %s"
+            .formatted(
+                s.state(),
+                s.backupId(),
+                s.context().isEmpty() ? "the worker's default cluster" : s.context(),
+                s.requestedBy()));
+    if (!s.awaiting().isEmpty()) {
+      lines.add("awaiting " + s.awaiting());
+    }
+    if (s.approval() != null) {
+      lines.add("approved by %s: %s".formatted(s.approval().by(), s.approval().reason()));
+    }
+    if (s.rejection() != null) {
+      lines.add("rejected by %s: %s".formatted(s.rejection().by(), s.rejection().reason()));
+    }
+    if (s.result() != null) {
+      lines.add(RestoreCommand.render(s.result()));
+    }
+    return String.join("\n", lines);
   }
 
   public static String render(UpgradeStatus s) {

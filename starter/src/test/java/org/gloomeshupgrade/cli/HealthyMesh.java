@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.gloomeshupgrade.backup.BackupActivities;
 import org.gloomeshupgrade.backup.BackupInput;
+import org.gloomeshupgrade.backup.BackupList;
+import org.gloomeshupgrade.backup.BackupListInput;
 import org.gloomeshupgrade.backup.BackupResult;
 import org.gloomeshupgrade.backup.RestoreInput;
 import org.gloomeshupgrade.backup.RestoreResult;
@@ -92,7 +94,14 @@ final class HealthyMesh
         1,
         512,
         false,
-        false);
+        false,
+        List.of(),
+        List.of());
+  }
+
+  @Override
+  public BackupList list(BackupListInput input) {
+    return new BackupList(input.context(), input.namespace(), 5, List.of());
   }
 
   @Override

@@ -72,7 +72,7 @@ class HistoryReplayTest {
         .isEqualTo(GlooMeshRestoreWorkflowImpl.class);
     assertThatThrownBy(() -> HistoryReplay.workflowFor("OtherTeamsWorkflow"))
         .hasMessage(
-            "workflow type OtherTeamsWorkflow is not one of ours (GlooMeshRestore, GlooMeshUpgrade)");
+            "workflow type OtherTeamsWorkflow is not one of ours (GlooMeshBackupList, GlooMeshRestore, GlooMeshUpgrade)");
   }
 
   /**

@@ -64,7 +64,8 @@ class ReplayCommandTest {
     assertThat(replay.exit()).isEqualTo(1);
     assertThat(replay.out()).isEmpty();
     assertThat(replay.err())
-        .contains("workflow type Payments is not one of ours (GlooMeshRestore, GlooMeshUpgrade)");
+        .contains(
+            "workflow type Payments is not one of ours (GlooMeshBackupList, GlooMeshRestore, GlooMeshUpgrade)");
   }
 
   @Test

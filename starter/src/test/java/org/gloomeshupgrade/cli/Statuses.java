@@ -93,6 +93,7 @@ final class Statuses {
         networking,
         List.copyOf(registrations),
         awaiting.isEmpty() ? "" : "approval-0000-1",
-        resumedFrom);
+        resumedFrom,
+        null);
   }
 }

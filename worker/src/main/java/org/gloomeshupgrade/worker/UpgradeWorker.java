@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.backup.BackupActivitiesImpl;
+import org.gloomeshupgrade.backup.GlooMeshBackupListWorkflowImpl;
 import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflowImpl;
 import org.gloomeshupgrade.conformance.ConformanceActivitiesImpl;
 import org.gloomeshupgrade.controlplane.ControlPlaneActivitiesImpl;
@@ -82,7 +83,10 @@ public final class UpgradeWorker implements AutoCloseable {
     }
     KeepAliveInterceptor keepAlive = new KeepAliveInterceptor();
     WorkerFactory factory = WorkerFactory.newInstance(client, factoryOptions(keepAlive));
-    register(factory, settings.taskQueue(), activities(clients, settings.backupFolder()));
+    register(
+        factory,
+        settings.taskQueue(),
+        activities(clients, settings.backupFolder(), settings.backupsKept()));
     factory.start();
     log.info(
         "worker: polling task queue {} on {} namespace {}; kubeconfig {} (contexts {})",
@@ -126,7 +130,9 @@ public final class UpgradeWorker implements AutoCloseable {
                 .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
                 .build());
     worker.registerWorkflowImplementationTypes(
-        GlooMeshUpgradeWorkflowImpl.class, GlooMeshRestoreWorkflowImpl.class);
+        GlooMeshUpgradeWorkflowImpl.class,
+        GlooMeshRestoreWorkflowImpl.class,
+        GlooMeshBackupListWorkflowImpl.class);
     List<Object> all = new ArrayList<>(activities);
     if (all.stream().noneMatch(ResumeActivities.class::isInstance)) {
       all.add(new ResumeActivitiesImpl(factory.getWorkflowClient()));
@@ -137,15 +143,17 @@ public final class UpgradeWorker implements AutoCloseable {
 
   /** Every activity implementation, over the worker's Kubernetes clients, with no backup folder. */
   public static List<Object> activities(KubernetesClients clients) {
-    return activities(clients, null);
+    return activities(clients, null, BackupActivitiesImpl.DEFAULT_KEEP);
   }
 
   /**
    * @param backupFolder where backups are also written on the worker, or null
+   * @param backupsKept how many backups to keep per cluster; 0 keeps all
    */
-  public static List<Object> activities(KubernetesClients clients, Path backupFolder) {
+  public static List<Object> activities(
+      KubernetesClients clients, Path backupFolder, int backupsKept) {
     return List.of(
-        new BackupActivitiesImpl(clients, backupFolder),
+        new BackupActivitiesImpl(clients, backupFolder, backupsKept),
         new PreflightActivitiesImpl(clients),
         new DeploymentActivitiesImpl(clients),
         new DiscoveryActivitiesImpl(clients),

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 import picocli.CommandLine;
@@ -59,6 +60,14 @@ public final class WorkerMain implements Callable<Integer> {
               + " Secrets on the management cluster).")
   Path backupDir;
 
+  @Option(
+      names = "--backups-kept",
+      defaultValue = "${env:GMU_BACKUPS_KEPT:-" + BackupActivitiesImpl.DEFAULT_KEEP + "}",
+      description =
+          "How many backups to keep per management cluster, the newest; older ones are removed"
+              + " after each new backup, 0 keeps all (env GMU_BACKUPS_KEPT; default ${DEFAULT-VALUE}).")
+  int backupsKept;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerMain()).execute(args));
   }
@@ -76,7 +85,13 @@ public final class WorkerMain implements Callable<Integer> {
       worker =
           UpgradeWorker.start(
               new WorkerSettings(
-                  temporalAddress, temporalNamespace, taskQueue, config, context, backupDir));
+                  temporalAddress,
+                  temporalNamespace,
+                  taskQueue,
+                  config,
+                  context,
+                  backupDir,
+                  backupsKept));
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;

@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.worker;
 
 import java.nio.file.Path;
+import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 
 /**
  * How a worker connects: to Temporal, and to Kubernetes through one kubeconfig.
@@ -9,6 +10,8 @@ import java.nio.file.Path;
  *     current one
  * @param backupFolder where a copy of each run's backup is written on the worker; null for none
  *     (the Secrets on the management cluster only)
+ * @param backupsKept how many backups the worker keeps per management cluster, the newest; 0 keeps
+ *     all
  */
 public record WorkerSettings(
     String temporalAddress,
@@ -16,7 +19,26 @@ public record WorkerSettings(
     String taskQueue,
     Path kubeconfig,
     String kubeContext,
-    Path backupFolder) {
+    Path backupFolder,
+    int backupsKept) {
+
+  /** Keeping the default number of backups. */
+  public WorkerSettings(
+      String temporalAddress,
+      String temporalNamespace,
+      String taskQueue,
+      Path kubeconfig,
+      String kubeContext,
+      Path backupFolder) {
+    this(
+        temporalAddress,
+        temporalNamespace,
+        taskQueue,
+        kubeconfig,
+        kubeContext,
+        backupFolder,
+        BackupActivitiesImpl.DEFAULT_KEEP);
+  }
 
   /** Without a backup folder. */
   public WorkerSettings(

@@ -165,7 +165,7 @@ class UpgradeEndToEndTest {
     assertThat(report.steps())
         .filteredOn(s -> s.step() == Step.SCALE_DOWN)
         .singleElement()
-        .satisfies(s -> assertThat(s.detail()).startsWith("backup of "));
+        .satisfies(s -> assertThat(s.detail()).startsWith("backup " + UpgradeHarness.ID + "@"));
     long firstWrite =
         sim.journal("mgmt").mutating().stream()
             .filter(

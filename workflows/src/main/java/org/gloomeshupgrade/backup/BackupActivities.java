@@ -14,7 +14,8 @@ public interface BackupActivities {
    * Helm release's values into Secrets of the Gloo Mesh namespace labelled with the backup ID,
    * split below 1 MiB each, and into the worker's backup folder when one is configured. A complete
    * backup with the same ID is kept, not overwritten: a run carried on after its first changes must
-   * not replace the state from before them.
+   * not replace the state from before them. After a new backup, the cluster's oldest ones beyond
+   * the worker's retention are removed.
    */
   @ActivityMethod(name = "BackupConfiguration")
   BackupResult backup(BackupInput input);
@@ -25,4 +26,8 @@ public interface BackupActivities {
    */
   @ActivityMethod(name = "RestoreConfiguration")
   RestoreResult restore(RestoreInput input);
+
+  /** The cluster's backups, newest first, without their content. */
+  @ActivityMethod(name = "ListBackups")
+  BackupList list(BackupListInput input);
 }

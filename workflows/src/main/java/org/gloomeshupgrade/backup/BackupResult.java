@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.backup;
 
+import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.messages.SortedCopy;
 
@@ -11,6 +12,8 @@ import org.gloomeshupgrade.messages.SortedCopy;
  * @param helmValues whether the Helm release's values are in it
  * @param keptExisting true when a complete backup with this ID already existed and was kept as it
  *     was
+ * @param removed older backups of the cluster removed by the worker's retention, by ID
+ * @param retentionProblems older backups retention should have removed and could not, with why
  */
 public record BackupResult(
     String backupId,
@@ -19,9 +22,13 @@ public record BackupResult(
     int chunks,
     long bytes,
     boolean helmValues,
-    boolean keptExisting) {
+    boolean keptExisting,
+    List<String> removed,
+    List<String> retentionProblems) {
   public BackupResult {
     resourcesByKind = resourcesByKind == null ? Map.of() : SortedCopy.of(resourcesByKind);
+    removed = removed == null ? List.of() : List.copyOf(removed);
+    retentionProblems = retentionProblems == null ? List.of() : List.copyOf(retentionProblems);
   }
 
   public int resources() {

@@ -75,7 +75,7 @@ public final class RequestDefaults {
   public static final boolean DRY_RUN = false;
 
   static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
-  static final Duration MAX_TIMEOUT = Duration.ofDays(30);
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(30);
   static final int MAX_REGISTRATION_CONCURRENCY = 50;
 
   private RequestDefaults() {}

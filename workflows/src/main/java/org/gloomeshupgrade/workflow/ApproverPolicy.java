@@ -9,14 +9,20 @@ import java.util.List;
  * when there is one, and not the person who requested the upgrade unless self-approval is allowed.
  * Pure: validators and the workflow share it.
  */
-record ApproverPolicy(List<String> approvers, String requestedBy, boolean allowSelfApproval) {
+public record ApproverPolicy(
+    List<String> approvers, String requestedBy, boolean allowSelfApproval, String run) {
+
+  /** The policy of an upgrade request. */
+  public ApproverPolicy(List<String> approvers, String requestedBy, boolean allowSelfApproval) {
+    this(approvers, requestedBy, allowSelfApproval, "upgrade");
+  }
 
   /**
    * Null when {@code who} may approve, or reject when not {@code approving}; else why not.
    *
    * @param what what is refused, for the message: "approve it", "answer SKIP"
    */
-  String refusal(String who, boolean approving, String what) {
+  public String refusal(String who, boolean approving, String what) {
     String by = who.trim();
     if (!approvers.isEmpty() && approvers.stream().noneMatch(by::equalsIgnoreCase)) {
       return "%s is not on the approver list %s".formatted(by, approvers);
@@ -25,8 +31,8 @@ record ApproverPolicy(List<String> approvers, String requestedBy, boolean allowS
         && !allowSelfApproval
         && !requestedBy.isBlank()
         && requestedBy.equalsIgnoreCase(by)) {
-      return "%s requested this upgrade and may not %s (allowSelfApproval is false): another approver must"
-          .formatted(by, what);
+      return "%s requested this %s and may not %s (allowSelfApproval is false): another approver must"
+          .formatted(by, run, what);
     }
     return null;
   }
@@ -53,7 +59,7 @@ record ApproverPolicy(List<String> approvers, String requestedBy, boolean allowS
       who.add("only one of " + approvers);
     }
     if (!allowSelfApproval && !requestedBy.isBlank()) {
-      who.add("not %s, who requested the upgrade".formatted(requestedBy));
+      who.add("not %s, who requested the %s".formatted(requestedBy, run));
     }
     List<String> pastACheck = new ArrayList<>();
     if (step.skippable()) {

@@ -29,6 +29,7 @@ public final class FailureTypes {
   public static final String NEEDS_ATTENTION_TIMEOUT = "NobodyDecided";
   public static final String APPROVAL_TIMEOUT = "ApprovalTimedOut";
   public static final String ABORTED = "AbortedByPerson";
+  public static final String REJECTED = "RejectedByPerson";
 
   /** A rollback a person chose could not finish; the message says what is left to do by hand. */
   public static final String ROLLBACK_FAILED = "RollbackFailed";

@@ -123,7 +123,7 @@ final class ResumePlanner {
       run.backupId(point.backupId());
     }
     if (point.backup() != null) {
-      book.backup(point.backup());
+      book.backup(run.backupId(), point.backup());
     }
     run.rollbackCommand(point.rollbackCommand());
     // Problems a person accepted in the earlier run are not asked about

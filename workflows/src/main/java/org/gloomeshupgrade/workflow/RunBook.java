@@ -19,6 +19,7 @@ import org.gloomeshupgrade.verify.VerifyReport;
 final class RunBook {
   private final LongSupplier clock;
   private String backup;
+  private String backupId;
   private String resumedFrom = "";
   private final Map<Step, MutableStep> steps = new EnumMap<>(Step.class);
 
@@ -278,15 +279,17 @@ final class RunBook {
         networking,
         List.copyOf(registrations.values()),
         gate,
-        resumedFrom);
+        resumedFrom,
+        backupId);
   }
 
   String backup() {
     return backup;
   }
 
-  /** Where the configuration saved before the first change is. */
-  void backup(String location) {
+  /** The ID and location of the configuration saved before the first change. */
+  void backup(String id, String location) {
+    this.backupId = id;
     this.backup = location;
     changed();
   }

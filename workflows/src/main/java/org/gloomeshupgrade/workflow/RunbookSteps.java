@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.workflow;
 
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,14 +84,28 @@ final class RunbookSteps {
               .backup
               .backup(
                   new BackupInput(
-                      ctx(), request.namespace(), run.backupId(), request.discoveryDeployment()));
-      run.book.backup(b.location());
+                      ctx(),
+                      request.namespace(),
+                      run.backupId(),
+                      request.discoveryDeployment(),
+                      Workflow.getInfo().getWorkflowId(),
+                      run.preflight().runningVersion(),
+                      request.targetVersion()));
+      run.backupId(b.backupId());
+      run.book.backup(b.backupId(), b.location());
+      b.retentionProblems()
+          .forEach(p -> run.book.warn("backup retention: " + p + "; remove it by hand"));
       saved =
-          "backup of %d resources%s%s; "
+          "backup %s of %d resources%s%s%s; "
               .formatted(
+                  b.backupId(),
                   b.resources(),
                   b.helmValues() ? " and the Helm values" : "",
-                  b.keptExisting() ? " (kept from before)" : "");
+                  b.keptExisting() ? " (kept from before)" : "",
+                  b.removed().isEmpty()
+                      ? ""
+                      : ", older backups removed by the worker's retention: "
+                          + String.join(", ", b.removed()));
     }
     ScaleResult n =
         run.on(Step.SCALE_DOWN)

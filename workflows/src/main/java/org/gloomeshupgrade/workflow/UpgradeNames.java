@@ -7,6 +7,7 @@ public final class UpgradeNames {
   public static final String TASK_QUEUE = "gloo-mesh-upgrade";
   public static final String WORKFLOW_TYPE = "GlooMeshUpgrade";
   public static final String RESTORE_WORKFLOW_TYPE = "GlooMeshRestore";
+  public static final String BACKUP_LIST_WORKFLOW_TYPE = "GlooMeshBackupList";
 
   public static final String SIGNAL_APPROVE = "approve";
   public static final String SIGNAL_REJECT = "reject";
@@ -23,12 +24,31 @@ public final class UpgradeNames {
   public static final String MEMO_RESUME_POINT = "resumePoint";
 
   private static final String WORKFLOW_ID_PREFIX = "gloo-mesh-upgrade-";
+  private static final String RESTORE_ID_PREFIX = "gloo-mesh-restore-";
 
   private UpgradeNames() {}
 
   /** A restore of an upgrade's backup; one at a time per backup. */
   public static String restoreWorkflowId(String backupId) {
-    return "gloo-mesh-restore-" + backupId;
+    return RESTORE_ID_PREFIX + backupId;
+  }
+
+  /** True for the workflow IDs {@link #restoreWorkflowId} makes. */
+  public static boolean isRestoreWorkflowId(String workflowId) {
+    return workflowId.startsWith(RESTORE_ID_PREFIX);
+  }
+
+  /**
+   * The backup of one upgrade run: its workflow ID and the ID of its first run, so a second upgrade
+   * under the same workflow ID saves its own, and a retried run keeps its first run's.
+   */
+  public static String backupId(String workflowId, String firstRunId) {
+    return workflowId + "@" + firstRunId;
+  }
+
+  /** A listing of one cluster's backups: what `gmu backups` starts. */
+  public static String backupListWorkflowId(String managementContext, String unique) {
+    return "gloo-mesh-backups-%s-%s".formatted(managementContext, unique);
   }
 
   /** One upgrade per management cluster: the workflow ID is derived from its kubeconfig context. */

@@ -62,7 +62,11 @@ final class UpgradeRun {
     book.target(request.targetVersion());
     book.context(request.managementContext());
     this.activities = new UpgradeActivities(request.scaleTimeout());
-    this.backupId = Workflow.getInfo().getWorkflowId();
+    // No version guard: once the backup is taken, the ID its result names is the one used, so a
+    // run recorded when the backup ID was the workflow ID goes on with that one.
+    this.backupId =
+        UpgradeNames.backupId(
+            Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getFirstExecutionRunId());
   }
 
   /** Null until the request was accepted. */

@@ -17,6 +17,7 @@ import org.gloomeshupgrade.verify.VerifyReport;
  *     must name it
  * @param resumedFrom the earlier run this one carries on ("workflowId/runId"), "" when it started
  *     afresh
+ * @param backupId the ID of that backup, as {@code gmu restore --backup} takes it; null until then
  */
 public record UpgradeStatus(
     RunState state,
@@ -37,4 +38,5 @@ public record UpgradeStatus(
     NetworkingProgress networking,
     List<ClusterRegistration> registrations,
     String gate,
-    String resumedFrom) {}
+    String resumedFrom,
+    String backupId) {}

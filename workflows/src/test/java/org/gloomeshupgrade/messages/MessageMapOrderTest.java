@@ -82,7 +82,8 @@ class MessageMapOrderTest {
 
   @Test
   void aBackupCountsItsKindsInNameOrderAndSerializesThatWay() throws Exception {
-    BackupResult backup = new BackupResult("id", "location", scrambled(), 1, 10L, false, false);
+    BackupResult backup =
+        new BackupResult("id", "location", scrambled(), 1, 10L, false, false, List.of(), List.of());
 
     assertThat(backup.resourcesByKind().keySet()).containsExactlyElementsOf(KEYS);
     String json = new ObjectMapper().writeValueAsString(backup);

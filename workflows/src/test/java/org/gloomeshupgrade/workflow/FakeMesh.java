@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.gloomeshupgrade.backup.BackupActivities;
 import org.gloomeshupgrade.backup.BackupInput;
+import org.gloomeshupgrade.backup.BackupList;
+import org.gloomeshupgrade.backup.BackupListInput;
 import org.gloomeshupgrade.backup.BackupResult;
 import org.gloomeshupgrade.backup.RestoreInput;
 import org.gloomeshupgrade.backup.RestoreResult;
@@ -211,7 +213,14 @@ class FakeMesh
         1,
         900,
         true,
-        false);
+        false,
+        List.of(),
+        List.of());
+  }
+
+  @Override
+  public BackupList list(BackupListInput input) {
+    return new BackupList(input.context(), input.namespace(), 5, List.of());
   }
 
   @Override

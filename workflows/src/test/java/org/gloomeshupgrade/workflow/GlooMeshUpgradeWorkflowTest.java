@@ -86,7 +86,7 @@ class GlooMeshUpgradeWorkflowTest {
             "conformance to target 0.11.3",
             "tooling HELM",
             "crds check 0.11.3",
-            "backup " + ID,
+            "backup " + UpgradeRig.backupIdOf(wf),
             "scale networking 0",
             "scale discovery 0",
             "deleteDiscovery",

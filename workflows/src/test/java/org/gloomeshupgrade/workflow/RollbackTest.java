@@ -53,7 +53,8 @@ class RollbackTest {
 
     assertThat(report.outcome()).isEqualTo(RunState.ROLLED_BACK);
     assertThat(mesh.calls.subList(callsBefore, mesh.calls.size()))
-        .containsExactly("restore " + UpgradeRig.ID, "scale discovery 1", "scale networking 1");
+        .containsExactly(
+            "restore " + UpgradeRig.backupIdOf(wf), "scale discovery 1", "scale networking 1");
     assertThat(mesh.replicas).containsEntry("discovery", 1).containsEntry("networking", 1);
     assertThat(report.summary())
         .startsWith(

@@ -81,6 +81,11 @@ final class UpgradeRig implements AutoCloseable {
     throw new AssertionError("status never matched; last: " + last);
   }
 
+  /** The backup ID of a run started afresh: the workflow ID and the run's ID. */
+  static String backupIdOf(GlooMeshUpgradeWorkflow wf) {
+    return ID + "@" + WorkflowStub.fromTyped(wf).getExecution().getRunId();
+  }
+
   static UpgradeReport result(GlooMeshUpgradeWorkflow wf) {
     return WorkflowStub.fromTyped(wf).getResult(UpgradeReport.class);
   }
