@@ -176,7 +176,8 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
           spec.withRelease(upgraded.name()),
           RenderedManifestInstaller.render(charts, spec, List.of(file)),
           true,
-          "helm");
+          "helm",
+          false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the release's values to a temporary file", e);
     } finally {

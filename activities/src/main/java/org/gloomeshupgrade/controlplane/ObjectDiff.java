@@ -84,6 +84,13 @@ final class ObjectDiff {
     copy.remove("status");
     if (copy.path("metadata") instanceof ObjectNode metadata) {
       metadata.remove(SERVER_OWNED_METADATA);
+      // Our own record of what was applied: every write changes it, and it repeats the object.
+      if (metadata.path("annotations") instanceof ObjectNode annotations) {
+        annotations.remove(LiveEdits.LAST_APPLIED);
+        if (annotations.isEmpty()) {
+          metadata.remove("annotations");
+        }
+      }
     }
     return copy;
   }

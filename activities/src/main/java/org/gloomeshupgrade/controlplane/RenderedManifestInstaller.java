@@ -71,14 +71,16 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       throw ChartResolver.tooling(
           "the Helm library does not load on this worker: " + e.getMessage());
     }
+    List<JsonNode> documents = render(spec);
+    KubernetesClient client = clients.forContext(spec.context());
     ChartPermissions.Checked permissions =
         ChartPermissions.check(
-            clients.forContext(spec.context()),
-            spec.context(),
-            spec.namespace(),
-            render(spec),
-            WRITE_VERBS,
-            List.of());
+            client, spec.context(), spec.namespace(), documents, WRITE_VERBS, List.of());
+    // Before any change: an edit on the cluster that the new chart would write over stops the run
+    // here, not in the control-plane step after discovery was deleted.
+    List<Planned> plan = plan(client, spec, documents, "manifests", new OutputTail(), true);
+    new LiveEdits(client, spec, charts, client.getKubernetesSerialization()).mergeInto(plan);
+    long kept = plan.stream().filter(p -> p.note().contains("edits on the cluster kept")).count();
     log.info(
         "control-plane: cluster={} method=manifests chart={} version={} resolved (helm {}), {}",
         spec.context(),
@@ -94,7 +96,10 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
             + ChartResolver.CHART_NAME
             + " "
             + chart.version()
-            + " rendered by helm template and applied through the Kubernetes API; "
+            + " rendered by helm template and applied through the Kubernetes API as a three-way"
+            + " merge ("
+            + kept
+            + " object(s) with edits on the cluster that are kept); "
             + permissions.describe());
   }
 
@@ -109,7 +114,7 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
   }
 
   private InstallOutcome apply(InstallSpec spec, boolean dryRun) {
-    return apply(spec, render(spec), dryRun, "manifests");
+    return apply(spec, render(spec), dryRun, "manifests", true);
   }
 
   /**
@@ -118,14 +123,72 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
    * lists what would change, field by field.
    *
    * @param method what the log lines name: the install method on whose behalf this runs
+   * @param keepLiveEdits write each existing object as a three-way merge (see {@link
+   *     ThreeWayMerge}) and refuse, before writing any, when a field someone edited is one the
+   *     chart changes; false writes the chart's objects over the live ones
    */
-  InstallOutcome apply(InstallSpec spec, List<JsonNode> documents, boolean dryRun, String method) {
+  InstallOutcome apply(
+      InstallSpec spec,
+      List<JsonNode> documents,
+      boolean dryRun,
+      String method,
+      boolean keepLiveEdits) {
     KubernetesClient client = clients.forContext(spec.context());
     KubernetesSerialization serialization = client.getKubernetesSerialization();
-    Map<String, Boolean> namespacedByKind = new HashMap<>();
     OutputTail output = new OutputTail();
     List<String> applied = new ArrayList<>();
+    List<Planned> plan = plan(client, spec, documents, method, output, false);
+    if (keepLiveEdits) {
+      new LiveEdits(client, spec, charts, serialization).mergeInto(plan);
+    }
+    for (Planned planned : plan) {
+      String id = planned.id();
+      Written written =
+          KubernetesFailures.call(
+              (dryRun ? "dry-running " : "applying ") + id,
+              spec.context(),
+              () ->
+                  ConflictRetry.onConflict(
+                      () -> createOrUpdate(client, planned, dryRun, keepLiveEdits)));
+      String outcome =
+          written.created()
+              ? "created"
+              : written.changes().isEmpty()
+                  ? "unchanged"
+                  : "updated: " + ObjectDiff.summary(written.changes());
+      String line =
+          id
+              + (dryRun ? " would be " : " ")
+              + outcome
+              + (dryRun ? " (server dry run)" : "")
+              + planned.note();
+      log.info("control-plane: cluster={} method={} {}", spec.context(), method, line);
+      output.line(line);
+      // A dry run reports what would change; a real run, everything it wrote.
+      if (!dryRun || written.created() || !written.changes().isEmpty()) {
+        applied.add(id);
+      }
+      Heartbeats.beat((dryRun ? "dry-ran " : "applied ") + id);
+    }
+    return new InstallOutcome(0, 0, applied, output.toString());
+  }
 
+  /**
+   * The rendered objects to write, CRDs and hooks skipped, replicas kept, namespaces set.
+   *
+   * @param beforeCrds leave out objects whose API the cluster does not serve yet, instead of
+   *     refusing them: the tooling step looks before the target's CRDs are applied
+   */
+  private static List<Planned> plan(
+      KubernetesClient client,
+      InstallSpec spec,
+      List<JsonNode> documents,
+      String method,
+      OutputTail output,
+      boolean beforeCrds) {
+    KubernetesSerialization serialization = client.getKubernetesSerialization();
+    Map<String, Boolean> namespacedByKind = new HashMap<>();
+    List<Planned> plan = new ArrayList<>();
     for (JsonNode document : documents) {
       String kind = document.path("kind").asText();
       String name = document.path("metadata").path("name").asText();
@@ -142,7 +205,15 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
         continue;
       }
       HasMetadata object = serialization.unmarshal(document.toString());
-      boolean namespaced = namespaced(client, spec.context(), object, namespacedByKind);
+      boolean namespaced;
+      try {
+        namespaced = namespaced(client, spec.context(), object, namespacedByKind);
+      } catch (ApplicationFailure notServed) {
+        if (beforeCrds && FailureTypes.INVALID_OBJECT.equals(notServed.getType())) {
+          continue; // its API comes with the target's CRDs: nothing of it is on the cluster
+        }
+        throw notServed;
+      }
       if (namespaced
           && (object.getMetadata().getNamespace() == null
               || object.getMetadata().getNamespace().isBlank())) {
@@ -150,28 +221,52 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
       }
       String id = kind + " " + (namespaced ? object.getMetadata().getNamespace() + "/" : "") + name;
       String note = keepReplicas(client, spec, object);
-      Written written =
-          KubernetesFailures.call(
-              (dryRun ? "dry-running " : "applying ") + id,
-              spec.context(),
-              () -> ConflictRetry.onConflict(() -> createOrUpdate(client, object, dryRun)));
-      String outcome =
-          written.created()
-              ? "created"
-              : written.changes().isEmpty()
-                  ? "unchanged"
-                  : "updated: " + ObjectDiff.summary(written.changes());
-      String line =
-          id + (dryRun ? " would be " : " ") + outcome + (dryRun ? " (server dry run)" : "") + note;
-      log.info("control-plane: cluster={} method={} {}", spec.context(), method, line);
-      output.line(line);
-      // A dry run reports what would change; a real run, everything it wrote.
-      if (!dryRun || written.created() || !written.changes().isEmpty()) {
-        applied.add(id);
-      }
-      Heartbeats.beat((dryRun ? "dry-ran " : "applied ") + id);
+      plan.add(new Planned(id, object, note));
     }
-    return new InstallOutcome(0, 0, applied, output.toString());
+    return plan;
+  }
+
+  /**
+   * One rendered object to write.
+   *
+   * @param note what the report adds about it (replicas kept, edits kept)
+   */
+  static final class Planned {
+    private final String id;
+    private final HasMetadata desired;
+    private String note;
+    private JsonNode base;
+
+    Planned(String id, HasMetadata desired, String note) {
+      this.id = id;
+      this.desired = desired;
+      this.note = note;
+    }
+
+    String id() {
+      return id;
+    }
+
+    HasMetadata desired() {
+      return desired;
+    }
+
+    String note() {
+      return note;
+    }
+
+    void note(String more) {
+      note = note + more;
+    }
+
+    /** What the chart set on the object before, null when unknown. */
+    JsonNode base() {
+      return base;
+    }
+
+    void base(JsonNode before) {
+      base = before;
+    }
   }
 
   /**
@@ -328,17 +423,43 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
   }
 
   /**
-   * Creates or replaces the object, carrying over what the API server or others own. A dry run is
-   * sent with dryRun=All: the server validates, answers with the object as it would store it, and
-   * changes nothing.
+   * Creates the object, or writes it over the live one: with {@code keepLiveEdits}, as the
+   * three-way merge of the chart's change into the live object (read again, so a write between the
+   * plan and now is merged too); otherwise replacing it, carrying over what the API server or
+   * others own. A dry run is sent with dryRun=All: the server validates, answers with the object as
+   * it would store it, and changes nothing.
    */
-  private static Written createOrUpdate(
-      KubernetesClient client, HasMetadata desired, boolean dryRun) {
+  private Written createOrUpdate(
+      KubernetesClient client, Planned planned, boolean dryRun, boolean keepLiveEdits) {
+    HasMetadata desired = planned.desired();
     HasMetadata existing = client.resource(desired).get();
+    KubernetesSerialization serialization = client.getKubernetesSerialization();
     if (existing == null) {
-      client.resource(desired).dryRun(dryRun).create();
+      client
+          .resource(keepLiveEdits ? LiveEdits.recorded(serialization, desired) : desired)
+          .dryRun(dryRun)
+          .create();
       return new Written(true, List.of());
     }
+    HasMetadata toWrite;
+    if (keepLiveEdits && planned.base() != null) {
+      toWrite = LiveEdits.merged(serialization, desired, existing, planned.base());
+    } else {
+      // Without a record of what was applied before, nothing tells a person's field from one an
+      // older chart set and the new one dropped: the chart's object replaces the live one.
+      toWrite =
+          replacing(keepLiveEdits ? LiveEdits.recorded(serialization, desired) : desired, existing);
+    }
+    HasMetadata stored = client.resource(toWrite).dryRun(dryRun).update();
+    return new Written(
+        false,
+        ObjectDiff.changes(
+            serialization.convertValue(existing, JsonNode.class),
+            serialization.convertValue(stored, JsonNode.class)));
+  }
+
+  /** The chart's object in place of the live one, with what the server or others own kept. */
+  private static HasMetadata replacing(HasMetadata desired, HasMetadata existing) {
     ObjectMeta meta = desired.getMetadata();
     meta.setLabels(Labels.merged(existing.getMetadata().getLabels(), meta.getLabels()));
     meta.setAnnotations(
@@ -360,12 +481,6 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
         account.setSecrets(live.getSecrets());
       }
     }
-    HasMetadata stored = client.resource(desired).dryRun(dryRun).update();
-    KubernetesSerialization serialization = client.getKubernetesSerialization();
-    return new Written(
-        false,
-        ObjectDiff.changes(
-            serialization.convertValue(existing, JsonNode.class),
-            serialization.convertValue(stored, JsonNode.class)));
+    return desired;
   }
 }

@@ -54,6 +54,13 @@ public final class ConfigurationSnapshot {
       List.of(
           "resourceVersion", "uid", "creationTimestamp", "generation", "managedFields", "selfLink");
 
+  /**
+   * The manifests install's record of what the chart applied to an object (LiveEdits in the
+   * activities): bookkeeping that changes with every chart version, not anyone's configuration.
+   * Tests of the record read it from the object itself.
+   */
+  private static final String LAST_APPLIED = "gloo-mesh-upgrade.io/last-applied";
+
   private static final Duration STORAGE_START = Duration.ofSeconds(30);
 
   private final SortedMap<ResourceKey, ObjectNode> resources;
@@ -142,6 +149,12 @@ public final class ConfigurationSnapshot {
     object.remove("status");
     if (object.get("metadata") instanceof ObjectNode metadata) {
       metadata.remove(SERVER_OWNED_METADATA);
+      if (metadata.get("annotations") instanceof ObjectNode annotations) {
+        annotations.remove(LAST_APPLIED);
+        if (annotations.isEmpty()) {
+          metadata.remove("annotations");
+        }
+      }
     }
     return object;
   }

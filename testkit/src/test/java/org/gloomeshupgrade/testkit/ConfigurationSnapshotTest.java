@@ -124,6 +124,23 @@ class ConfigurationSnapshotTest {
   }
 
   @Test
+  void theManifestsInstallsRecordOfWhatItAppliedIsNotConfiguration() {
+    ConfigurationSnapshot before = ConfigurationSnapshot.capture(client);
+
+    edit(
+        SETTINGS,
+        s ->
+            ((ObjectNode) s.at("/metadata/annotations"))
+                .put("gloo-mesh-upgrade.io/last-applied", "{\"spec\":{}}"));
+    assertThat(before.differencesTo(ConfigurationSnapshot.capture(client))).isEmpty();
+
+    edit(
+        SETTINGS,
+        s -> ((ObjectNode) s.at("/metadata/annotations")).put("gloo-mesh-upgrade.io/other", "x"));
+    assertThat(before.differencesTo(ConfigurationSnapshot.capture(client))).hasSize(1);
+  }
+
+  @Test
   void aChangedLabelIsReportedWithTheSlashInItsKeyEscaped() {
     ConfigurationSnapshot before = ConfigurationSnapshot.capture(client);
 

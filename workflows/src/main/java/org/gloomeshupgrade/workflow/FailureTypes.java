@@ -40,6 +40,8 @@ public final class FailureTypes {
    */
   public static final String BACKUP_INVALID = "BackupInvalid";
 
+  public static final String LIVE_EDIT_CONFLICT = "LiveEditConflict";
+
   /**
    * Errors no retry can fix: activities throw them as non-retryable, and retry policies list them.
    */
@@ -55,7 +57,8 @@ public final class FailureTypes {
           INVALID_OBJECT,
           TOOLING,
           CRD_SOURCE,
-          BACKUP_INVALID);
+          BACKUP_INVALID,
+          LIVE_EDIT_CONFLICT);
 
   private FailureTypes() {}
 }
