@@ -112,7 +112,7 @@ final class LiveEdits {
           metadata.get("annotations") instanceof ObjectNode a
               ? a
               : metadata.putObject("annotations");
-      annotations.put(LAST_APPLIED, content(serialization, desired).toString());
+      annotations.put(LAST_APPLIED, record(serialization, desired));
     }
     JsonNode live = serialization.convertValue(existing, JsonNode.class);
     ThreeWayMerge.Result merge = ThreeWayMerge.merge(base, wanted, live);
@@ -130,10 +130,23 @@ final class LiveEdits {
       if (desired.getMetadata().getAnnotations() != null) {
         annotations.putAll(desired.getMetadata().getAnnotations());
       }
-      annotations.put(LAST_APPLIED, content(serialization, desired).toString());
+      annotations.put(LAST_APPLIED, record(serialization, desired));
       desired.getMetadata().setAnnotations(annotations);
     }
     return desired;
+  }
+
+  /**
+   * The record of what was applied, without a Deployment's replica count: the run owns the counts
+   * of discovery and networking (0 while it upgrades), so a count recorded during one run would
+   * read as a person's change in the next.
+   */
+  private static String record(KubernetesSerialization serialization, HasMetadata desired) {
+    ObjectNode record = content(serialization, desired);
+    if ("Deployment".equals(desired.getKind()) && record.get("spec") instanceof ObjectNode spec) {
+      spec.remove("replicas");
+    }
+    return record.toString();
   }
 
   /**
