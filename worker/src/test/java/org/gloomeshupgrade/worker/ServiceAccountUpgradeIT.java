@@ -59,15 +59,22 @@ class ServiceAccountUpgradeIT {
   private ConfigurationSnapshot configurationBefore;
 
   @BeforeEach
-  void start() {
+  void needsTheServers() {
     assumeTrue(KubeServerBinaries.available(), KubeServerBinaries.INSTALL_HINT);
-    SimulatedGlooMesh sim =
-        simulation.simulate(
-            SimulatedGlooMesh.builder()
-                .backend(ClusterBackend.API_SERVER)
-                .remoteClusters("cluster-1", "cluster-2")
-                .discoveryDelay(Duration.ofMillis(300)));
+  }
+
+  /** mgmt and two remotes on real API servers; the control plane as bare objects unless given. */
+  private static SimulatedGlooMesh.Builder clusters() {
+    return SimulatedGlooMesh.builder()
+        .backend(ClusterBackend.API_SERVER)
+        .remoteClusters("cluster-1", "cluster-2")
+        .discoveryDelay(Duration.ofMillis(300));
+  }
+
+  private SimulatedGlooMesh simulate(SimulatedGlooMesh.Builder clusters) {
+    SimulatedGlooMesh sim = simulation.simulate(clusters);
     configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
+    return sim;
   }
 
   private void assertConfigurationUnchanged() {
@@ -77,7 +84,7 @@ class ServiceAccountUpgradeIT {
 
   @Test
   void theShippedPermissionsAreEnoughForAWholeUpgrade() throws IOException {
-    SimulatedGlooMesh sim = simulation.sim();
+    SimulatedGlooMesh sim = simulate(clusters());
     grant("mgmt", "management-cluster.yaml", rule -> true);
     for (String remote : sim.remoteClusters()) {
       grant(remote, "remote-cluster.yaml", rule -> true);
@@ -114,9 +121,46 @@ class ServiceAccountUpgradeIT {
     assertConfigurationUnchanged();
   }
 
+  /**
+   * The request most users send: the defaults, so the control plane is a Helm release upgraded with
+   * helm, and the remotes are registered natively.
+   */
+  @Test
+  void theShippedPermissionsAreEnoughForTheDefaultRequest() throws IOException {
+    SimulatedGlooMesh sim = simulate(clusters().installedWithHelm());
+    grant("mgmt", "management-cluster.yaml", rule -> true);
+    for (String remote : sim.remoteClusters()) {
+      grant(remote, "remote-cluster.yaml", rule -> true);
+    }
+    UpgradeHarness harness =
+        simulation.startHarness(sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT));
+    var request = harness.request("0.11.3");
+    assertThat(request.has("installMethod")).as("the default install method").isFalse();
+    assertThat(request.has("registrationMethod")).as("the default registration").isFalse();
+
+    GlooMeshUpgradeWorkflow wf = harness.start(request);
+    UpgradeStatus waiting = awaitStatus(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
+    assertThat(waiting.warnings()).noneMatch(w -> w.contains("without an answer"));
+    long approvalAt = PodCreations.nextSequence(sim.journal("mgmt"));
+    wf.approve(new Approval("alice", "CHG-8", waiting.gate()));
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(report.steps())
+        .allSatisfy(s -> assertThat(s.state()).as(s.toString()).isEqualTo(StepState.SUCCEEDED));
+    assertThat(report.steps())
+        .filteredOn(s -> s.step() == Step.CONTROL_PLANE)
+        .singleElement()
+        .satisfies(
+            s -> assertThat(s.detail()).contains("release gloo-mesh/gloo-mesh revision 1 to 2"));
+    PodCreations.assertNoneFromTheScaleDownUntilTheApproval(
+        sim.journal("mgmt"), "networking", approvalAt);
+    assertConfigurationUnchanged();
+  }
+
   @Test
   void withoutAKindTheChartWritesTheToolingStepStopsNamingItBeforeAnyChange() throws IOException {
-    SimulatedGlooMesh sim = simulation.sim();
+    SimulatedGlooMesh sim = simulate(clusters());
     // The shipped rule for core kinds, without services:
     // preflight's own checks pass, the chart needs them.
     grant(
@@ -159,7 +203,7 @@ class ServiceAccountUpgradeIT {
   @Test
   void withOneShippedRuleRemovedPreflightStopsNamingTheMissingPermissionBeforeAnyChange()
       throws IOException {
-    SimulatedGlooMesh sim = simulation.sim();
+    SimulatedGlooMesh sim = simulate(clusters());
     grant(
         "mgmt",
         "management-cluster.yaml",
