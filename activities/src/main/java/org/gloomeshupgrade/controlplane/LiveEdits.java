@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * Keeps what people set on chart-owned objects through a {@code manifests} upgrade. Each object is
  * written as the three-way merge ({@link ThreeWayMerge}) of the chart's change into the live
  * object. What the chart set before is the object's last-applied annotation, written with every
- * apply; without one (objects installed another way), the chart of the running version rendered
- * with the same values, when the chart source has it; without either, the chart's fields replace
- * the live ones as before, and the report says so.
+ * apply; without one (objects installed another way, or not yet written by this step), the chart of
+ * the version the object says it runs rendered with the same values, when the chart source has it;
+ * without either, the chart's object replaces the live one as before, and the report says so.
  */
 final class LiveEdits {
   /** What this tool applied last, as JSON, on every object it writes (not on Secrets). */
@@ -40,9 +40,9 @@ final class LiveEdits {
 
   private final KubernetesClient client;
   private final InstallSpec spec;
-  private final ChartResolver charts;
+  private final ChartResolver chartSource;
   private final KubernetesSerialization serialization;
-  private Map<String, JsonNode> runningChart;
+  private final Map<String, Map<String, JsonNode>> charts = new HashMap<>();
   private final Map<String, Set<String>> servedKinds = new HashMap<>();
 
   LiveEdits(
@@ -52,7 +52,7 @@ final class LiveEdits {
       KubernetesSerialization serialization) {
     this.client = client;
     this.spec = spec;
-    this.charts = charts;
+    this.chartSource = charts;
     this.serialization = serialization;
   }
 
@@ -75,8 +75,24 @@ final class LiveEdits {
         continue;
       }
       JsonNode liveJson = serialization.convertValue(live, JsonNode.class);
-      Optional<JsonNode> recorded = lastApplied(live);
-      JsonNode base = recorded.orElseGet(() -> runningChart().get(key(planned.desired())));
+      Optional<Record> recorded = lastApplied(live);
+      Optional<String> liveVersion = versionOf(live);
+      if (recorded.isPresent()
+          && liveVersion.isPresent()
+          && !liveVersion.get().equals(recorded.get().version())) {
+        // Someone put another version's object back since: the record no longer describes it.
+        planned.note(
+            " (at version %s on the cluster, not the %s it was recorded at: the chart's object replaces it)"
+                .formatted(liveVersion.get(), recorded.get().version()));
+        continue;
+      }
+      // Without a record, the chart of the version the object itself says it runs: what the step's
+      // first attempt already wrote says the target, what it did not says the version before.
+      JsonNode base =
+          recorded
+              .map(Record::object)
+              .orElseGet(
+                  () -> liveVersion.map(v -> chartOf(v).get(key(planned.desired()))).orElse(null));
       planned.base(base);
       if (base == null) {
         planned.note(" (no record of what was applied before: the chart's object replaces it)");
@@ -103,7 +119,8 @@ final class LiveEdits {
       KubernetesSerialization serialization,
       HasMetadata desired,
       HasMetadata existing,
-      JsonNode base) {
+      JsonNode base,
+      String version) {
     ObjectNode wanted = content(serialization, desired);
     if (!"Secret".equals(desired.getKind())) {
       // A Secret's values never go into an annotation.
@@ -112,7 +129,7 @@ final class LiveEdits {
           metadata.get("annotations") instanceof ObjectNode a
               ? a
               : metadata.putObject("annotations");
-      annotations.put(LAST_APPLIED, record(serialization, desired));
+      annotations.put(LAST_APPLIED, record(serialization, desired, version));
     }
     JsonNode live = serialization.convertValue(existing, JsonNode.class);
     ThreeWayMerge.Result merge = ThreeWayMerge.merge(base, wanted, live);
@@ -124,13 +141,14 @@ final class LiveEdits {
   }
 
   /** The chart's object with the record of it, for the next upgrade (not on Secrets). */
-  static HasMetadata recorded(KubernetesSerialization serialization, HasMetadata desired) {
+  static HasMetadata recorded(
+      KubernetesSerialization serialization, HasMetadata desired, String version) {
     if (!"Secret".equals(desired.getKind())) {
       Map<String, String> annotations = new HashMap<>();
       if (desired.getMetadata().getAnnotations() != null) {
         annotations.putAll(desired.getMetadata().getAnnotations());
       }
-      annotations.put(LAST_APPLIED, record(serialization, desired));
+      annotations.put(LAST_APPLIED, record(serialization, desired, version));
       desired.getMetadata().setAnnotations(annotations);
     }
     return desired;
@@ -141,12 +159,35 @@ final class LiveEdits {
    * of discovery and networking (0 while it upgrades), so a count recorded during one run would
    * read as a person's change in the next.
    */
-  private static String record(KubernetesSerialization serialization, HasMetadata desired) {
-    ObjectNode record = content(serialization, desired);
-    if ("Deployment".equals(desired.getKind()) && record.get("spec") instanceof ObjectNode spec) {
+  private static String record(
+      KubernetesSerialization serialization, HasMetadata desired, String version) {
+    ObjectNode object = content(serialization, desired);
+    if ("Deployment".equals(desired.getKind()) && object.get("spec") instanceof ObjectNode spec) {
       spec.remove("replicas");
     }
+    ObjectNode record = JSON.createObjectNode();
+    record.put("version", version);
+    record.set("object", object);
     return record.toString();
+  }
+
+  /** What was applied, and the chart version it was applied for. */
+  private record Record(String version, JsonNode object) {}
+
+  /**
+   * The version the object says it is at: its app.kubernetes.io/version label, else for a
+   * Deployment its image tag; empty when it says none.
+   */
+  private static Optional<String> versionOf(HasMetadata live) {
+    Map<String, String> labels = live.getMetadata().getLabels();
+    String label = labels == null ? null : labels.get("app.kubernetes.io/version");
+    if (label != null && !label.isBlank()) {
+      return Optional.of(ImageVersions.normalize(label));
+    }
+    if (live instanceof io.fabric8.kubernetes.api.model.apps.Deployment d) {
+      return ImageVersions.version(ImageVersions.image(d));
+    }
+    return Optional.empty();
   }
 
   /**
@@ -172,14 +213,18 @@ final class LiveEdits {
     return copy;
   }
 
-  private static Optional<JsonNode> lastApplied(HasMetadata live) {
+  private static Optional<Record> lastApplied(HasMetadata live) {
     Map<String, String> annotations = live.getMetadata().getAnnotations();
     String text = annotations == null ? null : annotations.get(LAST_APPLIED);
     if (text == null) {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readTree(text));
+      JsonNode record = JSON.readTree(text);
+      if (!record.path("version").isTextual() || !record.path("object").isObject()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Record(record.get("version").asText(), record.get("object")));
     } catch (java.io.IOException unreadable) {
       log.warn(
           "control-plane: cluster={} {} {}: annotation {} is not JSON: ignored",
@@ -192,37 +237,20 @@ final class LiveEdits {
   }
 
   /**
-   * The chart of the running version (read from the discovery deployment's image tag), rendered
-   * with the request's values, by object; empty when the chart source does not have it.
+   * The chart of {@code version} rendered with the request's values, by object; empty when the
+   * chart source does not have that version (a local chart holds one).
    */
-  private Map<String, JsonNode> runningChart() {
-    if (runningChart != null) {
-      return runningChart;
-    }
-    runningChart = new HashMap<>();
-    var discovery =
-        KubernetesFailures.call(
-            "reading deployment " + spec.namespace() + "/" + spec.discoveryDeployment(),
-            spec.context(),
-            () ->
-                client
-                    .apps()
-                    .deployments()
-                    .inNamespace(spec.namespace())
-                    .withName(spec.discoveryDeployment())
-                    .get());
-    Optional<String> version =
-        discovery == null
-            ? Optional.empty()
-            : ImageVersions.version(ImageVersions.image(discovery));
-    if (version.isEmpty()) {
-      return runningChart;
-    }
+  private Map<String, JsonNode> chartOf(String version) {
+    return charts.computeIfAbsent(version, this::render);
+  }
+
+  private Map<String, JsonNode> render(String version) {
+    Map<String, JsonNode> rendered = new HashMap<>();
     try {
       List<JsonNode> documents =
           RenderedManifestInstaller.render(
-              charts,
-              charts.resolve(spec.chart(), version.get()),
+              chartSource,
+              chartSource.resolve(spec.chart(), version),
               spec.release(),
               spec.namespace(),
               ValuesFiles.read(spec));
@@ -231,24 +259,26 @@ final class LiveEdits {
         if (object.getMetadata().getNamespace() == null) {
           object.getMetadata().setNamespace(spec.namespace());
         }
-        runningChart.put(key(object), content(serialization, object));
+        rendered.put(key(object), content(serialization, object));
       }
       log.info(
-          "control-plane: cluster={} what was applied before is taken from the chart of {} where"
-              + " an object has no {} annotation",
+          "control-plane: cluster={} objects at {} without a {} annotation are compared with the"
+              + " chart of {}",
           spec.context(),
-          version.get(),
-          LAST_APPLIED);
+          version,
+          LAST_APPLIED,
+          version);
     } catch (ApplicationFailure noSuchChart) {
       log.info(
-          "control-plane: cluster={} the chart of the running version {} is not in {}: objects"
-              + " without a {} annotation take the chart's fields",
+          "control-plane: cluster={} the chart of {} is not in {}: objects at {} without a {}"
+              + " annotation are replaced by the new chart's",
           spec.context(),
-          version.get(),
+          version,
           spec.chart(),
+          version,
           LAST_APPLIED);
     }
-    return runningChart;
+    return rendered;
   }
 
   /** Whether the cluster serves the object's kind; the built-in kinds always are. */

@@ -149,7 +149,9 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
               spec.context(),
               () ->
                   ConflictRetry.onConflict(
-                      () -> createOrUpdate(client, planned, dryRun, keepLiveEdits)));
+                      () ->
+                          createOrUpdate(
+                              client, planned, dryRun, keepLiveEdits, spec.targetVersion())));
       String outcome =
           written.created()
               ? "created"
@@ -430,25 +432,31 @@ public class RenderedManifestInstaller implements ControlPlaneInstaller {
    * it would store it, and changes nothing.
    */
   private Written createOrUpdate(
-      KubernetesClient client, Planned planned, boolean dryRun, boolean keepLiveEdits) {
+      KubernetesClient client,
+      Planned planned,
+      boolean dryRun,
+      boolean keepLiveEdits,
+      String version) {
     HasMetadata desired = planned.desired();
     HasMetadata existing = client.resource(desired).get();
     KubernetesSerialization serialization = client.getKubernetesSerialization();
     if (existing == null) {
       client
-          .resource(keepLiveEdits ? LiveEdits.recorded(serialization, desired) : desired)
+          .resource(keepLiveEdits ? LiveEdits.recorded(serialization, desired, version) : desired)
           .dryRun(dryRun)
           .create();
       return new Written(true, List.of());
     }
     HasMetadata toWrite;
     if (keepLiveEdits && planned.base() != null) {
-      toWrite = LiveEdits.merged(serialization, desired, existing, planned.base());
+      toWrite = LiveEdits.merged(serialization, desired, existing, planned.base(), version);
     } else {
       // Without a record of what was applied before, nothing tells a person's field from one an
       // older chart set and the new one dropped: the chart's object replaces the live one.
       toWrite =
-          replacing(keepLiveEdits ? LiveEdits.recorded(serialization, desired) : desired, existing);
+          replacing(
+              keepLiveEdits ? LiveEdits.recorded(serialization, desired, version) : desired,
+              existing);
     }
     HasMetadata stored = client.resource(toWrite).dryRun(dryRun).update();
     return new Written(

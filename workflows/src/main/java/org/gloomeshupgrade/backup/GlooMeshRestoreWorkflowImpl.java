@@ -38,8 +38,33 @@ public class GlooMeshRestoreWorkflowImpl implements GlooMeshRestoreWorkflow {
   private Approval rejection;
   private RestoreResult result;
 
+  /**
+   * Which version of the approval gate a restore runs: the one its history recorded, or the newest
+   * for a new one. A replay test registers, through an implementation factory, a workflow that
+   * takes the gate for granted, to show that the guard is needed.
+   */
+  @FunctionalInterface
+  interface GateVersion {
+    GateVersion RECORDED = () -> Workflow.getVersion(APPROVAL_CHANGE, Workflow.DEFAULT_VERSION, 1);
+
+    int version();
+  }
+
+  private final GateVersion gateVersion;
+
+  public GlooMeshRestoreWorkflowImpl() {
+    this(GateVersion.RECORDED);
+  }
+
+  GlooMeshRestoreWorkflowImpl(GateVersion gateVersion) {
+    this.gateVersion = gateVersion;
+  }
+
   @Override
   public RestoreResult restore(RestoreRequest input) {
+    if (gateVersion.version() == Workflow.DEFAULT_VERSION) {
+      return restoreAsBeforeTheGate(input);
+    }
     try {
       request = checked(input);
     } catch (ApplicationFailure refused) {
@@ -50,17 +75,11 @@ public class GlooMeshRestoreWorkflowImpl implements GlooMeshRestoreWorkflow {
     policy =
         new ApproverPolicy(
             request.approvers(), request.requestedBy(), request.allowSelfApproval(), "restore");
-    // Restores started before the approval gate replay without it.
-    boolean gated =
-        Workflow.getVersion(APPROVAL_CHANGE, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION;
-    if (!gated || policy.refusal(request.requestedBy(), true, "approve it") == null) {
+    if (policy.refusal(request.requestedBy(), true, "approve it") == null) {
       approval =
           new Approval(
               request.requestedBy(),
-              gated
-                  ? "self-approval allowed by the request: " + request.reason()
-                  : "started before restores waited for an approval",
+              "self-approval allowed by the request: " + request.reason(),
               GATE);
     } else {
       state = RestoreState.AWAITING_APPROVAL;
@@ -93,6 +112,36 @@ public class GlooMeshRestoreWorkflowImpl implements GlooMeshRestoreWorkflow {
       state = RestoreState.FAILED;
       throw e;
     }
+    state = RestoreState.RESTORED;
+    return result;
+  }
+
+  /**
+   * A restore started before restores waited for an approval, replayed as it ran: one activity,
+   * with no requester required.
+   */
+  private RestoreResult restoreAsBeforeTheGate(RestoreRequest in) {
+    RestoreRequest r = in == null ? new RestoreRequest("", "", "", "", "", null, false, "") : in;
+    request =
+        new RestoreRequest(
+            r.context() == null ? RequestDefaults.MANAGEMENT_CONTEXT : r.context(),
+            r.namespace() == null || r.namespace().isBlank()
+                ? RequestDefaults.NAMESPACE
+                : r.namespace(),
+            r.backupId() == null ? "" : r.backupId(),
+            r.requestedBy() == null ? "" : r.requestedBy(),
+            "",
+            null,
+            true,
+            "");
+    if (request.backupId().isBlank()) {
+      state = RestoreState.FAILED;
+      throw invalid("backupId: required (the upgrade's workflow ID)");
+    }
+    state = RestoreState.RESTORING;
+    result =
+        backups.restore(
+            new RestoreInput(request.context(), request.namespace(), request.backupId()));
     state = RestoreState.RESTORED;
     return result;
   }

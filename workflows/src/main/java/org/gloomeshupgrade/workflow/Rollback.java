@@ -55,13 +55,14 @@ final class Rollback {
     } catch (ActivityFailure e) {
       String msg =
           """
-          the rollback chosen by %s at step %d failed: %s%s. Finish it by hand: gmu restore, then scale %s and %s \
-          to %s"""
+          the rollback chosen by %s at step %d failed: %s%s. Finish it by hand: gmu restore --backup %s \
+          --reason <why>, then scale %s and %s to %s"""
               .formatted(
                   d.by(),
                   step.number(),
                   Messages.why(e),
                   done.isEmpty() ? "" : " (done before that: " + String.join("; ", done) + ")",
+                  run.backupId(),
                   request.discoveryDeployment(),
                   request.networkingDeployment(),
                   run.preflight().originalReplicas());

@@ -101,7 +101,7 @@ class RollbackTest {
     assertThat(failure.getOriginalMessage())
         .contains("the rollback chosen by erin at step 8 failed")
         .contains("backup Secrets gone")
-        .contains("gmu restore");
+        .contains("gmu restore --backup " + UpgradeRig.backupIdOf(wf) + " --reason <why>");
     assertThat(mesh.replicas)
         .as("nothing scaled up after the restore failed")
         .containsEntry("networking", 0);
