@@ -105,6 +105,11 @@ final class RestoreCommand implements Callable<Integer> {
         // default.
         context = upgrade.map(UpgradeStatus::managementContext).orElse("");
       }
+      // Read once: it fetches the history of the run that took the backup.
+      Policy taker =
+          approvers != null && allowSelfApproval != null
+              ? new Policy(approvers, allowSelfApproval)
+              : policyOf(client, backup);
       RestoreRequest request =
           new RestoreRequest(
               context,
@@ -112,10 +117,8 @@ final class RestoreCommand implements Callable<Integer> {
               backup,
               by,
               reason,
-              approvers != null ? approvers : policyOf(client, backup).approvers(),
-              allowSelfApproval != null
-                  ? allowSelfApproval
-                  : policyOf(client, backup).allowSelfApproval(),
+              approvers != null ? approvers : taker.approvers(),
+              allowSelfApproval != null ? allowSelfApproval : taker.allowSelfApproval(),
               approvalTimeout);
       String id = UpgradeNames.restoreWorkflowId(backup);
       GlooMeshRestoreWorkflow restore =
