@@ -5,11 +5,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.gloomeshupgrade.heartbeat.Heartbeats;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.kube.PodCreationHold;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
   private static final Logger log = LoggerFactory.getLogger(ControlPlaneActivitiesImpl.class);
+  private static final Duration SCALE_BACK_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration SCALE_BACK_POLL = Duration.ofMillis(200);
 
   private final KubernetesClients clients;
   private final Map<InstallMethod, ControlPlaneInstaller> installers;
@@ -130,7 +134,7 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
       // The install may have written the chart's replicas before it failed:
       // back to 0 first, and only then may pods be created again.
       try {
-        holdAtZero(spec);
+        awaitScaledBack(spec, holdAtZero(spec));
         hold.lift();
       } catch (RuntimeException e) {
         log.warn(
@@ -142,8 +146,61 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
       }
       throw failed;
     }
+    awaitScaledBack(spec, installed.reset());
     hold.lift();
     return installed;
+  }
+
+  /**
+   * Until the deployment controller has seen a scale-back, a ReplicaSet the install made may still
+   * want the chart's replicas, and would start a pod the moment the hold is lifted. Its
+   * observedGeneration catching up means it has scaled every ReplicaSet to 0.
+   */
+  private void awaitScaledBack(InstallSpec spec, List<String> reset) {
+    KubernetesClient client = clients.forContext(spec.context());
+    long deadline = System.nanoTime() + SCALE_BACK_TIMEOUT.toNanos();
+    for (String id : reset) {
+      String name = id.substring(id.indexOf('/') + 1);
+      while (true) {
+        Deployment deployment =
+            KubernetesFailures.call(
+                "reading deployment " + id,
+                spec.context(),
+                () ->
+                    client.apps().deployments().inNamespace(spec.namespace()).withName(name).get());
+        if (deployment == null || scaleBackObserved(deployment)) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          throw ApplicationFailure.newFailure(
+              """
+              deployment %s on %s was scaled back to 0, but its controller has not seen it after \
+              %ds (observedGeneration %s of %s): the pod hold stays until the step's retry\
+              """
+                  .formatted(
+                      id,
+                      spec.context(),
+                      SCALE_BACK_TIMEOUT.toSeconds(),
+                      deployment.getStatus() == null
+                          ? null
+                          : deployment.getStatus().getObservedGeneration(),
+                      deployment.getMetadata().getGeneration()),
+              FailureTypes.WAIT_TIMED_OUT);
+        }
+        Heartbeats.pause(SCALE_BACK_POLL, "waiting for the scale-back of " + id);
+      }
+      log.info(
+          "control-plane: cluster={} deployment={} scale-back to 0 seen by its controller",
+          spec.context(),
+          id);
+    }
+  }
+
+  private static boolean scaleBackObserved(Deployment deployment) {
+    Long generation = deployment.getMetadata().getGeneration();
+    Long observed =
+        deployment.getStatus() == null ? null : deployment.getStatus().getObservedGeneration();
+    return generation == null || (observed != null && observed >= generation);
   }
 
   /**

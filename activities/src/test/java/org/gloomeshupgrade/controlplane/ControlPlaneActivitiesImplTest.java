@@ -2,6 +2,7 @@ package org.gloomeshupgrade.controlplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
@@ -25,7 +26,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.gloomeshupgrade.crds.LocalHttpServer;
+import org.gloomeshupgrade.kube.DeploymentStatusWriter;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
 import org.gloomeshupgrade.kube.PodCreationHold;
@@ -98,7 +101,8 @@ class ControlPlaneActivitiesImplTest {
         new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.HELM, install));
 
     ControlPlaneResult result;
-    try (QuotaCounter counter = QuotaCounter.start(client)) {
+    try (QuotaCounter counter = QuotaCounter.start(client);
+        DeploymentStatusWriter status = DeploymentStatusWriter.start(client)) {
       result =
           activities.upgrade(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
     }
@@ -130,13 +134,46 @@ class ControlPlaneActivitiesImplTest {
   }
 
   @Test
+  void theHoldStaysUntilTheDeploymentControllerHasSeenTheScaleBack() {
+    ScalingUpInstaller install = new ScalingUpInstaller(client, 1);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.HELM, install));
+    // A slow controller: until it sees a scale-back, a ReplicaSet may still start the chart's pods.
+    List<String> seenWithoutHold = new CopyOnWriteArrayList<>();
+    List<String> seenAtZero = new CopyOnWriteArrayList<>();
+
+    try (QuotaCounter counter = QuotaCounter.start(client);
+        DeploymentStatusWriter status =
+            DeploymentStatusWriter.start(
+                client,
+                Duration.ofMillis(300),
+                d -> {
+                  if (d.getSpec().getReplicas() == 0 && install.holdDuringTheInstall != null) {
+                    seenAtZero.add(d.getMetadata().getName());
+                    if (hold() == null) {
+                      seenWithoutHold.add(d.getMetadata().getName());
+                    }
+                  }
+                })) {
+      activities.upgrade(input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> seenAtZero.containsAll(List.of("discovery", "networking")));
+    }
+
+    assertThat(seenWithoutHold).as("scale-backs seen only after the hold was lifted").isEmpty();
+    assertThat(hold()).as("the pod hold after the step").isNull();
+  }
+
+  @Test
   void aFailedInstallIsScaledBackBeforeTheHoldIsLifted() {
     ScalingUpInstaller install = new ScalingUpInstaller(client, 1).thenFail();
     ControlPlaneActivitiesImpl activities =
         new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, install));
 
     ApplicationFailure failure;
-    try (QuotaCounter counter = QuotaCounter.start(client)) {
+    try (QuotaCounter counter = QuotaCounter.start(client);
+        DeploymentStatusWriter status = DeploymentStatusWriter.start(client)) {
       failure =
           catchThrowableOfType(
               ApplicationFailure.class,
@@ -365,7 +402,8 @@ class ControlPlaneActivitiesImplTest {
     // The first attempt's meshctl was killed inside Helm.
     HelmReleaseSecrets.seed(client, NS, "gloo-mesh", "gloo-mesh", "0.11.3", 5, "pending-upgrade");
 
-    try (QuotaCounter counter = QuotaCounter.start(client)) {
+    try (QuotaCounter counter = QuotaCounter.start(client);
+        DeploymentStatusWriter status = DeploymentStatusWriter.start(client)) {
       activities.upgrade(withRevisionBeforeRun(input, before));
     }
 
@@ -378,7 +416,8 @@ class ControlPlaneActivitiesImplTest {
 
     // Pending from before the run: someone else's operation, left alone.
     HelmReleaseSecrets.seed(client, NS, "gloo-mesh", "gloo-mesh", "0.11.3", 5, "pending-upgrade");
-    try (QuotaCounter counter = QuotaCounter.start(client)) {
+    try (QuotaCounter counter = QuotaCounter.start(client);
+        DeploymentStatusWriter status = DeploymentStatusWriter.start(client)) {
       activities.upgrade(withRevisionBeforeRun(input, 5));
     }
     assertThat(client.secrets().inNamespace(NS).withName("sh.helm.release.v1.gloo-mesh.v5").get())
