@@ -75,9 +75,7 @@ final class HelmReleaseLocator {
             ChartResolver.CHART_NAME,
             spec.namespace());
     if (candidates.isEmpty()) {
-      candidates =
-          HelmReleaseStorage.deployed(
-              clients.forContext(spec.context()), spec.context(), ChartResolver.CHART_NAME, null);
+      candidates = deployedInAnyNamespace(spec, deployment);
     }
     if (candidates.size() == 1) {
       HelmReleaseStorage.Revision only = candidates.get(0);
@@ -116,5 +114,30 @@ final class HelmReleaseLocator {
             + candidates.stream().map(r -> r.id() + " (" + r.chartVersion() + ")").toList()
             + ". Name the one to upgrade in helmRelease (and its namespace in namespace).",
         FailureTypes.INVALID_REQUEST);
+  }
+
+  /**
+   * The shipped permissions read Secrets in the Gloo Mesh namespace only; a release kept elsewhere
+   * is named in the request rather than searched for with cluster-wide rights.
+   */
+  private List<HelmReleaseStorage.Revision> deployedInAnyNamespace(
+      InstallSpec spec, String deployment) {
+    try {
+      return HelmReleaseStorage.deployed(
+          clients.forContext(spec.context()), spec.context(), ChartResolver.CHART_NAME, null);
+    } catch (ApplicationFailure e) {
+      if (!FailureTypes.FORBIDDEN.equals(e.getType())) {
+        throw e;
+      }
+      throw ApplicationFailure.newNonRetryableFailure(
+          """
+          no Helm release of chart %s is deployed in namespace %s on cluster %s, deployment %s \
+          does not name its release, and the worker may not list Secrets in other namespaces to \
+          look for it. Name the release in helmRelease, or grant list on \
+          secrets cluster-wide.\
+          """
+              .formatted(ChartResolver.CHART_NAME, spec.namespace(), spec.context(), deployment),
+          FailureTypes.FORBIDDEN);
+    }
   }
 }

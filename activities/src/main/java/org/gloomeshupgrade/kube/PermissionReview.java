@@ -27,7 +27,7 @@ public record PermissionReview(
     return new PermissionReview(context, verb, group, resource, "", "", true);
   }
 
-  /** "deletecollection discovery.mesh.gloo.solo.io/meshes in all namespaces on mgmt" */
+  /** "list discovery.mesh.gloo.solo.io/meshes in all namespaces on mgmt" */
   public String describe() {
     String what =
         (group.isEmpty() ? "" : group + "/")

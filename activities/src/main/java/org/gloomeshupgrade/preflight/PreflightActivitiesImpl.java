@@ -68,7 +68,7 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     if (reviews.allowedOrUnknown(
         context, "list", "apiextensions.k8s.io", "customresourcedefinitions")) {
       crds = CrdKinds.all(client, context);
-      reviews.check(kindPermissions(context, crds));
+      reviews.check(kindPermissions(context, ns, crds));
     } else {
       warnings.add(
           "CRDs cannot be listed on "
@@ -188,11 +188,11 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     for (String verb : List.of("get", "list", "patch", "update")) {
       r.add(PermissionReview.namespaced(context, verb, "apps", "deployments", "", ns));
     }
-    for (String verb : List.of("get", "patch", "update")) {
+    for (String verb : List.of("get", "update")) {
       r.add(PermissionReview.namespaced(context, verb, "apps", "deployments", "scale", ns));
     }
     r.add(PermissionReview.namespaced(context, "list", "", "pods", "", ns));
-    for (String verb : List.of("get", "list", "create", "update", "patch")) {
+    for (String verb : List.of("get", "list", "create", "update")) {
       r.add(
           PermissionReview.clusterWide(
               context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
@@ -200,7 +200,8 @@ public class PreflightActivitiesImpl implements PreflightActivities {
     for (String verb : List.of("get", "create", "update")) {
       r.add(PermissionReview.namespaced(context, verb, "", "secrets", "", ns));
     }
-    for (String verb : List.of("get", "list", "create", "update")) {
+    // Registration refreshes the clusters preflight found registered; it never registers one.
+    for (String verb : List.of("get", "list", "update")) {
       r.add(
           PermissionReview.namespaced(
               context, verb, GlooMeshGroups.MULTICLUSTER, "kubernetesclusters", "", ns));
@@ -209,12 +210,17 @@ public class PreflightActivitiesImpl implements PreflightActivities {
   }
 
   private static List<PermissionReview> kindPermissions(
-      String context, List<CustomResourceDefinition> crds) {
+      String context, String ns, List<CustomResourceDefinition> crds) {
     List<PermissionReview> r = new ArrayList<>();
     for (CrdKind kind : CrdKinds.ofGroups(crds, List.of(GlooMeshGroups.DISCOVERY))) {
-      for (String verb : List.of("list", "delete", "deletecollection")) {
-        r.add(PermissionReview.allNamespaces(context, verb, kind.group(), kind.plural()));
-      }
+      r.add(PermissionReview.allNamespaces(context, "list", kind.group(), kind.plural()));
+      // Step 3 deletes discovery's output in the Gloo Mesh namespace only.
+      r.add(
+          kind.namespaced()
+              ? PermissionReview.namespaced(
+                  context, "deletecollection", kind.group(), kind.plural(), "", ns)
+              : PermissionReview.clusterWide(
+                  context, "deletecollection", kind.group(), kind.plural()));
     }
     for (CrdKind kind : CrdKinds.ofGroups(crds, GlooMeshGroups.USER_CONFIGURATION)) {
       for (String verb : List.of("list", "get")) {
@@ -241,17 +247,18 @@ public class PreflightActivitiesImpl implements PreflightActivities {
             PermissionReview.clusterWide(
                 context, verb, "apiextensions.k8s.io", "customresourcedefinitions"));
       }
+      // Helm writes with three-way merge patches and deletes what a chart drops; manifests update.
       List<String> verbs =
           agentCharts == InstallMethod.HELM
-              ? List.of("create", "get", "update", "patch", "delete")
+              ? List.of("create", "get", "patch", "delete")
               : List.of("create", "get", "update");
       for (String verb : verbs) {
         r.add(PermissionReview.namespaced(context, verb, "apps", "deployments", "", remoteNs));
         r.add(PermissionReview.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
       }
     }
+    r.add(PermissionReview.clusterWide(context, "get", "", "namespaces"));
     for (String verb : List.of("create", "get")) {
-      r.add(PermissionReview.clusterWide(context, verb, "", "namespaces"));
       r.add(PermissionReview.namespaced(context, verb, "", "serviceaccounts", "", remoteNs));
     }
     for (String verb : List.of("create", "get", "update")) {
@@ -262,6 +269,9 @@ public class PreflightActivitiesImpl implements PreflightActivities {
       r.add(
           PermissionReview.clusterWide(
               context, verb, "rbac.authorization.k8s.io", "clusterrolebindings"));
+    }
+    // The token Secret is replaced, never updated.
+    for (String verb : List.of("create", "get", "delete")) {
       r.add(PermissionReview.namespaced(context, verb, "", "secrets", "", remoteNs));
     }
     return r;

@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -31,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -58,10 +55,11 @@ import org.slf4j.LoggerFactory;
 public class RegistrationActivitiesImpl implements RegistrationActivities {
   private static final Logger log = LoggerFactory.getLogger(RegistrationActivitiesImpl.class);
   private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration REPLACE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration DEFAULT_TOKEN_TIMEOUT = Duration.ofSeconds(60);
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
-  static final String CLUSTER_ROLE = "gloomesh-remote-access";
+  static final String CLUSTER_ROLE = RemoteAccessRole.NAME;
   static final String TOKEN_TYPE = "kubernetes.io/service-account-token";
   static final String KUBECONFIG_TYPE = "solo.io/kubeconfig";
   static final String SA_ANNOTATION = "kubernetes.io/service-account.name";
@@ -192,7 +190,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         remoteContext,
         changes,
         "ClusterRole " + CLUSTER_ROLE,
-        clusterRole(),
+        RemoteAccessRole.clusterRole(),
         cr -> remote.rbac().clusterRoles().resource(cr),
         (have, want) -> rules(have).equals(rules(want)),
         (have, want) -> {
@@ -352,7 +350,8 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
           "replacing " + what,
           context,
           () -> {
-            handle.apply(existing).withTimeout(30, TimeUnit.SECONDS).delete();
+            handle.apply(existing).delete();
+            awaitGone(handle.apply(existing), what, context);
             return handle.apply(desired).create();
           });
       log.info(
@@ -365,6 +364,23 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
       log.info("re-register: cluster={} context={} {}: updated", changes.cluster, context, what);
     }
     changes.updated.add(what + "@" + context);
+  }
+
+  /**
+   * Polls with get, which the shipped role grants, where fabric8's wait for a deletion would list
+   * and watch the whole kind.
+   */
+  private static void awaitGone(Resource<?> resource, String what, String context) {
+    long deadline = System.nanoTime() + REPLACE_TIMEOUT.toNanos();
+    while (resource.get() != null) {
+      if (System.nanoTime() > deadline) {
+        throw ApplicationFailure.newFailure(
+            "%s on %s was deleted to be replaced but is still there after %ds; retrying the step recreates it"
+                .formatted(what, context, REPLACE_TIMEOUT.toSeconds()),
+            FailureTypes.WAIT_TIMED_OUT);
+      }
+      Heartbeats.pause(POLL, "waiting for " + what + " on " + context + " to be deleted");
+    }
   }
 
   private Secret awaitToken(KubernetesClient remote, String context, String ns, String name) {
@@ -500,16 +516,6 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         "re-register: no CA for {}: the kubeconfig Secret relies on the system's trusted CAs",
         remote.getMasterUrl());
     return null;
-  }
-
-  private static ClusterRole clusterRole() {
-    return new ClusterRoleBuilder()
-        .withNewMetadata()
-        .withName(CLUSTER_ROLE)
-        .endMetadata()
-        .withRules(
-            new PolicyRuleBuilder().withApiGroups("*").withResources("*").withVerbs("*").build())
-        .build();
   }
 
   private static ClusterRoleBinding clusterRoleBinding(

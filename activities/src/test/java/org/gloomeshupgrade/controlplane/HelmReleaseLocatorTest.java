@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
@@ -22,6 +24,7 @@ class HelmReleaseLocatorTest {
   private static final String NS = RenderedManifestInstallerTest.NAMESPACE;
 
   KubernetesClient client;
+  KubernetesMockServer server;
   @TempDir Path tmp;
   private KubernetesClients clients;
   private HelmReleaseLocator locator;
@@ -112,6 +115,33 @@ class HelmReleaseLocatorTest {
     assertThat(locator.locate(TestChart.spec().withRelease("")).id())
         .as("the one in the Gloo Mesh namespace, before the others")
         .isEqualTo(NS + "/mesh");
+  }
+
+  @Test
+  void withoutTheRightToListSecretsEverywhereItAsksForTheReleaseName() {
+    discovery(Map.of());
+    // The shipped Role reads Secrets in the Gloo Mesh namespace only.
+    for (String selector :
+        List.of("owner%3Dhelm%2Cstatus%3Ddeployed", "status%3Ddeployed%2Cowner%3Dhelm")) {
+      server
+          .expect()
+          .get()
+          .withPath("/api/v1/secrets?labelSelector=" + selector)
+          .andReturn(403, "secrets is forbidden: cannot list resource \"secrets\" at cluster scope")
+          .always();
+    }
+
+    ApplicationFailure refused =
+        catchThrowableOfType(
+            ApplicationFailure.class, () -> locator.locate(TestChart.spec().withRelease("")));
+
+    assertThat(refused.getType()).isEqualTo(FailureTypes.FORBIDDEN);
+    assertThat(refused.isNonRetryable()).isTrue();
+    assertThat(refused.getOriginalMessage())
+        .contains(
+            "no Helm release of chart gloo-mesh is deployed in namespace " + NS,
+            "may not list Secrets in other namespaces",
+            "Name the release in helmRelease");
   }
 
   @Test

@@ -122,12 +122,14 @@ class PreflightActivitiesImplTest {
               assertThat(a.getVerb()).isEqualTo("deletecollection");
               assertThat(a.getGroup()).isEqualTo(DISCOVERY);
               assertThat(a.getResource()).isEqualTo("workloads");
-              assertThat(a.getNamespace()).isNull();
+              assertThat(a.getNamespace())
+                  .as("deleted in the Gloo Mesh namespace only")
+                  .isEqualTo(NS);
             });
     assertThat(asked)
         .anySatisfy(
             a -> {
-              assertThat(a.getVerb()).isEqualTo("patch");
+              assertThat(a.getVerb()).isEqualTo("update");
               assertThat(a.getResource()).isEqualTo("deployments");
               assertThat(a.getSubresource()).isEqualTo("scale");
               assertThat(a.getNamespace()).isEqualTo(NS);
@@ -139,8 +141,8 @@ class PreflightActivitiesImplTest {
               assertThat(a.getGroup()).isEqualTo(NETWORKING);
               assertThat(a.getResource()).isEqualTo("trafficpolicies");
             });
-    // management: 20 fixed; 3 discovery kinds x 3; 5 user kinds x 2; two remote contexts x 15
-    assertThat(asked).hasSize(20 + 9 + 10 + 30);
+    // management: 17 fixed; 3 discovery kinds x 2; 5 user kinds x 2; two remote contexts x 13
+    assertThat(asked).hasSize(17 + 6 + 10 + 26);
   }
 
   @Test
@@ -197,7 +199,7 @@ class PreflightActivitiesImplTest {
     answerReviews(
         r ->
             !(r.getVerb().equals("deletecollection") && r.getResource().equals("meshes"))
-                && !(r.getVerb().equals("patch") && "scale".equals(r.getSubresource()))
+                && !(r.getVerb().equals("update") && "scale".equals(r.getSubresource()))
                 && !(r.getVerb().equals("create") && r.getResource().equals("clusterroles")));
 
     ApplicationFailure failure =
@@ -209,8 +211,8 @@ class PreflightActivitiesImplTest {
     assertThat(failure.isNonRetryable()).isTrue();
     assertThat(failure.getOriginalMessage())
         .contains("lacks 3 permission(s)")
-        .contains("deletecollection discovery.mesh.gloo.solo.io/meshes in all namespaces on mgmt")
-        .contains("patch apps/deployments/scale in gloo-mesh on mgmt")
+        .contains("deletecollection discovery.mesh.gloo.solo.io/meshes in gloo-mesh on mgmt")
+        .contains("update apps/deployments/scale in gloo-mesh on mgmt")
         .contains("create rbac.authorization.k8s.io/clusterroles cluster-wide on cluster1")
         .doesNotContain("on cluster2-ctx");
   }
@@ -259,7 +261,7 @@ class PreflightActivitiesImplTest {
 
     assertThat(without.permissionsChecked())
         .as("without agent charts neither is asked")
-        .isEqualTo(20 + 9 + 10 + 15);
+        .isEqualTo(17 + 6 + 10 + 13);
     assertThat(applied.getOriginalMessage())
         .contains("lacks 1 permission(s)")
         .contains("create apps/deployments in gloo-mesh on cluster1");
@@ -296,10 +298,10 @@ class PreflightActivitiesImplTest {
                 InstallMethod.HELM));
 
     // CRDs create, get, update; deployments create, get, update (Helm:
-    // patch and delete too); service accounts update (Helm: patch and
-    // delete too), create and get being asked for registration already.
-    assertThat(applied.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15 + 3 + 3 + 1);
-    assertThat(helm.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15 + 3 + 5 + 3);
+    // patch and delete instead of update); service accounts update (Helm:
+    // patch and delete), create and get being asked for registration already.
+    assertThat(applied.permissionsChecked()).isEqualTo(17 + 6 + 10 + 13 + 3 + 3 + 1);
+    assertThat(helm.permissionsChecked()).isEqualTo(17 + 6 + 10 + 13 + 3 + 4 + 2);
   }
 
   @Test
@@ -318,12 +320,12 @@ class PreflightActivitiesImplTest {
 
     PreflightReport report = activities.preflight(input(List.of("cluster1"), Map.of()));
 
-    assertThat(report.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15);
+    assertThat(report.permissionsChecked()).isEqualTo(17 + 6 + 10 + 13);
     assertThat(report.warnings())
         .containsExactly(
-            "15 of 15 permission reviews on cluster1 came back without an answer (no status): those permissions are "
+            "13 of 13 permission reviews on cluster1 came back without an answer (no status): those permissions are "
                 + "unconfirmed, and a missing one will stop the step that needs it",
-            "39 of 39 permission reviews on mgmt came back without an answer (no status): those permissions are "
+            "33 of 33 permission reviews on mgmt came back without an answer (no status): those permissions are "
                 + "unconfirmed, and a missing one will stop the step that needs it");
   }
 
@@ -335,7 +337,7 @@ class PreflightActivitiesImplTest {
         activities.preflight(input(List.of("cluster2"), Map.of("cluster2", "cluster2-ctx")));
 
     assertThat(report.clusters()).extracting(RegisteredCluster::name).containsExactly("cluster2");
-    assertThat(report.permissionsChecked()).isEqualTo(20 + 9 + 10 + 15);
+    assertThat(report.permissionsChecked()).isEqualTo(17 + 6 + 10 + 13);
   }
 
   @Test

@@ -39,6 +39,7 @@ import java.util.Queue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.kube.MockKubeconfig;
@@ -72,6 +73,7 @@ class RegistrationActivitiesImplTest {
   private KubernetesClients clients;
   private RegistrationActivitiesImpl activities;
   private ScheduledExecutorService tokenController;
+  private final AtomicInteger tokensIssued = new AtomicInteger();
   private ListAppender<ILoggingEvent> logs;
 
   @BeforeEach
@@ -126,13 +128,19 @@ class RegistrationActivitiesImplTest {
     assertThat(result.apiServer()).isEqualTo(remoteUrl).startsWith("http://");
 
     var role = remote.rbac().clusterRoles().withName("gloomesh-remote-access").get();
+    // Gloo Mesh's own narrow role, not */*/*: networking reads workloads, writes mesh config.
+    assertThat(role.getRules()).isEqualTo(RemoteAccessRole.rules());
     assertThat(role.getRules())
-        .singleElement()
-        .satisfies(
+        .noneMatch(r -> r.getApiGroups().contains("*") || r.getResources().contains("*"))
+        .anySatisfy(
             r -> {
-              assertThat(r.getApiGroups()).containsExactly("*");
-              assertThat(r.getResources()).containsExactly("*");
-              assertThat(r.getVerbs()).containsExactly("*");
+              assertThat(r.getApiGroups()).containsExactly("networking.istio.io");
+              assertThat(r.getResources()).contains("virtualservices", "destinationrules");
+            })
+        .anySatisfy(
+            r -> {
+              assertThat(r.getApiGroups()).containsExactly("apps");
+              assertThat(r.getVerbs()).containsExactly("get", "list", "watch");
             });
     var binding =
         remote
@@ -207,6 +215,21 @@ class RegistrationActivitiesImplTest {
   }
 
   @Test
+  void deletingTheTokenSecretAndRegisteringAgainRotatesTheToken() {
+    startTokenController();
+    activities.reRegister(INPUT);
+    String first = tokenOnMgmt();
+
+    remote.secrets().inNamespace("gloo-mesh").withName("cluster1-token").delete();
+    ReRegisterResult again = activities.reRegister(INPUT);
+
+    assertThat(again.created()).containsExactly("Secret gloo-mesh/cluster1-token@cluster1-ctx");
+    assertThat(again.updated()).containsExactly("Secret gloo-mesh/cluster1@mgmt");
+    assertThat(first).isEqualTo(TOKEN);
+    assertThat(tokenOnMgmt()).isNotEqualTo(first).startsWith(TOKEN + "-");
+  }
+
+  @Test
   void bringsObjectsThatDriftedBackUpToDate() {
     startTokenController();
     remote
@@ -257,16 +280,8 @@ class RegistrationActivitiesImplTest {
             "Secret gloo-mesh/cluster1@mgmt",
             "KubernetesCluster gloo-mesh/cluster1@mgmt");
     assertThat(result.created()).hasSize(4);
-    assertThat(
-            remote
-                .rbac()
-                .clusterRoles()
-                .withName("gloomesh-remote-access")
-                .get()
-                .getRules()
-                .get(0)
-                .getVerbs())
-        .containsExactly("*");
+    assertThat(remote.rbac().clusterRoles().withName("gloomesh-remote-access").get().getRules())
+        .isEqualTo(RemoteAccessRole.rules());
     GenericKubernetesResource kc =
         client
             .genericKubernetesResources(RegistrationActivitiesImpl.KUBERNETES_CLUSTER)
@@ -454,6 +469,37 @@ class RegistrationActivitiesImplTest {
     startTokenController(remote);
   }
 
+  /** TOKEN for the first Secret filled, then a new one each time, as a real controller does. */
+  private String nextToken() {
+    int n = tokensIssued.getAndIncrement();
+    return n == 0 ? TOKEN : TOKEN + "-" + n;
+  }
+
+  /** The bearer token in the kubeconfig Secret registration wrote on the management cluster. */
+  private String tokenOnMgmt() {
+    String kubeconfig =
+        new String(
+            Base64.getDecoder()
+                .decode(
+                    client
+                        .secrets()
+                        .inNamespace("gloo-mesh")
+                        .withName("cluster1")
+                        .get()
+                        .getData()
+                        .get("kubeconfig")),
+            StandardCharsets.UTF_8);
+    return kubeconfig
+        .lines()
+        .map(String::trim)
+        .filter(l -> l.startsWith("token:"))
+        .findFirst()
+        .orElseThrow()
+        .substring("token:".length())
+        .trim()
+        .replace("\"", "");
+  }
+
   private void startTokenController(KubernetesClient cluster) {
     tokenController = Executors.newSingleThreadScheduledExecutor();
     tokenController.scheduleWithFixedDelay(
@@ -469,7 +515,7 @@ class RegistrationActivitiesImplTest {
                     .edit(
                         e ->
                             new SecretBuilder(e)
-                                .addToData("token", b64(TOKEN))
+                                .addToData("token", b64(nextToken()))
                                 .addToData("ca.crt", b64(CA_PEM))
                                 .addToData("namespace", b64(s.getMetadata().getNamespace()))
                                 .build());

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,6 +46,8 @@ final class AuditLogJournal {
   private final Path log;
   private final AtomicLong writes;
   private final RequestJournal journal;
+  // Distinct, so it stays small however long the cluster runs.
+  private final Set<AuditedAccess> accesses = ConcurrentHashMap.newKeySet();
   private long position;
   private byte[] partial = new byte[0];
 
@@ -58,6 +62,12 @@ final class AuditLogJournal {
 
   RequestJournal journal() {
     return journal;
+  }
+
+  /** Every distinct resource request in the log so far, including those the journal dropped. */
+  Set<AuditedAccess> accesses() {
+    catchUp();
+    return Set.copyOf(accesses);
   }
 
   /** Reads the events written since the last call. */
@@ -114,6 +124,19 @@ final class AuditLogJournal {
     }
     if (call.isMutating()) {
       writes.incrementAndGet();
+    }
+    JsonNode object = event.get("objectRef");
+    if (object != null && object.isObject()) {
+      String subresource = object.path("subresource").asText("");
+      accesses.add(
+          new AuditedAccess(
+              event.path("user").path("username").asText(""),
+              verb,
+              object.path("apiGroup").asText(""),
+              object.path("resource").asText("") + (subresource.isEmpty() ? "" : "/" + subresource),
+              object.path("namespace").asText(""),
+              object.path("name").asText(""),
+              call.responseCode()));
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -159,6 +160,13 @@ final class SimulatedCluster implements AutoCloseable {
     if (components != null) {
       components.requireAlive();
     }
+  }
+
+  Set<AuditedAccess> auditedAccesses() {
+    if (auditLog == null) {
+      throw new UnsupportedOperationException("no audit log on the MOCK backend");
+    }
+    return auditLog.accesses();
   }
 
   /** The end of the logs of Kubernetes' own components, for failure messages; "" on the mock. */

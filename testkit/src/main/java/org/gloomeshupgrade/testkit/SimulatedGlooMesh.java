@@ -352,6 +352,17 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   /**
+   * Every distinct resource request the cluster's API server logged, by anyone but the server
+   * itself and the simulator's and Kubernetes' own components' reads. Real backend only.
+   */
+  public Set<AuditedAccess> auditedAccesses(String cluster) {
+    if (backend != ClusterBackend.API_SERVER) {
+      throw new UnsupportedOperationException("audited requests need the API_SERVER backend");
+    }
+    return requireCluster(cluster).auditedAccesses();
+  }
+
+  /**
    * The cluster's answers to permission reviews: everything allowed unless a test denies it. Mock
    * backend only.
    */

@@ -37,7 +37,20 @@ final class PodCreations {
    */
   static void assertNoneFromTheScaleDownUntilTheApproval(
       RequestJournal journal, String deployment, long approvalAt) {
-    ReplicaChange scaleDown = journal.replicaChanges(NAMESPACE, deployment).get(0);
+    assertNoneFromTheScaleDownUntilTheApproval(journal, deployment, 0, approvalAt);
+  }
+
+  /**
+   * The same for a run that started at {@code runStartedAt} (a sequence from {@link
+   * #nextSequence}), on clusters earlier runs changed too.
+   */
+  static void assertNoneFromTheScaleDownUntilTheApproval(
+      RequestJournal journal, String deployment, long runStartedAt, long approvalAt) {
+    ReplicaChange scaleDown =
+        journal.replicaChanges(NAMESPACE, deployment).stream()
+            .filter(c -> c.sequence() >= runStartedAt)
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the run never changed " + deployment));
     assertThat(scaleDown.replicas()).as("the run's first change of " + deployment).isZero();
     List<PodCreation> created = journal.podCreations(NAMESPACE, deployment);
     assertThat(created)

@@ -106,9 +106,14 @@ class ReRegistrationOnApiServersIT {
       // the kubeconfig alone, which the server authenticates.
       try (KubernetesClient asGlooMesh =
           new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build()) {
-        assertThat(asGlooMesh.namespaces().withName("gloo-mesh").get())
-            .as("reached " + remote)
+        assertThat(asGlooMesh.pods().inAnyNamespace().list().getItems())
+            .as("reached " + remote + " and read its workloads")
             .isNotNull();
+        // gloomesh-remote-access is Gloo Mesh's narrow role, not */*/*.
+        assertThatThrownBy(() -> asGlooMesh.namespaces().withName("gloo-mesh").get())
+            .as("what Gloo Mesh's role does not grant")
+            .isInstanceOf(KubernetesClientException.class)
+            .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
         assertThat(asGlooMesh.getMasterUrl().toString()).startsWith(sim.serverUrl(remote));
       }
       Config wrongToken = Config.fromKubeconfig(kubeconfig);

@@ -2,21 +2,17 @@ package org.gloomeshupgrade.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 import static org.gloomeshupgrade.worker.FixtureResources.MGMT_RETRIES;
 import static org.gloomeshupgrade.worker.FixtureResources.TRAFFIC_POLICIES;
+import static org.gloomeshupgrade.worker.UpgradeHarness.awaitRestore;
 import static org.gloomeshupgrade.worker.UpgradeHarness.awaitStatus;
+import static org.gloomeshupgrade.worker.UpgradeHarness.restoreResult;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflow;
 import org.gloomeshupgrade.backup.RestoreRequest;
 import org.gloomeshupgrade.backup.RestoreResult;
@@ -179,30 +175,7 @@ class RestoreAfterUpgradeTest {
   }
 
   private GlooMeshRestoreWorkflow start(RestoreRequest request) {
-    GlooMeshRestoreWorkflow restore =
-        simulation
-            .harness()
-            .client
-            .newWorkflowStub(
-                GlooMeshRestoreWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(UpgradeNames.restoreWorkflowId(backupId))
-                    .setTaskQueue(UpgradeNames.TASK_QUEUE)
-                    .build());
-    WorkflowClient.start(restore::restore, request);
-    return restore;
-  }
-
-  private static RestoreStatus awaitRestore(GlooMeshRestoreWorkflow restore, RestoreState state) {
-    return await().atMost(Duration.ofSeconds(30)).until(restore::status, s -> s.state() == state);
-  }
-
-  private static RestoreResult restoreResult(GlooMeshRestoreWorkflow restore) {
-    try {
-      return WorkflowStub.fromTyped(restore).getResult(1, TimeUnit.MINUTES, RestoreResult.class);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("the restore did not end: " + restore.status(), e);
-    }
+    return simulation.harness().startRestore(request);
   }
 
   private static ApplicationFailure failureOf(GlooMeshRestoreWorkflow restore) {

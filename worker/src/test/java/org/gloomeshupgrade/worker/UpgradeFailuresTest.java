@@ -254,7 +254,7 @@ class UpgradeFailuresTest {
     assertThat(stuck.attention())
         .contains("lacks 2 permission(s)")
         .contains(
-            "deletecollection discovery.mesh.gloo.solo.io/traffictargets in all namespaces on mgmt")
+            "deletecollection discovery.mesh.gloo.solo.io/traffictargets in gloo-mesh on mgmt")
         .contains("create rbac.authorization.k8s.io/clusterrolebindings cluster-wide on cluster-2");
     for (String cluster : List.of("mgmt", "cluster-1", "cluster-2")) {
       assertThat(sim.journal(cluster).mutating()).as(cluster).isEmpty();

@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
+import org.gloomeshupgrade.backup.GlooMeshRestoreWorkflow;
+import org.gloomeshupgrade.backup.RestoreRequest;
+import org.gloomeshupgrade.backup.RestoreResult;
+import org.gloomeshupgrade.backup.RestoreState;
+import org.gloomeshupgrade.backup.RestoreStatus;
 import org.gloomeshupgrade.heartbeat.KeepAliveInterceptor;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -143,6 +148,32 @@ final class UpgradeHarness implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new AssertionError(
           "the run did not end within 3 minutes; its status: " + wf.status(), e);
+    }
+  }
+
+  /** Starts the restore of a backup, as `gmu restore` does. */
+  GlooMeshRestoreWorkflow startRestore(RestoreRequest request) {
+    GlooMeshRestoreWorkflow restore =
+        client.newWorkflowStub(
+            GlooMeshRestoreWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(UpgradeNames.restoreWorkflowId(request.backupId()))
+                .setTaskQueue(UpgradeNames.TASK_QUEUE)
+                .build());
+    WorkflowClient.start(restore::restore, request);
+    return restore;
+  }
+
+  static RestoreStatus awaitRestore(GlooMeshRestoreWorkflow restore, RestoreState state) {
+    return await().atMost(Duration.ofSeconds(60)).until(restore::status, s -> s.state() == state);
+  }
+
+  /** The restore's result; one still going after a minute fails the test with its status. */
+  static RestoreResult restoreResult(GlooMeshRestoreWorkflow restore) {
+    try {
+      return WorkflowStub.fromTyped(restore).getResult(1, TimeUnit.MINUTES, RestoreResult.class);
+    } catch (TimeoutException e) {
+      throw new AssertionError("the restore did not end: " + restore.status(), e);
     }
   }
 
