@@ -191,7 +191,9 @@ final class RestoreCommand implements Callable<Integer> {
       Optional<EarlierRun> taker = EarlierRun.find(client, upgradeOf(backup), runId);
       if (taker.isPresent()) {
         JsonNode started = taker.get().requestAsStarted(client);
-        UpgradeRequest request = UpgradeRequestParser.parse(started);
+        // The request of a run that started, read as it was accepted then.
+        UpgradeRequest request =
+            UpgradeRequestParser.parse(started, UpgradeRequestParser.Rules.BEFORE_LIMITS);
         return new Policy(request.approvers(), request.allowSelfApproval());
       }
     } catch (RuntimeException unreadable) {

@@ -101,6 +101,26 @@ class StartCommandTest {
   }
 
   @Test
+  void theRequestLimitsHoldInGmuStartToo() {
+    GmuRun bad =
+        gmu(
+            "start",
+            "--address",
+            "127.0.0.1:1",
+            "--context",
+            "west",
+            "-t",
+            "0.11.3-" + "a".repeat(100),
+            "--discovery-settle-window",
+            "0s");
+
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("targetVersion: 107 characters")
+        .contains("discoverySettleWindow: 0s is shorter than discoveryPollInterval (15s)");
+  }
+
+  @Test
   void statusOfAnUnknownRunSaysSo() {
     GmuRun status = gmu("status", "--address", temporal.address(), "-w", "no-such-upgrade");
 

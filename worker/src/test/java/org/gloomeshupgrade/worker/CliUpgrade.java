@@ -74,6 +74,7 @@ final class CliUpgrade implements AutoCloseable {
         .put("discoveryPollInterval", "200ms")
         .put("discoverySettleWindow", "2s")
         .put("discoveryTimeout", "60s")
+        .put("networkingTimeout", "60s")
         .put("scaleTimeout", "60s");
   }
 

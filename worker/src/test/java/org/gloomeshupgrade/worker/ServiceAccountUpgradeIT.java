@@ -70,8 +70,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The worker as a ServiceAccount bound only to what deploy/rbac ships, on real API servers
- * enforcing RBAC: those permissions are enough for a whole upgrade, and each rule in them is needed
- * by preflight.
+ * enforcing RBAC: those permissions are enough for the upgrades and the restore; a rule removed
+ * stops the run before any change, naming it; and, read from the servers' audit logs, the runs
+ * needed nothing more and used every grant but those listed with a reason.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceAccountUpgradeIT {
@@ -79,6 +80,10 @@ class ServiceAccountUpgradeIT {
   private static final Path RBAC = DeployRbacTest.RBAC;
   private static final String NAMESPACE = "gloo-mesh-upgrade";
   private static final String ACCOUNT = "gloo-mesh-upgrade-worker";
+  private static final String WORKER_USER = "system:serviceaccount:" + NAMESPACE + ":" + ACCOUNT;
+
+  /** What the worker's account did on each cluster, by the shipped file that grants it. */
+  private static final Map<String, Set<AuditedAccess>> OBSERVED = new ConcurrentHashMap<>();
 
   @RegisterExtension final SimulatedUpgrade simulation = new SimulatedUpgrade();
 
@@ -106,11 +111,6 @@ class ServiceAccountUpgradeIT {
     configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
     return sim;
   }
-
-  /** What the worker's account did on each cluster, by the shipped file that grants it. */
-  private static final Map<String, Set<AuditedAccess>> OBSERVED = new ConcurrentHashMap<>();
-
-  private static final String WORKER_USER = "system:serviceaccount:" + NAMESPACE + ":" + ACCOUNT;
 
   /** Adds what the worker did in this test to what the comparison with deploy/rbac reads. */
   private static void observe(SimulatedGlooMesh sim) {

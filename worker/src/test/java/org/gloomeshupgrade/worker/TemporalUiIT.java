@@ -48,6 +48,7 @@ class TemporalUiIT {
               .put("discoveryPollInterval", "200ms")
               .put("discoverySettleWindow", "2s")
               .put("discoveryTimeout", "60s")
+              .put("networkingTimeout", "60s")
               .put("scaleTimeout", "60s")
               .toString();
 

@@ -68,7 +68,8 @@ class WorkerProcessIT {
                 .put("requireApproval", false)
                 .put("discoveryPollInterval", "200ms")
                 .put("discoverySettleWindow", "2s")
-                .put("discoveryTimeout", "30s");
+                .put("discoveryTimeout", "30s")
+                .put("networkingTimeout", "60s");
         GlooMeshUpgradeWorkflow wf =
             client.newWorkflowStub(
                 GlooMeshUpgradeWorkflow.class,

@@ -9,6 +9,9 @@ import java.util.List;
  * here and its rules are not checked, so one mistake is reported once.
  */
 final class CrossFieldRules {
+  /** Polls of one wait a run's history can hold, with room for everything else. */
+  static final long MAX_POLLS = 2_000;
+
   private final JsonNode root;
   private final List<String> problems;
 
@@ -99,6 +102,71 @@ final class CrossFieldRules {
           resumeFrom: a dry run changes nothing, so it has nothing to carry on; \
           remove dryRun or resumeFrom\
           """);
+    }
+  }
+
+  void distinctDeployments(String discovery, String networking) {
+    if (discovery.equals(networking)) {
+      problems.add(
+          """
+          networkingDeployment: "%s" is also discoveryDeployment; they are two deployments, scaled \
+          up at different steps (networking only after the approval)\
+          """
+              .formatted(networking));
+    }
+  }
+
+  void settleWindowCoversAPoll(Duration poll, Duration settle) {
+    if (poll != null && settle != null && settle.compareTo(poll) < 0) {
+      problems.add(
+          """
+          discoverySettleWindow: %s is shorter than discoveryPollInterval (%s), so no poll could \
+          see discovery stay put; make it at least one poll long\
+          """
+              .formatted(DurationText.format(settle), DurationText.format(poll)));
+    }
+  }
+
+  /**
+   * Each poll adds events to the run's history, which Temporal bounds: the waits for discovery and
+   * for networking may take at most {@link #MAX_POLLS} polls each.
+   */
+  void pollsWithinTheHistoryBudget(
+      Duration poll, Duration discoveryTimeout, Duration networkingTimeout) {
+    pollBudget(poll, "discoveryTimeout", discoveryTimeout);
+    pollBudget(poll, "networkingTimeout", networkingTimeout);
+  }
+
+  private void pollBudget(Duration poll, String wait, Duration timeout) {
+    if (poll == null || timeout == null || timeout.dividedBy(poll) <= MAX_POLLS) {
+      return;
+    }
+    problems.add(
+        """
+        discoveryPollInterval: %s polls %d times in %s %s, more than the %d a run's history \
+        holds; poll less often or shorten %s\
+        """
+            .formatted(
+                DurationText.format(poll),
+                timeout.dividedBy(poll),
+                wait,
+                DurationText.format(timeout),
+                MAX_POLLS,
+                wait));
+  }
+
+  /** Native registration names Gloo Mesh's ServiceAccount and token Secret after the cluster. */
+  void clusterNamesRegistrationAccepts(List<String> clusters, RegistrationMethod registration) {
+    if (registration != RegistrationMethod.NATIVE) {
+      return;
+    }
+    for (int i = 0; i < clusters.size(); i++) {
+      String problem = NameRules.dnsLabel(clusters.get(i));
+      if (problem != null) {
+        problems.add(
+            "clusters[%d]: \"%s\" %s, as native registration (step 7) needs"
+                .formatted(i, clusters.get(i), problem));
+      }
     }
   }
 }

@@ -24,7 +24,7 @@ public final class DurationText {
     if (t.startsWith("P") || t.startsWith("p")) {
       try {
         return Optional.of(Duration.parse(t));
-      } catch (DateTimeParseException e) {
+      } catch (DateTimeParseException | ArithmeticException e) {
         return Optional.empty();
       }
     }
@@ -33,17 +33,21 @@ public final class DurationText {
     }
     Duration total = Duration.ZERO;
     Matcher m = PART.matcher(t);
-    while (m.find()) {
-      long n = Long.parseLong(m.group(1));
-      total =
-          total.plus(
-              switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-              });
+    try {
+      while (m.find()) {
+        long n = Long.parseLong(m.group(1));
+        total =
+            total.plus(
+                switch (m.group(2)) {
+                  case "ms" -> Duration.ofMillis(n);
+                  case "s" -> Duration.ofSeconds(n);
+                  case "m" -> Duration.ofMinutes(n);
+                  case "h" -> Duration.ofHours(n);
+                  default -> Duration.ofDays(n);
+                });
+      }
+    } catch (NumberFormatException | ArithmeticException tooLarge) {
+      return Optional.empty(); // past what a duration can hold: not a duration anyone means
     }
     return Optional.of(total);
   }

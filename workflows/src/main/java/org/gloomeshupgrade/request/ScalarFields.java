@@ -39,7 +39,8 @@ final class ScalarFields {
     String raw = node.asText().trim();
     Semver semver = Semver.parse(raw.startsWith("v") ? raw.substring(1) : raw);
     if (semver == null) {
-      problems.add("%s: \"%s\" is not a version like 0.11.3".formatted(field, raw));
+      problems.add(
+          "%s: \"%s\" is not a version like 0.11.3".formatted(field, RequestLimits.quoted(raw)));
       return null;
     }
     return semver.getVersion();
@@ -61,7 +62,7 @@ final class ScalarFields {
     }
     String problem = check.apply(value);
     if (problem != null) {
-      problems.add("%s: \"%s\" %s".formatted(field, value, problem));
+      problems.add("%s: \"%s\" %s".formatted(field, RequestLimits.quoted(value), problem));
     }
     return value;
   }
@@ -130,7 +131,8 @@ final class ScalarFields {
     Optional<Duration> parsed = DurationText.parse(text);
     if (parsed.isEmpty()) {
       problems.add(
-          "%s: \"%s\" is not a duration such as %s".formatted(field, text, DURATION_EXAMPLES));
+          "%s: \"%s\" is not a duration such as %s"
+              .formatted(field, RequestLimits.quoted(text), DURATION_EXAMPLES));
       return null;
     }
     Duration value = parsed.get();

@@ -53,23 +53,46 @@ public final class UpgradeRequestParser {
           "approvalReminder",
           "resumeFrom");
 
+  /** Which rules a request is held to. */
+  public enum Rules {
+    /**
+     * The rules of runs that started before the workflow change "request-limits": without the
+     * limits on sizes, the relations between deployments, settle window and poll interval, and the
+     * cluster names of native registration. Only for replaying those runs.
+     */
+    BEFORE_LIMITS,
+    /** Every rule: what new runs, and `gmu`, hold a request to. */
+    ALL
+  }
+
   private final List<String> problems = new ArrayList<>();
   private final JsonNode root;
+  private final Rules rules;
   private final ScalarFields scalar;
   private final ListFields lists;
 
-  private UpgradeRequestParser(JsonNode root) {
+  private UpgradeRequestParser(JsonNode root, Rules rules) {
     this.root = root;
+    this.rules = rules;
     this.scalar = new ScalarFields(root, problems);
     this.lists = new ListFields(root, problems);
   }
 
   /**
-   * Parses and validates.
+   * Parses and validates with every rule.
    *
    * @throws InvalidRequestException naming every bad field
    */
   public static UpgradeRequest parse(JsonNode json) {
+    return parse(json, Rules.ALL);
+  }
+
+  /**
+   * Parses and validates.
+   *
+   * @throws InvalidRequestException naming every bad field, and never anything else
+   */
+  public static UpgradeRequest parse(JsonNode json, Rules rules) {
     if (json == null || json.isNull() || json.isMissingNode()) {
       throw new InvalidRequestException(
           List.of("the input is empty: give at least {\"targetVersion\":\"<version>\"}"));
@@ -80,11 +103,22 @@ public final class UpgradeRequestParser {
               "the input must be a JSON object such as {\"targetVersion\":\"0.11.3\"}, got %s"
                   .formatted(json.getNodeType())));
     }
-    return new UpgradeRequestParser(json).build();
+    try {
+      return new UpgradeRequestParser(json, rules).build();
+    } catch (InvalidRequestException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Every check should name its field; one that throws instead still refuses the request,
+      // rather than failing the workflow task on every attempt.
+      throw new InvalidRequestException(List.of("the request could not be read: %s".formatted(e)));
+    }
   }
 
   private UpgradeRequest build() {
     rejectUnknownFields();
+    if (rules == Rules.ALL) {
+      RequestLimits.check(root, problems);
+    }
     String targetVersion = scalar.version("targetVersion");
     String managementContext =
         scalar.text(
@@ -174,6 +208,12 @@ public final class UpgradeRequestParser {
     rules.agentChartsOnlyWithNative(registrationMethod);
     rules.valuesFilesOnlyWithHelmOrManifests(installMethod, helmValuesFiles);
     rules.noResumeInDryRun(resumeFrom, dryRun);
+    if (this.rules == Rules.ALL) {
+      rules.distinctDeployments(discoveryDeployment, networkingDeployment);
+      rules.settleWindowCoversAPoll(poll, settle);
+      rules.pollsWithinTheHistoryBudget(poll, discoveryTimeout, networkingTimeout);
+      rules.clusterNamesRegistrationAccepts(clusters, registrationMethod);
+    }
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(problems);
     }

@@ -30,7 +30,12 @@ enum Change {
   /** Step 7 as a window of registrationConcurrency clusters, each with its own outcome. */
   REGISTRATION_WINDOW("registration-window", 1),
   /** A cancelled run ends saying so, with networking kept at 0 when the run had brought it down. */
-  CANCELLATION("cancellation", 1);
+  CANCELLATION("cancellation", 1),
+  /**
+   * The request's limits on sizes, and the relations between deployments, settle window, poll
+   * interval and timeouts, and cluster names (UpgradeRequestParser.Rules).
+   */
+  REQUEST_LIMITS("request-limits", 1);
 
   private final String id;
   private final int newest;

@@ -97,7 +97,12 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
   private UpgradeRequest accept(JsonNode rawRequest) {
     UpgradeRequest request;
     try {
-      request = UpgradeRequestParser.parse(rawRequest);
+      request =
+          UpgradeRequestParser.parse(
+              rawRequest,
+              run.versions.applies(Change.REQUEST_LIMITS)
+                  ? UpgradeRequestParser.Rules.ALL
+                  : UpgradeRequestParser.Rules.BEFORE_LIMITS);
     } catch (InvalidRequestException e) {
       book.failed(Step.PREFLIGHT, e.getMessage());
       book.end(RunState.FAILED);

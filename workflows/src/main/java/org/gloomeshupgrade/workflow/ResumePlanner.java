@@ -193,7 +193,8 @@ final class ResumePlanner {
     }
     UpgradeRequest old;
     try {
-      old = UpgradeRequestParser.parse(p.request());
+      // Read as it was accepted then, whatever rules its run started under.
+      old = UpgradeRequestParser.parse(p.request(), UpgradeRequestParser.Rules.BEFORE_LIMITS);
     } catch (InvalidRequestException e) {
       return "%s was refused and changed nothing (%s): start a new upgrade instead"
           .formatted(named, e.getMessage());

@@ -59,7 +59,7 @@ class UpgradeRequestParserTest {
         {"targetVersion":"v0.12.8","managementContext":"prod-mgmt","namespace":"mesh","installMethod":"manifests",
          "helmRelease":"gm","chart":"/charts/gloo-mesh","crdSource":"/crds","clusters":["east","west"],
          "clusterContexts":{"east":"ctx-east"},"remoteNamespace":"gm-remote","clusterDomain":"corp.local",
-         "discoveryDeployment":"disc","networkingDeployment":"net","discoveryPollInterval":"500ms",
+         "discoveryDeployment":"disc","networkingDeployment":"net","discoveryPollInterval":"6s",
          "discoverySettleWindow":"PT1M","discoveryTimeout":"1h30m","networkingTimeout":"5m","scaleTimeout":"90s",
          "requireApproval":false,"approvalTimeout":"2h","attentionTimeout":"1d","allowDowngrade":true,"dryRun":true,
          "registrationMethod":"meshctl","registrationConcurrency":20,"meshctlPath":"/bin/meshctl"}
@@ -72,7 +72,7 @@ class UpgradeRequestParserTest {
     assertThat(r.clusters()).containsExactly("east", "west");
     assertThat(r.contextOf("east")).isEqualTo("ctx-east");
     assertThat(r.contextOf("west")).isEqualTo("west");
-    assertThat(r.discoveryPollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(r.discoveryPollInterval()).isEqualTo(Duration.ofSeconds(6));
     assertThat(r.discoverySettleWindow()).isEqualTo(Duration.ofMinutes(1));
     assertThat(r.discoveryTimeout()).isEqualTo(Duration.ofMinutes(90));
     assertThat(r.scaleTimeout()).isEqualTo(Duration.ofSeconds(90));

@@ -75,6 +75,7 @@ class ReplayTest {
           "rejected-at-approval",
           "resumed-run-with-reminder-before-approval-overdue",
           "rollback-at-step-8-by-update",
+          "settle-window-0s-rejected-at-approval-before-request-limits",
           "terminated-at-step-7",
           "terminated-at-step-7-before-approval-overdue");
 
@@ -111,7 +112,10 @@ class ReplayTest {
               Map.entry(
                   Change.REGISTRATION_WINDOW,
                   List.of("7-clusters-one-failed-then-retried-in-batches-before-window")),
-              Map.entry(Change.CANCELLATION, List.of("cancelled-at-step-7-before-cancellation"))));
+              Map.entry(Change.CANCELLATION, List.of("cancelled-at-step-7-before-cancellation")),
+              Map.entry(
+                  Change.REQUEST_LIMITS,
+                  List.of("settle-window-0s-rejected-at-approval-before-request-limits"))));
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
