@@ -73,7 +73,7 @@ class TemporalCliIT {
    * it cannot take.
    */
   @Test
-  void theCliRawMinimalPayloadStartsARunAndAnUnknownFieldEndsOneAtOnceNamingIt() throws Exception {
+  void theCliRawMinimalPayloadStartsARunAndABadOneEndsAtOnceNamingEachField() throws Exception {
     simulate(Duration.ofMillis(100));
     try (WorkerProcess worker = run.startWorker()) {
       run.start(ID, "{\"targetVersion\":\"0.11.3\"}");
@@ -90,7 +90,11 @@ class TemporalCliIT {
       temporal.run(0, "workflow", "terminate", "--workflow-id", ID, "--reason", "test over");
 
       String other = ID + "-unknown-field";
-      run.start(other, "{\"targetVersion\":\"0.11.3\",\"colour\":\"blue\"}");
+      run.start(
+          other,
+          """
+          {"targetVersion":"0.11.3","colour":"blue","discoverySettleWindow":"0s",\
+          "networkingDeployment":"discovery"}""");
       JsonNode events =
           JSON.readTree(
                   await()
@@ -113,7 +117,10 @@ class TemporalCliIT {
               .get(events.size() - 1)
               .path("workflowExecutionFailedEventAttributes")
               .path("failure");
-      assertThat(failed.path("message").asText()).contains("unknown field \"colour\"");
+      assertThat(failed.path("message").asText())
+          .contains("unknown field \"colour\"")
+          .contains("discoverySettleWindow: 0s is shorter than discoveryPollInterval")
+          .contains("networkingDeployment: \"discovery\" is also discoveryDeployment");
       assertThat(failed.path("applicationFailureInfo").path("type").asText())
           .isEqualTo("InvalidRequest");
       assertThat(events.toString())
