@@ -292,7 +292,7 @@ public class BackupActivitiesImpl implements BackupActivities {
         created.size(),
         updated.size(),
         unchanged);
-    return new RestoreResult(input.backupId(), created, updated, unchanged);
+    return RestoreResult.listingTheFirst(input.backupId(), created, updated, unchanged);
   }
 
   /** Spec, labels and annotations back as saved; everything else the live object has stays. */

@@ -2,6 +2,9 @@ package org.gloomeshupgrade.conformance;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.CrdManifestConverter;
 import org.gloomeshupgrade.crds.CrdSource;
@@ -22,6 +26,8 @@ import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.sources.RequestedSources;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,19 +42,33 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
   private static final Logger log = LoggerFactory.getLogger(ConformanceActivitiesImpl.class);
   private static final ObjectMapper JSON = Serialization.jsonMapper();
 
+  /** Problems named in a log line; one line per check stays readable. */
+  private static final int LOGGED = 20;
+
   private final KubernetesClients clients;
   private final CrdSource source;
+  private final TrustedSources trusted;
 
   public ConformanceActivitiesImpl(KubernetesClients clients) {
-    this(clients, new CrdSource());
+    this(clients, TrustedSources.defaults());
+  }
+
+  public ConformanceActivitiesImpl(KubernetesClients clients, TrustedSources trusted) {
+    this(clients, new CrdSource(), trusted);
+  }
+
+  public ConformanceActivitiesImpl(KubernetesClients clients, CrdSource source) {
+    this(clients, source, TrustedSources.defaults());
   }
 
   /**
    * @param source reads the target's CRDs for the check before the upgrade
    */
-  public ConformanceActivitiesImpl(KubernetesClients clients, CrdSource source) {
+  public ConformanceActivitiesImpl(
+      KubernetesClients clients, CrdSource source, TrustedSources trusted) {
     this.clients = clients;
     this.source = source;
+    this.trusted = trusted;
   }
 
   @Override
@@ -64,6 +84,8 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
   public ConformanceReport checkAgainstTarget(CrdApplyInput input) {
     String context = clients.resolve(input.context());
     KubernetesClient client = clients.forContext(context);
+    trusted.refuseUntrusted(
+        RequestedSources.crds(input.source(), input.chart(), input.targetVersion()));
     CrdSource.Loaded loaded = source.load(input.source(), input.targetVersion(), input.chart());
     // The target's CRDs as the API server will hold
     // them: v1beta1 manifests are read in their v1 form.
@@ -112,8 +134,31 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
       int before = seen.size();
       int problemsBefore = problems.size();
       for (String version : kind.knownVersions()) {
-        Optional<List<GenericKubernetesResource>> items = list(client, context, kind, version);
-        if (items.isEmpty()) {
+        boolean served =
+            forEach(
+                client,
+                context,
+                kind,
+                version,
+                r -> {
+                  String key =
+                      kind.group()
+                          + "/"
+                          + r.getKind()
+                          + "/"
+                          + r.getMetadata().getNamespace()
+                          + "/"
+                          + r.getMetadata().getName();
+                  // A real API server returns every object at each served version; check each
+                  // object once.
+                  if (seen.add(key)) {
+                    (leaveChartOwned && Labels.ownedByHelm(r.getMetadata())
+                            ? leftToChart
+                            : problems)
+                        .addAll(check(r, against, which));
+                  }
+                });
+        if (!served) {
           problems.add(
               new ConformanceProblem(
                   kind.kind(),
@@ -130,22 +175,6 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
                   "Put the old version back in the CRD (served: true), migrate the objects to "
                       + kind.version()
                       + ", then remove it."));
-          continue;
-        }
-        for (GenericKubernetesResource r : items.get()) {
-          String key =
-              kind.group()
-                  + "/"
-                  + r.getKind()
-                  + "/"
-                  + r.getMetadata().getNamespace()
-                  + "/"
-                  + r.getMetadata().getName();
-          // A real API server returns every object at each served version; check each object once.
-          if (seen.add(key)) {
-            (leaveChartOwned && Labels.ownedByHelm(r.getMetadata()) ? leftToChart : problems)
-                .addAll(check(r, against, which));
-          }
         }
       }
       log.info(
@@ -166,8 +195,12 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
             ? ""
             : ": "
                 + problems.stream()
+                    .limit(LOGGED)
                     .map(p -> p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path())
-                    .toList());
+                    .toList()
+                + (problems.size() > LOGGED
+                    ? " and %d more".formatted(problems.size() - LOGGED)
+                    : ""));
     if (!leftToChart.isEmpty()) {
       log.info(
           "conformance: cluster={} against={}: {} problem(s) of chart-owned resources left to the control-plane "
@@ -176,27 +209,52 @@ public class ConformanceActivitiesImpl implements ConformanceActivities {
           which,
           leftToChart.size(),
           leftToChart.stream()
+              .limit(LOGGED)
               .map(p -> p.kind() + " " + p.namespace() + "/" + p.name() + " " + p.path())
               .toList());
     }
-    return new ConformanceReport(seen.size(), problems, leftToChart);
+    return new ConformanceReport(
+        seen.size(),
+        firstListed(problems),
+        firstListed(leftToChart),
+        Math.max(0, problems.size() - ConformanceReport.MAX_LISTED),
+        Math.max(0, leftToChart.size() - ConformanceReport.MAX_LISTED));
   }
 
-  /** Empty when the server does not serve that version of the kind (404). */
-  private static Optional<List<GenericKubernetesResource>> list(
-      KubernetesClient client, String context, CrdKind kind, String version) {
+  private static List<ConformanceProblem> firstListed(List<ConformanceProblem> all) {
+    return List.copyOf(all.subList(0, Math.min(all.size(), ConformanceReport.MAX_LISTED)));
+  }
+
+  /**
+   * Hands each object of the kind, read at {@code version}, to {@code each}, a page at a time;
+   * false when the server does not serve that version of the kind (404).
+   */
+  private static boolean forEach(
+      KubernetesClient client,
+      String context,
+      CrdKind kind,
+      String version,
+      Consumer<GenericKubernetesResource> each) {
+    String token = null;
     try {
-      return Optional.of(
-          kind.namespaced()
-              ? client
-                  .genericKubernetesResources(kind.context(version))
-                  .inAnyNamespace()
-                  .list()
-                  .getItems()
-              : client.genericKubernetesResources(kind.context(version)).list().getItems());
+      do {
+        ListOptions options =
+            new ListOptionsBuilder().withLimit(CrdKinds.PAGE).withContinue(token).build();
+        GenericKubernetesResourceList page =
+            kind.namespaced()
+                ? client
+                    .genericKubernetesResources(kind.context(version))
+                    .inAnyNamespace()
+                    .list(options)
+                : client.genericKubernetesResources(kind.context(version)).list(options);
+        page.getItems().forEach(each);
+        String next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        token = next == null || next.isEmpty() || next.equals(token) ? null : next;
+      } while (token != null);
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() == 404) {
-        return Optional.empty();
+        return false;
       }
       throw KubernetesFailures.translate(
           e,

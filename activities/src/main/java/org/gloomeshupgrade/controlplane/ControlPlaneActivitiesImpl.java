@@ -17,6 +17,8 @@ import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.kube.PodCreationHold;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.request.RequestDefaults;
+import org.gloomeshupgrade.sources.RequestedSources;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.semver4j.Semver;
 import org.slf4j.Logger;
@@ -34,16 +36,33 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
 
   private final KubernetesClients clients;
   private final Map<InstallMethod, ControlPlaneInstaller> installers;
+  private final TrustedSources trusted;
 
-  /** The worker's installers: Helm, rendered manifests and meshctl. */
+  /** The worker's installers: Helm, rendered manifests and meshctl; the default trusted sources. */
   public ControlPlaneActivitiesImpl(KubernetesClients clients) {
-    this(clients, defaultInstallers(clients));
+    this(clients, TrustedSources.defaults());
+  }
+
+  /** The worker's installers, reading only from the given sources. */
+  public ControlPlaneActivitiesImpl(KubernetesClients clients, TrustedSources trusted) {
+    this(clients, defaultInstallers(clients), trusted);
   }
 
   public ControlPlaneActivitiesImpl(
       KubernetesClients clients, Map<InstallMethod, ControlPlaneInstaller> installers) {
+    this(clients, installers, TrustedSources.defaults());
+  }
+
+  /**
+   * @param trusted what requests may name for the installers to read or run
+   */
+  public ControlPlaneActivitiesImpl(
+      KubernetesClients clients,
+      Map<InstallMethod, ControlPlaneInstaller> installers,
+      TrustedSources trusted) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.installers = Map.copyOf(installers);
+    this.trusted = Objects.requireNonNull(trusted, "trusted");
   }
 
   /**
@@ -266,6 +285,15 @@ public class ControlPlaneActivitiesImpl implements ControlPlaneActivities {
     requireText(input.namespace(), "namespace");
     requireText(input.discoveryDeployment(), "discoveryDeployment");
     requireText(input.networkingDeployment(), "networkingDeployment");
+    // Before the context, the cluster or any file: an untrusted source is refused whatever else.
+    trusted.refuseUntrusted(
+        new RequestedSources(
+            input.chart(),
+            input.crdSource(),
+            input.agentCharts(),
+            input.meshctlPath(),
+            input.valuesFiles(),
+            target.getVersion()));
     String context = clients.resolve(input.context());
     InstallSpec spec = InstallSpec.of(input, context, target.getVersion());
     // helm finds an unnamed release in the cluster; the

@@ -24,6 +24,8 @@ import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.sources.RequestedSources;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.semver4j.Semver;
 import org.slf4j.Logger;
@@ -42,15 +44,29 @@ public class CrdActivitiesImpl implements CrdActivities {
   private final KubernetesClients clients;
   private final CrdSource source;
   private final Duration pollInterval;
+  private final TrustedSources trusted;
 
   public CrdActivitiesImpl(KubernetesClients clients) {
-    this(clients, new CrdSource(), Duration.ofSeconds(1));
+    this(clients, TrustedSources.defaults());
+  }
+
+  public CrdActivitiesImpl(KubernetesClients clients, TrustedSources trusted) {
+    this(clients, new CrdSource(), Duration.ofSeconds(1), trusted);
   }
 
   public CrdActivitiesImpl(KubernetesClients clients, CrdSource source, Duration pollInterval) {
+    this(clients, source, pollInterval, TrustedSources.defaults());
+  }
+
+  /**
+   * @param trusted the CRD sources (and charts) requests may name
+   */
+  public CrdActivitiesImpl(
+      KubernetesClients clients, CrdSource source, Duration pollInterval, TrustedSources trusted) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.source = Objects.requireNonNull(source, "source");
     this.pollInterval = Objects.requireNonNull(pollInterval, "pollInterval");
+    this.trusted = Objects.requireNonNull(trusted, "trusted");
   }
 
   @Override
@@ -96,6 +112,7 @@ public class CrdActivitiesImpl implements CrdActivities {
   }
 
   private CrdSource.Loaded loadComplete(CrdApplyInput input, String target) {
+    trusted.refuseUntrusted(RequestedSources.crds(input.source(), input.chart(), target));
     CrdSource.Loaded loaded = source.load(input.source(), target, input.chart());
     ManagementCrds.requireComplete(loaded, target);
     return loaded;

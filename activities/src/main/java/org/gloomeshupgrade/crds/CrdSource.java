@@ -41,7 +41,8 @@ public final class CrdSource {
   /** The crdSource that means "the CRDs of the chart the control-plane step installs". */
   public static final String FROM_CHART = "chart";
 
-  static final String PUBLIC_REPOSITORY = "https://raw.githubusercontent.com/solo-io/gloo-mesh/";
+  public static final String PUBLIC_REPOSITORY =
+      "https://raw.githubusercontent.com/solo-io/gloo-mesh/";
 
   /** From this version the CRDs live in their own chart, {@code gloo-mesh-crds}. */
   private static final Semver SEPARATE_CRD_CHART_FROM = Semver.of(0, 12, 1);

@@ -1,10 +1,8 @@
 package org.gloomeshupgrade.discovery;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,18 +47,18 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
     Map<String, Integer> deleted = new TreeMap<>();
     int collectionDeletes = 0;
     for (CrdKind kind : kinds) {
-      List<GenericKubernetesResource> items = CrdKinds.list(client, context, kind);
-      deleted.put(kind.kind(), items.size());
-      Map<String, Long> byNamespace =
-          items.stream()
-              .collect(
-                  Collectors.groupingBy(
-                      r ->
-                          r.getMetadata().getNamespace() == null
-                              ? ""
-                              : r.getMetadata().getNamespace(),
-                      TreeMap::new,
-                      Collectors.counting()));
+      // Namespaces and counts only: a page at a time, nothing of the objects kept.
+      Map<String, Long> byNamespace = new TreeMap<>();
+      CrdKinds.forEach(
+          client,
+          context,
+          kind,
+          r -> {
+            String ns = r.getMetadata().getNamespace();
+            byNamespace.merge(ns == null ? "" : ns, 1L, Long::sum);
+          });
+      int found = byNamespace.values().stream().mapToInt(Long::intValue).sum();
+      deleted.put(kind.kind(), found);
       for (var entry : byNamespace.entrySet()) {
         String ns = entry.getKey();
         long started = System.nanoTime();
@@ -81,7 +79,7 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
             Duration.ofNanos(System.nanoTime() - started).toMillis());
         Heartbeats.beat("deleted " + kind.kind() + " in " + ns);
       }
-      if (items.isEmpty()) {
+      if (found == 0) {
         log.info(
             "delete discovery: cluster={} kind={}: none found, nothing to delete",
             context,
@@ -113,30 +111,29 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
   private void confirmEmpty(KubernetesClient client, String context, List<CrdKind> kinds) {
     long deadline = System.nanoTime() + confirmTimeout.toNanos();
     while (true) {
-      Map<String, List<String>> left = new LinkedHashMap<>();
+      // Counts while waiting; a few names only for the message, should they stay.
+      Map<String, Integer> left = new LinkedHashMap<>();
       for (CrdKind kind : kinds) {
-        List<String> names = new ArrayList<>();
-        for (GenericKubernetesResource r : CrdKinds.list(client, context, kind)) {
-          names.add(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
-        }
-        if (!names.isEmpty()) {
-          left.put(kind.kind(), names);
+        int count = CrdKinds.count(client, context, kind);
+        if (count > 0) {
+          left.put(kind.kind(), count);
         }
       }
       if (left.isEmpty()) {
         return;
       }
       if (System.nanoTime() >= deadline) {
+        Map<String, CrdKind> byKind = new LinkedHashMap<>();
+        kinds.forEach(k -> byKind.put(k.kind(), k));
         String summary =
             left.entrySet().stream()
                 .map(
                     e ->
-                        e.getKey()
-                            + " "
-                            + e.getValue().size()
-                            + " left ("
-                            + first(e.getValue())
-                            + ")")
+                        "%s %d left (%s)"
+                            .formatted(
+                                e.getKey(),
+                                e.getValue(),
+                                firstNames(client, context, byKind.get(e.getKey()), e.getValue())))
                 .collect(Collectors.joining("; "));
         log.warn(
             "delete discovery: cluster={}: still there after {}s: {}",
@@ -157,9 +154,14 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
     }
   }
 
-  private static String first(List<String> names) {
-    return names.size() <= 5
-        ? String.join(", ", names)
-        : String.join(", ", names.subList(0, 5)) + ", ...";
+  private static final int NAMED = 5;
+
+  private static String firstNames(
+      KubernetesClient client, String context, CrdKind kind, int count) {
+    String names =
+        CrdKinds.first(client, context, kind, NAMED).stream()
+            .map(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
+            .collect(Collectors.joining(", "));
+    return count > NAMED ? names + ", ..." : names;
   }
 }

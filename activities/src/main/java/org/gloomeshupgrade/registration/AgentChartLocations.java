@@ -16,7 +16,7 @@ import org.gloomeshupgrade.request.RequestDefaults;
  * folder holding each chart as {@code <name>-<version>.tgz}, as a chart folder {@code <name>/}, or
  * as {@code <name>/<name>-<version>.tgz}.
  */
-final class AgentChartLocations {
+public final class AgentChartLocations {
   private AgentChartLocations() {}
 
   /**
@@ -43,7 +43,7 @@ final class AgentChartLocations {
    * gives {@code https://.../gloo-mesh} (an archive URL is in its repository first); a local chart
    * gives its folder.
    */
-  static String besideControlPlaneChart(String chart) {
+  public static String besideControlPlaneChart(String chart) {
     String reference =
         withoutTrailingSlash(
             chart == null || chart.isBlank() ? RequestDefaults.CHART_REPOSITORY : chart.trim());

@@ -43,6 +43,8 @@ import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.request.RegistrationMethod;
+import org.gloomeshupgrade.sources.RequestedSources;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,9 +81,22 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
   private final Duration tokenTimeout;
   private final MeshctlRegistration meshctl;
   private final AgentChartInstaller agents;
+  private final TrustedSources trusted;
 
   public RegistrationActivitiesImpl(KubernetesClients clients) {
-    this(clients, DEFAULT_TOKEN_TIMEOUT);
+    this(clients, TrustedSources.defaults());
+  }
+
+  /**
+   * @param trusted the agent chart locations and meshctl binaries requests may name
+   */
+  public RegistrationActivitiesImpl(KubernetesClients clients, TrustedSources trusted) {
+    this(
+        clients,
+        DEFAULT_TOKEN_TIMEOUT,
+        MeshctlRunner.onPath(clients),
+        DEFAULT_MESHCTL_TIMEOUT,
+        trusted);
   }
 
   /**
@@ -100,10 +115,20 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
       Duration tokenTimeout,
       MeshctlRunner meshctl,
       Duration meshctlTimeout) {
+    this(clients, tokenTimeout, meshctl, meshctlTimeout, TrustedSources.defaults());
+  }
+
+  public RegistrationActivitiesImpl(
+      KubernetesClients clients,
+      Duration tokenTimeout,
+      MeshctlRunner meshctl,
+      Duration meshctlTimeout,
+      TrustedSources trusted) {
     this.clients = clients;
     this.tokenTimeout = tokenTimeout;
     this.meshctl = new MeshctlRegistration(meshctl, meshctlTimeout);
     this.agents = new AgentChartInstaller(clients, new ChartResolver());
+    this.trusted = trusted;
   }
 
   @Override
@@ -133,6 +158,7 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
     String ns = input.namespace();
     String remoteNs = input.remoteNamespace();
     if (input.method() == RegistrationMethod.MESHCTL) {
+      trusted.refuseUntrusted(RequestedSources.meshctl(input.meshctlPath()));
       return meshctl.register(
           new MeshctlRegistration.Target(
               cluster, mgmtContext, remoteContext, ns, remoteNs, clusterDomain, apiServer(remote)),
@@ -152,6 +178,9 @@ public class RegistrationActivitiesImpl implements RegistrationActivities {
         ns1 -> remote.namespaces().resource(ns1),
         (have, want) -> true,
         null);
+    trusted.refuseUntrusted(
+        new RequestedSources(
+            input.chart(), null, input.agentCharts(), null, List.of(), input.targetVersion()));
     Optional<List<AgentChart>> agentCharts =
         AgentChartLocations.of(input.agentCharts(), input.chart(), input.targetVersion());
     List<String> agentReleases = List.of();

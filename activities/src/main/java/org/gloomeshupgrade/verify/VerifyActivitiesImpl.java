@@ -18,6 +18,8 @@ import org.gloomeshupgrade.kube.ImageVersions;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.KubernetesFailures;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.sources.RequestedSources;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,18 +28,32 @@ public class VerifyActivitiesImpl implements VerifyActivities {
 
   private final KubernetesClients clients;
   private final MeshctlCheck meshctlCheck;
+  private final TrustedSources trusted;
 
   public VerifyActivitiesImpl(KubernetesClients clients) {
-    this(clients, MeshctlCheck.onPath(clients));
+    this(clients, TrustedSources.defaults());
+  }
+
+  /**
+   * @param trusted the meshctl binaries requests may name
+   */
+  public VerifyActivitiesImpl(KubernetesClients clients, TrustedSources trusted) {
+    this(clients, MeshctlCheck.onPath(clients), trusted);
+  }
+
+  public VerifyActivitiesImpl(KubernetesClients clients, MeshctlCheck meshctlCheck) {
+    this(clients, meshctlCheck, TrustedSources.defaults());
   }
 
   /**
    * @param meshctlCheck runs {@code meshctl check} when the control plane was installed with
    *     meshctl
    */
-  public VerifyActivitiesImpl(KubernetesClients clients, MeshctlCheck meshctlCheck) {
+  public VerifyActivitiesImpl(
+      KubernetesClients clients, MeshctlCheck meshctlCheck, TrustedSources trusted) {
     this.clients = clients;
     this.meshctlCheck = meshctlCheck;
+    this.trusted = trusted;
   }
 
   @Override
@@ -50,7 +66,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
         context,
         status.accepted(),
         status.total(),
-        status.notAccepted().isEmpty() ? "" : "; not yet: " + status.notAccepted());
+        status.notAccepted().isEmpty() ? "" : "; not yet: " + status.describeNotAccepted());
     return status;
   }
 
@@ -74,6 +90,7 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     if (input.runsMeshctlCheck()) {
       // The checks above are meshctl check's own, done directly;
       // with meshctl installed, its verdict counts too.
+      trusted.refuseUntrusted(RequestedSources.meshctl(input.meshctlPath()));
       checks.add(meshctlCheck.run(context, ns, input.targetVersion(), input.meshctlPath()));
     }
     VerifyReport report = new VerifyReport(List.copyOf(checks));
@@ -162,28 +179,33 @@ public class VerifyActivitiesImpl implements VerifyActivities {
 
   static NetworkingStatus networkingStatus(
       KubernetesClient client, String context, List<CustomResourceDefinition> crds) {
-    int total = 0;
-    int accepted = 0;
+    int[] total = {0};
+    int[] accepted = {0};
+    // The first few, named; the rest counted: the answer stays small however many are pending.
     List<String> notAccepted = new ArrayList<>();
     for (CrdKind kind : CrdKinds.ofGroups(crds, GlooMeshGroups.NETWORKING_STATUS)) {
-      for (GenericKubernetesResource r : CrdKinds.list(client, context, kind)) {
-        total++;
-        Optional<String> problem = notAcceptedReason(r);
-        if (problem.isEmpty()) {
-          accepted++;
-        } else {
-          notAccepted.add(
-              kind.kind()
-                  + " "
-                  + r.getMetadata().getNamespace()
-                  + "/"
-                  + r.getMetadata().getName()
-                  + ": "
-                  + problem.get());
-        }
-      }
+      CrdKinds.forEach(
+          client,
+          context,
+          kind,
+          r -> {
+            total[0]++;
+            Optional<String> problem = notAcceptedReason(r);
+            if (problem.isEmpty()) {
+              accepted[0]++;
+            } else if (notAccepted.size() < NetworkingStatus.MAX_LISTED) {
+              notAccepted.add(
+                  NetworkingStatus.line(
+                      "%s %s/%s: %s"
+                          .formatted(
+                              kind.kind(),
+                              r.getMetadata().getNamespace(),
+                              r.getMetadata().getName(),
+                              problem.get())));
+            }
+          });
     }
-    return new NetworkingStatus(total, accepted, List.copyOf(notAccepted));
+    return new NetworkingStatus(total[0], accepted[0], List.copyOf(notAccepted));
   }
 
   /**
@@ -287,11 +309,8 @@ public class VerifyActivitiesImpl implements VerifyActivities {
     return new VerifyCheck(
         name,
         CheckLevel.RED,
-        (status.total() - status.accepted())
-            + " of "
-            + status.total()
-            + " not accepted: "
-            + String.join("; ", status.notAccepted()),
+        "%d of %d not accepted: %s"
+            .formatted(status.pending(), status.total(), status.describeNotAccepted()),
         "Read status.errors of each resource and the networking pod's logs; the new version may need a "
             + "changed field (see the changelog's BREAKING_CHANGE entries).");
   }

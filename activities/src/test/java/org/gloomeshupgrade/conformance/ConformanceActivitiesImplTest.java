@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.crds.CrdApplyInput;
 import org.gloomeshupgrade.crds.PublishedCrds;
+import org.gloomeshupgrade.kube.CrdKinds;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.Labels;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.kube.MockKubeconfig;
+import org.gloomeshupgrade.sources.LocalSources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class ConformanceActivitiesImplTest {
   @BeforeEach
   void setUp() {
     clients = MockKubeconfig.context("mgmt", client).clients(tmp);
-    activities = new ConformanceActivitiesImpl(clients);
+    activities = new ConformanceActivitiesImpl(clients, LocalSources.anyLocalPath());
     mesh = new MeshFixtures(client);
     mesh.crd(NETWORKING, "TrafficPolicy", "v1alpha2", TRAFFIC_POLICY_SCHEMA, "0.11.3");
     mesh.crd(SETTINGS, "Settings", "v1alpha2", SETTINGS_SCHEMA, "0.11.3");
@@ -230,6 +232,21 @@ class ConformanceActivitiesImplTest {
     assertThat(report.problems()).isEmpty();
     assertThat(report.clean()).isTrue();
     assertThat(report.resourcesChecked()).isEqualTo(2);
+  }
+
+  @Test
+  void manyProblemsAreCountedAndOnlyTheFirstListed() {
+    // Each misses its required destinationSelector: 150 problems in 150 resources.
+    for (int i = 0; i < 150; i++) {
+      mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "tp-" + i, Map.of());
+    }
+
+    ConformanceReport report = activities.check("mgmt");
+
+    assertThat(report.clean()).isFalse();
+    assertThat(report.problems()).hasSize(ConformanceReport.MAX_LISTED);
+    assertThat(report.problemsUnlisted()).isEqualTo(50);
+    assertThat(report.problemCount()).isEqualTo(150);
   }
 
   @Test
@@ -487,7 +504,8 @@ class ConformanceActivitiesImplTest {
     server
         .expect()
         .get()
-        .withPath("/apis/networking.mesh.gloo.solo.io/v1alpha1/virtualmeshes")
+        .withPath(
+            "/apis/networking.mesh.gloo.solo.io/v1alpha1/virtualmeshes?limit=" + CrdKinds.PAGE)
         .andReturn(
             404,
             new StatusBuilder()

@@ -34,6 +34,7 @@ import org.gloomeshupgrade.kube.MockKubeconfig;
 import org.gloomeshupgrade.kube.PodCreationHold;
 import org.gloomeshupgrade.kube.QuotaCounter;
 import org.gloomeshupgrade.request.InstallMethod;
+import org.gloomeshupgrade.sources.LocalSources;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,7 +99,8 @@ class ControlPlaneActivitiesImplTest {
   void scalesBackWhatTheInstallStarted() {
     ScalingUpInstaller install = new ScalingUpInstaller(client, 1);
     ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.HELM, install));
+        new ControlPlaneActivitiesImpl(
+            clients, Map.of(InstallMethod.HELM, install), LocalSources.anyLocalPath());
 
     ControlPlaneResult result;
     try (QuotaCounter counter = QuotaCounter.start(client);
@@ -137,7 +139,8 @@ class ControlPlaneActivitiesImplTest {
   void theHoldStaysUntilTheDeploymentControllerHasSeenTheScaleBack() {
     ScalingUpInstaller install = new ScalingUpInstaller(client, 1);
     ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.HELM, install));
+        new ControlPlaneActivitiesImpl(
+            clients, Map.of(InstallMethod.HELM, install), LocalSources.anyLocalPath());
     // A slow controller: until it sees a scale-back, a ReplicaSet may still start the chart's pods.
     List<String> seenWithoutHold = new CopyOnWriteArrayList<>();
     List<String> seenAtZero = new CopyOnWriteArrayList<>();
@@ -169,7 +172,8 @@ class ControlPlaneActivitiesImplTest {
   void aFailedInstallIsScaledBackBeforeTheHoldIsLifted() {
     ScalingUpInstaller install = new ScalingUpInstaller(client, 1).thenFail();
     ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, install));
+        new ControlPlaneActivitiesImpl(
+            clients, Map.of(InstallMethod.MESHCTL, install), LocalSources.anyLocalPath());
 
     ApplicationFailure failure;
     try (QuotaCounter counter = QuotaCounter.start(client);
@@ -201,7 +205,8 @@ class ControlPlaneActivitiesImplTest {
         .always();
     ScalingUpInstaller install = new ScalingUpInstaller(client, 1);
     ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.HELM, install));
+        new ControlPlaneActivitiesImpl(
+            clients, Map.of(InstallMethod.HELM, install), LocalSources.anyLocalPath());
 
     ApplicationFailure failure =
         catchThrowableOfType(
@@ -219,7 +224,8 @@ class ControlPlaneActivitiesImplTest {
   void reportsNothingWhenBothStayedAtZero() {
     ScalingUpInstaller install = new ScalingUpInstaller(client, 0).keepingReplicaCounts();
     ControlPlaneActivitiesImpl activities =
-        new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MANIFESTS, install));
+        new ControlPlaneActivitiesImpl(
+            clients, Map.of(InstallMethod.MANIFESTS, install), LocalSources.anyLocalPath());
     ControlPlaneResult result = activities.upgrade(input(InstallMethod.MANIFESTS, "", "0.11.3"));
     assertThat(install.ran).isTrue();
     assertThat(install.holdDuringTheInstall)
@@ -233,7 +239,8 @@ class ControlPlaneActivitiesImplTest {
 
   @Test
   void helmResolvesALocalChartOfTheTargetVersion() {
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPath());
     ToolingReport report =
         activities.resolveTooling(
             input(InstallMethod.HELM, TestChart.folder().toString(), "0.11.3"));
@@ -261,7 +268,8 @@ class ControlPlaneActivitiesImplTest {
   @Test
   void toolingChecksThePermissionsTheChartsObjectsNeedAndNamesEveryMissingOne() {
     TestChart.registerSettingsCrd(client);
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPath());
     ControlPlaneInput manifests =
         input(InstallMethod.MANIFESTS, TestChart.folder().toString(), "0.11.3");
 
@@ -283,7 +291,8 @@ class ControlPlaneActivitiesImplTest {
   @Test
   void helmToolingNamesTheReleaseAndItsRevisionForARollback() {
     TestChart.registerSettingsCrd(client);
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPath());
 
     ToolingReport named =
         activities.resolveTooling(
@@ -321,7 +330,8 @@ class ControlPlaneActivitiesImplTest {
   @Test
   void helmToolingRefusesAReleaseThatDoesNotExistBeforeAnythingChanges() {
     TestChart.registerSettingsCrd(client);
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPath());
 
     ApplicationFailure failure =
         catchThrowableOfType(
@@ -352,7 +362,8 @@ class ControlPlaneActivitiesImplTest {
   @Test
   void helmToolingAlsoChecksTheSecretsHelmKeepsItsReleasesInAndThePodHold() {
     TestChart.registerSettingsCrd(client);
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPath());
     denied.addAll(List.of("delete secrets", "patch deployments", "create resourcequotas"));
 
     ApplicationFailure failure =
@@ -434,7 +445,8 @@ class ControlPlaneActivitiesImplTest {
             Duration.ofSeconds(20),
             clients,
             new ChartResolver());
-    return new ControlPlaneActivitiesImpl(clients, Map.of(InstallMethod.MESHCTL, meshctl));
+    return new ControlPlaneActivitiesImpl(
+        clients, Map.of(InstallMethod.MESHCTL, meshctl), LocalSources.anyLocalPath());
   }
 
   private static ControlPlaneInput withRevisionBeforeRun(ControlPlaneInput input, int revision) {
@@ -454,7 +466,8 @@ class ControlPlaneActivitiesImplTest {
 
   @Test
   void helmToolingRefusesAValuesFileTheWorkerDoesNotHave() {
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPath());
     String absent = tmp.resolve("absent.yaml").toString();
 
     ApplicationFailure failure =
@@ -481,7 +494,8 @@ class ControlPlaneActivitiesImplTest {
 
   @Test
   void kindsNotServedYetAreSaidToBeUnchecked() {
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
+    ControlPlaneActivitiesImpl activities =
+        new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPath());
 
     ToolingReport report =
         activities.resolveTooling(
@@ -495,8 +509,9 @@ class ControlPlaneActivitiesImplTest {
   @Test
   void helmResolvesTheTargetInARepositoryIndex() throws Exception {
     Path archive = TestChart.packageInto(mkdir("pkg"));
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
     try (LocalHttpServer http = new LocalHttpServer()) {
+      ControlPlaneActivitiesImpl activities =
+          new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPathAnd(http.url()));
       http.serve(
           "/gloo-mesh/index.yaml",
           TestChart.index(
@@ -531,8 +546,9 @@ class ControlPlaneActivitiesImplTest {
   void manifestsInstallFromARepositoryAndCheckTheDigest() throws Exception {
     TestChart.registerSettingsCrd(client);
     Path archive = TestChart.packageInto(mkdir("pkg"));
-    ControlPlaneActivitiesImpl activities = new ControlPlaneActivitiesImpl(clients);
     try (LocalHttpServer http = new LocalHttpServer()) {
+      ControlPlaneActivitiesImpl activities =
+          new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPathAnd(http.url()));
       http.serve(
           "/good/index.yaml",
           TestChart.index(http.url() + "/good/gloo-mesh-0.11.3.tgz", TestChart.sha256(archive)));

@@ -22,6 +22,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MockKubeconfig;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.sources.LocalSources;
 import org.gloomeshupgrade.workflow.FailureTypes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,7 +48,14 @@ class CrdActivitiesImplTest {
   @BeforeEach
   void setUp() {
     clients = MockKubeconfig.context("mgmt", client).clients(tmp);
-    activities = new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(20));
+    activities =
+        new CrdActivitiesImpl(
+            clients, new CrdSource(), Duration.ofMillis(20), LocalSources.anyLocalPath());
+  }
+
+  private CrdActivitiesImpl trusting(LocalHttpServer http) {
+    return new CrdActivitiesImpl(
+        clients, new CrdSource(), Duration.ofMillis(20), LocalSources.anyLocalPathAnd(http.url()));
   }
 
   @AfterEach
@@ -392,7 +400,7 @@ class CrdActivitiesImplTest {
         http.serve("/gloo-mesh/v0.11.3/crds/" + name, CrdSets.publishedFile(name, "0.11.3"));
       }
       String base = http.url() + "/gloo-mesh/v0.11.3/crds";
-      CrdApplyResult result = activities.apply(new CrdApplyInput("mgmt", base, "0.11.3", 10));
+      CrdApplyResult result = trusting(http).apply(new CrdApplyInput("mgmt", base, "0.11.3", 10));
 
       assertThat(result.source()).isEqualTo(base + "/");
       assertThat(result.created()).hasSize(12);
@@ -417,7 +425,8 @@ class CrdActivitiesImplTest {
           catchThrowableOfType(
               ApplicationFailure.class,
               () ->
-                  activities.apply(new CrdApplyInput("mgmt", http.url() + "/crds/", "0.11.3", 10)));
+                  trusting(http)
+                      .apply(new CrdApplyInput("mgmt", http.url() + "/crds/", "0.11.3", 10)));
       assertThat(failure.getType()).isEqualTo(FailureTypes.CRD_SOURCE);
       assertThat(failure.isNonRetryable()).isTrue();
       assertThat(failure.getOriginalMessage()).contains(missing, "404");
@@ -427,7 +436,8 @@ class CrdActivitiesImplTest {
           catchThrowableOfType(
               ApplicationFailure.class,
               () ->
-                  activities.apply(new CrdApplyInput("mgmt", http.url() + "/flaky", "0.11.3", 10)));
+                  trusting(http)
+                      .apply(new CrdApplyInput("mgmt", http.url() + "/flaky", "0.11.3", 10)));
       assertThat(flaky.isNonRetryable()).as("a server error may pass").isFalse();
       assertThat(flaky.getType()).isEqualTo(CrdSource.UNREACHABLE);
     }

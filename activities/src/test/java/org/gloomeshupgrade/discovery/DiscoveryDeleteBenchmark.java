@@ -5,10 +5,17 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 
 /**
@@ -30,14 +37,39 @@ public final class DiscoveryDeleteBenchmark {
   private DiscoveryDeleteBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int count = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+    List<Integer> counts =
+        args.length > 0
+            ? Arrays.stream(args[0].split(",")).map(String::trim).map(Integer::parseInt).toList()
+            : List.of(5000);
+    ClusterBackend backend =
+        args.length > 1 ? ClusterBackend.valueOf(args[1]) : ClusterBackend.MOCK;
+    List<String> rows = new ArrayList<>();
+    for (int count : counts) {
+      rows.add(run(count, backend));
+    }
+    System.out.println();
+    System.out.printf(
+        Locale.ROOT, "discovery delete on the simulator (%s), one run each%n", backend);
+    System.out.println(
+        "| workloads | collection delete (the activity) | one by one | ratio one by one / collection |");
+    System.out.println("|---|---|---|---|");
+    rows.forEach(System.out::println);
+    System.exit(0);
+  }
+
+  private static String run(int count, ClusterBackend backend) throws Exception {
     try (SimulatedGlooMesh sim =
-            SimulatedGlooMesh.builder().remoteClusters("cluster-1").discoveryPaused(true).build();
+            SimulatedGlooMesh.builder()
+                .backend(backend)
+                .remoteClusters("cluster-1")
+                .discoveryPaused(true)
+                .build();
         KubernetesClients clients = new KubernetesClients(sim.kubeconfig(), "mgmt");
         // A client as a program would build it, so the journal counts its requests.
         KubernetesClient client =
             new KubernetesClientBuilder().withConfig(sim.config("mgmt")).build()) {
-      DiscoveryActivitiesImpl activity = new DiscoveryActivitiesImpl(clients);
+      DiscoveryActivitiesImpl activity =
+          new DiscoveryActivitiesImpl(clients, Duration.ofMinutes(10));
 
       seed(client, count);
       int before = sim.journal("mgmt").fromClients().size();
@@ -61,41 +93,49 @@ public final class DiscoveryDeleteBenchmark {
       }
       double oneByOneMs = (System.nanoTime() - start) / 1e6;
       int oneByOneRequests = sim.journal("mgmt").fromClients().size() - before;
-
-      System.out.printf(
-          Locale.ROOT, "discovery delete of %d workloads on the simulator (one run)%n", count);
-      System.out.printf(
-          Locale.ROOT,
-          "  collection delete (the activity): %8.0f ms, %5d requests, %d deleted%n",
-          collectionMs,
-          collectionRequests,
-          deleted);
-      System.out.printf(
-          Locale.ROOT,
-          "  one by one:                       %8.0f ms, %5d requests, %d deleted%n",
-          oneByOneMs,
-          oneByOneRequests,
-          items.size());
-      System.out.printf(
-          Locale.ROOT, "  ratio one by one / collection:    %8.1fx%n", oneByOneMs / collectionMs);
+      String row =
+          String.format(
+              Locale.ROOT,
+              "| %,d | %,.0f ms, %,d requests, %,d deleted | %,.0f ms, %,d requests, %,d deleted | %.1fx |",
+              count,
+              collectionMs,
+              collectionRequests,
+              deleted,
+              oneByOneMs,
+              oneByOneRequests,
+              items.size(),
+              oneByOneMs / collectionMs);
+      System.out.println(row);
+      return row;
     }
   }
 
-  private static void seed(KubernetesClient client, int count) {
-    for (int i = 0; i < count; i++) {
-      GenericKubernetesResource r =
-          new GenericKubernetesResourceBuilder()
-              .withApiVersion("discovery.mesh.gloo.solo.io/v1alpha2")
-              .withKind("Workload")
-              .withNewMetadata()
-              .withName("bench-" + i)
-              .withNamespace(NS)
-              .addToLabels("cluster.discovery.mesh.gloo.solo.io", "cluster-1")
-              .endMetadata()
-              .addToAdditionalProperties(
-                  "spec", Map.of("kubernetes", Map.of("serviceAccountName", "sa")))
-              .build();
-      client.genericKubernetesResources(WORKLOADS).inNamespace(NS).resource(r).create();
+  /** In parallel: the seeding is not what is measured. */
+  private static void seed(KubernetesClient client, int count) throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    for (int n = 0; n < count; n++) {
+      int i = n;
+      pool.submit(() -> create(client, i));
     }
+    pool.shutdown();
+    if (!pool.awaitTermination(30, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("seeding did not finish in 30 minutes");
+    }
+  }
+
+  private static void create(KubernetesClient client, int i) {
+    GenericKubernetesResource r =
+        new GenericKubernetesResourceBuilder()
+            .withApiVersion("discovery.mesh.gloo.solo.io/v1alpha2")
+            .withKind("Workload")
+            .withNewMetadata()
+            .withName("bench-" + i)
+            .withNamespace(NS)
+            .addToLabels("cluster.discovery.mesh.gloo.solo.io", "cluster-1")
+            .endMetadata()
+            .addToAdditionalProperties(
+                "spec", Map.of("kubernetes", Map.of("serviceAccountName", "sa")))
+            .build();
+    client.genericKubernetesResources(WORKLOADS).inNamespace(NS).resource(r).create();
   }
 }

@@ -24,12 +24,14 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.controlplane.MeshctlRunner;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.kube.MockKubeconfig;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.request.InstallMethod;
 import org.gloomeshupgrade.request.RegistrationMethod;
+import org.gloomeshupgrade.sources.LocalSources;
 import org.gloomeshupgrade.testkit.AgentCharts;
 import org.gloomeshupgrade.testkit.HelmChart;
 import org.junit.jupiter.api.AfterEach;
@@ -73,7 +75,13 @@ class AgentChartRegistrationTest {
     remoteServer.init();
     remote = remoteServer.createClient();
     clients = new MockKubeconfig().with("mgmt", client).with("cluster1-ctx", remote).clients(tmp);
-    activities = new RegistrationActivitiesImpl(clients, Duration.ofSeconds(5));
+    activities =
+        new RegistrationActivitiesImpl(
+            clients,
+            Duration.ofSeconds(5),
+            MeshctlRunner.onPath(clients),
+            Duration.ofMinutes(1),
+            LocalSources.anyLocalPath());
     new MeshFixtures(client).crd(GlooMeshGroups.MULTICLUSTER, "KubernetesCluster", "v1alpha1");
     startTokenController();
   }

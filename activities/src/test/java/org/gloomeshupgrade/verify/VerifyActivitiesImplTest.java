@@ -146,6 +146,31 @@ class VerifyActivitiesImplTest {
   }
 
   @Test
+  void manyPendingAreCountedAndOnlyTheFirstAreNamedEachLineCut() {
+    mesh.glooMesh011Crds(null);
+    String longError = "x".repeat(2_000);
+    for (int i = 0; i < 130; i++) {
+      GenericKubernetesResource tp =
+          mesh.resource(NETWORKING, "v1alpha2", "TrafficPolicy", "bookinfo", "tp-" + i, Map.of());
+      if (i < 10) {
+        accepted(tp);
+      } else {
+        mesh.status(tp, "INVALID", 1L, List.of(longError));
+      }
+    }
+
+    NetworkingStatus status = activities.networkingStatus("mgmt");
+
+    assertThat(status.total()).isEqualTo(130);
+    assertThat(status.accepted()).isEqualTo(10);
+    assertThat(status.pending()).isEqualTo(120);
+    assertThat(status.notAccepted()).hasSize(NetworkingStatus.MAX_LISTED);
+    assertThat(status.notAccepted())
+        .allMatch(line -> line.length() == NetworkingStatus.MAX_LINE && line.endsWith("..."));
+    assertThat(status.describeNotAccepted()).endsWith("; and 70 more");
+  }
+
+  @Test
   void kindsWithoutAStateFieldAreAcceptedOnceObservedAtTheirGenerationWithoutAnError() {
     mesh.glooMesh011Crds(null);
     mesh.crd(NETWORKING_ENTERPRISE, "WasmDeployment", "v1alpha1");

@@ -235,11 +235,17 @@ final class RestoreCommand implements Callable<Integer> {
             "restored the backup %s: %d created, %d updated, %d unchanged"
                 .formatted(
                     result.backupId(),
-                    result.created().size(),
-                    result.updated().size(),
+                    result.createdCount(),
+                    result.updatedCount(),
                     result.unchanged()));
     result.created().forEach(id -> out.append("\n  created  ").append(id));
+    if (result.createdUnlisted() > 0) {
+      out.append("\n  created  and %d more".formatted(result.createdUnlisted()));
+    }
     result.updated().forEach(id -> out.append("\n  updated  ").append(id));
+    if (result.updatedUnlisted() > 0) {
+      out.append("\n  updated  and %d more".formatted(result.updatedUnlisted()));
+    }
     return out.toString();
   }
 }

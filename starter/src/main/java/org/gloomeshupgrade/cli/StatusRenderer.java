@@ -106,6 +106,11 @@ public final class StatusRenderer {
               + " polls"
               + (s.networking().settled().isEmpty() ? "" : ", settled"));
       s.networking().notAccepted().forEach(n -> lines.add("  not yet: " + n));
+      int unnamed =
+          s.networking().total() - s.networking().accepted() - s.networking().notAccepted().size();
+      if (unnamed > 0) {
+        lines.add("  not yet: and %d more".formatted(unnamed));
+      }
       s.networking().recovered().forEach(n -> lines.add("  cleared: " + n));
     }
     lines.addAll(conformance(s.conformance()));
@@ -203,7 +208,7 @@ public final class StatusRenderer {
               + ", "
               + r.resourcesChecked()
               + " resource(s), "
-              + r.problems().size()
+              + r.problemCount()
               + " problem(s), "
               + r.checks()
               + " check(s)"
@@ -216,6 +221,9 @@ public final class StatusRenderer {
                       + ": "
                       + r.reason()));
       r.problems().forEach(p -> lines.add("  " + problem(p)));
+      if (r.problemsUnlisted() > 0) {
+        lines.add("  and %d more problem(s)".formatted(r.problemsUnlisted()));
+      }
       r.leftToChart().forEach(p -> lines.add("  left to the chart: " + problem(p)));
     }
     return lines;

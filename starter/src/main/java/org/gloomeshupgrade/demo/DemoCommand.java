@@ -24,8 +24,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.cli.StatusRenderer;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -163,7 +165,11 @@ public final class DemoCommand implements Callable<Integer> {
                   "default",
                   UpgradeNames.TASK_QUEUE,
                   mesh.kubeconfig(),
-                  "mgmt"))) {
+                  "mgmt",
+                  null,
+                  BackupActivitiesImpl.DEFAULT_KEEP,
+                  // The simulator's charts are local, as an air-gapped site's mirror would be.
+                  TrustedSources.defaults().withFolder(mesh.sourcesFolder())))) {
         return run(temporal, mesh);
       }
     }

@@ -121,6 +121,29 @@ class StartCommandTest {
   }
 
   @Test
+  void aChartUrlWithCredentialsIsRefusedByGmuStartWithoutPrintingThem() {
+    GmuRun bad =
+        gmu(
+            "start",
+            "--address",
+            "127.0.0.1:1",
+            "--context",
+            "west",
+            "-t",
+            "0.11.3",
+            "--chart",
+            "https://ci:s3cret@charts.example.com/gloo-mesh",
+            "--helm-values",
+            "https://values.example.com/prod.yaml");
+
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err())
+        .contains("chart: a URL with credentials is refused (https://***@charts.example.com/")
+        .contains("helmValuesFiles[0]: must be a path on the worker")
+        .doesNotContain("s3cret");
+  }
+
+  @Test
   void statusOfAnUnknownRunSaysSo() {
     GmuRun status = gmu("status", "--address", temporal.address(), "-w", "no-such-upgrade");
 

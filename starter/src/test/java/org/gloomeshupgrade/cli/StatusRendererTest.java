@@ -118,7 +118,8 @@ class StatusRendererTest {
                 ConformanceReview.Outcome.CLEAN,
                 "",
                 "",
-                List.of()),
+                List.of(),
+                0),
             new ConformanceReview(
                 Step.CONFORMANCE,
                 "the installed CRDs",
@@ -128,7 +129,8 @@ class StatusRendererTest {
                 ConformanceReview.Outcome.ACCEPTED,
                 "carol",
                 "CHG-7",
-                List.of()));
+                List.of(),
+                0));
     accepted.networking =
         new NetworkingProgress(
             4, 3, List.of("TrafficPolicy bookinfo/p: INVALID (x)"), List.of(), 2, "");

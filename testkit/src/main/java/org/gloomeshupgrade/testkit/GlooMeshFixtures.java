@@ -425,6 +425,20 @@ public final class GlooMeshFixtures {
         map("secretName", cluster, "clusterDomain", "cluster.local"));
   }
 
+  /** A TrafficPolicy of retries for the application namespace's services, as users write many. */
+  static GenericKubernetesResource trafficPolicy(String apiVersion, String namespace, String name) {
+    return resource(
+        apiVersion,
+        "TrafficPolicy",
+        name,
+        namespace,
+        map(
+            "destinationSelector",
+            List.of(map("kubeServiceMatcher", map("namespaces", List.of(APP_NAMESPACE)))),
+            "retries",
+            map("attempts", 2, "perTryTimeout", "1s")));
+  }
+
   static GenericKubernetesResource resource(
       String apiVersion, String kind, String name, String namespace, Map<String, Object> spec) {
     GenericKubernetesResource resource =

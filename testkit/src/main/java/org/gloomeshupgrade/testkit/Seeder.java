@@ -258,6 +258,30 @@ final class Seeder {
     }
   }
 
+  /** The name of the {@code i}th TrafficPolicy {@link #seedPolicies} seeds. */
+  static String policyName(int i) {
+    return "policy-%05d".formatted(i);
+  }
+
+  /** {@code count} TrafficPolicies in the application namespace, each ACCEPTED. */
+  void seedPolicies(KubernetesClient client, int count) {
+    if (count == 0) {
+      return;
+    }
+    InstalledKind kind =
+        SimulatedVersions.kinds(version).stream()
+            .filter(k -> k.kind().equals("TrafficPolicy"))
+            .map(InstalledKind::of)
+            .findFirst()
+            .orElseThrow();
+    for (int i = 0; i < count; i++) {
+      GenericKubernetesResource policy =
+          GlooMeshFixtures.trafficPolicy(
+              kind.apiVersion(), GlooMeshFixtures.APP_NAMESPACE, policyName(i));
+      create(client, kind, policy, NetworkingController.ACCEPTED, true);
+    }
+  }
+
   /**
    * Creates a resource, then writes its status: the server drops status on create when the kind has
    * a status subresource.

@@ -74,6 +74,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   private final Duration deploymentDelay;
   private final Duration discoveryDelay;
   private final int discoveryResourcesPerCluster;
+  private final int trafficPolicies;
+  private final int neverAccepted;
   private final AtomicBoolean discoveryPaused = new AtomicBoolean();
   private final Map<String, SimulatedCluster> clusters = new LinkedHashMap<>();
   private final Map<String, Path> crdFolders = new HashMap<>();
@@ -99,6 +101,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     this.deploymentDelay = builder.deploymentDelay;
     this.discoveryDelay = builder.discoveryDelay;
     this.discoveryResourcesPerCluster = builder.discoveryResourcesPerCluster;
+    this.trafficPolicies = builder.trafficPolicies;
+    this.neverAccepted = builder.neverAccepted;
     this.discoveryPaused.set(builder.discoveryPaused);
     this.backend = builder.backend;
     this.helmRelease = builder.helmRelease;
@@ -151,6 +155,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
         registrations.put(remote, kubeconfigYaml(List.of(remote)));
       }
       seeder.seedManagement(cluster(managementCluster).simulatorClient(), registrations);
+      seeder.seedPolicies(cluster(managementCluster).simulatorClient(), trafficPolicies);
       if (helmRelease) {
         installHelmRelease();
       }
@@ -274,6 +279,14 @@ public final class SimulatedGlooMesh implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * The folder holding every chart and CRD file {@link #upgradeRequest} names, and nothing else: a
+   * worker over these clusters trusts it as its operator would trust a folder of mirrored charts.
+   */
+  public Path sourcesFolder() {
+    return directory.resolve("sources");
   }
 
   /**
@@ -440,7 +453,7 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     return crdFolders.computeIfAbsent(
         glooMeshVersion,
         v -> {
-          Path folder = directory.resolve("crds-" + v);
+          Path folder = sourcesFolder().resolve("crds-" + v);
           CrdManifests.writeV1beta1Folder(v, folder);
           return folder;
         });
@@ -491,8 +504,9 @@ public final class SimulatedGlooMesh implements AutoCloseable {
         v -> {
           // The agent charts sit beside the control-plane chart,
           // where registration looks for them by default.
-          AgentCharts.write(v, directory.resolve("charts-" + v));
-          return HelmChart.write(v, directory.resolve("charts-" + v).resolve(HelmChart.CHART_NAME));
+          AgentCharts.write(v, sourcesFolder().resolve("charts-" + v));
+          return HelmChart.write(
+              v, sourcesFolder().resolve("charts-" + v).resolve(HelmChart.CHART_NAME));
         });
   }
 
@@ -609,6 +623,14 @@ public final class SimulatedGlooMesh implements AutoCloseable {
               namespace, discoveryDelay, discoveryResourcesPerCluster, discoveryPaused);
       networking = new NetworkingController(namespace);
       cluster.networking = networking;
+      for (int i = 0; i < neverAccepted; i++) {
+        networking.reject(
+            "TrafficPolicy",
+            GlooMeshFixtures.APP_NAMESPACE,
+            Seeder.policyName(i),
+            null,
+            List.of("simulated: a destination this policy names does not exist"));
+      }
     }
     // On real API servers, Kubernetes' own controllers and kwok run Deployments and tokens.
     boolean real = cluster.backend == ClusterBackend.API_SERVER;
@@ -705,6 +727,8 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     private String version = "0.10.10";
     private String namespace = "gloo-mesh";
     private int discoveryResourcesPerCluster = 3;
+    private int trafficPolicies;
+    private int neverAccepted;
     private Duration deploymentDelay = Duration.ofMillis(200);
     private Duration discoveryDelay = Duration.ofMillis(500);
     private boolean discoveryPaused;
@@ -746,6 +770,23 @@ public final class SimulatedGlooMesh implements AutoCloseable {
     /** The management namespace (default "gloo-mesh"). */
     public Builder namespace(String namespace) {
       this.namespace = requireName(namespace);
+      return this;
+    }
+
+    /**
+     * Besides the configuration's own, this many TrafficPolicies in the application namespace,
+     * ACCEPTED when seeded, of which the first {@code neverAccepted} the simulated networking
+     * reports INVALID for good once it runs again (default none): a large mesh whose policies do
+     * not all survive an upgrade.
+     */
+    public Builder trafficPolicies(int count, int neverAccepted) {
+      if (count < 0 || neverAccepted < 0 || neverAccepted > count) {
+        throw new IllegalArgumentException(
+            "trafficPolicies needs 0 <= neverAccepted <= count, was %d and %d"
+                .formatted(count, neverAccepted));
+      }
+      this.trafficPolicies = count;
+      this.neverAccepted = neverAccepted;
       return this;
     }
 

@@ -28,6 +28,7 @@ import org.gloomeshupgrade.preflight.PreflightActivitiesImpl;
 import org.gloomeshupgrade.registration.RegistrationActivitiesImpl;
 import org.gloomeshupgrade.resume.ResumeActivities;
 import org.gloomeshupgrade.resume.ResumeActivitiesImpl;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.verify.VerifyActivitiesImpl;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
 import org.slf4j.Logger;
@@ -86,7 +87,8 @@ public final class UpgradeWorker implements AutoCloseable {
     register(
         factory,
         settings.taskQueue(),
-        activities(clients, settings.backupFolder(), settings.backupsKept()));
+        activities(
+            clients, settings.backupFolder(), settings.backupsKept(), settings.trustedSources()));
     factory.start();
     log.info(
         "worker: polling task queue {} on {} namespace {}; kubeconfig {} (contexts {})",
@@ -95,18 +97,13 @@ public final class UpgradeWorker implements AutoCloseable {
         settings.temporalNamespace(),
         settings.kubeconfig(),
         clients.contexts());
+    log.info("worker: requests may use {}", settings.trustedSources().describe());
     return new UpgradeWorker(service, factory, clients, keepAlive, settings.taskQueue());
   }
 
   /** The worker factory's options: every activity kept alive by heartbeats while it runs. */
   public static WorkerFactoryOptions factoryOptions(KeepAliveInterceptor keepAlive) {
     return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(keepAlive).build();
-  }
-
-  /** Registers the workflow and the real activities on a task queue of the factory. */
-  public static Worker register(
-      WorkerFactory factory, String taskQueue, KubernetesClients clients) {
-    return register(factory, taskQueue, activities(clients));
   }
 
   /**
@@ -141,27 +138,32 @@ public final class UpgradeWorker implements AutoCloseable {
     return worker;
   }
 
-  /** Every activity implementation, over the worker's Kubernetes clients, with no backup folder. */
-  public static List<Object> activities(KubernetesClients clients) {
-    return activities(clients, null, BackupActivitiesImpl.DEFAULT_KEEP);
+  /**
+   * Every activity implementation, over the worker's Kubernetes clients, with no backup folder.
+   *
+   * @param trusted what requests may name for the worker to read or run
+   */
+  public static List<Object> activities(KubernetesClients clients, TrustedSources trusted) {
+    return activities(clients, null, BackupActivitiesImpl.DEFAULT_KEEP, trusted);
   }
 
   /**
    * @param backupFolder where backups are also written on the worker, or null
    * @param backupsKept how many backups to keep per cluster; 0 keeps all
+   * @param trusted what requests may name for the worker to read or run
    */
   public static List<Object> activities(
-      KubernetesClients clients, Path backupFolder, int backupsKept) {
+      KubernetesClients clients, Path backupFolder, int backupsKept, TrustedSources trusted) {
     return List.of(
         new BackupActivitiesImpl(clients, backupFolder, backupsKept),
         new PreflightActivitiesImpl(clients),
         new DeploymentActivitiesImpl(clients),
         new DiscoveryActivitiesImpl(clients),
-        new CrdActivitiesImpl(clients),
-        ControlPlaneActivitiesImpl.withDefaultInstallers(clients),
-        new ConformanceActivitiesImpl(clients),
-        new RegistrationActivitiesImpl(clients),
-        new VerifyActivitiesImpl(clients));
+        new CrdActivitiesImpl(clients, trusted),
+        new ControlPlaneActivitiesImpl(clients, trusted),
+        new ConformanceActivitiesImpl(clients, trusted),
+        new RegistrationActivitiesImpl(clients, trusted),
+        new VerifyActivitiesImpl(clients, trusted));
   }
 
   public String taskQueue() {

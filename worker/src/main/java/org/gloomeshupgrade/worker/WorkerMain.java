@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.sources.TrustedSources;
+import org.gloomeshupgrade.sources.TrustedSourcesFile;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -68,6 +70,16 @@ public final class WorkerMain implements Callable<Integer> {
               + " after each new backup, 0 keeps all (env GMU_BACKUPS_KEPT; default ${DEFAULT-VALUE}).")
   int backupsKept;
 
+  @Option(
+      names = "--trusted-sources",
+      defaultValue = "${env:GMU_TRUSTED_SOURCES}",
+      description =
+          "YAML file of the chart repositories and folders, CRD sources, agent chart locations,"
+              + " values-file folders and binaries requests may name (env GMU_TRUSTED_SOURCES;"
+              + " default: the public Gloo Mesh repositories, values files in "
+              + "/etc/gloo-mesh-upgrade/values, meshctl from the PATH only).")
+  Path trustedSources;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerMain()).execute(args));
   }
@@ -78,6 +90,16 @@ public final class WorkerMain implements Callable<Integer> {
     if (!Files.isReadable(config)) {
       System.err.println(
           "error: kubeconfig " + config + " is not readable: give --kubeconfig or GMU_KUBECONFIG");
+      return 2;
+    }
+    TrustedSources trusted;
+    try {
+      trusted =
+          trustedSources == null
+              ? TrustedSources.defaults()
+              : TrustedSourcesFile.read(trustedSources);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
       return 2;
     }
     UpgradeWorker worker;
@@ -91,7 +113,8 @@ public final class WorkerMain implements Callable<Integer> {
                   config,
                   context,
                   backupDir,
-                  backupsKept));
+                  backupsKept,
+                  trusted));
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.worker;
 
 import java.nio.file.Path;
 import org.gloomeshupgrade.backup.BackupActivitiesImpl;
+import org.gloomeshupgrade.sources.TrustedSources;
 
 /**
  * How a worker connects: to Temporal, and to Kubernetes through one kubeconfig.
@@ -12,6 +13,7 @@ import org.gloomeshupgrade.backup.BackupActivitiesImpl;
  *     (the Secrets on the management cluster only)
  * @param backupsKept how many backups the worker keeps per management cluster, the newest; 0 keeps
  *     all
+ * @param trustedSources what requests may name for the worker to read or run
  */
 public record WorkerSettings(
     String temporalAddress,
@@ -20,7 +22,28 @@ public record WorkerSettings(
     Path kubeconfig,
     String kubeContext,
     Path backupFolder,
-    int backupsKept) {
+    int backupsKept,
+    TrustedSources trustedSources) {
+
+  /** With the default trusted sources. */
+  public WorkerSettings(
+      String temporalAddress,
+      String temporalNamespace,
+      String taskQueue,
+      Path kubeconfig,
+      String kubeContext,
+      Path backupFolder,
+      int backupsKept) {
+    this(
+        temporalAddress,
+        temporalNamespace,
+        taskQueue,
+        kubeconfig,
+        kubeContext,
+        backupFolder,
+        backupsKept,
+        TrustedSources.defaults());
+  }
 
   /** Keeping the default number of backups. */
   public WorkerSettings(

@@ -44,7 +44,8 @@ class BackupPerRunEndToEndTest {
     SimulatedGlooMesh sim = simulation.simulate(SimulatedUpgrade.mgmtAndCluster1());
     UpgradeHarness harness =
         simulation.startHarness(
-            sim.kubeconfig(), clients -> UpgradeWorker.activities(clients, null, KEPT));
+            sim.kubeconfig(),
+            clients -> UpgradeWorker.activities(clients, null, KEPT, UpgradeHarness.trusted(sim)));
     KubernetesClient mgmt = sim.client("mgmt");
 
     GlooMeshUpgradeWorkflow first = harness.start(harness.request("0.11.3"));

@@ -62,12 +62,14 @@ class ChartSetsReplicasTest {
         simulation.startHarness(
             sim.kubeconfig(),
             clients -> {
-              List<Object> activities = new ArrayList<>(UpgradeWorker.activities(clients));
+              List<Object> activities =
+                  new ArrayList<>(UpgradeWorker.activities(clients, UpgradeHarness.trusted(sim)));
               activities.removeIf(a -> a instanceof ControlPlaneActivitiesImpl);
               Map<InstallMethod, ControlPlaneInstaller> installers =
                   new EnumMap<>(InstallMethod.class);
               installers.put(InstallMethod.HELM, new ChartThatSetsReplicas(clients));
-              activities.add(new ControlPlaneActivitiesImpl(clients, installers));
+              activities.add(
+                  new ControlPlaneActivitiesImpl(clients, installers, UpgradeHarness.trusted(sim)));
               return activities;
             });
 

@@ -140,7 +140,8 @@ class ReRegistrationOnApiServersIT {
     // it: nothing to create or update, no write anywhere.
     sim.clusters().forEach(c -> sim.journal(c).clear());
     try (KubernetesClients clients = new KubernetesClients(sim.kubeconfig(), "mgmt")) {
-      RegistrationActivitiesImpl registration = new RegistrationActivitiesImpl(clients);
+      RegistrationActivitiesImpl registration =
+          new RegistrationActivitiesImpl(clients, UpgradeHarness.trusted(sim));
       for (String remote : REMOTES) {
         ReRegisterResult again =
             registration.reRegister(

@@ -188,7 +188,7 @@ class ServiceAccountUpgradeIT {
     UpgradeHarness harness =
         simulation.startHarness(
             sim.serviceAccountKubeconfig(NAMESPACE, ACCOUNT),
-            clients -> UpgradeWorker.activities(clients, null, 1));
+            clients -> UpgradeWorker.activities(clients, null, 1, UpgradeHarness.trusted(sim)));
     var request = harness.request("0.11.3");
     assertThat(request.has("installMethod")).as("the default install method").isFalse();
     assertThat(request.has("registrationMethod")).as("the default registration").isFalse();

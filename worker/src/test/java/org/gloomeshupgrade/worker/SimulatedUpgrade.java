@@ -63,7 +63,8 @@ final class SimulatedUpgrade implements AfterEachCallback, AutoCloseable {
    * granted permissions.
    */
   UpgradeHarness startHarness(Path kubeconfig) {
-    return startHarness(kubeconfig, UpgradeWorker::activities);
+    return startHarness(
+        kubeconfig, clients -> UpgradeWorker.activities(clients, UpgradeHarness.trusted(sim())));
   }
 
   /**

@@ -94,7 +94,8 @@ class TemporalCliIT {
           other,
           """
           {"targetVersion":"0.11.3","colour":"blue","discoverySettleWindow":"0s",\
-          "networkingDeployment":"discovery"}""");
+          "networkingDeployment":"discovery",\
+          "chart":"https://ci:s3cret@charts.example.com/gloo-mesh"}""");
       JsonNode events =
           JSON.readTree(
                   await()
@@ -120,7 +121,9 @@ class TemporalCliIT {
       assertThat(failed.path("message").asText())
           .contains("unknown field \"colour\"")
           .contains("discoverySettleWindow: 0s is shorter than discoveryPollInterval")
-          .contains("networkingDeployment: \"discovery\" is also discoveryDeployment");
+          .contains("networkingDeployment: \"discovery\" is also discoveryDeployment")
+          .contains("chart: a URL with credentials is refused (https://***@charts.example.com/")
+          .doesNotContain("s3cret");
       assertThat(failed.path("applicationFailureInfo").path("type").asText())
           .isEqualTo("InvalidRequest");
       assertThat(events.toString())

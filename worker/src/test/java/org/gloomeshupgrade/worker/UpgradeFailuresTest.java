@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.ExpectedChange;
@@ -63,8 +65,15 @@ class UpgradeFailuresTest {
   }
 
   private UpgradeHarness start(Duration discoveryDelay) {
-    UpgradeHarness harness =
-        simulation.start(
+    return start(discoveryDelay, UnaryOperator.identity());
+  }
+
+  /**
+   * @param trust what the worker trusts beyond the defaults and the simulator's charts
+   */
+  private UpgradeHarness start(Duration discoveryDelay, UnaryOperator<TrustedSources> trust) {
+    SimulatedGlooMesh sim =
+        simulation.simulate(
             SimulatedGlooMesh.builder()
                 .backend(backend())
                 .managementCluster("mgmt")
@@ -72,6 +81,10 @@ class UpgradeFailuresTest {
                 .glooMeshVersion("0.10.10")
                 .deploymentDelay(Duration.ofMillis(100))
                 .discoveryDelay(discoveryDelay));
+    UpgradeHarness harness =
+        simulation.startHarness(
+            sim.kubeconfig(),
+            clients -> UpgradeWorker.activities(clients, trust.apply(UpgradeHarness.trusted(sim))));
     configurationBefore = ConfigurationSnapshot.capture(simulation.sim().client("mgmt"));
     return harness;
   }
@@ -146,8 +159,6 @@ class UpgradeFailuresTest {
 
   @Test
   void aTargetTheChartRepositoryLacksStopsTheRunAtToolingBeforeAnyChange() throws Exception {
-    UpgradeHarness harness = start(Duration.ofMillis(300));
-    SimulatedGlooMesh sim = simulation.sim();
     HttpServer repository =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     byte[] index =
@@ -164,6 +175,8 @@ class UpgradeFailuresTest {
     repository.start();
     try {
       String url = "http://127.0.0.1:" + repository.getAddress().getPort() + "/gloo-mesh";
+      UpgradeHarness harness = start(Duration.ofMillis(300), trusted -> trusted.withChart(url));
+      SimulatedGlooMesh sim = simulation.sim();
       GlooMeshUpgradeWorkflow wf =
           harness.start(harness.request("0.11.3").put("targetVersion", "0.11.2").put("chart", url));
 

@@ -25,6 +25,7 @@ import org.gloomeshupgrade.backup.RestoreState;
 import org.gloomeshupgrade.backup.RestoreStatus;
 import org.gloomeshupgrade.heartbeat.KeepAliveInterceptor;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.UpgradeNames;
@@ -55,7 +56,7 @@ final class UpgradeHarness implements AutoCloseable {
    * granted permissions.
    */
   UpgradeHarness(SimulatedGlooMesh sim, Path kubeconfig) {
-    this(sim, kubeconfig, UpgradeWorker::activities);
+    this(sim, kubeconfig, clients -> UpgradeWorker.activities(clients, trusted(sim)));
   }
 
   /**
@@ -80,6 +81,14 @@ final class UpgradeHarness implements AutoCloseable {
         env.getWorkerFactory(), UpgradeNames.TASK_QUEUE, activities.apply(clients));
     env.start();
     this.client = env.getWorkflowClient();
+  }
+
+  /**
+   * What the worker over the simulated clusters trusts: the defaults and the simulator's chart and
+   * CRD folder, as an operator trusts a mirror.
+   */
+  static TrustedSources trusted(SimulatedGlooMesh sim) {
+    return TrustedSources.defaults().withFolder(sim.sourcesFolder());
   }
 
   /** A request for the simulated clusters, with intervals short enough for a test. */

@@ -61,8 +61,18 @@ public final class UpgradeRequestParser {
      * cluster names of native registration. Only for replaying those runs.
      */
     BEFORE_LIMITS,
+    /**
+     * The rules of runs that started under version 1 of "request-limits": without the form of the
+     * fields naming what the worker reads or runs (SourceForms). Only for replaying those runs.
+     */
+    BEFORE_SOURCE_FORMS,
     /** Every rule: what new runs, and `gmu`, hold a request to. */
-    ALL
+    ALL;
+
+    /** Whether requests are held to the limits on sizes and the relations between fields. */
+    boolean limits() {
+      return this != BEFORE_LIMITS;
+    }
   }
 
   private final List<String> problems = new ArrayList<>();
@@ -116,8 +126,11 @@ public final class UpgradeRequestParser {
 
   private UpgradeRequest build() {
     rejectUnknownFields();
-    if (rules == Rules.ALL) {
+    if (rules.limits()) {
       RequestLimits.check(root, problems);
+    }
+    if (rules == Rules.ALL) {
+      SourceForms.check(root, problems);
     }
     String targetVersion = scalar.version("targetVersion");
     String managementContext =
@@ -208,7 +221,7 @@ public final class UpgradeRequestParser {
     rules.agentChartsOnlyWithNative(registrationMethod);
     rules.valuesFilesOnlyWithHelmOrManifests(installMethod, helmValuesFiles);
     rules.noResumeInDryRun(resumeFrom, dryRun);
-    if (this.rules == Rules.ALL) {
+    if (this.rules.limits()) {
       rules.distinctDeployments(discoveryDeployment, networkingDeployment);
       rules.settleWindowCoversAPoll(poll, settle);
       rules.pollsWithinTheHistoryBudget(poll, discoveryTimeout, networkingTimeout);

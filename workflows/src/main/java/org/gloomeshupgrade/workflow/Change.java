@@ -32,10 +32,11 @@ enum Change {
   /** A cancelled run ends saying so, with networking kept at 0 when the run had brought it down. */
   CANCELLATION("cancellation", 1),
   /**
-   * The request's limits on sizes, and the relations between deployments, settle window, poll
-   * interval and timeouts, and cluster names (UpgradeRequestParser.Rules).
+   * 1: the request's limits on sizes, and the relations between deployments, settle window, poll
+   * interval and timeouts, and cluster names; 2: the form of the fields naming what the worker
+   * reads or runs, URLs with credentials refused (UpgradeRequestParser.Rules).
    */
-  REQUEST_LIMITS("request-limits", 1);
+  REQUEST_LIMITS("request-limits", 2);
 
   private final String id;
   private final int newest;

@@ -15,6 +15,7 @@ import org.gloomeshupgrade.conformance.ConformanceProblem;
  * @param reason why they did
  * @param leftToChart problems of objects the control-plane chart owns and rewrites at step 5
  *     (preflight only); step 6 checks them again
+ * @param problemsUnlisted problems the check found beyond those listed
  */
 public record ConformanceReview(
     Step step,
@@ -25,7 +26,13 @@ public record ConformanceReview(
     Outcome outcome,
     String decidedBy,
     String reason,
-    List<ConformanceProblem> leftToChart) {
+    List<ConformanceProblem> leftToChart,
+    int problemsUnlisted) {
+
+  /** Every problem the latest check found, listed or not. */
+  public int problemCount() {
+    return problems.size() + problemsUnlisted;
+  }
 
   public enum Outcome {
     /** No problem in the latest check. */

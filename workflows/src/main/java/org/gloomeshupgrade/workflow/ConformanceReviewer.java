@@ -39,7 +39,8 @@ final class ConformanceReviewer {
       if (r.clean()) {
         return record(step, against, checks, r, ConformanceReview.Outcome.CLEAN, "", "");
       }
-      Optional<ConformanceReview> acceptedBefore = acceptedEarlier(r.problems());
+      Optional<ConformanceReview> acceptedBefore =
+          r.problemsUnlisted() > 0 ? Optional.empty() : acceptedEarlier(r.problems());
       if (acceptedBefore.isPresent()) {
         // The same problems a person accepted in preflight: asking again would add nothing.
         ConformanceReview earlier = acceptedBefore.get();
@@ -94,7 +95,8 @@ final class ConformanceReviewer {
             outcome,
             by,
             reason,
-            r.leftToChart());
+            r.leftToChart(),
+            outcome == ConformanceReview.Outcome.CLEAN ? 0 : r.problemsUnlisted());
     book.conformance(review);
     return review;
   }
@@ -105,16 +107,20 @@ final class ConformanceReviewer {
             .map(p -> p.kind() + " " + p.namespace() + "/" + p.name())
             .distinct()
             .count();
-    return "%d conformance problem(s) in %d resource(s) against %s: %s%s"
+    return "%d conformance problem(s) in %s resource(s) against %s: %s%s"
         .formatted(
-            r.problems().size(),
-            resources,
+            r.problemCount(),
+            r.problemsUnlisted() > 0 ? "at least " + resources : String.valueOf(resources),
             against,
             r.problems().stream()
                 .limit(PROBLEMS_IN_MESSAGES)
                 .map(Messages::describe)
                 .collect(Collectors.joining("; ")),
-            r.problems().size() > PROBLEMS_IN_MESSAGES ? "; all of them are in the status" : "");
+            r.problemCount() <= PROBLEMS_IN_MESSAGES
+                ? ""
+                : r.problemsUnlisted() == 0
+                    ? "; all of them are in the status"
+                    : "; the first %d are in the status".formatted(r.problems().size()));
   }
 
   /**

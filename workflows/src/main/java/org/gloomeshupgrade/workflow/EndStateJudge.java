@@ -134,8 +134,7 @@ final class EndStateJudge {
                   .formatted(seen.networking().accepted(), seen.networking().total()));
         } else {
           wrong.add(
-              "networking resources not ACCEPTED: "
-                  + String.join("; ", seen.networking().notAccepted()));
+              "networking resources not ACCEPTED: " + seen.networking().describeNotAccepted());
         }
       }
       default -> throw new IllegalArgumentException("no end state for step " + s);

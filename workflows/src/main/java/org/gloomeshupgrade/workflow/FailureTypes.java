@@ -16,6 +16,13 @@ public final class FailureTypes {
   public static final String WAIT_TIMED_OUT = "WaitTimedOut";
   public static final String TOOLING = "ToolingUnavailable";
   public static final String CRD_SOURCE = "CrdSourceInvalid";
+
+  /**
+   * A chart, CRD source, agent chart location, values file or binary the worker's operator has not
+   * trusted: refused in the tooling step, before any change.
+   */
+  public static final String UNTRUSTED_SOURCE = "UntrustedSource";
+
   public static final String CRD_SOURCE_UNREACHABLE = "CrdSourceUnreachable";
   public static final String CHART_REPOSITORY_UNREACHABLE = "ChartRepositoryUnreachable";
   public static final String HELM_UPGRADE_FAILED = "HelmUpgradeFailed";
@@ -57,6 +64,7 @@ public final class FailureTypes {
           INVALID_OBJECT,
           TOOLING,
           CRD_SOURCE,
+          UNTRUSTED_SOURCE,
           BACKUP_INVALID,
           LIVE_EDIT_CONFLICT);
 

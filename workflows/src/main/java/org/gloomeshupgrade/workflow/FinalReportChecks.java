@@ -43,7 +43,7 @@ final class FinalReportChecks {
         Stream.concat(accepted.stream(), skipped.stream())
             .map(
                 r ->
-                    r.problems().size()
+                    r.problemCount()
                         + " problem(s) against "
                         + r.against()
                         + " "
@@ -69,7 +69,7 @@ final class FinalReportChecks {
                                         + " "
                                         + p.problem())
                             .collect(Collectors.joining("; "))
-                        + (r.problems().size() > PROBLEMS_SHOWN ? "; ..." : ""))
+                        + (r.problemCount() > PROBLEMS_SHOWN ? "; ..." : ""))
             .collect(Collectors.joining(" | "));
     return new VerifyCheck(
         CONFORMANCE,

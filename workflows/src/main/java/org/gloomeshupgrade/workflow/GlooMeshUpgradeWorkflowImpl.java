@@ -100,9 +100,11 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
       request =
           UpgradeRequestParser.parse(
               rawRequest,
-              run.versions.applies(Change.REQUEST_LIMITS)
-                  ? UpgradeRequestParser.Rules.ALL
-                  : UpgradeRequestParser.Rules.BEFORE_LIMITS);
+              switch (run.versions.version(Change.REQUEST_LIMITS)) {
+                case Workflow.DEFAULT_VERSION -> UpgradeRequestParser.Rules.BEFORE_LIMITS;
+                case 1 -> UpgradeRequestParser.Rules.BEFORE_SOURCE_FORMS;
+                default -> UpgradeRequestParser.Rules.ALL;
+              });
     } catch (InvalidRequestException e) {
       book.failed(Step.PREFLIGHT, e.getMessage());
       book.end(RunState.FAILED);

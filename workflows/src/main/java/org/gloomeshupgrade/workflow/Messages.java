@@ -60,9 +60,9 @@ final class Messages {
       case CLEAN -> "conformance: %s, all conform%s".formatted(checked, leftToChart);
       case ACCEPTED ->
           "conformance: %s, %d problem(s) accepted by %s: %s%s"
-              .formatted(checked, r.problems().size(), r.decidedBy(), r.reason(), leftToChart);
+              .formatted(checked, r.problemCount(), r.decidedBy(), r.reason(), leftToChart);
       case SKIPPED -> "conformance: skipped by %s: %s".formatted(r.decidedBy(), r.reason());
-      case PROBLEMS -> "conformance: %s, %d problem(s)".formatted(checked, r.problems().size());
+      case PROBLEMS -> "conformance: %s, %d problem(s)".formatted(checked, r.problemCount());
     };
   }
 

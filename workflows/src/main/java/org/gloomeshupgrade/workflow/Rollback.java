@@ -43,8 +43,7 @@ final class Rollback {
                 .restore(new RestoreInput(ctx, request.namespace(), run.backupId()));
         done.add(
             "configuration restored from the backup (%d recreated, %d put back, %d already as saved)"
-                .formatted(
-                    restored.created().size(), restored.updated().size(), restored.unchanged()));
+                .formatted(restored.createdCount(), restored.updatedCount(), restored.unchanged()));
       }
       for (String deployment : run.deployments()) {
         int replicas = run.preflight().originalReplicas().getOrDefault(deployment, 1);

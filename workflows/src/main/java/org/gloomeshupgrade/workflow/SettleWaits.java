@@ -16,6 +16,12 @@ import org.gloomeshupgrade.verify.NetworkingStatus;
  * is back or stays put for the settle window, networking until every resource is ACCEPTED.
  */
 final class SettleWaits {
+  /** Resources whose errors the networking wait follows, to report those that cleared. */
+  static final int MAX_TRACKED = 200;
+
+  /** Resources that cleared named in the status; the rest counted. */
+  static final int RECOVERED_SHOWN = 20;
+
   private final UpgradeRun run;
 
   SettleWaits(UpgradeRun run) {
@@ -97,6 +103,11 @@ final class SettleWaits {
       s.notAccepted().forEach(line -> bad.put(resourceOf(line), line));
       bad.forEach(
           (resource, line) -> {
+            // Bounded, as the status names a bounded few: a mesh with thousands of resources
+            // passing through errors must not grow the workflow's state with each of them.
+            if (!firstProblem.containsKey(resource) && firstProblem.size() >= MAX_TRACKED) {
+              return;
+            }
             firstProblem.putIfAbsent(
                 resource, line.substring(resource.length()).replaceFirst("^: ", ""));
             troubledAt.putIfAbsent(resource, t);
@@ -118,6 +129,11 @@ final class SettleWaits {
                                       Math.round(
                                           (e.getValue() - troubledAt.get(e.getKey())) / 1000.0)))))
               .toList();
+      List<String> shown = recovered.subList(0, Math.min(recovered.size(), RECOVERED_SHOWN));
+      String more =
+          recovered.size() > shown.size()
+              ? "; and %d more".formatted(recovered.size() - shown.size())
+              : "";
       if (s.steady()) {
         String settled =
             "%d of %d networking resources ACCEPTED%s"
@@ -126,14 +142,14 @@ final class SettleWaits {
                     s.total(),
                     recovered.isEmpty()
                         ? ""
-                        : "; settled after transient errors: " + String.join("; ", recovered));
+                        : "; settled after transient errors: " + String.join("; ", shown) + more);
         book.networking(
-            new NetworkingProgress(s.total(), s.accepted(), List.of(), recovered, polls, settled));
+            new NetworkingProgress(s.total(), s.accepted(), List.of(), shown, polls, settled));
         book.detail(Step.NETWORKING, settled);
         return;
       }
       book.networking(
-          new NetworkingProgress(s.total(), s.accepted(), s.notAccepted(), recovered, polls, ""));
+          new NetworkingProgress(s.total(), s.accepted(), s.notAccepted(), shown, polls, ""));
       book.detail(Step.NETWORKING, "waiting: %d of %d ACCEPTED".formatted(s.accepted(), s.total()));
       if (t - start >= request.networkingTimeout().toMillis()) {
         throw ApplicationFailure.newFailure(
@@ -141,8 +157,7 @@ final class SettleWaits {
             networking resources not ACCEPTED after %s: %s. Read their status.errors and the networking pod's \
             logs."""
                 .formatted(
-                    DurationText.format(request.networkingTimeout()),
-                    String.join("; ", s.notAccepted())),
+                    DurationText.format(request.networkingTimeout()), s.describeNotAccepted()),
             FailureTypes.NOT_SETTLED);
       }
       Workflow.sleep(request.discoveryPollInterval());

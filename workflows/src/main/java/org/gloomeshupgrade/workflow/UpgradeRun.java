@@ -191,7 +191,9 @@ final class UpgradeRun {
         request.discoveryDeployment(),
         request.networkingDeployment(),
         request.helmValuesFiles(),
-        releaseRevisionBeforeRun);
+        releaseRevisionBeforeRun,
+        meshctlAppliesCrds() ? null : request.crdSource(),
+        request.registrationMethod() == RegistrationMethod.NATIVE ? request.agentCharts() : null);
   }
 
   /** Set by the tooling step; a retried control-plane step names it in its rollback command. */

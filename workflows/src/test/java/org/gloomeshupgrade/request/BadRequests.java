@@ -179,6 +179,49 @@ public final class BadRequests {
             "a context with a newline",
             "\"managementContext\":\"mgmt\\nprod\"",
             "managementContext:"));
+    // Sources: what no worker should read, whatever it trusts
+    cases.add(
+        bad(
+            "a chart URL with credentials",
+            "\"chart\":\"https://ci:s3cret@charts.example.com/gloo-mesh\"",
+            "chart: a URL with credentials"));
+    cases.add(
+        bad(
+            "a chart URL with a user",
+            "\"chart\":\"https://mirror-user@charts.example.com/gloo-mesh\"",
+            "chart: a URL with credentials"));
+    cases.add(
+        bad(
+            "a CRD source URL with a token in its query",
+            "\"crdSource\":\"https://crds.example.com/crds/?token=abc\"",
+            "crdSource: a URL with a query"));
+    cases.add(
+        bad("a CRD source as a file URL", "\"crdSource\":\"file:///etc/\"", "crdSource: only"));
+    cases.add(
+        bad(
+            "a chart URL climbing with encoded dots",
+            "\"chart\":\"https://storage.googleapis.com/gloo-mesh/%2e%2e/other\"",
+            "chart: the URL's path"));
+    cases.add(
+        bad(
+            "agent charts climbing a folder",
+            "\"agentCharts\":\"/srv/charts/../../etc\"",
+            "agentCharts:"));
+    cases.add(
+        bad(
+            "a relative meshctl path",
+            "\"installMethod\":\"meshctl\",\"meshctlPath\":\"bin/meshctl\"",
+            "meshctlPath: must be an absolute path"));
+    cases.add(
+        bad(
+            "a values file as a URL",
+            "\"helmValuesFiles\":[\"https://values.example.com/prod.yaml\"]",
+            "helmValuesFiles[0]: must be a path"));
+    cases.add(
+        bad(
+            "a values file climbing out of its folder",
+            "\"helmValuesFiles\":[\"/etc/gloo-mesh-upgrade/values/../../../root/.kube/config\"]",
+            "helmValuesFiles[0]: must be a path"));
     return cases;
   }
 

@@ -208,6 +208,28 @@ class UpgradeRequestParserTest {
   }
 
   @Test
+  void aUrlWithCredentialsIsRefusedWithoutRepeatingThem() throws Exception {
+    String request =
+        """
+        {"targetVersion":"0.11.3","chart":"https://ci:s3cret@charts.example.com/gm?sig=t0ken"}""";
+
+    assertThat(refusal(request).problems())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "chart: a URL with credentials is refused (https://***@charts.example.com/gm?***)")
+        .doesNotContain("s3cret")
+        .doesNotContain("t0ken");
+    // Runs that started before the rule replay as they ran.
+    assertThat(
+            UpgradeRequestParser.parse(
+                    new ObjectMapper().readTree(request),
+                    UpgradeRequestParser.Rules.BEFORE_SOURCE_FORMS)
+                .chart())
+        .isEqualTo("https://ci:s3cret@charts.example.com/gm?sig=t0ken");
+  }
+
+  @Test
   void meshctlPathWithoutMeshctlInstallIsRefused() throws Exception {
     assertThat(
             refusal("{\"targetVersion\":\"0.11.3\",\"meshctlPath\":\"/usr/bin/meshctl\"}")

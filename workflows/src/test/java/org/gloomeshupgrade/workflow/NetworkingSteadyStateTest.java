@@ -5,6 +5,7 @@ import static org.gloomeshupgrade.workflow.UpgradeRig.result;
 import static org.gloomeshupgrade.workflow.UpgradeRig.step;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.NetworkingStatus;
 import org.gloomeshupgrade.verify.VerifyCheck;
@@ -52,6 +53,54 @@ class NetworkingSteadyStateTest {
         .startsWith("TrafficPolicy bookinfo/reviews (INVALID");
     assertThat(wf.status().networking().polls()).isEqualTo(4);
     assertThat(report.verify().overall()).isEqualTo(CheckLevel.GREEN);
+  }
+
+  /**
+   * A poll of 10,000 resources of which the first 50 not yet accepted are named, from {@code from}.
+   */
+  private static NetworkingStatus pending(int from, int accepted) {
+    List<String> named =
+        IntStream.range(from, from + NetworkingStatus.MAX_LISTED)
+            .mapToObj("TrafficPolicy bookinfo/tp-%05d: INVALID (not yet)"::formatted)
+            .toList();
+    return new NetworkingStatus(10_000, accepted, named);
+  }
+
+  @Test
+  void thousandsOfResourcesPassingThroughErrorsKeepTheStatusSmall() throws Exception {
+    // 60 polls, each naming 50 resources not seen before: 3,000 that cleared.
+    for (int poll = 0; poll < 60; poll++) {
+      mesh.networkingAnswers.add(pending(poll * NetworkingStatus.MAX_LISTED, 7_000 + poll * 50));
+    }
+    mesh.networkingAnswers.add(new NetworkingStatus(10_000, 10_000, List.of()));
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            "{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
+                + "\"discoveryPollInterval\":\"10s\",\"networkingTimeout\":\"20m\"}");
+
+    UpgradeReport report = result(wf);
+
+    assertThat(report.outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(wf.status().networking().recovered()).hasSize(SettleWaits.RECOVERED_SHOWN);
+    assertThat(step(report, Step.NETWORKING).detail())
+        .startsWith("10000 of 10000 networking resources ACCEPTED; settled after transient errors:")
+        .endsWith("; and %d more".formatted(SettleWaits.MAX_TRACKED - SettleWaits.RECOVERED_SHOWN));
+  }
+
+  @Test
+  void thousandsStillPendingAreCountedNotListed() throws Exception {
+    mesh.networkingAnswers.add(pending(0, 5_000));
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            "{\"targetVersion\":\"0.11.3\",\"requireApproval\":false,"
+                + "\"networkingTimeout\":\"2m\"}");
+
+    UpgradeStatus stuck = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+
+    assertThat(stuck.currentStep()).isEqualTo(Step.NETWORKING);
+    assertThat(stuck.attention())
+        .contains("TrafficPolicy bookinfo/tp-00049: INVALID (not yet); and 4950 more.");
+    assertThat(stuck.networking().notAccepted()).hasSize(NetworkingStatus.MAX_LISTED);
   }
 
   @Test

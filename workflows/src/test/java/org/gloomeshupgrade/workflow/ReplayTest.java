@@ -61,6 +61,7 @@ class ReplayTest {
           "approval-timed-out-after-the-reminder",
           "cancelled-at-approval",
           "cancelled-at-step-7-before-cancellation",
+          "chart-url-with-user-rejected-at-approval-before-source-forms",
           "carried-on-from-step-7",
           "conformance-accepted-by-non-approver-before-decision-approvers",
           "conformance-recheck-then-skip-before-review",
@@ -115,7 +116,9 @@ class ReplayTest {
               Map.entry(Change.CANCELLATION, List.of("cancelled-at-step-7-before-cancellation")),
               Map.entry(
                   Change.REQUEST_LIMITS,
-                  List.of("settle-window-0s-rejected-at-approval-before-request-limits"))));
+                  List.of(
+                      "settle-window-0s-rejected-at-approval-before-request-limits",
+                      "chart-url-with-user-rejected-at-approval-before-source-forms"))));
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")

@@ -1,0 +1,79 @@
+package org.gloomeshupgrade.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class WorkerMainTest {
+  @TempDir Path tmp;
+
+  private record Exit(int code, String stderr) {}
+
+  private Exit run(String... args) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = new CommandLine(new WorkerMain()).execute(args);
+      return new Exit(code, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  @Test
+  void aBadTrustedSourcesFileStopsTheWorkerBeforeItConnectsNamingTheEntry() throws IOException {
+    Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), "apiVersion: v1\n");
+    Path trusted =
+        Files.writeString(
+            tmp.resolve("trusted.yaml"),
+            """
+            charts: ["https://token:x@charts.example.com/"]
+            valuesFolder: [/etc/values]
+            """);
+
+    Exit exit =
+        run(
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--trusted-sources",
+            trusted.toString(),
+            // Nothing answers here: the worker must stop before it tries.
+            "--temporal-address",
+            "127.0.0.1:1");
+
+    assertThat(exit.code()).isEqualTo(2);
+    assertThat(exit.stderr()).contains("unknown key \"valuesFolder\"").contains(trusted.toString());
+  }
+
+  @Test
+  void anEntryWithCredentialsIsRefusedWithoutEchoingThem() throws IOException {
+    Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), "apiVersion: v1\n");
+    Path trusted =
+        Files.writeString(
+            tmp.resolve("trusted.yaml"),
+            "charts: [\"https://token:s3cret@charts.example.com/\"]\n");
+
+    Exit exit =
+        run(
+            "--kubeconfig",
+            kubeconfig.toString(),
+            "--trusted-sources",
+            trusted.toString(),
+            "--temporal-address",
+            "127.0.0.1:1");
+
+    assertThat(exit.code()).isEqualTo(2);
+    assertThat(exit.stderr())
+        .contains("charts[0]: an entry with credentials")
+        .doesNotContain("s3cret");
+  }
+}
