@@ -29,47 +29,33 @@ class WorkerMainTest {
     }
   }
 
-  @Test
-  void aBadTrustedSourcesFileStopsTheWorkerBeforeItConnectsNamingTheEntry() throws IOException {
+  /** The worker started with this trusted-sources file and nothing to connect to. */
+  private Exit startWith(String trustedSources) throws IOException {
     Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), "apiVersion: v1\n");
-    Path trusted =
-        Files.writeString(
-            tmp.resolve("trusted.yaml"),
-            """
-            charts: ["https://token:x@charts.example.com/"]
-            valuesFolder: [/etc/values]
-            """);
+    Path trusted = Files.writeString(tmp.resolve("trusted.yaml"), trustedSources);
+    return run(
+        "--kubeconfig",
+        kubeconfig.toString(),
+        "--trusted-sources",
+        trusted.toString(),
+        // Nothing answers here: the worker must stop before it tries.
+        "--temporal-address",
+        "127.0.0.1:1");
+  }
 
-    Exit exit =
-        run(
-            "--kubeconfig",
-            kubeconfig.toString(),
-            "--trusted-sources",
-            trusted.toString(),
-            // Nothing answers here: the worker must stop before it tries.
-            "--temporal-address",
-            "127.0.0.1:1");
+  @Test
+  void aBadTrustedSourcesFileStopsTheWorkerBeforeItConnectsNamingTheKey() throws IOException {
+    Exit exit = startWith("charts: [/srv/charts]\nvaluesFolder: [/etc/values]\n");
 
     assertThat(exit.code()).isEqualTo(2);
-    assertThat(exit.stderr()).contains("unknown key \"valuesFolder\"").contains(trusted.toString());
+    assertThat(exit.stderr())
+        .contains("unknown key \"valuesFolder\"")
+        .contains(tmp.resolve("trusted.yaml").toString());
   }
 
   @Test
   void anEntryWithCredentialsIsRefusedWithoutEchoingThem() throws IOException {
-    Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), "apiVersion: v1\n");
-    Path trusted =
-        Files.writeString(
-            tmp.resolve("trusted.yaml"),
-            "charts: [\"https://token:s3cret@charts.example.com/\"]\n");
-
-    Exit exit =
-        run(
-            "--kubeconfig",
-            kubeconfig.toString(),
-            "--trusted-sources",
-            trusted.toString(),
-            "--temporal-address",
-            "127.0.0.1:1");
+    Exit exit = startWith("charts: [\"https://token:s3cret@charts.example.com/\"]\n");
 
     assertThat(exit.code()).isEqualTo(2);
     assertThat(exit.stderr())
