@@ -3,6 +3,9 @@ package org.gloomeshupgrade.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -37,6 +40,46 @@ class CrdKindsTest {
           "w-" + i,
           Map.of("n", i));
     }
+  }
+
+  @Test
+  void aServerThatDoesNotSayHowManyRemainIsCountedAPageAtATime() {
+    String path = "/apis/discovery.mesh.gloo.solo.io/v1alpha2/workloads";
+    server.expect().get().withPath(path + "?limit=1").andReturn(200, page(1, "after-one")).once();
+    server
+        .expect()
+        .get()
+        .withPath(path + "?continue=after-one&limit=" + CrdKinds.PAGE)
+        .andReturn(200, page(2, "after-three"))
+        .once();
+    server
+        .expect()
+        .get()
+        .withPath(path + "?continue=after-three&limit=" + CrdKinds.PAGE)
+        .andReturn(200, page(4, null))
+        .once();
+
+    assertThat(CrdKinds.count(client, "mgmt", workloads)).isEqualTo(7);
+  }
+
+  /** A list answer of {@code items} Workloads, with a continue token and no remainingItemCount. */
+  private static GenericKubernetesResourceList page(int items, String token) {
+    List<GenericKubernetesResource> workloads = new ArrayList<>();
+    for (int i = 0; i < items; i++) {
+      workloads.add(
+          new GenericKubernetesResourceBuilder()
+              .withApiVersion(GlooMeshGroups.DISCOVERY + "/v1alpha2")
+              .withKind("Workload")
+              .withNewMetadata()
+              .withName("page-" + i)
+              .withNamespace("gloo-mesh")
+              .endMetadata()
+              .build());
+    }
+    GenericKubernetesResourceList list = new GenericKubernetesResourceList();
+    list.setMetadata(new ListMetaBuilder().withContinue(token).build());
+    list.setItems(workloads);
+    return list;
   }
 
   @Test

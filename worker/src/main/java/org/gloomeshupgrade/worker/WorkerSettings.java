@@ -25,51 +25,21 @@ public record WorkerSettings(
     int backupsKept,
     TrustedSources trustedSources) {
 
-  /** With the default trusted sources. */
-  public WorkerSettings(
-      String temporalAddress,
-      String temporalNamespace,
-      String taskQueue,
-      Path kubeconfig,
-      String kubeContext,
-      Path backupFolder,
-      int backupsKept) {
-    this(
-        temporalAddress,
-        temporalNamespace,
-        taskQueue,
-        kubeconfig,
-        kubeContext,
-        backupFolder,
-        backupsKept,
-        TrustedSources.defaults());
-  }
-
-  /** Keeping the default number of backups. */
-  public WorkerSettings(
-      String temporalAddress,
-      String temporalNamespace,
-      String taskQueue,
-      Path kubeconfig,
-      String kubeContext,
-      Path backupFolder) {
-    this(
-        temporalAddress,
-        temporalNamespace,
-        taskQueue,
-        kubeconfig,
-        kubeContext,
-        backupFolder,
-        BackupActivitiesImpl.DEFAULT_KEEP);
-  }
-
-  /** Without a backup folder. */
+  /** Without a backup folder, keeping the default number of backups, trusting the defaults. */
   public WorkerSettings(
       String temporalAddress,
       String temporalNamespace,
       String taskQueue,
       Path kubeconfig,
       String kubeContext) {
-    this(temporalAddress, temporalNamespace, taskQueue, kubeconfig, kubeContext, null);
+    this(
+        temporalAddress,
+        temporalNamespace,
+        taskQueue,
+        kubeconfig,
+        kubeContext,
+        null,
+        BackupActivitiesImpl.DEFAULT_KEEP,
+        TrustedSources.defaults());
   }
 }

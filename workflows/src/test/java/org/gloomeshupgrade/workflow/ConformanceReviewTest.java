@@ -229,6 +229,32 @@ class ConformanceReviewTest {
   }
 
   @Test
+  void anAcceptanceIsNotCarriedOverToACheckThatDoesNotListEveryProblem() throws Exception {
+    mesh.targetConformanceProblems.add(PRUNED);
+    mesh.conformanceProblems.add(PRUNED);
+    // The same first problem, and 500 more the report counts without naming.
+    mesh.conformanceUnlisted = 500;
+    GlooMeshUpgradeWorkflow wf = rig.start(NO_APPROVAL);
+    rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION);
+    wf.decideNow(
+        new StepDecision(
+            Step.PREFLIGHT, Decision.ACCEPT, "dan", "known, CHG-9", wf.status().gate()));
+
+    UpgradeStatus stuck =
+        rig.await(
+            wf, s -> s.state() == RunState.NEEDS_ATTENTION && s.currentStep() == Step.CONFORMANCE);
+
+    assertThat(stuck.attention())
+        .startsWith(
+            "step 6 (conformance) failed: 501 conformance problem(s) in at least 1 resource(s)")
+        .contains("the first 1 are in the status");
+    assertThat(stuck.conformance())
+        .filteredOn(r -> r.step() == Step.CONFORMANCE)
+        .singleElement()
+        .satisfies(r -> assertThat(r.problemCount()).isEqualTo(501));
+  }
+
+  @Test
   void aProblemNotAcceptedInPreflightStopsTheRunAfterTheNewCrds() throws Exception {
     mesh.targetConformanceProblems.add(PRUNED);
     mesh.conformanceProblems.addAll(

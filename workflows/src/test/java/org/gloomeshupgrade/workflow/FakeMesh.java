@@ -87,6 +87,9 @@ class FakeMesh
 
   final List<ConformanceProblem> conformanceProblems = new CopyOnWriteArrayList<>();
 
+  /** Problems the check after the upgrade found beyond those it lists. */
+  volatile int conformanceUnlisted;
+
   /** When set, restoring the backup fails as for a backup whose Secrets were deleted. */
   volatile boolean restoreFails;
 
@@ -301,7 +304,8 @@ class FakeMesh
   @Override
   public ConformanceReport check(String context) {
     calls.add("conformance");
-    return new ConformanceReport(5, List.copyOf(conformanceProblems));
+    return new ConformanceReport(
+        5, List.copyOf(conformanceProblems), List.of(), conformanceUnlisted, 0);
   }
 
   @Override
