@@ -212,13 +212,18 @@ class ResumeTest {
   @Test
   void anEarlierApprovalByTheOneWhoCarriesTheRunOnDoesNotStandAndIsAskedForAgain()
       throws Exception {
+    // Networking held at the step until the terminate: a status poll cannot miss it.
+    mesh.networkingAnswers.add(
+        new NetworkingStatus(4, 3, List.of("TrafficPolicy gloo-mesh/tp: PENDING")));
     GlooMeshUpgradeWorkflow first =
-        rig.start("{\"targetVersion\":\"0.11.3\",\"requestedBy\":\"bob\"}");
+        rig.start(
+            "{\"targetVersion\":\"0.11.3\",\"requestedBy\":\"bob\",\"networkingTimeout\":\"1h\"}");
     UpgradeStatus waiting = rig.await(first, s -> s.state() == RunState.WAITING_FOR_APPROVAL);
     first.approve(new Approval("olga", "discovery is back", waiting.gate()));
-    rig.await(first, s -> s.currentStep() == Step.NETWORKING);
+    rig.await(first, s -> s.currentStep() == Step.NETWORKING && s.networking() != null);
     WorkflowStub stub = WorkflowStub.fromTyped(first);
     stub.terminate("the worker's node is being drained");
+    mesh.networkingAnswers.clear();
     int before = mesh.calls.size();
 
     // olga carries the run on, so she is now its requester:
