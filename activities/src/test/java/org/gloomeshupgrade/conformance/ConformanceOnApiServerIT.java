@@ -32,6 +32,7 @@ import org.gloomeshupgrade.kube.CrdKinds;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.kube.MeshFixtures;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.sources.LocalSources;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -184,7 +185,8 @@ class ConformanceOnApiServerIT {
 
     crds.installPublished(TARGET);
     List<CrdKind> installed = CrdKinds.ofGroups(client, "mgmt", GlooMeshGroups.ALL);
-    ConformanceReport late = new ConformanceActivitiesImpl(clients).check("mgmt");
+    ConformanceReport late =
+        new ConformanceActivitiesImpl(clients, LocalSources.anyLocalPath()).check("mgmt");
 
     // The workflow checks conformance after its CRD step;
     // by then the server serves every object pruned.
@@ -211,7 +213,7 @@ class ConformanceOnApiServerIT {
             .toList();
 
     ConformanceReport early =
-        new ConformanceActivitiesImpl(clients)
+        new ConformanceActivitiesImpl(clients, LocalSources.anyLocalPath())
             .checkAgainstTarget(
                 new CrdApplyInput("mgmt", PublishedCrds.management(TARGET).toString(), TARGET, 60));
     Set<String> predicted = new TreeSet<>();

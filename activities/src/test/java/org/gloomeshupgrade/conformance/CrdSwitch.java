@@ -25,6 +25,7 @@ import org.gloomeshupgrade.kube.CrdKind;
 import org.gloomeshupgrade.kube.CrdKinds;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
+import org.gloomeshupgrade.sources.LocalSources;
 
 /**
  * Puts the published CRDs of a Gloo Mesh version on the cluster through our CRD step, either as
@@ -84,7 +85,7 @@ final class CrdSwitch {
   }
 
   private void install(Path folder, String version, boolean keepsEveryField) {
-    new CrdActivitiesImpl(clients)
+    new CrdActivitiesImpl(clients, LocalSources.anyLocalPath())
         .apply(new CrdApplyInput(context, folder.toString(), version, 60));
     KubernetesClient client = clients.forContext(context);
     List<CrdKind> kinds = CrdKinds.ofGroups(client, context, GlooMeshGroups.USER_CONFIGURATION);

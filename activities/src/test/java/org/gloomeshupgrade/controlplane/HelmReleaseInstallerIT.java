@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.gloomeshupgrade.crds.CrdActivitiesImpl;
 import org.gloomeshupgrade.crds.CrdApplyInput;
+import org.gloomeshupgrade.sources.LocalSources;
 import org.gloomeshupgrade.testkit.GlooMeshFixtures;
 import org.gloomeshupgrade.testkit.HelmChart;
 import org.junit.jupiter.api.AfterAll;
@@ -178,7 +179,7 @@ class HelmReleaseInstallerIT {
       // As the workflow does: the CRD step, then the control
       // plane. 0.12.0 moved Settings' istio under discovery.
       Path chart0120 = chart("0.12.0", true);
-      new CrdActivitiesImpl(target.clients())
+      new CrdActivitiesImpl(target.clients(), LocalSources.anyLocalPath())
           .apply(new CrdApplyInput(context, chart0120.resolve("crds").toString(), "0.12.0", 60));
       awaitSettingsSchemaWith(client, "discovery");
 

@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.sources.LocalSources;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -98,7 +99,8 @@ class PublishedCrdsOnApiServerIT {
     Map<String, JsonNode> published = manifests(folder);
     assertThat(published).isNotEmpty();
     CrdActivitiesImpl activities =
-        new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
+        new CrdActivitiesImpl(
+            clients, new CrdSource(), Duration.ofMillis(100), LocalSources.anyLocalPath());
 
     // The agent CRDs are not a management plane's set: they
     // skip the set check, not the conversion and the server.
@@ -153,7 +155,8 @@ class PublishedCrdsOnApiServerIT {
   @Test
   void unknownFieldsAV1beta1CrdKeptAreStillKeptAtEveryDepthAfterConversion() {
     CrdActivitiesImpl activities =
-        new CrdActivitiesImpl(clients, new CrdSource(), Duration.ofMillis(100));
+        new CrdActivitiesImpl(
+            clients, new CrdSource(), Duration.ofMillis(100), LocalSources.anyLocalPath());
     // Hand-written CRDs of another group, not a management plane's set: they skip the set check.
     String legacy = CrdManifestConverterTest.resource("legacy-v1beta1.yaml").toString();
     activities.write("mgmt", "0.11.3", new CrdSource().load(legacy, "0.11.3"), false, 60);

@@ -27,6 +27,7 @@ import org.gloomeshupgrade.crds.CrdApplyResult;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.mesh.GlooMeshGroups;
 import org.gloomeshupgrade.request.InstallMethod;
+import org.gloomeshupgrade.sources.LocalSources;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.RecordedCall;
@@ -61,8 +62,8 @@ class ServerSideDryRunIT {
             .glooMeshVersion("0.10.10")
             .build();
     clients = new KubernetesClients(sim.kubeconfig(), "mgmt");
-    crds = new CrdActivitiesImpl(clients);
-    controlPlane = new ControlPlaneActivitiesImpl(clients);
+    crds = new CrdActivitiesImpl(clients, LocalSources.anyLocalPath());
+    controlPlane = new ControlPlaneActivitiesImpl(clients, LocalSources.anyLocalPath());
   }
 
   @AfterEach

@@ -51,7 +51,7 @@ final class CliUpgrade implements AutoCloseable {
   }
 
   WorkerProcess startWorker() throws IOException {
-    return WorkerProcess.start(temporal.address(), sim.kubeconfig(), workerLog());
+    return WorkerProcess.start(temporal.address(), sim, workerLog());
   }
 
   Path workerLog() {

@@ -41,7 +41,7 @@ class TemporalUiIT {
                 .discoveryDelay(Duration.ofMillis(300))
                 .build();
         WorkerProcess worker =
-            WorkerProcess.start(temporal.address(), sim.kubeconfig(), dir.resolve("worker.log"))) {
+            WorkerProcess.start(temporal.address(), sim, dir.resolve("worker.log"))) {
       ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
       String request =
           sim.upgradeRequest("0.11.3")

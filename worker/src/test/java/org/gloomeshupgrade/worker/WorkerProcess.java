@@ -1,10 +1,12 @@
 package org.gloomeshupgrade.worker;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 
 /** The packaged worker jar as its own process, logging to a file. */
 final class WorkerProcess implements AutoCloseable {
@@ -16,7 +18,18 @@ final class WorkerProcess implements AutoCloseable {
     this.process = process;
   }
 
-  static WorkerProcess start(String temporalAddress, Path kubeconfig, Path log) throws IOException {
+  /**
+   * The worker jar over the simulated clusters, trusting only the simulator's chart and CRD folder
+   * through a trusted-sources file, as an operator of an air-gapped site would.
+   */
+  static WorkerProcess start(String temporalAddress, SimulatedGlooMesh sim, Path log)
+      throws IOException {
+    Path kubeconfig = sim.kubeconfig();
+    String folder = "[\"%s\"]".formatted(sim.sourcesFolder());
+    Path trusted =
+        Files.writeString(
+            log.resolveSibling("trusted-sources.yaml"),
+            "charts: %s%ncrdSources: %s%nagentCharts: %s%n".formatted(folder, folder, folder));
     return new WorkerProcess(
         new ProcessBuilder(
                 List.of(
@@ -28,7 +41,9 @@ final class WorkerProcess implements AutoCloseable {
                     "--kubeconfig",
                     kubeconfig.toString(),
                     "--context",
-                    "mgmt"))
+                    "mgmt",
+                    "--trusted-sources",
+                    trusted.toString()))
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start());
