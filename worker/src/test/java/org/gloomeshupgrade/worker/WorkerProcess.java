@@ -25,11 +25,7 @@ final class WorkerProcess implements AutoCloseable {
   static WorkerProcess start(String temporalAddress, SimulatedGlooMesh sim, Path log)
       throws IOException {
     Path kubeconfig = sim.kubeconfig();
-    String folder = "[\"%s\"]".formatted(sim.sourcesFolder());
-    Path trusted =
-        Files.writeString(
-            log.resolveSibling("trusted-sources.yaml"),
-            "charts: %s%ncrdSources: %s%nagentCharts: %s%n".formatted(folder, folder, folder));
+    Path trusted = trustedSources(sim, log);
     return new WorkerProcess(
         new ProcessBuilder(
                 List.of(
@@ -47,6 +43,17 @@ final class WorkerProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start());
+  }
+
+  /**
+   * A trusted-sources file beside {@code beside} that trusts only the simulator's chart and CRD
+   * folder.
+   */
+  static Path trustedSources(SimulatedGlooMesh sim, Path beside) throws IOException {
+    String folder = "[\"%s\"]".formatted(sim.sourcesFolder());
+    return Files.writeString(
+        beside.resolveSibling("trusted-sources.yaml"),
+        "charts: %s%ncrdSources: %s%nagentCharts: %s%n".formatted(folder, folder, folder));
   }
 
   Process process() {

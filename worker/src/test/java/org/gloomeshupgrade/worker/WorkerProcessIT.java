@@ -52,7 +52,9 @@ class WorkerProcessIT {
                       "--kubeconfig",
                       sim.kubeconfig().toString(),
                       "--context",
-                      "mgmt"))
+                      "mgmt",
+                      "--trusted-sources",
+                      WorkerProcess.trustedSources(sim, log).toString()))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
@@ -85,6 +87,7 @@ class WorkerProcessIT {
         assertThat(report.outcome()).as(Files.readString(log)).isEqualTo(RunState.SUCCEEDED);
         assertThat(Files.readString(log))
             .contains("worker: polling task queue gloo-mesh-upgrade")
+            .contains("worker: requests may use charts [%s]".formatted(sim.sourcesFolder()))
             .contains("scale: cluster=mgmt deployment=gloo-mesh/networking replicas 1 -> 0");
         ConfigurationSnapshot.assertUnchanged(
             configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
