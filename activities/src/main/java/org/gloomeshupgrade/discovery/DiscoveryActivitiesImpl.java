@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.discovery;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,8 +24,16 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
   private static final Duration POLL = Duration.ofMillis(250);
   private static final Duration DEFAULT_CONFIRM = Duration.ofSeconds(30);
 
+  /**
+   * How long one collection delete may take: the API server's own default request timeout, so that
+   * the server, not the client, ends a long one. Tens of thousands of objects can take longer
+   * still; {@link #deleteCollection} then sends it again while each leaves fewer behind.
+   */
+  static final Duration COLLECTION_DELETE_TIMEOUT = Duration.ofSeconds(60);
+
   private final KubernetesClients clients;
   private final Duration confirmTimeout;
+  private final Duration collectionDeleteTimeout;
 
   public DiscoveryActivitiesImpl(KubernetesClients clients) {
     this(clients, DEFAULT_CONFIRM);
@@ -34,8 +43,17 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
    * @param confirmTimeout how long deleted resources may take to disappear (finalizers)
    */
   public DiscoveryActivitiesImpl(KubernetesClients clients, Duration confirmTimeout) {
+    this(clients, confirmTimeout, COLLECTION_DELETE_TIMEOUT);
+  }
+
+  /**
+   * @param collectionDeleteTimeout how long one collection delete request may take
+   */
+  public DiscoveryActivitiesImpl(
+      KubernetesClients clients, Duration confirmTimeout, Duration collectionDeleteTimeout) {
     this.clients = clients;
     this.confirmTimeout = confirmTimeout;
+    this.collectionDeleteTimeout = collectionDeleteTimeout;
   }
 
   @Override
@@ -62,21 +80,16 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
       for (var entry : byNamespace.entrySet()) {
         String ns = entry.getKey();
         long started = System.nanoTime();
-        KubernetesFailures.call(
-            "deleting every " + kind.describe() + " in namespace " + ns,
-            context,
-            () ->
-                kind.namespaced()
-                    ? client.genericKubernetesResources(kind.context()).inNamespace(ns).delete()
-                    : client.genericKubernetesResources(kind.context()).delete());
-        collectionDeletes++;
+        int sent = deleteCollection(client, context, kind, ns);
+        collectionDeletes += sent;
         log.info(
-            "delete discovery: cluster={} kind={} namespace={}: collection delete of {} resource(s) sent in {}ms",
+            "delete discovery: cluster={} kind={} namespace={}: collection delete of {} resource(s) done in {}ms ({} request(s))",
             context,
             kind.describe(),
             ns.isEmpty() ? "(cluster)" : ns,
             entry.getValue(),
-            Duration.ofNanos(System.nanoTime() - started).toMillis());
+            Duration.ofNanos(System.nanoTime() - started).toMillis(),
+            sent);
         Heartbeats.beat("deleted " + kind.kind() + " in " + ns);
       }
       if (found == 0) {
@@ -93,6 +106,48 @@ public class DiscoveryActivitiesImpl implements DiscoveryActivities {
         collectionDeletes,
         deleted);
     return new DiscoveryDeleteResult(deleted, collectionDeletes);
+  }
+
+  /**
+   * One collection delete, sent again when it ends without an answer (the client's or the API
+   * server's timeout) while the kind's count goes down: deleting a whole collection can be repeated
+   * safely, and a large one takes longer than any one request may. With no progress, the step's
+   * retries take over.
+   *
+   * @return the requests sent
+   */
+  private int deleteCollection(KubernetesClient counting, String context, CrdKind kind, String ns) {
+    KubernetesClient patient = clients.forContext(context, collectionDeleteTimeout);
+    String action = "deleting every %s in namespace %s".formatted(kind.describe(), ns);
+    int left = Integer.MAX_VALUE;
+    for (int sent = 1; ; sent++) {
+      try {
+        if (kind.namespaced()) {
+          patient.genericKubernetesResources(kind.context()).inNamespace(ns).delete();
+        } else {
+          patient.genericKubernetesResources(kind.context()).delete();
+        }
+        return sent;
+      } catch (KubernetesClientException e) {
+        if (!KubernetesFailures.unanswered(e)) {
+          throw KubernetesFailures.translate(e, action, context);
+        }
+        int now =
+            KubernetesFailures.call(action, context, () -> CrdKinds.count(counting, context, kind));
+        if (now >= left) {
+          throw KubernetesFailures.translate(e, action, context);
+        }
+        log.info(
+            "delete discovery: cluster={} kind={} namespace={}: collection delete ended unanswered after request {} with {} left; sending it again",
+            context,
+            kind.describe(),
+            ns.isEmpty() ? "(cluster)" : ns,
+            sent,
+            now);
+        Heartbeats.beat("deleting %s in %s: %d left".formatted(kind.kind(), ns, now));
+        left = now;
+      }
+    }
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,6 +29,7 @@ public final class KubernetesClients implements AutoCloseable {
   private final String defaultContext;
   private final List<String> contexts;
   private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+  private final Map<String, KubernetesClient> patientClients = new ConcurrentHashMap<>();
 
   /**
    * @param kubeconfig the kubeconfig file
@@ -105,7 +107,21 @@ public final class KubernetesClients implements AutoCloseable {
     return clients.computeIfAbsent(name, this::build);
   }
 
+  /**
+   * A client for the context whose requests may take {@code requestTimeout} instead of fabric8's 10
+   * s: for requests the API server works on long, such as a collection delete of many objects.
+   */
+  public KubernetesClient forContext(String context, Duration requestTimeout) {
+    String name = resolve(context);
+    return patientClients.computeIfAbsent(
+        name + "/" + requestTimeout.toMillis(), k -> build(name, requestTimeout));
+  }
+
   private KubernetesClient build(String context) {
+    return build(context, null);
+  }
+
+  private KubernetesClient build(String context, Duration requestTimeout) {
     Config config = Config.fromKubeconfig(context, kubeconfigContents, kubeconfig.toString());
     // fabric8 falls back to the current context when the named one is missing: never accept that.
     String got = config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
@@ -116,13 +132,18 @@ public final class KubernetesClients implements AutoCloseable {
     }
     // Temporal's retry policy, visible in the workflow
     // history, decides about retries; not the client.
-    Config tuned = new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build();
-    return new KubernetesClientBuilder().withConfig(tuned).build();
+    ConfigBuilder tuned = new ConfigBuilder(config).withRequestRetryBackoffLimit(0);
+    if (requestTimeout != null) {
+      tuned.withRequestTimeout((int) requestTimeout.toMillis());
+    }
+    return new KubernetesClientBuilder().withConfig(tuned.build()).build();
   }
 
   @Override
   public void close() {
     clients.values().forEach(KubernetesClient::close);
     clients.clear();
+    patientClients.values().forEach(KubernetesClient::close);
+    patientClients.clear();
   }
 }

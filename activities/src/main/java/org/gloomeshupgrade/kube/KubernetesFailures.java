@@ -70,6 +70,15 @@ public final class KubernetesFailures {
     };
   }
 
+  /**
+   * A request that ended without the API server's answer to it: no answer at all (a timeout, a
+   * reset connection) or the server's own 504 timeout. Whether it took effect, or how much of it,
+   * is unknown.
+   */
+  public static boolean unanswered(KubernetesClientException e) {
+    return e.getCode() < 100 || e.getCode() == 504;
+  }
+
   /** Wraps a block that talks to the API server, translating its errors. */
   public static <T> T call(String action, String context, ApiCall<T> call) {
     try {
