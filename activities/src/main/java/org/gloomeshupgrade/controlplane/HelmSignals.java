@@ -12,10 +12,12 @@ import sun.misc.Signal;
 
 /**
  * helm-java's Helm is Go code, and its install and template actions register Go signal handlers for
- * SIGTERM and SIGINT the first time they run. From then on the JVM never sees those signals: no
- * shutdown hooks, no graceful stop, Ctrl-C ignored. A process that will use Helm calls {@link
- * #keepJvmShutdown()} once at start-up: it runs that first render on an empty chart, then hands
- * both signals back to the JVM's orderly shutdown. Later renders do not take them again.
+ * SIGTERM, SIGINT and SIGQUIT the first time they run. From then on the JVM never sees those
+ * signals: no shutdown hooks, no graceful stop, Ctrl-C ignored, and no {@code jcmd}, {@code jstack}
+ * or {@code kill -3} thread dump (the JVM's attach mechanism starts on SIGQUIT). A process that
+ * will use Helm calls {@link #keepJvmShutdown()} once at start-up: it runs that first render on an
+ * empty chart, then hands all three back to the JVM. Go takes a signal only once, so later renders
+ * do not take them again.
  */
 public final class HelmSignals {
   private static boolean done;
@@ -26,6 +28,7 @@ public final class HelmSignals {
     if (done) {
       return;
     }
+    JvmQuitHandler quit = JvmQuitHandler.save();
     Path chart = null;
     try {
       chart = Files.createTempDirectory("gmu-helm-warm-up");
@@ -40,6 +43,8 @@ public final class HelmSignals {
     for (String name : List.of("TERM", "INT")) {
       Signal.handle(new Signal(name), signal -> System.exit(128 + signal.getNumber()));
     }
+    // The JVM refuses Signal.handle for SIGQUIT, its own: its handler goes back as it was saved.
+    quit.restore();
     done = true;
   }
 

@@ -10,6 +10,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,13 +26,14 @@ import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged worker jar, as its own process, runs an upgrade and stops cleanly on SIGTERM (after
- * rendering a chart with Helm, whose Go runtime would otherwise swallow the signal).
+ * The packaged worker jar, as its own process, runs an upgrade, answers {@code jcmd} and {@code
+ * kill -3} with a thread dump, and stops cleanly on SIGTERM (after rendering a chart with Helm,
+ * whose Go runtime would otherwise swallow all three signals).
  */
 class WorkerProcessIT {
 
   @Test
-  void theWorkerJarRunsAnUpgradeAndShutsDownGracefullyOnSigterm() throws Exception {
+  void theWorkerJarRunsAnUpgradeTakesThreadDumpsAndShutsDownGracefullyOnSigterm() throws Exception {
     assertThat(WorkerProcess.JAR).as("built by mvn package").exists();
     Path log = Files.createTempFile("worker-process-it", ".log");
     try (SimulatedGlooMesh sim =
@@ -91,6 +93,15 @@ class WorkerProcessIT {
             .contains("scale: cluster=mgmt deployment=gloo-mesh/networking replicas 1 -> 0");
         ConfigurationSnapshot.assertUnchanged(
             configurationBefore, ConfigurationSnapshot.capture(sim.client("mgmt")));
+
+        // Helm has rendered charts in this JVM by now; an operator can still look inside it.
+        assertThat(jcmd(worker, "Thread.print"))
+            .contains("Full thread dump")
+            .contains("taskQueue=\"gloo-mesh-upgrade\"");
+        signal(worker, "QUIT");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(Files.readString(log)).contains("Full thread dump"));
       } finally {
         service.shutdown();
         worker.destroy();
@@ -112,5 +123,23 @@ class WorkerProcessIT {
     } finally {
       Files.deleteIfExists(log);
     }
+  }
+
+  /** {@code jcmd <pid> <command>} from the JDK running the tests, as an operator would. */
+  private static String jcmd(Process target, String command) throws Exception {
+    Path jcmd = Path.of(WorkerProcess.javaBinary()).resolveSibling("jcmd");
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(target.pid()), command)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jcmd ended").isTrue();
+    assertThat(p.exitValue()).as("jcmd %s: %s", command, out).isZero();
+    return out;
+  }
+
+  private static void signal(Process target, String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(target.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).isTrue();
   }
 }
