@@ -154,6 +154,9 @@ final class ApiServerProcess implements AutoCloseable {
                   "--service-cluster-ip-range=10.96.0.0/16",
                   "--audit-policy-file=" + policy,
                   "--audit-log-path=" + auditLog,
+                  // The journal reads this one file as it grows: it must never be rotated (0 means
+                  // 100 MB, which a large benchmark passes).
+                  "--audit-log-maxsize=" + Integer.MAX_VALUE,
                   // Nothing here needs request fairness or profiling, and both cost CPU on a small
                   // machine.
                   "--enable-priority-and-fairness=false",

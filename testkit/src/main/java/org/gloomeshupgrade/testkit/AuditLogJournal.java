@@ -74,7 +74,12 @@ final class AuditLogJournal {
   synchronized void catchUp() {
     try (FileChannel channel = FileChannel.open(log, StandardOpenOption.READ)) {
       long size = channel.size();
-      if (size <= position) {
+      if (size < position) {
+        throw new IllegalStateException(
+            "the audit log %s shrank from %d to %d bytes: requests would go uncounted"
+                .formatted(log, position, size));
+      }
+      if (size == position) {
         return;
       }
       ByteBuffer buffer =
