@@ -25,7 +25,7 @@ import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
  */
 public final class DiscoveryDeleteBenchmark {
   private static final String NS = "gloo-mesh";
-  private static final ResourceDefinitionContext WORKLOADS =
+  static final ResourceDefinitionContext WORKLOADS =
       new ResourceDefinitionContext.Builder()
           .withGroup("discovery.mesh.gloo.solo.io")
           .withVersion("v1alpha2")
@@ -127,7 +127,7 @@ public final class DiscoveryDeleteBenchmark {
   }
 
   /** In parallel: the seeding is not what is measured. */
-  private static void seed(KubernetesClient client, int count) throws InterruptedException {
+  static void seed(KubernetesClient client, int count) throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     for (int n = 0; n < count; n++) {
       int i = n;

@@ -3,14 +3,7 @@ package org.gloomeshupgrade.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
@@ -23,14 +16,6 @@ import org.junit.jupiter.api.Test;
  */
 class DiscoveryDeleteOnApiServerIT {
   private static final int OBJECTS = 4_000;
-  private static final ResourceDefinitionContext WORKLOADS =
-      new ResourceDefinitionContext.Builder()
-          .withGroup("discovery.mesh.gloo.solo.io")
-          .withVersion("v1alpha2")
-          .withKind("Workload")
-          .withPlural("workloads")
-          .withNamespaced(true)
-          .build();
 
   @Test
   void aCollectionDeleteLongerThanOneRequestIsSentAgainUntilTheListsAreEmpty() throws Exception {
@@ -42,7 +27,7 @@ class DiscoveryDeleteOnApiServerIT {
                 .discoveryPaused(true)
                 .build();
         KubernetesClients clients = new KubernetesClients(sim.kubeconfig(), "mgmt")) {
-      seed(sim.client("mgmt"));
+      DiscoveryDeleteBenchmark.seed(sim.client("mgmt"), OBJECTS);
       // Far shorter than deleting 4,000 objects takes, so the first request ends unanswered.
       DiscoveryActivitiesImpl activity =
           new DiscoveryActivitiesImpl(clients, Duration.ofSeconds(30), Duration.ofMillis(300));
@@ -55,31 +40,5 @@ class DiscoveryDeleteOnApiServerIT {
           .isGreaterThan(result.deletedByKind().size());
       assertThat(activity.count("mgmt").byKind()).allSatisfy((kind, n) -> assertThat(n).isZero());
     }
-  }
-
-  private static void seed(KubernetesClient client) throws InterruptedException {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    for (int n = 0; n < OBJECTS; n++) {
-      int i = n;
-      pool.submit(
-          () ->
-              client
-                  .genericKubernetesResources(WORKLOADS)
-                  .inNamespace("gloo-mesh")
-                  .resource(
-                      new GenericKubernetesResourceBuilder()
-                          .withApiVersion("discovery.mesh.gloo.solo.io/v1alpha2")
-                          .withKind("Workload")
-                          .withNewMetadata()
-                          .withName("w-%05d".formatted(i))
-                          .withNamespace("gloo-mesh")
-                          .endMetadata()
-                          .addToAdditionalProperties(
-                              "spec", Map.of("kubernetes", Map.of("serviceAccountName", "sa")))
-                          .build())
-                  .create());
-    }
-    pool.shutdown();
-    assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
   }
 }

@@ -4,6 +4,8 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
+import java.util.Optional;
+import org.gloomeshupgrade.temporal.TemporalRefusals;
 
 /** Error messages a person can act on. */
 final class CliErrors {
@@ -23,12 +25,10 @@ final class CliErrors {
     if (e instanceof WorkflowUpdateException && root instanceof ApplicationFailure af) {
       return "refused: " + af.getOriginalMessage();
     }
-    if (root instanceof StatusRuntimeException sre) {
-      return "cannot reach Temporal ("
-          + sre.getStatus().getCode()
-          + "): "
-          + sre.getStatus().getDescription()
-          + "; check --address / TEMPORAL_ADDRESS";
+    Optional<StatusRuntimeException> temporal = TemporalRefusals.find(e);
+    if (temporal.isPresent() && !(root instanceof ApplicationFailure)) {
+      return TemporalRefusals.explain(temporal.get(), "the one given")
+          + "; see gmu --help for --address, --namespace, --api-key-file and the --tls options";
     }
     if (root instanceof ApplicationFailure af) {
       return af.getOriginalMessage();

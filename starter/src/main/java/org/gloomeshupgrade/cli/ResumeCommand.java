@@ -99,7 +99,7 @@ final class ResumeCommand implements Callable<Integer> {
             "no such upgrade run: "
                 + (asked.isEmpty() ? id : id + "/" + asked)
                 + " in namespace "
-                + temporal.namespace);
+                + temporal.namespace());
       }
       EarlierRun earlier = found.get();
       Optional<ResumeRefusal> refusal = ResumeRefusal.of(earlier);
@@ -188,7 +188,7 @@ final class ResumeCommand implements Callable<Integer> {
                 Link.newBuilder()
                     .setWorkflowEvent(
                         Link.WorkflowEvent.newBuilder()
-                            .setNamespace(temporal.namespace)
+                            .setNamespace(temporal.namespace())
                             .setWorkflowId(earlier.workflowId())
                             .setRunId(earlier.runId()))
                     .build()))

@@ -1,9 +1,9 @@
 package org.gloomeshupgrade.worker;
 
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -29,6 +29,7 @@ import org.gloomeshupgrade.registration.RegistrationActivitiesImpl;
 import org.gloomeshupgrade.resume.ResumeActivities;
 import org.gloomeshupgrade.resume.ResumeActivitiesImpl;
 import org.gloomeshupgrade.sources.TrustedSources;
+import org.gloomeshupgrade.temporal.TemporalConnection;
 import org.gloomeshupgrade.verify.VerifyActivitiesImpl;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflowImpl;
 import org.slf4j.Logger;
@@ -66,17 +67,26 @@ public final class UpgradeWorker implements AutoCloseable {
   /** Connects to Temporal and starts polling. */
   public static UpgradeWorker start(WorkerSettings settings) {
     HelmSignals.keepJvmShutdown();
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(settings.temporalAddress()).build());
+    TemporalConnection temporal = settings.temporal();
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(temporal.stubsOptions());
     WorkflowClient client =
         WorkflowClient.newInstance(
-            service,
-            WorkflowClientOptions.newBuilder().setNamespace(settings.temporalNamespace()).build());
+            service, WorkflowClientOptions.newBuilder().setNamespace(temporal.namespace()).build());
     KubernetesClients clients =
         new KubernetesClients(settings.kubeconfig(), settings.kubeContext());
     try {
-      SearchAttributeRegistration.ensure(service, settings.temporalNamespace());
+      if (settings.addSearchAttributes()) {
+        SearchAttributeRegistration.ensure(service, temporal.namespace());
+      } else {
+        // Nothing else calls Temporal before polling: a wrong address, key or namespace shows here.
+        service
+            .blockingStub()
+            .describeNamespace(
+                DescribeNamespaceRequest.newBuilder().setNamespace(temporal.namespace()).build());
+        log.info(
+            "worker: search attributes not checked (--no-search-attribute-setup); {}",
+            SearchAttributeRegistration.howToAdd(temporal.namespace()));
+      }
     } catch (RuntimeException refused) {
       clients.close();
       service.shutdown();
@@ -91,10 +101,9 @@ public final class UpgradeWorker implements AutoCloseable {
             clients, settings.backupFolder(), settings.backupsKept(), settings.trustedSources()));
     factory.start();
     log.info(
-        "worker: polling task queue {} on {} namespace {}; kubeconfig {} (contexts {})",
+        "worker: polling task queue {} on {}; kubeconfig {} (contexts {})",
         settings.taskQueue(),
-        settings.temporalAddress(),
-        settings.temporalNamespace(),
+        temporal,
         settings.kubeconfig(),
         clients.contexts());
     log.info("worker: requests may use {}", settings.trustedSources().describe());

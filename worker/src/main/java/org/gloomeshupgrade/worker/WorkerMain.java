@@ -9,6 +9,9 @@ import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.sources.TrustedSourcesFile;
+import org.gloomeshupgrade.temporal.TemporalConnection;
+import org.gloomeshupgrade.temporal.TemporalConnectionOptions;
+import org.gloomeshupgrade.temporal.TemporalRefusals;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,15 +26,74 @@ import picocli.CommandLine.Option;
 public final class WorkerMain implements Callable<Integer> {
   @Option(
       names = "--temporal-address",
-      defaultValue = "${env:TEMPORAL_ADDRESS:-127.0.0.1:7233}",
-      description = "Temporal frontend host:port (env TEMPORAL_ADDRESS; default ${DEFAULT-VALUE}).")
+      description =
+          "Temporal frontend host:port (default: TEMPORAL_ADDRESS, the profile, else 127.0.0.1:7233).")
   String temporalAddress;
 
   @Option(
       names = "--temporal-namespace",
-      defaultValue = "${env:TEMPORAL_NAMESPACE:-default}",
-      description = "Temporal namespace (env TEMPORAL_NAMESPACE; default ${DEFAULT-VALUE}).")
+      description = "Temporal namespace (default: TEMPORAL_NAMESPACE, the profile, else default).")
   String temporalNamespace;
+
+  @Option(
+      names = "--temporal-profile",
+      description =
+          "Profile in the Temporal profile file (default: TEMPORAL_PROFILE, else default).")
+  String temporalProfile;
+
+  @Option(
+      names = "--temporal-config-file",
+      description =
+          "Temporal profile file, temporal.toml (default: TEMPORAL_CONFIG_FILE, else"
+              + " ~/.config/temporalio/temporal.toml when there).")
+  Path temporalConfigFile;
+
+  @Option(
+      names = "--temporal-api-key-file",
+      defaultValue = "${env:GMU_TEMPORAL_API_KEY_FILE}",
+      description =
+          "File holding the Temporal API key, read again when it changes, as a mounted Secret"
+              + " (env GMU_TEMPORAL_API_KEY_FILE; TEMPORAL_API_KEY gives the key itself). Turns TLS on.")
+  Path temporalApiKeyFile;
+
+  @Option(
+      names = "--temporal-tls",
+      negatable = true,
+      description =
+          "TLS to Temporal (default: TEMPORAL_TLS, the profile, else on with an API key or a client"
+              + " certificate).")
+  Boolean temporalTls;
+
+  @Option(
+      names = "--temporal-tls-cert",
+      description = "Client certificate for mTLS, PEM (default: TEMPORAL_TLS_CLIENT_CERT_PATH).")
+  Path temporalTlsCert;
+
+  @Option(
+      names = "--temporal-tls-key",
+      description = "Its private key, PEM (default: TEMPORAL_TLS_CLIENT_KEY_PATH).")
+  Path temporalTlsKey;
+
+  @Option(
+      names = "--temporal-tls-ca",
+      description =
+          "CA of the server's certificate, PEM, when not a public one (default:"
+              + " TEMPORAL_TLS_SERVER_CA_CERT_PATH).")
+  Path temporalTlsCa;
+
+  @Option(
+      names = "--temporal-tls-server-name",
+      description =
+          "Name on the server's certificate, when not the address's host (default:"
+              + " TEMPORAL_TLS_SERVER_NAME).")
+  String temporalTlsServerName;
+
+  @Option(
+      names = "--no-search-attribute-setup",
+      description =
+          "Do not check or add the namespace's search attributes at start-up: for a worker without"
+              + " operator rights, as on Temporal Cloud, once they were added there.")
+  boolean noSearchAttributeSetup;
 
   @Option(
       names = "--task-queue",
@@ -80,6 +142,20 @@ public final class WorkerMain implements Callable<Integer> {
               + "/etc/gloo-mesh-upgrade/values, meshctl from the PATH only).")
   Path trustedSources;
 
+  TemporalConnectionOptions temporalOptions() {
+    return new TemporalConnectionOptions(
+        temporalAddress,
+        temporalNamespace,
+        temporalProfile,
+        temporalConfigFile,
+        temporalApiKeyFile,
+        temporalTls,
+        temporalTlsCert,
+        temporalTlsKey,
+        temporalTlsCa,
+        temporalTlsServerName);
+  }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new WorkerMain()).execute(args));
   }
@@ -102,31 +178,31 @@ public final class WorkerMain implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return 2;
     }
+    TemporalConnection temporal;
+    try {
+      temporal = temporalOptions().resolve();
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     UpgradeWorker worker;
     try {
       worker =
           UpgradeWorker.start(
               new WorkerSettings(
-                  temporalAddress,
-                  temporalNamespace,
+                  temporal,
                   taskQueue,
                   config,
                   context,
                   backupDir,
                   backupsKept,
-                  trusted));
+                  trusted,
+                  !noSearchAttributeSetup));
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
     } catch (StatusRuntimeException e) {
-      System.err.println(
-          "error: cannot reach Temporal at "
-              + temporalAddress
-              + " ("
-              + e.getStatus().getCode()
-              + "): check --temporal-address / TEMPORAL_ADDRESS and that the namespace "
-              + temporalNamespace
-              + " exists");
+      System.err.println("error: " + TemporalRefusals.explain(temporal, e));
       return 3;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -3,6 +3,7 @@ package org.gloomeshupgrade.worker;
 import java.nio.file.Path;
 import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.sources.TrustedSources;
+import org.gloomeshupgrade.temporal.TemporalConnection;
 
 /**
  * How a worker connects: to Temporal, and to Kubernetes through one kubeconfig.
@@ -14,16 +15,39 @@ import org.gloomeshupgrade.sources.TrustedSources;
  * @param backupsKept how many backups the worker keeps per management cluster, the newest; 0 keeps
  *     all
  * @param trustedSources what requests may name for the worker to read or run
+ * @param addSearchAttributes whether the worker checks the namespace's search attributes at
+ *     start-up and adds those missing; off where a worker lacks operator rights (Temporal Cloud)
  */
 public record WorkerSettings(
-    String temporalAddress,
-    String temporalNamespace,
+    TemporalConnection temporal,
     String taskQueue,
     Path kubeconfig,
     String kubeContext,
     Path backupFolder,
     int backupsKept,
-    TrustedSources trustedSources) {
+    TrustedSources trustedSources,
+    boolean addSearchAttributes) {
+
+  /** Plain text to a Temporal address, adding missing search attributes. */
+  public WorkerSettings(
+      String temporalAddress,
+      String temporalNamespace,
+      String taskQueue,
+      Path kubeconfig,
+      String kubeContext,
+      Path backupFolder,
+      int backupsKept,
+      TrustedSources trustedSources) {
+    this(
+        TemporalConnection.plain(temporalAddress, temporalNamespace),
+        taskQueue,
+        kubeconfig,
+        kubeContext,
+        backupFolder,
+        backupsKept,
+        trustedSources,
+        true);
+  }
 
   /** Without a backup folder, keeping the default number of backups, trusting the defaults. */
   public WorkerSettings(

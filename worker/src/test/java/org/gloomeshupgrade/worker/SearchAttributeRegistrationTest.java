@@ -13,14 +13,21 @@ import io.temporal.api.operatorservice.v1.AddSearchAttributesResponse;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesResponse;
 import io.temporal.api.operatorservice.v1.OperatorServiceGrpc;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceResponse;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.api.workflowservice.v1.GetSystemInfoResponse;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.gloomeshupgrade.backup.BackupActivitiesImpl;
+import org.gloomeshupgrade.sources.TrustedSources;
+import org.gloomeshupgrade.temporal.TemporalConnection;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 import org.gloomeshupgrade.workflow.UpgradeSearchAttributes;
 import org.junit.jupiter.api.AfterEach;
@@ -50,12 +57,19 @@ class SearchAttributeRegistrationTest {
   private static final class Operator extends OperatorServiceGrpc.OperatorServiceImplBase {
     volatile Map<String, IndexedValueType> present = Map.of();
     volatile Status addRefusal;
+    volatile Status listRefusal;
     final List<AddSearchAttributesRequest> adds = new CopyOnWriteArrayList<>();
+    final List<ListSearchAttributesRequest> lists = new CopyOnWriteArrayList<>();
 
     @Override
     public void listSearchAttributes(
         ListSearchAttributesRequest request,
         StreamObserver<ListSearchAttributesResponse> response) {
+      lists.add(request);
+      if (listRefusal != null) {
+        response.onError(listRefusal.asRuntimeException());
+        return;
+      }
       response.onNext(
           ListSearchAttributesResponse.newBuilder().putAllCustomAttributes(present).build());
       response.onCompleted();
@@ -74,10 +88,28 @@ class SearchAttributeRegistrationTest {
     }
   }
 
+  /** Enough of the workflow service for a worker to start: its namespace exists. */
+  private static final class Frontend extends WorkflowServiceGrpc.WorkflowServiceImplBase {
+    @Override
+    public void getSystemInfo(
+        GetSystemInfoRequest request, StreamObserver<GetSystemInfoResponse> response) {
+      response.onNext(GetSystemInfoResponse.getDefaultInstance());
+      response.onCompleted();
+    }
+
+    @Override
+    public void describeNamespace(
+        DescribeNamespaceRequest request, StreamObserver<DescribeNamespaceResponse> response) {
+      response.onNext(DescribeNamespaceResponse.getDefaultInstance());
+      response.onCompleted();
+    }
+  }
+
   private String serve() throws Exception {
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .addService(operator)
+            .addService(new Frontend())
             .build()
             .start();
     return "127.0.0.1:" + server.getPort();
@@ -132,24 +164,36 @@ class SearchAttributeRegistrationTest {
         .hasMessageContaining("could not be added (PERMISSION_DENIED: not an admin)")
         .hasMessageContaining("temporal operator search-attribute create --namespace prod")
         .hasMessageContaining("--name GlooMeshApprovalOverdue --type Bool")
-        .hasMessageContaining("--name GlooMeshState --type Keyword");
+        .hasMessageContaining("--name GlooMeshState --type Keyword")
+        .hasMessageContaining(
+            "tcld namespace search-attributes add -n prod --sa \"GlooMeshApprovalOverdue=Bool\"")
+        .hasMessageContaining("--no-search-attribute-setup");
+  }
+
+  @Test
+  void withoutTheSetUpTheWorkerStartsWhereItMayNotEvenListThem(@TempDir Path dir) throws Exception {
+    operator.listRefusal = Status.PERMISSION_DENIED.withDescription("not an admin");
+    WorkerSettings settings =
+        new WorkerSettings(
+            TemporalConnection.plain(serve(), "prod"),
+            UpgradeNames.TASK_QUEUE,
+            UnreachableKubeconfig.write(dir),
+            "mgmt",
+            null,
+            BackupActivitiesImpl.DEFAULT_KEEP,
+            TrustedSources.defaults(),
+            false);
+
+    try (UpgradeWorker worker = UpgradeWorker.start(settings)) {
+      assertThat(operator.lists).isEmpty();
+      assertThat(operator.adds).isEmpty();
+    }
   }
 
   @Test
   void theWorkerDoesNotStartWhenTheAttributesCannotBeAdded(@TempDir Path dir) throws Exception {
     operator.addRefusal = Status.PERMISSION_DENIED.withDescription("not an admin");
-    Path kubeconfig =
-        Files.writeString(
-            dir.resolve("kubeconfig"),
-            """
-        apiVersion: v1
-        kind: Config
-        clusters: [{name: mgmt, cluster: {server: "https://127.0.0.1:1"}}]
-        users: [{name: ops, user: {token: unused}}]
-        contexts: [{name: mgmt, context: {cluster: mgmt, user: ops}}]
-        current-context: mgmt
-        """);
-
+    Path kubeconfig = UnreachableKubeconfig.write(dir);
     assertThatThrownBy(
             () ->
                 UpgradeWorker.start(

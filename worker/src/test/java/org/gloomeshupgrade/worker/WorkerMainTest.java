@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -61,5 +63,46 @@ class WorkerMainTest {
     assertThat(exit.stderr())
         .contains("charts[0]: an entry with credentials")
         .doesNotContain("s3cret");
+  }
+
+  /** The worker started with an empty profile file, so that none on this machine is read. */
+  private Exit startConnecting(String... temporalFlags) throws IOException {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--kubeconfig",
+            UnreachableKubeconfig.write(tmp).toString(),
+            "--temporal-config-file",
+            Files.writeString(tmp.resolve("temporal.toml"), "").toString()));
+    args.addAll(List.of(temporalFlags));
+    return run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void aMissingApiKeyFileStopsTheWorkerBeforeItConnectsNamingTheFile() throws IOException {
+    Exit exit = startConnecting("--temporal-api-key-file", tmp.resolve("no-such-key").toString());
+
+    assertThat(exit.code()).isEqualTo(2);
+    assertThat(exit.stderr())
+        .contains("the API key file %s is not readable".formatted(tmp.resolve("no-such-key")));
+  }
+
+  @Test
+  void anUnreachableTemporalIsNamedWithHowTheWorkerTriedWithoutTheKey() throws IOException {
+    Path key = Files.writeString(tmp.resolve("api-key"), "key-that-must-never-show");
+    Exit exit =
+        startConnecting(
+            "--temporal-address",
+            "127.0.0.1:1",
+            "--temporal-namespace",
+            "mesh",
+            "--temporal-api-key-file",
+            key.toString());
+
+    assertThat(exit.code()).isEqualTo(3);
+    assertThat(exit.stderr())
+        .contains("cannot reach Temporal (UNAVAILABLE)")
+        .contains("connecting to 127.0.0.1:1 namespace mesh, TLS, API key from a file")
+        .doesNotContain("key-that-must-never-show");
   }
 }
