@@ -31,11 +31,12 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The key material of one run of real API servers, made fresh each time: a CA, a serving
- * certificate for 127.0.0.1 signed by it, and the key that signs service-account tokens. EC P-256
- * keys, since RSA key generation would add seconds to every test class.
+ * The key material of one run of real API servers or of a TLS endpoint, made fresh each time: a CA,
+ * a serving certificate for 127.0.0.1 and localhost signed by it, a client certificate for mTLS,
+ * and the key that signs service-account tokens. EC P-256 keys, since RSA key generation would add
+ * seconds to every test class.
  */
-final class ClusterCertificates {
+public final class ClusterCertificates {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -44,6 +45,8 @@ final class ClusterCertificates {
   final Path servingKey;
   final Path serviceAccountKey;
   final Path serviceAccountPublicKey;
+  final Path clientCertificate;
+  final Path clientKey;
   final String caPem;
 
   private ClusterCertificates(Path folder, String caPem) {
@@ -52,11 +55,13 @@ final class ClusterCertificates {
     this.servingKey = folder.resolve("serving.key");
     this.serviceAccountKey = folder.resolve("service-account.key");
     this.serviceAccountPublicKey = folder.resolve("service-account.pub");
+    this.clientCertificate = folder.resolve("client.crt");
+    this.clientKey = folder.resolve("client.key");
     this.caPem = caPem;
   }
 
   /** Writes a new CA, serving certificate and service-account key pair into {@code folder}. */
-  static ClusterCertificates create(Path folder) {
+  public static ClusterCertificates create(Path folder) {
     try {
       Files.createDirectories(folder);
       KeyPair caKeys = ecKeyPair();
@@ -100,12 +105,31 @@ final class ClusterCertificates {
                       }));
       String servingPem = pem("CERTIFICATE", sign(serving, caKeys).getEncoded());
 
+      KeyPair clientKeys = ecKeyPair();
+      X509v3CertificateBuilder client =
+          new JcaX509v3CertificateBuilder(
+                  caName,
+                  serial(),
+                  Date.from(now.minus(Duration.ofHours(1))),
+                  Date.from(now.plus(Duration.ofDays(2))),
+                  new X500Name("CN=gmu-test-client"),
+                  clientKeys.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+      String clientPem = pem("CERTIFICATE", sign(client, caKeys).getEncoded());
+
       KeyPair serviceAccountKeys = ecKeyPair();
 
       ClusterCertificates certificates = new ClusterCertificates(folder, caPem);
       write(certificates.caCertificate, caPem);
       write(certificates.servingCertificate, servingPem);
       write(certificates.servingKey, pem("PRIVATE KEY", servingKeys.getPrivate().getEncoded()));
+      write(certificates.clientCertificate, clientPem);
+      write(certificates.clientKey, pem("PRIVATE KEY", clientKeys.getPrivate().getEncoded()));
       write(
           certificates.serviceAccountKey,
           pem("PRIVATE KEY", serviceAccountKeys.getPrivate().getEncoded()));
@@ -118,6 +142,29 @@ final class ClusterCertificates {
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IllegalStateException("could not make certificates for the API servers", e);
     }
+  }
+
+  /** The CA that signed the others, PEM. */
+  public Path ca() {
+    return caCertificate;
+  }
+
+  /** For 127.0.0.1 and localhost, PEM. */
+  public Path serverCertificate() {
+    return servingCertificate;
+  }
+
+  public Path serverKey() {
+    return servingKey;
+  }
+
+  /** For mTLS, PEM. */
+  public Path clientCertificate() {
+    return clientCertificate;
+  }
+
+  public Path clientKey() {
+    return clientKey;
   }
 
   private static KeyPair ecKeyPair() throws GeneralSecurityException {

@@ -33,11 +33,19 @@ public final class SearchAttributeRegistration {
   private SearchAttributeRegistration() {}
 
   public static void ensure(WorkflowServiceStubs service, String namespace) {
+    // The workflow service's options, so that the operator calls carry its API key and TLS too.
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
-            OperatorServiceStubsOptions.newBuilder()
-                .setChannel(service.getRawChannel())
+            OperatorServiceStubsOptions.newBuilder(service.getOptions())
                 .validateAndBuildWithDefaults());
+    try {
+      ensure(operator, namespace);
+    } finally {
+      operator.shutdown();
+    }
+  }
+
+  private static void ensure(OperatorServiceStubs operator, String namespace) {
     Map<String, IndexedValueType> missing = new TreeMap<>(UpgradeSearchAttributes.ALL);
     try {
       missing

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 
@@ -24,25 +26,36 @@ final class WorkerProcess implements AutoCloseable {
    */
   static WorkerProcess start(String temporalAddress, SimulatedGlooMesh sim, Path log)
       throws IOException {
-    Path kubeconfig = sim.kubeconfig();
-    Path trusted = trustedSources(sim, log);
-    return new WorkerProcess(
-        new ProcessBuilder(
-                List.of(
-                    javaBinary(),
-                    "-jar",
-                    JAR.toString(),
-                    "--temporal-address",
-                    temporalAddress,
-                    "--kubeconfig",
-                    kubeconfig.toString(),
-                    "--context",
-                    "mgmt",
-                    "--trusted-sources",
-                    trusted.toString()))
+    return start(Map.of(), sim, log, "--temporal-address", temporalAddress);
+  }
+
+  /**
+   * As above, told how to reach Temporal only by these environment variables and flags (the
+   * process's own {@code TEMPORAL_*} variables are removed).
+   */
+  static WorkerProcess start(
+      Map<String, String> env, SimulatedGlooMesh sim, Path log, String... temporalFlags)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.addAll(
+        List.of(
+            javaBinary(),
+            "-jar",
+            JAR.toString(),
+            "--kubeconfig",
+            sim.kubeconfig().toString(),
+            "--context",
+            "mgmt",
+            "--trusted-sources",
+            trustedSources(sim, log).toString()));
+    command.addAll(List.of(temporalFlags));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-            .start());
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().keySet().removeIf(name -> name.startsWith("TEMPORAL_"));
+    builder.environment().putAll(env);
+    return new WorkerProcess(builder.start());
   }
 
   /**
