@@ -144,7 +144,11 @@ class SecureTemporalIT {
                   "TEMPORAL_TLS_SERVER_CA_CERT_PATH", certificates.ca().toString()));
 
       assertThat(refusal.exit()).isEqualTo(3);
-      assertThat(refusal.log()).contains("connecting to %s".formatted(proxy.address()));
+      assertThat(refusal.log())
+          .contains("the TLS handshake failed")
+          .contains("CERTIFICATE_REQUIRED")
+          .contains("the client certificate")
+          .contains("connecting to %s namespace default, TLS".formatted(proxy.address()));
     }
   }
 
