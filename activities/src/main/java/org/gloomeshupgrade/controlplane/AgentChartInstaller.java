@@ -163,7 +163,7 @@ public class AgentChartInstaller {
           + ")";
     }
     Heartbeats.beat("helm install or upgrade of " + namespace + "/" + name);
-    String kubeconfig = HelmReleaseInstaller.kubeconfigFor(clients.kubeconfig(), context);
+    String kubeconfig = HelmReleaseInstaller.kubeconfigFor(clients.kubeconfigFor(context), context);
     Release release;
     try (ChartResolver.LocalChart local = charts.fetch(chart)) {
       String path = local.path().toString();

@@ -151,7 +151,7 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
   }
 
   private InstallOutcome diff(InstallSpec spec, Upgraded upgraded) {
-    String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
+    String kubeconfig = kubeconfigFor(clients.kubeconfigFor(spec.context()), spec.context());
     String values =
         helm(
             "reading the values of release " + upgraded.id(),
@@ -215,7 +215,7 @@ public class HelmReleaseInstaller implements ControlPlaneInstaller {
    * server only validates.
    */
   private Upgraded helmUpgrade(InstallSpec spec, DryRun dryRun) {
-    String kubeconfig = kubeconfigFor(clients.kubeconfig(), spec.context());
+    String kubeconfig = kubeconfigFor(clients.kubeconfigFor(spec.context()), spec.context());
     HelmReleaseLocator.Located located = releases.locate(spec);
     String release = located.id();
     if (dryRun == DryRun.NONE) {

@@ -172,7 +172,7 @@ public class MeshctlRunner {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // meshctl reads the worker's kubeconfig; the path goes
     // through the environment, not through the arguments.
-    builder.environment().put("KUBECONFIG", clients.kubeconfig().toAbsolutePath().toString());
+    builder.environment().put("KUBECONFIG", clients.kubeconfigSearchPath());
     Process process;
     try {
       process = builder.start();

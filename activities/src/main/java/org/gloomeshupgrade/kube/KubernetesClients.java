@@ -12,20 +12,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.gloomeshupgrade.workflow.FailureTypes;
 
 /**
- * One Kubernetes client per kubeconfig context, from the worker's kubeconfig. Workflows name
- * clusters by context only; the credentials stay here, in the worker.
+ * One Kubernetes client per kubeconfig context, from the worker's kubeconfig, and, in a pod, one
+ * for the cluster the worker runs in under a context name of the operator's choosing. Workflows
+ * name clusters by context only; the credentials stay here, in the worker.
  */
 public final class KubernetesClients implements AutoCloseable {
   private final Path kubeconfig;
   private final String kubeconfigContents;
+  private final String inClusterContext;
+  private final InClusterAccess inCluster;
+  private final Path inClusterKubeconfig;
   private final String defaultContext;
   private final List<String> contexts;
   private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
@@ -37,20 +42,60 @@ public final class KubernetesClients implements AutoCloseable {
    *     current-context
    */
   public KubernetesClients(Path kubeconfig, String defaultContext) {
-    this.kubeconfig = Objects.requireNonNull(kubeconfig, "kubeconfig");
-    try {
-      this.kubeconfigContents = Files.readString(kubeconfig);
+    this(kubeconfig, defaultContext, null);
+  }
+
+  /**
+   * @param kubeconfig the kubeconfig file; null when the worker reaches only its own cluster
+   * @param defaultContext the context for requests that name none; null for the in-cluster context
+   *     if there is one, else the file's current-context
+   * @param inClusterContext the name requests use for the cluster the worker's pod runs in, reached
+   *     with the pod's service account; null for none
+   */
+  public KubernetesClients(Path kubeconfig, String defaultContext, String inClusterContext) {
+    this.kubeconfig = kubeconfig;
+    this.inClusterContext =
+        inClusterContext == null || inClusterContext.isBlank() ? null : inClusterContext;
+    if (kubeconfig == null && this.inClusterContext == null) {
+      throw new IllegalArgumentException(
+          "no clusters: give a kubeconfig (--kubeconfig or GMU_KUBECONFIG) or, in a pod, an"
+              + " in-cluster context (--in-cluster-context or GMU_IN_CLUSTER_CONTEXT)");
+    }
+    List<String> known = new ArrayList<>();
+    String current = null;
+    if (kubeconfig != null) {
+      try {
+        this.kubeconfigContents = Files.readString(kubeconfig);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
+      }
       io.fabric8.kubernetes.api.model.Config parsed =
           KubeConfigUtils.parseConfigFromString(kubeconfigContents);
-      this.contexts =
-          parsed.getContexts() == null
-              ? List.of()
-              : parsed.getContexts().stream().map(NamedContext::getName).toList();
-      String current = parsed.getCurrentContext();
-      this.defaultContext =
-          defaultContext != null && !defaultContext.isBlank() ? defaultContext : current;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
+      if (parsed.getContexts() != null) {
+        parsed.getContexts().stream().map(NamedContext::getName).forEach(known::add);
+      }
+      current = parsed.getCurrentContext();
+    } else {
+      this.kubeconfigContents = null;
+    }
+    if (this.inClusterContext != null) {
+      if (known.contains(this.inClusterContext)) {
+        throw new IllegalArgumentException(
+            "in-cluster context \"%s\" is also a context of kubeconfig %s: give it another name"
+                .formatted(this.inClusterContext, kubeconfig));
+      }
+      this.inCluster = InClusterAccess.fromPod(this.inClusterContext);
+      this.inClusterKubeconfig = writeInClusterKubeconfig(inCluster, this.inClusterContext);
+      known.add(this.inClusterContext);
+    } else {
+      this.inCluster = null;
+      this.inClusterKubeconfig = null;
+    }
+    this.contexts = List.copyOf(known);
+    if (defaultContext != null && !defaultContext.isBlank()) {
+      this.defaultContext = defaultContext;
+    } else {
+      this.defaultContext = this.inClusterContext != null ? this.inClusterContext : current;
     }
     if (this.defaultContext == null || this.defaultContext.isBlank()) {
       throw new IllegalArgumentException(
@@ -60,12 +105,22 @@ public final class KubernetesClients implements AutoCloseable {
     }
     if (!contexts.contains(this.defaultContext)) {
       throw new IllegalArgumentException(
-          "kubeconfig "
-              + kubeconfig
-              + " has no context \""
-              + this.defaultContext
-              + "\"; it has "
-              + contexts);
+          "the worker has no context \"%s\"; it has %s".formatted(this.defaultContext, contexts));
+    }
+  }
+
+  private static Path writeInClusterKubeconfig(InClusterAccess access, String context) {
+    try {
+      Path file =
+          Files.createTempFile(
+              "gmu-in-cluster-",
+              ".kubeconfig",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      file.toFile().deleteOnExit();
+      Files.writeString(file, access.kubeconfigYaml(context));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the in-cluster kubeconfig", e);
     }
   }
 
@@ -78,8 +133,37 @@ public final class KubernetesClients implements AutoCloseable {
     return Path.of(System.getProperty("user.home"), ".kube", "config");
   }
 
+  /**
+   * The worker's kubeconfig; with only the in-cluster context, a kubeconfig describing that one by
+   * the files of the pod's service account.
+   */
   public Path kubeconfig() {
-    return kubeconfig;
+    return kubeconfig != null ? kubeconfig : inClusterKubeconfig;
+  }
+
+  /** The kubeconfig file that holds the context, for tools that read one (Helm). */
+  public Path kubeconfigFor(String context) {
+    return resolve(context).equals(inClusterContext) ? inClusterKubeconfig : kubeconfig;
+  }
+
+  /**
+   * Every kubeconfig file the worker knows, as a {@code KUBECONFIG} value for tools that merge them
+   * (meshctl).
+   */
+  public String kubeconfigSearchPath() {
+    List<String> files = new ArrayList<>();
+    if (kubeconfig != null) {
+      files.add(kubeconfig.toAbsolutePath().toString());
+    }
+    if (inClusterKubeconfig != null) {
+      files.add(inClusterKubeconfig.toAbsolutePath().toString());
+    }
+    return String.join(File.pathSeparator, files);
+  }
+
+  /** The context requests use for the worker's own cluster, or null. */
+  public String inClusterContext() {
+    return inClusterContext;
   }
 
   public List<String> contexts() {
@@ -122,10 +206,14 @@ public final class KubernetesClients implements AutoCloseable {
   }
 
   private KubernetesClient build(String context, Duration requestTimeout) {
-    Config config = Config.fromKubeconfig(context, kubeconfigContents, kubeconfig.toString());
+    boolean own = context.equals(inClusterContext);
+    Config config =
+        own
+            ? inCluster.fabric8Config()
+            : Config.fromKubeconfig(context, kubeconfigContents, kubeconfig.toString());
     // fabric8 falls back to the current context when the named one is missing: never accept that.
     String got = config.getCurrentContext() == null ? null : config.getCurrentContext().getName();
-    if (!context.equals(got)) {
+    if (!own && !context.equals(got)) {
       throw ApplicationFailure.newNonRetryableFailure(
           "kubeconfig context \"" + context + "\" could not be loaded (got \"" + got + "\")",
           FailureTypes.UNKNOWN_CONTEXT);
@@ -145,5 +233,12 @@ public final class KubernetesClients implements AutoCloseable {
     clients.clear();
     patientClients.values().forEach(KubernetesClient::close);
     patientClients.clear();
+    if (inClusterKubeconfig != null) {
+      try {
+        Files.deleteIfExists(inClusterKubeconfig);
+      } catch (IOException e) {
+        // deleteOnExit tries again
+      }
+    }
   }
 }

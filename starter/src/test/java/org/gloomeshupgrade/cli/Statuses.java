@@ -94,6 +94,7 @@ final class Statuses {
         List.copyOf(registrations),
         awaiting.isEmpty() ? "" : "approval-0000-1",
         resumedFrom,
-        null);
+        null,
+        awaiting.isEmpty() ? "" : "2026-01-01T00:00:00Z");
   }
 }

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.VersionInfo;
 import io.vertx.core.net.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -407,34 +408,70 @@ public final class SimulatedGlooMesh implements AutoCloseable {
    * grants.
    */
   public Path serviceAccountKubeconfig(String serviceAccountNamespace, String serviceAccount) {
-    if (backend != ClusterBackend.API_SERVER) {
-      throw new UnsupportedOperationException(
-          "service-account credentials need the API_SERVER backend");
-    }
+    return serviceAccountKubeconfig(serviceAccountNamespace, serviceAccount, allClusters());
+  }
+
+  /** As above, with only these clusters' contexts. */
+  public Path serviceAccountKubeconfig(
+      String serviceAccountNamespace, String serviceAccount, List<String> clusters) {
     Map<String, String> tokens = new LinkedHashMap<>();
-    for (String name : allClusters()) {
-      tokens.put(
-          name,
-          client(name)
-              .serviceAccounts()
-              .inNamespace(serviceAccountNamespace)
-              .withName(serviceAccount)
-              .tokenRequest(
-                  new TokenRequestBuilder()
-                      .withNewSpec()
-                      .withExpirationSeconds(24L * 3600)
-                      .endSpec()
-                      .build())
-              .getStatus()
-              .getToken());
+    for (String name : clusters) {
+      tokens.put(name, serviceAccountToken(serviceAccountNamespace, serviceAccount, name));
     }
-    Path file = directory.resolve("kubeconfig-" + serviceAccountNamespace + "-" + serviceAccount);
+    Path file =
+        directory.resolve(
+            "kubeconfig-%s-%s-%s"
+                .formatted(serviceAccountNamespace, serviceAccount, String.join("-", clusters)));
     try {
-      Files.writeString(file, kubeconfigYaml(allClusters(), tokens), StandardCharsets.UTF_8);
+      Files.writeString(file, kubeconfigYaml(clusters, tokens), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /**
+   * What Kubernetes gives a pod of the service account on the cluster, for a worker that runs as if
+   * in that pod: the token and CA files (at paths of their own, named by fabric8's overrides of the
+   * pod's fixed ones) and the {@code KUBERNETES_SERVICE_*} variables. Real backend only.
+   */
+  public Map<String, String> podEnvironment(
+      String serviceAccountNamespace, String serviceAccount, String cluster) {
+    String token = serviceAccountToken(serviceAccountNamespace, serviceAccount, cluster);
+    Path folder = directory.resolve("pod-" + cluster + "-" + serviceAccount);
+    URI server = URI.create(serverUrl(cluster));
+    try {
+      Files.createDirectories(folder);
+      Path tokenFile = Files.writeString(folder.resolve("token"), token, StandardCharsets.UTF_8);
+      Path caFile = Files.writeString(folder.resolve("ca.crt"), caPem, StandardCharsets.US_ASCII);
+      return Map.of(
+          "KUBERNETES_SERVICE_HOST", server.getHost(),
+          "KUBERNETES_SERVICE_PORT", String.valueOf(server.getPort()),
+          "KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", tokenFile.toString(),
+          "KUBERNETES_CERTS_CA_FILE", caFile.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String serviceAccountToken(
+      String serviceAccountNamespace, String serviceAccount, String cluster) {
+    if (backend != ClusterBackend.API_SERVER) {
+      throw new UnsupportedOperationException(
+          "service-account credentials need the API_SERVER backend");
+    }
+    return client(cluster)
+        .serviceAccounts()
+        .inNamespace(serviceAccountNamespace)
+        .withName(serviceAccount)
+        .tokenRequest(
+            new TokenRequestBuilder()
+                .withNewSpec()
+                .withExpirationSeconds(24L * 3600)
+                .endSpec()
+                .build())
+        .getStatus()
+        .getToken();
   }
 
   private void requireMock(String feature) {

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,6 +39,7 @@ public final class TemporalTlsProxy implements AutoCloseable {
   private final Server server;
   private final String apiKey;
   private final AtomicInteger refused = new AtomicInteger();
+  private volatile CountDownLatch held = new CountDownLatch(0);
 
   private TemporalTlsProxy(
       String backend, ClusterCertificates certificates, boolean clientCertificate, String apiKey) {
@@ -78,6 +80,16 @@ public final class TemporalTlsProxy implements AutoCloseable {
     return "127.0.0.1:" + server.getPort();
   }
 
+  /** Holds every call from now until {@link #release()}: a Temporal that does not answer yet. */
+  public void hold() {
+    held = new CountDownLatch(1);
+  }
+
+  /** Forwards the held calls and every call after them. */
+  public void release() {
+    held.countDown();
+  }
+
   /** Calls refused for a missing or wrong API key. */
   public int refused() {
     return refused.get();
@@ -116,6 +128,11 @@ public final class TemporalTlsProxy implements AutoCloseable {
     @Override
     public ServerCall.Listener<byte[]> startCall(
         ServerCall<byte[], byte[]> call, Metadata headers) {
+      try {
+        held.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       if (apiKey != null && !("Bearer " + apiKey).equals(headers.get(AUTHORIZATION))) {
         refused.incrementAndGet();
         call.close(Status.UNAUTHENTICATED.withDescription("API key refused"), new Metadata());

@@ -3,7 +3,9 @@ package org.gloomeshupgrade.worker;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.common.interceptors.WorkerInterceptor;
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.backup.GlooMeshBackupListWorkflowImpl;
@@ -24,6 +27,10 @@ import org.gloomeshupgrade.deployments.DeploymentActivitiesImpl;
 import org.gloomeshupgrade.discovery.DiscoveryActivitiesImpl;
 import org.gloomeshupgrade.heartbeat.KeepAliveInterceptor;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.metrics.ActivityRetries;
+import org.gloomeshupgrade.metrics.RunGauges;
+import org.gloomeshupgrade.metrics.TemporalHealth;
+import org.gloomeshupgrade.metrics.WorkerMetrics;
 import org.gloomeshupgrade.preflight.PreflightActivitiesImpl;
 import org.gloomeshupgrade.registration.RegistrationActivitiesImpl;
 import org.gloomeshupgrade.resume.ResumeActivities;
@@ -50,30 +57,51 @@ public final class UpgradeWorker implements AutoCloseable {
   private final KubernetesClients clients;
   private final KeepAliveInterceptor keepAlive;
   private final String taskQueue;
+  private final TemporalHealth health;
+  private final RunGauges runGauges;
 
   private UpgradeWorker(
       WorkflowServiceStubs service,
       WorkerFactory factory,
       KubernetesClients clients,
       KeepAliveInterceptor keepAlive,
-      String taskQueue) {
+      String taskQueue,
+      RunGauges runGauges) {
     this.service = service;
     this.factory = factory;
     this.clients = clients;
     this.keepAlive = keepAlive;
     this.taskQueue = taskQueue;
+    this.health = new TemporalHealth(service);
+    this.runGauges = runGauges;
   }
 
-  /** Connects to Temporal and starts polling. */
+  /** Connects to Temporal and starts polling, without metrics. */
   public static UpgradeWorker start(WorkerSettings settings) {
+    return start(settings, null);
+  }
+
+  /**
+   * Connects to Temporal and starts polling.
+   *
+   * @param metrics where the SDK, the activities and the runs report; null for nowhere
+   */
+  public static UpgradeWorker start(WorkerSettings settings, WorkerMetrics metrics) {
     HelmSignals.keepJvmShutdown();
+    KubernetesClients clients =
+        new KubernetesClients(
+            settings.kubeconfig(), settings.kubeContext(), settings.inClusterContext());
     TemporalConnection temporal = settings.temporal();
-    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(temporal.stubsOptions());
+    WorkflowServiceStubsOptions stubs =
+        metrics == null
+            ? temporal.stubsOptions()
+            : WorkflowServiceStubsOptions.newBuilder(temporal.stubsOptions())
+                .setMetricsScope(metrics.sdkScope())
+                .build();
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(stubs);
     WorkflowClient client =
         WorkflowClient.newInstance(
             service, WorkflowClientOptions.newBuilder().setNamespace(temporal.namespace()).build());
-    KubernetesClients clients =
-        new KubernetesClients(settings.kubeconfig(), settings.kubeContext());
     try {
       if (settings.addSearchAttributes()) {
         SearchAttributeRegistration.ensure(service, temporal.namespace());
@@ -93,7 +121,12 @@ public final class UpgradeWorker implements AutoCloseable {
       throw refused;
     }
     KeepAliveInterceptor keepAlive = new KeepAliveInterceptor();
-    WorkerFactory factory = WorkerFactory.newInstance(client, factoryOptions(keepAlive));
+    WorkerFactory factory =
+        WorkerFactory.newInstance(
+            client,
+            metrics == null
+                ? factoryOptions(keepAlive)
+                : factoryOptions(keepAlive, new ActivityRetries(metrics.registry())));
     register(
         factory,
         settings.taskQueue(),
@@ -101,18 +134,45 @@ public final class UpgradeWorker implements AutoCloseable {
             clients, settings.backupFolder(), settings.backupsKept(), settings.trustedSources()));
     factory.start();
     log.info(
-        "worker: polling task queue {} on {}; kubeconfig {} (contexts {})",
+        "worker: polling task queue {} on {}; contexts {} (kubeconfig {}{})",
         settings.taskQueue(),
         temporal,
-        settings.kubeconfig(),
-        clients.contexts());
+        clients.contexts(),
+        settings.kubeconfig() == null ? "none" : settings.kubeconfig(),
+        clients.inClusterContext() == null
+            ? ""
+            : "; %s is this pod's cluster, by its service account"
+                .formatted(clients.inClusterContext()));
     log.info("worker: requests may use {}", settings.trustedSources().describe());
-    return new UpgradeWorker(service, factory, clients, keepAlive, settings.taskQueue());
+    RunGauges gauges =
+        metrics == null ? null : RunGauges.start(client, settings.taskQueue(), metrics.registry());
+    return new UpgradeWorker(service, factory, clients, keepAlive, settings.taskQueue(), gauges);
   }
 
-  /** The worker factory's options: every activity kept alive by heartbeats while it runs. */
-  public static WorkerFactoryOptions factoryOptions(KeepAliveInterceptor keepAlive) {
-    return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(keepAlive).build();
+  /**
+   * The worker factory's options: every activity kept alive by heartbeats while it runs, and the
+   * other interceptors given.
+   */
+  public static WorkerFactoryOptions factoryOptions(
+      KeepAliveInterceptor keepAlive, WorkerInterceptor... more) {
+    WorkerInterceptor[] all = new WorkerInterceptor[more.length + 1];
+    all[0] = keepAlive;
+    System.arraycopy(more, 0, all, 1, more.length);
+    return WorkerFactoryOptions.newBuilder().setWorkerInterceptors(all).build();
+  }
+
+  /**
+   * Why the worker should get no work now, empty when it polls and Temporal answers its health
+   * check: what {@code /readyz} tells Kubernetes.
+   */
+  public Optional<String> notReadyBecause() {
+    if (factory.isShutdown() || factory.isTerminated()) {
+      return Optional.of("stopping");
+    }
+    if (!factory.isStarted()) {
+      return Optional.of("not polling yet");
+    }
+    return health.problem();
   }
 
   /**
@@ -190,6 +250,9 @@ public final class UpgradeWorker implements AutoCloseable {
         "worker: stopping; running activities get {}s to finish, then go to another worker",
         KeepAliveInterceptor.HANDOVER_GRACE.toSeconds());
     keepAlive.workerStopping();
+    if (runGauges != null) {
+      runGauges.close();
+    }
     factory.shutdown();
     factory.awaitTermination(SHUTDOWN_WAIT.toSeconds(), TimeUnit.SECONDS);
     if (!factory.isTerminated()) {

@@ -3,10 +3,14 @@ package org.gloomeshupgrade.worker;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.kube.KubernetesClients;
+import org.gloomeshupgrade.metrics.WorkerEndpoints;
+import org.gloomeshupgrade.metrics.WorkerMetrics;
 import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.sources.TrustedSourcesFile;
 import org.gloomeshupgrade.temporal.TemporalConnection;
@@ -117,6 +121,23 @@ public final class WorkerMain implements Callable<Integer> {
   String context;
 
   @Option(
+      names = "--in-cluster-context",
+      defaultValue = "${env:GMU_IN_CLUSTER_CONTEXT}",
+      description =
+          "In a pod: the context name requests use for the cluster the pod runs in, reached with"
+              + " the pod's service account; then the kubeconfig is optional and holds the other"
+              + " clusters (env GMU_IN_CLUSTER_CONTEXT).")
+  String inClusterContext;
+
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "${env:GMU_METRICS_PORT}",
+      description =
+          "Port serving /metrics (Prometheus), /livez and /readyz on every interface (env"
+              + " GMU_METRICS_PORT; default: none served).")
+  Integer metricsPort;
+
+  @Option(
       names = "--backup-dir",
       defaultValue = "${env:GMU_BACKUP_DIR}",
       description =
@@ -162,10 +183,16 @@ public final class WorkerMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Path config = kubeconfig != null ? kubeconfig : KubernetesClients.defaultKubeconfig();
-    if (!Files.isReadable(config)) {
+    boolean inCluster = inClusterContext != null && !inClusterContext.isBlank();
+    Path config = kubeconfig;
+    if (config == null && !inCluster) {
+      config = KubernetesClients.defaultKubeconfig();
+    }
+    if (config != null && !Files.isReadable(config)) {
       System.err.println(
-          "error: kubeconfig " + config + " is not readable: give --kubeconfig or GMU_KUBECONFIG");
+          "error: kubeconfig %s is not readable: give --kubeconfig or GMU_KUBECONFIG, or in a pod"
+                  .formatted(config)
+              + " --in-cluster-context (GMU_IN_CLUSTER_CONTEXT)");
       return 2;
     }
     TrustedSources trusted;
@@ -185,6 +212,21 @@ public final class WorkerMain implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return 2;
     }
+    WorkerMetrics metrics = metricsPort == null ? null : WorkerMetrics.create();
+    AtomicReference<UpgradeWorker> started = new AtomicReference<>();
+    if (metrics != null) {
+      // Served before the connection to Temporal, so that a pod that cannot connect is alive and
+      // not ready, and says why.
+      WorkerEndpoints.start(
+          metricsPort,
+          metrics,
+          () -> {
+            UpgradeWorker running = started.get();
+            return running == null
+                ? Optional.of("starting: connecting to Temporal")
+                : running.notReadyBecause();
+          });
+    }
     UpgradeWorker worker;
     try {
       worker =
@@ -194,10 +236,12 @@ public final class WorkerMain implements Callable<Integer> {
                   taskQueue,
                   config,
                   context,
+                  inCluster ? inClusterContext : null,
                   backupDir,
                   backupsKept,
                   trusted,
-                  !noSearchAttributeSetup));
+                  !noSearchAttributeSetup),
+              metrics);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
@@ -205,6 +249,7 @@ public final class WorkerMain implements Callable<Integer> {
       System.err.println("error: " + TemporalRefusals.explain(temporal, e));
       return 3;
     }
+    started.set(worker);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

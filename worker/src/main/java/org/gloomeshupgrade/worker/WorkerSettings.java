@@ -6,10 +6,15 @@ import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.temporal.TemporalConnection;
 
 /**
- * How a worker connects: to Temporal, and to Kubernetes through one kubeconfig.
+ * How a worker connects: to Temporal, and to Kubernetes through a kubeconfig, its pod's service
+ * account, or both.
  *
- * @param kubeContext the management context for requests that name none; null for the kubeconfig's
- *     current one
+ * @param kubeconfig the kubeconfig with a context per cluster; null when the worker reaches only
+ *     the cluster its pod runs in
+ * @param kubeContext the management context for requests that name none; null for the in-cluster
+ *     context if there is one, else the kubeconfig's current one
+ * @param inClusterContext the context name requests use for the cluster the worker's pod runs in,
+ *     reached with the pod's service account; null for none
  * @param backupFolder where a copy of each run's backup is written on the worker; null for none
  *     (the Secrets on the management cluster only)
  * @param backupsKept how many backups the worker keeps per management cluster, the newest; 0 keeps
@@ -23,6 +28,7 @@ public record WorkerSettings(
     String taskQueue,
     Path kubeconfig,
     String kubeContext,
+    String inClusterContext,
     Path backupFolder,
     int backupsKept,
     TrustedSources trustedSources,
@@ -43,6 +49,7 @@ public record WorkerSettings(
         taskQueue,
         kubeconfig,
         kubeContext,
+        null,
         backupFolder,
         backupsKept,
         trustedSources,

@@ -180,6 +180,7 @@ class SearchAttributeRegistrationTest {
             UnreachableKubeconfig.write(dir),
             "mgmt",
             null,
+            null,
             BackupActivitiesImpl.DEFAULT_KEEP,
             TrustedSources.defaults(),
             false);

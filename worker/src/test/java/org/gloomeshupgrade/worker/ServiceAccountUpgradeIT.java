@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -28,7 +27,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -593,34 +591,7 @@ class ServiceAccountUpgradeIT {
    * ClusterRoles and Roles) {@code keep} accepts (it may also change the rule it is given).
    */
   private void grant(String cluster, String file, Predicate<JsonNode> keep) throws IOException {
-    KubernetesClient admin = simulation.sim().client(cluster);
-    List<JsonNode> documents;
-    try (var parser = YAML.getFactory().createParser(RBAC.resolve(file).toFile())) {
-      documents = YAML.readValues(parser, JsonNode.class).readAll();
-    }
-    for (JsonNode document : documents) {
-      if (document == null || document.isEmpty()) {
-        continue;
-      }
-      String kind = document.path("kind").asText();
-      if (kind.equals("ClusterRole") || kind.equals("Role")) {
-        ArrayNode kept = YAML.createArrayNode();
-        document
-            .path("rules")
-            .forEach(
-                rule -> {
-                  if (keep.test(rule)) {
-                    kept.add(rule);
-                  }
-                });
-        ((ObjectNode) document).set("rules", kept);
-      }
-      HasMetadata resource =
-          admin
-              .getKubernetesSerialization()
-              .unmarshal(new ByteArrayInputStream(YAML.writeValueAsBytes(document)));
-      admin.resource(resource).create();
-    }
+    ShippedRbac.install(simulation.sim().client(cluster), RBAC.resolve(file), keep);
   }
 
   private static KubernetesClient clientFor(Path kubeconfig) throws IOException {

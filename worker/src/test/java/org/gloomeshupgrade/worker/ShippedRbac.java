@@ -2,14 +2,20 @@ package org.gloomeshupgrade.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.gloomeshupgrade.testkit.AuditedAccess;
 
@@ -72,6 +78,41 @@ final class ShippedRbac {
 
   private ShippedRbac(List<Grant> grants) {
     this.grants = List.copyOf(grants);
+  }
+
+  /**
+   * Creates what the file ships (the account, its roles and bindings) on a cluster, with only the
+   * rules {@code keep} keeps.
+   */
+  static void install(KubernetesClient admin, Path file, Predicate<JsonNode> keep)
+      throws IOException {
+    List<JsonNode> documents;
+    try (var parser = YAML.getFactory().createParser(file.toFile())) {
+      documents = YAML.readValues(parser, JsonNode.class).readAll();
+    }
+    for (JsonNode document : documents) {
+      if (document == null || document.isEmpty()) {
+        continue;
+      }
+      String kind = document.path("kind").asText();
+      if (kind.equals("ClusterRole") || kind.equals("Role")) {
+        ArrayNode kept = YAML.createArrayNode();
+        document
+            .path("rules")
+            .forEach(
+                rule -> {
+                  if (keep.test(rule)) {
+                    kept.add(rule);
+                  }
+                });
+        ((ObjectNode) document).set("rules", kept);
+      }
+      HasMetadata resource =
+          admin
+              .getKubernetesSerialization()
+              .unmarshal(new ByteArrayInputStream(YAML.writeValueAsBytes(document)));
+      admin.resource(resource).create();
+    }
   }
 
   static ShippedRbac read(Path file) throws IOException {

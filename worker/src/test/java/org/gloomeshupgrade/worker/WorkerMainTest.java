@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -104,5 +105,24 @@ class WorkerMainTest {
         .contains("cannot reach Temporal (UNAVAILABLE)")
         .contains("connecting to 127.0.0.1:1 namespace mesh, TLS, API key from a file")
         .doesNotContain("key-that-must-never-show");
+  }
+
+  @Test
+  void anInClusterContextOutsideAPodStopsTheWorkerBeforeItConnectsNamingTheVariables()
+      throws IOException {
+    assumeTrue(System.getenv("KUBERNETES_SERVICE_HOST") == null, "this test runs in a pod");
+    Exit exit =
+        run(
+            "--in-cluster-context",
+            "mgmt",
+            "--temporal-config-file",
+            Files.writeString(tmp.resolve("temporal.toml"), "").toString(),
+            "--temporal-address",
+            "127.0.0.1:1");
+
+    assertThat(exit.code()).isEqualTo(2);
+    assertThat(exit.stderr())
+        .contains("in-cluster context \"mgmt\" needs the pod's KUBERNETES_SERVICE_HOST")
+        .doesNotContain("kubeconfig");
   }
 }

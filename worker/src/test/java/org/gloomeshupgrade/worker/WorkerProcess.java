@@ -36,19 +36,27 @@ final class WorkerProcess implements AutoCloseable {
   static WorkerProcess start(
       Map<String, String> env, SimulatedGlooMesh sim, Path log, String... temporalFlags)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of(
-            javaBinary(),
-            "-jar",
-            JAR.toString(),
-            "--kubeconfig",
-            sim.kubeconfig().toString(),
-            "--context",
-            "mgmt",
-            "--trusted-sources",
-            trustedSources(sim, log).toString()));
-    command.addAll(List.of(temporalFlags));
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "--kubeconfig",
+                sim.kubeconfig().toString(),
+                "--context",
+                "mgmt",
+                "--trusted-sources",
+                trustedSources(sim, log).toString()));
+    arguments.addAll(List.of(temporalFlags));
+    return run(env, arguments, log);
+  }
+
+  /**
+   * The worker jar with exactly these arguments and, on top of this process's environment without
+   * its {@code TEMPORAL_*} variables, these.
+   */
+  static WorkerProcess run(Map<String, String> env, List<String> arguments, Path log)
+      throws IOException {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
+    command.addAll(arguments);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)

@@ -36,6 +36,7 @@ final class RunBook {
   private String awaiting = "";
   private String attention = "";
   private String gate = "";
+  private long gateOpenedAt;
   private Approval approval;
   private VerifyReport verify;
   private final Map<Step, ConformanceReview> conformance = new EnumMap<>(Step.class);
@@ -166,6 +167,9 @@ final class RunBook {
 
   /** The open gate's ID, "" when the run waits for nobody. */
   void gate(String id) {
+    if (!id.equals(gate)) {
+      gateOpenedAt = id.isEmpty() ? 0 : clock.getAsLong();
+    }
     this.gate = id;
     changed();
   }
@@ -173,6 +177,7 @@ final class RunBook {
   void doneWaiting() {
     awaiting = "";
     gate = "";
+    gateOpenedAt = 0;
     if (state == RunState.WAITING_FOR_APPROVAL || state == RunState.NEEDS_ATTENTION) {
       state = RunState.RUNNING;
     }
@@ -245,6 +250,7 @@ final class RunBook {
     this.state = outcome;
     this.awaiting = "";
     this.gate = "";
+    this.gateOpenedAt = 0;
     changed();
   }
 
@@ -280,7 +286,8 @@ final class RunBook {
         List.copyOf(registrations.values()),
         gate,
         resumedFrom,
-        backupId);
+        backupId,
+        MutableStep.iso(gateOpenedAt));
   }
 
   String backup() {

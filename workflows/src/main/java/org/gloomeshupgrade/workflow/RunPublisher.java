@@ -11,13 +11,14 @@ import org.gloomeshupgrade.preflight.PreflightReport;
 /**
  * Publishes the run after every change of its record: the Temporal UI's current details (where it
  * is, what it waits for, how to answer), the search attributes (target, step, state, approval
- * overdue) and the resume point in the memo. An upsert is a command in the history, so the search
- * attributes and the memo are upserted only when they changed: which change of the record comes
- * first decides the recorded commands.
+ * overdue), the resume point in the memo, and the metrics of what changed. An upsert is a command
+ * in the history, so the search attributes and the memo are upserted only when they changed: which
+ * change of the record comes first decides the recorded commands.
  */
 final class RunPublisher {
   private final UpgradeRun run;
   private final ResumePlanner resume;
+  private final RunMetrics metrics = new RunMetrics();
   private boolean searchable;
   private boolean resumable;
   private boolean passesOnEarlierRun;
@@ -56,12 +57,16 @@ final class RunPublisher {
 
   /** Published with the record's next change, as runs recorded with the flag did. */
   void approvalOverdue(boolean overdue) {
+    if (overdue && !approvalOverdue) {
+      metrics.approvalOverdue();
+    }
     this.approvalOverdue = overdue;
   }
 
   private void publish() {
     UpgradeStatus now = run.book.snapshot();
     Workflow.setCurrentDetails(CurrentDetails.markdown(now));
+    metrics.observe(now);
     if (searchable) {
       publishSearchAttributes(now);
     }

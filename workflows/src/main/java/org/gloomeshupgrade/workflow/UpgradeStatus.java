@@ -18,6 +18,8 @@ import org.gloomeshupgrade.verify.VerifyReport;
  * @param resumedFrom the earlier run this one carries on ("workflowId/runId"), "" when it started
  *     afresh
  * @param backupId the ID of that backup, as {@code gmu restore --backup} takes it; null until then
+ * @param gateOpenedAt when the open gate opened, ISO-8601 workflow time; "" when none (and in
+ *     answers of workers from before it was kept)
  */
 public record UpgradeStatus(
     RunState state,
@@ -39,4 +41,5 @@ public record UpgradeStatus(
     List<ClusterRegistration> registrations,
     String gate,
     String resumedFrom,
-    String backupId) {}
+    String backupId,
+    String gateOpenedAt) {}

@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerOptions;
@@ -24,7 +25,7 @@ final class UpgradeRig implements AutoCloseable {
   static final String ID = "gloo-mesh-upgrade-mgmt";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
+  final TestWorkflowEnvironment env;
   final FakeMesh mesh;
   final WorkflowClient client;
 
@@ -34,6 +35,12 @@ final class UpgradeRig implements AutoCloseable {
 
   /** Over a mesh that behaves otherwise, for example one whose deployments fail to scale. */
   UpgradeRig(FakeMesh mesh) {
+    this(mesh, TestEnvironmentOptions.getDefaultInstance());
+  }
+
+  /** On a test server set up otherwise, for example with a metrics scope. */
+  UpgradeRig(FakeMesh mesh, TestEnvironmentOptions options) {
+    this.env = TestWorkflowEnvironment.newInstance(options);
     this.mesh = mesh;
     UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     // Heartbeats reach the server at once, so that a cancelled activity learns it at once.
