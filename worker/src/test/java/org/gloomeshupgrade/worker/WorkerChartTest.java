@@ -120,7 +120,7 @@ class WorkerChartTest {
               m -> {
                 assertThat(m.getMountPath()).isEqualTo("/tmp");
                 assertThat(chart.volume(m.getName()).getEmptyDir()).isNotNull();
-                assertThat(m.getReadOnly()).isNotEqualTo(Boolean.TRUE);
+                assertThat(m.getReadOnly()).as("writable").isNotEqualTo(true);
               });
       assertThat(chart.env()).containsEntry("HOME", "/tmp");
       assertThat(chart.env().get("JAVA_TOOL_OPTIONS")).contains("-XX:MaxRAMPercentage=");
