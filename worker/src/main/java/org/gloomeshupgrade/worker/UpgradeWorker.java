@@ -52,6 +52,9 @@ public final class UpgradeWorker implements AutoCloseable {
   private static final Duration SHUTDOWN_WAIT =
       KeepAliveInterceptor.HANDOVER_GRACE.plus(Duration.ofSeconds(8));
 
+  /** For the tasks stopped once {@link #SHUTDOWN_WAIT} is over. */
+  private static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(2);
+
   private final WorkflowServiceStubs service;
   private final WorkerFactory factory;
   private final KubernetesClients clients;
@@ -235,6 +238,14 @@ public final class UpgradeWorker implements AutoCloseable {
         new VerifyActivitiesImpl(clients, trusted));
   }
 
+  /**
+   * The longest {@link #close()} waits for tasks: the pod's grace period after SIGTERM must be
+   * longer (the chart in deploy/chart).
+   */
+  static Duration longestStop() {
+    return SHUTDOWN_WAIT.plus(FORCED_STOP_WAIT);
+  }
+
   public String taskQueue() {
     return taskQueue;
   }
@@ -258,7 +269,7 @@ public final class UpgradeWorker implements AutoCloseable {
     if (!factory.isTerminated()) {
       log.warn("worker: tasks still running after {}s; stopping them", SHUTDOWN_WAIT.toSeconds());
       factory.shutdownNow();
-      factory.awaitTermination(2, TimeUnit.SECONDS);
+      factory.awaitTermination(FORCED_STOP_WAIT.toSeconds(), TimeUnit.SECONDS);
     }
     service.shutdown();
     clients.close();
