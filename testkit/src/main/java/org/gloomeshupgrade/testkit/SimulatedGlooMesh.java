@@ -518,6 +518,19 @@ public final class SimulatedGlooMesh implements AutoCloseable {
   }
 
   /**
+   * {@link #upgradeRequest} with the waits cut to what the simulator needs, for tests that run a
+   * whole upgrade: the defaults are set for real clusters (discovery polled every 15 s).
+   */
+  public ObjectNode quickUpgradeRequest(String targetVersion) {
+    return upgradeRequest(targetVersion)
+        .put("discoveryPollInterval", "200ms")
+        .put("discoverySettleWindow", "2s")
+        .put("discoveryTimeout", "60s")
+        .put("networkingTimeout", "60s")
+        .put("scaleTimeout", "60s");
+  }
+
+  /**
    * {@code helm install} of the chart of the running version over the seeded objects, which carry
    * Helm's ownership marks, so Helm adopts them: revision 1 of release gloo-mesh, as an operator's
    * install would have left it. Its requests are not the code under test: the journal forgets them.

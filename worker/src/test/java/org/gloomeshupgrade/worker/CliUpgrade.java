@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
+import org.gloomeshupgrade.testkit.DevServer;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 
 /**
  * One upgrade as our users drive it from the Temporal CLI: the dev server, simulated clusters, the
@@ -70,12 +72,7 @@ final class CliUpgrade implements AutoCloseable {
   }
 
   ObjectNode request() {
-    return sim.upgradeRequest("0.11.3")
-        .put("discoveryPollInterval", "200ms")
-        .put("discoverySettleWindow", "2s")
-        .put("discoveryTimeout", "60s")
-        .put("networkingTimeout", "60s")
-        .put("scaleTimeout", "60s");
+    return sim.quickUpgradeRequest("0.11.3");
   }
 
   void start() throws Exception {

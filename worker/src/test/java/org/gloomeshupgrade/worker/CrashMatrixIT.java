@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.gloomeshupgrade.testkit.RecordedCall;
 import org.gloomeshupgrade.testkit.RequestHold;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.Decision;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;

@@ -18,6 +18,7 @@ import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.RequestJournal;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.testkit.ClusterCertificates;
+import org.gloomeshupgrade.testkit.DevServer;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.testkit.TemporalTlsProxy;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.UpgradeNames;
@@ -188,13 +190,7 @@ class SecureTemporalIT {
                     .setTaskQueue(UpgradeNames.TASK_QUEUE)
                     .build());
         WorkflowClient.start(
-            wf::upgrade,
-            sim.upgradeRequest("0.11.3")
-                .put("requireApproval", false)
-                .put("discoveryPollInterval", "200ms")
-                .put("discoverySettleWindow", "2s")
-                .put("discoveryTimeout", "30s")
-                .put("networkingTimeout", "60s"));
+            wf::upgrade, sim.quickUpgradeRequest("0.11.3").put("requireApproval", false));
 
         UpgradeReport report;
         try {

@@ -11,7 +11,9 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
+import org.gloomeshupgrade.testkit.DevServer;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,14 +45,7 @@ class TemporalUiIT {
         WorkerProcess worker =
             WorkerProcess.start(temporal.address(), sim, dir.resolve("worker.log"))) {
       ConfigurationSnapshot configurationBefore = ConfigurationSnapshot.capture(sim.client("mgmt"));
-      String request =
-          sim.upgradeRequest("0.11.3")
-              .put("discoveryPollInterval", "200ms")
-              .put("discoverySettleWindow", "2s")
-              .put("discoveryTimeout", "60s")
-              .put("networkingTimeout", "60s")
-              .put("scaleTimeout", "60s")
-              .toString();
+      String request = sim.quickUpgradeRequest("0.11.3").toString();
 
       int exit =
           script.run(

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.gloomeshupgrade.testkit.DevServer;
+import org.gloomeshupgrade.testkit.RequiredTool;
 
 /**
  * A script of ui-tests/ under Node: playwright-core driving Debian's Chromium (GMU_CHROMIUM

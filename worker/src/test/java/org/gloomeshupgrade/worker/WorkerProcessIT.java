@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.LocalTemporalServer;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.UpgradeNames;
@@ -67,13 +68,7 @@ class WorkerProcessIT {
         WorkflowClient client =
             WorkflowClient.newInstance(
                 service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-        ObjectNode request =
-            sim.upgradeRequest("0.11.3")
-                .put("requireApproval", false)
-                .put("discoveryPollInterval", "200ms")
-                .put("discoverySettleWindow", "2s")
-                .put("discoveryTimeout", "30s")
-                .put("networkingTimeout", "60s");
+        ObjectNode request = sim.quickUpgradeRequest("0.11.3").put("requireApproval", false);
         GlooMeshUpgradeWorkflow wf =
             client.newWorkflowStub(
                 GlooMeshUpgradeWorkflow.class,

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

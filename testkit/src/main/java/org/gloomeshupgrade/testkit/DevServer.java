@@ -1,7 +1,4 @@
-package org.gloomeshupgrade.worker;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+package org.gloomeshupgrade.testkit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,45 +11,45 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.gloomeshupgrade.testkit.FreePort;
 
 /**
  * `temporal server start-dev` with a database file, on a loopback port, and the `temporal` CLI
  * pointed at it; the server can be stopped and started again on the same database. Headless unless
  * {@link #withUi()} asks for the web UI.
  */
-final class DevServer implements AutoCloseable {
+public final class DevServer implements AutoCloseable {
   private final Path cli;
   private final Path dir;
   private final int port;
   private int uiPort;
   private Process server;
 
-  DevServer(Path dir) throws IOException {
+  public DevServer(Path dir) throws IOException {
     this.cli = installedCli();
     this.dir = dir;
     this.port = FreePort.pick();
   }
 
   /** Serves the web UI too, on its own free loopback port. */
-  DevServer withUi() throws IOException {
+  public DevServer withUi() throws IOException {
     uiPort = FreePort.pick();
     return this;
   }
 
-  String address() {
+  public String address() {
     return "127.0.0.1:" + port;
   }
 
-  String uiUrl() {
+  public String uiUrl() {
     if (uiPort == 0) {
       throw new IllegalStateException("started headless: call withUi() before start()");
     }
     return "http://127.0.0.1:" + uiPort;
   }
 
-  DevServer start() throws IOException {
+  public DevServer start() throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -77,20 +74,40 @@ final class DevServer implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
             .start();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500))
-        .ignoreExceptions()
-        .until(() -> run(0, "operator", "cluster", "health").contains("SERVING"));
+    awaitUntil(
+        "the frontend to serve", () -> run(0, "operator", "cluster", "health").contains("SERVING"));
     if (uiPort != 0) {
       // The UI server starts beside the frontend, not before it: wait until it answers too.
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(500))
-          .ignoreExceptions()
-          .until(() -> uiAnswers());
+      awaitUntil("the web UI to answer", this::uiAnswers);
     }
     return this;
+  }
+
+  /** Polls every half second for a minute; a failed poll counts as not yet. */
+  private void awaitUntil(String what, Callable<Boolean> done) throws IOException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        if (done.call()) {
+          return;
+        }
+      } catch (Exception | AssertionError notYet) {
+        if (notYet instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted waiting for " + what, notYet);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            "waited 60 s for %s at %s; server log:%n%s".formatted(what, address(), tail(log())));
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted waiting for " + what, e);
+      }
+    }
   }
 
   private boolean uiAnswers() throws IOException, InterruptedException {
@@ -104,26 +121,33 @@ final class DevServer implements AutoCloseable {
         == 200;
   }
 
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     server.destroy();
     if (!server.waitFor(30, TimeUnit.SECONDS)) {
       server.destroyForcibly().waitFor();
     }
   }
 
-  Path log() {
+  public Path log() {
     return dir.resolve("server.log");
   }
 
   /** Runs the `temporal` CLI against this server and returns its output. */
-  String run(int expectedExit, String... args) throws IOException, InterruptedException {
+  public String run(int expectedExit, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(cli.toString()));
     command.addAll(List.of(args));
     command.addAll(List.of("--address", address()));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(String.join(" ", command) + "\n" + output).isEqualTo(expectedExit);
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("still running after 120 s: " + String.join(" ", command));
+    }
+    if (p.exitValue() != expectedExit) {
+      throw new AssertionError(
+          "exit %d, not %d: %s%n%s"
+              .formatted(p.exitValue(), expectedExit, String.join(" ", command), output));
+    }
     return output;
   }
 
@@ -158,7 +182,7 @@ final class DevServer implements AutoCloseable {
     return cli;
   }
 
-  static String tail(Path log) {
+  public static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));

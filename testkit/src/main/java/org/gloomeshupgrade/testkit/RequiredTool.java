@@ -1,4 +1,4 @@
-package org.gloomeshupgrade.worker;
+package org.gloomeshupgrade.testkit;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Assumptions;
  * skips the test; in CI (CI set, or GMU_TEMPORAL_CLI passed in by .ci/run) it fails it, so that a
  * broken install step cannot turn into a green build that tested nothing.
  */
-final class RequiredTool {
+public final class RequiredTool {
   private RequiredTool() {}
 
-  static void require(boolean present, String whatIsMissing) {
+  public static void require(boolean present, String whatIsMissing) {
     if (present) {
       return;
     }

@@ -1,4 +1,4 @@
-package org.gloomeshupgrade.worker;
+package org.gloomeshupgrade.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,11 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 
 /** The packaged worker jar as its own process, logging to a file. */
-final class WorkerProcess implements AutoCloseable {
-  static final Path JAR = Path.of("target", "gloo-mesh-upgrade-worker-all.jar");
+public final class WorkerProcess implements AutoCloseable {
+  /**
+   * The system property naming the worker jar for tests outside the worker module (the starter's
+   * build sets it); the worker's own tests find it in their {@code target} folder.
+   */
+  public static final String JAR_PROPERTY = "gmu.worker.jar";
+
+  public static final Path JAR =
+      Path.of(System.getProperty(JAR_PROPERTY, "target/gloo-mesh-upgrade-worker-all.jar"));
 
   private final Process process;
 
@@ -24,7 +30,7 @@ final class WorkerProcess implements AutoCloseable {
    * The worker jar over the simulated clusters, trusting only the simulator's chart and CRD folder
    * through a trusted-sources file, as an operator of an air-gapped site would.
    */
-  static WorkerProcess start(String temporalAddress, SimulatedGlooMesh sim, Path log)
+  public static WorkerProcess start(String temporalAddress, SimulatedGlooMesh sim, Path log)
       throws IOException {
     return start(Map.of(), sim, log, "--temporal-address", temporalAddress);
   }
@@ -33,7 +39,7 @@ final class WorkerProcess implements AutoCloseable {
    * As above, told how to reach Temporal only by these environment variables and flags (the
    * process's own {@code TEMPORAL_*} variables are removed).
    */
-  static WorkerProcess start(
+  public static WorkerProcess start(
       Map<String, String> env, SimulatedGlooMesh sim, Path log, String... temporalFlags)
       throws IOException {
     List<String> arguments =
@@ -70,19 +76,19 @@ final class WorkerProcess implements AutoCloseable {
    * A trusted-sources file beside {@code beside} that trusts only the simulator's chart and CRD
    * folder.
    */
-  static Path trustedSources(SimulatedGlooMesh sim, Path beside) throws IOException {
+  public static Path trustedSources(SimulatedGlooMesh sim, Path beside) throws IOException {
     String folder = "[\"%s\"]".formatted(sim.sourcesFolder());
     return Files.writeString(
         beside.resolveSibling("trusted-sources.yaml"),
         "charts: %s%ncrdSources: %s%nagentCharts: %s%n".formatted(folder, folder, folder));
   }
 
-  Process process() {
+  public Process process() {
     return process;
   }
 
   /** SIGKILL: no shutdown hook, no goodbye, as when a node dies. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
@@ -91,7 +97,7 @@ final class WorkerProcess implements AutoCloseable {
    *
    * @return how long the process took to exit, or null when it had not after a minute
    */
-  Duration terminate() throws InterruptedException {
+  public Duration terminate() throws InterruptedException {
     long sent = System.nanoTime();
     process.destroy();
     return process.waitFor(60, TimeUnit.SECONDS)
@@ -107,7 +113,7 @@ final class WorkerProcess implements AutoCloseable {
     }
   }
 
-  static String javaBinary() {
+  public static String javaBinary() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 }
