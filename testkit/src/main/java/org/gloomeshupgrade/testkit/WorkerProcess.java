@@ -59,7 +59,7 @@ public final class WorkerProcess implements AutoCloseable {
    * The worker jar with exactly these arguments and, on top of this process's environment without
    * its {@code TEMPORAL_*} variables, these.
    */
-  static WorkerProcess run(Map<String, String> env, List<String> arguments, Path log)
+  public static WorkerProcess run(Map<String, String> env, List<String> arguments, Path log)
       throws IOException {
     List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", JAR.toString()));
     command.addAll(arguments);

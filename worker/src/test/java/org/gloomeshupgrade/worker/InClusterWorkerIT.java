@@ -18,8 +18,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.gloomeshupgrade.testkit.AuditedAccess;
 import org.gloomeshupgrade.testkit.ClusterBackend;
+import org.gloomeshupgrade.testkit.DevServer;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
 import org.gloomeshupgrade.workflow.UpgradeNames;
@@ -137,13 +139,7 @@ class InClusterWorkerIT {
                   .setTaskQueue(UpgradeNames.TASK_QUEUE)
                   .build());
       WorkflowClient.start(
-          wf::upgrade,
-          sim.upgradeRequest("0.11.3")
-              .put("requireApproval", false)
-              .put("discoveryPollInterval", "200ms")
-              .put("discoverySettleWindow", "2s")
-              .put("discoveryTimeout", "30s")
-              .put("networkingTimeout", "60s"));
+          wf::upgrade, sim.quickUpgradeRequest("0.11.3").put("requireApproval", false));
       return WorkflowStub.fromTyped(wf).getResult(5, TimeUnit.MINUTES, UpgradeReport.class);
     } finally {
       service.shutdown();

@@ -22,8 +22,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.gloomeshupgrade.metrics.WorkerEndpoints;
 import org.gloomeshupgrade.testkit.ClusterCertificates;
+import org.gloomeshupgrade.testkit.DevServer;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.testkit.TemporalTlsProxy;
+import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
@@ -125,13 +127,7 @@ class WorkerMetricsIT {
                   .setTaskQueue(UpgradeNames.TASK_QUEUE)
                   .build());
       WorkflowClient.start(
-          wf::upgrade,
-          sim.upgradeRequest("0.11.3")
-              .put("approvalReminder", "3s")
-              .put("discoveryPollInterval", "200ms")
-              .put("discoverySettleWindow", "2s")
-              .put("discoveryTimeout", "30s")
-              .put("networkingTimeout", "60s"));
+          wf::upgrade, sim.quickUpgradeRequest("0.11.3").put("approvalReminder", "3s"));
       await("the approval gate")
           .atMost(Duration.ofSeconds(120))
           .until(() -> wf.status().state() == RunState.WAITING_FOR_APPROVAL);
