@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.consumer.RecordingFile;
 import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.LocalTemporalServer;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
@@ -27,9 +29,9 @@ import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged worker jar, as its own process, runs an upgrade, answers {@code jcmd} and {@code
- * kill -3} with a thread dump, and stops cleanly on SIGTERM (after rendering a chart with Helm,
- * whose Go runtime would otherwise swallow all three signals).
+ * The packaged worker jar, as its own process, runs an upgrade, answers {@code jcmd} (a thread
+ * dump, a flight recording) and {@code kill -3} with a thread dump, and stops cleanly on SIGTERM
+ * (after rendering a chart with Helm, whose Go runtime would otherwise swallow all three signals).
  */
 class WorkerProcessIT {
 
@@ -93,6 +95,18 @@ class WorkerProcessIT {
         assertThat(jcmd(worker, "Thread.print"))
             .contains("Full thread dump")
             .contains("taskQueue=\"gloo-mesh-upgrade\"");
+        Path recording = log.resolveSibling("worker-%d.jfr".formatted(worker.pid()));
+        jcmd(worker, "JFR.start", "name=gmu");
+        jcmd(worker, "JFR.dump", "name=gmu", "filename=" + recording);
+        jcmd(worker, "JFR.stop", "name=gmu");
+        assertThat(RecordingFile.readAllEvents(recording))
+            .as("a flight recording of the worker")
+            .anySatisfy(
+                e -> {
+                  assertThat(e.getEventType().getName()).isEqualTo("jdk.JVMInformation");
+                  assertThat(e.getString("javaArguments")).contains("gloo-mesh-upgrade-worker");
+                });
+        Files.deleteIfExists(recording);
         signal(worker, "QUIT");
         await()
             .atMost(Duration.ofSeconds(10))
@@ -121,15 +135,14 @@ class WorkerProcessIT {
   }
 
   /** {@code jcmd <pid> <command>} from the JDK running the tests, as an operator would. */
-  private static String jcmd(Process target, String command) throws Exception {
+  private static String jcmd(Process target, String... command) throws Exception {
     Path jcmd = Path.of(WorkerProcess.javaBinary()).resolveSibling("jcmd");
-    Process p =
-        new ProcessBuilder(jcmd.toString(), Long.toString(target.pid()), command)
-            .redirectErrorStream(true)
-            .start();
+    List<String> line = new ArrayList<>(List.of(jcmd.toString(), Long.toString(target.pid())));
+    line.addAll(List.of(command));
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("jcmd ended").isTrue();
-    assertThat(p.exitValue()).as("jcmd %s: %s", command, out).isZero();
+    assertThat(p.exitValue()).as("jcmd %s: %s", String.join(" ", command), out).isZero();
     return out;
   }
 
