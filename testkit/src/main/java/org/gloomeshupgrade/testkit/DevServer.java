@@ -1,5 +1,9 @@
 package org.gloomeshupgrade.testkit;
 
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,6 +29,7 @@ public final class DevServer implements AutoCloseable {
   private final int port;
   private int uiPort;
   private Process server;
+  private WorkflowServiceStubs service;
 
   public DevServer(Path dir) throws IOException {
     this.cli = installedCli();
@@ -40,6 +45,17 @@ public final class DevServer implements AutoCloseable {
 
   public String address() {
     return "127.0.0.1:" + port;
+  }
+
+  /** A client of the server's default namespace in plain text; one connection, closed with it. */
+  public synchronized WorkflowClient client() {
+    if (service == null) {
+      service =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
+    }
+    return WorkflowClient.newInstance(
+        service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
   }
 
   public String uiUrl() {
@@ -153,6 +169,11 @@ public final class DevServer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    synchronized (this) {
+      if (service != null) {
+        service.shutdown();
+      }
+    }
     if (server != null && server.isAlive()) {
       stop();
     }

@@ -3,12 +3,7 @@ package org.gloomeshupgrade.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,11 +11,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.gloomeshupgrade.testkit.AuditedAccess;
 import org.gloomeshupgrade.testkit.ClusterBackend;
 import org.gloomeshupgrade.testkit.DevServer;
 import org.gloomeshupgrade.testkit.KubeServerBinaries;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.UpgradeRuns;
 import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
@@ -123,26 +120,12 @@ class InClusterWorkerIT {
     }
   }
 
-  private static UpgradeReport upgrade(SimulatedGlooMesh sim) throws Exception {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
-    try {
-      WorkflowClient client =
-          WorkflowClient.newInstance(
-              service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      GlooMeshUpgradeWorkflow wf =
-          client.newWorkflowStub(
-              GlooMeshUpgradeWorkflow.class,
-              WorkflowOptions.newBuilder()
-                  .setWorkflowId(UpgradeNames.workflowId("mgmt"))
-                  .setTaskQueue(UpgradeNames.TASK_QUEUE)
-                  .build());
-      WorkflowClient.start(
-          wf::upgrade, sim.quickUpgradeRequest("0.11.3").put("requireApproval", false));
-      return WorkflowStub.fromTyped(wf).getResult(5, TimeUnit.MINUTES, UpgradeReport.class);
-    } finally {
-      service.shutdown();
-    }
+  private static UpgradeReport upgrade(SimulatedGlooMesh sim) throws TimeoutException {
+    GlooMeshUpgradeWorkflow wf =
+        UpgradeRuns.start(
+            temporal.client(),
+            UpgradeNames.workflowId("mgmt"),
+            sim.quickUpgradeRequest("0.11.3").put("requireApproval", false));
+    return WorkflowStub.fromTyped(wf).getResult(5, TimeUnit.MINUTES, UpgradeReport.class);
   }
 }

@@ -1,11 +1,6 @@
 package org.gloomeshupgrade.worker;
 
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.metrics.WorkerEndpoints;
 import org.gloomeshupgrade.testkit.DevServer;
+import org.gloomeshupgrade.testkit.FreePort;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
+import org.gloomeshupgrade.testkit.UpgradeRuns;
 import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
 import org.gloomeshupgrade.workflow.RunState;
@@ -44,7 +41,7 @@ public final class WorkerFootprintBenchmark {
   private static String measure(int run, DevServer temporal, Path dir, boolean metrics)
       throws Exception {
     Path log = Files.createTempFile(dir, "worker", ".log");
-    int port = freePort();
+    int port = FreePort.pick();
     Scrapes http = new Scrapes(port);
     List<String> flags = new ArrayList<>(List.of("--temporal-address", temporal.address()));
     if (metrics) {
@@ -77,56 +74,58 @@ public final class WorkerFootprintBenchmark {
       Thread.sleep(10_000);
       long idle = residentKb(worker.process().pid());
 
-      WorkflowServiceStubs service =
-          WorkflowServiceStubs.newServiceStubs(
-              WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
-      try {
-        WorkflowClient client =
-            WorkflowClient.newInstance(
-                service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-        String id = UpgradeNames.workflowId("mgmt") + "-footprint-" + run + (metrics ? "-m" : "");
-        GlooMeshUpgradeWorkflow wf =
-            client.newWorkflowStub(
-                GlooMeshUpgradeWorkflow.class,
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(id)
-                    .setTaskQueue(UpgradeNames.TASK_QUEUE)
-                    .build());
-        WorkflowClient.start(wf::upgrade, sim.quickUpgradeRequest("0.11.3"));
-        while (wf.status().state() != RunState.WAITING_FOR_APPROVAL) {
-          Thread.sleep(200);
-        }
-        Thread.sleep(12_000);
-        long atGate = residentKb(worker.process().pid());
-        String scrape = "-";
-        String scrapeMillis = "-";
-        if (metrics) {
-          int bytes = 0;
-          List<Long> times = new ArrayList<>();
-          for (int i = 0; i < 21; i++) {
-            long t = System.nanoTime();
-            bytes = http.get(WorkerEndpoints.METRICS).body().length();
-            times.add((System.nanoTime() - t) / 1_000);
-          }
-          times.sort(Long::compare);
-          scrape = String.valueOf(bytes);
-          scrapeMillis = "%.1f".formatted(times.get(times.size() / 2) / 1000.0);
-        }
-        client.newUntypedWorkflowStub(id).terminate("benchmark done");
-        return "%d | %s | %s | %.1f | %d | %d | %s | %s"
-            .formatted(
-                run,
-                metrics ? "on" : "off",
-                metrics ? "%.1f".formatted(live) : "-",
-                ready,
-                idle / 1024,
-                atGate / 1024,
-                scrape,
-                scrapeMillis);
-      } finally {
-        service.shutdown();
+      WorkflowClient client = temporal.client();
+      String id = UpgradeNames.workflowId("mgmt") + "-footprint-" + run + (metrics ? "-m" : "");
+      GlooMeshUpgradeWorkflow wf = UpgradeRuns.start(client, id, sim.quickUpgradeRequest("0.11.3"));
+      while (wf.status().state() != RunState.WAITING_FOR_APPROVAL) {
+        Thread.sleep(200);
       }
+      Thread.sleep(12_000);
+      long atGate = residentKb(worker.process().pid());
+      String scrape = "-";
+      String scrapeMillis = "-";
+      if (metrics) {
+        String body = "";
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+          long t = System.nanoTime();
+          body = http.get(WorkerEndpoints.METRICS).body();
+          times.add((System.nanoTime() - t) / 1_000);
+        }
+        int bytes = body.length();
+        System.err.printf("largest metric families at the gate (samples): %s%n", largest(body));
+        times.sort(Long::compare);
+        scrape = String.valueOf(bytes);
+        scrapeMillis = "%.1f".formatted(times.get(times.size() / 2) / 1000.0);
+      }
+      client.newUntypedWorkflowStub(id).terminate("benchmark done");
+      return "%d | %s | %s | %.1f | %d | %d | %s | %s"
+          .formatted(
+              run,
+              metrics ? "on" : "off",
+              metrics ? "%.1f".formatted(live) : "-",
+              ready,
+              idle / 1024,
+              atGate / 1024,
+              scrape,
+              scrapeMillis);
     }
+  }
+
+  /** The five metric families with the most samples in a scrape. */
+  private static String largest(String scrape) {
+    Map<String, Long> samples =
+        Scrapes.Metrics.parse(scrape).samples().stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    s -> s.name().replaceAll("_(bucket|count|sum|max)$", ""),
+                    java.util.stream.Collectors.counting()));
+    return samples.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(5)
+        .map(e -> e.getKey() + " " + e.getValue())
+        .toList()
+        .toString();
   }
 
   private static double seconds(long since) {
@@ -141,11 +140,5 @@ public final class WorkerFootprintBenchmark {
       }
     }
     throw new IllegalStateException("no VmRSS for " + pid);
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

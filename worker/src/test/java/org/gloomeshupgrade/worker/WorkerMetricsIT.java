@@ -5,13 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,8 +17,10 @@ import java.util.regex.Pattern;
 import org.gloomeshupgrade.metrics.WorkerEndpoints;
 import org.gloomeshupgrade.testkit.ClusterCertificates;
 import org.gloomeshupgrade.testkit.DevServer;
+import org.gloomeshupgrade.testkit.FreePort;
 import org.gloomeshupgrade.testkit.SimulatedGlooMesh;
 import org.gloomeshupgrade.testkit.TemporalTlsProxy;
+import org.gloomeshupgrade.testkit.UpgradeRuns;
 import org.gloomeshupgrade.testkit.WorkerProcess;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.GlooMeshUpgradeWorkflow;
@@ -73,7 +69,7 @@ class WorkerMetricsIT {
   @Test
   void readyOnlyOncePollingThenTheScrapeShowsTheStepTheOpenGateAndItsWait() throws Exception {
     Path log = Files.createTempFile(dir, "worker", ".log");
-    int port = freePort();
+    int port = FreePort.pick();
     Scrapes http = new Scrapes(port);
     try (TemporalTlsProxy proxy =
             TemporalTlsProxy.requiringApiKey(temporal.address(), certificates, KEY);
@@ -112,81 +108,65 @@ class WorkerMetricsIT {
   }
 
   private void upgradeWatchedByScrapes(SimulatedGlooMesh sim, Scrapes http) throws Exception {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(temporal.address()).build());
-    try {
-      WorkflowClient client =
-          WorkflowClient.newInstance(
-              service, WorkflowClientOptions.newBuilder().setNamespace("default").build());
-      GlooMeshUpgradeWorkflow wf =
-          client.newWorkflowStub(
-              GlooMeshUpgradeWorkflow.class,
-              WorkflowOptions.newBuilder()
-                  .setWorkflowId(ID)
-                  .setTaskQueue(UpgradeNames.TASK_QUEUE)
-                  .build());
-      WorkflowClient.start(
-          wf::upgrade, sim.quickUpgradeRequest("0.11.3").put("approvalReminder", "3s"));
-      await("the approval gate")
-          .atMost(Duration.ofSeconds(120))
-          .until(() -> wf.status().state() == RunState.WAITING_FOR_APPROVAL);
-      String gate = wf.status().gate();
-      Map<String, String> atGate = Map.of("workflow_id", ID, "gate", gate, "kind", "approval");
+    GlooMeshUpgradeWorkflow wf =
+        UpgradeRuns.start(
+            temporal.client(), ID, sim.quickUpgradeRequest("0.11.3").put("approvalReminder", "3s"));
+    await("the approval gate")
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> wf.status().state() == RunState.WAITING_FOR_APPROVAL);
+    String gate = wf.status().gate();
+    Map<String, String> atGate = Map.of("workflow_id", ID, "gate", gate, "kind", "approval");
 
-      await("the run's step, gate and overdue approval in /metrics")
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> http.scrape().value("gloo_mesh_upgrade_overdue_approvals", Map.of()) == 1);
-      Scrapes.Metrics first = http.scrape();
-      assertThat(
-              first.value(
-                  "gloo_mesh_upgrade_run_step", Map.of("workflow_id", ID, "step", "APPROVAL")))
-          .isEqualTo(Step.APPROVAL.number());
-      assertThat(first.value("gloo_mesh_upgrade_runs", Map.of("state", "WAITING_FOR_APPROVAL")))
-          .isEqualTo(1);
-      assertThat(first.value("gloo_mesh_upgrade_approvals_overdue_total", Map.of())).isEqualTo(1);
-      double waited = first.value("gloo_mesh_upgrade_gate_wait_seconds", atGate);
-      assertThat(waited).isGreaterThanOrEqualTo(3);
-      assertThat(first.value("gloo_mesh_upgrade_gates_opened_total", Map.of("kind", "approval")))
-          .isEqualTo(1);
-      assertThat(
-              first.value(
-                  "gloo_mesh_upgrade_step_duration_seconds_count",
-                  Map.of("step", "PREFLIGHT", "outcome", "SUCCEEDED")))
-          .isEqualTo(1);
-      // The SDK's own: long polls, and the workflow tasks this worker ran.
-      assertThat(first.names())
-          .contains(
-              "temporal_long_request_total",
-              "temporal_workflow_task_execution_latency_seconds_count");
-      await("the wait grows between scrapes")
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> http.scrape().value("gloo_mesh_upgrade_gate_wait_seconds", atGate) > waited);
+    await("the run's step, gate and overdue approval in /metrics")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> http.scrape().value("gloo_mesh_upgrade_overdue_approvals", Map.of()) == 1);
+    Scrapes.Metrics first = http.scrape();
+    assertThat(
+            first.value(
+                "gloo_mesh_upgrade_run_step", Map.of("workflow_id", ID, "step", "APPROVAL")))
+        .isEqualTo(Step.APPROVAL.number());
+    assertThat(first.value("gloo_mesh_upgrade_runs", Map.of("state", "WAITING_FOR_APPROVAL")))
+        .isEqualTo(1);
+    assertThat(first.value("gloo_mesh_upgrade_approvals_overdue_total", Map.of())).isEqualTo(1);
+    double waited = first.value("gloo_mesh_upgrade_gate_wait_seconds", atGate);
+    assertThat(waited).isGreaterThanOrEqualTo(3);
+    assertThat(first.value("gloo_mesh_upgrade_gates_opened_total", Map.of("kind", "approval")))
+        .isEqualTo(1);
+    assertThat(
+            first.value(
+                "gloo_mesh_upgrade_step_duration_seconds_count",
+                Map.of("step", "PREFLIGHT", "outcome", "SUCCEEDED")))
+        .isEqualTo(1);
+    // The SDK's own: long polls, and the workflow tasks this worker ran.
+    assertThat(first.names())
+        .contains(
+            "temporal_long_request_total",
+            "temporal_workflow_task_execution_latency_seconds_count");
+    await("the wait grows between scrapes")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> http.scrape().value("gloo_mesh_upgrade_gate_wait_seconds", atGate) > waited);
 
-      wf.approve(new Approval("alice", "CHG-42", gate));
-      UpgradeReport report = WorkflowStub.fromTyped(wf).getResult(UpgradeReport.class);
-      assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
+    wf.approve(new Approval("alice", "CHG-42", gate));
+    UpgradeReport report = WorkflowStub.fromTyped(wf).getResult(UpgradeReport.class);
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(RunState.SUCCEEDED);
 
-      await("the end in /metrics, the gate gone")
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                Scrapes.Metrics end = http.scrape();
-                return end.value("gloo_mesh_upgrade_runs_ended_total", Map.of("state", "SUCCEEDED"))
-                        == 1
-                    && Double.isNaN(end.value("gloo_mesh_upgrade_gate_wait_seconds", atGate))
-                    && end.value("gloo_mesh_upgrade_runs", Map.of("state", "WAITING_FOR_APPROVAL"))
-                        == 0;
-              });
-      UpgradeStatus done = wf.status();
-      assertThat(done.gateOpenedAt()).isEmpty();
+    await("the end in /metrics, the gate gone")
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              Scrapes.Metrics end = http.scrape();
+              return end.value("gloo_mesh_upgrade_runs_ended_total", Map.of("state", "SUCCEEDED"))
+                      == 1
+                  && Double.isNaN(end.value("gloo_mesh_upgrade_gate_wait_seconds", atGate))
+                  && end.value("gloo_mesh_upgrade_runs", Map.of("state", "WAITING_FOR_APPROVAL"))
+                      == 0;
+            });
+    UpgradeStatus done = wf.status();
+    assertThat(done.gateOpenedAt()).isEmpty();
 
-      Set<String> exported = new TreeSet<>(first.names());
-      exported.addAll(http.scrape().names());
-      assertThat(exported).as("what the Grafana dashboard queries").containsAll(dashboardMetrics());
-    } finally {
-      service.shutdown();
-    }
+    Set<String> exported = new TreeSet<>(first.names());
+    exported.addAll(http.scrape().names());
+    assertThat(exported).as("what the Grafana dashboard queries").containsAll(dashboardMetrics());
   }
 
   /**
@@ -206,11 +186,5 @@ class WorkerMetricsIT {
             "gloo_mesh_upgrade_activity_retries_total",
             "gloo_mesh_upgrade_run_reads_failed_total"));
     return names;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
