@@ -85,19 +85,7 @@ class InClusterContextTest {
   @Test
   void aRotatedTokenIsReadAgainWhenTheServerRefusesTheOldOne() throws Exception {
     try (KubernetesClients clients = new KubernetesClients(null, null, "mgmt")) {
-      KubernetesClient mgmt = clients.forContext("mgmt");
-      assertThat(mgmt.namespaces().withName("gloo-mesh").get()).isNotNull();
-
-      Files.writeString(token, "token-after-rotation");
-      server
-          .expect()
-          .get()
-          .withPath("/api/v1/namespaces/gloo-mesh")
-          .andReturn(401, "{\"kind\":\"Status\",\"code\":401}")
-          .once();
-
-      assertThat(mgmt.namespaces().withName("gloo-mesh").get()).isNotNull();
-      assertThat(lastRequest().getHeader("Authorization")).isEqualTo("Bearer token-after-rotation");
+      readsTheRotatedToken(clients.forContext("mgmt"));
     }
   }
 
@@ -105,20 +93,25 @@ class InClusterContextTest {
   void theClientForLongRequestsReadsTheRotatedTokenToo() throws Exception {
     try (KubernetesClients clients = new KubernetesClients(null, null, "mgmt")) {
       KubernetesClient patient = clients.forContext("mgmt", Duration.ofSeconds(60));
-      assertThat(patient.namespaces().withName("gloo-mesh").get()).isNotNull();
-
-      Files.writeString(token, "token-after-rotation");
-      server
-          .expect()
-          .get()
-          .withPath("/api/v1/namespaces/gloo-mesh")
-          .andReturn(401, "{\"kind\":\"Status\",\"code\":401}")
-          .once();
-
-      assertThat(patient.namespaces().withName("gloo-mesh").get()).isNotNull();
-      assertThat(lastRequest().getHeader("Authorization")).isEqualTo("Bearer token-after-rotation");
+      readsTheRotatedToken(patient);
       assertThat(patient.getConfiguration().getRequestTimeout()).isEqualTo(60_000);
     }
+  }
+
+  /** Reads once, rotates the token as the kubelet does, and reads after the server refuses once. */
+  private void readsTheRotatedToken(KubernetesClient client) throws Exception {
+    assertThat(client.namespaces().withName("gloo-mesh").get()).isNotNull();
+
+    Files.writeString(token, "token-after-rotation");
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/gloo-mesh")
+        .andReturn(401, "{\"kind\":\"Status\",\"code\":401}")
+        .once();
+
+    assertThat(client.namespaces().withName("gloo-mesh").get()).isNotNull();
+    assertThat(lastRequest().getHeader("Authorization")).isEqualTo("Bearer token-after-rotation");
   }
 
   @Test
