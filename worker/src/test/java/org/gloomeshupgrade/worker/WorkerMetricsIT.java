@@ -117,9 +117,17 @@ class WorkerMetricsIT {
     String gate = wf.status().gate();
     Map<String, String> atGate = Map.of("workflow_id", ID, "gate", gate, "kind", "approval");
 
+    // The gauges come from the worker's own reads, the counters from the workflow's metrics scope,
+    // which the SDK reports every few seconds: wait for both sources to have seen the overdue gate.
+    // The overdue counter is the run's latest, so once it is reported so are the earlier ones.
     await("the run's step, gate and overdue approval in /metrics")
         .atMost(Duration.ofSeconds(60))
-        .until(() -> http.scrape().value("gloo_mesh_upgrade_overdue_approvals", Map.of()) == 1);
+        .until(
+            () -> {
+              Scrapes.Metrics now = http.scrape();
+              return now.value("gloo_mesh_upgrade_overdue_approvals", Map.of()) == 1
+                  && now.value("gloo_mesh_upgrade_approvals_overdue_total", Map.of()) == 1;
+            });
     Scrapes.Metrics first = http.scrape();
     assertThat(
             first.value(
