@@ -49,6 +49,15 @@ public final class FailureTypes {
 
   public static final String LIVE_EDIT_CONFLICT = "LiveEditConflict";
 
+  /** A notification's destination did not answer, or answered 429 or 5xx: retried. */
+  public static final String NOTIFICATION_UNDELIVERED = "NotificationUndelivered";
+
+  /**
+   * A notification's destination is not configured on this worker, or refused the message (4xx): no
+   * retry helps.
+   */
+  public static final String NOTIFICATION_REFUSED = "NotificationRefused";
+
   /**
    * Errors no retry can fix: activities throw them as non-retryable, and retry policies list them.
    */
@@ -66,7 +75,8 @@ public final class FailureTypes {
           CRD_SOURCE,
           UNTRUSTED_SOURCE,
           BACKUP_INVALID,
-          LIVE_EDIT_CONFLICT);
+          LIVE_EDIT_CONFLICT,
+          NOTIFICATION_REFUSED);
 
   private FailureTypes() {}
 }
