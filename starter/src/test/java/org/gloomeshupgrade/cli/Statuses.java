@@ -95,6 +95,7 @@ final class Statuses {
         awaiting.isEmpty() ? "" : "approval-0000-1",
         resumedFrom,
         null,
-        awaiting.isEmpty() ? "" : "2026-01-01T00:00:00Z");
+        awaiting.isEmpty() ? "" : "2026-01-01T00:00:00Z",
+        List.of());
   }
 }

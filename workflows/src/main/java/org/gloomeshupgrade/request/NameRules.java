@@ -19,6 +19,23 @@ final class NameRules {
     return null;
   }
 
+  /**
+   * Text for people, carried in every notification: one short line, and no URL, so that no webhook
+   * address or token is ever put in a request (and so in the history) by mistake.
+   */
+  static String noteForPeople(String value) {
+    if (value.length() > RequestDefaults.NOTIFY_NOTE_MAX) {
+      return "is longer than %d characters".formatted(RequestDefaults.NOTIFY_NOTE_MAX);
+    }
+    if (value.chars().anyMatch(Character::isISOControl)) {
+      return "must be one line of text, without control characters";
+    }
+    if (value.contains("://")) {
+      return "must not contain a URL: destinations are configured on the worker";
+    }
+    return null;
+  }
+
   static String notBlank(String value) {
     return value.isBlank() ? "must not be blank" : null;
   }

@@ -69,6 +69,11 @@ public final class RequestDefaults {
   /** Empty: not known, so the rule against approving one's own upgrade cannot apply. */
   public static final String REQUESTED_BY = "";
 
+  public static final String NOTIFY_NOTE = "";
+
+  /** Long enough for a channel and a few handles, short enough for a Slack context line. */
+  public static final int NOTIFY_NOTE_MAX = 200;
+
   public static final boolean ALLOW_SELF_APPROVAL = false;
   public static final Duration ATTENTION_TIMEOUT = Duration.ofDays(3);
   public static final boolean ALLOW_DOWNGRADE = false;

@@ -9,6 +9,9 @@ import org.gloomeshupgrade.messages.SortedCopy;
  * A validated upgrade request. The wire form is a JSON object whose field names are these component
  * names; only {@code targetVersion} is required (see {@link RequestDefaults}). Build one from JSON
  * with {@link UpgradeRequestParser}.
+ *
+ * @param notifyNote free text every notification of the run carries (a channel hint, an on-call
+ *     handle); "" when none
  */
 public record UpgradeRequest(
     String targetVersion,
@@ -43,7 +46,8 @@ public record UpgradeRequest(
     String requestedBy,
     boolean allowSelfApproval,
     Duration approvalReminder,
-    ResumeFrom resumeFrom) {
+    ResumeFrom resumeFrom,
+    String notifyNote) {
 
   public UpgradeRequest {
     clusters = List.copyOf(clusters);

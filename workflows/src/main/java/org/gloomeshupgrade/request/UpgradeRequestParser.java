@@ -51,7 +51,8 @@ public final class UpgradeRequestParser {
           "requestedBy",
           "allowSelfApproval",
           "approvalReminder",
-          "resumeFrom");
+          "resumeFrom",
+          "notifyNote");
 
   /** Which rules a request is held to. */
   public enum Rules {
@@ -211,6 +212,8 @@ public final class UpgradeRequestParser {
     Duration approvalReminder =
         scalar.duration("approvalReminder", RequestDefaults.APPROVAL_REMINDER, ONE_SECOND);
     ResumeFrom resumeFrom = lists.resumeFrom();
+    String notifyNote =
+        scalar.text("notifyNote", RequestDefaults.NOTIFY_NOTE, NameRules::noteForPeople);
 
     CrossFieldRules rules = new CrossFieldRules(root, problems);
     rules.pollShorterThanTimeout(poll, discoveryTimeout);
@@ -263,7 +266,8 @@ public final class UpgradeRequestParser {
         requestedBy.trim(),
         allowSelfApproval,
         approvalReminder == null ? RequestDefaults.APPROVAL_REMINDER : approvalReminder,
-        resumeFrom);
+        resumeFrom,
+        notifyNote);
   }
 
   private void rejectUnknownFields() {

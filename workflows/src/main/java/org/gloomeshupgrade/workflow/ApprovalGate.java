@@ -3,6 +3,8 @@ package org.gloomeshupgrade.workflow;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.List;
+import org.gloomeshupgrade.notify.GateKind;
 import org.gloomeshupgrade.request.DurationText;
 import org.gloomeshupgrade.request.UpgradeRequest;
 import org.slf4j.Logger;
@@ -22,6 +24,7 @@ final class ApprovalGate {
   private final RunPublisher publisher;
   private final ResumePlanner resume;
   private final StepRunner steps;
+  private final RunNotifier notifier;
   private boolean awaiting;
   private Approval approval;
   private Approval rejection;
@@ -31,12 +34,14 @@ final class ApprovalGate {
       GateIds gates,
       RunPublisher publisher,
       ResumePlanner resume,
-      StepRunner steps) {
+      StepRunner steps,
+      RunNotifier notifier) {
     this.run = run;
     this.gates = gates;
     this.publisher = publisher;
     this.resume = resume;
     this.steps = steps;
+    this.notifier = notifier;
   }
 
   /**
@@ -66,6 +71,14 @@ final class ApprovalGate {
       book.end(RunState.FAILED);
       throw ApplicationFailure.newNonRetryableFailure(why, FailureTypes.APPROVAL_TIMEOUT);
     }
+    Approval answer = rejection != null ? rejection : approval;
+    notifier.answered(
+        STEP,
+        answer.gate() == null ? "" : answer.gate(),
+        GateKind.APPROVAL,
+        answer.by(),
+        rejection != null ? "REJECTED" : "APPROVED",
+        answer.reason());
     if (rejection != null) {
       String rejected = "rejected by %s: %s".formatted(rejection.by(), rejection.reason());
       book.failed(STEP, rejected);
@@ -90,6 +103,8 @@ final class ApprovalGate {
     book.waitingForApproval(STEP, awaited);
     book.gate(gate);
     awaiting = true;
+    List<String> commands = AnswerCommands.approval(Workflow.getInfo().getWorkflowId(), gate);
+    notifier.gateOpened(STEP, gate, GateKind.APPROVAL, awaited, commands);
     boolean answered;
     Duration reminder = request.approvalReminder();
     Duration timeout = request.approvalTimeout();
@@ -102,6 +117,7 @@ final class ApprovalGate {
                     DurationText.format(reminder), DurationText.format(timeout.minus(reminder)));
         log.warn("{}: {}: {}", STEP.label(), nudge, awaited);
         publisher.approvalOverdue(true);
+        notifier.reminder(STEP, gate, nudge, commands);
         book.warn(nudge);
         book.waitingForApproval(STEP, nudge + ". " + awaited);
         book.gate(gate);

@@ -36,7 +36,12 @@ enum Change {
    * interval and timeouts, and cluster names; 2: the form of the fields naming what the worker
    * reads or runs, URLs with credentials refused (UpgradeRequestParser.Rules).
    */
-  REQUEST_LIMITS("request-limits", 2);
+  REQUEST_LIMITS("request-limits", 2),
+  /**
+   * Notifications at every gate and at the end: the worker's destinations read once, each event
+   * delivered by an activity of its own.
+   */
+  NOTIFICATIONS("notifications", 1);
 
   private final String id;
   private final int newest;

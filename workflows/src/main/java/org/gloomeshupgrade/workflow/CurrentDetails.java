@@ -2,6 +2,7 @@ package org.gloomeshupgrade.workflow;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.gloomeshupgrade.notify.NotificationDelivery;
 
 /**
  * The run as the Temporal UI shows it in "current details" (Markdown): where the run is, what it
@@ -50,6 +51,7 @@ final class CurrentDetails {
               + s.awaiting()
               + (s.gate().isEmpty() ? "" : " (gate `" + s.gate() + "`)"));
     }
+    notifications(s, lines);
     lines.add("");
     lines.add("| step | state | detail |");
     lines.add("|---|---|---|");
@@ -69,6 +71,29 @@ final class CurrentDetails {
               + " |");
     }
     return String.join("\n", lines);
+  }
+
+  /** A notification that did not reach its destination must be seen: nobody was told. */
+  private static void notifications(UpgradeStatus s, List<String> lines) {
+    if (s.notifications() == null) {
+      return;
+    }
+    List<NotificationDelivery> undelivered =
+        s.notifications().stream()
+            .filter(
+                n ->
+                    n.outcome() == NotificationDelivery.Outcome.FAILED
+                        || n.outcome() == NotificationDelivery.Outcome.DROPPED)
+            .toList();
+    if (undelivered.isEmpty()) {
+      return;
+    }
+    lines.add("");
+    lines.add("**Notifications not delivered:**");
+    for (NotificationDelivery n : undelivered) {
+      lines.add(
+          "- %s to %s: %s".formatted(n.event().wireName(), n.destination(), cell(n.detail())));
+    }
   }
 
   /** A table cell: one line, no pipe, not so long that the page becomes a wall. */

@@ -2,6 +2,9 @@ package org.gloomeshupgrade.workflow;
 
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.List;
+import org.gloomeshupgrade.notify.GateKind;
 import org.gloomeshupgrade.request.DurationText;
 import org.gloomeshupgrade.request.UpgradeRequest;
 
@@ -13,6 +16,7 @@ import org.gloomeshupgrade.request.UpgradeRequest;
 final class DecisionGate {
   private final UpgradeRun run;
   private final GateIds gates;
+  private final RunNotifier notifier;
   private Step waiting;
 
   /** Whether the step waiting stopped on conformance problems, which a person may ACCEPT. */
@@ -20,9 +24,10 @@ final class DecisionGate {
 
   private StepDecision decision;
 
-  DecisionGate(UpgradeRun run, GateIds gates) {
+  DecisionGate(UpgradeRun run, GateIds gates, RunNotifier notifier) {
     this.run = run;
     this.gates = gates;
+    this.notifier = notifier;
   }
 
   /**
@@ -44,6 +49,20 @@ final class DecisionGate {
     waiting = step;
     conformance = conformanceProblems;
     decision = null;
+    GateKind kind =
+        conformanceProblems
+            ? GateKind.CONFORMANCE
+            : step == Step.REREGISTER ? GateKind.FAILED_CLUSTERS : GateKind.FAILED_STEP;
+    notifier.gateOpened(
+        step,
+        gate,
+        kind,
+        why,
+        AnswerCommands.decision(
+            Workflow.getInfo().getWorkflowId(),
+            step,
+            gate,
+            open(step, conformanceProblems, rollbackOffered)));
     boolean decided = Workflow.await(request.attentionTimeout(), () -> decision != null);
     StepDecision d = decision;
     waiting = null;
@@ -63,7 +82,25 @@ final class DecisionGate {
       run.book.end(RunState.FAILED);
       throw ApplicationFailure.newNonRetryableFailure(msg, FailureTypes.NEEDS_ATTENTION_TIMEOUT);
     }
+    notifier.answered(step, gate, kind, d.by(), d.decision().name(), d.reason());
     return d;
+  }
+
+  /** The decisions a person may take at this gate, RETRY first. */
+  private static List<Decision> open(
+      Step step, boolean conformanceProblems, boolean rollbackOffered) {
+    List<Decision> open = new ArrayList<>(List.of(Decision.RETRY));
+    if (step.skippable()) {
+      open.add(Decision.SKIP);
+    }
+    if (conformanceProblems) {
+      open.add(Decision.ACCEPT);
+    }
+    if (rollbackOffered) {
+      open.add(Decision.ROLLBACK);
+    }
+    open.add(Decision.ABORT);
+    return open;
   }
 
   private String awaited(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import org.gloomeshupgrade.controlplane.ToolingReport;
 import org.gloomeshupgrade.preflight.PreflightReport;
@@ -32,6 +33,7 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
   private final ApprovalGate approvals;
   private final DecisionGate decisions;
   private final Cancellation cancellation;
+  private final RunNotifier notifier;
 
   public GlooMeshUpgradeWorkflowImpl() {
     this(ChangeVersions.RECORDED);
@@ -45,7 +47,8 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
     resume = new ResumePlanner(run);
     publisher = new RunPublisher(run, resume);
     GateIds gates = new GateIds(versions);
-    decisions = new DecisionGate(run, gates);
+    notifier = new RunNotifier(run);
+    decisions = new DecisionGate(run, gates, notifier);
     cancellation = new Cancellation(run);
     steps = new StepRunner(run, decisions, resume, new Rollback(run), cancellation);
     ConformanceReviewer conformance = new ConformanceReviewer(book, steps);
@@ -53,11 +56,23 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
     mesh =
         new RunbookSteps(
             run, steps, conformance, new RegistrationWindow(run, steps), new SettleWaits(run));
-    approvals = new ApprovalGate(run, gates, publisher, resume, steps);
+    approvals = new ApprovalGate(run, gates, publisher, resume, steps, notifier);
   }
 
   @Override
   public UpgradeReport upgrade(JsonNode rawRequest) {
+    UpgradeReport report;
+    try {
+      report = upgradeOrEnd(rawRequest);
+    } catch (TemporalFailure e) {
+      notifier.ended(Messages.why(e));
+      throw e;
+    }
+    notifier.ended(report.summary());
+    return report;
+  }
+
+  private UpgradeReport upgradeOrEnd(JsonNode rawRequest) {
     try {
       return runbook(rawRequest);
     } catch (Rollback.RolledBack done) {
@@ -72,6 +87,7 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
 
   private UpgradeReport runbook(JsonNode rawRequest) {
     publisher.start();
+    notifier.start();
     UpgradeRequest request = accept(rawRequest);
     run.preflight(steps.run(Step.PREFLIGHT, preflight::run));
     ToolingReport tooling = steps.run(Step.TOOLING, mesh::tooling);

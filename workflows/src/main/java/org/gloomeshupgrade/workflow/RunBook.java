@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.gloomeshupgrade.notify.NotificationDelivery;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyReport;
 
@@ -43,6 +44,12 @@ final class RunBook {
   private NetworkingProgress networking;
   private final Map<String, ClusterRegistration> registrations = new LinkedHashMap<>();
   private DiscoveryProgress discovery = new DiscoveryProgress(Map.of(), Map.of(), 0, "");
+
+  /** Each notification at each destination, by ID and destination; the latest kept. */
+  private final Map<String, NotificationDelivery> notifications = new LinkedHashMap<>();
+
+  /** A run that loops through many decisions keeps its status small. */
+  private static final int MAX_NOTIFICATIONS_KEPT = 100;
 
   RunBook(LongSupplier clock) {
     this.clock = clock;
@@ -246,6 +253,19 @@ final class RunBook {
     changed();
   }
 
+  /**
+   * A notification queued, delivered, failed or dropped: the newest word on it replaces the last.
+   */
+  void notification(NotificationDelivery delivery) {
+    String key = delivery.id() + " " + delivery.destination();
+    notifications.remove(key);
+    notifications.put(key, delivery);
+    while (notifications.size() > MAX_NOTIFICATIONS_KEPT) {
+      notifications.remove(notifications.keySet().iterator().next());
+    }
+    changed();
+  }
+
   void end(RunState outcome) {
     this.state = outcome;
     this.awaiting = "";
@@ -287,7 +307,8 @@ final class RunBook {
         gate,
         resumedFrom,
         backupId,
-        MutableStep.iso(gateOpenedAt));
+        MutableStep.iso(gateOpenedAt),
+        List.copyOf(notifications.values()));
   }
 
   String backup() {

@@ -17,6 +17,12 @@ public final class UpgradeActivityOptions {
    */
   public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
 
+  /** One attempt to deliver a notification; the destination's own timeout is shorter. */
+  public static final Duration NOTIFICATION_ATTEMPT = Duration.ofSeconds(10);
+
+  /** A notification's every attempt, and the longest a run's end waits for notifications. */
+  public static final Duration NOTIFICATION_TIMEOUT = Duration.ofSeconds(30);
+
   private UpgradeActivityOptions() {}
 
   /** Read-only checks: quick, retried a few times. */
@@ -65,6 +71,25 @@ public final class UpgradeActivityOptions {
 
   static ActivityOptions verify() {
     return options(Duration.ofMinutes(3), 5);
+  }
+
+  /**
+   * One notification to one destination: short, a few attempts, and never longer in all than {@link
+   * #NOTIFICATION_TIMEOUT}, which is also the longest a run's end waits for its last ones. No
+   * heartbeat: a delivery is one HTTP request.
+   */
+  static ActivityOptions notification() {
+    return ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(NOTIFICATION_ATTEMPT)
+        .setScheduleToCloseTimeout(NOTIFICATION_TIMEOUT)
+        .setRetryOptions(
+            RetryOptions.newBuilder()
+                .setInitialInterval(INITIAL_RETRY)
+                .setBackoffCoefficient(2.0)
+                .setMaximumAttempts(3)
+                .setDoNotRetry(FailureTypes.NON_RETRYABLE.toArray(String[]::new))
+                .build())
+        .build();
   }
 
   private static ActivityOptions options(Duration startToClose, int attempts) {

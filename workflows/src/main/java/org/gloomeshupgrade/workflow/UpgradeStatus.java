@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.workflow;
 
 import java.util.List;
+import org.gloomeshupgrade.notify.NotificationDelivery;
 import org.gloomeshupgrade.verify.VerifyReport;
 
 /**
@@ -20,6 +21,9 @@ import org.gloomeshupgrade.verify.VerifyReport;
  * @param backupId the ID of that backup, as {@code gmu restore --backup} takes it; null until then
  * @param gateOpenedAt when the open gate opened, ISO-8601 workflow time; "" when none (and in
  *     answers of workers from before it was kept)
+ * @param notifications each notification at each destination and what became of it, in the order of
+ *     their latest news; empty when the worker has no destinations (null in answers of workers from
+ *     before notifications)
  */
 public record UpgradeStatus(
     RunState state,
@@ -42,4 +46,5 @@ public record UpgradeStatus(
     String gate,
     String resumedFrom,
     String backupId,
-    String gateOpenedAt) {}
+    String gateOpenedAt,
+    List<NotificationDelivery> notifications) {}

@@ -59,6 +59,7 @@ class ReplayTest {
           "7-clusters-one-failed-then-retried-in-batches-before-window",
           "aborted-at-step-8-after-a-retry",
           "approval-timed-out-after-the-reminder",
+          "approval-timed-out-after-the-reminder-before-notifications",
           "cancelled-at-approval",
           "cancelled-at-step-7-before-cancellation",
           "chart-url-with-user-rejected-at-approval-before-source-forms",
@@ -68,6 +69,7 @@ class ReplayTest {
           "dry-run-0.11.3-before-server-side-checks",
           "dry-run-with-server-side-checks",
           "every-kind-of-answer-on-the-way-to-green",
+          "every-kind-of-answer-on-the-way-to-green-before-notifications",
           "full-upgrade-0.10.10-to-0.11.3",
           "full-upgrade-0.10.10-to-0.11.3-before-crd-source-check",
           "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
@@ -118,7 +120,12 @@ class ReplayTest {
                   Change.REQUEST_LIMITS,
                   List.of(
                       "settle-window-0s-rejected-at-approval-before-request-limits",
-                      "chart-url-with-user-rejected-at-approval-before-source-forms"))));
+                      "chart-url-with-user-rejected-at-approval-before-source-forms")),
+              Map.entry(
+                  Change.NOTIFICATIONS,
+                  List.of(
+                      "every-kind-of-answer-on-the-way-to-green-before-notifications",
+                      "approval-timed-out-after-the-reminder-before-notifications"))));
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")

@@ -27,6 +27,7 @@ final class UpgradeRig implements AutoCloseable {
 
   final TestWorkflowEnvironment env;
   final FakeMesh mesh;
+  final RecordingNotifications notifications;
   final WorkflowClient client;
 
   UpgradeRig() {
@@ -40,8 +41,14 @@ final class UpgradeRig implements AutoCloseable {
 
   /** On a test server set up otherwise, for example with a metrics scope. */
   UpgradeRig(FakeMesh mesh, TestEnvironmentOptions options) {
+    this(mesh, options, new RecordingNotifications());
+  }
+
+  /** With the destinations a test gives the worker. */
+  UpgradeRig(FakeMesh mesh, TestEnvironmentOptions options, RecordingNotifications notifications) {
     this.env = TestWorkflowEnvironment.newInstance(options);
     this.mesh = mesh;
+    this.notifications = notifications;
     UpgradeSearchAttributes.ALL.forEach(env::registerSearchAttribute);
     // Heartbeats reach the server at once, so that a cancelled activity learns it at once.
     Worker worker =
@@ -52,7 +59,7 @@ final class UpgradeRig implements AutoCloseable {
                 .build());
     worker.registerWorkflowImplementationTypes(GlooMeshUpgradeWorkflowImpl.class);
     client = env.getWorkflowClient();
-    worker.registerActivitiesImplementations(mesh, new ResumeActivitiesImpl(client));
+    worker.registerActivitiesImplementations(mesh, new ResumeActivitiesImpl(client), notifications);
     env.start();
   }
 
