@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The worker's notification destinations, from the file given with {@code --notifications} (YAML or
@@ -63,6 +64,31 @@ public final class NotificationSettings {
   /** What the workflow may know of each destination: name, kind and events. */
   public List<NotificationRoute> routes() {
     return destinations.stream().map(Destination::route).toList();
+  }
+
+  /**
+   * For the worker's start-up log: each destination's name, kind, events and where its URL comes
+   * from, never the URL.
+   */
+  public String describe() {
+    if (destinations.isEmpty()) {
+      return "to nobody (no --notifications file)";
+    }
+    return "to %s%s"
+        .formatted(
+            destinations.stream()
+                .map(
+                    d ->
+                        "%s (%s from %s: %s)"
+                            .formatted(
+                                d.name(),
+                                d.kind().wireName(),
+                                d.url().describe(),
+                                d.events().stream()
+                                    .map(NotificationEvent::wireName)
+                                    .collect(Collectors.joining(", "))))
+                .collect(Collectors.joining(", ")),
+            temporalUi().map(ui -> "; links to " + ui).orElse(""));
   }
 
   @Override

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -27,6 +26,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.gloomeshupgrade.request.DurationText;
+import org.gloomeshupgrade.workflow.UpgradeActivityOptions;
 
 /**
  * Reads a notifications file into {@link NotificationSettings}. Checks the whole file and reports
@@ -36,7 +36,9 @@ import org.gloomeshupgrade.request.DurationText;
 final class NotificationSettingsFile {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
-  static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Within one attempt of the delivery activity, with time left to say how it failed. */
+  static final Duration MAX_TIMEOUT = UpgradeActivityOptions.NOTIFICATION_ATTEMPT.minusSeconds(2);
 
   private static final List<String> FIELDS = List.of("temporalUi", "destinations");
   private static final List<String> DESTINATION_FIELDS =
@@ -371,10 +373,10 @@ final class NotificationSettingsFile {
 
   private List<NotificationEvent> events(JsonNode node, String path) {
     if (node == null || node.isNull()) {
-      return List.of(NotificationEvent.values());
+      return NotificationEvent.OF_RUNS;
     }
     String known =
-        Arrays.stream(NotificationEvent.values())
+        NotificationEvent.OF_RUNS.stream()
             .map(NotificationEvent::wireName)
             .collect(Collectors.joining(", "));
     if (!node.isArray()) {

@@ -282,6 +282,7 @@ public final class SlackMessage {
                     : "Decision overdue");
         case GATE_ANSWERED -> answered(text(n.answer()));
         case RUN_ENDED -> ended(text(n.outcome()));
+        case TEST -> new Title(":wave:", "Test from gmu notify-test");
       };
     }
 

@@ -267,7 +267,7 @@ class NotificationSettingsTest {
   }
 
   @Test
-  void timeoutsNeedAUnitAndStayWithinOneToThirtySeconds() throws IOException {
+  void timeoutsNeedAUnitAndStayWithinOneToEightSeconds() throws IOException {
     InvalidNotificationSettingsException e =
         refused(
             """
@@ -282,8 +282,8 @@ class NotificationSettingsTest {
         .containsExactly(
             "destinations[0].timeout: \"5\" is not a duration: give it with its unit, as 5s or"
                 + " 1500ms",
-            "destinations[1].timeout: 45s is outside 1s..30s",
-            "destinations[2].timeout: 500ms is outside 1s..30s");
+            "destinations[1].timeout: 45s is outside 1s..8s",
+            "destinations[2].timeout: 500ms is outside 1s..8s");
   }
 
   @Test

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       DecideCommand.class,
       BackupsCommand.class,
       RestoreCommand.class,
+      NotifyTestCommand.class,
       DemoCommand.class
     })
 public final class GmuCli {

@@ -31,6 +31,10 @@ import org.gloomeshupgrade.metrics.ActivityRetries;
 import org.gloomeshupgrade.metrics.RunGauges;
 import org.gloomeshupgrade.metrics.TemporalHealth;
 import org.gloomeshupgrade.metrics.WorkerMetrics;
+import org.gloomeshupgrade.notify.NotificationActivities;
+import org.gloomeshupgrade.notify.NotificationActivitiesImpl;
+import org.gloomeshupgrade.notify.NotificationSettings;
+import org.gloomeshupgrade.notify.NotifyTestWorkflowImpl;
 import org.gloomeshupgrade.preflight.PreflightActivitiesImpl;
 import org.gloomeshupgrade.registration.RegistrationActivitiesImpl;
 import org.gloomeshupgrade.resume.ResumeActivities;
@@ -130,11 +134,15 @@ public final class UpgradeWorker implements AutoCloseable {
             metrics == null
                 ? factoryOptions(keepAlive)
                 : factoryOptions(keepAlive, new ActivityRetries(metrics.registry())));
-    register(
-        factory,
-        settings.taskQueue(),
-        activities(
-            clients, settings.backupFolder(), settings.backupsKept(), settings.trustedSources()));
+    List<Object> activities =
+        new ArrayList<>(
+            activities(
+                clients,
+                settings.backupFolder(),
+                settings.backupsKept(),
+                settings.trustedSources()));
+    activities.add(new NotificationActivitiesImpl(settings.notifications()));
+    register(factory, settings.taskQueue(), activities);
     factory.start();
     log.info(
         "worker: polling task queue {} on {}; contexts {} (kubeconfig {}{})",
@@ -147,6 +155,7 @@ public final class UpgradeWorker implements AutoCloseable {
             : "; %s is this pod's cluster, by its service account"
                 .formatted(clients.inClusterContext()));
     log.info("worker: requests may use {}", settings.trustedSources().describe());
+    log.info("worker: notifications {}", settings.notifications().describe());
     RunGauges gauges =
         metrics == null ? null : RunGauges.start(client, settings.taskQueue(), metrics.registry());
     return new UpgradeWorker(service, factory, clients, keepAlive, settings.taskQueue(), gauges);
@@ -201,10 +210,14 @@ public final class UpgradeWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         GlooMeshUpgradeWorkflowImpl.class,
         GlooMeshRestoreWorkflowImpl.class,
-        GlooMeshBackupListWorkflowImpl.class);
+        GlooMeshBackupListWorkflowImpl.class,
+        NotifyTestWorkflowImpl.class);
     List<Object> all = new ArrayList<>(activities);
     if (all.stream().noneMatch(ResumeActivities.class::isInstance)) {
       all.add(new ResumeActivitiesImpl(factory.getWorkflowClient()));
+    }
+    if (all.stream().noneMatch(NotificationActivities.class::isInstance)) {
+      all.add(new NotificationActivitiesImpl(NotificationSettings.none()));
     }
     worker.registerActivitiesImplementations(all.toArray());
     return worker;

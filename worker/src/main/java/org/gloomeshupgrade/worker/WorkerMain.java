@@ -11,6 +11,7 @@ import org.gloomeshupgrade.backup.BackupActivitiesImpl;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.metrics.WorkerEndpoints;
 import org.gloomeshupgrade.metrics.WorkerMetrics;
+import org.gloomeshupgrade.notify.NotificationSettings;
 import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.sources.TrustedSourcesFile;
 import org.gloomeshupgrade.temporal.TemporalConnection;
@@ -163,6 +164,15 @@ public final class WorkerMain implements Callable<Integer> {
               + "/etc/gloo-mesh-upgrade/values, meshctl from the PATH only).")
   Path trustedSources;
 
+  @Option(
+      names = "--notifications",
+      defaultValue = "${env:GMU_NOTIFICATIONS}",
+      description =
+          "YAML or JSON file of the destinations runs tell at their gates and ends: Slack incoming"
+              + " webhooks and JSON webhooks, their URLs and tokens read from files or the"
+              + " environment (env GMU_NOTIFICATIONS; default: none, see docs/notifications.md).")
+  Path notificationsFile;
+
   TemporalConnectionOptions temporalOptions() {
     return new TemporalConnectionOptions(
         temporalAddress,
@@ -205,6 +215,16 @@ public final class WorkerMain implements Callable<Integer> {
       System.err.println("error: " + e.getMessage());
       return 2;
     }
+    NotificationSettings notifications;
+    try {
+      notifications =
+          notificationsFile == null
+              ? NotificationSettings.none()
+              : NotificationSettings.load(notificationsFile);
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    }
     TemporalConnection temporal;
     try {
       temporal = temporalOptions().resolve();
@@ -240,7 +260,8 @@ public final class WorkerMain implements Callable<Integer> {
                   backupDir,
                   backupsKept,
                   trusted,
-                  !noSearchAttributeSetup),
+                  !noSearchAttributeSetup,
+                  notifications),
               metrics);
     } catch (IllegalArgumentException e) {
       System.err.println("error: " + e.getMessage());

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.worker;
 
 import java.nio.file.Path;
 import org.gloomeshupgrade.backup.BackupActivitiesImpl;
+import org.gloomeshupgrade.notify.NotificationSettings;
 import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.temporal.TemporalConnection;
 
@@ -22,6 +23,7 @@ import org.gloomeshupgrade.temporal.TemporalConnection;
  * @param trustedSources what requests may name for the worker to read or run
  * @param addSearchAttributes whether the worker checks the namespace's search attributes at
  *     start-up and adds those missing; off where a worker lacks operator rights (Temporal Cloud)
+ * @param notifications where runs tell people at their gates and ends; none by default
  */
 public record WorkerSettings(
     TemporalConnection temporal,
@@ -32,7 +34,32 @@ public record WorkerSettings(
     Path backupFolder,
     int backupsKept,
     TrustedSources trustedSources,
-    boolean addSearchAttributes) {
+    boolean addSearchAttributes,
+    NotificationSettings notifications) {
+
+  /** Telling nobody. */
+  public WorkerSettings(
+      TemporalConnection temporal,
+      String taskQueue,
+      Path kubeconfig,
+      String kubeContext,
+      String inClusterContext,
+      Path backupFolder,
+      int backupsKept,
+      TrustedSources trustedSources,
+      boolean addSearchAttributes) {
+    this(
+        temporal,
+        taskQueue,
+        kubeconfig,
+        kubeContext,
+        inClusterContext,
+        backupFolder,
+        backupsKept,
+        trustedSources,
+        addSearchAttributes,
+        NotificationSettings.none());
+  }
 
   /** Plain text to a Temporal address, adding missing search attributes. */
   public WorkerSettings(

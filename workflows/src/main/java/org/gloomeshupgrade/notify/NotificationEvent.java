@@ -1,6 +1,6 @@
 package org.gloomeshupgrade.notify;
 
-import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -16,14 +16,21 @@ public enum NotificationEvent {
   /** A person answered a gate (who, and what). */
   GATE_ANSWERED,
   /** The run ended, with its outcome and the final report's levels. */
-  RUN_ENDED;
+  RUN_ENDED,
+  /** A sample from {@code gmu notify-test}: every destination gets it, whatever its events. */
+  TEST;
+
+  /** The events a destination may choose: all but the test. */
+  public static final List<NotificationEvent> OF_RUNS =
+      List.of(GATE_OPENED, REMINDER, GATE_ANSWERED, RUN_ENDED);
 
   /** The name in configuration files and webhook bodies: gate-opened, reminder, ... */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
+  /** One of {@link #OF_RUNS} by its wire name. */
   public static Optional<NotificationEvent> fromWireName(String name) {
-    return Arrays.stream(values()).filter(e -> e.wireName().equalsIgnoreCase(name)).findFirst();
+    return OF_RUNS.stream().filter(e -> e.wireName().equalsIgnoreCase(name)).findFirst();
   }
 }

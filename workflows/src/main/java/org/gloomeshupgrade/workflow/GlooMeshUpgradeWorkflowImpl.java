@@ -87,8 +87,9 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
 
   private UpgradeReport runbook(JsonNode rawRequest) {
     publisher.start();
-    notifier.start();
     UpgradeRequest request = accept(rawRequest);
+    // After the request is accepted: a refused one runs nothing, not even a notification.
+    notifier.start();
     run.preflight(steps.run(Step.PREFLIGHT, preflight::run));
     ToolingReport tooling = steps.run(Step.TOOLING, mesh::tooling);
     if (request.dryRun()) {

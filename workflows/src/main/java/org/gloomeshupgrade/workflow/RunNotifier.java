@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.workflow;
 
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
@@ -31,10 +32,13 @@ final class RunNotifier {
 
   private final UpgradeRun run;
   private final Map<String, Deque<Notification>> queues = new LinkedHashMap<>();
+
+  /** The notification each destination is being sent, if any. */
+  private final Map<String, Notification> sending = new LinkedHashMap<>();
+
   private List<NotificationRoute> routes = List.of();
   private NotificationActivities deliveries;
   private int composed;
-  private int inFlight;
   private boolean ending;
 
   RunNotifier(UpgradeRun run) {
@@ -50,8 +54,7 @@ final class RunNotifier {
       return;
     }
     deliveries =
-        Workflow.newActivityStub(
-            NotificationActivities.class, UpgradeActivityOptions.notification());
+        stub("%s: read the worker's notification destinations".formatted(Step.PREFLIGHT.label()));
     try {
       routes = deliveries.routes();
     } catch (ActivityFailure e) {
@@ -151,8 +154,17 @@ final class RunNotifier {
         .run();
   }
 
+  /** With a summary the Temporal UI shows on the activity, as the steps' activities have. */
+  private static NotificationActivities stub(String summary) {
+    return Workflow.newActivityStub(
+        NotificationActivities.class,
+        ActivityOptions.newBuilder(UpgradeActivityOptions.notification())
+            .setSummary(summary)
+            .build());
+  }
+
   private boolean sent() {
-    return inFlight == 0 && queues.values().stream().allMatch(Deque::isEmpty);
+    return sending.isEmpty() && queues.values().stream().allMatch(Deque::isEmpty);
   }
 
   private void post(
@@ -214,11 +226,17 @@ final class RunNotifier {
       if (n == null) {
         return;
       }
-      inFlight++;
+      sending.put(route.destination(), n);
       NotificationDelivery.Outcome outcome;
       String detail;
       try {
-        var receipt = deliveries.deliver(route.destination(), n);
+        var receipt =
+            stub("%s: tell %s %s"
+                    .formatted(
+                        n.step().isEmpty() ? "the run" : n.stepLabel(),
+                        route.destination(),
+                        n.event().wireName()))
+                .deliver(route.destination(), n);
         outcome = NotificationDelivery.Outcome.DELIVERED;
         detail = "HTTP %d in %d ms".formatted(receipt.httpStatus(), receipt.tookMillis());
       } catch (ActivityFailure e) {
@@ -232,7 +250,7 @@ final class RunNotifier {
             detail);
       }
       queue.poll();
-      inFlight--;
+      sending.remove(route.destination());
       run.book.notification(
           new NotificationDelivery(n.id(), n.event(), route.destination(), outcome, detail));
     }
@@ -240,19 +258,19 @@ final class RunNotifier {
 
   /** What the run's end did not wait for any longer. */
   private void dropUnsent() {
+    sending.forEach(
+        (destination, n) -> dropped(destination, n, "the run ended while it was being sent"));
     queues.forEach(
         (destination, queue) -> {
-          for (Notification n : queue) {
-            run.book.notification(
-                new NotificationDelivery(
-                    n.id(),
-                    n.event(),
-                    destination,
-                    NotificationDelivery.Outcome.DROPPED,
-                    "the run ended before it was sent"));
-          }
+          queue.forEach(n -> dropped(destination, n, "the run ended before it was sent"));
           queue.clear();
         });
+  }
+
+  private void dropped(String destination, Notification n, String why) {
+    run.book.notification(
+        new NotificationDelivery(
+            n.id(), n.event(), destination, NotificationDelivery.Outcome.DROPPED, why));
   }
 
   private static String headline(GateKind kind, Step step) {

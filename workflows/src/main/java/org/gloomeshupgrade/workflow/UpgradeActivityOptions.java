@@ -78,7 +78,7 @@ public final class UpgradeActivityOptions {
    * #NOTIFICATION_TIMEOUT}, which is also the longest a run's end waits for its last ones. No
    * heartbeat: a delivery is one HTTP request.
    */
-  static ActivityOptions notification() {
+  public static ActivityOptions notification() {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(NOTIFICATION_ATTEMPT)
         .setScheduleToCloseTimeout(NOTIFICATION_TIMEOUT)

@@ -8,6 +8,7 @@ public final class UpgradeNames {
   public static final String WORKFLOW_TYPE = "GlooMeshUpgrade";
   public static final String RESTORE_WORKFLOW_TYPE = "GlooMeshRestore";
   public static final String BACKUP_LIST_WORKFLOW_TYPE = "GlooMeshBackupList";
+  public static final String NOTIFY_TEST_WORKFLOW_TYPE = "GlooMeshNotifyTest";
 
   public static final String SIGNAL_APPROVE = "approve";
   public static final String SIGNAL_REJECT = "reject";
@@ -49,6 +50,11 @@ public final class UpgradeNames {
   /** A listing of one cluster's backups: what `gmu backups` starts. */
   public static String backupListWorkflowId(String managementContext, String unique) {
     return "gloo-mesh-backups-%s-%s".formatted(managementContext, unique);
+  }
+
+  /** A sample notification `gmu notify-test` asks the worker for. */
+  public static String notifyTestWorkflowId(String unique) {
+    return "gloo-mesh-notify-test-" + unique;
   }
 
   /** One upgrade per management cluster: the workflow ID is derived from its kubeconfig context. */

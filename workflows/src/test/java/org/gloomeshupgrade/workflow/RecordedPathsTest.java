@@ -8,6 +8,7 @@ import static org.gloomeshupgrade.workflow.UpgradeRig.result;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.WorkflowReplayer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.gloomeshupgrade.notify.NotificationDelivery;
+import org.gloomeshupgrade.notify.NotificationEvent;
+import org.gloomeshupgrade.notify.NotificationRoute;
 import org.gloomeshupgrade.verify.NetworkingStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class RecordedPathsTest {
   private static final String RECORD_TO = System.getProperty("gmu.recordHistory");
 
-  private final UpgradeRig rig = new UpgradeRig();
+  private UpgradeRig rig = new UpgradeRig();
   private final FakeMesh mesh = rig.mesh;
 
   @AfterEach
@@ -234,6 +238,43 @@ class RecordedPathsTest {
     assertThat(catchThrowable(() -> result(wf))).hasCauseInstanceOf(CanceledFailure.class);
     assertThat(wf.status().state()).isEqualTo(RunState.CANCELLED);
     keep("cancelled-at-approval");
+  }
+
+  /**
+   * Notifications to two destinations, one answering 500: a failed preflight's gate and its retry,
+   * the approval gate, its reminder and its answer, the end.
+   */
+  @Test
+  void notifiedAtEveryGateOneDestinationFailing() throws Exception {
+    rig.close();
+    rig =
+        new UpgradeRig(
+            new FakeMesh(),
+            TestEnvironmentOptions.getDefaultInstance(),
+            new RecordingNotifications(
+                    List.of(
+                        new NotificationRoute("chat", "slack", NotificationEvent.OF_RUNS),
+                        new NotificationRoute("pager", "webhook", NotificationEvent.OF_RUNS)))
+                .answer("pager", RecordingNotifications.Answer.SERVER_ERROR));
+    rig.mesh.preflightFailures.set(1);
+    GlooMeshUpgradeWorkflow wf =
+        rig.start(
+            """
+        {"targetVersion":"0.11.3","approvalReminder":"1h","notifyNote":"#mesh-changes"}""");
+    String preflight = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
+    wf.decide(new StepDecision(Step.PREFLIGHT, Decision.RETRY, "erin", "", preflight));
+    String approval = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
+    rig.env.sleep(Duration.ofMinutes(90));
+    wf.approve(new Approval("carol", "CHG-9", approval));
+
+    assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(rig.notifications.delivered("chat")).hasSize(6);
+    assertThat(wf.status().notifications())
+        .filteredOn(d -> d.destination().equals("pager"))
+        .extracting(NotificationDelivery::outcome)
+        .containsOnly(NotificationDelivery.Outcome.FAILED)
+        .hasSize(6);
+    keep("notified-at-every-gate-one-destination-failing");
   }
 
   private void keep(String fixture) throws Exception {

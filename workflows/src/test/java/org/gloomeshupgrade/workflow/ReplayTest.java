@@ -74,6 +74,7 @@ class ReplayTest {
           "full-upgrade-0.10.10-to-0.11.3-before-crd-source-check",
           "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
           "meshctl-0.12-brings-its-own-crds",
+          "notified-at-every-gate-one-destination-failing",
           "registration-failed-retried-then-skipped",
           "rejected-at-approval",
           "resumed-run-with-reminder-before-approval-overdue",
