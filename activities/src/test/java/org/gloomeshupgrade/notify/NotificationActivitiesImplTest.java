@@ -93,8 +93,8 @@ class NotificationActivitiesImplTest {
   void routesNameEachDestinationWithItsKindAndEvents() throws IOException {
     assertThat(activities(settings("/pager", "5s")).routes())
         .containsExactly(
-            new NotificationRoute("platform-slack", "slack", List.of(NotificationEvent.values())),
-            new NotificationRoute("pager", "webhook", List.of(NotificationEvent.values())));
+            new NotificationRoute("platform-slack", "slack", NotificationEvent.OF_RUNS),
+            new NotificationRoute("pager", "webhook", NotificationEvent.OF_RUNS));
     assertThat(activities(NotificationSettings.none()).routes()).isEmpty();
   }
 

@@ -66,7 +66,7 @@ class NotificationSettingsTest {
                 "platform-slack",
                 "slack",
                 List.of(NotificationEvent.GATE_OPENED, NotificationEvent.REMINDER)),
-            new NotificationRoute("pager", "webhook", List.of(NotificationEvent.values())));
+            new NotificationRoute("pager", "webhook", NotificationEvent.OF_RUNS));
     Destination slack = settings.destination("platform-slack").orElseThrow();
     assertThat(slack.timeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(slack.url().read()).contains(SLACK_SECRET);
