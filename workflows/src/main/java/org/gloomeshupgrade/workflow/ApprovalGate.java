@@ -104,7 +104,13 @@ final class ApprovalGate {
     book.gate(gate);
     awaiting = true;
     List<String> commands = AnswerCommands.approval(Workflow.getInfo().getWorkflowId(), gate);
-    notifier.gateOpened(STEP, gate, GateKind.APPROVAL, awaited, commands);
+    notifier.gateOpened(
+        STEP,
+        gate,
+        GateKind.APPROVAL,
+        "networking stays at 0 replicas until a person approves%s"
+            .formatted(request.approvers().isEmpty() ? "" : ", one of " + request.approvers()),
+        commands);
     boolean answered;
     Duration reminder = request.approvalReminder();
     Duration timeout = request.approvalTimeout();

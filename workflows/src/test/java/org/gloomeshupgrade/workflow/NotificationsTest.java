@@ -126,6 +126,7 @@ class NotificationsTest {
     assertThat(approval.gateKind()).isEqualTo(GateKind.APPROVAL);
     assertThat(approval.step()).isEqualTo("APPROVAL");
     assertThat(approval.gate()).isEqualTo(approvalGate);
+    assertThat(approval.why()).isEqualTo("networking stays at 0 replicas until a person approves");
     assertThat(approval.commands())
         .containsExactly(
             "gmu approve --workflow-id %s --gate %s --by <you> --reason <why>"
