@@ -60,6 +60,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "gmu.paths.temporalTls" -}}/etc/gloo-mesh-upgrade/temporal-tls{{- end -}}
 {{- define "gmu.paths.temporalApiKey" -}}/etc/gloo-mesh-upgrade/temporal-api-key{{- end -}}
 {{- define "gmu.paths.trustedSources" -}}/etc/gloo-mesh-upgrade/trusted-sources{{- end -}}
+{{- define "gmu.paths.notifications" -}}/etc/gloo-mesh-upgrade/notifications{{- end -}}
+{{- define "gmu.paths.notificationSecrets" -}}/etc/gloo-mesh-upgrade/notification-secrets{{- end -}}
 {{- define "gmu.paths.valuesFiles" -}}/etc/gloo-mesh-upgrade/values{{- end -}}
 {{- define "gmu.paths.backups" -}}/var/lib/gloo-mesh-upgrade/backups{{- end -}}
 

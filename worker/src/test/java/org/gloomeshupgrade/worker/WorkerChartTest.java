@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.notify.NotificationSettings;
 import org.gloomeshupgrade.sources.TrustedSources;
 import org.gloomeshupgrade.sources.TrustedSourcesFile;
 import org.junit.jupiter.api.Test;
@@ -280,6 +281,32 @@ class WorkerChartTest {
         .hasValueSatisfying(
             c ->
                 assertThat(c.getData().get("gloo-mesh-prod.yaml")).contains("glooMeshMgmtServer:"));
+  }
+
+  @Test
+  void notificationsFromValuesAreAFileTheWorkerLoadsWithItsSecretsMountedBeside(
+      @TempDir Path folder) throws IOException {
+    RenderedChart chart = WorkerChart.render(WorkerChart.TEMPORAL_CLOUD);
+
+    RenderedChart.MountedFile settings = chart.file(chart.env().get("GMU_NOTIFICATIONS"));
+    assertThat(settings.kind()).isEqualTo("ConfigMap");
+    String content = chart.configMap(settings.source()).orElseThrow().getData().get(settings.key());
+    // Each URL and token file the settings name is a key of the Secret, mounted read-only.
+    String slackUrl = "/etc/gloo-mesh-upgrade/notification-secrets/slack-url";
+    assertMountedReadOnly(
+        chart, slackUrl, "Secret", "gloo-mesh-upgrade-notifications", "slack-url");
+    assertThat(content).contains(slackUrl);
+
+    Path secrets = Files.createDirectories(folder.resolve("notification-secrets"));
+    Files.writeString(secrets.resolve("slack-url"), "https://hooks.slack.com/services/T/B/x\n");
+    Files.writeString(secrets.resolve("change-log-url"), "https://changes.example.com/hook\n");
+    Files.writeString(secrets.resolve("change-log-token"), "token-1\n");
+    Path file = folder.resolve("notifications.yaml");
+    Files.writeString(
+        file, content.replace("/etc/gloo-mesh-upgrade/notification-secrets", secrets.toString()));
+    NotificationSettings loaded = NotificationSettings.load(file);
+    assertThat(loaded.names()).containsExactly("mesh-slack", "change-log");
+    assertThat(loaded.describe()).doesNotContain("hooks.slack.com", "token-1");
   }
 
   @Test
