@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.gloomeshupgrade.backup.RestoreStatus;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.gloomeshupgrade.notify.NotificationDelivery;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.gloomeshupgrade.verify.VerifyReport;
 import org.gloomeshupgrade.workflow.ClusterRegistration;
@@ -126,8 +127,42 @@ public final class StatusRenderer {
     }
     s.decisions().forEach(d -> lines.add("decision: " + d));
     s.warnings().forEach(w -> lines.add("warning: " + w));
+    lines.addAll(notifications(s.notifications()));
     lines.addAll(verify(s.verify()));
     return String.join(System.lineSeparator(), lines);
+  }
+
+  /** How many went out, and each one that did not: nobody was told. */
+  private static List<String> notifications(List<NotificationDelivery> deliveries) {
+    if (deliveries == null || deliveries.isEmpty()) {
+      return List.of();
+    }
+    Map<NotificationDelivery.Outcome, Long> counts =
+        deliveries.stream()
+            .collect(
+                Collectors.groupingBy(
+                    NotificationDelivery::outcome,
+                    () -> new EnumMap<>(NotificationDelivery.Outcome.class),
+                    Collectors.counting()));
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        "notifications: "
+            + counts.entrySet().stream()
+                .map(
+                    e ->
+                        "%d %s".formatted(e.getValue(), e.getKey().name().toLowerCase(Locale.ROOT)))
+                .collect(Collectors.joining(", ")));
+    deliveries.stream()
+        .filter(
+            d ->
+                d.outcome() == NotificationDelivery.Outcome.FAILED
+                    || d.outcome() == NotificationDelivery.Outcome.DROPPED)
+        .forEach(
+            d ->
+                lines.add(
+                    "  not delivered: %s to %s: %s"
+                        .formatted(d.event().wireName(), d.destination(), d.detail())));
+    return lines;
   }
 
   public static String render(UpgradeReport r) {

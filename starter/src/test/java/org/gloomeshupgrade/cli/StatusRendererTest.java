@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.gloomeshupgrade.conformance.ConformanceProblem;
+import org.gloomeshupgrade.notify.NotificationDelivery;
+import org.gloomeshupgrade.notify.NotificationEvent;
 import org.gloomeshupgrade.verify.CheckLevel;
 import org.gloomeshupgrade.verify.VerifyCheck;
 import org.gloomeshupgrade.verify.VerifyReport;
@@ -173,5 +175,41 @@ class StatusRendererTest {
                 Statuses.of(RunState.RUNNING, Step.CRDS, steps(Step.CRDS, StepState.RUNNING))
                     .build()))
         .doesNotContain("carries on");
+  }
+
+  @Test
+  void countsNotificationsAndNamesEachThatDidNotGoOut() {
+    Statuses told =
+        Statuses.of(RunState.SUCCEEDED, Step.VERIFY, steps(Step.VERIFY, StepState.SUCCEEDED));
+    told.notifications.addAll(
+        List.of(
+            new NotificationDelivery(
+                "w/r/1",
+                NotificationEvent.GATE_OPENED,
+                "chat",
+                NotificationDelivery.Outcome.DELIVERED,
+                "HTTP 200 in 30 ms"),
+            new NotificationDelivery(
+                "w/r/1",
+                NotificationEvent.GATE_OPENED,
+                "pager",
+                NotificationDelivery.Outcome.FAILED,
+                "pager: HTTP 500"),
+            new NotificationDelivery(
+                "w/r/2",
+                NotificationEvent.RUN_ENDED,
+                "chat",
+                NotificationDelivery.Outcome.DELIVERED,
+                "HTTP 200 in 31 ms")));
+
+    assertThat(StatusRenderer.render(told.build()).lines())
+        .contains(
+            "notifications: 2 delivered, 1 failed",
+            "  not delivered: gate-opened to pager: pager: HTTP 500");
+    assertThat(
+            StatusRenderer.render(
+                Statuses.of(RunState.RUNNING, Step.CRDS, steps(Step.CRDS, StepState.RUNNING))
+                    .build()))
+        .doesNotContain("notifications");
   }
 }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.gloomeshupgrade.notify.NotificationDelivery;
 import org.gloomeshupgrade.verify.VerifyReport;
 import org.gloomeshupgrade.workflow.Approval;
 import org.gloomeshupgrade.workflow.ClusterRegistration;
@@ -35,6 +36,7 @@ final class Statuses {
   NetworkingProgress networking;
   List<ClusterRegistration> registrations = new ArrayList<>();
   String resumedFrom = "";
+  List<NotificationDelivery> notifications = new ArrayList<>();
 
   /** A run from 0.10.10 to 0.11.3 on the management context {@code mgmt}. */
   static Statuses of(RunState state, Step currentStep, List<StepStatus> steps) {
@@ -96,6 +98,6 @@ final class Statuses {
         resumedFrom,
         null,
         awaiting.isEmpty() ? "" : "2026-01-01T00:00:00Z",
-        List.of());
+        List.copyOf(notifications));
   }
 }
