@@ -31,7 +31,7 @@ final class RunMetrics {
         scope()
             .tagged(Map.of("step", step.step().name(), "outcome", step.state().name()))
             .timer(STEP_DURATION)
-            .record(Duration.ofMillis(step.elapsedMillis()));
+            .record(Duration.ofMillis((double) step.elapsedMillis()));
       }
     }
     String open = now.gate() == null ? "" : now.gate();

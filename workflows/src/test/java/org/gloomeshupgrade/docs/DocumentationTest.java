@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -80,7 +81,7 @@ class DocumentationTest {
     return Files.readAllLines(page).stream()
         .filter(l -> l.startsWith("#"))
         .map(l -> l.replaceFirst("^#+\\s*", ""))
-        .map(h -> h.toLowerCase().replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'))
+        .map(h -> h.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-'))
         .toList();
   }
 }
