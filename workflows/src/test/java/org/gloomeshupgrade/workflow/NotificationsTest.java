@@ -244,6 +244,34 @@ class NotificationsTest {
   }
 
   @Test
+  void clustersThatFailedToReRegisterAreToldWithTheRetryThatRunsOnlyThem() throws Exception {
+    RecordingNotifications sent = rigWith(new NotificationRoute("chat", "slack", ALL));
+    rig.mesh.failingClusters.add("cluster-2");
+    GlooMeshUpgradeWorkflow wf =
+        rig.start("{\"targetVersion\":\"0.11.3\",\"requireApproval\":false}");
+    String gate = rig.await(wf, s -> s.state() == RunState.NEEDS_ATTENTION).gate();
+    rig.mesh.failingClusters.clear();
+    wf.decideNow(new StepDecision(Step.REREGISTER, Decision.RETRY, "ops", "", gate));
+    assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+
+    Notification opened = sent.delivered("chat").get(0);
+    assertThat(opened.gateKind()).isEqualTo(GateKind.FAILED_CLUSTERS);
+    assertThat(opened.summary()).isEqualTo("Clusters failed to re-register: a decision is needed");
+    assertThat(opened.why()).contains("cluster-2");
+    assertThat(opened.commands())
+        .first()
+        .isEqualTo(
+            "gmu decide --workflow-id %s --step REREGISTER --gate %s --decision RETRY --by <you>"
+                .formatted(ID, gate));
+    assertThat(sent.delivered("chat"))
+        .extracting(Notification::event)
+        .containsExactly(
+            NotificationEvent.GATE_OPENED,
+            NotificationEvent.GATE_ANSWERED,
+            NotificationEvent.RUN_ENDED);
+  }
+
+  @Test
   void aCancelledRunStillSaysSo() throws Exception {
     RecordingNotifications sent = rigWith(new NotificationRoute("chat", "slack", ALL));
     GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\"}");
