@@ -131,10 +131,9 @@ public class NotificationActivitiesImpl implements NotificationActivities {
           took);
       return new DeliveryReceipt(destination, status, took);
     }
+    String excerpt = WebhookPost.excerpt(Redaction.scrub(answered.body(), secrets));
     String what =
-        answered.excerpt().isEmpty()
-            ? "HTTP %d".formatted(status)
-            : "HTTP %d (%s)".formatted(status, answered.excerpt());
+        excerpt.isEmpty() ? "HTTP %d".formatted(status) : "HTTP %d (%s)".formatted(status, excerpt);
     if (status >= 300 && status < 400) {
       what += ": redirects are not followed";
     }

@@ -1,6 +1,8 @@
 package org.gloomeshupgrade.notify;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -28,7 +30,14 @@ final class Redaction {
             .sorted(Comparator.comparingInt(String::length).reversed())
             .toList();
     for (String secret : ordered) {
-      scrubbed = scrubbed.replace(secret, MARK);
+      // As sent, and as a receiver may echo it: JSON-escaped or percent-encoded.
+      for (String form :
+          List.of(
+              secret,
+              secret.replace("/", "\\/"),
+              URLEncoder.encode(secret, StandardCharsets.UTF_8))) {
+        scrubbed = scrubbed.replace(form, MARK);
+      }
     }
     return scrubbed;
   }

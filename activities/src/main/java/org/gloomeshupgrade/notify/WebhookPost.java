@@ -42,9 +42,11 @@ final class WebhookPost {
   sealed interface Result permits Answered, Unanswered {}
 
   /**
-   * @param excerpt a short, one-line, printable start of the body; "" for none
+   * @param body what was kept of the body, as one line of printable text; "" for none. Not yet
+   *     scrubbed: scrub it whole before {@link #excerpt(String)} cuts it, or a secret the receiver
+   *     echoed across the cut would survive in part
    */
-  record Answered(int status, String excerpt) implements Result {}
+  record Answered(int status, String body) implements Result {}
 
   /**
    * @param what "no answer within 5 s", "connection refused", ...
@@ -65,7 +67,7 @@ final class WebhookPost {
     try {
       HttpResponse<Void> response =
           answer.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
-      return new Answered(response.statusCode(), excerpt(kept));
+      return new Answered(response.statusCode(), oneLine(kept));
     } catch (TimeoutException e) {
       answer.cancel(true);
       return new Unanswered(noAnswer(timeout));
@@ -117,18 +119,19 @@ final class WebhookPost {
     return Math.max(1, Math.round(timeout.toMillis() / 1000.0));
   }
 
-  /** One line of printable text, at most {@link #EXCERPT} characters. */
-  static String excerpt(ByteArrayOutputStream kept) {
-    String body = kept.toString(StandardCharsets.UTF_8);
-    String printable =
-        body.codePoints()
-            .map(
-                c ->
-                    Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? ' ' : c)
-            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
-            .toString()
-            .replaceAll("\\s+", " ")
-            .strip();
+  /** The kept body as one line of printable text. */
+  static String oneLine(ByteArrayOutputStream kept) {
+    return kept.toString(StandardCharsets.UTF_8)
+        .codePoints()
+        .map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? ' ' : c)
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString()
+        .replaceAll("\\s+", " ")
+        .strip();
+  }
+
+  /** At most {@link #EXCERPT} characters of a line. */
+  static String excerpt(String printable) {
     if (printable.length() <= EXCERPT) {
       return printable;
     }

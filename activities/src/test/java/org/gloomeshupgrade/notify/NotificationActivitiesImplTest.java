@@ -253,6 +253,21 @@ class NotificationActivitiesImplTest {
   }
 
   @Test
+  void anEchoCutByTheExcerptOrEscapedAsJsonIsScrubbedAllTheSame() throws IOException {
+    String secretPath = "/hooks/URLSECRET5a9c0d";
+    String escaped = receiver.url(secretPath).replace("/", "\\/");
+    // The escaped URL straddles the 200-character cut; the token comes after it.
+    receiver.answer(
+        500, "{\"error\":\"" + "a".repeat(150) + escaped + "\",\"t\":\"" + TOKEN + "\"}");
+
+    ApplicationFailure failure = failure(activities(settings(secretPath, "5s")), "pager");
+
+    assertThat(failure.getOriginalMessage())
+        .contains("[redacted]")
+        .doesNotContain("URLSECRET", "hooks", "127.0.0.1", TOKEN.substring(0, 6));
+  }
+
+  @Test
   void aRotatedUrlFileIsReadForTheNextMessage() throws IOException {
     NotificationActivitiesImpl activities = activities(settings("/pager/old", "5s"));
     activities.deliver("pager", approval);

@@ -67,8 +67,18 @@ public final class UpgradeRequestParser {
      * fields naming what the worker reads or runs (SourceForms). Only for replaying those runs.
      */
     BEFORE_SOURCE_FORMS,
+    /**
+     * The rules of runs that started under version 2 of "request-limits": every rule, but {@code
+     * notifyNote} is an unknown field, as it was then. Only for replaying those runs.
+     */
+    BEFORE_NOTIFY_NOTE,
     /** Every rule: what new runs, and `gmu`, hold a request to. */
     ALL;
+
+    /** Whether the form of the fields naming what the worker reads or runs is checked. */
+    boolean sourceForms() {
+      return this == BEFORE_NOTIFY_NOTE || this == ALL;
+    }
 
     /** Whether requests are held to the limits on sizes and the relations between fields. */
     boolean limits() {
@@ -130,7 +140,7 @@ public final class UpgradeRequestParser {
     if (rules.limits()) {
       RequestLimits.check(root, problems);
     }
-    if (rules == Rules.ALL) {
+    if (rules.sourceForms()) {
       SourceForms.check(root, problems);
     }
     String targetVersion = scalar.version("targetVersion");
@@ -213,7 +223,9 @@ public final class UpgradeRequestParser {
         scalar.duration("approvalReminder", RequestDefaults.APPROVAL_REMINDER, ONE_SECOND);
     ResumeFrom resumeFrom = lists.resumeFrom();
     String notifyNote =
-        scalar.text("notifyNote", RequestDefaults.NOTIFY_NOTE, NameRules::noteForPeople);
+        this.rules == Rules.ALL
+            ? scalar.text("notifyNote", RequestDefaults.NOTIFY_NOTE, NameRules::noteForPeople)
+            : RequestDefaults.NOTIFY_NOTE;
 
     CrossFieldRules rules = new CrossFieldRules(root, problems);
     rules.pollShorterThanTimeout(poll, discoveryTimeout);
@@ -274,7 +286,7 @@ public final class UpgradeRequestParser {
     Iterator<String> names = root.fieldNames();
     while (names.hasNext()) {
       String name = names.next();
-      if (!FIELDS.contains(name)) {
+      if (!FIELDS.contains(name) || (name.equals("notifyNote") && rules != Rules.ALL)) {
         problems.add(
             "unknown field \"%s\"%s (known fields: %s)"
                 .formatted(name, suggestion(name), String.join(", ", FIELDS)));

@@ -34,9 +34,10 @@ enum Change {
   /**
    * 1: the request's limits on sizes, and the relations between deployments, settle window, poll
    * interval and timeouts, and cluster names; 2: the form of the fields naming what the worker
-   * reads or runs, URLs with credentials refused (UpgradeRequestParser.Rules).
+   * reads or runs, URLs with credentials refused; 3: the field notifyNote accepted
+   * (UpgradeRequestParser.Rules).
    */
-  REQUEST_LIMITS("request-limits", 2),
+  REQUEST_LIMITS("request-limits", 3),
   /**
    * Notifications at every gate and at the end: the worker's destinations read once, each event
    * delivered by an activity of its own.

@@ -52,7 +52,7 @@ final class DecisionGate {
     GateKind kind =
         conformanceProblems
             ? GateKind.CONFORMANCE
-            : step == Step.REREGISTER ? GateKind.FAILED_CLUSTERS : GateKind.FAILED_STEP;
+            : clustersFailed(step) ? GateKind.FAILED_CLUSTERS : GateKind.FAILED_STEP;
     notifier.gateOpened(
         step,
         gate,
@@ -84,6 +84,13 @@ final class DecisionGate {
     }
     notifier.answered(step, gate, kind, d.by(), d.decision().name(), d.reason());
     return d;
+  }
+
+  /** Whether step 7 stopped on clusters that failed, rather than before any cluster ran. */
+  private boolean clustersFailed(Step step) {
+    return step == Step.REREGISTER
+        && run.book.snapshot().registrations().stream()
+            .anyMatch(r -> r.state() == ClusterRegistration.State.FAILED);
   }
 
   /** The decisions a person may take at this gate, RETRY first. */

@@ -120,6 +120,7 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
               switch (run.versions.version(Change.REQUEST_LIMITS)) {
                 case Workflow.DEFAULT_VERSION -> UpgradeRequestParser.Rules.BEFORE_LIMITS;
                 case 1 -> UpgradeRequestParser.Rules.BEFORE_SOURCE_FORMS;
+                case 2 -> UpgradeRequestParser.Rules.BEFORE_NOTIFY_NOTE;
                 default -> UpgradeRequestParser.Rules.ALL;
               });
     } catch (InvalidRequestException e) {

@@ -6,6 +6,7 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +57,10 @@ final class RunNotifier {
     deliveries =
         stub("%s: read the worker's notification destinations".formatted(Step.PREFLIGHT.label()));
     try {
-      routes = deliveries.routes();
+      // Out of reach of a cancel too: a run cancelled now still says how it ended.
+      List<List<NotificationRoute>> read = new ArrayList<>();
+      Workflow.newDetachedCancellationScope(() -> read.add(deliveries.routes())).run();
+      routes = read.get(0);
     } catch (ActivityFailure e) {
       run.book.warn("notifications are off for this run: %s".formatted(Messages.why(e)));
       return;
@@ -262,7 +266,10 @@ final class RunNotifier {
         (destination, n) -> dropped(destination, n, "the run ended while it was being sent"));
     queues.forEach(
         (destination, queue) -> {
-          queue.forEach(n -> dropped(destination, n, "the run ended before it was sent"));
+          // The one being sent is still at the head of its queue, and said so above.
+          queue.stream()
+              .filter(n -> n != sending.get(destination))
+              .forEach(n -> dropped(destination, n, "the run ended before it was sent"));
           queue.clear();
         });
   }

@@ -230,6 +230,36 @@ class UpgradeRequestParserTest {
   }
 
   @Test
+  void notifyNoteIsOneLineOfTextWithoutAUrlAndUnknownToRunsRecordedBeforeIt() throws Exception {
+    String request = "{\"targetVersion\":\"0.11.3\",\"notifyNote\":\"#mesh @oncall\"}";
+    assertThat(UpgradeRequestParser.parse(new ObjectMapper().readTree(request)).notifyNote())
+        .isEqualTo("#mesh @oncall");
+    assertThat(
+            refusal("{\"targetVersion\":\"0.11.3\",\"notifyNote\":\"see http://x.example/h\"}")
+                .problems())
+        .singleElement()
+        .asString()
+        .startsWith("notifyNote: ")
+        .endsWith("must not contain a URL: destinations are configured on the worker");
+    assertThat(
+            refusal(
+                    "{\"targetVersion\":\"0.11.3\",\"notifyNote\":\"%s\"}"
+                        .formatted("x".repeat(201)))
+                .problems())
+        .singleElement()
+        .asString()
+        .endsWith("is longer than 200 characters");
+    // A run recorded before the field existed refused it, and replays so.
+    assertThatThrownBy(
+            () ->
+                UpgradeRequestParser.parse(
+                    new ObjectMapper().readTree(request),
+                    UpgradeRequestParser.Rules.BEFORE_NOTIFY_NOTE))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("unknown field \"notifyNote\"");
+  }
+
+  @Test
   void meshctlPathWithoutMeshctlInstallIsRefused() throws Exception {
     assertThat(
             refusal("{\"targetVersion\":\"0.11.3\",\"meshctlPath\":\"/usr/bin/meshctl\"}")

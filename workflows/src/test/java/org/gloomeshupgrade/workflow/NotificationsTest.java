@@ -6,7 +6,10 @@ import static org.gloomeshupgrade.workflow.UpgradeRig.ID;
 import static org.gloomeshupgrade.workflow.UpgradeRig.failureOf;
 import static org.gloomeshupgrade.workflow.UpgradeRig.result;
 
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.WorkerFactoryOptions;
@@ -195,6 +198,60 @@ class NotificationsTest {
 
   private static org.assertj.core.groups.Tuple tuple(NotificationEvent event) {
     return org.assertj.core.groups.Tuple.tuple(event, "pager: HTTP 500");
+  }
+
+  @Test
+  void theEndWaitsAtMostTheNotificationTimeoutThenRecordsWhatItDidNotSendAsDropped()
+      throws Exception {
+    RecordingNotifications sent =
+        rigWith(
+            new NotificationRoute("chat", "slack", ALL),
+            new NotificationRoute("stuck", "webhook", ALL));
+    sent.answer("stuck", RecordingNotifications.Answer.NEVER);
+    GlooMeshUpgradeWorkflow wf = rig.start("{\"targetVersion\":\"0.11.3\"}");
+    String gate = rig.await(wf, s -> s.state() == RunState.WAITING_FOR_APPROVAL).gate();
+    wf.approve(new Approval("alice", "CHG-1", gate));
+    assertThat(result(wf).outcome()).isEqualTo(RunState.SUCCEEDED);
+
+    assertThat(sent.delivered("chat")).hasSize(3);
+    Map<NotificationEvent, NotificationDelivery> stuck =
+        wf.status().notifications().stream()
+            .filter(d -> d.destination().equals("stuck"))
+            .collect(Collectors.toMap(NotificationDelivery::event, d -> d));
+    assertThat(stuck.values())
+        .extracting(NotificationDelivery::outcome)
+        .doesNotContain(
+            NotificationDelivery.Outcome.SENDING, NotificationDelivery.Outcome.DELIVERED)
+        .contains(NotificationDelivery.Outcome.DROPPED);
+    assertThat(stuck.get(NotificationEvent.RUN_ENDED).detail())
+        .isIn("the run ended while it was being sent", "the run ended before it was sent");
+    WorkflowExecutionHistory history = rig.client.fetchHistory(ID);
+    assertThat(endWaited(history))
+        .isLessThanOrEqualTo(UpgradeActivityOptions.NOTIFICATION_TIMEOUT.plusSeconds(1));
+  }
+
+  /** Workflow time from the last step's activity to the run's end. */
+  private static Duration endWaited(WorkflowExecutionHistory history) {
+    Map<Long, String> types = new java.util.HashMap<>();
+    long lastStep = 0;
+    long end = 0;
+    for (HistoryEvent e : history.getEvents()) {
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+        types.put(
+            e.getEventId(),
+            e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+      }
+      if (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED
+          && !types
+              .get(e.getActivityTaskCompletedEventAttributes().getScheduledEventId())
+              .equals("DeliverNotification")) {
+        lastStep = e.getEventTime().getSeconds();
+      }
+      if (e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) {
+        end = e.getEventTime().getSeconds();
+      }
+    }
+    return Duration.ofSeconds(end - lastStep);
   }
 
   @Test

@@ -22,7 +22,9 @@ final class RecordingNotifications implements NotificationActivities {
   enum Answer {
     OK,
     SERVER_ERROR,
-    NOT_FOUND
+    NOT_FOUND,
+    /** Never answers: each attempt runs into its timeout. */
+    NEVER
   }
 
   private final List<NotificationRoute> routes;
@@ -54,11 +56,18 @@ final class RecordingNotifications implements NotificationActivities {
     attempts.add(
         new Attempt(
             destination, notification, Activity.getExecutionContext().getInfo().getAttempt()));
-    return switch (answers.getOrDefault(destination, Answer.OK)) {
+    Answer answer = answers.getOrDefault(destination, Answer.OK);
+    if (answer == Answer.NEVER) {
+      // Left open without holding a thread, so the test server's clock can skip to the timeout.
+      Activity.getExecutionContext().doNotCompleteOnReturn();
+      return null;
+    }
+    return switch (answer) {
       case OK -> new DeliveryReceipt(destination, 200, 3);
       case SERVER_ERROR ->
           throw ApplicationFailure.newFailure(
               destination + ": HTTP 500", FailureTypes.NOTIFICATION_UNDELIVERED);
+      case NEVER -> throw new IllegalStateException("handled above");
       case NOT_FOUND ->
           throw ApplicationFailure.newNonRetryableFailure(
               destination + ": HTTP 404 (no_service)", FailureTypes.NOTIFICATION_REFUSED);
