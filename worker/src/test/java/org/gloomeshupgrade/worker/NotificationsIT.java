@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.util.Timestamps;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
@@ -103,7 +104,7 @@ class NotificationsIT {
             UpgradeRuns.start(
                 temporal.client(), ID, sim.quickUpgradeRequest("0.11.3").put("notifyNote", NOTE));
         await("the approval gate told to Slack; log: " + log)
-            .atMost(Duration.ofSeconds(120))
+            .atMost(Duration.ofMinutes(2))
             .until(() -> events(slack).contains("gate-opened"));
         UpgradeStatus waiting = wf.status();
         assertThat(waiting.state()).isEqualTo(RunState.WAITING_FOR_APPROVAL);
@@ -252,6 +253,6 @@ class NotificationsIT {
   }
 
   private static Instant instant(HistoryEvent e) {
-    return Instant.ofEpochSecond(e.getEventTime().getSeconds(), e.getEventTime().getNanos());
+    return Instant.ofEpochMilli(Timestamps.toMillis(e.getEventTime()));
   }
 }

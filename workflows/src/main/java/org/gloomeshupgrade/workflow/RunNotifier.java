@@ -268,7 +268,7 @@ final class RunNotifier {
         (destination, queue) -> {
           // The one being sent is still at the head of its queue, and said so above.
           queue.stream()
-              .filter(n -> n != sending.get(destination))
+              .filter(n -> !n.equals(sending.get(destination)))
               .forEach(n -> dropped(destination, n, "the run ended before it was sent"));
           queue.clear();
         });
