@@ -25,6 +25,9 @@ import org.gloomeshupgrade.controlplane.HelmSignals;
 import org.gloomeshupgrade.crds.CrdActivitiesImpl;
 import org.gloomeshupgrade.deployments.DeploymentActivitiesImpl;
 import org.gloomeshupgrade.discovery.DiscoveryActivitiesImpl;
+import org.gloomeshupgrade.fleet.FleetActivities;
+import org.gloomeshupgrade.fleet.FleetActivitiesImpl;
+import org.gloomeshupgrade.fleet.GlooMeshFleetWorkflowImpl;
 import org.gloomeshupgrade.heartbeat.KeepAliveInterceptor;
 import org.gloomeshupgrade.kube.KubernetesClients;
 import org.gloomeshupgrade.metrics.ActivityRetries;
@@ -211,8 +214,12 @@ public final class UpgradeWorker implements AutoCloseable {
         GlooMeshUpgradeWorkflowImpl.class,
         GlooMeshRestoreWorkflowImpl.class,
         GlooMeshBackupListWorkflowImpl.class,
-        NotifyTestWorkflowImpl.class);
+        NotifyTestWorkflowImpl.class,
+        GlooMeshFleetWorkflowImpl.class);
     List<Object> all = new ArrayList<>(activities);
+    if (all.stream().noneMatch(FleetActivities.class::isInstance)) {
+      all.add(new FleetActivitiesImpl(factory.getWorkflowClient()));
+    }
     if (all.stream().noneMatch(ResumeActivities.class::isInstance)) {
       all.add(new ResumeActivitiesImpl(factory.getWorkflowClient()));
     }

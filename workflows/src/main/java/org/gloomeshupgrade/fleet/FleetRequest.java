@@ -9,6 +9,7 @@ import java.util.List;
  * A validated fleet upgrade: several management planes upgraded to one version in waves, each plane
  * by its own upgrade request. Build one from JSON with {@link FleetRequestParser}.
  *
+ * @param name the fleet's name, a DNS label: the workflow ID is {@code gloo-mesh-fleet-<name>}
  * @param targetVersion the version every plane is upgraded to, as the upgrade request reads it
  * @param common upgrade request fields shared by every plane, without targetVersion,
  *     managementContext and resumeFrom (the fleet sets those); the object handed out is a copy
@@ -17,6 +18,7 @@ import java.util.List;
  * @param approval whether each plane asks for approval, or the fleet asks once per wave
  */
 public record FleetRequest(
+    String name,
     String targetVersion,
     ObjectNode common,
     List<FleetWave> waves,
@@ -35,6 +37,11 @@ public record FleetRequest(
   @Override
   public ObjectNode common() {
     return common.deepCopy();
+  }
+
+  /** The wave holding a plane. */
+  public FleetWave waveOf(String context) {
+    return waves.stream().filter(w -> w.contexts().contains(context)).findFirst().orElseThrow();
   }
 
   /** Every plane's context, in wave order. */

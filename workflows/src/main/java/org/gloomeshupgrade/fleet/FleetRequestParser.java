@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import org.gloomeshupgrade.request.DurationText;
 import org.gloomeshupgrade.request.InvalidRequestException;
 import org.gloomeshupgrade.request.UpgradeRequestParser;
+import org.gloomeshupgrade.workflow.UpgradeNames;
 
 /**
  * Turns the JSON of a fleet upgrade into a {@link FleetRequest}, collecting every problem with the
@@ -28,7 +29,7 @@ import org.gloomeshupgrade.request.UpgradeRequestParser;
 public final class FleetRequestParser {
   /** Every field of the fleet request, in documentation order. */
   public static final List<String> FIELDS =
-      List.of("targetVersion", "common", "waves", "soak", "approval");
+      List.of("name", "targetVersion", "common", "waves", "soak", "approval");
 
   /** Every field of a wave, in documentation order. */
   public static final List<String> WAVE_FIELDS =
@@ -76,13 +77,13 @@ public final class FleetRequestParser {
     if (json == null || json.isNull() || json.isMissingNode()) {
       throw new InvalidRequestException(
           List.of(
-              "the input is empty: give at least {\"targetVersion\":\"<version>\",\"waves\":[%s]}"
+              "the input is empty: give at least {\"name\":\"<fleet>\",\"targetVersion\":\"<version>\",\"waves\":[%s]}"
                   .formatted(WAVE_EXAMPLE)));
     }
     if (!json.isObject()) {
       throw new InvalidRequestException(
           List.of(
-              "the input must be a JSON object such as {\"targetVersion\":\"0.11.3\",\"waves\":[%s]}, got %s"
+              "the input must be a JSON object such as {\"name\":\"mesh\",\"targetVersion\":\"0.11.3\",\"waves\":[%s]}, got %s"
                   .formatted(WAVE_EXAMPLE, json.getNodeType())));
     }
     try {
@@ -98,6 +99,7 @@ public final class FleetRequestParser {
 
   private FleetRequest build() {
     rejectUnknownFields(root, "", FIELDS);
+    String name = fleetName();
     String targetVersion = targetVersion();
     ObjectNode common = common();
     List<FleetWave> waves = waves();
@@ -109,7 +111,26 @@ public final class FleetRequestParser {
     if (!problems.isEmpty()) {
       throw new InvalidRequestException(problems);
     }
-    return new FleetRequest(targetVersion, common, waves, soak, approval);
+    return new FleetRequest(name, targetVersion, common, waves, soak, approval);
+  }
+
+  /** The fleet's name, a DNS label: its workflow ID is gloo-mesh-fleet-NAME. */
+  private String fleetName() {
+    JsonNode node = root.get("name");
+    if (node == null || node.isNull() || !node.isTextual() || node.asText().isBlank()) {
+      problems.add(
+          "name: required, a Kubernetes name for the fleet such as \"mesh-0-12\" (its workflow ID is %s)"
+              .formatted(UpgradeNames.fleetWorkflowId("<name>")));
+      return null;
+    }
+    String name = node.asText().trim();
+    if (name.length() > DNS_LABEL_MAX || !DNS_LABEL.matcher(name).matches()) {
+      problems.add(
+          "name: \"%s\" is not a valid Kubernetes name (lower-case letters, digits and '-', at most 63)"
+              .formatted(quoted(name)));
+      return null;
+    }
+    return name;
   }
 
   /** Read as the upgrade request reads it, so that the messages and the form are the same. */

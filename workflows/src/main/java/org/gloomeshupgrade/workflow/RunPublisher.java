@@ -19,6 +19,7 @@ final class RunPublisher {
   private final UpgradeRun run;
   private final ResumePlanner resume;
   private final RunMetrics metrics = new RunMetrics();
+  private final FleetReporter fleet;
   private boolean searchable;
   private boolean resumable;
   private boolean passesOnEarlierRun;
@@ -35,6 +36,7 @@ final class RunPublisher {
   RunPublisher(UpgradeRun run, ResumePlanner resume) {
     this.run = run;
     this.resume = resume;
+    this.fleet = new FleetReporter(run);
   }
 
   /**
@@ -52,6 +54,7 @@ final class RunPublisher {
     resumable = resumePointVersion >= 1;
     passesOnEarlierRun = resumePointVersion >= 2;
     overdueSearchable = searchable && versions.applies(Change.APPROVAL_OVERDUE);
+    fleet.start();
     run.book.onChange(this::publish);
   }
 
@@ -73,6 +76,7 @@ final class RunPublisher {
     if (resumable) {
       publishResumePoint();
     }
+    fleet.report(now);
   }
 
   private void publishSearchAttributes(UpgradeStatus now) {

@@ -69,8 +69,13 @@ public final class UpgradeActivityOptions {
     return options(Duration.ofMinutes(5), 5);
   }
 
-  static ActivityOptions verify() {
+  public static ActivityOptions verify() {
     return options(Duration.ofMinutes(3), 5);
+  }
+
+  /** A fleet's look at a plane's latest run: a describe and a query. */
+  public static ActivityOptions fleetLookup() {
+    return options(Duration.ofMinutes(1), 5);
   }
 
   /**

@@ -9,6 +9,7 @@ public final class UpgradeNames {
   public static final String RESTORE_WORKFLOW_TYPE = "GlooMeshRestore";
   public static final String BACKUP_LIST_WORKFLOW_TYPE = "GlooMeshBackupList";
   public static final String NOTIFY_TEST_WORKFLOW_TYPE = "GlooMeshNotifyTest";
+  public static final String FLEET_WORKFLOW_TYPE = "GlooMeshFleetUpgrade";
 
   public static final String SIGNAL_APPROVE = "approve";
   public static final String SIGNAL_REJECT = "reject";
@@ -18,6 +19,15 @@ public final class UpgradeNames {
   public static final String UPDATE_DECIDE = "decideNow";
   public static final String QUERY_STATUS = "status";
 
+  /** What a child upgrade tells its fleet each time it starts, waits or needs a person. */
+  public static final String SIGNAL_PLANE_CHANGED = "planeChanged";
+
+  public static final String UPDATE_APPROVE_WAVE = "approveWave";
+  public static final String UPDATE_CONTINUE_FLEET = "continueFleet";
+
+  /** The memo key under which a fleet keeps the waves that have soaked, for a later resume. */
+  public static final String MEMO_FLEET_PROGRESS = "fleetProgress";
+
   /**
    * The memo key under which a run keeps what a later run needs to carry it on ({@link
    * ResumePoint}).
@@ -26,6 +36,7 @@ public final class UpgradeNames {
 
   private static final String WORKFLOW_ID_PREFIX = "gloo-mesh-upgrade-";
   private static final String RESTORE_ID_PREFIX = "gloo-mesh-restore-";
+  private static final String FLEET_ID_PREFIX = "gloo-mesh-fleet-";
 
   private UpgradeNames() {}
 
@@ -60,5 +71,10 @@ public final class UpgradeNames {
   /** One upgrade per management cluster: the workflow ID is derived from its kubeconfig context. */
   public static String workflowId(String managementContext) {
     return WORKFLOW_ID_PREFIX + managementContext;
+  }
+
+  /** One fleet upgrade per fleet name. */
+  public static String fleetWorkflowId(String fleetName) {
+    return FLEET_ID_PREFIX + fleetName;
   }
 }

@@ -20,7 +20,7 @@ class FleetRequestParserTest {
 
   private static final String TWO_WAVES =
       """
-      {"targetVersion":"v0.12.8",
+      {"name":"mesh","targetVersion":"v0.12.8",
        "common":{"namespace":"mesh","requestedBy":"alice","scaleTimeout":"5m"},
        "waves":[
          {"name":"staging","contexts":["staging-mgmt"]},
@@ -45,7 +45,7 @@ class FleetRequestParserTest {
   /** A fleet of one wave holding {@code contexts} and, beside it, {@code extra} top-level JSON. */
   private static String fleet(String wave, String extra) {
     return """
-        {"targetVersion":"0.12.8","waves":[%s]%s}"""
+        {"name":"mesh","targetVersion":"0.12.8","waves":[%s]%s}"""
         .formatted(wave, extra.isEmpty() ? "" : "," + extra);
   }
 
@@ -169,8 +169,8 @@ class FleetRequestParserTest {
                     "\"namespace\":\"mesh\",\"soakTime\":\"1h\"")))
         .containsExactly(
             "unknown field \"namespace\", an upgrade request field: put it in common, or in a"
-                + " wave's overrides (known fields: targetVersion, common, waves, soak, approval)",
-            "unknown field \"soakTime\" (known fields: targetVersion, common, waves, soak,"
+                + " wave's overrides (known fields: name, targetVersion, common, waves, soak, approval)",
+            "unknown field \"soakTime\" (known fields: name, targetVersion, common, waves, soak,"
                 + " approval)",
             "waves[0]: unknown field \"context\", did you mean \"contexts\"? (known fields: name,"
                 + " contexts, concurrency, overrides)");
