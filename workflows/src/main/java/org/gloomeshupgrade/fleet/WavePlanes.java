@@ -259,11 +259,11 @@ final class WavePlanes {
     }
     plane.over = true;
     log.info(
-        "fleet {}: {} ended {}: {}",
+        "fleet {}: {} ended {}{}",
         book.name(),
         plane.context,
         plane.runState == null ? plane.state : plane.runState,
-        plane.note);
+        plane.note.isEmpty() ? "" : ": " + plane.note);
     answers.news();
   }
 
