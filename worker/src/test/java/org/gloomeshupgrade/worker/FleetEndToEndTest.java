@@ -12,6 +12,8 @@ import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +47,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * approvals; every plane's own safety properties checked from the requests its API server got.
  */
 class FleetEndToEndTest {
+  /** Set to a folder to (re)record the fleet history and a plane's that the replay tests check. */
+  private static final String RECORD_HISTORY = System.getProperty("gmu.recordHistory");
+
   @RegisterExtension final SimulatedFleet fleet = new SimulatedFleet();
 
   private static Map<String, List<String>> stagingThenProd() {
@@ -72,7 +77,8 @@ class FleetEndToEndTest {
   }
 
   @Test
-  void threePlanesInTwoWavesEndGreenWithAnApprovalPerWaveAndTheSecondWaveAfterTheSoak() {
+  void threePlanesInTwoWavesEndGreenWithAnApprovalPerWaveAndTheSecondWaveAfterTheSoak()
+      throws Exception {
     fleet.start("staging", "prod-us", "prod-eu");
     Map<String, ConfigurationSnapshot> before = new LinkedHashMap<>();
     for (String context : List.of("staging", "prod-us", "prod-eu")) {
@@ -118,6 +124,7 @@ class FleetEndToEndTest {
         .allSatisfy(w -> assertThat(w.state()).isEqualTo(WaveState.DONE));
     assertThat(report.status().waves()).extracting(w -> w.approvedBy()).containsOnly("carol");
     assertThat(report.status().halts()).isEmpty();
+    assertThat(report.status().warnings()).as("every plane's news was its fleet's").isEmpty();
     for (String context : approvalAt.keySet()) {
       PlaneStatus p = plane(report.status(), context);
       assertThat(p.state()).as(context).isEqualTo(PlaneState.SUCCEEDED);
@@ -164,6 +171,26 @@ class FleetEndToEndTest {
     assertThat(Math.max(prodUsStarted, prodEuStarted))
         .as("both prod planes started before either ended")
         .isLessThan(Math.min(prodUsEnded, prodEuEnded));
+
+    if (RECORD_HISTORY != null) {
+      record(
+          "fleet-histories/three-planes-two-waves-approved-per-wave.json", SimulatedFleet.FLEET_ID);
+      record(
+          "histories/plane-of-a-fleet-approved-by-its-wave.json",
+          UpgradeNames.workflowId("prod-us"));
+    }
+  }
+
+  /** A history as a fixture, without the simulators' temporary folders. */
+  private void record(String file, String workflowId) throws Exception {
+    Path out = Path.of(RECORD_HISTORY, file);
+    Files.createDirectories(out.getParent());
+    Map<String, String> folders = new LinkedHashMap<>();
+    for (String context : List.of("staging", "prod-us", "prod-eu")) {
+      folders.put(
+          fleet.plane(context).kubeconfig().getParent().toString(), "/simulated/" + context);
+    }
+    Files.writeString(out, HistoryText.rewritten(fleet.historyJson(workflowId), folders));
   }
 
   @Test

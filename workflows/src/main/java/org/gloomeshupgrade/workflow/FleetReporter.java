@@ -42,6 +42,12 @@ final class FleetReporter {
     if (fleet == null || run.request() == null) {
       return;
     }
+    // The state changes a moment before its gate opens: the fleet hears of the gate, once.
+    boolean waits =
+        now.state() == RunState.WAITING_FOR_APPROVAL || now.state() == RunState.NEEDS_ATTENTION;
+    if (waits && now.gate().isEmpty()) {
+      return;
+    }
     String key = now.state() + "/" + now.gate();
     if (key.equals(reported)) {
       return;
@@ -49,7 +55,7 @@ final class FleetReporter {
     reported = key;
     PlaneChange change =
         new PlaneChange(
-            now.managementContext(),
+            run.request().managementContext(),
             Workflow.getInfo().getRunId(),
             now.state(),
             now.currentStep(),

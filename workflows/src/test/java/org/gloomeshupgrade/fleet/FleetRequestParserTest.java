@@ -135,17 +135,20 @@ class FleetRequestParserTest {
         .hasMessageContaining("the input is empty");
     assertThatThrownBy(() -> FleetRequestParser.parse(json("[1]")))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("must be a JSON object such as {\"targetVersion\":\"0.11.3\"");
+        .hasMessageContaining(
+            "must be a JSON object such as {\"name\":\"mesh\",\"targetVersion\":\"0.11.3\"");
   }
 
   @Test
   void targetVersionAndWavesAreRequired() throws Exception {
     assertThat(problems("{}"))
         .containsExactly(
+            "name: required, a Kubernetes name for the fleet such as \"mesh-0-12\" (its workflow ID"
+                + " is gloo-mesh-fleet-<name>)",
             "targetVersion: required, the Gloo Mesh version to upgrade to, for example \"0.11.3\"",
             "waves: required, a list of waves such as"
                 + " [{\"name\":\"staging\",\"contexts\":[\"<context>\"]}]");
-    assertThat(problems("{\"targetVersion\":\"0.12.8\",\"waves\":[]}"))
+    assertThat(problems("{\"name\":\"mesh\",\"targetVersion\":\"0.12.8\",\"waves\":[]}"))
         .containsExactly(
             "waves: must hold at least one wave, such as"
                 + " {\"name\":\"staging\",\"contexts\":[\"<context>\"]}");
@@ -377,7 +380,7 @@ class FleetRequestParserTest {
     List<String> problems =
         problems(
             """
-            {"waves":[{"name":"staging","contexts":["stage"],"concurrency":2},
+            {"name":"Mesh 1","waves":[{"name":"staging","contexts":["stage"],"concurrency":2},
                       {"name":"staging","contexts":["stage","prod"],
                        "overrides":{"prod":{"dryRun":"maybe"}}}],
              "common":{"registrationConcurrency":0},"soak":"forever","approval":"never"}
@@ -385,6 +388,8 @@ class FleetRequestParserTest {
 
     assertThat(problems)
         .containsExactly(
+            "name: \"Mesh 1\" is not a valid Kubernetes name (lower-case letters, digits and '-', at"
+                + " most 63)",
             "targetVersion: required, the Gloo Mesh version to upgrade to, for example \"0.11.3\"",
             "waves[0].concurrency: 2 is outside 1 to 1 (the wave's planes)",
             "waves[1].name: \"staging\" is also the name of waves[0]; wave names are unique",

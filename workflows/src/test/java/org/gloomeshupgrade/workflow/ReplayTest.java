@@ -75,6 +75,7 @@ class ReplayTest {
           "full-upgrade-0.10.10-to-0.11.3-with-backup-and-preflight-conformance",
           "meshctl-0.12-brings-its-own-crds",
           "notified-at-every-gate-one-destination-failing",
+          "plane-of-a-fleet-approved-by-its-wave",
           "registration-failed-retried-then-skipped",
           "rejected-at-approval",
           "resumed-run-with-reminder-before-approval-overdue",
