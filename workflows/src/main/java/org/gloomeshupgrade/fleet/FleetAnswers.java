@@ -1,6 +1,7 @@
 package org.gloomeshupgrade.fleet;
 
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.gloomeshupgrade.request.UpgradeRequest;
@@ -30,6 +31,11 @@ final class FleetAnswers {
   /** Waits until something happens after {@code seen} ({@link #newsSeen}). */
   void awaitNewsAfter(int seen) {
     Workflow.await(() -> news != seen);
+  }
+
+  /** As {@link #awaitNewsAfter(int)}, for at most {@code atMost}; false when nothing happened. */
+  boolean awaitNewsAfter(int seen, Duration atMost) {
+    return Workflow.await(atMost, () -> news != seen);
   }
 
   /** Waits until a person answers the open halt. */

@@ -9,6 +9,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -33,6 +34,9 @@ final class WavePlanes {
   /** Run states that leave nothing for a new run to carry on. */
   private static final Set<RunState> NOTHING_TO_CARRY_ON =
       Set.of(RunState.SUCCEEDED, RunState.DRY_RUN_COMPLETE, RunState.ROLLED_BACK);
+
+  /** How often the fleet looks at a run it follows but did not start, while it waits. */
+  static final Duration FOLLOW_CHECK = Duration.ofMinutes(5);
 
   private final FleetBook book;
   private final FleetAnswers answers;
@@ -84,8 +88,36 @@ final class WavePlanes {
       if (!halted && waiting.isEmpty() && wave.planes.stream().allMatch(this::done)) {
         return true;
       }
-      answers.awaitNewsAfter(seen);
+      List<Plane> followed =
+          wave.planes.stream().filter(p -> !p.child && !p.over && !p.settled()).toList();
+      if (followed.isEmpty()) {
+        answers.awaitNewsAfter(seen);
+      } else if (!answers.awaitNewsAfter(seen, FOLLOW_CHECK)) {
+        // A run this fleet did not start may end without a word (terminated by hand): look.
+        followed.forEach(this::lookAgain);
+      }
     }
+  }
+
+  /** A followed run's latest state; one that ended without telling the fleet is over. */
+  private void lookAgain(Plane plane) {
+    PlaneRun latest = lookup.latestPlaneRun(plane.context);
+    if (latest == null || latest.open() || !latest.runId().equals(plane.runId)) {
+      if (latest != null && latest.open() && latest.runId().equals(plane.runId)) {
+        plane.heard(latest.state(), latest.step(), latest.gate(), plane.note, latest.level());
+        book.changed();
+      }
+      return;
+    }
+    plane.over = true;
+    if (latest.state() == RunState.SUCCEEDED) {
+      plane.heard(RunState.SUCCEEDED, plane.step, "", "", latest.level());
+    } else {
+      plane.runState = latest.state();
+      plane.state = PlaneState.ENDED;
+      plane.note = "the run ended %s without telling the fleet".formatted(latest.state());
+    }
+    book.changed();
   }
 
   /** A run's news, from the signal handler: recorded only. */
