@@ -201,10 +201,22 @@ class FleetEndToEndTest {
     waves.put("prod", List.of("prod-us"));
     ObjectNode request = fleet.request("0.11.3", waves);
     request.put("soak", "15s");
-    ((ObjectNode) request.get("common")).put("requireApproval", false);
+    ((ObjectNode) request.get("common"))
+        .put("requireApproval", false)
+        .put("requestedBy", "alice")
+        .putArray("approvers")
+        .add("bob");
     GlooMeshFleetWorkflow wf = fleet.start(request);
 
     awaitFleet(wf, s -> s.state() == FleetState.SOAKING);
+    assertThatThrownBy(() -> wf.approveWave(new WaveApproval("staging", "bob", "go")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("this fleet's approval is per-plane");
+    assertThatThrownBy(() -> wf.continueFleet(new FleetAnswer(FleetAction.CONTINUE, "bob", "go")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("the fleet is not halted (it is SOAKING)");
     KubernetesClient staging = fleet.plane("staging").client("staging");
     scaleNetworking(staging, 0);
     FleetStatus halted = awaitFleet(wf, s -> s.state() == FleetState.HALTED);
@@ -229,6 +241,11 @@ class FleetEndToEndTest {
         .isEmpty();
 
     scaleNetworking(staging, 1);
+    assertThatThrownBy(
+            () -> wf.continueFleet(new FleetAnswer(FleetAction.CONTINUE, "mallory", "looks fine")))
+        .isInstanceOf(WorkflowUpdateException.class)
+        .rootCause()
+        .hasMessageContaining("staging: mallory is not on the approver list [bob]");
     assertThatThrownBy(() -> wf.continueFleet(new FleetAnswer(FleetAction.CONTINUE, "bob", "")))
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()

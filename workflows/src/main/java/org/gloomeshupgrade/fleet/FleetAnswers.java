@@ -80,7 +80,11 @@ final class FleetAnswers {
     if (wave.planes.stream().noneMatch(p -> p.state == PlaneState.WAITING_FOR_APPROVAL)) {
       return "no plane of wave %s waits for approval yet (%s)".formatted(name, states(wave));
     }
-    return policyRefusal(wave, a.by(), "approve wave " + name);
+    // A plane upgraded before this run has no gate left to approve.
+    return policyRefusal(
+        wave.planes.stream().filter(p -> !p.state.upgraded()).toList(),
+        a.by(),
+        "approve wave " + name);
   }
 
   String approveWave(WaveApproval a) {
@@ -109,9 +113,10 @@ final class FleetAnswers {
       return "the fleet is still acting on %s's %s".formatted(pending.by(), pending.action());
     }
     if (a.action() == FleetAction.CONTINUE) {
-      // Going on past a problem is an approval: the same people may give it.
+      // Going on past a problem is an approval: the same people may give it, for every plane of the
+      // wave, upgraded or not (a red soak check is about upgraded planes).
       return policyRefusal(
-          book.wave(halt.wave()), a.by(), "continue the fleet past " + halt.wave());
+          book.wave(halt.wave()).planes, a.by(), "continue the fleet past wave " + halt.wave());
     }
     return null;
   }
@@ -134,12 +139,9 @@ final class FleetAnswers {
     return null;
   }
 
-  /** Every plane's approver rules that are not yet upgraded, as the plane's own run holds them. */
-  private static String policyRefusal(FleetBook.Wave wave, String by, String what) {
-    for (Plane plane : wave.planes) {
-      if (plane.state.upgraded()) {
-        continue;
-      }
+  /** The first refusal by the planes' approver rules, as each plane's own run holds them. */
+  private static String policyRefusal(List<Plane> planes, String by, String what) {
+    for (Plane plane : planes) {
       UpgradeRequest r = plane.parsed;
       String refusal =
           new ApproverPolicy(r.approvers(), r.requestedBy(), r.allowSelfApproval())

@@ -2,6 +2,7 @@ package org.gloomeshupgrade.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,14 +32,21 @@ public final class GlooMeshFleetWorkflowImpl implements GlooMeshFleetWorkflow {
     publisher.start(resume);
     request = accept(rawRequest);
     List<String> soakedBefore = resume == null ? List.of() : resume.soakedWaves();
-    for (FleetBook.Wave wave : book.waves()) {
-      boolean goOn =
-          planes.run(wave, soakedBefore.contains(wave.spec.name()))
-              && (wave.state == WaveState.SKIPPED || soak.run(wave, request.soak()));
-      if (!goOn) {
-        return stopped();
+    try {
+      for (FleetBook.Wave wave : book.waves()) {
+        boolean goOn =
+            planes.run(wave, soakedBefore.contains(wave.spec.name()))
+                && (wave.state == WaveState.SKIPPED || soak.run(wave, request.soak()));
+        if (!goOn) {
+          return stopped();
+        }
+        publisher.soaked(wave);
       }
-      publisher.soaked(wave);
+    } catch (CanceledFailure e) {
+      // Cancelled from the UI or CLI: the record says so; the planes' runs go on (ABANDON).
+      book.warn("the fleet was cancelled; the planes' runs still going on finish on their own");
+      book.end(FleetState.STOPPED);
+      throw e;
     }
     return finished();
   }

@@ -123,8 +123,8 @@ final class WavePlanes {
   /** A run's news, from the signal handler: recorded only. */
   void heard(PlaneChange change) {
     Plane plane = change == null ? null : book.plane(change.context());
-    if (plane == null) {
-      book.warn("news of %s ignored: not a plane of this fleet".formatted(change));
+    if (plane == null || change.state() == null || change.runId() == null) {
+      book.warn("news ignored: not from a plane's run of this fleet: %s".formatted(change));
       return;
     }
     if (plane.runId.isEmpty() && plane.child) {
