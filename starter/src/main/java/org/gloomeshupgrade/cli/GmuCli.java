@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       BackupsCommand.class,
       RestoreCommand.class,
       NotifyTestCommand.class,
+      FleetCommand.class,
       DemoCommand.class
     })
 public final class GmuCli {

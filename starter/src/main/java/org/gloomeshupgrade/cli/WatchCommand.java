@@ -1,5 +1,6 @@
 package org.gloomeshupgrade.cli;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Mixin;
     })
 final class WatchCommand implements Callable<Integer> {
   /** Home, then clear to the end: the next frame replaces the last one without scrolling. */
-  private static final String REDRAW = "\033[H\033[2J";
+  static final String REDRAW = "\033[H\033[2J";
 
   @Mixin TemporalConnection temporal;
   @Mixin RunSelector run;
@@ -50,6 +51,27 @@ final class WatchCommand implements Callable<Integer> {
   }
 
   /**
+   * Whether standard output is a terminal, to redraw on. From Java 22 there is a console even for a
+   * log, and only Console.isTerminal, which Java 17 lacks, tells them apart.
+   */
+  // The null check is for Java 17 to 21; from 22, isTerminal below decides.
+  @SuppressWarnings("SystemConsoleNull")
+  static boolean onTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      // Before Java 22 a console is there only on a terminal.
+      return true;
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
+
+  /**
    * Follows a run on this process's standard output, redrawing when that is a terminal; returns the
    * exit code.
    */
@@ -57,7 +79,7 @@ final class WatchCommand implements Callable<Integer> {
     return follow(
         run::status,
         System.out,
-        System.console() != null,
+        onTerminal(),
         interval,
         Clock.systemUTC(),
         d -> Thread.sleep(d.toMillis()));
