@@ -36,7 +36,9 @@ import org.gloomeshupgrade.testkit.ConfigurationSnapshot;
 import org.gloomeshupgrade.testkit.ReplicaChange;
 import org.gloomeshupgrade.testkit.RequestJournal;
 import org.gloomeshupgrade.verify.CheckLevel;
+import org.gloomeshupgrade.workflow.Decision;
 import org.gloomeshupgrade.workflow.RunState;
+import org.gloomeshupgrade.workflow.StepDecision;
 import org.gloomeshupgrade.workflow.UpgradeNames;
 import org.gloomeshupgrade.workflow.UpgradeReport;
 import org.junit.jupiter.api.Test;
@@ -295,12 +297,8 @@ class FleetEndToEndTest {
     fleet
         .planeRun("staging")
         .decideNow(
-            new org.gloomeshupgrade.workflow.StepDecision(
-                staging.step(),
-                org.gloomeshupgrade.workflow.Decision.RETRY,
-                "bob",
-                "discovery back",
-                staging.gate()));
+            new StepDecision(
+                staging.step(), Decision.RETRY, "bob", "discovery back", staging.gate()));
     FleetStatus succeeded =
         awaitFleet(wf, s -> plane(s, "staging").state() == PlaneState.SUCCEEDED);
     assertThat(succeeded.state()).isEqualTo(FleetState.HALTED);
@@ -313,6 +311,44 @@ class FleetEndToEndTest {
         .singleElement()
         .satisfies(h -> assertThat(h.by()).isEqualTo("bob"));
     assertThat(plane(report.status(), "prod-us").state()).isEqualTo(PlaneState.SUCCEEDED);
+  }
+
+  @Test
+  void aPlaneRolledBackHaltsTheFleetAndAContinueFinishesItWithProblems() {
+    fleet.start("staging", "prod-us");
+    Map<String, List<String>> waves = new LinkedHashMap<>();
+    waves.put("staging", List.of("staging"));
+    waves.put("prod", List.of("prod-us"));
+    ObjectNode request = fleet.request("0.11.3", waves);
+    request.put("soak", "0s");
+    ((ObjectNode) request.get("common"))
+        .put("requireApproval", false)
+        .put("discoveryTimeout", "5s");
+    fleet.plane("staging").pauseDiscovery(true);
+    GlooMeshFleetWorkflow wf = fleet.start(request);
+
+    PlaneStatus failed = plane(awaitFleet(wf, s -> s.state() == FleetState.HALTED), "staging");
+    fleet
+        .planeRun("staging")
+        .decideNow(
+            new StepDecision(
+                failed.step(),
+                Decision.ROLLBACK,
+                "bob",
+                "discovery is broken at 0.11.3 here",
+                failed.gate()));
+    FleetStatus rolledBack = awaitFleet(wf, s -> plane(s, "staging").state() == PlaneState.ENDED);
+    assertThat(plane(rolledBack, "staging").runState()).isEqualTo(RunState.ROLLED_BACK);
+    assertThat(rolledBack.state()).isEqualTo(FleetState.HALTED);
+    assertThat(plane(rolledBack, "prod-us").state()).isEqualTo(PlaneState.PENDING);
+
+    wf.continueFleet(new FleetAnswer(FleetAction.CONTINUE, "bob", "prod first, staging later"));
+    FleetReport report = result(wf);
+
+    assertThat(report.outcome()).as(report.summary()).isEqualTo(FleetState.FINISHED_WITH_PROBLEMS);
+    assertThat(report.summary()).contains("finished with problems: 1 of 2 planes at 0.11.3");
+    assertThat(plane(report.status(), "prod-us").state()).isEqualTo(PlaneState.SUCCEEDED);
+    assertThat(plane(report.status(), "staging").state()).isEqualTo(PlaneState.ENDED);
   }
 
   @Test
