@@ -139,6 +139,21 @@ class FleetEndToEndTest {
       assertThat(child.outcome()).isEqualTo(RunState.SUCCEEDED);
       assertThat(child.approval().by()).isEqualTo("carol");
       assertThat(child.approval().reason()).contains("of fleet mesh");
+      assertThat(
+              fleet
+                  .client()
+                  .fetchHistory(UpgradeNames.workflowId(context))
+                  .getEvents()
+                  .get(0)
+                  .getWorkflowExecutionStartedEventAttributes()
+                  .getInput()
+                  .getPayloads(0)
+                  .getData()
+                  .toStringUtf8())
+          .as("the plane's notifications say whose it is")
+          .contains(
+              "\"notifyNote\":\"wave %s of fleet mesh: its approval is the wave's"
+                  .formatted(context.equals("staging") ? "staging" : "prod"));
 
       // Each plane's own safety: networking at 0 from its scale-down until its approval, and
       // every Gloo Mesh resource but discovery's unchanged.

@@ -228,6 +228,10 @@ final class WavePlanes {
 
   private void start(FleetBook.Wave wave, Plane plane) {
     ObjectNode request = plane.request.deepCopy();
+    if (!request.hasNonNull("notifyNote")) {
+      // Whoever a plane's notifications reach learns that the plane is one of a fleet's.
+      request.put("notifyNote", note(wave));
+    }
     if (plane.resumeFrom != null) {
       request
           .putObject("resumeFrom")
@@ -273,6 +277,14 @@ final class WavePlanes {
         plane.context,
         plane.resumeFrom == null ? "" : " carrying on run " + plane.resumeFrom);
     book.changed();
+  }
+
+  /** At most 200 characters, one line, no URL: a fleet's and a wave's names are DNS labels. */
+  private String note(FleetBook.Wave wave) {
+    return book.snapshot().approval() == FleetApproval.PER_WAVE
+        ? "wave %s of fleet %s: its approval is the wave's (gmu fleet approve)"
+            .formatted(wave.spec.name(), book.name())
+        : "wave %s of fleet %s".formatted(wave.spec.name(), book.name());
   }
 
   private void ended(Plane plane, UpgradeReport report, RuntimeException failure) {
