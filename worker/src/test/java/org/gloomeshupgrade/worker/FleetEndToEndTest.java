@@ -2,6 +2,7 @@ package org.gloomeshupgrade.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.gloomeshupgrade.worker.SimulatedFleet.awaitFleet;
 import static org.gloomeshupgrade.worker.SimulatedFleet.result;
 
@@ -258,6 +259,20 @@ class FleetEndToEndTest {
         .isEmpty();
 
     scaleNetworking(staging, 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Integer.valueOf(1)
+                    .equals(
+                        staging
+                            .apps()
+                            .deployments()
+                            .inNamespace("gloo-mesh")
+                            .withName("networking")
+                            .get()
+                            .getStatus()
+                            .getAvailableReplicas()));
     assertThatThrownBy(
             () -> wf.continueFleet(new FleetAnswer(FleetAction.CONTINUE, "mallory", "looks fine")))
         .isInstanceOf(WorkflowUpdateException.class)
@@ -267,7 +282,7 @@ class FleetEndToEndTest {
         .isInstanceOf(WorkflowUpdateException.class)
         .rootCause()
         .hasMessageContaining("reason: required");
-    wf.continueFleet(new FleetAnswer(FleetAction.CONTINUE, "bob", "networking restarted"));
+    wf.continueFleet(new FleetAnswer(FleetAction.RECHECK, "bob", "networking restarted"));
     FleetReport report = result(wf);
 
     assertThat(report.outcome()).as(report.summary()).isEqualTo(FleetState.SUCCEEDED);
@@ -275,11 +290,12 @@ class FleetEndToEndTest {
     assertThat(report.status().halts().get(1))
         .satisfies(
             h -> {
-              assertThat(h.action()).isEqualTo(FleetAction.CONTINUE);
+              assertThat(h.action()).isEqualTo(FleetAction.RECHECK);
               assertThat(h.by()).isEqualTo("bob");
               assertThat(h.why()).isEqualTo("networking restarted");
               assertThat(h.answeredAt()).isNotBlank();
             });
+    assertThat(report.status().waves().get(0).checks()).as("green after the fix").isEmpty();
     assertThat(plane(report.status(), "prod-us").state()).isEqualTo(PlaneState.SUCCEEDED);
   }
 
@@ -355,6 +371,9 @@ class FleetEndToEndTest {
     FleetStatus rolledBack = awaitFleet(wf, s -> plane(s, "staging").state() == PlaneState.ENDED);
     assertThat(plane(rolledBack, "staging").runState()).isEqualTo(RunState.ROLLED_BACK);
     assertThat(rolledBack.state()).isEqualTo(FleetState.HALTED);
+    FleetStatus reworded =
+        awaitFleet(wf, s -> s.halts().get(0).reason().startsWith("staging ROLLED_BACK"));
+    assertThat(reworded.halts()).as("the open halt names what it is now").hasSize(1);
     assertThat(plane(rolledBack, "prod-us").state()).isEqualTo(PlaneState.PENDING);
 
     wf.continueFleet(new FleetAnswer(FleetAction.CONTINUE, "bob", "prod first, staging later"));

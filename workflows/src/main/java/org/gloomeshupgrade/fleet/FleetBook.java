@@ -45,6 +45,7 @@ final class FleetBook {
   private FleetState state = FleetState.RUNNING;
   private String currentWave = "";
   private String resumedFrom = "";
+  private final List<String> continuedPastRed = new ArrayList<>();
   private Runnable onChange = () -> {};
 
   void onChange(Runnable listener) {
@@ -108,6 +109,16 @@ final class FleetBook {
     changed();
   }
 
+  /** A person continued past a red soak check of the wave: the fleet cannot end green. */
+  void continuedPastRed(String wave) {
+    continuedPastRed.add(wave);
+    warn("wave %s: continued past a red soak check".formatted(wave));
+  }
+
+  boolean continuedPastRed() {
+    return !continuedPastRed.isEmpty();
+  }
+
   void warn(String warning) {
     warnings.add(warning);
     changed();
@@ -123,6 +134,14 @@ final class FleetBook {
   void halt(String wave, String reason) {
     halts.add(new FleetHalt(wave, reason, now(), null, "", "", ""));
     state = FleetState.HALTED;
+    changed();
+  }
+
+  /** The open halt's reason, now that its problems changed. */
+  void reword(String reason) {
+    int last = halts.size() - 1;
+    FleetHalt open = halts.get(last);
+    halts.set(last, new FleetHalt(open.wave(), reason, open.at(), null, "", "", ""));
     changed();
   }
 

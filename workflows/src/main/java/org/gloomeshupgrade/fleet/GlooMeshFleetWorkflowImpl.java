@@ -3,6 +3,7 @@ package org.gloomeshupgrade.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,10 @@ public final class GlooMeshFleetWorkflowImpl implements GlooMeshFleetWorkflow {
       // Cancelled from the UI or CLI: the record says so; the planes' runs go on (ABANDON).
       book.warn("the fleet was cancelled; the planes' runs still going on finish on their own");
       book.end(FleetState.STOPPED);
+      throw e;
+    } catch (TemporalFailure e) {
+      book.warn("the fleet failed: %s".formatted(FleetFailures.why(e)));
+      book.end(FleetState.FAILED);
       throw e;
     }
     return finished();
@@ -95,7 +100,8 @@ public final class GlooMeshFleetWorkflowImpl implements GlooMeshFleetWorkflow {
 
   private FleetReport finished() {
     boolean all =
-        book.waves().stream().flatMap(w -> w.planes.stream()).allMatch(p -> p.state.upgraded());
+        book.waves().stream().flatMap(w -> w.planes.stream()).allMatch(p -> p.state.upgraded())
+            && !book.continuedPastRed();
     FleetState end = all ? FleetState.SUCCEEDED : FleetState.FINISHED_WITH_PROBLEMS;
     book.end(end);
     long halts = book.snapshot().halts().size();

@@ -25,6 +25,12 @@ final class Plane {
   /** Whether this fleet run started the run (its child), or found it running (adopted). */
   boolean child;
 
+  /** Whether the fleet follows a run an earlier run of it started (not its own child). */
+  boolean followed;
+
+  /** Whether its latest run was read at the wave's start; false when the read failed. */
+  boolean lookedUp = true;
+
   /** Whether its run is over: later news of that run changes nothing. */
   boolean over;
 

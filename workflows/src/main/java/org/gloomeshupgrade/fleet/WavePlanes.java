@@ -4,15 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowCancellationType;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.gloomeshupgrade.workflow.Approval;
@@ -35,8 +36,11 @@ final class WavePlanes {
   private static final Set<RunState> NOTHING_TO_CARRY_ON =
       Set.of(RunState.SUCCEEDED, RunState.DRY_RUN_COMPLETE, RunState.ROLLED_BACK);
 
-  /** How often the fleet looks at a run it follows but did not start, while it waits. */
+  /** How soon the fleet first looks at a run it follows but did not start, while it waits. */
   static final Duration FOLLOW_CHECK = Duration.ofMinutes(5);
+
+  /** The longest it waits between two such looks. */
+  static final Duration LONGEST_LOOK_GAP = Duration.ofHours(2);
 
   private final FleetBook book;
   private final FleetAnswers answers;
@@ -45,6 +49,12 @@ final class WavePlanes {
 
   /** The problems a person continued past, by {@link Plane#problem()}. */
   private final Set<String> accepted = new HashSet<>();
+
+  /** The problems the open halt names. */
+  private final Set<String> haltedFor = new HashSet<>();
+
+  private Duration lookGap = FOLLOW_CHECK;
+  private long nextLook;
 
   WavePlanes(FleetBook book, FleetAnswers answers) {
     this.book = book;
@@ -63,8 +73,6 @@ final class WavePlanes {
       log.info("wave {}: every plane upgraded and soaked before: skipped", wave.spec.name());
       return true;
     }
-    Deque<Plane> waiting = new ArrayDeque<>();
-    wave.planes.stream().filter(p -> p.state == PlaneState.PENDING).forEach(waiting::add);
     while (true) {
       int seen = answers.newsSeen();
       FleetAnswer answer = answers.take();
@@ -75,47 +83,101 @@ final class WavePlanes {
           wave.planes.stream()
               .filter(p -> p.problem() != null && !accepted.contains(p.problem()))
               .toList();
-      if (!problems.isEmpty() && book.openHalt() == null) {
+      if (!problems.isEmpty()) {
         halt(wave, problems);
       }
       boolean halted = book.openHalt() != null;
       if (!halted) {
-        while (running(wave) < wave.spec.concurrency() && !waiting.isEmpty()) {
-          start(wave, waiting.poll());
+        for (Plane plane : wave.planes) {
+          if (plane.state == PlaneState.PENDING && running(wave) < wave.spec.concurrency()) {
+            start(wave, plane);
+          }
         }
       }
       answerGates(wave);
-      if (!halted && waiting.isEmpty() && wave.planes.stream().allMatch(this::done)) {
+      if (!halted && wave.planes.stream().allMatch(this::done)) {
         return true;
       }
-      List<Plane> followed =
-          wave.planes.stream().filter(p -> !p.child && !p.over && !p.settled()).toList();
-      if (followed.isEmpty()) {
-        answers.awaitNewsAfter(seen);
-      } else if (!answers.awaitNewsAfter(seen, FOLLOW_CHECK)) {
-        // A run this fleet did not start may end without a word (terminated by hand): look.
-        followed.forEach(this::lookAgain);
-      }
+      awaitNews(wave, seen);
     }
   }
 
-  /** A followed run's latest state; one that ended without telling the fleet is over. */
-  private void lookAgain(Plane plane) {
-    PlaneRun latest = lookup.latestPlaneRun(plane.context);
-    if (latest == null || latest.open() || !latest.runId().equals(plane.runId)) {
-      if (latest != null && latest.open() && latest.runId().equals(plane.runId)) {
-        plane.heard(latest.state(), latest.step(), latest.gate(), plane.note, latest.level());
-        book.changed();
-      }
+  /**
+   * Waits for news. A run this fleet follows but did not start reports its changes, but may end
+   * without a word (terminated by hand, or its last report lost): while one is going, the fleet
+   * also looks at it, first after {@link #FOLLOW_CHECK}, then less and less often, so that a long
+   * wait for a person does not grow the history much.
+   */
+  private void awaitNews(FleetBook.Wave wave, int seen) {
+    List<Plane> followed =
+        wave.planes.stream().filter(p -> p.followed && !p.over && !p.settled()).toList();
+    if (followed.isEmpty()) {
+      answers.awaitNewsAfter(seen);
       return;
     }
-    plane.over = true;
-    if (latest.state() == RunState.SUCCEEDED) {
+    long now = Workflow.currentTimeMillis();
+    if (nextLook == 0) {
+      nextLook = now + lookGap.toMillis();
+    }
+    if (nextLook > now && answers.awaitNewsAfter(seen, Duration.ofMillis(nextLook - now))) {
+      return;
+    }
+    followed.forEach(this::lookAgain);
+    lookGap =
+        lookGap.multipliedBy(2).compareTo(LONGEST_LOOK_GAP) > 0
+            ? LONGEST_LOOK_GAP
+            : lookGap.multipliedBy(2);
+    nextLook = Workflow.currentTimeMillis() + lookGap.toMillis();
+  }
+
+  /**
+   * A plane's latest run, looked at again: its own run's state, or a later run someone started
+   * (followed when open, upgraded when it succeeded). A run that ended does not start again by
+   * itself: a person carries it on, and the fleet follows.
+   */
+  private void lookAgain(Plane plane) {
+    if (!plane.lookedUp) {
+      lookUp(plane);
+      return;
+    }
+    PlaneRun latest;
+    try {
+      latest = lookup.latestPlaneRun(plane.context);
+    } catch (ActivityFailure e) {
+      book.warn(
+          "%s: its latest run could not be read: %s"
+              .formatted(plane.context, FleetFailures.why(e)));
+      return;
+    }
+    String target = book.snapshot().targetVersion();
+    if (latest == null) {
+      return;
+    }
+    boolean same = latest.runId().equals(plane.runId);
+    if (latest.open()) {
+      if (!same && !target.equals(latest.targetVersion())) {
+        busy(plane, latest);
+      } else {
+        if (!same) {
+          follow(plane, latest);
+        } else {
+          plane.heard(latest.state(), latest.step(), latest.gate(), plane.note, latest.level());
+        }
+      }
+    } else if (latest.state() == RunState.SUCCEEDED && target.equals(latest.targetVersion())) {
+      plane.runId = latest.runId();
+      plane.over = true;
       plane.heard(RunState.SUCCEEDED, plane.step, "", "", latest.level());
-    } else {
+    } else if (!same || !plane.over) {
+      plane.runId = latest.runId();
+      plane.over = true;
       plane.runState = latest.state();
       plane.state = PlaneState.ENDED;
-      plane.note = "the run ended %s without telling the fleet".formatted(latest.state());
+      plane.gate = "";
+      plane.note =
+          latest.state() != null && latest.state().finished()
+              ? "its run %s ended %s".formatted(latest.runId(), latest.state())
+              : "its run %s closed without finishing (terminated?)".formatted(latest.runId());
     }
     book.changed();
   }
@@ -136,6 +198,10 @@ final class WavePlanes {
     }
     plane.heard(change.state(), change.step(), change.gate(), change.attention(), change.level());
     plane.over = change.state().finished() && !plane.child;
+    if (plane.followed) {
+      lookGap = FOLLOW_CHECK;
+      nextLook = 0;
+    }
     answers.news();
   }
 
@@ -144,17 +210,25 @@ final class WavePlanes {
       case STOP -> {
         return false;
       }
-      case CONTINUE ->
-          wave.planes.stream().map(Plane::problem).filter(p -> p != null).forEach(accepted::add);
+      // Only the problems the halt named: one that came up while it waited halts the fleet again.
+      case CONTINUE -> accepted.addAll(haltedFor);
       case RECHECK ->
-          wave.planes.stream()
-              .filter(p -> p.problem() != null && (p.over || p.state == PlaneState.BUSY))
-              .forEach(this::lookUp);
+          wave.planes.stream().filter(p -> p.problem() != null).forEach(this::lookAgain);
     }
+    haltedFor.clear();
     return true;
   }
 
+  /**
+   * Halts the fleet for these problems; while it is halted already, its halt names them instead, so
+   * that a CONTINUE goes past what the halt shows when it is given.
+   */
   private void halt(FleetBook.Wave wave, List<Plane> problems) {
+    Set<String> keys = new LinkedHashSet<>();
+    problems.forEach(p -> keys.add(p.problem()));
+    if (book.openHalt() != null && keys.equals(haltedFor)) {
+      return;
+    }
     String reason =
         String.join(
             "; ",
@@ -168,7 +242,13 @@ final class WavePlanes {
                                 p.note.isBlank() ? "" : ": " + p.note))
                 .toList());
     log.warn("fleet halted in wave {}: {}", wave.spec.name(), reason);
-    book.halt(wave.spec.name(), reason);
+    if (book.openHalt() == null) {
+      book.halt(wave.spec.name(), reason);
+    } else {
+      book.reword(reason);
+    }
+    haltedFor.clear();
+    haltedFor.addAll(keys);
   }
 
   private static int running(FleetBook.Wave wave) {
@@ -190,25 +270,27 @@ final class WavePlanes {
 
   /** Where the plane's latest run leaves it, before the fleet starts one. */
   private void lookUp(Plane plane) {
-    PlaneRun latest = lookup.latestPlaneRun(plane.context);
+    PlaneRun latest;
+    try {
+      latest = lookup.latestPlaneRun(plane.context);
+    } catch (ActivityFailure e) {
+      // Not knowing is a reason to halt, not to fail the fleet or to start a second run.
+      plane.lookedUp = false;
+      plane.state = PlaneState.BUSY;
+      plane.note = "its latest run could not be read: %s".formatted(FleetFailures.why(e));
+      book.changed();
+      return;
+    }
+    plane.lookedUp = true;
     String target = book.snapshot().targetVersion();
     plane.resumeFrom = null;
     if (latest == null) {
       plane.state = PlaneState.PENDING;
+      plane.note = "";
     } else if (latest.open() && target.equals(latest.targetVersion())) {
-      // Started by an earlier run of this fleet: followed, not started again. Its news now comes
-      // here, since a plane's run tells the fleet's latest run.
-      plane.runId = latest.runId();
-      plane.child = false;
-      plane.over = false;
-      plane.heard(latest.state(), latest.step(), latest.gate(), "", latest.level());
-      plane.note = "followed: started before this run of the fleet";
+      follow(plane, latest);
     } else if (latest.open()) {
-      plane.runId = latest.runId();
-      plane.state = PlaneState.BUSY;
-      plane.note =
-          "a run to %s is in progress: the fleet does not start another"
-              .formatted(latest.targetVersion());
+      busy(plane, latest);
     } else if (latest.state() == RunState.SUCCEEDED && target.equals(latest.targetVersion())) {
       plane.runId = latest.runId();
       plane.runState = latest.state();
@@ -219,11 +301,37 @@ final class WavePlanes {
     } else {
       plane.state = PlaneState.PENDING;
       plane.over = false;
+      plane.note = "";
       if (target.equals(latest.targetVersion()) && !NOTHING_TO_CARRY_ON.contains(latest.state())) {
         plane.resumeFrom = latest.runId();
       }
     }
     book.changed();
+  }
+
+  /**
+   * An open run to the fleet's target, started by an earlier run of this fleet (or by hand):
+   * followed, not started again. Its news comes here, since a plane's run tells its fleet's latest
+   * run.
+   */
+  private void follow(Plane plane, PlaneRun latest) {
+    plane.runId = latest.runId();
+    plane.child = false;
+    plane.followed = true;
+    plane.over = false;
+    plane.heard(latest.state(), latest.step(), latest.gate(), "", latest.level());
+    plane.note = "followed: started before this run of the fleet";
+    lookGap = FOLLOW_CHECK;
+    nextLook = 0;
+  }
+
+  private static void busy(Plane plane, PlaneRun latest) {
+    plane.runId = latest.runId();
+    plane.followed = false;
+    plane.state = PlaneState.BUSY;
+    plane.note =
+        "a run to %s is in progress: the fleet does not start another"
+            .formatted(latest.targetVersion());
   }
 
   private void start(FleetBook.Wave wave, Plane plane) {
@@ -246,11 +354,14 @@ final class WavePlanes {
                 // A fleet that ends, or is terminated, leaves its planes' runs to finish: each is
                 // watched, approved and carried on as a single upgrade.
                 .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+                // Nor does a cancelled fleet cancel them.
+                .setCancellationType(ChildWorkflowCancellationType.ABANDON)
                 .setStaticSummary(
                     "%s: wave %s of fleet %s"
                         .formatted(plane.context, wave.spec.name(), book.name()))
                 .build());
     plane.child = true;
+    plane.followed = false;
     plane.over = false;
     plane.runId = "";
     plane.state = PlaneState.RUNNING;
@@ -346,6 +457,8 @@ final class WavePlanes {
             wave.spec.name(),
             approval.by());
       } catch (TemporalFailure e) {
+        // Not answered: the next pass tries again.
+        plane.approvedGate = "";
         book.warn(
             "the approval of wave %s could not reach %s: %s"
                 .formatted(wave.spec.name(), plane.context, FleetFailures.why(e)));

@@ -18,18 +18,24 @@ import org.gloomeshupgrade.workflow.UpgradeActivityOptions;
 import org.slf4j.Logger;
 
 /**
- * A wave's soak: after its planes succeeded, the fleet waits {@code soak} on a durable timer and
- * checks each upgraded plane {@link #CHECKS} times along the way with the final report's own checks
- * (read only: deployments available at the target, networking resources accepted, discovery
- * complete). A red check halts the fleet before the next wave.
+ * A wave's soak: after its planes succeeded, the fleet waits {@code soak} on durable timers and
+ * checks each upgraded plane {@link #FEWEST_CHECKS} to {@link #MOST_CHECKS} times along the way,
+ * the last at its end, with the final report's own checks (read only: deployments available at the
+ * target, networking resources accepted, discovery complete). A red check halts the fleet before
+ * the next wave.
  */
 final class WaveSoak {
   private static final Logger log = Workflow.getLogger(WaveSoak.class);
 
-  /** Checks per soak, the last at its end; never more often than {@link #LONGEST_GAP} apart. */
-  static final int CHECKS = 6;
+  /**
+   * Checks per soak: six, more for a soak over an hour (one per 10 minutes), never more than 24, so
+   * that a week's soak does not grow the fleet's history by thousands of events per plane.
+   */
+  static final int FEWEST_CHECKS = 6;
 
-  static final Duration LONGEST_GAP = Duration.ofMinutes(10);
+  static final int MOST_CHECKS = 24;
+
+  private static final Duration CHECK_EVERY = Duration.ofMinutes(10);
 
   private final FleetBook book;
   private final FleetAnswers answers;
@@ -49,11 +55,13 @@ final class WaveSoak {
     wave.soakUntil = Instant.ofEpochMilli(until).toString();
     book.current(wave, WaveState.SOAKING);
     Duration gap = gap(soak);
+    boolean now = false;
     while (true) {
       Duration left = Duration.ofMillis(until - Workflow.currentTimeMillis());
-      if (!left.isNegative() && !left.isZero()) {
+      if (!now && !left.isNegative() && !left.isZero()) {
         Workflow.sleep(left.compareTo(gap) < 0 ? left : gap);
       }
+      now = false;
       List<String> red = check(wave);
       if (!red.isEmpty()) {
         book.halt(wave.spec.name(), "soak check red: " + String.join("; ", red));
@@ -64,9 +72,11 @@ final class WaveSoak {
           return false;
         }
         if (answer.action() == FleetAction.CONTINUE) {
+          book.continuedPastRed(wave.spec.name());
           break;
         }
-        continue; // RECHECK: check again at once
+        now = true; // RECHECK
+        continue;
       }
       if (Workflow.currentTimeMillis() >= until) {
         break;
@@ -78,8 +88,9 @@ final class WaveSoak {
   }
 
   static Duration gap(Duration soak) {
-    Duration gap = soak.dividedBy(CHECKS);
-    return gap.compareTo(LONGEST_GAP) > 0 ? LONGEST_GAP : gap;
+    long checks =
+        Math.max(FEWEST_CHECKS, Math.min(MOST_CHECKS, soak.toMillis() / CHECK_EVERY.toMillis()));
+    return soak.dividedBy(checks);
   }
 
   /** Every upgraded plane checked at once; the lines of the checks that are red. */

@@ -3,6 +3,7 @@ package org.gloomeshupgrade.workflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ExternalWorkflowStub;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInfo;
 import org.gloomeshupgrade.fleet.PlaneChange;
@@ -18,6 +19,7 @@ final class FleetReporter {
   private final UpgradeRun run;
   private ExternalWorkflowStub fleet;
   private String reported = "";
+  private Promise<Void> last;
 
   FleetReporter(UpgradeRun run) {
     this.run = run;
@@ -64,11 +66,22 @@ final class FleetReporter {
             now.verify() == null ? null : now.verify().overall());
     // Not awaited: a fleet that is gone (terminated, or carried on by a later run) must not
     // hold up or fail the upgrade.
-    Async.procedure(fleet::signal, UpgradeNames.SIGNAL_PLANE_CHANGED, new Object[] {change})
-        .exceptionally(
-            e -> {
-              run.book.warn("the fleet could not be told of %s: %s".formatted(key, e.getMessage()));
-              return null;
-            });
+    last = Async.procedure(fleet::signal, UpgradeNames.SIGNAL_PLANE_CHANGED, new Object[] {change});
+    last.exceptionally(
+        e -> {
+          run.book.warn("the fleet could not be told of %s: %s".formatted(key, e.getMessage()));
+          return null;
+        });
+  }
+
+  /**
+   * At the run's end: waits, at most {@link UpgradeActivityOptions#FLEET_REPORT_TIMEOUT}, until the
+   * last report reached the fleet. Temporal drops a signal whose sender has closed, and a fleet
+   * following a run it did not start learns of its end only from it.
+   */
+  void awaitLastReport() {
+    if (last != null && !last.isCompleted()) {
+      Workflow.await(UpgradeActivityOptions.FLEET_REPORT_TIMEOUT, last::isCompleted);
+    }
   }
 }

@@ -66,9 +66,11 @@ public final class GlooMeshUpgradeWorkflowImpl implements GlooMeshUpgradeWorkflo
       report = upgradeOrEnd(rawRequest);
     } catch (TemporalFailure e) {
       notifier.ended(Messages.why(e));
+      publisher.awaitFleetTold();
       throw e;
     }
     notifier.ended(report.summary());
+    publisher.awaitFleetTold();
     return report;
   }
 

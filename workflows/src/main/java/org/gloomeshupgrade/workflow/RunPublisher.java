@@ -66,6 +66,12 @@ final class RunPublisher {
     this.approvalOverdue = overdue;
   }
 
+  /** At the run's end: its last report to its fleet sent, if it has one. */
+  void awaitFleetTold() {
+    // A cancelled run still tells its fleet how it ended.
+    Workflow.newDetachedCancellationScope(fleet::awaitLastReport).run();
+  }
+
   private void publish() {
     UpgradeStatus now = run.book.snapshot();
     Workflow.setCurrentDetails(CurrentDetails.markdown(now));

@@ -23,6 +23,9 @@ public final class UpgradeActivityOptions {
   /** A notification's every attempt, and the longest a run's end waits for notifications. */
   public static final Duration NOTIFICATION_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The longest a plane's run, at its end, waits for its last report to reach its fleet. */
+  public static final Duration FLEET_REPORT_TIMEOUT = Duration.ofSeconds(10);
+
   private UpgradeActivityOptions() {}
 
   /** Read-only checks: quick, retried a few times. */
