@@ -375,7 +375,9 @@ final class WavePlanes {
               }
               answers.news();
               return null;
-            });
+            })
+        // A start that failed is told by the result below.
+        .exceptionally(e -> null);
     result.handle(
         (report, failure) -> {
           ended(plane, report, failure);
