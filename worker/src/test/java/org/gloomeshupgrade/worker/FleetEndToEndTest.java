@@ -212,7 +212,7 @@ class FleetEndToEndTest {
   }
 
   @Test
-  void aPlaneTurningRedDuringTheSoakHaltsTheFleetUntilAPersonContinues() {
+  void aPlaneTurningRedDuringTheSoakHaltsTheFleetUntilAPersonRechecksAfterTheFix() {
     fleet.start("staging", "prod-us");
     Map<String, List<String>> waves = new LinkedHashMap<>();
     waves.put("staging", List.of("staging"));
